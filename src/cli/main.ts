@@ -1,0 +1,67 @@
+import { UsageError, UserError, type Command } from './command.js';
+
+/**
+ * Commands load lazily so that `classify` does not pay for parsing the code of `train` or
+ * `ingest`: cold start matters for a CLI people call in loops.
+ */
+const COMMANDS: Record<string, { summary: string; load: () => Promise<{ command: Command }> }> = {
+  taxonomy: { summary: 'List arXiv categories with names, archives and groups', load: () => import('./taxonomy.js') },
+  ingest: { summary: 'Read arXiv metadata in any common format into a canonical corpus', load: () => import('./ingest.js') },
+};
+
+const VERSION = '0.1.0';
+
+function mainHelp(): string {
+  const width = Math.max(...Object.keys(COMMANDS).map((n) => n.length));
+  const lines = Object.entries(COMMANDS).map(([n, c]) => `  ${n.padEnd(width)}  ${c.summary}`);
+  return `arxiv-classifier ${VERSION} — place arXiv papers in the arXiv taxonomy
+
+Usage: arxiv-classifier <command> [options]
+
+Commands:
+${lines.join('\n')}
+
+Run 'arxiv-classifier <command> --help' for a command's options.
+Exit codes: 0 success, 1 failure, 2 bad usage.`;
+}
+
+export async function main(argv: string[]): Promise<number> {
+  const [name, ...rest] = argv;
+  if (!name || name === '--help' || name === '-h' || name === 'help') {
+    process.stdout.write(mainHelp() + '\n');
+    return name ? 0 : 2;
+  }
+  if (name === '--version' || name === '-v') {
+    process.stdout.write(VERSION + '\n');
+    return 0;
+  }
+  const entry = COMMANDS[name];
+  if (!entry) {
+    process.stderr.write(`arxiv-classifier: unknown command "${name}"\n\n${mainHelp()}\n`);
+    return 2;
+  }
+  const { command } = await entry.load();
+  if (rest.includes('--help') || rest.includes('-h')) {
+    process.stdout.write(command.usage.trimEnd() + '\n');
+    return 0;
+  }
+  try {
+    return await command.run(rest);
+  } catch (e) {
+    if (e instanceof UsageError) {
+      process.stderr.write(`arxiv-classifier ${name}: ${e.message}\n\n${command.usage.trimEnd()}\n`);
+      return 2;
+    }
+    if (e instanceof UserError) {
+      process.stderr.write(`arxiv-classifier ${name}: ${e.message}\n`);
+      return 1;
+    }
+    const err = e as NodeJS.ErrnoException;
+    if (err && (err.code === 'ENOENT' || err.code === 'EACCES' || err.code === 'EISDIR')) {
+      process.stderr.write(`arxiv-classifier ${name}: ${err.message}\n`);
+      return 1;
+    }
+    process.stderr.write(`arxiv-classifier ${name}: ${err?.stack ?? String(e)}\n`);
+    return 1;
+  }
+}

@@ -1,0 +1,2 @@
+export * from './taxonomy/taxonomy.js';
+export type { PaperRecord } from './corpus/record.js';
