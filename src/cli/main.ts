@@ -7,6 +7,8 @@ import { UsageError, UserError, type Command } from './command.js';
 const COMMANDS: Record<string, { summary: string; load: () => Promise<{ command: Command }> }> = {
   taxonomy: { summary: 'List arXiv categories with names, archives and groups', load: () => import('./taxonomy.js') },
   ingest: { summary: 'Read arXiv metadata in any common format into a canonical corpus', load: () => import('./ingest.js') },
+  stats: { summary: 'Describe a corpus: sizes, categories, groups, lengths, dates', load: () => import('./stats.js') },
+  split: { summary: 'Split a corpus into train, valid and test files (random stratified or by time)', load: () => import('./split.js') },
 };
 
 const VERSION = '0.1.0';

@@ -107,10 +107,11 @@ export function canonicalizeCategories(raw: readonly string[]): CanonicalCategor
     } else if (res.kind === 'foreign') foreign.push(res.code);
     else unknown.push(res.code);
   }
-  // A bare archive next to one of its own categories adds nothing (OAI lists `astro-ph astro-ph.CO`).
-  const kept = categories.filter((c, i) => {
+  // A bare archive next to one of its own categories adds nothing: pre-2009 astro-ph papers list
+  // `astro-ph astro-ph.CO`, and the specific category is the better primary.
+  const kept = categories.filter((c) => {
     const cat = byCode.get(c)!;
-    return !(cat.archiveLevel && i > 0 && categories.some((o) => o !== c && byCode.get(o)!.archive === c));
+    return !(cat.archiveLevel && categories.some((o) => o !== c && byCode.get(o)!.archive === c));
   });
   return { categories: kept, foreign, unknown };
 }

@@ -1,0 +1,122 @@
+import { stat } from 'node:fs/promises';
+import { emptyReport, type IngestReport } from '../corpus/canonical.js';
+import { readPapers } from '../corpus/load.js';
+import type { PaperRecord } from '../corpus/record.js';
+import { computeStats, type CorpusStats, type LengthStats } from '../corpus/stats.js';
+import { FORMAT_NAMES, type FormatName } from '../sources/source.js';
+import { groupName } from '../taxonomy/taxonomy.js';
+import { intOption, parseCommandArgs } from './args.js';
+import { UsageError, UserError, type Command } from './command.js';
+import { Progress } from './progress.js';
+
+export const command: Command = {
+  name: 'stats',
+  summary: 'Describe a corpus: sizes, categories, groups, lengths, dates',
+  usage: `Usage: arxiv-classifier stats CORPUS [--json] [--top N] [--format F]
+
+Read a corpus in any ingestable format in one streaming pass and describe it: records, distinct
+categories, papers per group, categories per paper, title and abstract lengths (percentiles),
+date range and the most frequent categories. Records are counted as read (no deduplication).
+
+Options:
+  --json          machine-readable output
+  --top N         rows in the category table (default 20; 0 for all)
+  --format F      input format (${FORMAT_NAMES.join(', ')}); guessed from the file when absent
+  -h, --help      this help`,
+  async run(argv) {
+    const { values, positionals } = parseCommandArgs(argv, { json: { type: 'boolean' }, top: { type: 'string' }, format: { type: 'string' } }, true);
+    if (positionals.length !== 1) throw new UsageError(positionals.length === 0 ? 'CORPUS is required' : `expected one CORPUS, got ${positionals.length}`);
+    const path = positionals[0]!;
+    const top = intOption(values.top, 'top', 20);
+    if (top < 0) throw new UsageError(`--top must be >= 0, got ${top}`);
+    const format = parseFormat(values.format);
+    await checkReadable(path);
+
+    const report = emptyReport();
+    const progress = new Progress('stats');
+    const papers = counted(readPapers(path, format ? { format, report } : { report }), (n) => progress.update(n));
+    const stats = await computeStats(papers, top === 0 ? {} : { top });
+    progress.done();
+    if (stats.records === 0) throw new UserError(`${path}: no usable records (${describeReport(report)})`);
+
+    if (values.json) {
+      process.stdout.write(JSON.stringify({ corpus: path, ingest: ingestSummary(report), ...stats }, null, 2) + '\n');
+      return 0;
+    }
+    process.stdout.write(formatStats(path, stats, report));
+    return 0;
+  },
+};
+
+export function parseFormat(value: string | undefined): FormatName | undefined {
+  if (value === undefined) return undefined;
+  if (!(FORMAT_NAMES as readonly string[]).includes(value)) throw new UsageError(`--format must be one of ${FORMAT_NAMES.join(', ')}, got "${value}"`);
+  return value as FormatName;
+}
+
+export async function checkReadable(path: string): Promise<void> {
+  let info;
+  try {
+    info = await stat(path);
+  } catch (e) {
+    throw new UserError(`cannot read ${path}: ${(e as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : (e as Error).message}`);
+  }
+  if (!info.isFile()) throw new UserError(`cannot read ${path}: not a file`);
+}
+
+async function* counted(papers: AsyncIterable<PaperRecord>, tick: (n: number) => void): AsyncIterable<PaperRecord> {
+  let n = 0;
+  for await (const p of papers) {
+    if (++n % 1024 === 0) tick(n);
+    yield p;
+  }
+}
+
+function ingestSummary(r: IngestReport) {
+  return { read: r.read, kept: r.kept, skipped: r.skipped };
+}
+
+function describeReport(r: IngestReport): string {
+  const skipped = Object.entries(r.skipped).map(([k, v]) => `${k} ${v}`);
+  return `read ${r.read}, kept ${r.kept}${skipped.length ? `, skipped: ${skipped.join(', ')}` : ''}`;
+}
+
+function pct(n: number, total: number): string {
+  return total === 0 ? '0.0%' : `${((100 * n) / total).toFixed(1)}%`;
+}
+
+function table(rows: string[][], alignRight: boolean[]): string {
+  const widths = rows[0]!.map((_, c) => Math.max(...rows.map((r) => r[c]!.length)));
+  return rows.map((r) => '  ' + r.map((cell, c) => (alignRight[c] ? cell.padStart(widths[c]!) : cell.padEnd(widths[c]!))).join('  ').trimEnd()).join('\n') + '\n';
+}
+
+/** The readable report printed without --json. */
+export function formatStats(path: string, s: CorpusStats, report: IngestReport): string {
+  const out: string[] = [];
+  out.push(`${path}: ${s.records} records (${describeReport(report)})\n`);
+  out.push(`categories: ${s.distinctPrimary} distinct primary, ${s.distinctCategories} with cross-lists; ${s.meanCategories.toFixed(2)} per paper, ${pct(Math.round(s.multiLabelShare * s.records), s.records)} multi-label\n`);
+  out.push('\npapers per group (primary):\n');
+  const groups = Object.entries(s.groups).sort((a, b) => b[1] - a[1]);
+  out.push(table(groups.map(([g, n]) => [g, groupName(g as keyof CorpusStats['groups']), String(n), pct(n, s.records)]), [false, false, true, true]));
+  out.push('\ncategories per paper:\n');
+  out.push(table(s.categoriesPerPaper.map((r) => [String(r.categories), String(r.papers), pct(r.papers, s.records)]), [true, true, true]));
+  out.push('\nlengths:\n');
+  const l = (name: string, v: LengthStats) => [name, ...[v.p5, v.p25, v.p50, v.p75, v.p95, v.max, v.mean].map(String)];
+  out.push(
+    table(
+      [
+        ['', 'p5', 'p25', 'p50', 'p75', 'p95', 'max', 'mean'],
+        l('title words', s.lengths.title.words),
+        l('title chars', s.lengths.title.chars),
+        l('abstract words', s.lengths.abstract.words),
+        l('abstract chars', s.lengths.abstract.chars),
+      ],
+      [false, true, true, true, true, true, true, true],
+    ),
+  );
+  out.push(`\ndates: ${s.dates.min ?? '-'} .. ${s.dates.max ?? '-'} (${s.dates.missing} without a date)\n`);
+  out.push(`months from ids: ${s.months.min ?? '-'} .. ${s.months.max ?? '-'} (${s.months.missing} without)\n`);
+  out.push(`\ntop ${s.top.length} categories:\n`);
+  out.push(table([['code', 'name', 'primary', 'all'], ...s.top.map((r) => [r.code, r.name, String(r.primary), String(r.all)])], [false, false, true, true]));
+  return out.join('');
+}

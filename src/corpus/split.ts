@@ -1,0 +1,161 @@
+import { seededRng, shuffle, type Rng } from './random.js';
+import type { PaperRecord } from './record.js';
+
+export interface Split {
+  train: PaperRecord[];
+  valid: PaperRecord[];
+  test: PaperRecord[];
+}
+
+export interface RandomSplitOptions {
+  /** Fraction of each class that goes to test, in [0, 1). */
+  test: number;
+  /** Fraction of each class that goes to valid, in [0, 1); test + valid < 1. */
+  valid: number;
+  seed: number;
+}
+
+function checkFraction(v: number, name: string): void {
+  if (!Number.isFinite(v) || v < 0 || v >= 1) throw new RangeError(`${name} must be a fraction in [0, 1), got ${v}`);
+}
+
+/** floor(x), plus one with probability frac(x): unbiased, so many small classes still sum right. */
+function stochasticRound(x: number, rng: Rng): number {
+  const f = Math.floor(x);
+  return f + (rng() < x - f ? 1 : 0);
+}
+
+/**
+ * Random split stratified by primary category: each class is shuffled (seeded) and split in the
+ * given proportions, rounding stochastically so small classes do not all round to zero. A class
+ * always keeps at least one paper in train, so a single-paper class stays entirely in train.
+ * Each part keeps corpus order. Same papers + same seed → same split.
+ */
+export function splitRandom(papers: readonly PaperRecord[], options: RandomSplitOptions): Split {
+  checkFraction(options.test, 'test');
+  checkFraction(options.valid, 'valid');
+  if (options.test + options.valid >= 1) throw new RangeError(`test + valid must be < 1, got ${options.test + options.valid}`);
+  if (!Number.isInteger(options.seed)) throw new RangeError(`seed must be an integer, got ${options.seed}`);
+  const byClass = new Map<string, number[]>();
+  papers.forEach((p, i) => {
+    const list = byClass.get(p.primary);
+    if (list) list.push(i);
+    else byClass.set(p.primary, [i]);
+  });
+  const rng = seededRng(options.seed);
+  // 0 train, 1 valid, 2 test
+  const part = new Uint8Array(papers.length);
+  for (const code of [...byClass.keys()].sort()) {
+    const idx = shuffle(byClass.get(code)!, rng);
+    const n = idx.length;
+    let nTest = stochasticRound(n * options.test, rng);
+    let nValid = stochasticRound(n * options.valid, rng);
+    const room = Math.max(0, n - 1);
+    if (nTest + nValid > room) {
+      nValid = Math.max(0, room - nTest);
+      nTest = Math.min(nTest, room);
+    }
+    for (let k = 0; k < nTest; k++) part[idx[k]!] = 2;
+    for (let k = nTest; k < nTest + nValid; k++) part[idx[k]!] = 1;
+  }
+  const out: Split = { train: [], valid: [], test: [] };
+  papers.forEach((p, i) => (part[i] === 0 ? out.train : part[i] === 1 ? out.valid : out.test).push(p));
+  return out;
+}
+
+/** Two-digit years from 91 are 19xx (arXiv began in August 1991), others 20xx. */
+function fullYear(yy: number): number {
+  return yy >= 91 ? 1900 + yy : 2000 + yy;
+}
+
+const NEW_ID = /^(?:arxiv:)?(\d{2})(\d{2})\.\d{4,5}(?:v\d+)?$/i;
+const OLD_ID = /^(?:arxiv:)?[a-z][a-z-]*(?:\.[a-z-]+)?\/(\d{2})(\d{2})\d{3}(?:v\d+)?$/i;
+const ISO_DATE = /^(\d{4})-(\d{2})/;
+
+/**
+ * Submission month as YYYYMM: from the arXiv id when it has one (`2604.01234` → 202604,
+ * `hep-th/9901001` → 199901), else from the `date` field, else undefined. The id is preferred
+ * because metadata dumps often carry the last-update date rather than the submission date.
+ */
+export function yymmOf(paper: PaperRecord): number | undefined {
+  const m = NEW_ID.exec(paper.id);
+  if (m) {
+    const month = Number(m[2]);
+    if (month >= 1 && month <= 12) return (2000 + Number(m[1])) * 100 + month;
+  }
+  const o = OLD_ID.exec(paper.id);
+  if (o) {
+    const month = Number(o[2]);
+    if (month >= 1 && month <= 12) return fullYear(Number(o[1])) * 100 + month;
+  }
+  if (paper.date) {
+    const d = ISO_DATE.exec(paper.date);
+    if (d) {
+      const month = Number(d[2]);
+      if (month >= 1 && month <= 12) return Number(d[1]) * 100 + month;
+    }
+  }
+  return undefined;
+}
+
+/**
+ * Parse a month given as `YYMM` (arXiv id style: `2301`, `9901` = 1999-01), `YYYYMM` or
+ * `YYYY-MM` into YYYYMM. Throws RangeError on anything else.
+ */
+export function parseYearMonth(value: string | number): number {
+  const s = String(value).trim();
+  let year: number;
+  let month: number;
+  let m: RegExpExecArray | null;
+  if ((m = /^(\d{2})(\d{2})$/.exec(s))) {
+    year = fullYear(Number(m[1]));
+    month = Number(m[2]);
+  } else if ((m = /^(\d{4})-?(\d{2})$/.exec(s))) {
+    year = Number(m[1]);
+    month = Number(m[2]);
+  } else {
+    throw new RangeError(`expected a month as YYMM, YYYYMM or YYYY-MM, got "${s}"`);
+  }
+  if (month < 1 || month > 12) throw new RangeError(`month out of range in "${s}"`);
+  return year * 100 + month;
+}
+
+export interface TimeSplitOptions {
+  /** First month of test (YYMM, YYYYMM or YYYY-MM): earlier papers train, this month on test. */
+  before: string | number;
+  /**
+   * First month of valid: papers from this month up to `before` form valid (the months just
+   * before test, which is what a model deployed on new papers is tuned for). Takes precedence
+   * over `valid`.
+   */
+  validFrom?: string | number;
+  /** Without `validFrom`: this fraction of train, stratified and seeded, becomes valid. */
+  valid?: number;
+  seed?: number;
+}
+
+export interface TimeSplit extends Split {
+  /** Papers with neither a dated id nor a date: left out of every part. */
+  undated: number;
+}
+
+/** Split by submission month (see `yymmOf`): train before `before`, test from it on. */
+export function splitTime(papers: readonly PaperRecord[], options: TimeSplitOptions): TimeSplit {
+  const before = parseYearMonth(options.before);
+  const validFrom = options.validFrom === undefined ? undefined : parseYearMonth(options.validFrom);
+  if (validFrom !== undefined && validFrom > before) throw new RangeError(`validFrom (${validFrom}) must not be after before (${before})`);
+  const out: TimeSplit = { train: [], valid: [], test: [], undated: 0 };
+  for (const p of papers) {
+    const t = yymmOf(p);
+    if (t === undefined) out.undated++;
+    else if (t >= before) out.test.push(p);
+    else if (validFrom !== undefined && t >= validFrom) out.valid.push(p);
+    else out.train.push(p);
+  }
+  if (validFrom === undefined && options.valid !== undefined && options.valid > 0) {
+    const inner = splitRandom(out.train, { test: 0, valid: options.valid, seed: options.seed ?? 0 });
+    out.train = inner.train;
+    out.valid = inner.valid;
+  }
+  return out;
+}

@@ -1,0 +1,219 @@
+import { PythonLiteralError, parsePythonLiteral, type PyValue } from './python-literal.js';
+import type { RawRecord, Row, SkipReason } from './source.js';
+
+export type FieldResult = { record: RawRecord } | { reason: SkipReason; detail: string };
+
+/** arXiver `markdown` is the full text; only its start stands in for a missing abstract. */
+export const MARKDOWN_ABSTRACT_CHARS = 2000;
+
+const ID_FIELDS = ['id', 'aid', 'paper_id', 'arxiv_id'];
+const TITLE_FIELDS = ['title', 'titles'];
+const ABSTRACT_FIELDS = ['abstract', 'summary', 'summaries'];
+const CATEGORY_FIELDS = ['categories', 'terms', 'tag', 'category'];
+const PRIMARY_FIELDS = ['primary_category', 'main_category', 'primary'];
+const DATE_FIELDS = ['date', 'update_date', 'published', 'published_date', 'created'];
+
+const MS_PER_DAY = 86_400_000;
+/** Excel's day 0 (serial dates count days from 1899-12-30, absorbing the 1900 leap-year bug). */
+const EXCEL_EPOCH_MS = Date.UTC(1899, 11, 30);
+const EXCEL_MAX_SERIAL = 2_958_465; // 9999-12-31
+
+class FieldError extends Error {
+  constructor(
+    readonly field: string,
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+/** The first of `names` whose value is present (not undefined, null or an empty string). */
+function pick(row: Row, names: readonly string[]): [string, unknown] | undefined {
+  for (const name of names) {
+    const v = row[name];
+    if (v !== undefined && v !== null && v !== '') return [name, v];
+  }
+  return undefined;
+}
+
+// Whitespace other than a lone space, or a space followed by more whitespace: matching only these
+// leaves clean text (most of it) untouched instead of rewriting every space.
+const ODD_SPACE = /[\t\n\v\f\r\u00a0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000\ufeff]\s*| \s+/g;
+
+/** Collapse runs of whitespace (arXiv hard-wraps titles and abstracts) to one space, and trim. */
+export function normalizeWhitespace(text: string): string {
+  return text.replace(ODD_SPACE, ' ').trim();
+}
+
+/** Codes in first-seen order without repeats (lists are short: a linear scan beats a Set). */
+function dedupe(codes: string[]): string[] {
+  if (codes.length < 2) return codes;
+  const out: string[] = [];
+  for (const c of codes) if (!out.includes(c)) out.push(c);
+  return out;
+}
+
+function textOf(v: unknown): string {
+  if (typeof v === 'string') return normalizeWhitespace(v);
+  if (typeof v === 'number' || typeof v === 'bigint') return String(v);
+  return '';
+}
+
+const ABS_URL = /^(?:https?:\/\/)?(?:www\.|export\.)?arxiv\.org\/(?:abs|pdf)\/(.+?)(?:\.pdf)?\/?$/i;
+const VERSION_SUFFIX = /^(.*\d)v(\d+)$/;
+
+/** An arXiv id without URL, `arXiv:` prefix or version suffix, and the version when it had one. */
+export function normalizeArxivId(raw: string | number): { id: string; version?: number } {
+  let id = String(raw).trim();
+  const url = ABS_URL.exec(id);
+  if (url) id = url[1]!;
+  if (/^arxiv:/i.test(id)) id = id.slice(6).trim();
+  const v = VERSION_SUFFIX.exec(id);
+  if (v) return { id: v[1]!, version: Number(v[2]) };
+  return { id };
+}
+
+function parseLiteral(field: string, text: string): PyValue {
+  try {
+    return parsePythonLiteral(text);
+  } catch (err) {
+    if (err instanceof PythonLiteralError) throw new FieldError(field, `field "${field}": ${err.message}`);
+    throw err;
+  }
+}
+
+/** Category codes from one field value: an array, a list literal, or a string separated by spaces, commas or semicolons. */
+function codesOf(field: string, value: unknown, out: string[]): void {
+  if (typeof value === 'string') {
+    const s = value.trim();
+    if (s.startsWith('[') || s.startsWith('(')) codesOf(field, parseLiteral(field, s), out);
+    else for (const code of s.split(/[\s,;]+/)) if (code) out.push(code);
+    return;
+  }
+  if (Array.isArray(value)) {
+    for (const item of value) {
+      if (typeof item === 'string') {
+        const code = item.trim();
+        if (code) out.push(code);
+      } else if (item !== null && typeof item === 'object' && !Array.isArray(item)) {
+        // Atom `tag` entries: {'term': 'cs.AI', 'scheme': ..., 'label': None}.
+        const term = (item as Record<string, unknown>).term;
+        if (typeof term === 'string' && term.trim()) out.push(term.trim());
+      }
+    }
+    return;
+  }
+  if (typeof value === 'number') throw new FieldError(field, `field "${field}": expected category codes, got the number ${value}`);
+}
+
+function isoDate(y: number, m: number, d: number): string | undefined {
+  if (!Number.isInteger(y) || !Number.isInteger(m) || !Number.isInteger(d)) return undefined;
+  if (y < 1000 || y > 9999 || m < 1 || m > 12 || d < 1 || d > 31) return undefined;
+  return `${y}-${String(m).padStart(2, '0')}-${String(d).padStart(2, '0')}`;
+}
+
+/** YYYY-MM-DD from an ISO string, an RFC 2822 date, a Date, or an Excel serial day number. */
+export function toIsoDate(v: unknown): string | undefined {
+  if (v instanceof Date) return Number.isNaN(v.getTime()) ? undefined : v.toISOString().slice(0, 10);
+  if (typeof v === 'number') {
+    if (!Number.isFinite(v) || v < 1 || v > EXCEL_MAX_SERIAL) return undefined;
+    return new Date(EXCEL_EPOCH_MS + Math.floor(v) * MS_PER_DAY).toISOString().slice(0, 10);
+  }
+  if (typeof v !== 'string') return undefined;
+  const s = v.trim();
+  const iso = /^(\d{4})-(\d{1,2})-(\d{1,2})/.exec(s);
+  if (iso) return isoDate(Number(iso[1]), Number(iso[2]), Number(iso[3]));
+  const t = Date.parse(s);
+  return Number.isNaN(t) ? undefined : new Date(t).toISOString().slice(0, 10);
+}
+
+function intOf(v: unknown): number {
+  if (typeof v === 'number') return v;
+  if (typeof v === 'string' && /^\s*\d+\s*$/.test(v)) return Number(v);
+  return NaN;
+}
+
+function dateOf(row: Row): string | undefined {
+  const found = pick(row, DATE_FIELDS);
+  if (found) {
+    const d = toIsoDate(found[1]);
+    if (d) return d;
+  }
+  if (row.year !== undefined && row.month !== undefined && row.day !== undefined) {
+    return isoDate(intOf(row.year), intOf(row.month), intOf(row.day));
+  }
+  return undefined;
+}
+
+/** Highest version in an OAI `versions` list ([{version: 'v3', created: ...}] or ['v1', 'v2']). */
+function maxVersion(versions: unknown): number | undefined {
+  if (!Array.isArray(versions)) return undefined;
+  let max: number | undefined;
+  for (const v of versions) {
+    const label = typeof v === 'string' ? v : v !== null && typeof v === 'object' ? (v as Record<string, unknown>).version : undefined;
+    if (typeof label !== 'string') continue;
+    const m = /^\s*v?(\d+)\s*$/i.exec(label);
+    if (m) {
+      const n = Number(m[1]);
+      if (max === undefined || n > max) max = n;
+    }
+  }
+  return max;
+}
+
+/**
+ * Map one row, whatever the spelling of its fields (OAI snapshot, Kaggle arxivData, Keras
+ * arxiv_data.csv, arXiver, spreadsheets, our canonical JSONL), onto a RawRecord, or say why it
+ * cannot be used. Category codes stay as written; taxonomy.ts canonicalises them later.
+ */
+export function toRawRecord(row: Row): FieldResult {
+  const title = textOf(pick(row, TITLE_FIELDS)?.[1]);
+  let abstract = textOf(pick(row, ABSTRACT_FIELDS)?.[1]);
+  if (!abstract && typeof row.markdown === 'string') abstract = cutAtWord(normalizeWhitespace(row.markdown.slice(0, MARKDOWN_ABSTRACT_CHARS * 2)), MARKDOWN_ABSTRACT_CHARS);
+  if (!title && !abstract) return { reason: 'no-text', detail: 'no title or abstract' };
+
+  const categories: string[] = [];
+  let primary: string | undefined;
+  try {
+    const p = pick(row, PRIMARY_FIELDS);
+    if (p && (typeof p[1] === 'string' || Array.isArray(p[1]))) {
+      const codes: string[] = [];
+      codesOf(p[0], p[1], codes);
+      primary = codes[0];
+      if (primary) categories.push(primary);
+    }
+    const c = pick(row, CATEGORY_FIELDS);
+    if (c) codesOf(c[0], c[1], categories);
+  } catch (err) {
+    if (err instanceof FieldError) return { reason: 'bad-row', detail: err.message };
+    throw err;
+  }
+  const unique = dedupe(categories);
+  if (unique.length === 0) {
+    const c = pick(row, CATEGORY_FIELDS);
+    return { reason: 'no-category', detail: c ? `empty "${c[0]}"` : 'no categories field' };
+  }
+
+  const record: RawRecord = { title, abstract, categories: unique };
+  if (primary) record.primary = primary;
+
+  const idField = pick(row, ID_FIELDS);
+  let idVersion: number | undefined;
+  if (idField && (typeof idField[1] === 'string' || typeof idField[1] === 'number')) {
+    const { id, version } = normalizeArxivId(idField[1]);
+    if (id) record.id = id;
+    idVersion = version;
+  }
+  const version = maxVersion(row.versions) ?? idVersion;
+  if (version !== undefined) record.version = version;
+  const date = dateOf(row);
+  if (date) record.date = date;
+  return { record };
+}
+
+/** Cut text to at most `max` characters, at a word boundary when there is one near the end. */
+function cutAtWord(text: string, max: number): string {
+  if (text.length <= max) return text;
+  const space = text.lastIndexOf(' ', max);
+  return (space > max * 0.8 ? text.slice(0, space) : text.slice(0, max)).trim();
+}

@@ -1,0 +1,194 @@
+import { UserError } from '../cli/command.js';
+import { parseJsonObject } from './jsonl.js';
+import { openText } from './open.js';
+import type { RowItem } from './source.js';
+
+const QUOTE = 34; // "
+const COMMA = 44;
+const OPEN_BRACKET = 91; // [
+const CLOSE_BRACKET = 93; // ]
+const OPEN_BRACE = 123; // {
+const CLOSE_BRACE = 125; // }
+const BOM = 0xfeff;
+
+/** Where the scanner is: before '[', between elements, inside one, or after the closing ']'. */
+type Phase = 'before' | 'between' | 'element' | 'after';
+
+function isSpace(c: number): boolean {
+  return c === 32 || c === 10 || c === 13 || c === 9 || c === BOM;
+}
+
+/**
+ * Cuts the top-level elements out of a JSON array fed in arbitrary text chunks. It tracks only
+ * string/escape state and bracket depth, so memory is one element; each element is then handed to
+ * JSON.parse, which is what decides whether it is valid.
+ */
+export class JsonArrayScanner {
+  private phase: Phase = 'before';
+  private inString = false;
+  private escape = false;
+  private depth = 0;
+  private parts: string[] = [];
+  private index = 0;
+  private trailingReported = false;
+
+  constructor(private readonly path: string) {}
+
+  feed(text: string, out: RowItem[]): void {
+    const n = text.length;
+    let i = 0;
+    while (i < n) {
+      const c = text.charCodeAt(i);
+      switch (this.phase) {
+        case 'before':
+          if (isSpace(c)) i++;
+          else if (c === OPEN_BRACKET) {
+            this.phase = 'between';
+            i++;
+          } else {
+            throw new UserError(`${this.path}: not a JSON array (expected '[' but found '${text[i]}')`);
+          }
+          break;
+        case 'between':
+          if (isSpace(c)) i++;
+          else if (c === CLOSE_BRACKET) {
+            // `[a, b,]`: a trailing comma is tolerated; `[a, , b]` is reported below.
+            this.phase = 'after';
+            i++;
+          } else if (c === COMMA) {
+            this.index++;
+            out.push({ error: 'bad JSON: empty array element', line: this.index });
+            i++;
+          } else {
+            this.phase = 'element';
+            this.depth = 0;
+            this.inString = false;
+            this.escape = false;
+            i = this.scanElement(text, i, out);
+          }
+          break;
+        case 'element':
+          i = this.scanElement(text, i, out);
+          break;
+        case 'after':
+          if (isSpace(c)) i++;
+          else {
+            if (!this.trailingReported) {
+              this.trailingReported = true;
+              out.push({ error: 'bad JSON: content after the closing ] of the array', line: this.index + 1 });
+            }
+            i = n;
+          }
+          break;
+      }
+    }
+  }
+
+  /** Scan from `start` inside an element; returns where scanning stopped (end of text or after the element). */
+  private scanElement(text: string, start: number, out: RowItem[]): number {
+    const n = text.length;
+    let i = start;
+    let depth = this.depth;
+    let inString = this.inString;
+    // Next backslash and quote at or after i (n when none), each found once and reused until
+    // passed, so every character inside strings is looked at by indexOf at most twice.
+    let bs = -1;
+    let qs = -1;
+    if (this.escape) {
+      // The previous chunk ended on a backslash inside a string: this character is escaped.
+      this.escape = false;
+      i++;
+    }
+    while (i < n) {
+      if (inString) {
+        // Jump to the next quote; a backslash before it escapes one character.
+        if (bs < i) {
+          bs = text.indexOf('\\', i);
+          if (bs < 0) bs = n;
+        }
+        if (qs < i) {
+          qs = text.indexOf('"', i);
+          if (qs < 0) qs = n;
+        }
+        const q = qs;
+        if (bs < q) {
+          if (bs + 1 >= n) {
+            this.escape = true;
+            i = n;
+            break;
+          }
+          i = bs + 2;
+          continue;
+        }
+        if (q === n) {
+          i = n;
+          break;
+        }
+        inString = false;
+        i = q + 1;
+        continue;
+      }
+      const c = text.charCodeAt(i);
+      if (c === QUOTE) inString = true;
+      else if (c === OPEN_BRACE || c === OPEN_BRACKET) depth++;
+      else if (c === CLOSE_BRACE || c === CLOSE_BRACKET) {
+        if (depth > 0) depth--;
+        else if (c === CLOSE_BRACKET) {
+          this.finishElement(text.slice(start, i), out);
+          this.phase = 'after';
+          return i + 1;
+        }
+      } else if (c === COMMA && depth === 0) {
+        this.finishElement(text.slice(start, i), out);
+        this.phase = 'between';
+        return i + 1;
+      }
+      i++;
+    }
+    this.depth = depth;
+    this.inString = inString;
+    this.parts.push(text.slice(start, n));
+    return n;
+  }
+
+  private finishElement(last: string, out: RowItem[]): void {
+    const text = this.parts.length === 0 ? last : this.parts.join('') + last;
+    this.parts = [];
+    this.index++;
+    out.push(parseJsonObject(text, this.index));
+  }
+
+  end(out: RowItem[]): void {
+    switch (this.phase) {
+      case 'before':
+        throw new UserError(`${this.path}: empty, expected a JSON array`);
+      case 'element':
+        this.index++;
+        this.parts = [];
+        out.push({ error: 'bad JSON: file ends inside this element (truncated?)', line: this.index });
+        break;
+      case 'between':
+        out.push({ error: "bad JSON: file ends before the array's closing ] (truncated?)", line: this.index + 1 });
+        break;
+      case 'after':
+        break;
+    }
+  }
+}
+
+/**
+ * Rows of a file holding one top-level JSON array of objects (Kaggle arxivData.json), streamed in
+ * constant memory; `line` is the 1-based element index. A bad element yields an error item and the
+ * scan goes on with the next one.
+ */
+export async function* readJsonArrayRows(path: string): AsyncGenerator<RowItem> {
+  const scanner = new JsonArrayScanner(path);
+  for await (const text of openText(path)) {
+    const items: RowItem[] = [];
+    scanner.feed(text, items);
+    yield* items;
+  }
+  const tail: RowItem[] = [];
+  scanner.end(tail);
+  yield* tail;
+}

@@ -1,0 +1,61 @@
+import { readLineChunks } from './lines.js';
+import type { Row, RowItem } from './source.js';
+
+const MAX_MESSAGE = 120;
+const OPEN_BRACE = 123;
+
+/** A JSON.parse error message cut to a readable length (V8 quotes the offending input). */
+export function shortJsonError(err: unknown): string {
+  const message = err instanceof Error ? err.message : String(err);
+  return message.length > MAX_MESSAGE ? message.slice(0, MAX_MESSAGE - 1) + '…' : message;
+}
+
+function describe(value: unknown): string {
+  if (value === null) return 'null';
+  if (Array.isArray(value)) return 'an array';
+  return `a ${typeof value}`;
+}
+
+/** Parse one JSON text that should hold an object into a RowItem. */
+export function parseJsonObject(text: string, line: number): RowItem {
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch (err) {
+    return { error: `bad JSON: ${shortJsonError(err)}`, line };
+  }
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) {
+    return { error: `bad JSON: expected an object, got ${describe(value)}`, line };
+  }
+  return { row: value as Row, line };
+}
+
+/**
+ * Parse a chunk of JSON lines (whole lines, as from readLineChunks) and emit one item per
+ * non-blank line. Synchronous and allocation-light: it is the inner loop of ingestion workers.
+ */
+export function parseJsonlChunk(chunk: string, firstLine: number, emit: (item: RowItem) => void): void {
+  const n = chunk.length;
+  let pos = 0;
+  let line = firstLine;
+  while (pos < n) {
+    let nl = chunk.indexOf('\n', pos);
+    if (nl < 0) nl = n;
+    if (nl > pos) {
+      // JSON.parse accepts surrounding whitespace, so a trailing '\r' needs no stripping.
+      const text = chunk.slice(pos, nl);
+      if (chunk.charCodeAt(pos) === OPEN_BRACE || text.trim().length > 0) emit(parseJsonObject(text, line));
+    }
+    line++;
+    pos = nl + 1;
+  }
+}
+
+/** Rows of a JSON-lines file (gzip-transparent); a bad line yields an error item, never a throw. */
+export async function* readJsonlRows(path: string): AsyncGenerator<RowItem> {
+  for await (const { chunk, firstLine } of readLineChunks(path)) {
+    const items: RowItem[] = [];
+    parseJsonlChunk(chunk, firstLine, (item) => items.push(item));
+    yield* items;
+  }
+}

@@ -1,0 +1,123 @@
+import { createReadStream } from 'node:fs';
+import { open } from 'node:fs/promises';
+import { pipeline } from 'node:stream';
+import { StringDecoder } from 'node:string_decoder';
+import { createGunzip } from 'node:zlib';
+import { UserError } from '../cli/command.js';
+
+/** Read size for source files: large reads keep per-chunk overhead negligible next to parsing. */
+export const READ_CHUNK_BYTES = 1 << 20;
+
+const GZIP_MAGIC_0 = 0x1f;
+const GZIP_MAGIC_1 = 0x8b;
+
+/** File-system errors a user can act on become UserErrors naming the file; others pass through. */
+function userFileError(path: string, err: unknown): unknown {
+  switch ((err as NodeJS.ErrnoException).code) {
+    case 'ENOENT':
+      return new UserError(`${path}: no such file`);
+    case 'EISDIR':
+      return new UserError(`${path}: is a directory, expected a metadata file`);
+    case 'EACCES':
+    case 'EPERM':
+      return new UserError(`${path}: permission denied`);
+    default:
+      return err;
+  }
+}
+
+/** Read up to n bytes from the start of the raw file. */
+async function readHead(path: string, n: number): Promise<Buffer> {
+  try {
+    const fh = await open(path, 'r');
+    try {
+      const buf = Buffer.alloc(n);
+      const { bytesRead } = await fh.read(buf, 0, n, 0);
+      return buf.subarray(0, bytesRead);
+    } finally {
+      await fh.close();
+    }
+  } catch (err) {
+    throw userFileError(path, err);
+  }
+}
+
+/** True when the file starts with the gzip magic bytes (1f 8b), whatever its name. */
+export async function isGzipFile(path: string): Promise<boolean> {
+  const head = await readHead(path, 2);
+  return head.length === 2 && head[0] === GZIP_MAGIC_0 && head[1] === GZIP_MAGIC_1;
+}
+
+async function* streamBytes(path: string, gzipped: boolean, readBytes: number): AsyncGenerator<Buffer> {
+  const file = createReadStream(path, { highWaterMark: readBytes });
+  if (!gzipped) {
+    for await (const chunk of file) yield chunk as Buffer;
+    return;
+  }
+  const gunzip = createGunzip({ chunkSize: Math.min(readBytes, 256 * 1024) });
+  // pipeline forwards a read error to gunzip (so the loop below throws) and destroys the file
+  // stream when the consumer stops early.
+  pipeline(file, gunzip, () => {});
+  try {
+    for await (const chunk of gunzip) yield chunk as Buffer;
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code;
+    if (typeof code === 'string' && code.startsWith('Z_')) {
+      throw new UserError(`${path}: gzip data is corrupt or truncated (${(err as Error).message})`);
+    }
+    throw err;
+  }
+}
+
+/** The file's content as Buffers of about 1 MiB, gunzipped when it starts with gzip magic. */
+export async function* openBytes(path: string): AsyncGenerator<Buffer> {
+  yield* streamBytes(path, await isGzipFile(path), READ_CHUNK_BYTES);
+}
+
+/**
+ * The file's content as UTF-8 text chunks, gunzipped when it starts with gzip magic. Multi-byte
+ * characters split between reads are reassembled; a leading byte-order mark is dropped.
+ */
+export async function* openText(path: string): AsyncGenerator<string> {
+  const decoder = new StringDecoder('utf8');
+  let first = true;
+  for await (const bytes of openBytes(path)) {
+    let text = decoder.write(bytes);
+    if (first && text.length > 0) {
+      first = false;
+      if (text.charCodeAt(0) === 0xfeff) text = text.slice(1);
+    }
+    if (text.length > 0) yield text;
+  }
+  const rest = decoder.end();
+  if (rest.length > 0) yield rest;
+}
+
+export interface Sniffed {
+  /** Up to n bytes from the start of the decompressed content (fewer when the file is shorter). */
+  bytes: Buffer;
+  /** Whether the file itself is gzip-compressed. */
+  gzipped: boolean;
+}
+
+/**
+ * The first n bytes of the file's content, decompressed when the file is gzipped, for format
+ * detection. A gzip stream that breaks after yielding some bytes still returns those bytes.
+ */
+export async function sniff(path: string, n = 4096): Promise<Sniffed> {
+  const gzipped = await isGzipFile(path);
+  if (!gzipped) return { bytes: await readHead(path, n), gzipped };
+  const parts: Buffer[] = [];
+  let total = 0;
+  try {
+    for await (const chunk of streamBytes(path, true, 64 * 1024)) {
+      parts.push(chunk);
+      total += chunk.length;
+      if (total >= n) break;
+    }
+  } catch (err) {
+    if (total === 0) throw err;
+  }
+  const all = Buffer.concat(parts);
+  return { bytes: all.subarray(0, Math.min(n, all.length)), gzipped };
+}

@@ -1,0 +1,117 @@
+import { combineHash, hashString } from './hash.js';
+import { tokenize } from './tokenize.js';
+
+/** How a paper's text becomes weighted n-gram terms; stored in the model file. */
+export interface TermOptions {
+  /** Longest word n-gram (1 = unigrams, 2 = + bigrams). */
+  ngrams: number;
+  /** Counts of title terms are multiplied by this: a title word says more than an abstract word. */
+  titleWeight: number;
+}
+
+export const DEFAULT_TERM_OPTIONS: TermOptions = { ngrams: 2, titleWeight: 2 };
+
+/**
+ * Per-document term counts in a reusable open-addressing table, so counting allocates nothing
+ * per paper. After `count`, `size` unique hashes sit in `hashes[0..size)` with weights in `tf`.
+ */
+export class TermCounter {
+  hashes = new Uint32Array(4096);
+  tf = new Float32Array(4096);
+  size = 0;
+  private slots = new Int32Array(8192).fill(-1);
+  private mask = 8191;
+  private readonly tokens: string[] = [];
+  private tokenHashes = new Uint32Array(4096);
+
+  constructor(readonly options: TermOptions) {}
+
+  count(title: string, abstract: string): this {
+    this.clear();
+    this.addField(title, this.options.titleWeight);
+    this.addField(abstract, 1);
+    return this;
+  }
+
+  private clear(): void {
+    for (let k = 0; k < this.size; k++) this.slots[this.slotOf(this.hashes[k]!)] = -1;
+    this.size = 0;
+  }
+
+  /** The slot holding `h`, or the empty slot where it would go. */
+  private slotOf(h: number): number {
+    let s = h & this.mask;
+    for (;;) {
+      const at = this.slots[s]!;
+      if (at < 0 || this.hashes[at] === h) return s;
+      s = (s + 1) & this.mask;
+    }
+  }
+
+  private add(h: number, w: number): void {
+    const s = this.slotOf(h);
+    const at = this.slots[s]!;
+    if (at >= 0) {
+      this.tf[at]! += w;
+      return;
+    }
+    if (this.size === this.hashes.length) this.grow();
+    this.slots[this.slotOf(h)] = this.size;
+    this.hashes[this.size] = h;
+    this.tf[this.size] = w;
+    this.size++;
+  }
+
+  private grow(): void {
+    const n = this.hashes.length * 2;
+    const h = new Uint32Array(n);
+    h.set(this.hashes);
+    const t = new Float32Array(n);
+    t.set(this.tf);
+    this.hashes = h;
+    this.tf = t;
+    this.slots = new Int32Array(n * 2).fill(-1);
+    this.mask = n * 2 - 1;
+    for (let k = 0; k < this.size; k++) this.slots[this.slotOf(this.hashes[k]!)] = k;
+  }
+
+  private addField(text: string, weight: number): void {
+    if (!text || weight <= 0) return;
+    const tokens = this.tokens;
+    tokens.length = 0;
+    tokenize(text, tokens);
+    const n = tokens.length;
+    if (n > this.tokenHashes.length) this.tokenHashes = new Uint32Array(n * 2);
+    const th = this.tokenHashes;
+    for (let i = 0; i < n; i++) {
+      th[i] = hashString(tokens[i]!);
+      this.add(th[i]!, weight);
+    }
+    for (let order = 2; order <= this.options.ngrams; order++) {
+      for (let i = 0; i + order <= n; i++) {
+        let h = th[i]!;
+        for (let k = 1; k < order; k++) h = combineHash(h, th[i + k]!);
+        this.add(h, weight);
+      }
+    }
+  }
+}
+
+/** The n-gram strings of a text with their hashes, for explaining a prediction. */
+export function termStrings(title: string, abstract: string, options: TermOptions): Map<number, string> {
+  const out = new Map<number, string>();
+  for (const text of [title, abstract]) {
+    if (!text) continue;
+    const tokens = tokenize(text);
+    const th = tokens.map(hashString);
+    for (let i = 0; i < tokens.length; i++) out.set(th[i]!, tokens[i]!);
+    for (let order = 2; order <= options.ngrams; order++) {
+      for (let i = 0; i + order <= tokens.length; i++) {
+        let h = th[i]!;
+        for (let k = 1; k < order; k++) h = combineHash(h, th[i + k]!);
+        out.set(h, tokens.slice(i, i + order).join(' '));
+      }
+    }
+  }
+  return out;
+}

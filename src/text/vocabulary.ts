@@ -1,0 +1,83 @@
+import { HashIndex } from './hash-index.js';
+
+/** Which n-grams become features; stored in the model file. */
+export interface VocabularyOptions {
+  /** Drop terms seen in fewer documents than this. */
+  minDf: number;
+  /** Keep at most this many terms, the most frequent first. */
+  maxFeatures: number;
+}
+
+export const DEFAULT_VOCABULARY_OPTIONS: VocabularyOptions = { minDf: 3, maxFeatures: 400_000 };
+
+/**
+ * Feature space over hashed n-grams: term hash → feature index, with smoothed IDF
+ * (ln((1 + n) / (1 + df)) + 1, as scikit-learn's TfidfVectorizer) per feature.
+ */
+export class Vocabulary {
+  constructor(
+    readonly terms: Uint32Array,
+    readonly idf: Float32Array,
+    readonly index: HashIndex = HashIndex.from(terms, Int32Array.from(terms, (_, i) => i)),
+  ) {}
+
+  get size(): number {
+    return this.terms.length;
+  }
+
+  /** Select features from document frequencies. Ties in df are broken by hash so the choice is deterministic. */
+  static fromDocumentFrequencies(df: HashIndex, documents: number, options: VocabularyOptions): Vocabulary {
+    const keys: number[] = [];
+    const counts: number[] = [];
+    df.forEach((k, v) => {
+      if (v >= options.minDf) {
+        keys.push(k);
+        counts.push(v);
+      }
+    });
+    const order = Array.from(keys.keys());
+    order.sort((a, b) => counts[b]! - counts[a]! || keys[a]! - keys[b]!);
+    const n = Math.min(order.length, options.maxFeatures);
+    const terms = new Uint32Array(n);
+    const idf = new Float32Array(n);
+    for (let i = 0; i < n; i++) {
+      const o = order[i]!;
+      terms[i] = keys[o]!;
+      idf[i] = Math.log((1 + documents) / (1 + counts[o]!)) + 1;
+    }
+    return new Vocabulary(terms, idf);
+  }
+}
+
+/**
+ * Turn one document's term counts into an L2-normalised sublinear TF-IDF row. Returns the number
+ * of features written into `outIdx`/`outVal`.
+ */
+export function vectorizeTerms(
+  vocab: Vocabulary,
+  hashes: Uint32Array,
+  tf: Float32Array,
+  size: number,
+  outIdx: Int32Array,
+  outVal: Float32Array,
+): number {
+  const index = vocab.index;
+  const idf = vocab.idf;
+  let n = 0;
+  let norm = 0;
+  for (let k = 0; k < size; k++) {
+    const f = index.get(hashes[k]!);
+    if (f < 0) continue;
+    const t = tf[k]!;
+    // Sublinear TF; weights below 1 (a down-weighted title) stay linear so they never turn negative.
+    const v = (t >= 1 ? 1 + Math.log(t) : t) * idf[f]!;
+    outIdx[n] = f;
+    outVal[n] = v;
+    norm += v * v;
+    n++;
+  }
+  if (n === 0) return 0;
+  const inv = 1 / Math.sqrt(norm);
+  for (let k = 0; k < n; k++) outVal[k]! *= inv;
+  return n;
+}

@@ -1,0 +1,59 @@
+import assert from 'node:assert/strict';
+import { randomBytes } from 'node:crypto';
+import path from 'node:path';
+import { test } from 'node:test';
+import { gzipSync } from 'node:zlib';
+import { UserError } from '../../src/cli/command.js';
+import { detectFormat } from '../../src/sources/detect.js';
+import { OAI_LINE_1, KAGGLE_ELEMENTS, tempDir, writeFixture, writeGzFixture } from './text-fixtures.js';
+
+test('detectFormat: text formats by content, whatever the extension', async () => {
+  const dir = tempDir();
+  const cases: [string, string | Buffer, string][] = [
+    ['oai.csv', OAI_LINE_1 + '\n', 'jsonl'],
+    ['arxivData.txt', '\n  ' + JSON.stringify(KAGGLE_ELEMENTS, null, 2), 'json-array'],
+    ['arxiv_data.json', "titles,summaries,terms\nA,B,\"['cs.LG']\"\n", 'csv'],
+    ['papers.csv', 'id\ttitle\tabstract\tcategories\n1\tT\tA\tcs.AI\n', 'tsv'],
+    ['bom.dat', '\ufefftitle,abstract\nT,A\n', 'csv'],
+    ['bom.jsonl', '\ufeff{"a":1}\n', 'jsonl'],
+    ['one-column', 'title\nT\n', 'csv'],
+  ];
+  for (const [name, content, expected] of cases) {
+    assert.equal(await detectFormat(writeFixture(dir, name, content)), expected, name);
+    assert.equal(await detectFormat(writeGzFixture(dir, name + '.bin', content)), expected, `${name} gzipped`);
+  }
+});
+
+test('detectFormat: parquet and xlsx by magic bytes, also inside gzip', async () => {
+  const dir = tempDir();
+  const parquet = Buffer.concat([Buffer.from('PAR1'), randomBytes(64), Buffer.from('PAR1')]);
+  const xlsx = Buffer.concat([Buffer.from([0x50, 0x4b, 0x03, 0x04]), randomBytes(64)]);
+  assert.equal(await detectFormat(writeFixture(dir, 'data.csv', parquet)), 'parquet');
+  assert.equal(await detectFormat(writeFixture(dir, 'sheet.jsonl', xlsx)), 'xlsx');
+  assert.equal(await detectFormat(writeFixture(dir, 'data.parquet.gz', gzipSync(parquet))), 'parquet');
+});
+
+async function rejectsWith(p: string, pattern: RegExp): Promise<void> {
+  await assert.rejects(detectFormat(p), (err: unknown) => {
+    assert.ok(err instanceof UserError, String(err));
+    assert.ok(err.message.includes(path.basename(p)), `message names the file: ${err.message}`);
+    assert.match(err.message, pattern);
+    return true;
+  });
+}
+
+test('detectFormat: empty, blank, binary, UTF-16 and missing files are clear errors', async () => {
+  const dir = tempDir();
+  await rejectsWith(writeFixture(dir, 'empty.jsonl', ''), /empty/);
+  await rejectsWith(writeGzFixture(dir, 'empty.gz', ''), /empty/);
+  await rejectsWith(writeFixture(dir, 'blank.csv', '  \n\n \r\n'), /empty/);
+  // Random bytes without a known magic (first byte forced away from gzip/PAR1/PK).
+  const garbage = randomBytes(4096);
+  garbage[0] = 0x00;
+  await rejectsWith(writeFixture(dir, 'garbage.bin', garbage), /unrecognised format/);
+  const controls = Buffer.from('ab\x01\x02\x03\x04cd'.repeat(50), 'latin1');
+  await rejectsWith(writeFixture(dir, 'controls.csv', controls), /binary/);
+  await rejectsWith(writeFixture(dir, 'utf16.csv', Buffer.from('\ufefftitle,abstract\n', 'utf16le')), /UTF-16/);
+  await rejectsWith(path.join(dir, 'missing.jsonl'), /no such file/);
+  await rejectsWith(writeFixture(dir, 'corrupt.gz', Buffer.from([0x1f, 0x8b, 0x08, 0x00, 0xff, 0xff, 0xff, 0xff, 0x00, 0x03, 0xde, 0xad])), /gzip/);
+});

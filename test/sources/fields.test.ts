@@ -1,0 +1,148 @@
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { normalizeArxivId, toIsoDate, toRawRecord, type FieldResult } from '../../src/sources/fields.js';
+import type { RawRecord, Row } from '../../src/sources/source.js';
+import { KAGGLE_ELEMENTS, OAI_LINE_1, OAI_LINE_2 } from './text-fixtures.js';
+
+function record(result: FieldResult): RawRecord {
+  if ('reason' in result) assert.fail(`expected a record, got ${result.reason}: ${result.detail}`);
+  return result.record;
+}
+
+function skipped(result: FieldResult): { reason: string; detail: string } {
+  if ('record' in result) assert.fail(`expected a skip, got ${JSON.stringify(result.record)}`);
+  return result;
+}
+
+test('toRawRecord: Cornell/Kaggle OAI snapshot rows', () => {
+  assert.deepEqual(record(toRawRecord(JSON.parse(OAI_LINE_1) as Row)), {
+    id: '0704.0001',
+    title: 'Calculation of prompt diphoton production cross sections at Tevatron and LHC energies',
+    abstract:
+      'A fully differential calculation in perturbative quantum chromodynamics is presented for the production of massive photon pairs at hadron colliders. All next-to-leading order perturbative contributions from quark-antiquark, gluon-(anti)quark, and gluon-gluon subprocesses are included.',
+    categories: ['hep-ph'],
+    date: '2008-11-13',
+    version: 2,
+  });
+  const r2 = record(toRawRecord(JSON.parse(OAI_LINE_2) as Row));
+  assert.equal(r2.id, 'hep-th/9901001', 'old-style ids are kept');
+  assert.deepEqual(r2.categories, ['hep-th', 'math.CO', 'cs.CG']);
+  assert.equal(r2.version, 3, 'highest version, not the last listed');
+  assert.match(r2.abstract, /^We describe a new algorithm, the \$\(k,\\ell\)\$-pebble game with colors, and use it to/, 'LaTeX kept as written');
+  assert.equal(r2.primary, undefined);
+});
+
+test('toRawRecord: Kaggle arxivData.json elements (tag literal, summary, year/month/day, id version)', () => {
+  assert.deepEqual(record(toRawRecord(KAGGLE_ELEMENTS[0] as Row)), {
+    id: '1802.00209',
+    version: 1,
+    title: 'Dual Recurrent Attention Units for Visual Question Answering',
+    abstract:
+      'We propose an architecture for VQA which utilizes recurrent layers to generate visual and textual attention. The memory characteristic of the proposed recurrent attention units offers a rich joint embedding of visual and textual features.',
+    categories: ['cs.AI', 'cs.CL', 'cs.CV'],
+    date: '2018-02-01',
+  });
+  const r2 = record(toRawRecord(KAGGLE_ELEMENTS[1] as Row));
+  assert.equal(r2.title, 'Sequential Short-Text Classification with Recurrent and Convolutional Neural Networks');
+  assert.deepEqual(r2.categories, ['cs.CL', 'cs.AI', 'stat.ML']);
+  assert.equal(r2.date, '2016-03-12');
+});
+
+test('toRawRecord: Keras arxiv_data.csv rows (titles, summaries, terms literal)', () => {
+  const r = record(
+    toRawRecord({ titles: 'Survey on Semantic Stereo Matching', summaries: 'Stereo matching is one of\nthe widely used techniques.', terms: "['cs.CV', 'cs.LG', 'cs.CV']" }),
+  );
+  assert.deepEqual(r, {
+    title: 'Survey on Semantic Stereo Matching',
+    abstract: 'Stereo matching is one of the widely used techniques.',
+    categories: ['cs.CV', 'cs.LG'],
+  });
+  assert.equal(r.id, undefined, 'no id field, no id');
+});
+
+test('toRawRecord: canonical JSONL keeps the explicit primary first', () => {
+  const r = record(
+    toRawRecord({ id: '2101.00001', title: 'T', abstract: 'A', categories: ['stat.ML', 'cs.LG'], primary: 'cs.LG', date: '2021-01-04', source: 'oai' }),
+  );
+  assert.deepEqual(r, { id: '2101.00001', title: 'T', abstract: 'A', categories: ['cs.LG', 'stat.ML'], primary: 'cs.LG', date: '2021-01-04' });
+});
+
+test('toRawRecord: arXiver-style rows (aid URL with version, markdown as abstract fallback)', () => {
+  const markdown = '# Title\n\n' + 'word '.repeat(1000);
+  const r = record(
+    toRawRecord({
+      aid: 'http://arxiv.org/abs/2101.00001v2',
+      title: 'A   paper\n title ',
+      markdown,
+      published_date: '2021-01-01T18:59:59Z',
+      primary_category: 'cs.CL',
+      categories: 'cs.CL, cs.AI',
+    }),
+  );
+  assert.equal(r.id, '2101.00001');
+  assert.equal(r.version, 2);
+  assert.equal(r.title, 'A paper title');
+  assert.ok(r.abstract.startsWith('# Title word word'));
+  assert.ok(r.abstract.length <= 2000 && r.abstract.length > 1900, `cut near 2000 chars, got ${r.abstract.length}`);
+  assert.ok(!r.abstract.endsWith(' '));
+  assert.deepEqual(r.categories, ['cs.CL', 'cs.AI']);
+  assert.equal(r.primary, 'cs.CL');
+  assert.equal(r.date, '2021-01-01');
+  // markdown is ignored when there is an abstract
+  assert.equal(record(toRawRecord({ title: 'x', abstract: 'real abstract', markdown: 'full text', category: 'cs.AI' })).abstract, 'real abstract');
+});
+
+test('toRawRecord: spreadsheet rows (numbers, Excel serial dates, main_category)', () => {
+  const r = record(toRawRecord({ paper_id: 704.0001, title: 42, summary: 'S', main_category: 'math.PR', categories: 'math.PR math.ST', date: 45292 }));
+  assert.equal(r.id, '704.0001', 'numbers that lost leading zeros stay as written');
+  assert.equal(r.title, '42');
+  assert.deepEqual(r.categories, ['math.PR', 'math.ST']);
+  assert.equal(r.primary, 'math.PR');
+  assert.equal(r.date, '2024-01-01');
+  const r2 = record(toRawRecord({ arxiv_id: 'arXiv:1706.03762v7', title: 'Attention', category: ' cs.CL ', created: 'Mon, 12 Jun 2017 17:57:34 GMT' }));
+  assert.equal(r2.id, '1706.03762');
+  assert.equal(r2.version, 7);
+  assert.deepEqual(r2.categories, ['cs.CL']);
+  assert.equal(r2.date, '2017-06-12');
+});
+
+test('toRawRecord: tag given as an array of objects and categories as a JSON list string', () => {
+  assert.deepEqual(record(toRawRecord({ title: 't', tag: [{ term: 'cs.AI' }, { term: ' ' }, { label: null }] })).categories, ['cs.AI']);
+  assert.deepEqual(record(toRawRecord({ title: 't', categories: '["q-bio.NC", "cs.NE"]' })).categories, ['q-bio.NC', 'cs.NE']);
+  assert.deepEqual(record(toRawRecord({ title: 't', categories: 'cs.AI; cs.LG,cs.LG' })).categories, ['cs.AI', 'cs.LG']);
+});
+
+test('toRawRecord: skip reasons', () => {
+  assert.deepEqual(skipped(toRawRecord({ id: '1', title: '  ', abstract: '\n', categories: 'cs.AI' })), {
+    reason: 'no-text',
+    detail: 'no title or abstract',
+  });
+  assert.equal(skipped(toRawRecord({ id: '1', categories: 'cs.AI' })).reason, 'no-text');
+  assert.deepEqual(skipped(toRawRecord({ title: 'T', abstract: 'A' })), { reason: 'no-category', detail: 'no categories field' });
+  assert.equal(skipped(toRawRecord({ title: 'T', categories: [] })).reason, 'no-category');
+  assert.equal(skipped(toRawRecord({ title: 'T', terms: '[]' })).reason, 'no-category');
+  assert.equal(skipped(toRawRecord({ title: 'T', categories: ' , ' })).reason, 'no-category');
+  const bad = skipped(toRawRecord({ titles: 'T', summaries: 'S', terms: "['cs.LG', 'cs.AI'" }));
+  assert.equal(bad.reason, 'bad-row');
+  assert.match(bad.detail, /field "terms"/);
+  assert.match(bad.detail, /position \d+/);
+  const badTag = skipped(toRawRecord({ title: 'T', tag: "[{'term': 'cs.AI', 'label': Nope}]" }));
+  assert.equal(badTag.reason, 'bad-row');
+  assert.match(badTag.detail, /field "tag"/);
+});
+
+test('normalizeArxivId and toIsoDate', () => {
+  assert.deepEqual(normalizeArxivId('2101.00001v3'), { id: '2101.00001', version: 3 });
+  assert.deepEqual(normalizeArxivId('https://arxiv.org/pdf/2101.00001v1.pdf'), { id: '2101.00001', version: 1 });
+  assert.deepEqual(normalizeArxivId('hep-th/9901001v2'), { id: 'hep-th/9901001', version: 2 });
+  assert.deepEqual(normalizeArxivId('http://arxiv.org/abs/math/0211159'), { id: 'math/0211159' });
+  assert.deepEqual(normalizeArxivId(' 0704.0001 '), { id: '0704.0001' });
+  assert.equal(toIsoDate('2008-11-13'), '2008-11-13');
+  assert.equal(toIsoDate('2023-02-30T00:00:00'), '2023-02-30', 'the YYYY-MM-DD part is taken as written');
+  assert.equal(toIsoDate('2023-13-01'), undefined);
+  assert.equal(toIsoDate(1), '1899-12-31');
+  assert.equal(toIsoDate(44197), '2021-01-01');
+  assert.equal(toIsoDate(new Date(Date.UTC(2020, 4, 17))), '2020-05-17');
+  assert.equal(toIsoDate('not a date'), undefined);
+  assert.equal(toIsoDate(-5), undefined);
+});

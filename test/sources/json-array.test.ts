@@ -1,0 +1,125 @@
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { UserError } from '../../src/cli/command.js';
+import { JsonArrayScanner, readJsonArrayRows } from '../../src/sources/json-array.js';
+import type { RowItem } from '../../src/sources/source.js';
+import { KAGGLE_ELEMENTS, collect, errorsOf, rowsOf, tempDir, writeFixture, writeGzFixture } from './text-fixtures.js';
+
+test('readJsonArrayRows: Kaggle arxivData.json, pretty-printed and compact, plain and gzipped', async () => {
+  const dir = tempDir();
+  const pretty = JSON.stringify(KAGGLE_ELEMENTS, null, 2);
+  const compact = JSON.stringify(KAGGLE_ELEMENTS);
+  for (const p of [
+    writeFixture(dir, 'arxivData.json', pretty),
+    writeFixture(dir, 'compact.json', compact),
+    writeGzFixture(dir, 'arxivData.json.gz', pretty),
+  ]) {
+    const items = await collect(readJsonArrayRows(p));
+    assert.deepEqual(items, [
+      { row: KAGGLE_ELEMENTS[0], line: 1 },
+      { row: KAGGLE_ELEMENTS[1], line: 2 },
+    ]);
+  }
+});
+
+test('readJsonArrayRows: a bad element is reported by index and the scan continues', async () => {
+  const dir = tempDir();
+  const good = JSON.stringify(KAGGLE_ELEMENTS[0]);
+  const text = `[\n ${good},\n {"title": "bad, trailing comma", },\n "a string",\n ${JSON.stringify(KAGGLE_ELEMENTS[1])}\n]\n`;
+  const items = await collect(readJsonArrayRows(writeFixture(dir, 'bad.json', text)));
+  assert.deepEqual(
+    rowsOf(items).map((r) => [r.line, r.row.id]),
+    [
+      [1, '1802.00209v1'],
+      [4, '1603.03827v1'],
+    ],
+  );
+  const errors = errorsOf(items);
+  assert.deepEqual(
+    errors.map((e) => e.line),
+    [2, 3],
+  );
+  assert.match(errors[0]!.error, /^bad JSON: /);
+  assert.equal(errors[1]!.error, 'bad JSON: expected an object, got a string');
+});
+
+test('readJsonArrayRows: strings holding brackets, commas, escaped quotes and backslashes', async () => {
+  const dir = tempDir();
+  const tricky = [
+    { title: 'a ] b } c , d [ e {', abstract: 'quote \\" and \\\\ and "' },
+    { title: '\\', abstract: '"]}' },
+    { title: 'nested', tags: [{ term: 'x' }, [1, [2, { a: ']' }]]] },
+  ];
+  const items = await collect(readJsonArrayRows(writeFixture(dir, 'tricky.json', JSON.stringify(tricky))));
+  assert.deepEqual(
+    items,
+    tricky.map((row, i) => ({ row, line: i + 1 })),
+  );
+});
+
+test('JsonArrayScanner: same result wherever the text is split into chunks', () => {
+  const rows = [...KAGGLE_ELEMENTS, { t: 'esc \\ " \\\\" end', n: [1, { x: '}' }] }];
+  const text = ' ' + JSON.stringify(rows, null, 1) + '\n';
+  const whole: RowItem[] = [];
+  const s0 = new JsonArrayScanner('x.json');
+  s0.feed(text, whole);
+  s0.end(whole);
+  assert.equal(whole.length, 3);
+  for (let cut = 1; cut < text.length; cut++) {
+    const out: RowItem[] = [];
+    const s = new JsonArrayScanner('x.json');
+    s.feed(text.slice(0, cut), out);
+    s.feed(text.slice(cut), out);
+    s.end(out);
+    assert.deepEqual(out, whole, `split at ${cut}`);
+  }
+  // One character at a time.
+  const out: RowItem[] = [];
+  const s = new JsonArrayScanner('x.json');
+  for (const ch of text) s.feed(ch, out);
+  s.end(out);
+  assert.deepEqual(out, whole);
+});
+
+test('readJsonArrayRows: escape split across a 1 MiB read boundary, element larger than a chunk', async () => {
+  const dir = tempDir();
+  const prefix = '[{"t":"';
+  const filler = 'a'.repeat((1 << 20) - 1 - prefix.length);
+  // The backslash is the last character of the first read; the escaped quote starts the second.
+  const text = `${prefix}${filler}\\"${'b'.repeat(1 << 20)}"}, {"t": "next"}]`;
+  const items = await collect(readJsonArrayRows(writeFixture(dir, 'boundary.json', text)));
+  assert.equal(items.length, 2);
+  const first = items[0]!;
+  assert.ok('row' in first);
+  assert.equal(first.row.t, `${filler}"${'b'.repeat(1 << 20)}`);
+  assert.deepEqual(items[1], { row: { t: 'next' }, line: 2 });
+});
+
+test('readJsonArrayRows: empty array, trailing comma, empty element, trailing garbage', async () => {
+  const dir = tempDir();
+  assert.deepEqual(await collect(readJsonArrayRows(writeFixture(dir, 'empty.json', ' [ ] '))), []);
+  assert.deepEqual(await collect(readJsonArrayRows(writeFixture(dir, 'trailing.json', '[{"a":1},]'))), [{ row: { a: 1 }, line: 1 }]);
+  assert.deepEqual(await collect(readJsonArrayRows(writeFixture(dir, 'hole.json', '[{"a":1},,{"a":3}]'))), [
+    { row: { a: 1 }, line: 1 },
+    { error: 'bad JSON: empty array element', line: 2 },
+    { row: { a: 3 }, line: 3 },
+  ]);
+  const garbage = await collect(readJsonArrayRows(writeFixture(dir, 'garbage.json', '[{"a":1}] xyz')));
+  assert.equal(garbage.length, 2);
+  assert.match(errorsOf(garbage)[0]!.error, /after the closing \]/);
+});
+
+test('readJsonArrayRows: truncated file reports the unfinished element; non-array fails', async () => {
+  const dir = tempDir();
+  const truncated = await collect(readJsonArrayRows(writeFixture(dir, 'cut.json', '[{"a":1}, {"a": "unfinish')));
+  assert.deepEqual(truncated[0], { row: { a: 1 }, line: 1 });
+  assert.equal(truncated.length, 2);
+  assert.equal(errorsOf(truncated)[0]!.line, 2);
+  assert.match(errorsOf(truncated)[0]!.error, /truncated/);
+  const unclosed = await collect(readJsonArrayRows(writeFixture(dir, 'unclosed.json', '[{"a":1},\n')));
+  assert.equal(errorsOf(unclosed).length, 1);
+  await assert.rejects(
+    collect(readJsonArrayRows(writeFixture(dir, 'object.json', '{"a": 1}'))),
+    (err: unknown) => err instanceof UserError && err.message.includes('object.json') && /not a JSON array/.test(err.message),
+  );
+});
