@@ -1,2 +1,38 @@
+/**
+ * arxiv-classifier as a library:
+ *
+ *   import { train, loadModel } from 'arxiv-classifier';
+ *   const model = await loadModel('model.axcm');
+ *   model.predict({ title, abstract }, { k: 5, explain: true });
+ */
+import { loadPapers } from './corpus/load.js';
+import type { PaperRecord } from './corpus/record.js';
+import type { LinearModel } from './models/linear.js';
+import { trainLinear, type TrainOptions, type TrainReport } from './models/train.js';
+
 export * from './taxonomy/taxonomy.js';
 export type { PaperRecord } from './corpus/record.js';
+export { loadPapers, readPapers } from './corpus/load.js';
+export { buildLabelScheme, labelsOf, type LabelScheme, type LabelSchemeOptions, type LabelTask } from './corpus/labels.js';
+export { splitRandom, splitTime } from './corpus/split.js';
+export { loadModel, defaultModelPath } from './models/load-model.js';
+export { LinearModel } from './models/linear.js';
+export type { Classifier, ModelInfo, PaperText, Prediction, PredictOptions, LabelPrediction, Reason } from './models/model.js';
+export { DEFAULT_TRAIN_OPTIONS, type TrainOptions, type TrainReport } from './models/train.js';
+export { evaluateClassifier, type Evaluation } from './evaluation/evaluate.js';
+export { tokenize } from './text/tokenize.js';
+
+/**
+ * Train a model on papers in memory, or on files in any ingestable format. Validation papers
+ * (for early stopping and calibration) are held out of `data` unless given.
+ */
+export async function train(
+  data: readonly PaperRecord[] | string | string[],
+  options: Partial<TrainOptions> & { valid?: readonly PaperRecord[] | string } = {},
+): Promise<LinearModel & { report: TrainReport }> {
+  const papers = typeof data === 'string' || (Array.isArray(data) && typeof data[0] === 'string') ? (await loadPapers(data as string | string[])).papers : (data as readonly PaperRecord[]);
+  const { valid, ...rest } = options;
+  const validPapers = typeof valid === 'string' ? (await loadPapers(valid)).papers : (valid ?? null);
+  const { model, report } = await trainLinear(papers, validPapers, rest);
+  return Object.assign(model, { report });
+}

@@ -9,6 +9,9 @@ const COMMANDS: Record<string, { summary: string; load: () => Promise<{ command:
   ingest: { summary: 'Read arXiv metadata in any common format into a canonical corpus', load: () => import('./ingest.js') },
   stats: { summary: 'Describe a corpus: sizes, categories, groups, lengths, dates', load: () => import('./stats.js') },
   split: { summary: 'Split a corpus into train, valid and test files (random stratified or by time)', load: () => import('./split.js') },
+  train: { summary: 'Train a classifier on a corpus and save it as one model file', load: () => import('./train.js') },
+  classify: { summary: 'Classify papers: top categories with probabilities and the words behind them', load: () => import('./classify.js') },
+  evaluate: { summary: 'Measure a model on labelled papers: accuracy, top-k, F1, calibration', load: () => import('./evaluate.js') },
 };
 
 const VERSION = '0.1.0';

@@ -20,6 +20,8 @@ export class TermCounter {
   tf = new Float32Array(4096);
   size = 0;
   private slots = new Int32Array(8192).fill(-1);
+  /** Slot of each entry, so clearing touches only used slots (probing chains stay intact). */
+  private slotOfEntry = new Int32Array(4096);
   private mask = 8191;
   private readonly tokens: string[] = [];
   private tokenHashes = new Uint32Array(4096);
@@ -34,7 +36,7 @@ export class TermCounter {
   }
 
   private clear(): void {
-    for (let k = 0; k < this.size; k++) this.slots[this.slotOf(this.hashes[k]!)] = -1;
+    for (let k = 0; k < this.size; k++) this.slots[this.slotOfEntry[k]!] = -1;
     this.size = 0;
   }
 
@@ -56,7 +58,9 @@ export class TermCounter {
       return;
     }
     if (this.size === this.hashes.length) this.grow();
-    this.slots[this.slotOf(h)] = this.size;
+    const free = this.slotOf(h);
+    this.slots[free] = this.size;
+    this.slotOfEntry[this.size] = free;
     this.hashes[this.size] = h;
     this.tf[this.size] = w;
     this.size++;
@@ -70,9 +74,14 @@ export class TermCounter {
     t.set(this.tf);
     this.hashes = h;
     this.tf = t;
+    this.slotOfEntry = new Int32Array(n);
     this.slots = new Int32Array(n * 2).fill(-1);
     this.mask = n * 2 - 1;
-    for (let k = 0; k < this.size; k++) this.slots[this.slotOf(this.hashes[k]!)] = k;
+    for (let k = 0; k < this.size; k++) {
+      const free = this.slotOf(this.hashes[k]!);
+      this.slots[free] = k;
+      this.slotOfEntry[k] = free;
+    }
   }
 
   private addField(text: string, weight: number): void {

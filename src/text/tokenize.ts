@@ -19,36 +19,41 @@ const NUM = '#';
 /** Text-mode LaTeX commands whose name is formatting, not content. */
 const FORMATTING = new Set(['emph', 'textit', 'textbf', 'textrm', 'texttt', 'textsc', 'textsf', 'mathrm', 'mathbf', 'mathit', 'mathsf', 'mathtt', 'text', 'it', 'bf', 'rm', 'em', 'cite', 'ref', 'url', 'href', 'footnote', 'left', 'right', 'big', 'bigl', 'bigr', 'bigg', 'cdot', 'ldots', 'cdots', 'dots', 'quad', 'qquad']);
 
-function isWordChar(code: number): boolean {
-  // ASCII letters and digits on the fast path; everything above ASCII that is a letter or digit.
-  if (code < 128) return (code >= 97 && code <= 122) || (code >= 48 && code <= 57);
-  return WORD_RE.test(String.fromCharCode(code));
+/** Character classes for the whole BMP, built once: 1 = part of a word. Astral characters are separators. */
+const WORD = new Uint8Array(65536);
+{
+  const re = /[\p{L}\p{N}\p{M}]/u;
+  for (let c = 0; c < 65536; c++) {
+    if (c >= 0xd800 && c <= 0xdfff) continue;
+    if (c < 128) WORD[c] = (c >= 97 && c <= 122) || (c >= 48 && c <= 57) || (c >= 65 && c <= 90) ? 1 : 0;
+    else WORD[c] = re.test(String.fromCharCode(c)) ? 1 : 0;
+  }
 }
-const WORD_RE = /[\p{L}\p{N}\p{M}]/u;
 const NON_ASCII = /[^\x00-\x7f]/;
 
-function isDigits(s: string): boolean {
-  for (let i = 0; i < s.length; i++) {
-    const c = s.charCodeAt(i);
-    if (c < 48 || c > 57) return false;
-  }
-  return true;
-}
-
 function pushWord(word: string, out: string[]): void {
-  if (isDigits(word)) {
-    out.push(NUM);
-    return;
-  }
-  // "10gev", "100nm": number then unit.
   const c0 = word.charCodeAt(0);
   if (c0 >= 48 && c0 <= 57) {
     let i = 1;
     while (i < word.length && word.charCodeAt(i) >= 48 && word.charCodeAt(i) <= 57) i++;
-    const rest = word.slice(i);
-    if (i >= 2 && rest.length >= 2 && !/\d/.test(rest)) {
-      out.push(NUM, rest);
+    if (i === word.length) {
+      out.push(NUM);
       return;
+    }
+    // "10gev", "100nm": a number then a unit.
+    if (i >= 2 && word.length - i >= 2) {
+      let letters = true;
+      for (let k = i; k < word.length; k++) {
+        const c = word.charCodeAt(k);
+        if (c >= 48 && c <= 57) {
+          letters = false;
+          break;
+        }
+      }
+      if (letters) {
+        out.push(NUM, word.slice(i));
+        return;
+      }
     }
   }
   if (word.length === 1 && c0 >= 97 && c0 <= 122) return;
@@ -57,44 +62,41 @@ function pushWord(word: string, out: string[]): void {
 
 /** Tokens of `text`, in order. */
 export function tokenize(text: string, out: string[] = []): string[] {
-  let s = NON_ASCII.test(text) ? text.normalize('NFKC').toLowerCase() : text.toLowerCase();
+  const s = NON_ASCII.test(text) ? text.normalize('NFKC').toLowerCase() : text.toLowerCase();
   const n = s.length;
   let i = 0;
   let inMath = false;
-  // Parts of the current hyphenated compound, flushed when it ends.
-  let parts: string[] = [];
-  const flushCompound = () => {
-    if (parts.length > 1 && parts.length <= 4) {
-      const joined = parts.join('-');
-      for (const p of parts) pushWord(p, out);
-      out.push(joined);
-    } else {
-      for (const p of parts) pushWord(p, out);
-    }
-    parts = [];
-  };
   while (i < n) {
     const code = s.charCodeAt(i);
-    if (isWordChar(code)) {
+    if (WORD[code] === 1) {
+      // A run of word characters, possibly joined by single hyphens into a compound.
+      const start = i;
+      let parts = 1;
       let j = i + 1;
-      while (j < n && isWordChar(s.charCodeAt(j))) j++;
-      parts.push(s.slice(i, j));
+      for (;;) {
+        while (j < n && WORD[s.charCodeAt(j)] === 1) j++;
+        if (!inMath && j + 1 < n && s.charCodeAt(j) === 45 && WORD[s.charCodeAt(j + 1)] === 1) {
+          parts++;
+          j++;
+          continue;
+        }
+        break;
+      }
+      if (parts === 1) pushWord(s.slice(start, j), out);
+      else {
+        const compound = s.slice(start, j);
+        const pieces = compound.split('-');
+        for (const piece of pieces) pushWord(piece, out);
+        if (parts <= 4) out.push(compound);
+      }
       i = j;
-      // A hyphen between two word characters continues the compound.
-      if (i + 1 < n && s.charCodeAt(i) === 45 && isWordChar(s.charCodeAt(i + 1)) && !inMath) {
-        i++;
-        continue;
-      }
       // Apostrophe inside a word ("schrödinger's", "don't"): drop it and the tail.
-      if (i + 1 < n && (s.charCodeAt(i) === 39 || s.charCodeAt(i) === 8217) && isWordChar(s.charCodeAt(i + 1))) {
-        let k = i + 1;
-        while (k < n && isWordChar(s.charCodeAt(k))) k++;
-        i = k;
+      if (i + 1 < n && (s.charCodeAt(i) === 39 || s.charCodeAt(i) === 8217) && WORD[s.charCodeAt(i + 1)] === 1) {
+        i++;
+        while (i < n && WORD[s.charCodeAt(i)] === 1) i++;
       }
-      flushCompound();
       continue;
     }
-    if (parts.length) flushCompound();
     if (code === 36 /* $ */) {
       // `$$` opens/closes display math the same way as `$`.
       if (i + 1 < n && s.charCodeAt(i + 1) === 36) i++;
@@ -118,19 +120,15 @@ export function tokenize(text: string, out: string[] = []): string[] {
         continue;
       }
       let j = i + 1;
-      while (j < n && ((s.charCodeAt(j) >= 97 && s.charCodeAt(j) <= 122) || (s.charCodeAt(j) >= 65 && s.charCodeAt(j) <= 90))) j++;
-      if (j > i + 1) {
+      while (j < n && s.charCodeAt(j) >= 97 && s.charCodeAt(j) <= 122) j++;
+      if (j > i + 2) {
         const name = s.slice(i + 1, j);
-        if (!FORMATTING.has(name) && name.length > 1) out.push(name);
-        i = j;
-        continue;
+        if (!FORMATTING.has(name)) out.push(name);
       }
-      i += 2;
+      i = j > i + 1 ? j : i + 2;
       continue;
     }
     i++;
   }
-  if (parts.length) flushCompound();
-  s = '';
   return out;
 }

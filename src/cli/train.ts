@@ -1,0 +1,147 @@
+import { readFile } from 'node:fs/promises';
+import { LABEL_TASKS, type LabelTask } from '../corpus/labels.js';
+import { loadPapers } from '../corpus/load.js';
+import { DEFAULT_TRAIN_OPTIONS, trainLinear, type TrainOptions } from '../models/train.js';
+import { intOption, numberOption, parseCommandArgs, requireOption } from './args.js';
+import { UsageError, UserError, type Command } from './command.js';
+import { Progress } from './progress.js';
+import { parseFormat } from './stats.js';
+
+const d = DEFAULT_TRAIN_OPTIONS;
+
+export const command: Command = {
+  name: 'train',
+  summary: 'Train a classifier on a corpus and save it as one model file',
+  usage: `Usage: arxiv-classifier train --data TRAIN --task primary|multilabel|group --out MODEL [options]
+
+Train a linear model over TF-IDF word n-grams (multinomial logistic regression for primary and
+group, one-vs-rest for multilabel) with SGD on all cores. TRAIN may be any format 'ingest' reads.
+
+Options:
+  --data FILE          training papers (repeatable)
+  --valid FILE         validation papers for early stopping and calibration
+                       (default: a stratified ${d.validFraction} of TRAIN)
+  --task T             primary (default), multilabel or group
+  --out MODEL          model file to write
+  --top N              keep the N most frequent classes
+  --min-count N        fold classes with fewer papers into their archive, then 'other'
+  --balance N          at most N papers per class (seeded)
+  --include-cross-lists  count cross-lists when ranking and folding classes
+  --seed N             random seed (default ${d.seed})
+  --threads N          worker threads (default: all cores, ${d.threads} here)
+  --epochs N           passes over the data (default ${d.epochs})
+  --lr X               initial learning rate (default ${d.lr})
+  --l2 X               L2 penalty (default ${d.l2})
+  --ngrams N           longest word n-gram (default ${d.ngrams})
+  --min-df N           drop terms in fewer papers (default ${d.minDf})
+  --max-features N     vocabulary size cap (default ${d.maxFeatures})
+  --title-weight X     title term weight (default ${d.titleWeight})
+  --drop-abstract P    train on the title alone with probability P (default ${d.dropAbstract})
+  --class-weight W     none (default), sqrt or balanced
+  --config FILE        JSON file of options (keys as in TrainOptions); flags override it
+  --quantize           write int8 weights (about 4x smaller)
+  --format F           input format; guessed from the file when absent
+  --json               print the training report as JSON
+  -h, --help           this help`,
+  async run(argv) {
+    const { values } = parseCommandArgs(argv, {
+      data: { type: 'string', multiple: true },
+      valid: { type: 'string' },
+      task: { type: 'string' },
+      out: { type: 'string' },
+      top: { type: 'string' },
+      'min-count': { type: 'string' },
+      balance: { type: 'string' },
+      'include-cross-lists': { type: 'boolean' },
+      seed: { type: 'string' },
+      threads: { type: 'string' },
+      epochs: { type: 'string' },
+      lr: { type: 'string' },
+      l2: { type: 'string' },
+      ngrams: { type: 'string' },
+      'min-df': { type: 'string' },
+      'max-features': { type: 'string' },
+      'title-weight': { type: 'string' },
+      'drop-abstract': { type: 'string' },
+      'class-weight': { type: 'string' },
+      config: { type: 'string' },
+      quantize: { type: 'boolean' },
+      format: { type: 'string' },
+      json: { type: 'boolean' },
+    });
+    const data = values.data ?? [];
+    if (data.length === 0) throw new UsageError('--data is required');
+    const out = requireOption(values.out, 'out');
+    let config: Partial<TrainOptions> = {};
+    if (values.config) {
+      try {
+        config = JSON.parse(await readFile(values.config, 'utf8')) as Partial<TrainOptions>;
+      } catch (e) {
+        throw new UserError(`${values.config}: not a JSON config (${(e as Error).message})`);
+      }
+    }
+    const task = (values.task ?? config.task ?? 'primary') as LabelTask;
+    if (!LABEL_TASKS.includes(task)) throw new UsageError(`--task must be one of ${LABEL_TASKS.join(', ')}, got "${task}"`);
+    const classWeight = values['class-weight'] ?? config.classWeight ?? d.classWeight;
+    if (!['none', 'sqrt', 'balanced'].includes(classWeight)) throw new UsageError(`--class-weight must be none, sqrt or balanced, got "${classWeight}"`);
+    const pick = <K extends keyof TrainOptions>(k: K): TrainOptions[K] => (config[k] ?? d[k]) as TrainOptions[K];
+    const optionalInt = (v: string | undefined, name: string, fallback: number | undefined) => (v === undefined ? fallback : intOption(v, name, 0));
+    const options: TrainOptions = {
+      ...d,
+      ...config,
+      task,
+      top: optionalInt(values.top, 'top', config.top),
+      minCount: optionalInt(values['min-count'], 'min-count', config.minCount),
+      balance: optionalInt(values.balance, 'balance', config.balance),
+      includeCrossLists: values['include-cross-lists'] ?? config.includeCrossLists,
+      seed: intOption(values.seed, 'seed', pick('seed')),
+      threads: intOption(values.threads, 'threads', pick('threads')),
+      epochs: intOption(values.epochs, 'epochs', pick('epochs')),
+      lr: numberOption(values.lr, 'lr', pick('lr')),
+      l2: numberOption(values.l2, 'l2', pick('l2')),
+      ngrams: intOption(values.ngrams, 'ngrams', pick('ngrams')),
+      minDf: intOption(values['min-df'], 'min-df', pick('minDf')),
+      maxFeatures: intOption(values['max-features'], 'max-features', pick('maxFeatures')),
+      titleWeight: numberOption(values['title-weight'], 'title-weight', pick('titleWeight')),
+      dropAbstract: numberOption(values['drop-abstract'], 'drop-abstract', pick('dropAbstract')),
+      classWeight: classWeight as TrainOptions['classWeight'],
+    };
+    if (options.threads < 1) throw new UsageError('--threads must be >= 1');
+    if (options.epochs < 1) throw new UsageError('--epochs must be >= 1');
+    if (options.ngrams < 1 || options.ngrams > 4) throw new UsageError('--ngrams must be between 1 and 4');
+    if (options.dropAbstract < 0 || options.dropAbstract >= 1) throw new UsageError('--drop-abstract must be in [0, 1)');
+
+    const format = parseFormat(values.format);
+    const progress = new Progress('reading');
+    const { papers, report: readReport } = await loadPapers(data, { format });
+    const valid = values.valid ? (await loadPapers(values.valid, { format })).papers : null;
+    if (papers.length === 0) throw new UserError(`no usable papers in ${data.join(', ')} (${JSON.stringify(readReport.skipped)})`);
+    progress.done();
+    const epochBar = new Progress('training', options.epochs);
+    let result;
+    try {
+      result = await trainLinear(papers, valid, options, (p) => {
+        if (p.phase === 'epoch') epochBar.update(p.epoch!, `loss ${p.loss!.toFixed(4)} valid acc ${p.validAccuracy!.toFixed(4)}`);
+        else epochBar.update(0, p.phase);
+      });
+    } catch (e) {
+      if (e instanceof RangeError) throw new UserError(e.message);
+      throw e;
+    }
+    epochBar.done();
+    const { model, report } = result;
+    await model.save(out, { quantize: values.quantize ?? false });
+    const summary = { out, task, skipped: readReport.skipped, ...report, validation: model.info.validation };
+    if (values.json) process.stdout.write(JSON.stringify(summary, null, 2) + '\n');
+    else {
+      const last = report.epochs[report.epochs.length - 1];
+      process.stderr.write(
+        `trained ${task} model on ${report.papers} papers (${report.classes} classes, ${report.features} features) in ${report.seconds.toFixed(1)}s\n` +
+          `validation: ${report.validPapers} papers, accuracy ${(model.info.validation.accuracy ?? 0).toFixed(4)} (best epoch ${report.bestEpoch}, last ${last?.epoch}), temperature ${report.temperature.toFixed(3)}\n` +
+          (report.thinClasses.length ? `warning: ${report.thinClasses.length} classes have fewer than 2 training papers: ${report.thinClasses.slice(0, 10).join(', ')}\n` : '') +
+          `wrote ${out}\n`,
+      );
+    }
+    return 0;
+  },
+};

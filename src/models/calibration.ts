@@ -1,0 +1,118 @@
+import { sigmoid } from './loss.js';
+import type { LossKind } from './sgd.js';
+
+/**
+ * Temperature scaling (Guo et al. 2017): one scalar T dividing the raw scores, fitted on
+ * validation to minimise negative log-likelihood. It changes confidence, never the ranking.
+ */
+export function fitTemperature(scores: Float32Array, labelPtr: Int32Array, labelIdx: Int32Array, classes: number, loss: LossKind): number {
+  const n = labelPtr.length - 1;
+  if (n === 0) return 1;
+  const nll = (T: number) => {
+    const inv = 1 / T;
+    let total = 0;
+    const C = classes;
+    for (let i = 0; i < n; i++) {
+      const o = i * C;
+      if (loss === 'softmax') {
+        let max = -Infinity;
+        for (let c = 0; c < C; c++) max = Math.max(max, scores[o + c]! * inv);
+        let sum = 0;
+        for (let c = 0; c < C; c++) sum += Math.exp(scores[o + c]! * inv - max);
+        const y = labelIdx[labelPtr[i]!]!;
+        total += max + Math.log(sum) - scores[o + y]! * inv;
+      } else {
+        const a = labelPtr[i]!;
+        const z = labelPtr[i + 1]!;
+        for (let c = 0; c < C; c++) {
+          let y = false;
+          for (let q = a; q < z; q++) if (labelIdx[q] === c) y = true;
+          const p = sigmoid(scores[o + c]! * inv);
+          total -= Math.log(Math.max(y ? p : 1 - p, 1e-12));
+        }
+      }
+    }
+    return total / n;
+  };
+  // Golden-section search over log T in [ln 0.05, ln 20]: NLL is unimodal in T for these models.
+  let lo = Math.log(0.05);
+  let hi = Math.log(20);
+  const g = (Math.sqrt(5) - 1) / 2;
+  let a = hi - g * (hi - lo);
+  let b = lo + g * (hi - lo);
+  let fa = nll(Math.exp(a));
+  let fb = nll(Math.exp(b));
+  for (let it = 0; it < 40; it++) {
+    if (fa < fb) {
+      hi = b;
+      b = a;
+      fb = fa;
+      a = hi - g * (hi - lo);
+      fa = nll(Math.exp(a));
+    } else {
+      lo = a;
+      a = b;
+      fa = fb;
+      b = lo + g * (hi - lo);
+      fb = nll(Math.exp(b));
+    }
+  }
+  return Math.exp((lo + hi) / 2);
+}
+
+/**
+ * Per-label decision thresholds for one-vs-rest models, each maximising that label's F1 on
+ * validation. Labels with too few validation positives to trust get the best global threshold.
+ */
+export function tuneThresholds(probs: Float32Array, labelPtr: Int32Array, labelIdx: Int32Array, classes: number, minPositives = 10): Float32Array {
+  const n = labelPtr.length - 1;
+  const C = classes;
+  const truth = new Uint8Array(n * C);
+  for (let i = 0; i < n; i++) for (let q = labelPtr[i]!; q < labelPtr[i + 1]!; q++) truth[i * C + labelIdx[q]!] = 1;
+  const grid: number[] = [];
+  for (let t = 0.05; t < 0.951; t += 0.025) grid.push(Number(t.toFixed(3)));
+  // Global threshold by micro-F1.
+  let bestGlobal = 0.5;
+  let bestF = -1;
+  for (const t of grid) {
+    let tp = 0;
+    let fp = 0;
+    let fn = 0;
+    for (let k = 0; k < n * C; k++) {
+      const p = probs[k]! >= t;
+      if (p && truth[k]) tp++;
+      else if (p) fp++;
+      else if (truth[k]) fn++;
+    }
+    const f = tp === 0 ? 0 : (2 * tp) / (2 * tp + fp + fn);
+    if (f > bestF) {
+      bestF = f;
+      bestGlobal = t;
+    }
+  }
+  const out = new Float32Array(C).fill(bestGlobal);
+  for (let c = 0; c < C; c++) {
+    let positives = 0;
+    for (let i = 0; i < n; i++) positives += truth[i * C + c]!;
+    if (positives < minPositives) continue;
+    let best = -1;
+    for (const t of grid) {
+      let tp = 0;
+      let fp = 0;
+      let fn = 0;
+      for (let i = 0; i < n; i++) {
+        const p = probs[i * C + c]! >= t;
+        const y = truth[i * C + c]!;
+        if (p && y) tp++;
+        else if (p) fp++;
+        else if (y) fn++;
+      }
+      const f = tp === 0 ? 0 : (2 * tp) / (2 * tp + fp + fn);
+      if (f > best) {
+        best = f;
+        out[c] = t;
+      }
+    }
+  }
+  return out;
+}

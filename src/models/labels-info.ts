@@ -1,0 +1,26 @@
+import { OTHER_LABEL, type LabelTask } from '../corpus/labels.js';
+import { getCategory, GROUPS, groupName, groupOf, type GroupId } from '../taxonomy/taxonomy.js';
+
+/** Display facts about a class label: its official name and the group it belongs to. */
+export interface LabelInfo {
+  code: string;
+  name: string;
+  group: string;
+  groupName: string;
+}
+
+export function describeLabel(label: string, task: LabelTask): LabelInfo {
+  if (label === OTHER_LABEL) return { code: label, name: 'Other (rare categories)', group: OTHER_LABEL, groupName: 'Other' };
+  if (task === 'group' && (GROUPS as readonly string[]).includes(label)) {
+    const g = label as GroupId;
+    return { code: label, name: groupName(g), group: g, groupName: groupName(g) };
+  }
+  const cat = getCategory(label);
+  const group = groupOf(label);
+  return {
+    code: label,
+    name: cat?.name ?? label,
+    group: group ?? OTHER_LABEL,
+    groupName: group ? groupName(group) : 'Other',
+  };
+}

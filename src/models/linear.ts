@@ -1,0 +1,255 @@
+import { createHash } from 'node:crypto';
+import type { LabelSchemeJSON } from '../corpus/labels.js';
+import { TermCounter, termStrings, type TermOptions } from '../text/terms.js';
+import { Vocabulary, vectorizeTerms } from '../text/vocabulary.js';
+import { describeLabel, type LabelInfo } from './labels-info.js';
+import { sigmoid, softmaxInPlace } from './loss.js';
+import type { Classifier, LabelPrediction, ModelInfo, PaperText, Prediction, PredictOptions, Reason } from './model.js';
+import { readModelFile, requireTensor, writeModelFile, ModelFileError, type ModelFileContents } from './model-file.js';
+import { quantizeRows } from './quantize.js';
+import type { LossKind } from './sgd.js';
+
+export const LINEAR_BACKEND = 'linear';
+
+/** Everything that defines a trained linear model apart from its numbers. */
+export interface LinearModelSpec {
+  info: ModelInfo;
+  scheme: LabelSchemeJSON;
+  loss: LossKind;
+  termOptions: TermOptions;
+  /** Softmax temperature fitted on validation (1 = uncalibrated). */
+  temperature: number;
+  /** Multi-label: per-class decision thresholds tuned on validation. */
+  thresholds: Float32Array | null;
+}
+
+/** Feature weights as float32, or as int8 rows with one scale each (a quantized file). */
+export type LinearWeights = { kind: 'f32'; w: Float32Array } | { kind: 'i8'; q: Int8Array; scales: Float32Array };
+
+/**
+ * A linear classifier over TF-IDF n-gram features: multinomial logistic regression for one label
+ * per paper, one-vs-rest logistic regression for several.
+ */
+export class LinearModel implements Classifier {
+  readonly classes: number;
+  private readonly counter: TermCounter;
+  private readonly rowIdx = new Int32Array(1 << 14);
+  private readonly rowVal = new Float32Array(1 << 14);
+  private readonly scores: Float64Array;
+  private readonly described: LabelInfo[];
+  private lastNnz = 0;
+
+  constructor(
+    readonly spec: LinearModelSpec,
+    readonly vocab: Vocabulary,
+    readonly weights: LinearWeights,
+    readonly bias: Float32Array,
+  ) {
+    this.classes = spec.info.labels.length;
+    this.counter = new TermCounter(spec.termOptions);
+    this.scores = new Float64Array(this.classes);
+    this.described = spec.info.labels.map((l) => describeLabel(l, spec.info.task));
+  }
+
+  get info(): ModelInfo {
+    return this.spec.info;
+  }
+
+  get labels(): readonly string[] {
+    return this.spec.info.labels;
+  }
+
+  /** Vectorise one paper into the reusable row buffers; returns its number of features. */
+  private vectorize(paper: PaperText): number {
+    const c = this.counter.count(paper.title ?? '', paper.abstract ?? '');
+    const room = Math.min(c.size, this.rowIdx.length);
+    return vectorizeTerms(this.vocab, c.hashes, c.tf, room, this.rowIdx, this.rowVal);
+  }
+
+  /** Calibrated probabilities of one paper into `out` (length C). */
+  probabilities(paper: PaperText, out: Float64Array | Float32Array): number {
+    const nnz = this.vectorize(paper);
+    this.lastNnz = nnz;
+    const C = this.classes;
+    const s = this.scores;
+    for (let c = 0; c < C; c++) s[c] = this.bias[c]!;
+    const idx = this.rowIdx;
+    const val = this.rowVal;
+    const wt = this.weights;
+    if (wt.kind === 'f32') {
+      const W = wt.w;
+      for (let k = 0; k < nnz; k++) {
+        const off = idx[k]! * C;
+        const v = val[k]!;
+        for (let c = 0; c < C; c++) s[c]! += v * W[off + c]!;
+      }
+    } else {
+      const Q = wt.q;
+      for (let k = 0; k < nnz; k++) {
+        const f = idx[k]!;
+        const off = f * C;
+        const v = val[k]! * wt.scales[f]!;
+        for (let c = 0; c < C; c++) s[c]! += v * Q[off + c]!;
+      }
+    }
+    const invT = 1 / this.spec.temperature;
+    if (this.spec.loss === 'softmax') {
+      for (let c = 0; c < C; c++) s[c]! *= invT;
+      softmaxInPlace(s, C);
+      for (let c = 0; c < C; c++) out[c] = s[c]!;
+    } else {
+      for (let c = 0; c < C; c++) out[c] = sigmoid(s[c]! * invT);
+    }
+    return nnz;
+  }
+
+  predictProba(papers: readonly PaperText[]): Float32Array {
+    const C = this.classes;
+    const out = new Float32Array(papers.length * C);
+    const row = new Float64Array(C);
+    for (let i = 0; i < papers.length; i++) {
+      this.probabilities(papers[i]!, row);
+      out.set(row, i * C);
+    }
+    return out;
+  }
+
+  predict(paper: PaperText, options: PredictOptions = {}): Prediction {
+    if (!(paper.title ?? '').trim() && !(paper.abstract ?? '').trim()) throw new RangeError('a paper needs a title or an abstract');
+    const C = this.classes;
+    const p = new Float64Array(C);
+    this.probabilities(paper, p);
+    const order = Array.from({ length: C }, (_, i) => i).sort((a, b) => p[b]! - p[a]! || a - b);
+    const k = Math.max(1, Math.min(options.k ?? 5, C));
+    let chosen: number[];
+    if (this.spec.loss === 'ova') {
+      const fixed = options.threshold;
+      chosen = order.filter((c) => p[c]! >= (fixed ?? this.spec.thresholds?.[c] ?? 0.5)).slice(0, k);
+      // Never an empty answer: the most likely label stands in.
+      if (chosen.length === 0) chosen = [order[0]!];
+    } else {
+      chosen = order.slice(0, k);
+    }
+    const explainN = options.explain === true ? 5 : typeof options.explain === 'number' ? options.explain : 0;
+    const terms = explainN > 0 ? termStrings(paper.title ?? '', paper.abstract ?? '', this.spec.termOptions) : null;
+    const labels: LabelPrediction[] = chosen.map((c) => {
+      const d = this.described[c]!;
+      const lp: LabelPrediction = { ...d, probability: p[c]! };
+      if (terms) lp.reasons = this.reasons(c, explainN, terms);
+      return lp;
+    });
+    return { labels, groups: this.groupsOf(p) };
+  }
+
+  predictBatch(papers: readonly PaperText[], options: PredictOptions = {}): Prediction[] {
+    return papers.map((paper) => this.predict(paper, options));
+  }
+
+  /** Group probabilities: softmax mass summed per group; for multi-label, the max per group. */
+  private groupsOf(p: Float64Array): Prediction['groups'] {
+    const mass = new Map<string, { name: string; probability: number }>();
+    for (let c = 0; c < this.classes; c++) {
+      const d = this.described[c]!;
+      const m = mass.get(d.group) ?? { name: d.groupName, probability: 0 };
+      m.probability = this.spec.loss === 'softmax' ? m.probability + p[c]! : Math.max(m.probability, p[c]!);
+      mass.set(d.group, m);
+    }
+    return [...mass.entries()].map(([code, m]) => ({ code, name: m.name, probability: m.probability })).sort((a, b) => b.probability - a.probability);
+  }
+
+  /** The n-grams that pushed class `c` most: weight × feature value, from the last vectorised paper. */
+  private reasons(c: number, n: number, terms: Map<number, string>): Reason[] {
+    const C = this.classes;
+    // `probabilities` ran just before: the row buffers still hold this paper's features.
+    const nnz = this.lastNnz;
+    const out: Reason[] = [];
+    for (let k = 0; k < nnz; k++) {
+      const f = this.rowIdx[k]!;
+      const w = this.weights.kind === 'f32' ? this.weights.w[f * C + c]! : this.weights.q[f * C + c]! * this.weights.scales[f]!;
+      const contribution = w * this.rowVal[k]!;
+      if (contribution <= 0) continue;
+      const term = terms.get(this.vocab.terms[f]!);
+      if (term !== undefined) out.push({ term, weight: contribution });
+    }
+    return out.sort((a, b) => b.weight - a.weight).slice(0, n);
+  }
+
+  toContents(quantize: boolean): ModelFileContents {
+    const F = this.vocab.size;
+    const C = this.classes;
+    const tensors: ModelFileContents['tensors'] = {
+      terms: { dtype: 'u32', shape: [F], data: this.vocab.terms },
+      idf: { dtype: 'f32', shape: [F], data: this.vocab.idf },
+      bias: { dtype: 'f32', shape: [C], data: this.bias },
+    };
+    if (this.weights.kind === 'i8') {
+      tensors.weights_q = { dtype: 'i8', shape: [F, C], data: this.weights.q };
+      tensors.weight_scales = { dtype: 'f32', shape: [F], data: this.weights.scales };
+    } else if (quantize) {
+      const { q, scales } = quantizeRows(this.weights.w, F, C);
+      tensors.weights_q = { dtype: 'i8', shape: [F, C], data: q };
+      tensors.weight_scales = { dtype: 'f32', shape: [F], data: scales };
+    } else {
+      tensors.weights = { dtype: 'f32', shape: [F, C], data: this.weights.w };
+    }
+    if (this.spec.thresholds) tensors.thresholds = { dtype: 'f32', shape: [C], data: this.spec.thresholds };
+    const info = { ...this.spec.info, quantized: quantize || this.weights.kind === 'i8' };
+    return {
+      meta: {
+        backend: LINEAR_BACKEND,
+        info,
+        scheme: this.spec.scheme,
+        loss: this.spec.loss,
+        termOptions: this.spec.termOptions,
+        temperature: this.spec.temperature,
+      } as unknown as Record<string, unknown>,
+      tensors,
+    };
+  }
+
+  async save(path: string, options: { quantize?: boolean } = {}): Promise<void> {
+    await writeModelFile(path, this.toContents(options.quantize ?? false));
+  }
+
+  static fromContents(contents: ModelFileContents, source: string): LinearModel {
+    const meta = contents.meta as unknown as Partial<LinearModelSpec> & { backend?: string };
+    if (meta.backend !== LINEAR_BACKEND) throw new ModelFileError(source, 'invalid', `backend "${String(meta.backend)}" is not "${LINEAR_BACKEND}"`);
+    if (!meta.info || !meta.scheme || !meta.termOptions || !meta.loss || typeof meta.temperature !== 'number') {
+      throw new ModelFileError(source, 'invalid', 'metadata is missing info, scheme, termOptions, loss or temperature');
+    }
+    const C = meta.info.labels.length;
+    const terms = requireTensor(contents, 'terms', 'u32', [null], source);
+    const F = terms.shape[0]!;
+    const idf = requireTensor(contents, 'idf', 'f32', [F], source);
+    const bias = requireTensor(contents, 'bias', 'f32', [C], source);
+    let weights: LinearWeights;
+    if (contents.tensors.weights_q) {
+      const q = requireTensor(contents, 'weights_q', 'i8', [F, C], source);
+      const scales = requireTensor(contents, 'weight_scales', 'f32', [F], source);
+      weights = { kind: 'i8', q: q.data, scales: scales.data };
+    } else {
+      weights = { kind: 'f32', w: requireTensor(contents, 'weights', 'f32', [F, C], source).data };
+    }
+    const thresholds = contents.tensors.thresholds ? requireTensor(contents, 'thresholds', 'f32', [C], source).data : null;
+    const spec: LinearModelSpec = {
+      info: meta.info,
+      scheme: meta.scheme,
+      loss: meta.loss,
+      termOptions: meta.termOptions,
+      temperature: meta.temperature,
+      thresholds,
+    };
+    return new LinearModel(spec, new Vocabulary(terms.data, idf.data), weights, bias.data);
+  }
+}
+
+/** A stable fingerprint of training data: the ids and labels, in order. */
+export function dataHash(items: Iterable<string>): string {
+  const h = createHash('sha256');
+  for (const s of items) h.update(s).update('\n');
+  return h.digest('hex').slice(0, 16);
+}
+
+export async function loadLinearModel(path: string): Promise<LinearModel> {
+  return LinearModel.fromContents(await readModelFile(path), path);
+}

@@ -1,0 +1,70 @@
+import type { LabelTask } from '../corpus/labels.js';
+
+/** What every backend classifies: a title, and an abstract when there is one. */
+export interface PaperText {
+  title: string;
+  abstract?: string;
+}
+
+/** An n-gram of the input and how much it pushed a label (weight × feature value). */
+export interface Reason {
+  term: string;
+  weight: number;
+}
+
+export interface LabelPrediction {
+  /** Class label: an arXiv code, a folded archive (`cond-mat`), `other`, or a group id. */
+  code: string;
+  name: string;
+  group: string;
+  groupName: string;
+  probability: number;
+  reasons?: Reason[];
+}
+
+export interface Prediction {
+  /** Best first; for multi-label models, the labels above their thresholds (never empty). */
+  labels: LabelPrediction[];
+  /** Probability mass per top-level group, best first. */
+  groups: { code: string; name: string; probability: number }[];
+}
+
+export interface PredictOptions {
+  /** How many labels to return (single-label), or the cap on returned labels (multi-label). */
+  k?: number;
+  /** Attach reasons to each returned label: `true` for 5 terms, or a number of terms. */
+  explain?: boolean | number;
+  /** Multi-label only: one threshold for every label instead of the tuned per-label ones. */
+  threshold?: number;
+}
+
+/** Facts about a trained model, stored in its file and shown by `/v1/models`. */
+export interface ModelInfo {
+  backend: string;
+  task: LabelTask;
+  labels: string[];
+  createdAt: string;
+  training: {
+    papers: number;
+    dataHash: string;
+    seconds: number;
+    options: Record<string, unknown>;
+  };
+  /** Metrics on the validation split used for early stopping and calibration. */
+  validation: Record<string, number | null>;
+  quantized: boolean;
+}
+
+/**
+ * The interface every backend implements (Annif-style): the same verbs behind the CLI, the
+ * library and the HTTP API.
+ */
+export interface Classifier {
+  readonly info: ModelInfo;
+  readonly labels: readonly string[];
+  /** n × C probabilities, row-major: softmax for single-label tasks, sigmoids for multi-label. */
+  predictProba(papers: readonly PaperText[]): Float32Array;
+  predict(paper: PaperText, options?: PredictOptions): Prediction;
+  predictBatch(papers: readonly PaperText[], options?: PredictOptions): Prediction[];
+  save(path: string, options?: { quantize?: boolean }): Promise<void>;
+}

@@ -1,0 +1,198 @@
+/**
+ * One training thread: holds its shard of papers as sparse rows and runs SGD on its own copy of
+ * the weights; the main thread averages the copies between passes (iterative parameter mixing),
+ * which keeps training deterministic for a given seed and thread count.
+ */
+import { seededRng } from '../corpus/random.js';
+import { serve } from '../parallel/rpc.js';
+import { HashIndex } from '../text/hash-index.js';
+import { CsrBuilder, type CsrMatrix } from '../text/sparse.js';
+import { TermCounter, type TermOptions } from '../text/terms.js';
+import { Vocabulary, vectorizeTerms } from '../text/vocabulary.js';
+import { scoreRows, sgdEpoch, type LossKind } from './sgd.js';
+
+interface Terms {
+  ptr: Int32Array;
+  hash: Uint32Array;
+  tf: Float32Array;
+}
+
+class TermsBuilder {
+  private ptr: number[] = [0];
+  private hash = new Uint32Array(1 << 20);
+  private tf = new Float32Array(1 << 20);
+  private n = 0;
+  add(c: TermCounter): void {
+    if (this.n + c.size > this.hash.length) {
+      let cap = this.hash.length * 2;
+      while (cap < this.n + c.size) cap *= 2;
+      const h = new Uint32Array(cap);
+      h.set(this.hash.subarray(0, this.n));
+      const t = new Float32Array(cap);
+      t.set(this.tf.subarray(0, this.n));
+      this.hash = h;
+      this.tf = t;
+    }
+    this.hash.set(c.hashes.subarray(0, c.size), this.n);
+    this.tf.set(c.tf.subarray(0, c.size), this.n);
+    this.n += c.size;
+    this.ptr.push(this.n);
+  }
+  build(): Terms {
+    return { ptr: Int32Array.from(this.ptr), hash: this.hash.subarray(0, this.n), tf: this.tf.subarray(0, this.n) };
+  }
+}
+
+function countTerms(counter: TermCounter, titles: string[], abstracts: string[] | null): Terms {
+  const b = new TermsBuilder();
+  for (let i = 0; i < titles.length; i++) b.add(counter.count(titles[i]!, abstracts ? abstracts[i]! : ''));
+  return b.build();
+}
+
+function vectorizeAll(vocab: Vocabulary, t: Terms): CsrMatrix {
+  const b = new CsrBuilder(vocab.size);
+  let maxRow = 0;
+  for (let i = 0; i + 1 < t.ptr.length; i++) maxRow = Math.max(maxRow, t.ptr[i + 1]! - t.ptr[i]!);
+  const idx = new Int32Array(maxRow + 1);
+  const val = new Float32Array(maxRow + 1);
+  for (let i = 0; i + 1 < t.ptr.length; i++) {
+    const a = t.ptr[i]!;
+    const n = vectorizeTerms(vocab, t.hash.subarray(a), t.tf.subarray(a), t.ptr[i + 1]! - a, idx, val);
+    b.addRow(idx, val, n);
+  }
+  return b.build();
+}
+
+let me = 0;
+let train: Terms | null = null;
+let trainTitle: Terms | null = null;
+let valid: Terms | null = null;
+let x: CsrMatrix | null = null;
+let xTitle: CsrMatrix | null = null;
+let xValid: CsrMatrix | null = null;
+let labelPtr: Int32Array = new Int32Array(1);
+let labelIdx: Int32Array = new Int32Array(0);
+let copies: Float32Array[] = [];
+let biasCopies: Float32Array[] = [];
+let avg: Float32Array = new Float32Array(0);
+let avgBias: Float32Array = new Float32Array(0);
+let classes = 0;
+let order = new Int32Array(0);
+
+serve((m) => {
+  switch (m.type) {
+    case 'terms': {
+      me = m.worker as number;
+      const counter = new TermCounter(m.termOptions as TermOptions);
+      const titles = m.titles as string[];
+      train = countTerms(counter, titles, m.abstracts as string[]);
+      trainTitle = (m.dropAbstract as number) > 0 ? countTerms(counter, titles, null) : null;
+      valid = countTerms(counter, m.validTitles as string[], m.validAbstracts as string[]);
+      labelPtr = m.labelPtr as Int32Array;
+      labelIdx = m.labelIdx as Int32Array;
+      // Document frequencies of this shard; the main thread merges shards.
+      const df = new HashIndex(1 << 20);
+      for (let k = 0; k < train.hash.length; k++) df.increment(train.hash[k]!);
+      const keys = new Uint32Array(df.size);
+      const counts = new Int32Array(df.size);
+      let n = 0;
+      df.forEach((key, v) => {
+        keys[n] = key;
+        counts[n++] = v;
+      });
+      return { result: { keys, counts }, transfer: [keys.buffer, counts.buffer] };
+    }
+    case 'vectorize': {
+      const vocab = new Vocabulary(m.terms as Uint32Array, m.idf as Float32Array);
+      x = vectorizeAll(vocab, train!);
+      xTitle = trainTitle ? vectorizeAll(vocab, trainTitle) : null;
+      xValid = vectorizeAll(vocab, valid!);
+      train = trainTitle = valid = null;
+      return { result: { rows: x.rows, nnz: x.indptr[x.rows]!, validRows: xValid.rows } };
+    }
+    case 'weights': {
+      classes = m.classes as number;
+      copies = (m.copies as SharedArrayBuffer[]).map((b) => new Float32Array(b));
+      biasCopies = (m.biasCopies as SharedArrayBuffer[]).map((b) => new Float32Array(b));
+      avg = new Float32Array(m.avg as SharedArrayBuffer);
+      avgBias = new Float32Array(m.avgBias as SharedArrayBuffer);
+      order = Int32Array.from({ length: x!.rows }, (_, i) => i);
+      return { result: null };
+    }
+    case 'epoch': {
+      const epoch = m.epoch as number;
+      const part = m.part as number;
+      const parts = m.parts as number;
+      const seed = m.seed as number;
+      if (part === 0) {
+        const rng = seededRng((seed ^ Math.imul(epoch + 1, 0x9e3779b1) ^ Math.imul(me + 1, 0x85ebca6b)) >>> 0);
+        for (let i = order.length - 1; i > 0; i--) {
+          const j = Math.floor(rng() * (i + 1));
+          const t = order[i]!;
+          order[i] = order[j]!;
+          order[j] = t;
+        }
+      }
+      const from = Math.floor((order.length * part) / parts);
+      const to = Math.floor((order.length * (part + 1)) / parts);
+      const dropAbstract = m.dropAbstract as number;
+      let coins: Float32Array | null = null;
+      if (dropAbstract > 0 && xTitle) {
+        const rng = seededRng((seed * 31 + epoch * 1009 + part * 17 + me) >>> 0);
+        coins = new Float32Array(to - from);
+        for (let i = 0; i < coins.length; i++) coins[i] = rng();
+      }
+      const loss = sgdEpoch({
+        loss: m.loss as LossKind,
+        classes,
+        x: x!,
+        xTitle,
+        labelPtr,
+        labelIdx,
+        order: order.subarray(from, to),
+        weights: copies[me]!,
+        bias: biasCopies[me]!,
+        classWeight: (m.classWeight as Float32Array | null) ?? null,
+        lrStart: m.lrStart as number,
+        lrEnd: m.lrEnd as number,
+        l2: m.l2 as number,
+        dropAbstract,
+        coins,
+      });
+      return { result: { loss, rows: to - from } };
+    }
+    case 'average': {
+      // Rows [from, to) of the weight matrix: mean over copies into avg, then back into every copy.
+      const C = classes;
+      const from = (m.from as number) * C;
+      const to = (m.to as number) * C;
+      const T = copies.length;
+      const inv = 1 / T;
+      for (let i = from; i < to; i++) {
+        let s = 0;
+        for (let t = 0; t < T; t++) s += copies[t]![i]!;
+        avg[i] = s * inv;
+      }
+      for (let t = 0; t < T; t++) copies[t]!.set(avg.subarray(from, to), from);
+      if (m.bias) {
+        for (let c = 0; c < C; c++) {
+          let s = 0;
+          for (let t = 0; t < T; t++) s += biasCopies[t]![c]!;
+          avgBias[c] = s * inv;
+        }
+        for (let t = 0; t < T; t++) biasCopies[t]!.set(avgBias);
+      }
+      return { result: null };
+    }
+    case 'score': {
+      // Raw validation scores with the averaged weights, written at this shard's offset.
+      const out = new Float32Array(m.out as SharedArrayBuffer, (m.offset as number) * classes * 4, xValid!.rows * classes);
+      const w = m.useBest ? new Float32Array(m.best as SharedArrayBuffer) : avg;
+      const b = m.useBest ? new Float32Array(m.bestBias as SharedArrayBuffer) : avgBias;
+      scoreRows(xValid!, 0, xValid!.rows, w, b, classes, out);
+      return { result: null };
+    }
+    default:
+      throw new Error(`unknown message ${String(m.type)}`);
+  }
+});

@@ -1,0 +1,329 @@
+import { availableParallelism } from 'node:os';
+import { buildLabelScheme, labelledPapers, labelsOf, schemeToJSON, type LabelTask } from '../corpus/labels.js';
+import type { PaperRecord } from '../corpus/record.js';
+import { splitRandom } from '../corpus/split.js';
+import { startWorker } from '../parallel/worker-url.js';
+import { WorkerClient } from '../parallel/rpc.js';
+import { HashIndex } from '../text/hash-index.js';
+import { DEFAULT_TERM_OPTIONS, type TermOptions } from '../text/terms.js';
+import { DEFAULT_VOCABULARY_OPTIONS, Vocabulary, type VocabularyOptions } from '../text/vocabulary.js';
+import { fitTemperature, tuneThresholds } from './calibration.js';
+import { dataHash, LINEAR_BACKEND, LinearModel } from './linear.js';
+import { sigmoid, softmaxInPlace } from './loss.js';
+import type { LossKind } from './sgd.js';
+
+/** Hyperparameters as plain data: what `train --config` reads and a model file records. */
+export interface TrainOptions {
+  task: LabelTask;
+  top?: number;
+  minCount?: number;
+  balance?: number;
+  includeCrossLists?: boolean;
+  seed: number;
+  threads: number;
+  ngrams: number;
+  titleWeight: number;
+  minDf: number;
+  maxFeatures: number;
+  epochs: number;
+  /** Initial learning rate, decayed linearly to 0 over all epochs. */
+  lr: number;
+  l2: number;
+  /** Probability of training on the title alone (seed notebook 001 uses 0.2). */
+  dropAbstract: number;
+  classWeight: 'none' | 'balanced' | 'sqrt';
+  /** Share of the training papers held out for early stopping and calibration when no valid set is given. */
+  validFraction: number;
+  /** Weight averages per epoch across threads: more is closer to sequential SGD, each costs one pass over the weights. */
+  mixesPerEpoch: number;
+  /** Stop when validation accuracy has not improved for this many epochs. */
+  patience: number;
+}
+
+export const DEFAULT_TRAIN_OPTIONS: TrainOptions = {
+  task: 'primary',
+  seed: 1,
+  threads: Math.max(1, Math.min(availableParallelism(), 8)),
+  ngrams: DEFAULT_TERM_OPTIONS.ngrams,
+  titleWeight: DEFAULT_TERM_OPTIONS.titleWeight,
+  minDf: DEFAULT_VOCABULARY_OPTIONS.minDf,
+  maxFeatures: DEFAULT_VOCABULARY_OPTIONS.maxFeatures,
+  epochs: 5,
+  lr: 0.5,
+  l2: 0,
+  dropAbstract: 0.2,
+  classWeight: 'none',
+  validFraction: 0.05,
+  mixesPerEpoch: 2,
+  patience: 1,
+};
+
+export interface EpochReport {
+  epoch: number;
+  loss: number;
+  validAccuracy: number;
+  validLoss: number;
+  seconds: number;
+}
+
+export interface TrainReport {
+  papers: number;
+  validPapers: number;
+  classes: number;
+  features: number;
+  distinctTerms: number;
+  epochs: EpochReport[];
+  bestEpoch: number;
+  temperature: number;
+  seconds: number;
+  phases: Record<string, number>;
+  /** Classes with fewer than 2 training papers: kept, but expect little of them. */
+  thinClasses: string[];
+}
+
+export interface TrainProgress {
+  phase: 'features' | 'epoch' | 'calibrate';
+  epoch?: number;
+  of?: number;
+  loss?: number;
+  validAccuracy?: number;
+}
+
+/**
+ * Train a linear model. Papers are split across `threads` workers that count terms, vectorise
+ * and run SGD on their shard; weights are averaged between passes. Deterministic for a given
+ * seed and thread count.
+ */
+export async function trainLinear(
+  trainPapers: readonly PaperRecord[],
+  validPapers: readonly PaperRecord[] | null,
+  partial: Partial<TrainOptions> = {},
+  onProgress: (p: TrainProgress) => void = () => {},
+): Promise<{ model: LinearModel; report: TrainReport }> {
+  const o: TrainOptions = { ...DEFAULT_TRAIN_OPTIONS, ...partial };
+  const t0 = performance.now();
+  const phases: Record<string, number> = {};
+  let mark = t0;
+  const phase = (name: string) => {
+    const now = performance.now();
+    phases[name] = Number(((now - mark) / 1000).toFixed(2));
+    mark = now;
+  };
+
+  const scheme = buildLabelScheme(trainPapers, { task: o.task, top: o.top, minCount: o.minCount, balance: o.balance, includeCrossLists: o.includeCrossLists, seed: o.seed });
+  let train = labelledPapers(trainPapers, scheme);
+  let valid: PaperRecord[];
+  if (validPapers && validPapers.length > 0) {
+    valid = validPapers.filter((p) => labelsOf(p, scheme).length > 0);
+  } else {
+    const s = splitRandom(train, { test: 0, valid: o.validFraction, seed: o.seed });
+    train = s.train;
+    valid = s.valid;
+  }
+  if (train.length === 0) throw new RangeError('no training papers have a label in this scheme');
+  const C = scheme.labels.length;
+  if (C < 2) throw new RangeError(`training needs at least 2 classes, found ${C} (${scheme.labels.join(', ')})`);
+  const loss: LossKind = o.task === 'multilabel' ? 'ova' : 'softmax';
+  const trainLabels = train.map((p) => labelsOf(p, scheme));
+  const validLabels = valid.map((p) => labelsOf(p, scheme));
+  const counts = new Float64Array(C);
+  for (const ls of trainLabels) for (const l of ls) counts[l]!++;
+  const thinClasses = scheme.labels.filter((_, c) => counts[c]! < 2);
+  const classWeight = makeClassWeights(counts, o.classWeight);
+
+  const T = Math.max(1, Math.min(o.threads, train.length));
+  const termOptions: TermOptions = { ngrams: o.ngrams, titleWeight: o.titleWeight };
+  const workers = Array.from({ length: T }, () => new WorkerClient(startWorker(import.meta.url, './train-worker.js')));
+  try {
+    // Shards: paper i goes to worker i mod T, valid papers likewise.
+    const shard = <X>(xs: readonly X[], k: number) => xs.filter((_, i) => i % T === k);
+    onProgress({ phase: 'features' });
+    const dfParts = await Promise.all(
+      workers.map((w, k) => {
+        const mine = shard(train, k);
+        const mineLabels = shard(trainLabels, k);
+        const ptr = new Int32Array(mine.length + 1);
+        mineLabels.forEach((ls, i) => (ptr[i + 1] = ptr[i]! + ls.length));
+        const idx = Int32Array.from(mineLabels.flat());
+        const v = shard(valid, k);
+        return w.call<{ keys: Uint32Array; counts: Int32Array }>({
+          type: 'terms',
+          worker: k,
+          termOptions,
+          dropAbstract: o.dropAbstract,
+          titles: mine.map((p) => p.title),
+          abstracts: mine.map((p) => p.abstract),
+          validTitles: v.map((p) => p.title),
+          validAbstracts: v.map((p) => p.abstract),
+          labelPtr: ptr,
+          labelIdx: idx,
+        });
+      }),
+    );
+    phase('terms');
+    const df = new HashIndex(dfParts.reduce((s, p) => Math.max(s, p.keys.length), 1024));
+    for (const part of dfParts) for (let i = 0; i < part.keys.length; i++) df.increment(part.keys[i]!, part.counts[i]!);
+    const vocabOptions: VocabularyOptions = { minDf: o.minDf, maxFeatures: o.maxFeatures };
+    const vocab = Vocabulary.fromDocumentFrequencies(df, train.length, vocabOptions);
+    const distinctTerms = df.size;
+    phase('vocabulary');
+    await Promise.all(workers.map((w) => w.call({ type: 'vectorize', terms: vocab.terms, idf: vocab.idf })));
+    phase('vectorize');
+
+    const F = vocab.size;
+    const sab = (n: number) => new SharedArrayBuffer(n * 4);
+    const copies = workers.map(() => sab(F * C));
+    const biasCopies = workers.map(() => sab(C));
+    const avg = sab(F * C);
+    const avgBias = sab(C);
+    const best = sab(F * C);
+    const bestBias = sab(C);
+    const validScores = sab(Math.max(1, valid.length) * C);
+    await Promise.all(workers.map((w) => w.call({ type: 'weights', classes: C, copies, biasCopies, avg, avgBias })));
+    // Validation rows are sharded like training rows; scores come back in shard order.
+    const validOrder = Array.from({ length: T }, (_, k) => valid.map((_, i) => i).filter((i) => i % T === k)).flat();
+    const validOffsets = Array.from({ length: T }, (_, k) => validOrder.findIndex((i) => i % T === k));
+    const vPtr = new Int32Array(valid.length + 1);
+    validOrder.forEach((i, r) => (vPtr[r + 1] = vPtr[r]! + validLabels[i]!.length));
+    const vIdx = Int32Array.from(validOrder.flatMap((i) => validLabels[i]!));
+
+    const mixes = Math.max(1, o.mixesPerEpoch);
+    const totalSteps = o.epochs * mixes;
+    const epochs: EpochReport[] = [];
+    let bestAcc = -1;
+    let bestEpoch = 0;
+    const average = async () => {
+      await Promise.all(workers.map((w, k) => w.call({ type: 'average', from: Math.floor((F * k) / T), to: Math.floor((F * (k + 1)) / T), bias: k === 0 })));
+    };
+    const scoreValid = async (useBest: boolean) => {
+      if (valid.length === 0) return;
+      await Promise.all(
+        workers.map((w, k) => (validOffsets[k]! < 0 ? Promise.resolve() : w.call({ type: 'score', out: validScores, offset: validOffsets[k], useBest, best, bestBias }))),
+      );
+    };
+    for (let e = 0; e < o.epochs; e++) {
+      const te = performance.now();
+      let lossSum = 0;
+      let rows = 0;
+      for (let part = 0; part < mixes; part++) {
+        const step = e * mixes + part;
+        const lrStart = o.lr * (1 - step / totalSteps);
+        const lrEnd = o.lr * (1 - (step + 1) / totalSteps);
+        const res = await Promise.all(
+          workers.map((w) => w.call<{ loss: number; rows: number }>({ type: 'epoch', epoch: e, part, parts: mixes, seed: o.seed, lrStart, lrEnd, l2: o.l2, dropAbstract: o.dropAbstract, loss, classWeight })),
+        );
+        for (const r of res) {
+          lossSum += r.loss;
+          rows += r.rows;
+        }
+        if (T > 1) await average();
+      }
+      if (T === 1) await average();
+      await scoreValid(false);
+      const v = validationMetrics(new Float32Array(validScores, 0, valid.length * C), vPtr, vIdx, C, loss);
+      epochs.push({ epoch: e + 1, loss: lossSum / Math.max(1, rows), validAccuracy: v.accuracy, validLoss: v.loss, seconds: (performance.now() - te) / 1000 });
+      onProgress({ phase: 'epoch', epoch: e + 1, of: o.epochs, loss: lossSum / Math.max(1, rows), validAccuracy: v.accuracy });
+      if (v.accuracy > bestAcc || valid.length === 0) {
+        bestAcc = v.accuracy;
+        bestEpoch = e + 1;
+        new Float32Array(best).set(new Float32Array(avg));
+        new Float32Array(bestBias).set(new Float32Array(avgBias));
+      } else if (e + 1 - bestEpoch >= o.patience) {
+        break;
+      }
+    }
+    phase('sgd');
+    onProgress({ phase: 'calibrate' });
+    await scoreValid(true);
+    const scores = new Float32Array(validScores, 0, valid.length * C);
+    const temperature = valid.length > 0 ? fitTemperature(scores, vPtr, vIdx, C, loss) : 1;
+    let thresholds: Float32Array | null = null;
+    if (loss === 'ova' && valid.length > 0) {
+      const probs = new Float32Array(scores.length);
+      for (let i = 0; i < scores.length; i++) probs[i] = sigmoid(scores[i]! / temperature);
+      thresholds = tuneThresholds(probs, vPtr, vIdx, C);
+    }
+    const vm = validationMetrics(scores, vPtr, vIdx, C, loss, temperature);
+    phase('calibrate');
+
+    const weights = new Float32Array(F * C);
+    weights.set(new Float32Array(best));
+    const bias = Float32Array.from(new Float32Array(bestBias));
+    const seconds = (performance.now() - t0) / 1000;
+    const { threads: _threads, ...recorded } = o;
+    void _threads;
+    const model = new LinearModel(
+      {
+        info: {
+          backend: LINEAR_BACKEND,
+          task: o.task,
+          labels: scheme.labels,
+          createdAt: new Date().toISOString(),
+          training: { papers: train.length, dataHash: dataHash(train.map((p, i) => `${p.id}\t${trainLabels[i]!.join(',')}`)), seconds: Number(seconds.toFixed(1)), options: { ...recorded } },
+          validation: { papers: valid.length, accuracy: vm.accuracy, logLoss: vm.loss, bestEpoch, temperature: Number(temperature.toFixed(4)) },
+          quantized: false,
+        },
+        scheme: schemeToJSON(scheme),
+        loss,
+        termOptions,
+        temperature,
+        thresholds,
+      },
+      vocab,
+      { kind: 'f32', w: weights },
+      bias,
+    );
+    return {
+      model,
+      report: { papers: train.length, validPapers: valid.length, classes: C, features: F, distinctTerms, epochs, bestEpoch, temperature, seconds, phases, thinClasses },
+    };
+  } finally {
+    await Promise.all(workers.map((w) => w.close()));
+  }
+}
+
+function makeClassWeights(counts: Float64Array, mode: TrainOptions['classWeight']): Float32Array | null {
+  if (mode === 'none') return null;
+  const C = counts.length;
+  let total = 0;
+  for (const c of counts) total += c;
+  const w = new Float32Array(C);
+  for (let c = 0; c < C; c++) {
+    const balanced = total / (C * Math.max(1, counts[c]!));
+    w[c] = mode === 'balanced' ? balanced : Math.sqrt(balanced);
+  }
+  return w;
+}
+
+/** Accuracy (top label is a true label) and mean log-loss of raw validation scores. */
+export function validationMetrics(scores: Float32Array, ptr: Int32Array, idx: Int32Array, C: number, loss: LossKind, temperature = 1): { accuracy: number; loss: number } {
+  const n = ptr.length - 1;
+  if (n === 0) return { accuracy: 0, loss: 0 };
+  const row = new Float64Array(C);
+  let correct = 0;
+  let total = 0;
+  for (let i = 0; i < n; i++) {
+    let best = 0;
+    for (let c = 0; c < C; c++) {
+      row[c] = scores[i * C + c]! / temperature;
+      if (row[c]! > row[best]!) best = c;
+    }
+    const a = ptr[i]!;
+    const z = ptr[i + 1]!;
+    let hit = false;
+    for (let q = a; q < z; q++) if (idx[q] === best) hit = true;
+    if (hit) correct++;
+    if (loss === 'softmax') {
+      softmaxInPlace(row, C);
+      total -= Math.log(Math.max(row[idx[a]!]!, 1e-12));
+    } else {
+      for (let c = 0; c < C; c++) {
+        let y = false;
+        for (let q = a; q < z; q++) if (idx[q] === c) y = true;
+        const p = sigmoid(row[c]!);
+        total -= Math.log(Math.max(y ? p : 1 - p, 1e-12));
+      }
+    }
+  }
+  return { accuracy: correct / n, loss: total / n };
+}

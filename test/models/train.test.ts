@@ -1,0 +1,114 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdtempSync, readFileSync, writeFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { trainLinear } from '../../src/models/train.js';
+import { loadModel } from '../../src/models/load-model.js';
+import { evaluateClassifier } from '../../src/evaluation/evaluate.js';
+import { ModelFileError } from '../../src/models/model-file.js';
+import { syntheticPapers, TOPICS } from './synthetic.js';
+
+const dir = mkdtempSync(join(tmpdir(), 'axc-train-'));
+process.on('exit', () => rmSync(dir, { recursive: true, force: true }));
+
+const train = syntheticPapers(60, 1);
+const test_ = syntheticPapers(15, 2);
+const fast = { threads: 2, epochs: 6, minDf: 1, lr: 0.5, seed: 7 };
+
+test('primary model separates topics and explains with topic words', async () => {
+  const { model, report } = await trainLinear(train, null, { ...fast, task: 'primary' });
+  assert.deepEqual(model.labels, ['cs.CV', 'hep-th', 'math.NT', 'q-bio.NC']);
+  assert.ok(report.features > 20);
+  const e = evaluateClassifier(model, test_);
+  assert.equal(e.task, 'primary');
+  assert.ok(e.accuracy > 0.95, `accuracy ${e.accuracy}`);
+  assert.equal(e.top5, 1);
+  const p = model.predict({ title: 'spiking neurons in the cortex', abstract: 'synaptic firing of brain neurons' }, { k: 2, explain: 3 });
+  assert.equal(p.labels[0]!.code, 'q-bio.NC');
+  assert.equal(p.labels[0]!.name, 'Neurons and Cognition');
+  assert.equal(p.labels[0]!.group, 'q-bio');
+  assert.ok(p.labels[0]!.probability > 0.5);
+  const reasons = p.labels[0]!.reasons!.map((r) => r.term);
+  assert.ok(reasons.length > 0 && reasons.length <= 3);
+  assert.ok(reasons.some((t) => t.split(' ').some((w) => TOPICS['q-bio.NC']!.includes(w))), `reasons ${reasons}`);
+  assert.equal(p.groups[0]!.code, 'q-bio');
+  const sum = model.predictProba([{ title: 'prime zeta' }]).reduce((a, b) => a + b, 0);
+  assert.ok(Math.abs(sum - 1) < 1e-4);
+});
+
+test('same seed and threads give identical weights; another seed differs', async () => {
+  const a = await trainLinear(train, null, { ...fast, task: 'primary' });
+  const b = await trainLinear(train, null, { ...fast, task: 'primary' });
+  const c = await trainLinear(train, null, { ...fast, task: 'primary', seed: 8 });
+  const wa = a.model.weights.kind === 'f32' ? a.model.weights.w : new Float32Array();
+  const wb = b.model.weights.kind === 'f32' ? b.model.weights.w : new Float32Array();
+  const wc = c.model.weights.kind === 'f32' ? c.model.weights.w : new Float32Array();
+  assert.deepEqual(wa, wb);
+  assert.notDeepEqual(wa, wc);
+});
+
+test('save, load and quantize keep predictions; corrupt files are refused', async () => {
+  const { model } = await trainLinear(train, null, { ...fast, task: 'primary' });
+  const full = join(dir, 'm.axcm');
+  const q = join(dir, 'm.q.axcm');
+  await model.save(full);
+  await model.save(q, { quantize: true });
+  const loaded = await loadModel(full);
+  const quant = await loadModel(q);
+  assert.ok(readFileSync(q).length < readFileSync(full).length * 0.8);
+  assert.equal(quant.info.quantized, true);
+  let same = 0;
+  for (const p of test_) {
+    const x = { title: p.title, abstract: p.abstract };
+    const a = model.predict(x).labels[0]!;
+    const b = loaded.predict(x).labels[0]!;
+    assert.equal(a.code, b.code);
+    assert.ok(Math.abs(a.probability - b.probability) < 1e-6);
+    if (quant.predict(x).labels[0]!.code === a.code) same++;
+  }
+  assert.ok(same >= test_.length - 1, `quantized agrees on ${same}/${test_.length}`);
+  const bytes = readFileSync(full);
+  const broken = join(dir, 'broken.axcm');
+  writeFileSync(broken, bytes.subarray(0, bytes.length - 100));
+  await assert.rejects(loadModel(broken), (e: unknown) => e instanceof ModelFileError && e.message.includes(broken));
+  const flipped = Buffer.from(bytes);
+  flipped[flipped.length >> 1] ^= 0xff;
+  writeFileSync(broken, flipped);
+  await assert.rejects(loadModel(broken), ModelFileError);
+});
+
+test('empty input is refused, garbage gets low confidence', async () => {
+  const { model } = await trainLinear(train, null, { ...fast, task: 'primary' });
+  assert.throws(() => model.predict({ title: '  ', abstract: '' }), /title or an abstract/);
+  const p = model.predict({ title: 'xqzv wprt', abstract: 'глокая куздра' });
+  assert.ok(p.labels[0]!.probability < 0.6, `garbage confidence ${p.labels[0]!.probability}`);
+});
+
+test('multi-label model predicts cross-lists and never an empty answer', async () => {
+  const { model } = await trainLinear(train, null, { ...fast, task: 'multilabel' });
+  assert.equal(model.info.task, 'multilabel');
+  const e = evaluateClassifier(model, test_);
+  assert.equal(e.task, 'multilabel');
+  if (e.task === 'multilabel') {
+    assert.ok(e.microF1 > 0.7, `microF1 ${e.microF1}`);
+    assert.ok(e.samplesF1 > 0.7, `samplesF1 ${e.samplesF1}`);
+  }
+  const p = model.predict({ title: 'xqzv', abstract: 'wprt' }, { threshold: 0.99 });
+  assert.equal(p.labels.length, 1);
+});
+
+test('group task predicts top-level groups', async () => {
+  const { model } = await trainLinear(train, null, { ...fast, task: 'group' });
+  assert.deepEqual([...model.labels].sort(), ['cs', 'math', 'physics', 'q-bio']);
+  const p = model.predict({ title: 'string brane holography' });
+  assert.equal(p.labels[0]!.code, 'physics');
+  assert.equal(p.labels[0]!.name, 'Physics');
+});
+
+test('a class with a single paper is kept and reported as thin', async () => {
+  const one = [...train, { id: '2401.99999', title: 'galaxy', abstract: 'galaxy cluster survey', categories: ['astro-ph.GA'], primary: 'astro-ph.GA' }];
+  const { model, report } = await trainLinear(one, train.slice(0, 40), { ...fast, task: 'primary' });
+  assert.ok(model.labels.includes('astro-ph.GA'));
+  assert.deepEqual(report.thinClasses, ['astro-ph.GA']);
+});

@@ -1,0 +1,84 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { tokenize } from '../../src/text/tokenize.js';
+import { TermCounter, termStrings } from '../../src/text/terms.js';
+import { HashIndex } from '../../src/text/hash-index.js';
+import { Vocabulary, vectorizeTerms } from '../../src/text/vocabulary.js';
+import { combineHash, hashString } from '../../src/text/hash.js';
+
+test('words are case-folded and punctuation splits them', () => {
+  assert.deepEqual(tokenize('Deep Learning, for Graphs!'), ['deep', 'learning', 'for', 'graphs']);
+});
+
+test('NFKC folds ligatures and full-width forms', () => {
+  assert.deepEqual(tokenize('ﬁnite Ｑｕａｎｔｕｍ'), ['finite', 'quantum']);
+});
+
+test('LaTeX math keeps command names and marks the span', () => {
+  assert.deepEqual(tokenize('cost $\\mathcal{O}(n^2)$ with \\alpha'), ['cost', '$math$', 'mathcal', '#', 'with', 'alpha']);
+  assert.deepEqual(tokenize('a \\emph{robust} method'), ['robust', 'method']);
+  assert.deepEqual(tokenize('\\(x_\\mu\\) field'), ['$math$', 'mu', 'field']);
+});
+
+test('hyphenated compounds give the whole and the parts', () => {
+  assert.deepEqual(tokenize('state-of-the-art graph-based'), ['state', 'of', 'the', 'art', 'state-of-the-art', 'graph', 'based', 'graph-based']);
+});
+
+test('numbers become shapes, units survive, alphanumerics stay words', () => {
+  assert.deepEqual(tokenize('13 TeV and 10GeV in 3D with 5G'), ['#', 'tev', 'and', '#', 'gev', 'in', '3d', 'with', '5g']);
+});
+
+test('possessives drop the tail', () => {
+  assert.deepEqual(tokenize("Schrödinger's equation"), ['schrödinger', 'equation']);
+});
+
+test('term counter counts unigrams and bigrams with title weight, and resets between papers', () => {
+  const c = new TermCounter({ ngrams: 2, titleWeight: 3 });
+  c.count('graph networks', 'graph networks learn graph');
+  const got = new Map<number, number>();
+  for (let k = 0; k < c.size; k++) got.set(c.hashes[k]!, c.tf[k]!);
+  const g = hashString('graph');
+  const n = hashString('networks');
+  assert.equal(got.get(g), 3 + 2);
+  assert.equal(got.get(n), 3 + 1);
+  assert.equal(got.get(combineHash(g, n)), 3 + 1);
+  c.count('other', '');
+  assert.equal(c.size, 1);
+  assert.equal(c.hashes[0], hashString('other'));
+  // Many papers in a row: the table must not fill up with stale slots.
+  for (let i = 0; i < 2000; i++) c.count(`paper ${i} word${i}`, `abstract text number${i} more${i} words`);
+  assert.ok(c.size > 0 && c.size < 20);
+});
+
+test('termStrings maps hashes back to n-gram text for explanations', () => {
+  const m = termStrings('Graph networks', '', { ngrams: 2, titleWeight: 1 });
+  assert.equal(m.get(combineHash(hashString('graph'), hashString('networks'))), 'graph networks');
+});
+
+test('hash index grows and keeps every key', () => {
+  const h = new HashIndex(4);
+  for (let i = 0; i < 10000; i++) h.increment((i * 2654435761) >>> 0, i % 3 === 0 ? 2 : 1);
+  assert.equal(h.size, 10000);
+  assert.equal(h.get((3 * 2654435761) >>> 0), 2);
+  assert.equal(h.get((4 * 2654435761) >>> 0), 1);
+  assert.equal(h.get(12345), -1);
+});
+
+test('vocabulary keeps terms by document frequency and vectors are L2-normalised TF-IDF', () => {
+  const df = new HashIndex();
+  df.increment(1, 10);
+  df.increment(2, 5);
+  df.increment(3, 1);
+  const v = Vocabulary.fromDocumentFrequencies(df, 10, { minDf: 2, maxFeatures: 10 });
+  assert.deepEqual([...v.terms], [1, 2]);
+  assert.ok(Math.abs(v.idf[0]! - (Math.log(11 / 11) + 1)) < 1e-6);
+  const idx = new Int32Array(4);
+  const val = new Float32Array(4);
+  const n = vectorizeTerms(v, Uint32Array.of(2, 3, 1), Float32Array.of(1, 1, 4), 3, idx, val);
+  assert.equal(n, 2);
+  let norm = 0;
+  for (let k = 0; k < n; k++) norm += val[k]! ** 2;
+  assert.ok(Math.abs(norm - 1) < 1e-6);
+  const capped = Vocabulary.fromDocumentFrequencies(df, 10, { minDf: 1, maxFeatures: 1 });
+  assert.deepEqual([...capped.terms], [1]);
+});
