@@ -2,9 +2,13 @@ import { parseArgs, type ParseArgsConfig } from 'node:util';
 import { UsageError } from './command.js';
 
 type Options = NonNullable<ParseArgsConfig['options']>;
+type HelpOption = { help: { type: 'boolean'; short: 'h' } };
+
+/** What parseCommandArgs returns: typed option values plus positionals. */
+export type ParsedCommandArgs<O extends Options> = ReturnType<typeof parseArgs<{ args: string[]; options: O & HelpOption; allowPositionals: boolean; strict: true }>>;
 
 /** `util.parseArgs` with errors turned into UsageError and `--help` always known. */
-export function parseCommandArgs<O extends Options>(argv: string[], options: O, allowPositionals = false) {
+export function parseCommandArgs<O extends Options>(argv: string[], options: O, allowPositionals = false): ParsedCommandArgs<O> {
   try {
     return parseArgs({
       args: argv,

@@ -1,7 +1,8 @@
 import { createWriteStream } from 'node:fs';
 import { rename, rm } from 'node:fs/promises';
 import { createInterface } from 'node:readline';
-import { readPapers } from '../corpus/load.js';
+import { toPaperText } from '../sources/fields.js';
+import { readRows } from '../sources/read.js';
 import type { LinearModel } from '../models/linear.js';
 import type { PaperText, Prediction, PredictOptions } from '../models/model.js';
 import { intOption, numberOption, parseCommandArgs } from './args.js';
@@ -89,9 +90,16 @@ async function* stdinPapers(): AsyncIterable<{ paper: PaperText & { id?: string 
   }
 }
 
-async function* filePapers(path: string, format: ReturnType<typeof parseFormat>): AsyncIterable<{ paper: PaperText & { id?: string }; line: number }> {
-  let line = 0;
-  for await (const p of readPapers(path, { format })) yield { paper: { id: p.id, title: p.title, abstract: p.abstract }, line: ++line };
+async function* filePapers(path: string, format: ReturnType<typeof parseFormat>): AsyncIterable<{ paper: PaperText & { id?: string }; line: number } | { error: string; line: number }> {
+  for await (const item of readRows(path, format)) {
+    if ('error' in item) {
+      yield item;
+      continue;
+    }
+    const p = toPaperText(item.row);
+    if ('reason' in p) yield { error: p.detail, line: item.line };
+    else yield { paper: p, line: item.line };
+  }
 }
 
 async function classifyBatch(model: LinearModel, input: string, out: string | undefined, format: ReturnType<typeof parseFormat>, options: PredictOptions): Promise<number> {

@@ -40,6 +40,7 @@ Options:
   --class-weight W     none (default), sqrt or balanced
   --config FILE        JSON file of options (keys as in TrainOptions); flags override it
   --quantize           write int8 weights (about 4x smaller)
+  --quantized-out FILE also write an int8 copy of the model here
   --format F           input format; guessed from the file when absent
   --json               print the training report as JSON
   -h, --help           this help`,
@@ -66,6 +67,7 @@ Options:
       'class-weight': { type: 'string' },
       config: { type: 'string' },
       quantize: { type: 'boolean' },
+      'quantized-out': { type: 'string' },
       format: { type: 'string' },
       json: { type: 'boolean' },
     });
@@ -131,7 +133,10 @@ Options:
     epochBar.done();
     const { model, report } = result;
     await model.save(out, { quantize: values.quantize ?? false });
-    const summary = { out, task, skipped: readReport.skipped, ...report, validation: model.info.validation };
+    if (values['quantized-out']) await model.save(values['quantized-out'], { quantize: true });
+    // maxRSS covers the whole process, worker threads included (kilobytes on Linux).
+    const peakRssMb = Math.round(process.resourceUsage().maxRSS / 1024);
+    const summary = { out, task, skipped: readReport.skipped, ...report, validation: model.info.validation, peakRssMb };
     if (values.json) process.stdout.write(JSON.stringify(summary, null, 2) + '\n');
     else {
       const last = report.epochs[report.epochs.length - 1];

@@ -217,3 +217,14 @@ function cutAtWord(text: string, max: number): string {
   const space = text.lastIndexOf(' ', max);
   return (space > max * 0.8 ? text.slice(0, space) : text.slice(0, max)).trim();
 }
+
+/** Just the text and id of a row, for classifying papers that carry no categories yet. */
+export function toPaperText(row: Row): { id?: string; title: string; abstract: string } | { reason: SkipReason; detail: string } {
+  const title = textOf(pick(row, TITLE_FIELDS)?.[1]);
+  let abstract = textOf(pick(row, ABSTRACT_FIELDS)?.[1]);
+  if (!abstract && typeof row.markdown === 'string') abstract = cutAtWord(normalizeWhitespace(row.markdown.slice(0, MARKDOWN_ABSTRACT_CHARS * 2)), MARKDOWN_ABSTRACT_CHARS);
+  if (!title && !abstract) return { reason: 'no-text', detail: 'no title or abstract' };
+  const idField = pick(row, ID_FIELDS);
+  const id = idField && (typeof idField[1] === 'string' || typeof idField[1] === 'number') ? normalizeArxivId(idField[1]).id : undefined;
+  return id ? { id, title, abstract } : { title, abstract };
+}

@@ -1,0 +1,153 @@
+/**
+ * The learner on real data, side by side with its peers on one time split of the shared corpus:
+ * train on ids ≤ 2603, test on 2604–2605. Ours runs as the CLI in child processes (train,
+ * evaluate); the peers are Debian's fastText CLI and scikit-learn (bench/peers), when installed.
+ * Set AXC_BENCH_PEERS=0 to skip the peers (they take many minutes on 2 cores).
+ */
+import { existsSync, mkdirSync, statSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { join, resolve } from 'node:path';
+import { BUILD_COMMAND, ROOT, runCli } from '../child.js';
+import type { SectionResult } from '../run.js';
+import { loadModel } from '../../src/models/load-model.js';
+import { loadPapers } from '../../src/corpus/load.js';
+
+const SHARED = resolve(ROOT, '..', 'shared/data/arxiv-papers.jsonl.gz');
+const WORK = join(ROOT, '.bench', 'learner');
+const PY = '/usr/bin/python3';
+
+interface TrainJson {
+  seconds: number;
+  papers: number;
+  classes: number;
+  features: number;
+  bestEpoch: number;
+  peakRssMb: number;
+  phases: Record<string, number>;
+}
+type EvalJson = Record<string, number>;
+
+interface PeerJson {
+  peer: string;
+  config: Record<string, unknown>;
+  train_seconds: number;
+  peak_rss_mb: number;
+  top1?: number;
+  top5?: number;
+  macro_f1?: number;
+  group_accuracy?: number;
+  predict_per_second?: number;
+  micro_f1?: number;
+  samples_f1?: number;
+}
+
+function runPeer(args: string[]): PeerJson | string {
+  const r = spawnSync(PY, args, { cwd: ROOT, encoding: 'utf8', maxBuffer: 1 << 26 });
+  if (r.status !== 0) return `failed: ${(r.stderr || '').trim().split('\n').slice(-3).join(' ')}`;
+  const last = r.stdout.trim().split('\n').pop() ?? '';
+  try {
+    return JSON.parse(last) as PeerJson;
+  } catch {
+    return `no JSON result: ${last.slice(0, 200)}`;
+  }
+}
+
+const f = (x: number | undefined, d = 4) => (x === undefined || Number.isNaN(x) ? '–' : x.toFixed(d));
+
+export async function run(): Promise<SectionResult> {
+  if (!existsSync(SHARED)) {
+    return { title: 'Learner (time split of the shared corpus)', command: 'npm run bench -- learner', markdown: `Skipped: ${SHARED} is absent.`, json: { skipped: true } };
+  }
+  mkdirSync(WORK, { recursive: true });
+  const split = join(WORK, 'split');
+  const commands: string[] = [BUILD_COMMAND];
+  const s = await runCli<unknown>(['split', SHARED, '--by', 'time', '--before', '2604', '--valid', '0', '--out-dir', split, '--json']);
+  commands.push(s.command.replace(SHARED, '../shared/data/arxiv-papers.jsonl.gz'));
+  const trainFile = join(split, 'train.jsonl');
+  const testFile = join(split, 'test.jsonl');
+  const model = join(WORK, 'primary.axcm');
+  const modelQ = join(WORK, 'primary.q.axcm');
+  const tr = await runCli<TrainJson>(['train', '--data', trainFile, '--task', 'primary', '--threads', '2', '--out', model, '--quantized-out', modelQ, '--json']);
+  commands.push(tr.command);
+  const ev = await runCli<EvalJson>(['evaluate', '--model', model, '--data', testFile, '--json']);
+  const evT = await runCli<EvalJson>(['evaluate', '--model', model, '--data', testFile, '--title-only', '--json']);
+  const evQ = await runCli<EvalJson>(['evaluate', '--model', modelQ, '--data', testFile, '--json']);
+  commands.push(ev.command, evT.command, evQ.command);
+  const ml = join(WORK, 'multilabel.axcm');
+  const trM = await runCli<TrainJson>(['train', '--data', trainFile, '--task', 'multilabel', '--threads', '2', '--out', ml, '--json']);
+  const evM = await runCli<EvalJson>(['evaluate', '--model', ml, '--data', testFile, '--json']);
+  commands.push(trM.command, evM.command);
+
+  // Single-paper latency in-process, the model loaded once, as a server would.
+  const loaded = await loadModel(modelQ);
+  const { papers } = await loadPapers(testFile);
+  const sample = papers.slice(0, 2000);
+  const lat: number[] = [];
+  for (const p of sample) {
+    const t = performance.now();
+    loaded.predict({ title: p.title, abstract: p.abstract }, { k: 5 });
+    lat.push(performance.now() - t);
+  }
+  lat.sort((a, b) => a - b);
+  const p50 = lat[Math.floor(lat.length * 0.5)]!;
+  const p99 = lat[Math.floor(lat.length * 0.99)]!;
+
+  const peers: (PeerJson | string)[] = [];
+  const wantPeers = process.env.AXC_BENCH_PEERS !== '0' && existsSync('/usr/bin/fasttext') && spawnSync(PY, ['-c', 'import sklearn'], { encoding: 'utf8' }).status === 0;
+  if (wantPeers) {
+    const prepared = join(WORK, 'peers');
+    const prep = ['bench/peers/prepare.py', '--data', SHARED, '--out', prepared];
+    spawnSync(PY, prep, { cwd: ROOT, stdio: 'inherit' });
+    commands.push(`${PY} ${prep.join(' ').replace(SHARED, '../shared/data/arxiv-papers.jsonl.gz')}`);
+    const runs = [
+      ['bench/peers/fasttext_peer.py', '--prepared', prepared, '--work', join(WORK, 'ft'), '--epoch', '10', '--lr', '0.5', '--dim', '50', '--thread', '2'],
+      ['bench/peers/fasttext_peer.py', '--prepared', prepared, '--work', join(WORK, 'ft-ml'), '--multilabel', '--tune-threshold', '--epoch', '10', '--dim', '50', '--thread', '2'],
+      ['bench/peers/sklearn_peer.py', '--prepared', prepared, '--variant', 'notebook'],
+    ];
+    for (const args of runs) {
+      process.stderr.write(`  peer: ${args.join(' ')}\n`);
+      peers.push(runPeer(args));
+      commands.push(`${PY} ${args.join(' ')}`);
+    }
+  }
+
+  const mb = (p: string) => (statSync(p).size / 2 ** 20).toFixed(1);
+  const rows = [
+    `| ours, linear (primary) | ${f(ev.json.accuracy)} | ${f(ev.json.top5)} | ${f(ev.json.macroF1)} | ${f(ev.json.groupAccuracy)} | ${tr.json.seconds.toFixed(1)} (wall ${tr.wallSeconds.toFixed(1)}) | ${tr.json.peakRssMb} | ${mb(model)} |`,
+    `| ours, int8 quantized | ${f(evQ.json.accuracy)} | ${f(evQ.json.top5)} | ${f(evQ.json.macroF1)} | ${f(evQ.json.groupAccuracy)} | – | – | ${mb(modelQ)} |`,
+  ];
+  for (const p of peers) {
+    if (typeof p === 'string') rows.push(`| peer | ${p} | | | | | | |`);
+    else if (p.top1 !== undefined) rows.push(`| ${p.peer} ${JSON.stringify(p.config).replace(/\|/g, '/')} | ${f(p.top1)} | ${f(p.top5)} | ${f(p.macro_f1)} | ${f(p.group_accuracy)} | ${p.train_seconds.toFixed(1)} | ${p.peak_rss_mb} | – |`);
+  }
+  const mlRows = [`| ours, linear one-vs-rest | ${f(evM.json.microF1)} | ${f(evM.json.samplesF1)} | ${f(evM.json.precision)} | ${f(evM.json.recall)} | ${trM.json.seconds.toFixed(1)} |`];
+  for (const p of peers) if (typeof p !== 'string' && p.micro_f1 !== undefined) mlRows.push(`| ${p.peer} ova | ${f(p.micro_f1)} | ${f(p.samples_f1)} | – | – | ${p.train_seconds.toFixed(1)} |`);
+
+  const markdown = `Time split of the shared corpus: train ${tr.json.papers} papers (ids ≤ 2603, less a 5% validation
+slice for early stopping and calibration), test ${ev.json.n} papers (2604–2605). ${tr.json.classes} classes,
+${tr.json.features} features. Train seconds are the command's own (data loading included).
+
+| Primary category | top-1 | top-5 | macro-F1 | group acc. | train s | peak RSS MB | model MB |
+|---|---:|---:|---:|---:|---:|---:|---:|
+${rows.join('\n')}
+
+Title only (ours): top-1 ${f(evT.json.accuracy)}, top-5 ${f(evT.json.top5)}. In-category P@1 ${f(ev.json.inCategoryP1)}, ECE ${f(ev.json.ece)}.
+Train phases (s): ${Object.entries(tr.json.phases).map(([k, v]) => `${k} ${v}`).join(', ')}.
+Batch classification (evaluate, one thread): ${f(ev.json.papersPerSecond, 0)} papers/s. Single classify (int8 model,
+in-process, ${sample.length} papers): p50 ${p50.toFixed(3)} ms, p99 ${p99.toFixed(3)} ms.
+
+| Multi-label | micro-F1 | samples-F1 | precision | recall | train s |
+|---|---:|---:|---:|---:|---:|
+${mlRows.join('\n')}
+${wantPeers ? '' : '\nPeers not run (AXC_BENCH_PEERS=0, or fasttext / python3-sklearn not installed: `apt-get install fasttext python3-sklearn`).\n'}
+Commands:
+
+${commands.map((c) => `    ${c.replaceAll(ROOT + '/', '')}`).join('\n')}
+`;
+  return {
+    title: 'Learner (time split of the shared corpus)',
+    command: 'npm run bench -- learner',
+    markdown,
+    json: { train: tr.json, evaluate: ev.json, titleOnly: evT.json, quantized: evQ.json, multilabel: { train: trM.json, evaluate: evM.json }, latencyMs: { p50, p99 }, peers },
+  };
+}

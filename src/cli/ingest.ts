@@ -1,0 +1,100 @@
+import { parseCommandArgs, intOption, requireOption } from './args.js';
+import { UsageError, type Command } from './command.js';
+import { formatCount, Progress } from './progress.js';
+import { ingest, type IngestResult } from '../corpus/ingest.js';
+import { FORMAT_NAMES, type FormatName } from '../sources/source.js';
+
+const MAX_LISTED_CODES = 20;
+
+export const command: Command = {
+  name: 'ingest',
+  summary: 'Read arXiv metadata in any common format into a canonical corpus',
+  usage: `Usage: arxiv-classifier ingest FILE... --out CORPUS.jsonl[.gz] [--format F] [--json]
+
+Read arXiv metadata (OAI/Kaggle snapshot JSON lines, Kaggle JSON arrays, Keras CSV, TSV, parquet,
+xlsx; gzipped or not) into one canonical JSON-lines corpus: canonical category codes (aliases and
+retired archives remapped, ACM/MSC codes dropped), one record per paper id (the highest version,
+the later record on ties). The output is written to a temp file and renamed into place at the end.
+
+Options:
+  --out PATH      corpus to write (gzipped when it ends in .gz)                    (required)
+  --format F      read every FILE as F: auto (default: detect each file by content),
+                  ${FORMAT_NAMES.join(', ')}
+  --workers N     worker threads for JSON lines (default: up to 2 for large inputs; 0: none)
+  --json          print the summary as JSON on stdout (it always goes to stderr as text)
+  -h, --help      this help
+
+Exit codes: 0 written (skipped records are normal and reported), 1 an input could not be read or
+nothing was kept, 2 bad usage.`,
+  async run(argv) {
+    const { values, positionals } = parseCommandArgs(
+      argv,
+      { out: { type: 'string', short: 'o' }, format: { type: 'string' }, workers: { type: 'string' }, json: { type: 'boolean' } },
+      true,
+    );
+    const out = requireOption(values.out, 'out');
+    if (positionals.length === 0) throw new UsageError('give at least one input FILE');
+    const format = parseFormat(values.format);
+    const workers = values.workers === undefined ? undefined : intOption(values.workers, 'workers', 0);
+    if (workers !== undefined && workers < 0) throw new UsageError('--workers must be 0 or more');
+
+    let bar: Progress | undefined;
+    const result = await ingest(positionals, out, {
+      ...(format ? { format } : {}),
+      ...(workers !== undefined ? { workers } : {}),
+      onProgress(done, total, records) {
+        bar ??= new Progress('ingest', total);
+        bar.update(done, `${formatCount(records)} records`);
+      },
+    });
+    bar?.done();
+    process.stderr.write(formatSummary(result));
+    if (values.json) {
+      // Whole-process figures (worker threads included), for benchmarks and capacity planning.
+      const maxRssMB = Math.round(process.resourceUsage().maxRSS / 1024);
+      const cpu = process.cpuUsage();
+      const cpuSeconds = Math.round((cpu.user + cpu.system) / 1e4) / 100;
+      process.stdout.write(JSON.stringify({ ...result, maxRssMB, cpuSeconds }, null, 2) + '\n');
+    }
+    if (!result.written) {
+      process.stderr.write(`arxiv-classifier ingest: no record was kept, so ${out} was not written\n`);
+      return 1;
+    }
+    return 0;
+  },
+};
+
+function parseFormat(value: string | undefined): FormatName | undefined {
+  if (value === undefined || value === 'auto') return undefined;
+  if ((FORMAT_NAMES as readonly string[]).includes(value)) return value as FormatName;
+  throw new UsageError(`--format must be auto or one of ${FORMAT_NAMES.join(', ')}, got "${value}"`);
+}
+
+function counts(entries: [string, number][], limit: number): string {
+  const sorted = entries.sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0]));
+  const shown = sorted.slice(0, limit).map(([k, v]) => `${k} ×${v}`);
+  if (sorted.length > limit) shown.push(`… ${sorted.length - limit} more`);
+  return shown.join(', ');
+}
+
+/** The human summary: what was read, kept, dropped and why, and how fast. */
+export function formatSummary(r: IngestResult): string {
+  const lines: string[] = [];
+  const fileWord = r.files.length === 1 ? 'file' : 'files';
+  lines.push(`ingest: ${r.read} records read from ${r.files.length} ${fileWord}, ${r.kept} kept${r.written ? ` → ${r.out}` : ''}`);
+  for (const f of r.files) lines.push(`  ${f.path} (${f.format}): ${f.read} records`);
+  lines.push(`  duplicates dropped: ${r.duplicates}`);
+  const skipped = Object.entries(r.skipped).filter(([k]) => k !== 'duplicate') as [string, number][];
+  if (skipped.length > 0) lines.push(`  skipped: ${skipped.map(([k, v]) => `${k} ${v}`).join(', ')}`);
+  for (const [reason, examples] of Object.entries(r.examples)) {
+    for (const e of examples ?? []) lines.push(`    ${reason}: ${e.file}:${e.line}: ${e.detail}`);
+  }
+  if (r.foreignCodes.acm + r.foreignCodes.msc > 0) lines.push(`  foreign codes dropped: ACM ${r.foreignCodes.acm}, MSC ${r.foreignCodes.msc}`);
+  const unknown = Object.entries(r.unknownCodes);
+  if (unknown.length > 0) lines.push(`  unknown codes dropped: ${counts(unknown, MAX_LISTED_CODES)}`);
+  const remapped = Object.entries(r.remapped);
+  if (remapped.length > 0) lines.push(`  remapped: ${counts(remapped, MAX_LISTED_CODES)}`);
+  const workers = r.workers > 0 ? `, ${r.workers} workers` : '';
+  lines.push(`  ${(r.bytes / 1e6).toFixed(1)} MB in ${r.seconds.toFixed(2)} s (${r.mbPerSecond.toFixed(1)} MB/s${workers})`);
+  return lines.join('\n') + '\n';
+}

@@ -1,0 +1,232 @@
+/**
+ * The per-chunk work of ingestion: rows → RawRecord → canonical paper → one JSON line, plus what
+ * dedupe needs about each kept record (64-bit id hash, version, input line). For JSON lines it runs
+ * in worker threads (UTF-8 bytes in, UTF-8 bytes out, both transferred without copying) or, with
+ * --workers 0, in the main thread; every other format goes through the same ChunkBuilder in the
+ * main thread, so all paths produce identical output.
+ */
+import { basename } from 'node:path';
+import { parentPort, workerData } from 'node:worker_threads';
+import { parseJsonObject } from '../sources/jsonl.js';
+import { toRawRecord } from '../sources/fields.js';
+import type { RowItem } from '../sources/source.js';
+import { canonicalize, emptyReport, recordSkip, type IngestReport } from './canonical.js';
+import { serializePaper } from './corpus-file.js';
+import { hashId } from './id-table.js';
+
+/**
+ * A run of whole JSON lines (UTF-8 bytes) for a worker to canonicalise. Both buffers are
+ * transferred to the worker and come back in the result, so the main thread can reuse them: a
+ * fresh megabyte-sized buffer per chunk, allocated in one thread and freed in another, fragments
+ * the C heap and costs tens of MB of RSS.
+ */
+export interface ChunkTask {
+  seq: number;
+  file: string;
+  format: string;
+  /** Holds the chunk in its first `length` bytes: whole lines, ending just after a '\n' or at EOF. */
+  buffer: ArrayBuffer;
+  length: number;
+  /** A buffer to write the output into (it is grown, i.e. replaced, when too small). */
+  out?: ArrayBuffer;
+}
+
+/** Canonical output of one chunk, in input order, and what the main thread needs to dedupe it. */
+export interface ChunkResult {
+  seq: number;
+  /**
+   * Canonical JSON lines as UTF-8, each ending in '\n' (empty when nothing was kept): a view at
+   * offset 0 of its own ArrayBuffer, which the receiver may reuse once the bytes are written.
+   */
+  data: Uint8Array;
+  /** The task's input buffer, handed back for reuse (JSON lines only). */
+  input?: ArrayBuffer;
+  /** Number of records (lines) in `data`. */
+  count: number;
+  /** Two 32-bit hash halves per record: [h1, h2, h1, h2, …]. */
+  hashes: Uint32Array;
+  /** Source version per record (0 when unknown). */
+  versions: Uint32Array;
+  /**
+   * Input line (or row) number per record, for duplicate examples. Worker results count from 1 at
+   * the chunk's first line (a worker does not know where its chunk starts); see `lineCount`.
+   */
+  lines: Int32Array;
+  /** Input lines the chunk spanned (JSON lines only), to turn chunk-relative lines into file lines. */
+  lineCount: number;
+  /** UTF-8 bytes of input this chunk covered (0 when not known, e.g. table formats). */
+  bytes: number;
+  /** Read/kept/skipped counts and code statistics of this chunk alone. */
+  report: IngestReport;
+}
+
+/** Id given to a record whose source has none: unique per input file and line. */
+export function syntheticId(file: string, line: number): string {
+  return `${basename(file)}:${line}`;
+}
+
+const NEWLINE = 0x0a;
+const encoder = new TextEncoder();
+const EMPTY = new Uint8Array(0);
+
+/**
+ * Accumulates canonical records for one chunk as UTF-8 bytes (so no big string is built or kept:
+ * every record's line dies young); `finish()` hands them over and starts afresh.
+ */
+export class ChunkBuilder {
+  private out: Uint8Array;
+  private length = 0;
+  private count = 0;
+  private hashes: Uint32Array;
+  private versions: Uint32Array;
+  private lines: Int32Array;
+  private report: IngestReport = emptyReport();
+
+  private readonly outBytes: number;
+
+  constructor(
+    private readonly file: string,
+    private readonly format: string,
+    expectedBytes = 1 << 16,
+    out?: ArrayBuffer,
+  ) {
+    this.outBytes = Math.max(1024, expectedBytes);
+    this.out = out ? new Uint8Array(out) : new Uint8Array(this.outBytes);
+    const cap = Math.max(16, Math.ceil(expectedBytes / TYPICAL_LINE_BYTES));
+    this.hashes = new Uint32Array(cap * 2);
+    this.versions = new Uint32Array(cap);
+    this.lines = new Int32Array(cap);
+  }
+
+  /** Bytes of canonical output held so far. */
+  get size(): number {
+    return this.length;
+  }
+
+  add(item: RowItem): void {
+    const report = this.report;
+    if ('error' in item) {
+      report.read++;
+      recordSkip(report, item.error.startsWith('bad JSON') ? 'bad-json' : 'bad-row', this.file, item.line, item.error);
+      return;
+    }
+    const mapped = toRawRecord(item.row);
+    if ('reason' in mapped) {
+      report.read++;
+      recordSkip(report, mapped.reason, this.file, item.line, mapped.detail);
+      return;
+    }
+    const raw = mapped.record;
+    if (raw.id === undefined) raw.id = syntheticId(this.file, item.line);
+    const paper = canonicalize(raw, this.file, item.line, this.format, report);
+    if (!paper) return;
+    this.append(serializePaper(paper));
+    const n = this.count;
+    if (n === this.versions.length) this.growRecords();
+    hashId(paper.id, this.hashes, 2 * n);
+    this.versions[n] = raw.version ?? 0;
+    this.lines[n] = item.line;
+    this.count = n + 1;
+  }
+
+  private append(line: string): void {
+    // UTF-8 needs at most 3 bytes per UTF-16 code unit; usually the line fits the room left.
+    for (;;) {
+      const room = this.out.length - this.length - 1;
+      if (room >= line.length) {
+        const { read, written } = encoder.encodeInto(line, this.out.subarray(this.length, this.out.length - 1));
+        if (read === line.length) {
+          this.length += written;
+          this.out[this.length++] = NEWLINE;
+          return;
+        }
+      }
+      const grown = new Uint8Array(Math.max(this.out.length * 2, this.outBytes, this.length + line.length * 3 + 1));
+      grown.set(this.out.subarray(0, this.length));
+      this.out = grown;
+    }
+  }
+
+  /** Hand over the records so far (the output buffer goes with them) and start afresh. */
+  finish(seq: number, bytes = 0, lineCount = 0): ChunkResult {
+    const n = this.count;
+    const result: ChunkResult = {
+      seq,
+      data: this.out.subarray(0, this.length),
+      count: n,
+      hashes: this.hashes.slice(0, 2 * n),
+      versions: this.versions.slice(0, n),
+      lines: this.lines.slice(0, n),
+      lineCount,
+      bytes,
+      report: this.report,
+    };
+    this.out = EMPTY;
+    this.length = 0;
+    this.count = 0;
+    this.report = emptyReport();
+    return result;
+  }
+
+  private growRecords(): void {
+    const cap = this.versions.length * 2;
+    const hashes = new Uint32Array(cap * 2);
+    hashes.set(this.hashes);
+    const versions = new Uint32Array(cap);
+    versions.set(this.versions);
+    const lines = new Int32Array(cap);
+    lines.set(this.lines);
+    this.hashes = hashes;
+    this.versions = versions;
+    this.lines = lines;
+  }
+}
+
+/** Average OAI line length, to size a chunk's arrays without regrowing. */
+const TYPICAL_LINE_BYTES = 1000;
+
+const OPEN_BRACE = 0x7b;
+
+/**
+ * Turn one chunk of JSON lines into canonical records (what a worker does per message). Line
+ * numbers in the result count from 1 at the chunk's first line.
+ *
+ * Lines are decoded one at a time rather than the chunk at once: most lines are ASCII, and an
+ * ASCII line decodes to a one-byte string that JSON.parse, the whitespace regex and JSON.stringify
+ * all handle faster, whereas one accented letter makes a whole decoded chunk two-byte (measured:
+ * about 20% less CPU per MB). Each line goes through the sources' parseJsonObject, and lines are
+ * skipped exactly as parseJsonlChunk skips them (blank ones); invalid UTF-8 becomes U+FFFD.
+ */
+export function processJsonlChunk(task: ChunkTask): ChunkResult {
+  const bytes = Buffer.from(task.buffer, 0, task.length);
+  const builder = new ChunkBuilder(task.file, task.format, task.length, task.out);
+  const n = task.length;
+  let pos = 0;
+  let line = 1;
+  while (pos < n) {
+    let nl = bytes.indexOf(NEWLINE, pos);
+    if (nl < 0) nl = n;
+    if (nl > pos) {
+      const text = bytes.toString('utf8', pos, nl);
+      if (bytes[pos] === OPEN_BRACE || text.trim().length > 0) builder.add(parseJsonObject(text, line));
+    }
+    line++;
+    pos = nl + 1;
+  }
+  const result = builder.finish(task.seq, n, line - 1);
+  result.input = task.buffer;
+  return result;
+}
+
+/** Marker in workerData so that importing this module elsewhere never starts a message loop. */
+export const INGEST_WORKER_ROLE = 'arxiv-classifier:ingest';
+
+const port = parentPort;
+if (port && (workerData as { role?: unknown } | null)?.role === INGEST_WORKER_ROLE) {
+  port.on('message', (task: ChunkTask) => {
+    const r = processJsonlChunk(task);
+    const transfer = [r.data.buffer as ArrayBuffer, r.hashes.buffer as ArrayBuffer, r.versions.buffer as ArrayBuffer, r.lines.buffer as ArrayBuffer];
+    if (r.input) transfer.push(r.input);
+    port.postMessage(r, transfer);
+  });
+}

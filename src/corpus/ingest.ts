@@ -1,0 +1,594 @@
+/**
+ * Ingestion: any number of metadata files in any supported format → one canonical JSONL corpus,
+ * one record per paper id (the highest version; the later record on ties).
+ *
+ * Memory stays flat whatever the input size: records are never held. Pass 1 streams canonical
+ * lines (serializePaper) to a temp file beside the output while an IdTable (14 bytes a slot, at
+ * most 3/4 full) remembers the best record for each id hash and a bitmap marks the records that
+ * lost. Only when there were duplicates does pass 2 stream the temp file again, leaving out the
+ * marked lines. As with CorpusWriter, the output appears by rename at the end, so it is never
+ * half-written; on error the temp files go and an existing output stays as it was. (CorpusWriter
+ * itself takes one record at a time; here whole chunks of serialized bytes are written.)
+ *
+ * JSON lines (the big case: the 4.5 GB OAI snapshot) are parsed by worker threads: the main thread
+ * reads line-aligned chunks of bytes, workers return canonical UTF-8 plus per-record id hashes,
+ * and the main thread dedupes and writes results in input order with a bounded number of chunks in
+ * flight. Other formats go through the same ChunkBuilder in the main thread.
+ */
+import { once } from 'node:events';
+import { createReadStream, createWriteStream, type WriteStream } from 'node:fs';
+import { open, rename, rm, stat } from 'node:fs/promises';
+import { availableParallelism } from 'node:os';
+import { basename, dirname, join } from 'node:path';
+import { finished, pipeline } from 'node:stream/promises';
+import type { Writable } from 'node:stream';
+import type { Worker } from 'node:worker_threads';
+import { createGunzip, createGzip } from 'node:zlib';
+import { UserError } from '../cli/command.js';
+import { detectFormat } from '../sources/detect.js';
+import { isGzipFile, openBytes } from '../sources/open.js';
+import { readRows } from '../sources/read.js';
+import type { FormatName } from '../sources/source.js';
+import { startWorker } from '../parallel/worker-url.js';
+import { emptyReport, mergeReports, recordSkip, type IngestReport } from './canonical.js';
+import { BitSet, IdTable } from './id-table.js';
+import { ChunkBuilder, INGEST_WORKER_ROLE, processJsonlChunk, type ChunkResult, type ChunkTask } from './ingest-worker.js';
+
+export interface IngestOptions {
+  /** Read every input as this format instead of detecting each file's format from its content. */
+  format?: FormatName;
+  /**
+   * Worker threads for JSON-lines inputs; 0 parses in the main thread. By default up to
+   * 2 (or the core count, when lower) once the JSON-lines input is big enough to repay starting them.
+   */
+  workers?: number;
+  /** Approximate size of the text chunks handed to workers (default 256 KiB). */
+  chunkBytes?: number;
+  /** Called as input is consumed: bytes so far, estimated total bytes, records read so far. */
+  onProgress?: (bytesDone: number, bytesTotal: number, records: number) => void;
+}
+
+export interface IngestFileSummary {
+  path: string;
+  format: FormatName;
+  /** Records read from this file (kept, skipped or later dropped as duplicates). */
+  read: number;
+  /** Uncompressed bytes of text consumed (JSON lines), else the file's size on disk. */
+  bytes: number;
+}
+
+export interface IngestResult extends IngestReport {
+  out: string;
+  /** False when nothing was kept: the output was then not written (an old one stays). */
+  written: boolean;
+  files: IngestFileSummary[];
+  /** Records dropped because another record had the same id (also in skipped.duplicate). */
+  duplicates: number;
+  /** Input bytes processed (see IngestFileSummary.bytes). */
+  bytes: number;
+  seconds: number;
+  /** bytes / 1e6 / seconds. */
+  mbPerSecond: number;
+  /** Worker threads used (0: everything ran in the main thread). */
+  workers: number;
+}
+
+/**
+ * Chunks of 256 KiB keep every buffer in flight small (measured on the shared corpus, compiled, 2
+ * workers: peak RSS ≈ 120 MB with 256 KiB chunks, ≈ 140 MB with 1 MiB, same speed). A message per
+ * 256 KiB costs nothing next to parsing it.
+ */
+const DEFAULT_CHUNK_BYTES = 256 << 10;
+/** A worker holds one chunk's records at a time; a default-sized V8 heap only grows garbage. */
+const WORKER_HEAP = { maxOldGenerationSizeMb: 96, maxYoungGenerationSizeMb: 8 };
+/** Pooled input buffers hold a chunk plus its last line (longer lines get a one-off buffer). */
+const POOL_SLACK_BYTES = 128 << 10;
+const MAX_POOLED = 16;
+const MIN_POOLED_OUTPUT = 64 << 10;
+/** Below this much JSON-lines input, starting workers costs more than it saves. */
+const AUTO_WORKER_MIN_BYTES = 16 << 20;
+/** Table formats hand over their records in batches of about this many bytes of output. */
+const BATCH_BYTES = 1 << 20;
+const MAX_WORKERS = 2;
+/**
+ * Messages queued per worker, so it never waits for the main thread between chunks (which matters
+ * on a busy machine, where the main thread may wait for a time slice).
+ */
+const TASKS_PER_WORKER = 4;
+/** Chunks read ahead beyond those queued at workers, so a slow main thread never starves them. */
+const READ_AHEAD = 4;
+
+/**
+ * Ingest `paths` into the canonical corpus `out` (gzipped when it ends in `.gz`). Throws UserError
+ * when an input cannot be read at all; malformed records are only counted in the result.
+ */
+export async function ingest(paths: readonly string[], out: string, options: IngestOptions = {}): Promise<IngestResult> {
+  if (paths.length === 0) throw new UserError('no input files given');
+  const started = performance.now();
+  const inputs = await Promise.all(paths.map(describeInput));
+  await checkOutputDir(out);
+  const totalBytes = inputs.reduce((s, i) => s + i.estimate, 0);
+
+  const formats: FormatName[] = [];
+  for (const input of inputs) formats.push(options.format ?? (await detectFormat(input.path)));
+  const jsonlBytes = inputs.reduce((s, input, i) => s + (formats[i] === 'jsonl' ? input.estimate : 0), 0);
+  const workerCount = chooseWorkers(options.workers, jsonlBytes);
+  const chunkBytes = Math.max(1, Math.floor(options.chunkBytes ?? DEFAULT_CHUNK_BYTES));
+
+  const outGz = out.endsWith('.gz');
+  const stamp = `${process.pid}.${Date.now()}`;
+  const pass1Path = join(dirname(out), `.${basename(out)}.${stamp}.tmp`);
+  const pass2Path = join(dirname(out), `.${basename(out)}.${stamp}.dedupe.tmp`);
+
+  const report = emptyReport();
+  const table = new IdTable();
+  const superseded = new BitSet();
+  const files: IngestFileSummary[] = [];
+  let records = 0;
+  let bytesDone = 0;
+  let pool: ChunkPool | undefined;
+  let seq = 0;
+  const sink = new Sink(pass1Path, outGz);
+  const buffers = new BufferPool(chunkBytes + POOL_SLACK_BYTES);
+
+  /**
+   * Merge one chunk's result in input order: counts, dedupe, then its bytes to the temp file.
+   * `lineOffset` turns chunk-relative line numbers (worker results) into file line numbers.
+   */
+  const take = async (file: string, r: ChunkResult, lineOffset = 0): Promise<void> => {
+    if (lineOffset !== 0) shiftExampleLines(r.report, lineOffset);
+    mergeReports(report, r.report);
+    for (let i = 0; i < r.count; i++) {
+      const index = records++;
+      const version = r.versions[i]!;
+      const loser = table.offer(r.hashes[2 * i]!, r.hashes[2 * i + 1]!, index, version);
+      if (loser < 0) continue;
+      superseded.add(loser);
+      report.kept--;
+      const wantExample = (report.examples.duplicate?.length ?? 0) < 5;
+      const detail = wantExample ? duplicateDetail(idAt(r.data, i), version, table.previousVersion, loser === index) : '';
+      recordSkip(report, 'duplicate', file, r.lines[i]! + lineOffset, detail);
+    }
+    if (r.input) buffers.giveInput(r.input);
+    const out = r.data.buffer as ArrayBuffer;
+    if (r.data.length > 0) await sink.write(r.data, () => buffers.giveOutput(out));
+    else buffers.giveOutput(out);
+  };
+
+  try {
+    for (const [i, input] of inputs.entries()) {
+      const format = formats[i]!;
+      const readBefore = report.read;
+      let fileBytes = 0;
+      if (format === 'jsonl') {
+        if (workerCount > 0) pool ??= new ChunkPool(workerCount);
+        const inFlight: Promise<ChunkResult>[] = [];
+        const maxInFlight = workerCount * TASKS_PER_WORKER + READ_AHEAD;
+        let line = 1;
+        const consume = async (r: ChunkResult): Promise<void> => {
+          fileBytes += r.bytes;
+          await take(input.path, r, line - 1);
+          line += r.lineCount;
+        };
+        for await (const { buffer, length } of lineAlignedChunks(input.path, chunkBytes, (size) => buffers.takeInput(size))) {
+          const out = buffers.takeOutput();
+          const task: ChunkTask = { seq: seq++, file: input.path, format, buffer, length, ...(out ? { out } : {}) };
+          bytesDone += length;
+          if (pool) {
+            inFlight.push(pool.run(task));
+            while (inFlight.length >= maxInFlight) await consume(await inFlight.shift()!);
+          } else {
+            await consume(processJsonlChunk(task));
+          }
+          options.onProgress?.(Math.min(bytesDone, totalBytes), totalBytes, report.read);
+        }
+        while (inFlight.length > 0) await consume(await inFlight.shift()!);
+      } else {
+        const builder = new ChunkBuilder(input.path, format);
+        for await (const item of readRows(input.path, format)) {
+          builder.add(item);
+          if (builder.size >= BATCH_BYTES) {
+            await take(input.path, builder.finish(seq++));
+            options.onProgress?.(bytesDone, totalBytes, report.read);
+          }
+        }
+        await take(input.path, builder.finish(seq++));
+        fileBytes = input.size;
+        bytesDone += input.estimate;
+        options.onProgress?.(Math.min(bytesDone, totalBytes), totalBytes, report.read);
+      }
+      files.push({ path: input.path, format, read: report.read - readBefore, bytes: fileBytes });
+    }
+    await sink.close();
+
+    let written = true;
+    if (report.kept <= 0) {
+      written = false;
+      await rm(pass1Path, { force: true });
+    } else if (superseded.count === 0) {
+      await rename(pass1Path, out);
+    } else {
+      await dropSuperseded(pass1Path, pass2Path, outGz, superseded);
+      await rename(pass2Path, out);
+      await rm(pass1Path, { force: true });
+    }
+    const seconds = (performance.now() - started) / 1000;
+    const bytes = files.reduce((s, f) => s + f.bytes, 0);
+    return {
+      ...report,
+      out,
+      written,
+      files,
+      duplicates: report.skipped.duplicate ?? 0,
+      bytes,
+      seconds,
+      mbPerSecond: seconds > 0 ? bytes / 1e6 / seconds : 0,
+      workers: pool ? workerCount : 0,
+    };
+  } catch (err) {
+    await sink.destroy();
+    await rm(pass1Path, { force: true });
+    await rm(pass2Path, { force: true });
+    throw err;
+  } finally {
+    await pool?.close();
+  }
+}
+
+function chooseWorkers(requested: number | undefined, jsonlBytes: number): number {
+  if (requested !== undefined) return Math.max(0, Math.floor(requested));
+  if (jsonlBytes < AUTO_WORKER_MIN_BYTES) return 0;
+  return Math.max(1, Math.min(MAX_WORKERS, availableParallelism()));
+}
+
+interface Input {
+  path: string;
+  /** Size on disk. */
+  size: number;
+  /** Expected bytes of content (uncompressed size for gzip files), for progress. */
+  estimate: number;
+}
+
+async function describeInput(path: string): Promise<Input> {
+  let size: number;
+  try {
+    const s = await stat(path);
+    if (s.isDirectory()) throw new UserError(`${path}: is a directory, expected a metadata file`);
+    size = s.size;
+  } catch (err) {
+    if (err instanceof UserError) throw err;
+    const code = (err as NodeJS.ErrnoException).code;
+    if (code === 'ENOENT') throw new UserError(`${path}: no such file`);
+    throw new UserError(`${path}: cannot read: ${(err as Error).message}`);
+  }
+  if (size === 0) throw new UserError(`${path}: file is empty`);
+  return { path, size, estimate: (await isGzipFile(path)) ? await gzipContentSize(path, size) : size };
+}
+
+/**
+ * A gzip file's uncompressed size from its trailer (ISIZE, the size mod 2^32), lifted by multiples
+ * of 4 GiB until it is at least the compressed size: exact below 4 GiB, a good guess above.
+ */
+async function gzipContentSize(path: string, size: number): Promise<number> {
+  if (size < 18) return size;
+  const fh = await open(path, 'r');
+  try {
+    const tail = Buffer.alloc(4);
+    await fh.read(tail, 0, 4, size - 4);
+    let estimate = tail.readUInt32LE(0);
+    while (estimate < size) estimate += 2 ** 32;
+    return estimate;
+  } finally {
+    await fh.close();
+  }
+}
+
+async function checkOutputDir(out: string): Promise<void> {
+  const dir = dirname(out);
+  try {
+    if (!(await stat(dir)).isDirectory()) throw new UserError(`cannot write ${out}: ${dir} is not a directory`);
+  } catch (err) {
+    if (err instanceof UserError) throw err;
+    throw new UserError(`cannot write ${out}: directory ${dir} does not exist`);
+  }
+}
+
+/** The id of the i-th record of a chunk's canonical output. */
+function idAt(data: Uint8Array, i: number): string {
+  let start = 0;
+  for (let k = 0; k < i; k++) start = data.indexOf(NEWLINE, start) + 1;
+  const end = data.indexOf(NEWLINE, start);
+  const rec = JSON.parse(Buffer.from(data.buffer, data.byteOffset + start, (end < 0 ? data.length : end) - start).toString('utf8')) as { id: string };
+  return rec.id;
+}
+
+function shiftExampleLines(report: IngestReport, offset: number): void {
+  for (const examples of Object.values(report.examples)) for (const e of examples ?? []) e.line += offset;
+}
+
+const NEWLINE = 0x0a;
+const BOM = [0xef, 0xbb, 0xbf];
+
+/** A chunk of whole lines in the first `length` bytes of `buffer`. */
+export interface LineChunkBytes {
+  buffer: ArrayBuffer;
+  length: number;
+}
+
+/**
+ * The file's content (gunzipped when needed, byte-order mark removed) as chunks of whole lines: each
+ * ends at the first line end once it holds `minBytes` (the last may be shorter). Bytes are read
+ * straight into ArrayBuffers from `alloc` (default: fresh ones; never Node's pooled buffers, so a
+ * chunk can be transferred to a worker), and a plain file is read with no other allocation at all:
+ * per-read garbage buffers would otherwise pile up as external memory between main-thread GCs.
+ * Cuts are made at '\n' bytes, which never split a UTF-8 character.
+ */
+export async function* lineAlignedChunks(path: string, minBytes: number, alloc: (size: number) => ArrayBuffer = (size) => new ArrayBuffer(size)): AsyncGenerator<LineChunkBytes> {
+  const source = await openByteSource(path);
+  try {
+    const standard = minBytes + POOL_SLACK_BYTES;
+    let buf = new Uint8Array(alloc(standard));
+    let len = 0;
+    let scanned = 0; // bytes of buf already searched for a cut, from minBytes - 1 on
+    let first = true;
+    for (;;) {
+      // Cut as long as the bytes in hand allow, then read more.
+      if (len >= minBytes) {
+        const nl = buf.subarray(0, len).indexOf(NEWLINE, Math.max(scanned, minBytes - 1));
+        if (nl >= 0) {
+          const tail = len - (nl + 1);
+          const next = new Uint8Array(alloc(Math.max(standard, tail)));
+          next.set(buf.subarray(nl + 1, len));
+          yield { buffer: buf.buffer as ArrayBuffer, length: nl + 1 };
+          buf = next;
+          len = tail;
+          scanned = 0;
+          continue;
+        }
+        scanned = len;
+      }
+      if (len === buf.length) {
+        const bigger = new Uint8Array(alloc(buf.length * 2));
+        bigger.set(buf);
+        buf = bigger;
+      }
+      const want = Math.min(buf.length - len, len < minBytes ? minBytes - len + TOP_UP_BYTES : TOP_UP_BYTES);
+      const n = await source.read(buf, len, want);
+      if (n === 0) break;
+      len += n;
+      if (first && len >= 3) {
+        first = false;
+        if (buf[0] === BOM[0] && buf[1] === BOM[1] && buf[2] === BOM[2]) {
+          buf.copyWithin(0, 3, len);
+          len -= 3;
+        }
+      }
+    }
+    if (len > 0) yield { buffer: buf.buffer as ArrayBuffer, length: len };
+  } finally {
+    await source.close();
+  }
+}
+
+/** After the first minBytes of a chunk, read this much at a time until a line ends. */
+const TOP_UP_BYTES = 32 << 10;
+
+interface ByteSource {
+  /** Place up to `max` bytes at `target[offset]`; 0 means end of input. */
+  read(target: Uint8Array, offset: number, max: number): Promise<number>;
+  close(): Promise<void>;
+}
+
+/** A plain file is read in place with a file handle; a gzip file through the sources' gunzip. */
+async function openByteSource(path: string): Promise<ByteSource> {
+  if (await isGzipFile(path)) {
+    const it = openBytes(path)[Symbol.asyncIterator]();
+    let rest: Uint8Array = new Uint8Array(0);
+    return {
+      async read(target, offset, max) {
+        while (rest.length === 0) {
+          const next = await it.next();
+          if (next.done) return 0;
+          rest = next.value;
+        }
+        const n = Math.min(max, rest.length);
+        target.set(rest.subarray(0, n), offset);
+        rest = rest.subarray(n);
+        return n;
+      },
+      async close() {
+        await it.return?.(undefined);
+      },
+    };
+  }
+  const fh = await open(path, 'r');
+  return {
+    async read(target, offset, max) {
+      return (await fh.read(target, offset, max, null)).bytesRead;
+    },
+    close: () => fh.close(),
+  };
+}
+
+/**
+ * Reusable chunk buffers: inputs of one standard size (a larger chunk gets a one-off buffer) and
+ * outputs of whatever size they grew to. At most a few are ever in use, bounded by the chunks in
+ * flight, so the pool stays small.
+ */
+class BufferPool {
+  private readonly inputs: ArrayBuffer[] = [];
+  private readonly outputs: ArrayBuffer[] = [];
+
+  constructor(private readonly size: number) {}
+
+  takeInput(size: number): ArrayBuffer {
+    if (size > this.size) return new ArrayBuffer(size);
+    return this.inputs.pop() ?? new ArrayBuffer(this.size);
+  }
+
+  giveInput(buffer: ArrayBuffer): void {
+    if (buffer.byteLength === this.size && this.inputs.length < MAX_POOLED) this.inputs.push(buffer);
+  }
+
+  takeOutput(): ArrayBuffer | undefined {
+    return this.outputs.pop();
+  }
+
+  giveOutput(buffer: ArrayBuffer): void {
+    if (buffer.byteLength >= MIN_POOLED_OUTPUT && this.outputs.length < MAX_POOLED) this.outputs.push(buffer);
+  }
+}
+
+function duplicateDetail(id: string, version: number, other: number, droppedThis: boolean): string {
+  if (droppedThis) return `duplicate id ${id}: this version ${version} dropped, an earlier record has version ${other}`;
+  if (version === other) return `duplicate id ${id}: replaces an earlier record with the same version (${version})`;
+  return `duplicate id ${id}: version ${version} replaces an earlier version ${other}`;
+}
+
+/** A write stream to a temp file (optionally gzipped) with backpressure and clean teardown. */
+class Sink {
+  private readonly file: WriteStream;
+  private readonly head: Writable;
+  private readonly done: Promise<void>;
+  private failure: unknown;
+
+  constructor(path: string, gzip: boolean) {
+    this.file = createWriteStream(path);
+    if (gzip) {
+      const gz = createGzip({ level: 6 });
+      this.head = gz;
+      this.done = pipeline(gz, this.file);
+    } else {
+      this.head = this.file;
+      this.done = finished(this.file);
+    }
+    this.done.catch((err: unknown) => {
+      this.failure ??= err;
+    });
+  }
+
+  /** `written` runs once the stream no longer needs `data` (so its buffer may be reused). */
+  async write(data: Uint8Array, written?: () => void): Promise<void> {
+    if (this.failure) throw this.failure;
+    const ok = written ? this.head.write(data, () => written()) : this.head.write(data);
+    if (!ok) await once(this.head, 'drain');
+  }
+
+  async close(): Promise<void> {
+    if (this.failure) throw this.failure;
+    this.head.end();
+    await this.done;
+  }
+
+  /** Stop writing and wait for the file to be closed (so it can be removed). */
+  async destroy(): Promise<void> {
+    this.head.destroy();
+    this.file.destroy();
+    if (!this.file.closed) await once(this.file, 'close').catch(() => undefined);
+  }
+}
+
+/** Pass 2: copy `from` to `to` leaving out the lines whose index is in `skip`. */
+async function dropSuperseded(from: string, to: string, gzip: boolean, skip: BitSet): Promise<void> {
+  const sink = new Sink(to, gzip);
+  const file = createReadStream(from, { highWaterMark: 1 << 20 });
+  const source = gzip ? file.pipe(createGunzip()) : file;
+  if (gzip) file.on('error', (err) => source.destroy(err));
+  try {
+    let index = 0;
+    let skipping = skip.has(0);
+    for await (const chunk of source as AsyncIterable<Buffer>) {
+      let runStart = 0;
+      let pos = 0;
+      for (;;) {
+        const nl = chunk.indexOf(10, pos);
+        if (nl < 0) break;
+        index++;
+        const next = skip.has(index);
+        if (skipping && !next) runStart = nl + 1;
+        else if (!skipping && next) await sink.write(chunk.subarray(runStart, nl + 1));
+        skipping = next;
+        pos = nl + 1;
+      }
+      if (!skipping && runStart < chunk.length) await sink.write(chunk.subarray(runStart));
+    }
+    await sink.close();
+  } catch (err) {
+    await sink.destroy();
+    source.destroy();
+    throw err;
+  }
+}
+
+interface Pending {
+  resolve: (r: ChunkResult) => void;
+  reject: (err: unknown) => void;
+}
+
+/** Worker threads running processJsonlChunk; tasks go to whichever worker has room. */
+class ChunkPool {
+  private readonly workers: { worker: Worker; busy: number }[] = [];
+  private readonly queue: ChunkTask[] = [];
+  private readonly pending = new Map<number, Pending>();
+  private failure: unknown;
+  private closing = false;
+
+  constructor(count: number) {
+    for (let i = 0; i < count; i++) {
+      const worker = startWorker(import.meta.url, './ingest-worker.js', { workerData: { role: INGEST_WORKER_ROLE }, resourceLimits: WORKER_HEAP });
+      const slot = { worker, busy: 0 };
+      worker.on('message', (r: ChunkResult) => {
+        slot.busy--;
+        const p = this.pending.get(r.seq);
+        this.pending.delete(r.seq);
+        p?.resolve(r);
+        this.pump();
+      });
+      worker.on('error', (err) => {
+        const code = (err as NodeJS.ErrnoException).code;
+        this.fail(code === 'ERR_WORKER_OUT_OF_MEMORY' ? new UserError(`an ingest worker ran out of memory (${WORKER_HEAP.maxOldGenerationSizeMb} MB heap): does the input have lines of many megabytes?`) : err);
+      });
+      worker.on('exit', (code) => {
+        if (!this.closing) this.fail(new Error(`ingest worker stopped unexpectedly (exit code ${code})`));
+      });
+      this.workers.push(slot);
+    }
+  }
+
+  run(task: ChunkTask): Promise<ChunkResult> {
+    const promise = this.failure
+      ? Promise.reject(this.failure)
+      : new Promise<ChunkResult>((resolve, reject) => {
+          this.pending.set(task.seq, { resolve, reject });
+          this.queue.push(task);
+          this.pump();
+        });
+    // Results are awaited in order; a failure seen first on a later one must not count as unhandled.
+    promise.catch(() => undefined);
+    return promise;
+  }
+
+  private pump(): void {
+    while (this.queue.length > 0) {
+      let best: { worker: Worker; busy: number } | undefined;
+      for (const w of this.workers) if (w.busy < TASKS_PER_WORKER && (!best || w.busy < best.busy)) best = w;
+      if (!best) return;
+      best.busy++;
+      const task = this.queue.shift()!;
+      // Transferred, not copied: the worker hands both buffers back with its result.
+      best.worker.postMessage(task, task.out ? [task.buffer, task.out] : [task.buffer]);
+    }
+  }
+
+  private fail(err: unknown): void {
+    this.failure ??= err;
+    for (const p of this.pending.values()) p.reject(this.failure);
+    this.pending.clear();
+    this.queue.length = 0;
+  }
+
+  async close(): Promise<void> {
+    this.closing = true;
+    await Promise.all(this.workers.map((w) => w.worker.terminate()));
+  }
+}

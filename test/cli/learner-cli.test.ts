@@ -1,0 +1,69 @@
+import assert from 'node:assert/strict';
+import { mkdtempSync, readFileSync, writeFileSync, rmSync, existsSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { test } from 'node:test';
+import { run } from './run-cli.js';
+import { syntheticPapers } from '../models/synthetic.js';
+
+const dir = mkdtempSync(join(tmpdir(), 'axc-cli-'));
+process.on('exit', () => rmSync(dir, { recursive: true, force: true }));
+const trainFile = join(dir, 'train.jsonl');
+const testFile = join(dir, 'test.csv');
+writeFileSync(trainFile, syntheticPapers(50, 3).map((p) => JSON.stringify(p)).join('\n') + '\n');
+// The test set goes through another format on purpose: evaluate reads anything ingest reads.
+const testPapers = syntheticPapers(10, 4);
+writeFileSync(testFile, 'titles,summaries,terms\n' + testPapers.map((p) => `"${p.title}","${p.abstract}","${JSON.stringify(p.categories).replace(/"/g, "'")}"`).join('\n') + '\n');
+const model = join(dir, 'model.axcm');
+
+test('train → classify → evaluate through the CLI', async () => {
+  const t = await run(['train', '--data', trainFile, '--task', 'primary', '--out', model, '--epochs', '6', '--min-df', '1', '--threads', '2', '--json']);
+  assert.equal(t.code, 0, t.err);
+  const report = JSON.parse(t.out) as { classes: number; papers: number };
+  assert.equal(report.classes, 4);
+  assert.ok(existsSync(model));
+
+  const c = await run(['classify', '--model', model, '--title', 'prime zeta congruence', '--json', '--explain', '--k', '2']);
+  assert.equal(c.code, 0, c.err);
+  const pred = JSON.parse(c.out) as { labels: { code: string; reasons: { term: string }[] }[] };
+  assert.equal(pred.labels.length, 2);
+  assert.equal(pred.labels[0]!.code, 'math.NT');
+  assert.ok(pred.labels[0]!.reasons.length > 0);
+
+  const text = await run(['classify', '--model', model, '--title', 'spiking neurons']);
+  assert.equal(text.code, 0);
+  assert.match(text.out, /q-bio\.NC\s+Neurons and Cognition/);
+
+  const e = await run(['evaluate', '--model', model, '--data', testFile, '--json']);
+  assert.equal(e.code, 0, e.err);
+  const m = JSON.parse(e.out) as Record<string, number>;
+  for (const k of ['n', 'accuracy', 'top5', 'macroF1', 'microF1', 'weightedF1', 'inCategoryP1', 'groupAccuracy']) assert.equal(typeof m[k], 'number', k);
+  assert.equal(m.n, testPapers.length);
+  assert.ok(m.accuracy! > 0.9, `accuracy ${m.accuracy}`);
+  assert.ok(m.inCategoryP1! >= m.accuracy!);
+
+  const batchIn = join(dir, 'batch.jsonl');
+  const batchOut = join(dir, 'pred.jsonl');
+  writeFileSync(batchIn, testPapers.slice(0, 5).map((p) => JSON.stringify({ id: p.id, title: p.title, abstract: p.abstract })).join('\n') + '\n{broken\n');
+  const b = await run(['classify', '--model', model, '--input', batchIn, '--out', batchOut]);
+  assert.equal(b.code, 0, b.err);
+  const lines = readFileSync(batchOut, 'utf8').trim().split('\n');
+  assert.equal(lines.length, 5);
+  assert.equal((JSON.parse(lines[0]!) as { id: string }).id, testPapers[0]!.id);
+});
+
+test('bad input gets clear errors and the right exit codes', async () => {
+  const empty = await run(['classify', '--model', model, '--title', '   ']);
+  assert.equal(empty.code, 1);
+  assert.match(empty.err, /empty/);
+  const noModel = await run(['classify', '--model', join(dir, 'missing.axcm'), '--title', 'x']);
+  assert.equal(noModel.code, 1);
+  assert.match(noModel.err, /missing\.axcm/);
+  const notModel = await run(['classify', '--model', trainFile, '--title', 'x']);
+  assert.equal(notModel.code, 1);
+  assert.match(notModel.err, /train\.jsonl/);
+  const usage = await run(['train', '--task', 'primary']);
+  assert.equal(usage.code, 2);
+  const badTask = await run(['train', '--data', trainFile, '--task', 'nope', '--out', join(dir, 'x.axcm')]);
+  assert.equal(badTask.code, 2);
+});
