@@ -1,4 +1,4 @@
-import { readLineChunks } from './lines.js';
+import { forEachLine, readLineChunks } from './lines.js';
 import type { Row, RowItem } from './source.js';
 
 const MAX_MESSAGE = 120;
@@ -35,20 +35,9 @@ export function parseJsonObject(text: string, line: number): RowItem {
  * non-blank line. Synchronous and allocation-light: it is the inner loop of ingestion workers.
  */
 export function parseJsonlChunk(chunk: string, firstLine: number, emit: (item: RowItem) => void): void {
-  const n = chunk.length;
-  let pos = 0;
-  let line = firstLine;
-  while (pos < n) {
-    let nl = chunk.indexOf('\n', pos);
-    if (nl < 0) nl = n;
-    if (nl > pos) {
-      // JSON.parse accepts surrounding whitespace, so a trailing '\r' needs no stripping.
-      const text = chunk.slice(pos, nl);
-      if (chunk.charCodeAt(pos) === OPEN_BRACE || text.trim().length > 0) emit(parseJsonObject(text, line));
-    }
-    line++;
-    pos = nl + 1;
-  }
+  forEachLine(chunk, firstLine, (text, line) => {
+    if (text.charCodeAt(0) === OPEN_BRACE || text.trim().length > 0) emit(parseJsonObject(text, line));
+  });
 }
 
 /** Rows of a JSON-lines file (gzip-transparent); a bad line yields an error item, never a throw. */

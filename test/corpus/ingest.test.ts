@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { gunzipSync, gzipSync } from 'node:zlib';
-import { main } from '../../src/cli/main.js';
+import { run } from '../cli/run-cli.js';
 import { UserError } from '../../src/cli/command.js';
 import { ingest, lineAlignedChunks, type IngestResult } from '../../src/corpus/ingest.js';
 import type { PaperRecord } from '../../src/corpus/record.js';
@@ -304,30 +304,7 @@ test('failure leaves an existing output untouched and no temp file behind', asyn
   await assert.rejects(ingest([aPath], join(sub, 'nope', 'x.jsonl')), /does not exist/);
 });
 
-/** Run the CLI in-process, capturing what it writes (strings only; the runner's own bytes pass). */
-async function cli(argv: string[]): Promise<{ code: number; out: string; err: string }> {
-  const out: string[] = [];
-  const err: string[] = [];
-  const origOut = process.stdout.write;
-  const origErr = process.stderr.write;
-  const capture = (into: string[], orig: typeof process.stdout.write, stream: NodeJS.WriteStream) =>
-    function (this: unknown, chunk: string | Uint8Array, ...rest: unknown[]): boolean {
-      if (typeof chunk === 'string') {
-        into.push(chunk);
-        return true;
-      }
-      return (orig as (...x: unknown[]) => boolean).call(stream, chunk, ...rest);
-    } as typeof process.stdout.write;
-  process.stdout.write = capture(out, origOut, process.stdout);
-  process.stderr.write = capture(err, origErr, process.stderr);
-  try {
-    const code = await main(argv);
-    return { code, out: out.join(''), err: err.join('') };
-  } finally {
-    process.stdout.write = origOut;
-    process.stderr.write = origErr;
-  }
-}
+const cli = run;
 
 test('CLI: ingest exit codes, summary on stderr, --json on stdout', async () => {
   const out = join(dir, 'cli.jsonl');
