@@ -21,6 +21,7 @@ import json
 import os
 import sys
 
+sys.dont_write_bytecode = True  # keep bench/peers free of __pycache__
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from common import multi_label_metrics, single_label_metrics, timed_run  # noqa: E402
 

@@ -22,6 +22,7 @@ import os
 import re
 import sys
 
+sys.dont_write_bytecode = True  # keep bench/peers free of __pycache__
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from common import canonical_categories, collapse, id_yymm, yymm_arg  # noqa: E402
 

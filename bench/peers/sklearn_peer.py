@@ -27,6 +27,7 @@ import threading
 import time
 import warnings
 
+sys.dont_write_bytecode = True  # keep bench/peers free of __pycache__
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from common import read_jsonl, single_label_metrics  # noqa: E402
 

@@ -1,12 +1,28 @@
 import type { CsrMatrix } from '../text/sparse.js';
+import type { Kernels, SparseRowScratch } from './kernels.js';
 import { sigmoid, softmaxInPlace } from './loss.js';
 
 /** Which output layer a linear model trains: one label (softmax) or independent labels (one-vs-rest). */
 export type LossKind = 'softmax' | 'ova';
 
 /**
- * Everything one pass of SGD over a shard needs, as typed arrays so it runs unchanged inside a
- * worker on shared memory. Labels are CSR too (one entry per row for softmax).
+ * Where one training thread's numbers live inside the shared kernel memory (byte offsets): its
+ * weight copy (F × C, row-major), and scratch for one sparse row, the scores and the gradient.
+ */
+export interface KernelSlots {
+  kernels: Kernels;
+  row: SparseRowScratch;
+  scores: number;
+  grad: number;
+  active: number;
+  /** C floats for the gradient laid out densely, when most classes are active (epoch 1). */
+  dense: number;
+}
+
+/**
+ * Everything one pass of SGD over a shard needs. The sparse rows stay in ordinary typed arrays
+ * and are copied into kernel scratch one at a time; the weights live in the kernel memory so the
+ * SIMD kernels read and write them in place. Labels are CSR too (one entry per row for softmax).
  */
 export interface EpochInput {
   loss: LossKind;
@@ -18,7 +34,9 @@ export interface EpochInput {
   labelIdx: Int32Array;
   /** Rows of this shard to visit, in order (already shuffled). */
   order: Int32Array;
-  weights: Float32Array;
+  slots: KernelSlots;
+  /** Byte offset of this thread's weight matrix in the kernel memory. */
+  weights: number;
   bias: Float32Array;
   /** Per-class multiplier on the gradient (class weighting); null for uniform. */
   classWeight: Float32Array | null;
@@ -39,14 +57,28 @@ export interface EpochInput {
  */
 const GRADIENT_FLOOR = 1e-4;
 
+/** Raw scores of one CSR row into `out` (length C, float64): bias + x·W, via the kernels. */
+export function scoreRow(slots: KernelSlots, x: CsrMatrix, row: number, weights: number, bias: Float32Array, classes: number, out: Float64Array): void {
+  const C = classes;
+  const mem = slots.kernels.memory.buffer;
+  const scores = new Float32Array(mem, slots.scores, C);
+  scores.fill(0);
+  const nnz = slots.row.load(x.indices, x.values, x.indptr[row]!, x.indptr[row + 1]!);
+  slots.kernels.scoresAdd(slots.scores, weights, C, C, slots.row.idx, slots.row.val, nnz);
+  for (let c = 0; c < C; c++) out[c] = scores[c]! + bias[c]!;
+}
+
 /** One pass; returns the summed training loss over the visited rows. */
 export function sgdEpoch(p: EpochInput): number {
   const C = p.classes;
-  const W = p.weights;
   const b = p.bias;
+  const { kernels, row: scratch } = p.slots;
+  const mem = kernels.memory.buffer;
+  const scoresView = new Float32Array(mem, p.slots.scores, C);
+  const gradView = new Float32Array(mem, p.slots.grad, C);
+  const activeView = new Int32Array(mem, p.slots.active, C);
+  const denseView = new Float32Array(mem, p.slots.dense, C);
   const scores = new Float64Array(C);
-  const active = new Int32Array(C);
-  const grad = new Float64Array(C);
   const target = new Uint8Array(C);
   const n = p.order.length;
   let loss = 0;
@@ -58,14 +90,10 @@ export function sgdEpoch(p: EpochInput): number {
     const a = x.indptr[row]!;
     const z = x.indptr[row + 1]!;
     if (a === z && !useTitle) continue;
-    const idx = x.indices;
-    const val = x.values;
-    for (let c = 0; c < C; c++) scores[c] = b[c]!;
-    for (let k = a; k < z; k++) {
-      const off = idx[k]! * C;
-      const v = val[k]!;
-      for (let c = 0; c < C; c++) scores[c]! += v * W[off + c]!;
-    }
+    const nnz = scratch.load(x.indices, x.values, a, z);
+    scoresView.fill(0);
+    kernels.scoresAdd(p.slots.scores, p.weights, C, C, scratch.idx, scratch.val, nnz);
+    for (let c = 0; c < C; c++) scores[c] = scoresView[c]! + b[c]!;
     const la = p.labelPtr[row]!;
     const lz = p.labelPtr[row + 1]!;
     for (let q = la; q < lz; q++) target[p.labelIdx[q]!] = 1;
@@ -78,8 +106,8 @@ export function sgdEpoch(p: EpochInput): number {
         let g = scores[c]! - target[c]!;
         if (g > GRADIENT_FLOOR || g < -GRADIENT_FLOOR) {
           if (p.classWeight) g *= p.classWeight[y]!;
-          active[na] = c;
-          grad[na] = -lr * g;
+          activeView[na] = c;
+          gradView[na] = -lr * g;
           na++;
         }
       }
@@ -91,37 +119,23 @@ export function sgdEpoch(p: EpochInput): number {
         let g = pr - y;
         if (g > GRADIENT_FLOOR || g < -GRADIENT_FLOOR) {
           if (p.classWeight && y) g *= p.classWeight[c]!;
-          active[na] = c;
-          grad[na] = -lr * g;
+          activeView[na] = c;
+          gradView[na] = -lr * g;
           na++;
         }
       }
     }
     for (let q = la; q < lz; q++) target[p.labelIdx[q]!] = 0;
-    for (let q = 0; q < na; q++) b[active[q]!]! += grad[q]!;
+    for (let q = 0; q < na; q++) b[activeView[q]!]! += gradView[q]!;
     const shrink = p.l2 > 0 ? 1 - lr * p.l2 : 1;
-    for (let k = a; k < z; k++) {
-      const off = idx[k]! * C;
-      const v = val[k]!;
-      if (shrink !== 1) for (let c = 0; c < C; c++) W[off + c]! *= shrink;
-      for (let q = 0; q < na; q++) W[off + active[q]!]! += v * grad[q]!;
+    if (na * 2 > C) {
+      // Most classes move (early in training): the dense SIMD update beats the gather/scatter one.
+      denseView.fill(0);
+      for (let q = 0; q < na; q++) denseView[activeView[q]!] = gradView[q]!;
+      kernels.rowsAxpyDense(p.weights, C, C, scratch.idx, scratch.val, nnz, p.slots.dense, shrink);
+    } else if (na > 0 || shrink !== 1) {
+      kernels.rowsAxpyActive(p.weights, C, C, scratch.idx, scratch.val, nnz, p.slots.active, p.slots.grad, na, shrink);
     }
   }
   return loss;
-}
-
-/** Raw scores (before softmax/sigmoid) for rows [from, to) into out ((to-from) × C). */
-export function scoreRows(x: CsrMatrix, from: number, to: number, weights: Float32Array, bias: Float32Array, classes: number, out: Float32Array): void {
-  const C = classes;
-  const s = new Float64Array(C);
-  for (let row = from; row < to; row++) {
-    for (let c = 0; c < C; c++) s[c] = bias[c]!;
-    for (let k = x.indptr[row]!; k < x.indptr[row + 1]!; k++) {
-      const off = x.indices[k]! * C;
-      const v = x.values[k]!;
-      for (let c = 0; c < C; c++) s[c]! += v * weights[off + c]!;
-    }
-    const o = (row - from) * C;
-    for (let c = 0; c < C; c++) out[o + c] = s[c]!;
-  }
 }

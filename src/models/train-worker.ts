@@ -9,7 +9,8 @@ import { HashIndex } from '../text/hash-index.js';
 import { CsrBuilder, type CsrMatrix } from '../text/sparse.js';
 import { TermCounter, type TermOptions } from '../text/terms.js';
 import { Vocabulary, vectorizeTerms } from '../text/vocabulary.js';
-import { scoreRows, sgdEpoch, type LossKind } from './sgd.js';
+import { Kernels, SparseRowScratch, WasmArena, type LinearMemory } from './kernels.js';
+import { scoreRow, sgdEpoch, type KernelSlots, type LossKind } from './sgd.js';
 
 interface Terms {
   ptr: Int32Array;
@@ -72,9 +73,13 @@ let xTitle: CsrMatrix | null = null;
 let xValid: CsrMatrix | null = null;
 let labelPtr: Int32Array = new Int32Array(1);
 let labelIdx: Int32Array = new Int32Array(0);
-let copies: Float32Array[] = [];
+/** Byte offsets of every thread's weight copy, the average and the best so far, in `memory`. */
+let memory: LinearMemory | null = null;
+let copies: number[] = [];
+let avg = 0;
+let best = 0;
+let slots: KernelSlots | null = null;
 let biasCopies: Float32Array[] = [];
-let avg: Float32Array = new Float32Array(0);
 let avgBias: Float32Array = new Float32Array(0);
 let classes = 0;
 let order = new Int32Array(0);
@@ -112,9 +117,16 @@ serve((m) => {
     }
     case 'weights': {
       classes = m.classes as number;
-      copies = (m.copies as SharedArrayBuffer[]).map((b) => new Float32Array(b));
+      memory = m.memory as LinearMemory;
+      copies = m.copies as number[];
+      avg = m.avg as number;
+      best = m.best as number;
+      // This thread's scratch sits in its own range of the shared memory, reserved by the main thread.
+      const arena = new WasmArena(memory, m.scratch as number);
+      const kernels = new Kernels(memory);
+      const row = new SparseRowScratch(arena, m.rowCapacity as number);
+      slots = { kernels, row, scores: arena.allocF32(classes), grad: arena.allocF32(classes), active: arena.allocI32(classes), dense: arena.allocF32(classes) };
       biasCopies = (m.biasCopies as SharedArrayBuffer[]).map((b) => new Float32Array(b));
-      avg = new Float32Array(m.avg as SharedArrayBuffer);
       avgBias = new Float32Array(m.avgBias as SharedArrayBuffer);
       order = Int32Array.from({ length: x!.rows }, (_, i) => i);
       return { result: null };
@@ -150,6 +162,7 @@ serve((m) => {
         labelPtr,
         labelIdx,
         order: order.subarray(from, to),
+        slots: slots!,
         weights: copies[me]!,
         bias: biasCopies[me]!,
         classWeight: (m.classWeight as Float32Array | null) ?? null,
@@ -168,12 +181,15 @@ serve((m) => {
       const to = (m.to as number) * C;
       const T = copies.length;
       const inv = 1 / T;
-      for (let i = from; i < to; i++) {
+      const buf = memory!.buffer;
+      const views = copies.map((o) => new Float32Array(buf, o + from * 4, to - from));
+      const mean = new Float32Array(buf, avg + from * 4, to - from);
+      for (let i = 0; i < mean.length; i++) {
         let s = 0;
-        for (let t = 0; t < T; t++) s += copies[t]![i]!;
-        avg[i] = s * inv;
+        for (let t = 0; t < T; t++) s += views[t]![i]!;
+        mean[i] = s * inv;
       }
-      for (let t = 0; t < T; t++) copies[t]!.set(avg.subarray(from, to), from);
+      for (let t = 0; t < T; t++) views[t]!.set(mean);
       if (m.bias) {
         for (let c = 0; c < C; c++) {
           let s = 0;
@@ -187,9 +203,13 @@ serve((m) => {
     case 'score': {
       // Raw validation scores with the averaged weights, written at this shard's offset.
       const out = new Float32Array(m.out as SharedArrayBuffer, (m.offset as number) * classes * 4, xValid!.rows * classes);
-      const w = m.useBest ? new Float32Array(m.best as SharedArrayBuffer) : avg;
+      const w = m.useBest ? best : avg;
       const b = m.useBest ? new Float32Array(m.bestBias as SharedArrayBuffer) : avgBias;
-      scoreRows(xValid!, 0, xValid!.rows, w, b, classes, out);
+      const s = new Float64Array(classes);
+      for (let r = 0; r < xValid!.rows; r++) {
+        scoreRow(slots!, xValid!, r, w, b, classes, s);
+        for (let c = 0; c < classes; c++) out[r * classes + c] = s[c]!;
+      }
       return { result: null };
     }
     default:

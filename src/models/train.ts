@@ -10,7 +10,11 @@ import { DEFAULT_VOCABULARY_OPTIONS, Vocabulary, type VocabularyOptions } from '
 import { fitTemperature, tuneThresholds } from './calibration.js';
 import { dataHash, LINEAR_BACKEND, LinearModel } from './linear.js';
 import { sigmoid, softmaxInPlace } from './loss.js';
+import { createMemory, WasmArena } from './kernels.js';
 import type { LossKind } from './sgd.js';
+
+/** Longest sparse row (distinct features in one paper) the kernels take; longer rows are refused. */
+const ROW_CAPACITY = 1 << 14;
 
 /** Hyperparameters as plain data: what `train --config` reads and a model file records. */
 export interface TrainOptions {
@@ -55,7 +59,7 @@ export const DEFAULT_TRAIN_OPTIONS: TrainOptions = {
   classWeight: 'none',
   validFraction: 0.05,
   mixesPerEpoch: 2,
-  patience: 1,
+  patience: 2,
 };
 
 export interface EpochReport {
@@ -172,14 +176,21 @@ export async function trainLinear(
 
     const F = vocab.size;
     const sab = (n: number) => new SharedArrayBuffer(n * 4);
-    const copies = workers.map(() => sab(F * C));
+    // All weight matrices live in one shared kernel memory: a copy per thread, their average and
+    // the best average so far; then each thread's scratch. Nothing grows it after this.
+    const matrixBytes = F * C * 4;
+    const scratchBytes = (ROW_CAPACITY * 2 + C * 4) * 4 + 256;
+    const memory = createMemory({ initialBytes: matrixBytes * (T + 2) + scratchBytes * T + 1024, shared: true });
+    const arena = new WasmArena(memory);
+    const copies = workers.map(() => arena.alloc(matrixBytes));
+    const avg = arena.alloc(matrixBytes);
+    const best = arena.alloc(matrixBytes);
+    const scratch = workers.map(() => arena.alloc(scratchBytes));
     const biasCopies = workers.map(() => sab(C));
-    const avg = sab(F * C);
     const avgBias = sab(C);
-    const best = sab(F * C);
     const bestBias = sab(C);
     const validScores = sab(Math.max(1, valid.length) * C);
-    await Promise.all(workers.map((w) => w.call({ type: 'weights', classes: C, copies, biasCopies, avg, avgBias })));
+    await Promise.all(workers.map((w, k) => w.call({ type: 'weights', classes: C, memory, copies, avg, best, scratch: scratch[k], rowCapacity: ROW_CAPACITY, biasCopies, avgBias })));
     // Validation rows are sharded like training rows; scores come back in shard order.
     const validOrder = Array.from({ length: T }, (_, k) => valid.map((_, i) => i).filter((i) => i % T === k)).flat();
     const validOffsets = Array.from({ length: T }, (_, k) => validOrder.findIndex((i) => i % T === k));
@@ -198,7 +209,7 @@ export async function trainLinear(
     const scoreValid = async (useBest: boolean) => {
       if (valid.length === 0) return;
       await Promise.all(
-        workers.map((w, k) => (validOffsets[k]! < 0 ? Promise.resolve() : w.call({ type: 'score', out: validScores, offset: validOffsets[k], useBest, best, bestBias }))),
+        workers.map((w, k) => (validOffsets[k]! < 0 ? Promise.resolve() : w.call({ type: 'score', out: validScores, offset: validOffsets[k], useBest, bestBias }))),
       );
     };
     for (let e = 0; e < o.epochs; e++) {
@@ -226,7 +237,7 @@ export async function trainLinear(
       if (v.accuracy > bestAcc || valid.length === 0) {
         bestAcc = v.accuracy;
         bestEpoch = e + 1;
-        new Float32Array(best).set(new Float32Array(avg));
+        new Float32Array(memory.buffer, best, F * C).set(new Float32Array(memory.buffer, avg, F * C));
         new Float32Array(bestBias).set(new Float32Array(avgBias));
       } else if (e + 1 - bestEpoch >= o.patience) {
         break;
@@ -247,7 +258,7 @@ export async function trainLinear(
     phase('calibrate');
 
     const weights = new Float32Array(F * C);
-    weights.set(new Float32Array(best));
+    weights.set(new Float32Array(memory.buffer, best, F * C));
     const bias = Float32Array.from(new Float32Array(bestBias));
     const seconds = (performance.now() - t0) / 1000;
     const { threads: _threads, ...recorded } = o;

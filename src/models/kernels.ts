@@ -1,0 +1,434 @@
+import { KERNELS_WASM_PLAIN, KERNELS_WASM_SHARED } from './kernels-wasm.js';
+
+/**
+ * The two hot kernels of the linear classifier (forward scores, backward row updates) in
+ * WebAssembly SIMD, with a plain-JS fallback behind the same API.
+ *
+ * Everything lives in one linear memory (a `WebAssembly.Memory`, possibly `shared: true`) and
+ * every kernel argument that names data is a BYTE OFFSET into it, a multiple of 4. Callers place
+ * their arrays with a `WasmArena` and read/write them through typed-array views of
+ * `memory.buffer`. With a shared memory, several worker threads can each build `new
+ * Kernels(memory)` over the same memory (post the Memory object to them; it is cloneable) and run
+ * kernels on the same weights.
+ *
+ * Weight matrices are row-major with a row stride (in floats) of at least the number of columns:
+ * feature f's row starts at byte `w + f * stride * 4`. Any stride works: columns go four at a
+ * time through SIMD and the last `cols % 4` through scalar code. `strideFor(C)` (C rounded up to
+ * a multiple of 4) keeps every row 16-byte aligned, which is slightly faster, at the cost of a
+ * layout that differs from a dense F × C array when C % 4 != 0.
+ *
+ * Growing: `memory.grow` (which `WasmArena.alloc`/`reserve` call when they run out of room)
+ * replaces `memory.buffer`. For an ordinary memory the old buffer is detached and every view
+ * taken from it becomes empty; for a shared memory the old views stay valid but only cover the
+ * old size. Either way: take views AFTER allocating, and take them again after anything that may
+ * have grown the memory. The kernels themselves always see the current size.
+ *
+ * Bounds: the wasm kernels trap (a `WebAssembly.RuntimeError`) on any address past the memory;
+ * the JS fallback reads NaN and drops writes there instead. Neither checks that regions do not
+ * overlap.
+ */
+
+/** Bytes in one WebAssembly page, the unit `memory.grow` counts in. */
+export const WASM_PAGE_BYTES = 65536;
+
+/** The largest a 32-bit WebAssembly memory can be: 65536 pages = 4 GiB. */
+export const MAX_MEMORY_BYTES = 65536 * WASM_PAGE_BYTES;
+
+/**
+ * What the kernels need of a memory. A `WebAssembly.Memory` satisfies it; so does `JsMemory`,
+ * the stand-in `createMemory` returns where WebAssembly itself is missing (e.g. `node --jitless`).
+ */
+export interface LinearMemory {
+  readonly buffer: ArrayBuffer | SharedArrayBuffer;
+  /** Grow by `deltaPages` pages of 64 KiB; returns the old size in pages; RangeError past the maximum. */
+  grow(deltaPages: number): number;
+}
+
+export interface MemoryOptions {
+  /** Initial size, rounded up to whole pages (at least one). */
+  initialBytes: number;
+  /** Largest size it may grow to, rounded up to whole pages; default and cap 4 GiB. */
+  maximumBytes?: number;
+  /** A shared memory (its buffer is a SharedArrayBuffer) that worker threads can use too. */
+  shared?: boolean;
+}
+
+/** Which implementation a `Kernels` runs. */
+export type KernelBackend = 'wasm-simd' | 'js';
+
+export interface KernelOptions {
+  /** 'auto' (default): wasm SIMD where this runtime has it, else JS. 'wasm' throws where it is missing. */
+  backend?: 'auto' | 'wasm' | 'js';
+}
+
+// --- the parts of the WebAssembly JS API used here (the project's lib settings do not declare it) ---
+
+interface WasmModuleObject {
+  readonly __wasmModule?: never;
+}
+interface WasmApi {
+  Memory: new (descriptor: { initial: number; maximum?: number; shared?: boolean }) => LinearMemory;
+  Module: new (bytes: Uint8Array) => WasmModuleObject;
+  Instance: new (module: WasmModuleObject, imports: Record<string, Record<string, unknown>>) => { readonly exports: Record<string, unknown> };
+  validate(bytes: Uint8Array): boolean;
+}
+
+/** The exports of tools/kernels.wat; every pointer a byte offset. */
+interface KernelImpl {
+  scores_add(out: number, w: number, stride: number, cols: number, idx: number, val: number, nnz: number): void;
+  rows_axpy_dense(w: number, stride: number, cols: number, idx: number, val: number, nnz: number, g: number, shrink: number): void;
+  rows_axpy_active(w: number, stride: number, cols: number, idx: number, val: number, nnz: number, active: number, g: number, na: number, shrink: number): void;
+}
+
+const wasmApi: WasmApi | undefined = (globalThis as unknown as { WebAssembly?: WasmApi }).WebAssembly;
+
+const bytesCache: { plain?: Uint8Array; shared?: Uint8Array } = {};
+const moduleCache: { plain?: WasmModuleObject; shared?: WasmModuleObject } = {};
+const validCache: { plain?: boolean; shared?: boolean } = {};
+
+function moduleBytes(kind: 'plain' | 'shared'): Uint8Array {
+  let b = bytesCache[kind];
+  if (!b) {
+    b = new Uint8Array(Buffer.from(kind === 'plain' ? KERNELS_WASM_PLAIN : KERNELS_WASM_SHARED, 'base64'));
+    bytesCache[kind] = b;
+  }
+  return b;
+}
+
+/**
+ * Whether this runtime can run the wasm SIMD kernels (on a shared memory when `shared`). It
+ * validates the kernels module itself, so "true" means exactly these kernels load.
+ */
+export function simdAvailable(shared = false): boolean {
+  const kind = shared ? 'shared' : 'plain';
+  let ok = validCache[kind];
+  if (ok === undefined) {
+    try {
+      ok = wasmApi !== undefined && wasmApi.validate(moduleBytes(kind));
+    } catch {
+      ok = false;
+    }
+    validCache[kind] = ok;
+  }
+  return ok;
+}
+
+/** The row stride (in floats) that keeps rows of a C-column matrix 16-byte aligned: C rounded up to 4. */
+export function strideFor(classes: number): number {
+  return (classes + 3) & ~3;
+}
+
+function pagesFor(bytes: number): number {
+  return Math.max(1, Math.ceil(bytes / WASM_PAGE_BYTES));
+}
+
+function isShared(buffer: ArrayBuffer | SharedArrayBuffer): buffer is SharedArrayBuffer {
+  return typeof SharedArrayBuffer !== 'undefined' && buffer instanceof SharedArrayBuffer;
+}
+
+type GrowableSharedBuffer = SharedArrayBuffer & { grow(bytes: number): void };
+type ResizableBuffer = ArrayBuffer & { resize(bytes: number): void };
+
+/**
+ * A `LinearMemory` made of a growable SharedArrayBuffer (shared) or a resizable ArrayBuffer, for
+ * runtimes without WebAssembly. Its buffer object stays the same when it grows. Only the JS
+ * kernels can use it.
+ */
+export class JsMemory implements LinearMemory {
+  readonly buffer: ArrayBuffer | SharedArrayBuffer;
+  private readonly maxPages: number;
+
+  constructor(options: MemoryOptions) {
+    const initial = pagesFor(options.initialBytes);
+    this.maxPages = Math.min(65536, pagesFor(options.maximumBytes ?? MAX_MEMORY_BYTES));
+    if (initial > this.maxPages) throw new RangeError(`initial size ${initial} pages is over the maximum ${this.maxPages}`);
+    const init = { maxByteLength: this.maxPages * WASM_PAGE_BYTES };
+    this.buffer = options.shared
+      ? new (SharedArrayBuffer as unknown as new (n: number, o: typeof init) => SharedArrayBuffer)(initial * WASM_PAGE_BYTES, init)
+      : new (ArrayBuffer as unknown as new (n: number, o: typeof init) => ArrayBuffer)(initial * WASM_PAGE_BYTES, init);
+  }
+
+  grow(deltaPages: number): number {
+    const old = this.buffer.byteLength / WASM_PAGE_BYTES;
+    if (!Number.isInteger(deltaPages) || deltaPages < 0 || old + deltaPages > this.maxPages) {
+      throw new RangeError(`cannot grow memory of ${old} pages by ${deltaPages} (maximum ${this.maxPages})`);
+    }
+    const bytes = (old + deltaPages) * WASM_PAGE_BYTES;
+    if (isShared(this.buffer)) (this.buffer as GrowableSharedBuffer).grow(bytes);
+    else (this.buffer as ResizableBuffer).resize(bytes);
+    return old;
+  }
+}
+
+/**
+ * A memory for the kernels: a `WebAssembly.Memory` where WebAssembly exists (shared ones need a
+ * maximum; it defaults to 4 GiB, which only reserves address space), else a `JsMemory`.
+ */
+export function createMemory(options: MemoryOptions): LinearMemory {
+  if (!wasmApi) return new JsMemory(options);
+  const initial = pagesFor(options.initialBytes);
+  const maximum = Math.min(65536, pagesFor(options.maximumBytes ?? MAX_MEMORY_BYTES));
+  return new wasmApi.Memory({ initial, maximum, shared: options.shared === true });
+}
+
+/**
+ * A bump allocator over a `LinearMemory`: hands out aligned byte offsets for the weights, row
+ * scratch and score/gradient vectors, growing the memory when it runs out.
+ *
+ * `alloc` and `reserve` may grow the memory, which invalidates views taken before (see the module
+ * comment): allocate first, then take views with `f32`/`i32`, and take them again after any later
+ * allocation. Arenas are not thread-safe: let one thread allocate and hand the offsets to the
+ * others, or give each thread its own arena over a disjoint range (`start`).
+ */
+export class WasmArena {
+  private top: number;
+
+  /** `start`: the first byte this arena hands out (default 0; offset 0 is a valid address). */
+  constructor(
+    readonly memory: LinearMemory,
+    readonly start = 0,
+  ) {
+    this.top = start;
+  }
+
+  /** The first byte not yet handed out. */
+  get used(): number {
+    return this.top;
+  }
+
+  /** The memory's current size in bytes. */
+  get capacity(): number {
+    return this.memory.buffer.byteLength;
+  }
+
+  /** `bytes` bytes at an offset that is a multiple of `align` (a power of two, at least 4). */
+  alloc(bytes: number, align = 16): number {
+    if (!Number.isInteger(bytes) || bytes < 0) throw new RangeError(`cannot allocate ${bytes} bytes`);
+    if (!Number.isInteger(align) || align < 4 || (align & (align - 1)) !== 0) throw new RangeError(`alignment ${align} is not a power of two >= 4`);
+    const at = Math.ceil(this.top / align) * align;
+    this.reserve(at + bytes);
+    this.top = at + bytes;
+    return at;
+  }
+
+  /** Room for `length` float32s (16-byte aligned); returns the byte offset. */
+  allocF32(length: number): number {
+    return this.alloc(length * 4);
+  }
+
+  /** Room for `length` int32s (16-byte aligned); returns the byte offset. */
+  allocI32(length: number): number {
+    return this.alloc(length * 4);
+  }
+
+  /**
+   * Make the memory at least `totalBytes` long. It grows by what is missing plus headroom of
+   * 1/8 of its size (at most 16 MiB) so that a run of small allocations grows it rarely; where the
+   * headroom does not fit under the maximum it grows by just what is missing.
+   */
+  reserve(totalBytes: number): void {
+    const have = this.memory.buffer.byteLength;
+    if (totalBytes <= have) return;
+    const need = Math.ceil((totalBytes - have) / WASM_PAGE_BYTES);
+    const havePages = have / WASM_PAGE_BYTES;
+    const headroom = Math.min(Math.floor(havePages / 8), 256);
+    try {
+      this.memory.grow(need + headroom);
+    } catch {
+      try {
+        this.memory.grow(need);
+      } catch (e) {
+        throw new RangeError(`cannot grow the kernel memory to ${totalBytes} bytes: ${(e as Error).message}`);
+      }
+    }
+  }
+
+  /** Forget every allocation from `to` (default: the arena's start) on; earlier offsets stay valid. */
+  reset(to = this.start): void {
+    this.top = to;
+  }
+
+  /** A Float32Array view of `length` floats at byte offset `offset` of the current buffer. */
+  f32(offset: number, length: number): Float32Array {
+    return new Float32Array(this.memory.buffer, offset, length);
+  }
+
+  /** An Int32Array view of `length` ints at byte offset `offset` of the current buffer. */
+  i32(offset: number, length: number): Int32Array {
+    return new Int32Array(this.memory.buffer, offset, length);
+  }
+}
+
+/**
+ * Scratch room for one sparse row (feature indices and values) inside the memory, for callers
+ * whose CSR matrix lives in ordinary typed arrays: `load` copies a row in and the kernels take
+ * `idx`/`val` as their row pointers. Re-takes its views by itself when the memory has grown.
+ */
+export class SparseRowScratch {
+  readonly idx: number;
+  readonly val: number;
+  private buffer: ArrayBuffer | SharedArrayBuffer | null = null;
+  private idxView: Int32Array = new Int32Array(0);
+  private valView: Float32Array = new Float32Array(0);
+
+  constructor(
+    private readonly arena: WasmArena,
+    readonly capacity: number,
+  ) {
+    this.idx = arena.allocI32(capacity);
+    this.val = arena.allocF32(capacity);
+  }
+
+  /** Copy entries [from, to) of `indices`/`values` in; returns their number (the row's nnz). */
+  load(indices: Int32Array, values: Float32Array, from: number, to: number): number {
+    const n = to - from;
+    if (n > this.capacity || n < 0) throw new RangeError(`row of ${n} entries does not fit a scratch of ${this.capacity}`);
+    const b = this.arena.memory.buffer;
+    if (b !== this.buffer || this.idxView.length !== this.capacity) {
+      this.buffer = b;
+      this.idxView = this.arena.i32(this.idx, this.capacity);
+      this.valView = this.arena.f32(this.val, this.capacity);
+    }
+    this.idxView.set(indices.subarray(from, to));
+    this.valView.set(values.subarray(from, to));
+    return n;
+  }
+}
+
+/** The kernels in plain JS, over views of the memory re-taken whenever its buffer changed. */
+class JsKernelImpl implements KernelImpl {
+  private buffer: ArrayBuffer | SharedArrayBuffer | null = null;
+  private bytes = -1;
+  private f: Float32Array = new Float32Array(0);
+  private i: Int32Array = new Int32Array(0);
+
+  constructor(private readonly memory: LinearMemory) {}
+
+  private refresh(): void {
+    const b = this.memory.buffer;
+    if (b !== this.buffer || b.byteLength !== this.bytes) {
+      this.buffer = b;
+      this.bytes = b.byteLength;
+      this.f = new Float32Array(b, 0, b.byteLength >>> 2);
+      this.i = new Int32Array(b, 0, b.byteLength >>> 2);
+    }
+  }
+
+  scores_add(out: number, w: number, stride: number, cols: number, idx: number, val: number, nnz: number): void {
+    this.refresh();
+    const F = this.f;
+    const I = this.i;
+    const o = out >>> 2;
+    const wb = w >>> 2;
+    const ib = idx >>> 2;
+    const vb = val >>> 2;
+    for (let k = 0; k < nnz; k++) {
+      const r = wb + I[ib + k]! * stride;
+      const v = F[vb + k]!;
+      for (let c = 0; c < cols; c++) F[o + c]! += v * F[r + c]!;
+    }
+  }
+
+  rows_axpy_dense(w: number, stride: number, cols: number, idx: number, val: number, nnz: number, g: number, shrink: number): void {
+    this.refresh();
+    const F = this.f;
+    const I = this.i;
+    const wb = w >>> 2;
+    const ib = idx >>> 2;
+    const vb = val >>> 2;
+    const gb = g >>> 2;
+    for (let k = 0; k < nnz; k++) {
+      const r = wb + I[ib + k]! * stride;
+      const v = F[vb + k]!;
+      if (shrink === 1) for (let c = 0; c < cols; c++) F[r + c]! += v * F[gb + c]!;
+      else for (let c = 0; c < cols; c++) F[r + c] = Math.fround(shrink * F[r + c]!) + Math.fround(v * F[gb + c]!);
+    }
+  }
+
+  rows_axpy_active(w: number, stride: number, cols: number, idx: number, val: number, nnz: number, active: number, g: number, na: number, shrink: number): void {
+    this.refresh();
+    const F = this.f;
+    const I = this.i;
+    const wb = w >>> 2;
+    const ib = idx >>> 2;
+    const vb = val >>> 2;
+    const ab = active >>> 2;
+    const gb = g >>> 2;
+    for (let k = 0; k < nnz; k++) {
+      const r = wb + I[ib + k]! * stride;
+      const v = F[vb + k]!;
+      if (shrink !== 1) for (let c = 0; c < cols; c++) F[r + c]! *= shrink;
+      for (let q = 0; q < na; q++) F[r + I[ab + q]!]! += v * F[gb + q]!;
+    }
+  }
+}
+
+function wasmImpl(memory: LinearMemory): KernelImpl {
+  const api = wasmApi!;
+  const kind = isShared(memory.buffer) ? 'shared' : 'plain';
+  let mod = moduleCache[kind];
+  if (!mod) {
+    mod = new api.Module(moduleBytes(kind));
+    moduleCache[kind] = mod;
+  }
+  const { exports } = new api.Instance(mod, { env: { memory } });
+  for (const name of ['scores_add', 'rows_axpy_dense', 'rows_axpy_active']) {
+    if (typeof exports[name] !== 'function') throw new Error(`kernels module lacks export ${name}`);
+  }
+  return exports as unknown as KernelImpl;
+}
+
+/**
+ * The kernels bound to one memory. All pointer arguments are byte offsets into that memory
+ * (multiples of 4); `stride` and `cols` count floats, `cols <= stride`. Results are float32 with
+ * float32 accumulation (the wasm and JS backends may differ in the last bits: the wasm forward
+ * kernel adds four rows at a time).
+ */
+export class Kernels {
+  readonly backend: KernelBackend;
+  private readonly impl: KernelImpl;
+
+  constructor(
+    readonly memory: LinearMemory,
+    options: KernelOptions = {},
+  ) {
+    const want = options.backend ?? 'auto';
+    const isWasmMemory = wasmApi !== undefined && memory instanceof wasmApi.Memory;
+    const canWasm = isWasmMemory && simdAvailable(isShared(memory.buffer));
+    if (want === 'wasm' && !canWasm) {
+      throw new Error(isWasmMemory ? 'WebAssembly SIMD kernels are not available in this runtime' : 'the wasm kernels need a WebAssembly.Memory');
+    }
+    if (want !== 'js' && canWasm) {
+      this.impl = wasmImpl(memory);
+      this.backend = 'wasm-simd';
+    } else {
+      this.impl = new JsKernelImpl(memory);
+      this.backend = 'js';
+    }
+  }
+
+  /** Forward pass: out[c] += Σ_k val[k] · W[idx[k]·stride + c] for c < cols. */
+  scoresAdd(out: number, w: number, stride: number, cols: number, idx: number, val: number, nnz: number): void {
+    this.impl.scores_add(out, w, stride, cols, idx, val, nnz);
+  }
+
+  /**
+   * Dense backward pass with the result of going row by row in order (repeated indices
+   * accumulate; the wasm kernel updates four distinct rows side by side, bit-identically):
+   * W[idx[k]·stride + c] = W[…] · shrink + val[k] · g[c] for c < cols. `shrink` (default 1, which
+   * skips the multiply) folds in the lazy L2 decay of the rows touched.
+   */
+  rowsAxpyDense(w: number, stride: number, cols: number, idx: number, val: number, nnz: number, g: number, shrink = 1): void {
+    this.impl.rows_axpy_dense(w, stride, cols, idx, val, nnz, g, shrink);
+  }
+
+  /**
+   * Sparse backward pass over the `na` active classes, row by row in order: if shrink != 1 the
+   * whole row (cols floats) is first multiplied by `shrink`, then
+   * W[idx[k]·stride + active[q]] += val[k] · g[q] for q < na (`active` int32, `g` float32, both
+   * compact: entry q belongs to class active[q]).
+   */
+  rowsAxpyActive(w: number, stride: number, cols: number, idx: number, val: number, nnz: number, active: number, g: number, na: number, shrink = 1): void {
+    this.impl.rows_axpy_active(w, stride, cols, idx, val, nnz, active, g, na, shrink);
+  }
+}
