@@ -6,10 +6,21 @@ import { describeLabel, type LabelInfo } from './labels-info.js';
 import { sigmoid, softmaxInPlace } from './loss.js';
 import type { Classifier, LabelPrediction, ModelInfo, PaperText, Prediction, PredictOptions, Reason } from './model.js';
 import { readModelFile, requireTensor, writeModelFile, ModelFileError, type ModelFileContents } from './model-file.js';
+import { createMemory, Kernels, SparseRowScratch, WasmArena } from './kernels.js';
 import { quantizeRows } from './quantize.js';
 import type { LossKind } from './sgd.js';
 
 export const LINEAR_BACKEND = 'linear';
+
+/** Longest paper (distinct features) scored at once; longer ones keep their first features. */
+const ROW_CAPACITY = 1 << 14;
+
+interface KernelState {
+  kernels: Kernels;
+  weights: number;
+  row: SparseRowScratch;
+  scores: number;
+}
 
 /** Everything that defines a trained linear model apart from its numbers. */
 export interface LinearModelSpec {
@@ -33,11 +44,12 @@ export type LinearWeights = { kind: 'f32'; w: Float32Array } | { kind: 'i8'; q: 
 export class LinearModel implements Classifier {
   readonly classes: number;
   private readonly counter: TermCounter;
-  private readonly rowIdx = new Int32Array(1 << 14);
-  private readonly rowVal = new Float32Array(1 << 14);
+  private readonly rowIdx = new Int32Array(ROW_CAPACITY);
+  private readonly rowVal = new Float32Array(ROW_CAPACITY);
   private readonly scores: Float64Array;
   private readonly described: LabelInfo[];
   private lastNnz = 0;
+  private kernel: KernelState | null = null;
 
   constructor(
     readonly spec: LinearModelSpec,
@@ -72,26 +84,12 @@ export class LinearModel implements Classifier {
     this.lastNnz = nnz;
     const C = this.classes;
     const s = this.scores;
-    for (let c = 0; c < C; c++) s[c] = this.bias[c]!;
-    const idx = this.rowIdx;
-    const val = this.rowVal;
-    const wt = this.weights;
-    if (wt.kind === 'f32') {
-      const W = wt.w;
-      for (let k = 0; k < nnz; k++) {
-        const off = idx[k]! * C;
-        const v = val[k]!;
-        for (let c = 0; c < C; c++) s[c]! += v * W[off + c]!;
-      }
-    } else {
-      const Q = wt.q;
-      for (let k = 0; k < nnz; k++) {
-        const f = idx[k]!;
-        const off = f * C;
-        const v = val[k]! * wt.scales[f]!;
-        for (let c = 0; c < C; c++) s[c]! += v * Q[off + c]!;
-      }
-    }
+    const k = this.kernelState();
+    const nz = k.row.load(this.rowIdx, this.rowVal, 0, nnz);
+    const raw = new Float32Array(k.kernels.memory.buffer, k.scores, C);
+    raw.fill(0);
+    k.kernels.scoresAdd(k.scores, k.weights, C, C, k.row.idx, k.row.val, nz);
+    for (let c = 0; c < C; c++) s[c] = raw[c]! + this.bias[c]!;
     const invT = 1 / this.spec.temperature;
     if (this.spec.loss === 'softmax') {
       for (let c = 0; c < C; c++) s[c]! *= invT;
@@ -101,6 +99,33 @@ export class LinearModel implements Classifier {
       for (let c = 0; c < C; c++) out[c] = sigmoid(s[c]! * invT);
     }
     return nnz;
+  }
+
+  /**
+   * Float32 weights inside a kernel memory, made on first use: int8 weights are expanded once
+   * (4x the memory of the file, in exchange for SIMD scoring).
+   */
+  private kernelState(): KernelState {
+    if (this.kernel) return this.kernel;
+    const F = this.vocab.size;
+    const C = this.classes;
+    const memory = createMemory({ initialBytes: F * C * 4 + ROW_CAPACITY * 8 + C * 4 + 1024 });
+    const arena = new WasmArena(memory);
+    const weights = arena.allocF32(F * C);
+    const row = new SparseRowScratch(arena, ROW_CAPACITY);
+    const scores = arena.allocF32(C);
+    const w = arena.f32(weights, F * C);
+    if (this.weights.kind === 'f32') w.set(this.weights.w);
+    else {
+      const { q, scales } = this.weights;
+      for (let f = 0; f < F; f++) {
+        const sc = scales[f]!;
+        const off = f * C;
+        for (let c = 0; c < C; c++) w[off + c] = q[off + c]! * sc;
+      }
+    }
+    this.kernel = { kernels: new Kernels(memory), weights, row, scores };
+    return this.kernel;
   }
 
   predictProba(papers: readonly PaperText[]): Float32Array {
