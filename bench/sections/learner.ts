@@ -100,8 +100,8 @@ export async function run(): Promise<SectionResult> {
     spawnSync(PY, prep, { cwd: ROOT, stdio: 'inherit' });
     commands.push(`${PY} ${prep.join(' ').replace(SHARED, '../shared/data/arxiv-papers.jsonl.gz')}`);
     const runs = [
-      ['bench/peers/fasttext_peer.py', '--prepared', prepared, '--work', join(WORK, 'ft'), '--epoch', '10', '--lr', '0.5', '--dim', '50', '--thread', '2'],
-      ['bench/peers/fasttext_peer.py', '--prepared', prepared, '--work', join(WORK, 'ft-ml'), '--multilabel', '--tune-threshold', '--epoch', '10', '--dim', '50', '--thread', '2'],
+      ['bench/peers/fasttext_peer.py', '--prepared', prepared, '--work', join(WORK, 'ft'), '--epoch', '10', '--lr', '1.0', '--dim', '50', '--min-count', '1', '--thread', '2'],
+      ['bench/peers/fasttext_peer.py', '--prepared', prepared, '--work', join(WORK, 'ft-ml'), '--multilabel', '--tune-threshold', '--epoch', '10', '--lr', '1.0', '--dim', '50', '--min-count', '1', '--thread', '2'],
       ['bench/peers/sklearn_peer.py', '--prepared', prepared, '--variant', 'notebook'],
     ];
     for (const args of runs) {

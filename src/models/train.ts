@@ -52,7 +52,7 @@ export const DEFAULT_TRAIN_OPTIONS: TrainOptions = {
   titleWeight: DEFAULT_TERM_OPTIONS.titleWeight,
   minDf: DEFAULT_VOCABULARY_OPTIONS.minDf,
   maxFeatures: DEFAULT_VOCABULARY_OPTIONS.maxFeatures,
-  epochs: 5,
+  epochs: 6,
   lr: 0.5,
   l2: 0,
   dropAbstract: 0.2,
