@@ -11,7 +11,7 @@ DATA="${1:-$here/../../../shared/data/arxiv-papers.jsonl.gz}"
 OUT="${2:-/tmp/axc-peers-run}"
 PY=/usr/bin/python3
 # fastText config chosen on the dev split (train <= 2602, dev = 2603); see README.md
-FT_CONFIG="${FT_CONFIG:---epoch 10 --lr 0.5 --dim 50 --min-count 1}"
+FT_CONFIG="${FT_CONFIG:---epoch 5 --lr 1.0 --dim 50 --min-count 3}"
 
 mkdir -p "$OUT"
 $PY "$here/prepare.py" --data "$DATA" --out "$OUT/prepared" \
