@@ -1,5 +1,5 @@
 import { combineHash, hashString } from './hash.js';
-import { tokenize } from './tokenize.js';
+import { TokenSpans, tokenize } from './tokenize.js';
 
 /** How a paper's text becomes weighted n-gram terms; stored in the model file. */
 export interface TermOptions {
@@ -23,7 +23,7 @@ export class TermCounter {
   /** Slot of each entry, so clearing touches only used slots (probing chains stay intact). */
   private slotOfEntry = new Int32Array(4096);
   private mask = 8191;
-  private readonly tokens: string[] = [];
+  private readonly spans = new TokenSpans();
   private tokenHashes = new Uint32Array(4096);
 
   constructor(readonly options: TermOptions) {}
@@ -86,14 +86,12 @@ export class TermCounter {
 
   private addField(text: string, weight: number): void {
     if (!text || weight <= 0) return;
-    const tokens = this.tokens;
-    tokens.length = 0;
-    tokenize(text, tokens);
-    const n = tokens.length;
+    const spans = this.spans.scan(text);
+    const n = spans.size;
     if (n > this.tokenHashes.length) this.tokenHashes = new Uint32Array(n * 2);
     const th = this.tokenHashes;
     for (let i = 0; i < n; i++) {
-      th[i] = hashString(tokens[i]!);
+      th[i] = spans.hash(i);
       this.add(th[i]!, weight);
     }
     for (let order = 2; order <= this.options.ngrams; order++) {

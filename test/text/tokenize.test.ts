@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { tokenize } from '../../src/text/tokenize.js';
+import { TokenSpans, tokenize } from '../../src/text/tokenize.js';
 import { TermCounter, termStrings } from '../../src/text/terms.js';
 import { HashIndex } from '../../src/text/hash-index.js';
 import { Vocabulary, vectorizeTerms } from '../../src/text/vocabulary.js';
@@ -81,4 +81,23 @@ test('vocabulary keeps terms by document frequency and vectors are L2-normalised
   assert.ok(Math.abs(norm - 1) < 1e-6);
   const capped = Vocabulary.fromDocumentFrequencies(df, 10, { minDf: 1, maxFeatures: 1 });
   assert.deepEqual([...capped.terms], [1]);
+});
+
+test('token spans hash exactly like hashing the token strings', () => {
+  const texts = [
+    'State-of-the-art 10GeV jets in $\\mathcal{O}(n^2)$ \\emph{graph-based} Schrödinger’s ﬁeld, 3d h2o 100nm x-ray',
+    'ＡＢＣ full-width, a-b-c-d-e-f compounds, 2024 and 1e-5, \\(x\\) \\[y\\] $$z$$ don\'t',
+    '',
+  ];
+  const spans = new TokenSpans();
+  for (const text of texts) {
+    const tokens = tokenize(text);
+    spans.scan(text);
+    assert.equal(spans.size, tokens.length);
+    for (let t = 0; t < spans.size; t++) {
+      assert.equal(spans.token(t), tokens[t]);
+      assert.equal(spans.hash(t), hashString(tokens[t]!), `token ${t} "${tokens[t]}"`);
+    }
+  }
+  assert.ok(tokenize(texts[0]!).includes('#') && tokenize(texts[0]!).includes('$math$'));
 });
