@@ -48,6 +48,8 @@ export class LinearModel implements Classifier {
   private readonly rowVal = new Float32Array(ROW_CAPACITY);
   private readonly scores: Float64Array;
   private readonly described: LabelInfo[];
+  /** Groups in first-seen order, and each class's group. */
+  private readonly groupIndex: { codes: string[]; names: string[]; ofClass: Int32Array };
   private lastNnz = 0;
   private kernel: KernelState | null = null;
 
@@ -61,6 +63,12 @@ export class LinearModel implements Classifier {
     this.counter = new TermCounter(spec.termOptions);
     this.scores = new Float64Array(this.classes);
     this.described = spec.info.labels.map((l) => describeLabel(l, spec.info.task));
+    const codes = [...new Set(this.described.map((d) => d.group))];
+    this.groupIndex = {
+      codes,
+      names: codes.map((g) => this.described.find((d) => d.group === g)!.groupName),
+      ofClass: Int32Array.from(this.described, (d) => codes.indexOf(d.group)),
+    };
   }
 
   get info(): ModelInfo {
@@ -144,16 +152,17 @@ export class LinearModel implements Classifier {
     const C = this.classes;
     const p = new Float64Array(C);
     this.probabilities(paper, p);
-    const order = Array.from({ length: C }, (_, i) => i).sort((a, b) => p[b]! - p[a]! || a - b);
     const k = Math.max(1, Math.min(options.k ?? 5, C));
     let chosen: number[];
     if (this.spec.loss === 'ova') {
       const fixed = options.threshold;
-      chosen = order.filter((c) => p[c]! >= (fixed ?? this.spec.thresholds?.[c] ?? 0.5)).slice(0, k);
+      const above: number[] = [];
+      for (let c = 0; c < C; c++) if (p[c]! >= (fixed ?? this.spec.thresholds?.[c] ?? 0.5)) above.push(c);
+      chosen = above.sort((a, b) => p[b]! - p[a]! || a - b).slice(0, k);
       // Never an empty answer: the most likely label stands in.
-      if (chosen.length === 0) chosen = [order[0]!];
+      if (chosen.length === 0) chosen = topK(p, 1);
     } else {
-      chosen = order.slice(0, k);
+      chosen = topK(p, k);
     }
     const explainN = options.explain === true ? 5 : typeof options.explain === 'number' ? options.explain : 0;
     const terms = explainN > 0 ? termStrings(paper.title ?? '', paper.abstract ?? '', this.spec.termOptions) : null;
@@ -172,14 +181,14 @@ export class LinearModel implements Classifier {
 
   /** Group probabilities: softmax mass summed per group; for multi-label, the max per group. */
   private groupsOf(p: Float64Array): Prediction['groups'] {
-    const mass = new Map<string, { name: string; probability: number }>();
+    const { codes, names, ofClass } = this.groupIndex;
+    const mass = new Float64Array(codes.length);
+    const sum = this.spec.loss === 'softmax';
     for (let c = 0; c < this.classes; c++) {
-      const d = this.described[c]!;
-      const m = mass.get(d.group) ?? { name: d.groupName, probability: 0 };
-      m.probability = this.spec.loss === 'softmax' ? m.probability + p[c]! : Math.max(m.probability, p[c]!);
-      mass.set(d.group, m);
+      const g = ofClass[c]!;
+      mass[g] = sum ? mass[g]! + p[c]! : Math.max(mass[g]!, p[c]!);
     }
-    return [...mass.entries()].map(([code, m]) => ({ code, name: m.name, probability: m.probability })).sort((a, b) => b.probability - a.probability);
+    return codes.map((code, g) => ({ code, name: names[g]!, probability: mass[g]! })).sort((a, b) => b.probability - a.probability);
   }
 
   /** The n-grams that pushed class `c` most: weight × feature value, from the last vectorised paper. */
@@ -277,4 +286,20 @@ export function dataHash(items: Iterable<string>): string {
 
 export async function loadLinearModel(path: string): Promise<LinearModel> {
   return LinearModel.fromContents(await readModelFile(path), path);
+}
+
+/** Indices of the k largest values, best first; ties go to the lower index. */
+function topK(p: Float64Array, k: number): number[] {
+  const best: number[] = [];
+  for (let c = 0; c < p.length; c++) {
+    const v = p[c]!;
+    if (best.length === k && v <= p[best[k - 1]!]!) continue;
+    let i = best.length === k ? k - 1 : best.length;
+    while (i > 0 && p[best[i - 1]!]! < v) {
+      best[i] = best[i - 1]!;
+      i--;
+    }
+    best[i] = c;
+  }
+  return best;
 }

@@ -2,80 +2,78 @@
  * An open-addressing map from 32-bit keys to non-negative int32 values on typed arrays: the
  * vocabulary (n-gram hash → feature index) and document-frequency counts live in these, because a
  * JS Map of millions of entries costs ten times the memory and time.
+ *
+ * Key and value share one slot pair in a single array, so a probe touches one cache line: most
+ * lookups while vectorising are misses (a paper's rare n-grams), and each miss walks a probe chain
+ * through a table far larger than the cache.
  */
 export class HashIndex {
-  keys: Uint32Array;
-  values: Int32Array;
+  /** Slot s holds its key (as int32 bits) at 2s and its value at 2s + 1; value -1 = empty. */
+  private slots: Int32Array;
   size = 0;
   private mask: number;
 
   constructor(capacity = 1024) {
     let cap = 16;
     while (cap < capacity * 2) cap *= 2;
-    this.keys = new Uint32Array(cap);
-    this.values = new Int32Array(cap).fill(-1);
+    this.slots = emptySlots(cap);
     this.mask = cap - 1;
   }
 
   get capacity(): number {
-    return this.keys.length;
+    return this.mask + 1;
   }
 
-  private slot(key: number): number {
+  /** Index into `slots` of the key's pair, or of the empty pair where it would go. */
+  private find(key: number): number {
+    const k = key | 0;
+    const slots = this.slots;
     let s = (key ^ (key >>> 15)) & this.mask;
-    const keys = this.keys;
-    const values = this.values;
-    while (values[s]! >= 0 && keys[s] !== key) s = (s + 1) & this.mask;
-    return s;
+    for (;;) {
+      const at = s << 1;
+      if (slots[at + 1]! < 0 || slots[at] === k) return at;
+      s = (s + 1) & this.mask;
+    }
   }
 
   get(key: number): number {
-    const s = this.slot(key);
-    return this.values[s]!;
+    return this.slots[this.find(key) + 1]!;
   }
 
   set(key: number, value: number): void {
-    const s = this.slot(key);
-    if (this.values[s]! < 0) {
-      this.keys[s] = key;
-      this.size++;
-      this.values[s] = value;
-      if (this.size * 2 > this.keys.length) this.rehash(this.keys.length * 2);
-      return;
-    }
-    this.values[s] = value;
+    const at = this.find(key);
+    const isNew = this.slots[at + 1]! < 0;
+    this.slots[at] = key | 0;
+    this.slots[at + 1] = value;
+    if (isNew && ++this.size * 2 > this.capacity) this.rehash(this.capacity * 2);
   }
 
   /** Add `by` to the value under key (starting from 0). */
   increment(key: number, by = 1): void {
-    const s = this.slot(key);
-    if (this.values[s]! < 0) {
-      this.keys[s] = key;
-      this.values[s] = by;
-      this.size++;
-      if (this.size * 2 > this.keys.length) this.rehash(this.keys.length * 2);
+    const at = this.find(key);
+    if (this.slots[at + 1]! < 0) {
+      this.slots[at] = key | 0;
+      this.slots[at + 1] = by;
+      if (++this.size * 2 > this.capacity) this.rehash(this.capacity * 2);
       return;
     }
-    this.values[s]! += by;
+    this.slots[at + 1]! += by;
   }
 
   forEach(fn: (key: number, value: number) => void): void {
-    const keys = this.keys;
-    const values = this.values;
-    for (let s = 0; s < keys.length; s++) if (values[s]! >= 0) fn(keys[s]!, values[s]!);
+    const slots = this.slots;
+    for (let at = 0; at < slots.length; at += 2) if (slots[at + 1]! >= 0) fn(slots[at]! >>> 0, slots[at + 1]!);
   }
 
   private rehash(cap: number): void {
-    const oldKeys = this.keys;
-    const oldValues = this.values;
-    this.keys = new Uint32Array(cap);
-    this.values = new Int32Array(cap).fill(-1);
+    const old = this.slots;
+    this.slots = emptySlots(cap);
     this.mask = cap - 1;
-    for (let s = 0; s < oldKeys.length; s++) {
-      if (oldValues[s]! >= 0) {
-        const t = this.slot(oldKeys[s]!);
-        this.keys[t] = oldKeys[s]!;
-        this.values[t] = oldValues[s]!;
+    for (let at = 0; at < old.length; at += 2) {
+      if (old[at + 1]! >= 0) {
+        const t = this.find(old[at]! >>> 0);
+        this.slots[t] = old[at]!;
+        this.slots[t + 1] = old[at + 1]!;
       }
     }
   }
@@ -86,4 +84,10 @@ export class HashIndex {
     for (let i = 0; i < keys.length; i++) idx.set(keys[i]!, values[i]!);
     return idx;
   }
+}
+
+function emptySlots(cap: number): Int32Array {
+  const slots = new Int32Array(cap * 2);
+  for (let at = 1; at < slots.length; at += 2) slots[at] = -1;
+  return slots;
 }
