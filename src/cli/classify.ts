@@ -1,9 +1,13 @@
 import { createWriteStream } from 'node:fs';
+import { availableParallelism } from 'node:os';
 import { rename, rm } from 'node:fs/promises';
 import { createInterface } from 'node:readline';
 import { toPaperText } from '../sources/fields.js';
 import { readRows } from '../sources/read.js';
 import type { LinearModel } from '../models/linear.js';
+import { defaultModelPath } from '../models/load-model.js';
+import { PredictPool } from '../models/predict-pool.js';
+import { predictionLine } from '../models/prediction-line.js';
 import type { PaperText, Prediction, PredictOptions } from '../models/model.js';
 import { intOption, numberOption, parseCommandArgs } from './args.js';
 import { UsageError, UserError, type Command } from './command.js';
@@ -27,6 +31,7 @@ Options:
   --input FILE    classify every paper in FILE (any format 'ingest' reads; '-' = JSONL on stdin)
   --out FILE      batch output, one JSON object per line (default: stdout)
   --format F      input format; guessed from the file when absent
+  --threads N     batch: prediction threads (default: the CPU count; 1 = in this process)
   --json          machine-readable output
   -h, --help      this help`,
   async run(argv) {
@@ -40,6 +45,7 @@ Options:
       input: { type: 'string' },
       out: { type: 'string' },
       format: { type: 'string' },
+      threads: { type: 'string' },
       json: { type: 'boolean' },
     });
     const options: PredictOptions = { k: intOption(values.k, 'k', 5), explain: values.explain ?? false };
@@ -57,7 +63,15 @@ Options:
       else process.stdout.write(formatPrediction(prediction) + '\n');
       return 0;
     }
-    return classifyBatch(model, values.input, values.out, parseFormat(values.format), options);
+    const threads = intOption(values.threads, 'threads', Math.min(availableParallelism(), 8));
+    if (threads < 1) throw new UsageError('--threads must be >= 1');
+    const modelPath = values.model ?? defaultModelPath()!;
+    const pool = threads > 1 ? await PredictPool.open(modelPath, model.classes, threads) : null;
+    try {
+      return await classifyBatch(model, pool, values.input, values.out, parseFormat(values.format), options);
+    } finally {
+      await pool?.close();
+    }
   },
 };
 
@@ -102,31 +116,47 @@ async function* filePapers(path: string, format: ReturnType<typeof parseFormat>)
   }
 }
 
-async function classifyBatch(model: LinearModel, input: string, out: string | undefined, format: ReturnType<typeof parseFormat>, options: PredictOptions): Promise<number> {
+/** Papers per request to a prediction thread: big enough to amortise messaging, small enough to stream. */
+const CHUNK = 1000;
+
+async function classifyBatch(model: LinearModel, pool: PredictPool | null, input: string, out: string | undefined, format: ReturnType<typeof parseFormat>, options: PredictOptions): Promise<number> {
   const tmp = out ? `${out}.${process.pid}.tmp` : undefined;
   const sink = tmp ? createWriteStream(tmp) : process.stdout;
   const progress = new Progress('classifying');
   let done = 0;
   let failed = 0;
   const source = input === '-' ? stdinPapers() : filePapers(input, format);
+  // Chunks are predicted in order of arrival and written in the same order; a few stay in flight
+  // so every thread has work while this one reads input.
+  const inFlight: Promise<string>[] = [];
+  const maxInFlight = pool ? pool.threads * 2 : 1;
+  const write = async (text: string) => {
+    if (!sink.write(text + '\n')) await new Promise<void>((r) => sink.once('drain', () => r()));
+  };
+  const flushOne = async () => {
+    await write(await inFlight.shift()!);
+    progress.update(done);
+  };
   try {
-    let buffer: string[] = [];
+    let chunk: (PaperText & { id?: string })[] = [];
+    const submit = async () => {
+      const papers = chunk;
+      chunk = [];
+      inFlight.push(pool ? pool.predictLines(papers, options) : Promise.resolve(papers.map((p) => predictionLine(p.id, model.predict(p, options))).join('\n')));
+      done += papers.length;
+      while (inFlight.length >= maxInFlight) await flushOne();
+    };
     for await (const item of source) {
       if ('error' in item) {
         failed++;
         process.stderr.write(`${input === '-' ? 'stdin' : input}:${item.line}: skipped: ${item.error}\n`);
         continue;
       }
-      const p = model.predict(item.paper, options);
-      buffer.push(JSON.stringify({ id: item.paper.id, labels: p.labels, group: p.groups[0]?.code }));
-      done++;
-      if (buffer.length >= 1000) {
-        if (!sink.write(buffer.join('\n') + '\n')) await new Promise<void>((r) => sink.once('drain', () => r()));
-        buffer = [];
-        progress.update(done);
-      }
+      chunk.push(item.paper);
+      if (chunk.length >= CHUNK) await submit();
     }
-    if (buffer.length) sink.write(buffer.join('\n') + '\n');
+    if (chunk.length) await submit();
+    while (inFlight.length) await flushOne();
     if (tmp) {
       const file = sink as ReturnType<typeof createWriteStream>;
       await new Promise<void>((resolve, reject) => {

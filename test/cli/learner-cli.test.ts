@@ -50,6 +50,20 @@ test('train → classify → evaluate through the CLI', async () => {
   const lines = readFileSync(batchOut, 'utf8').trim().split('\n');
   assert.equal(lines.length, 5);
   assert.equal((JSON.parse(lines[0]!) as { id: string }).id, testPapers[0]!.id);
+
+  // Several chunks across prediction threads come back complete and in input order.
+  const many = join(dir, 'many.jsonl');
+  writeFileSync(many, Array.from({ length: 2500 }, (_, i) => { const p = testPapers[i % testPapers.length]!; return JSON.stringify({ id: `p${i}`, title: p.title, abstract: i % 3 ? p.abstract : '' }); }).join('\n') + '\n');
+  const outs: string[] = [];
+  for (const threads of ['1', '2']) {
+    const out = join(dir, `many-${threads}.jsonl`);
+    const r = await run(['classify', '--model', model, '--input', many, '--out', out, '--threads', threads]);
+    assert.equal(r.code, 0, r.err);
+    outs.push(readFileSync(out, 'utf8'));
+  }
+  const ids = outs[1]!.trim().split('\n').map((l) => (JSON.parse(l) as { id: string }).id);
+  assert.deepEqual(ids, Array.from({ length: 2500 }, (_, i) => `p${i}`));
+  assert.equal(outs[1], outs[0]);
 });
 
 test('bad input gets clear errors and the right exit codes', async () => {

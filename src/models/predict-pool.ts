@@ -1,0 +1,72 @@
+import { availableParallelism } from 'node:os';
+import { startWorker } from '../parallel/worker-url.js';
+import { WorkerClient } from '../parallel/rpc.js';
+import type { PaperText, PredictOptions } from './model.js';
+
+/**
+ * Batch prediction on worker threads, each with its own copy of a model file. One thread scores
+ * about 10k abstracts a second; tokenising dominates, so threads scale until the cores run out.
+ * Requests go to the least busy thread; answers come back in request order per call.
+ */
+export class PredictPool {
+  private readonly busy: number[];
+
+  private constructor(
+    private readonly workers: WorkerClient[],
+    readonly classes: number,
+  ) {
+    this.busy = workers.map(() => 0);
+  }
+
+  get threads(): number {
+    return this.workers.length;
+  }
+
+  static async open(modelPath: string, classes: number, threads = defaultThreads()): Promise<PredictPool> {
+    const workers = Array.from({ length: Math.max(1, threads) }, () => new WorkerClient(startWorker(import.meta.url, './predict-worker.js')));
+    try {
+      await Promise.all(workers.map((w) => w.call({ type: 'load', path: modelPath })));
+    } catch (e) {
+      await Promise.all(workers.map((w) => w.close()));
+      throw e;
+    }
+    return new PredictPool(workers, classes);
+  }
+
+  private async run<T>(message: Record<string, unknown>): Promise<T> {
+    let k = 0;
+    for (let i = 1; i < this.busy.length; i++) if (this.busy[i]! < this.busy[k]!) k = i;
+    this.busy[k]!++;
+    try {
+      return await this.workers[k]!.call<T>(message);
+    } finally {
+      this.busy[k]!--;
+    }
+  }
+
+  /** n × C probabilities, as `Classifier.predictProba`, computed in chunks across the threads. */
+  async predictProba(papers: readonly PaperText[], chunk = 2048): Promise<Float32Array> {
+    const C = this.classes;
+    const out = new Float32Array(papers.length * C);
+    const parts: Promise<void>[] = [];
+    for (let a = 0; a < papers.length; a += chunk) {
+      const slice = papers.slice(a, a + chunk).map((p) => ({ title: p.title, abstract: p.abstract }));
+      parts.push(this.run<Float32Array>({ type: 'proba', papers: slice }).then((proba) => out.set(proba, a * C)));
+    }
+    await Promise.all(parts);
+    return out;
+  }
+
+  /** Batch output lines (see predictionLine) for a chunk of papers, joined by newlines. */
+  predictLines(papers: readonly (PaperText & { id?: string })[], options: PredictOptions): Promise<string> {
+    return this.run<string>({ type: 'lines', papers, options });
+  }
+
+  async close(): Promise<void> {
+    await Promise.all(this.workers.map((w) => w.close()));
+  }
+}
+
+function defaultThreads(): number {
+  return Math.max(1, Math.min(availableParallelism(), 8));
+}
