@@ -32,7 +32,7 @@ Options:
   --out FILE      batch output, one JSON object per line (default: stdout)
   --format F      input format; guessed from the file when absent
   --threads N     batch: prediction threads (default: the CPU count; 1 = in this process)
-  --json          machine-readable output
+  --json          machine-readable output (batch with --out: a summary with papers/s)
   -h, --help      this help`,
   async run(argv) {
     const { values } = parseCommandArgs(argv, {
@@ -68,7 +68,7 @@ Options:
     const modelPath = values.model ?? defaultModelPath()!;
     const pool = threads > 1 ? await PredictPool.open(modelPath, model.classes, threads) : null;
     try {
-      return await classifyBatch(model, pool, values.input, values.out, parseFormat(values.format), options);
+      return await classifyBatch(model, pool, values.input, values.out, parseFormat(values.format), options, values.json ?? false);
     } finally {
       await pool?.close();
     }
@@ -119,7 +119,8 @@ async function* filePapers(path: string, format: ReturnType<typeof parseFormat>)
 /** Papers per request to a prediction thread: big enough to amortise messaging, small enough to stream. */
 const CHUNK = 1000;
 
-async function classifyBatch(model: LinearModel, pool: PredictPool | null, input: string, out: string | undefined, format: ReturnType<typeof parseFormat>, options: PredictOptions): Promise<number> {
+async function classifyBatch(model: LinearModel, pool: PredictPool | null, input: string, out: string | undefined, format: ReturnType<typeof parseFormat>, options: PredictOptions, json: boolean): Promise<number> {
+  const t0 = performance.now();
   const tmp = out ? `${out}.${process.pid}.tmp` : undefined;
   const sink = tmp ? createWriteStream(tmp) : process.stdout;
   const progress = new Progress('classifying');
@@ -171,6 +172,9 @@ async function classifyBatch(model: LinearModel, pool: PredictPool | null, input
     throw e;
   }
   progress.done();
-  process.stderr.write(`classified ${done} papers${failed ? `, skipped ${failed}` : ''}${out ? ` → ${out}` : ''}\n`);
+  const seconds = (performance.now() - t0) / 1000;
+  process.stderr.write(`classified ${done} papers${failed ? `, skipped ${failed}` : ''}${out ? ` → ${out}` : ''} in ${seconds.toFixed(1)} s\n`);
+  // With --out, --json summarises the run on stdout (the predictions are in the file).
+  if (json && out) process.stdout.write(JSON.stringify({ papers: done, skipped: failed, out, threads: pool?.threads ?? 1, seconds, papersPerSecond: done / Math.max(seconds, 1e-9) }, null, 2) + '\n');
   return done === 0 && failed > 0 ? 1 : 0;
 }

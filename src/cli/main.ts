@@ -10,6 +10,7 @@ const COMMANDS: Record<string, { summary: string; load: () => Promise<{ command:
   stats: { summary: 'Describe a corpus: sizes, categories, groups, lengths, dates', load: () => import('./stats.js') },
   split: { summary: 'Split a corpus into train, valid and test files (random stratified or by time)', load: () => import('./split.js') },
   train: { summary: 'Train a classifier on a corpus and save it as one model file', load: () => import('./train.js') },
+  quantize: { summary: 'Make a small copy of a model: int8 weights, optionally only its most useful features', load: () => import('./quantize.js') },
   classify: { summary: 'Classify papers: top categories with probabilities and the words behind them', load: () => import('./classify.js') },
   evaluate: { summary: 'Measure a model on labelled papers: accuracy, top-k, F1, calibration', load: () => import('./evaluate.js') },
 };

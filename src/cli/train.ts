@@ -41,6 +41,7 @@ Options:
   --config FILE        JSON file of options (keys as in TrainOptions); flags override it
   --quantize           write int8 weights (about 4x smaller)
   --quantized-out FILE also write an int8 copy of the model here
+  --prune N            saved files keep only the N features that move scores most
   --format F           input format; guessed from the file when absent
   --json               print the training report as JSON
   -h, --help           this help`,
@@ -68,6 +69,7 @@ Options:
       config: { type: 'string' },
       quantize: { type: 'boolean' },
       'quantized-out': { type: 'string' },
+      prune: { type: 'string' },
       format: { type: 'string' },
       json: { type: 'boolean' },
     });
@@ -131,7 +133,10 @@ Options:
       throw e;
     }
     epochBar.done();
-    const { model, report } = result;
+    const { report } = result;
+    const prune = values.prune === undefined ? undefined : intOption(values.prune, 'prune', 0);
+    if (prune !== undefined && prune < 1) throw new UsageError('--prune must be >= 1');
+    const model = prune ? result.model.pruned(prune) : result.model;
     await model.save(out, { quantize: values.quantize ?? false });
     if (values['quantized-out']) await model.save(values['quantized-out'], { quantize: true });
     // maxRSS covers the whole process, worker threads included (kilobytes on Linux).

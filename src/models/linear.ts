@@ -7,7 +7,7 @@ import { sigmoid, softmaxInPlace } from './loss.js';
 import type { Classifier, LabelPrediction, ModelInfo, PaperText, Prediction, PredictOptions, Reason } from './model.js';
 import { readModelFile, requireTensor, writeModelFile, ModelFileError, type ModelFileContents } from './model-file.js';
 import { createMemory, Kernels, SparseRowScratch, WasmArena } from './kernels.js';
-import { quantizeRows } from './quantize.js';
+import { compactRows, quantizeRows, rowNorms, selectRows } from './quantize.js';
 import type { LossKind } from './sgd.js';
 
 export const LINEAR_BACKEND = 'linear';
@@ -208,6 +208,31 @@ export class LinearModel implements Classifier {
     return out.sort((a, b) => b.weight - a.weight).slice(0, n);
   }
 
+  /**
+   * The same model keeping only the `maxFeatures` features that move scores most: a feature's
+   * weight row (centred for softmax, whose output ignores a shift shared by all classes) scaled by
+   * how much it weighs in the papers that have it (IDF) and how many papers have it (document
+   * frequency, recovered from the IDF). Papers are L2-normalised over the kept features only.
+   */
+  pruned(maxFeatures: number): LinearModel {
+    if (this.weights.kind !== 'f32') throw new RangeError('pruning needs float weights (prune before quantizing)');
+    const F = this.vocab.size;
+    if (maxFeatures >= F) return this;
+    const C = this.classes;
+    const w = this.spec.loss === 'softmax' ? centredRows(this.weights.w, F, C) : this.weights.w;
+    const norms = rowNorms(w, F, C);
+    const n = this.spec.info.training.papers;
+    for (let f = 0; f < F; f++) {
+      const idf = this.vocab.idf[f]!;
+      const df = (1 + n) / Math.exp(idf - 1) - 1;
+      norms[f] = norms[f]! * idf * Math.max(df, 1);
+    }
+    const kept = selectRows(norms, { maxRows: maxFeatures });
+    const vocab = new Vocabulary(Uint32Array.from(kept, (f) => this.vocab.terms[f]!), Float32Array.from(kept, (f) => this.vocab.idf[f]!));
+    const info = { ...this.spec.info, training: { ...this.spec.info.training, options: { ...this.spec.info.training.options, prunedTo: kept.length } } };
+    return new LinearModel({ ...this.spec, info }, vocab, { kind: 'f32', w: compactRows(w, F, C, kept) }, this.bias);
+  }
+
   toContents(quantize: boolean): ModelFileContents {
     const F = this.vocab.size;
     const C = this.classes;
@@ -220,7 +245,10 @@ export class LinearModel implements Classifier {
       tensors.weights_q = { dtype: 'i8', shape: [F, C], data: this.weights.q };
       tensors.weight_scales = { dtype: 'f32', shape: [F], data: this.weights.scales };
     } else if (quantize) {
-      const { q, scales } = quantizeRows(this.weights.w, F, C);
+      // Softmax ignores a shift shared by a feature's classes; centring narrows each row's range,
+      // so its int8 steps get finer.
+      const w = this.spec.loss === 'softmax' ? centredRows(this.weights.w, F, C) : this.weights.w;
+      const { q, scales } = quantizeRows(w, F, C);
       tensors.weights_q = { dtype: 'i8', shape: [F, C], data: q };
       tensors.weight_scales = { dtype: 'f32', shape: [F], data: scales };
     } else {
@@ -302,4 +330,17 @@ function topK(p: Float64Array, k: number): number[] {
     best[i] = c;
   }
   return best;
+}
+
+/** Each row minus its mean. */
+function centredRows(w: Float32Array, rows: number, cols: number): Float32Array {
+  const out = new Float32Array(w.length);
+  for (let r = 0; r < rows; r++) {
+    const base = r * cols;
+    let mean = 0;
+    for (let c = 0; c < cols; c++) mean += w[base + c]!;
+    mean /= cols;
+    for (let c = 0; c < cols; c++) out[base + c] = w[base + c]! - mean;
+  }
+  return out;
 }

@@ -51,6 +51,16 @@ test('train → classify → evaluate through the CLI', async () => {
   assert.equal(lines.length, 5);
   assert.equal((JSON.parse(lines[0]!) as { id: string }).id, testPapers[0]!.id);
 
+  const small = join(dir, 'small.axcm');
+  const qz = await run(['quantize', '--model', model, '--out', small, '--prune', '20', '--json']);
+  assert.equal(qz.code, 0, qz.err);
+  const summary = JSON.parse(qz.out) as { features: number; bytes: number; bytesBefore: number };
+  assert.equal(summary.features, 20);
+  assert.ok(summary.bytes < summary.bytesBefore);
+  const again = await run(['quantize', '--model', small, '--out', join(dir, 'smaller.axcm')]);
+  assert.equal(again.code, 1);
+  assert.match(again.err, /already quantized/);
+
   // Several chunks across prediction threads come back complete and in input order.
   const many = join(dir, 'many.jsonl');
   writeFileSync(many, Array.from({ length: 2500 }, (_, i) => { const p = testPapers[i % testPapers.length]!; return JSON.stringify({ id: `p${i}`, title: p.title, abstract: i % 3 ? p.abstract : '' }); }).join('\n') + '\n');

@@ -78,6 +78,26 @@ test('save, load and quantize keep predictions; corrupt files are refused', asyn
   await assert.rejects(loadModel(broken), ModelFileError);
 });
 
+test('pruning keeps the features that matter and refuses quantized weights', async () => {
+  const { model, report } = await trainLinear(train, null, { ...fast, task: 'primary' });
+  const half = Math.floor(report.features / 2);
+  const pruned = model.pruned(half);
+  assert.equal(pruned.vocab.size, half);
+  assert.equal(model.pruned(report.features + 10), model);
+  const a = evaluateClassifier(model, test_);
+  const b = evaluateClassifier(pruned, test_);
+  assert.ok(b.accuracy >= a.accuracy - 0.1, `pruned accuracy ${b.accuracy} vs ${a.accuracy}`);
+  // Document frequency counts: a topic word found in many papers outranks a word seen once.
+  const kept = new Set(pruned.vocab.terms);
+  const common = model.vocab.terms[0]!; // vocabulary is ordered by document frequency
+  assert.ok(kept.has(common));
+  const file = join(dir, 'pruned.q.axcm');
+  await pruned.save(file, { quantize: true });
+  const loaded = await loadModel(file);
+  assert.equal(loaded.vocab.size, half);
+  assert.throws(() => loaded.pruned(10), /float weights/);
+});
+
 test('empty input is refused, garbage gets low confidence', async () => {
   const { model } = await trainLinear(train, null, { ...fast, task: 'primary' });
   assert.throws(() => model.predict({ title: '  ', abstract: '' }), /title or an abstract/);
