@@ -94,14 +94,20 @@ test('crc32 matches known vectors', () => {
   }
 });
 
-test('crc32 of 16 MB is fast', () => {
-  const big = new Uint8Array(16 * 1024 * 1024);
-  for (let i = 0; i < big.length; i++) big[i] = i * 31;
-  crc32(big.subarray(0, 1 << 16)); // warm up
-  const t = performance.now();
-  crc32(big);
-  const ms = performance.now() - t;
-  assert.ok(ms < 250, `crc32 of 16 MB took ${ms.toFixed(1)} ms`); // typically ~20 ms; slack for CI
+test('crc32 of a large unaligned buffer matches the bitwise definition', () => {
+  // Speed belongs to the benchmarks; here the slicing-by-8 path must agree with the plain
+  // bit-at-a-time CRC-32 (reflected, polynomial 0xEDB88320) on a long buffer at odd offsets.
+  const big = new Uint8Array((1 << 20) + 13);
+  for (let i = 0; i < big.length; i++) big[i] = (i * 31 + (i >> 7)) & 0xff;
+  const bitwise = (b: Uint8Array) => {
+    let c = 0xffffffff;
+    for (let i = 0; i < b.length; i++) {
+      c ^= b[i]!;
+      for (let k = 0; k < 8; k++) c = c & 1 ? (c >>> 1) ^ 0xedb88320 : c >>> 1;
+    }
+    return (c ^ 0xffffffff) >>> 0;
+  };
+  for (const start of [0, 1, 3, 7]) assert.equal(crc32(big.subarray(start)), bitwise(big.subarray(start)));
 });
 
 test('round-trips every dtype, empty tensors, scalars and unicode metadata', () => {
