@@ -3,11 +3,10 @@ import { rename, rm } from 'node:fs/promises';
 import { createInterface } from 'node:readline';
 import { toPaperText } from '../sources/fields.js';
 import { readRows } from '../sources/read.js';
-import type { LinearModel } from '../models/linear.js';
-import type { PaperText, Prediction, PredictOptions } from '../models/model.js';
+import type { AsyncClassifier, PaperText, Prediction, PredictOptions } from '../models/model.js';
 import { intOption, numberOption, parseCommandArgs } from './args.js';
 import { UsageError, UserError, type Command } from './command.js';
-import { resolveModel } from './model-option.js';
+import { BACKEND_OPTIONS, BACKEND_USAGE, backendCall, reportUsage, resolveBackend } from './model-option.js';
 import { Progress } from './progress.js';
 import { parseFormat } from './stats.js';
 
@@ -18,7 +17,6 @@ export const command: Command = {
        arxiv-classifier classify [--model MODEL] --input FILE|- [--out PRED.jsonl] [options]
 
 Options:
-  --model MODEL   model file (default: the model shipped with the package)
   --title T       paper title
   --abstract A    paper abstract (optional: title-only works, less accurately)
   --k N           labels to show (default 5; for multi-label models, a cap)
@@ -28,10 +26,12 @@ Options:
   --out FILE      batch output, one JSON object per line (default: stdout)
   --format F      input format; guessed from the file when absent
   --json          machine-readable output
-  -h, --help      this help`,
+  -h, --help      this help
+
+${BACKEND_USAGE}`,
   async run(argv) {
     const { values } = parseCommandArgs(argv, {
-      model: { type: 'string' },
+      ...BACKEND_OPTIONS,
       title: { type: 'string' },
       abstract: { type: 'string' },
       k: { type: 'string' },
@@ -47,22 +47,26 @@ Options:
     if (options.k! < 1) throw new UsageError('--k must be >= 1');
     if (values.input === undefined && values.title === undefined && values.abstract === undefined) throw new UsageError('give --title (and optionally --abstract), or --input FILE');
     if (values.input !== undefined && (values.title !== undefined || values.abstract !== undefined)) throw new UsageError('--input cannot be combined with --title/--abstract');
-    const model = await resolveModel(values.model);
+    const model = await resolveBackend(values);
 
     if (values.input === undefined) {
       const paper: PaperText = { title: values.title ?? '', abstract: values.abstract ?? '' };
       if (!paper.title.trim() && !paper.abstract!.trim()) throw new UserError('the title and abstract are both empty: nothing to classify');
-      const prediction = model.predict(paper, options);
+      const [prediction] = await backendCall(model.predictBatchAsync([paper], options));
       if (values.json) process.stdout.write(JSON.stringify(prediction, null, 2) + '\n');
-      else process.stdout.write(formatPrediction(prediction) + '\n');
+      else process.stdout.write(formatPrediction(prediction!) + '\n');
+      reportUsage(model);
       return 0;
     }
-    return classifyBatch(model, values.input, values.out, parseFormat(values.format), options);
+    const code = await classifyBatch(model, values.input, values.out, parseFormat(values.format), options);
+    reportUsage(model);
+    return code;
   },
 };
 
 export function formatPrediction(p: Prediction): string {
   const lines: string[] = [];
+  if (p.unparsed !== undefined) lines.push(`unparsed answer: ${p.unparsed}`);
   const g = p.groups[0];
   if (g) lines.push(`group: ${g.name} (${(g.probability * 100).toFixed(1)}%)`);
   for (const l of p.labels) {
@@ -102,7 +106,7 @@ async function* filePapers(path: string, format: ReturnType<typeof parseFormat>)
   }
 }
 
-async function classifyBatch(model: LinearModel, input: string, out: string | undefined, format: ReturnType<typeof parseFormat>, options: PredictOptions): Promise<number> {
+async function classifyBatch(model: AsyncClassifier, input: string, out: string | undefined, format: ReturnType<typeof parseFormat>, options: PredictOptions): Promise<number> {
   const tmp = out ? `${out}.${process.pid}.tmp` : undefined;
   const sink = tmp ? createWriteStream(tmp) : process.stdout;
   const progress = new Progress('classifying');
@@ -111,21 +115,29 @@ async function classifyBatch(model: LinearModel, input: string, out: string | un
   const source = input === '-' ? stdinPapers() : filePapers(input, format);
   try {
     let buffer: string[] = [];
+    // Papers go to the backend in chunks, so that an LLM backend can keep its requests in flight.
+    let pending: (PaperText & { id?: string })[] = [];
+    const flush = async () => {
+      const predictions = await backendCall(model.predictBatchAsync(pending, options));
+      predictions.forEach((p, i) => buffer.push(JSON.stringify({ id: pending[i]!.id, labels: p.labels, group: p.groups[0]?.code, ...(p.unparsed !== undefined ? { unparsed: p.unparsed } : {}) })));
+      done += pending.length;
+      pending = [];
+    };
     for await (const item of source) {
       if ('error' in item) {
         failed++;
         process.stderr.write(`${input === '-' ? 'stdin' : input}:${item.line}: skipped: ${item.error}\n`);
         continue;
       }
-      const p = model.predict(item.paper, options);
-      buffer.push(JSON.stringify({ id: item.paper.id, labels: p.labels, group: p.groups[0]?.code }));
-      done++;
+      pending.push(item.paper);
+      if (pending.length >= 64) await flush();
       if (buffer.length >= 1000) {
         if (!sink.write(buffer.join('\n') + '\n')) await new Promise<void>((r) => sink.once('drain', () => r()));
         buffer = [];
         progress.update(done);
       }
     }
+    if (pending.length) await flush();
     if (buffer.length) sink.write(buffer.join('\n') + '\n');
     if (tmp) {
       const file = sink as ReturnType<typeof createWriteStream>;
