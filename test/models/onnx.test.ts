@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { before, test } from 'node:test';
 import { fitTinyModel, referenceLogits, writeTinyModel, type TinyModel } from '../../scripts/tiny-onnx.js';
 import { OnnxClassifier, parseConfig } from '../../src/models/onnx/onnx-classifier.js';
-import { loadTokenizers } from '../../src/models/onnx/runtime.js';
+import { importOptional, loadTokenizers, MissingPackageError } from '../../src/models/onnx/runtime.js';
 import { run } from '../cli/run-cli.js';
 import { syntheticPapers } from './synthetic.js';
 
@@ -101,4 +101,11 @@ test('config.json: labels from id2label, aliases canonicalised, task from proble
   assert.throws(() => parseConfig({ labels: [] }, 'c.json'), /c\.json: field "id2label" is missing/);
   assert.throws(() => parseConfig({ id2label: { '0': 'cs.IT', '1': 'math.IT' } }, 'c.json'), /names a class twice/);
   assert.throws(() => parseConfig({ id2label: { '0': 'a', '5': 'b' } }, 'c.json'), /key "5" is not an id in 0\.\.1/);
+});
+
+test('a missing optional package is named, with the command that installs it', async () => {
+  await assert.rejects(
+    () => importOptional('axc-no-such-package-for-tests'),
+    (e: unknown) => e instanceof MissingPackageError && /optional package axc-no-such-package-for-tests, which is not installed: run `npm install onnxruntime-node @huggingface\/tokenizers`/.test(e.message),
+  );
 });

@@ -36,7 +36,7 @@ export class MissingPackageError extends Error {
   override name = 'MissingPackageError';
 }
 
-async function importOptional<T>(name: string): Promise<T> {
+export async function importOptional<T>(name: string): Promise<T> {
   try {
     // A variable specifier keeps TypeScript from requiring the package at compile time.
     const specifier: string = name;
