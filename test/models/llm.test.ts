@@ -191,3 +191,25 @@ test('LLM backend settings are checked before any request', async () => {
   assert.match(badLabel.err, /unknown arXiv category "nope.XX"/);
   await assert.rejects(() => LlmClassifier.open({ baseUrl: 'http://user:pw@127.0.0.1:1/v1', model: 'm' }), /must not carry credentials/);
 });
+
+test('the key comes from the environment variable named by apiKeyEnv, and no header is sent without one', async () => {
+  const local = await startMockServer();
+  const saved = { ARXIV_CLASSIFIER_LLM_KEY: process.env.ARXIV_CLASSIFIER_LLM_KEY, OPENAI_API_KEY: process.env.OPENAI_API_KEY };
+  delete process.env.ARXIV_CLASSIFIER_LLM_KEY;
+  delete process.env.OPENAI_API_KEY;
+  process.env.AXC_TEST_OTHER_KEY = 'sk-other-777';
+  try {
+    const named = await LlmClassifier.open({ baseUrl: local.url, model: 'm', labels: LABELS, cacheDir: null, apiKeyEnv: 'AXC_TEST_OTHER_KEY' });
+    await named.predictProbaAsync([{ title: 'image pixel' }]);
+    assert.deepEqual([...local.authorizations], ['Bearer sk-other-777']);
+    const none = await LlmClassifier.open({ baseUrl: local.url, model: 'm', labels: LABELS, cacheDir: null });
+    const [p] = await none.predictBatchAsync([{ title: 'brane string gauge' }]);
+    assert.equal(p!.labels[0]!.code, 'hep-th');
+    assert.equal(local.requests, 2);
+    assert.equal(local.authorizations.size, 1, 'the second request had no Authorization header');
+  } finally {
+    for (const [k, v] of Object.entries(saved)) if (v !== undefined) process.env[k] = v;
+    delete process.env.AXC_TEST_OTHER_KEY;
+    await local.close();
+  }
+});

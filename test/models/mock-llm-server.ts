@@ -89,7 +89,7 @@ export async function startMockServer(options: { slowMs?: number; requireKey?: s
       let content = JSON.stringify({ category: code, confidence: 0.9 });
       if (title.includes('GARBAGE')) content = `I am not sure; it looks like science to me. (debug: ${auth})`;
       else if (title.includes('PROSE')) content = `The most likely primary category is ${code}, given the topic.`;
-      else if (title.includes('FENCED')) content = '```json\n' + JSON.stringify({ category: code.toUpperCase() === code ? code : code, confidence: '80%' }) + '\n```';
+      else if (title.includes('FENCED')) content = '```json\n' + JSON.stringify({ label: code, probability: '80%' }) + '\n```';
       // Concurrency is only observable if requests overlap: hold each a moment.
       await new Promise((r) => setTimeout(r, 5));
       const promptTokens = Math.ceil(JSON.stringify(request.messages).length / 4);
@@ -110,9 +110,6 @@ export async function startMockServer(options: { slowMs?: number; requireKey?: s
   const port = (server.address() as AddressInfo).port;
   return Object.assign(state, {
     url: `http://127.0.0.1:${port}/v1`,
-    get requestsNow() {
-      return state.requests;
-    },
     close: () =>
       new Promise<void>((resolve) => {
         server.closeAllConnections();
