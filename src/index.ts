@@ -20,6 +20,11 @@ export { LinearModel } from './models/linear.js';
 export type { Classifier, ModelInfo, PaperText, Prediction, PredictOptions, LabelPrediction, Reason } from './models/model.js';
 export { DEFAULT_TRAIN_OPTIONS, type TrainOptions, type TrainReport } from './models/train.js';
 export { evaluateClassifier, type Evaluation } from './evaluation/evaluate.js';
+export { openBackend, BACKEND_NAMES, type BackendName, type BackendOptions, type LlmBackendOptions, type OnnxBackendOptions, type EnsembleBackendOptions } from './models/backends.js';
+export type { AsyncClassifier } from './models/model.js';
+export { evaluateBackend } from './evaluation/evaluate.js';
+export { evaluateEnsemble, type EnsembleEvaluation } from './evaluation/ensemble-evaluation.js';
+export { Ensemble } from './models/ensemble.js';
 export { tokenize } from './text/tokenize.js';
 
 /**

@@ -4,14 +4,12 @@ import { rename, rm } from 'node:fs/promises';
 import { createInterface } from 'node:readline';
 import { toPaperText } from '../sources/fields.js';
 import { readRows } from '../sources/read.js';
-import type { LinearModel } from '../models/linear.js';
-import { defaultModelPath } from '../models/load-model.js';
+import type { AsyncClassifier, PaperText, Prediction, PredictOptions } from '../models/model.js';
 import { PredictPool } from '../models/predict-pool.js';
 import { predictionLine } from '../models/prediction-line.js';
-import type { PaperText, Prediction, PredictOptions } from '../models/model.js';
 import { intOption, numberOption, parseCommandArgs } from './args.js';
 import { UsageError, UserError, type Command } from './command.js';
-import { resolveModel } from './model-option.js';
+import { BACKEND_OPTIONS, BACKEND_USAGE, backendCall, backendOptions, reportUsage, resolveBackend } from './model-option.js';
 import { Progress } from './progress.js';
 import { parseFormat } from './stats.js';
 
@@ -22,7 +20,6 @@ export const command: Command = {
        arxiv-classifier classify [--model MODEL] --input FILE|- [--out PRED.jsonl] [options]
 
 Options:
-  --model MODEL   model file (default: the model shipped with the package)
   --title T       paper title
   --abstract A    paper abstract (optional: title-only works, less accurately)
   --k N           labels to show (default 5; for multi-label models, a cap)
@@ -31,12 +28,13 @@ Options:
   --input FILE    classify every paper in FILE (any format 'ingest' reads; '-' = JSONL on stdin)
   --out FILE      batch output, one JSON object per line (default: stdout)
   --format F      input format; guessed from the file when absent
-  --threads N     batch: prediction threads (default: the CPU count; 1 = in this process)
   --json          machine-readable output (batch with --out: a summary with papers/s)
-  -h, --help      this help`,
+  -h, --help      this help
+
+${BACKEND_USAGE}`,
   async run(argv) {
     const { values } = parseCommandArgs(argv, {
-      model: { type: 'string' },
+      ...BACKEND_OPTIONS,
       title: { type: 'string' },
       abstract: { type: 'string' },
       k: { type: 'string' },
@@ -45,7 +43,6 @@ Options:
       input: { type: 'string' },
       out: { type: 'string' },
       format: { type: 'string' },
-      threads: { type: 'string' },
       json: { type: 'boolean' },
     });
     const options: PredictOptions = { k: intOption(values.k, 'k', 5), explain: values.explain ?? false };
@@ -53,22 +50,26 @@ Options:
     if (options.k! < 1) throw new UsageError('--k must be >= 1');
     if (values.input === undefined && values.title === undefined && values.abstract === undefined) throw new UsageError('give --title (and optionally --abstract), or --input FILE');
     if (values.input !== undefined && (values.title !== undefined || values.abstract !== undefined)) throw new UsageError('--input cannot be combined with --title/--abstract');
-    const model = await resolveModel(values.model);
+    const model = await resolveBackend(values);
 
     if (values.input === undefined) {
       const paper: PaperText = { title: values.title ?? '', abstract: values.abstract ?? '' };
       if (!paper.title.trim() && !paper.abstract!.trim()) throw new UserError('the title and abstract are both empty: nothing to classify');
-      const prediction = model.predict(paper, options);
+      const [prediction] = await backendCall(model.predictBatchAsync([paper], options));
       if (values.json) process.stdout.write(JSON.stringify(prediction, null, 2) + '\n');
-      else process.stdout.write(formatPrediction(prediction) + '\n');
+      else process.stdout.write(formatPrediction(prediction!) + '\n');
+      reportUsage(model);
       return 0;
     }
-    const threads = intOption(values.threads, 'threads', Math.min(availableParallelism(), 8));
+    // A linear model file predicts batches on worker threads, each with its own copy.
+    const chosen = backendOptions(values);
+    const threads = values.threads === undefined ? Math.min(availableParallelism(), 8) : intOption(values.threads, 'threads', 1);
     if (threads < 1) throw new UsageError('--threads must be >= 1');
-    const modelPath = values.model ?? defaultModelPath()!;
-    const pool = threads > 1 ? await PredictPool.open(modelPath, model.classes, threads) : null;
+    const pool = chosen.backend === 'linear' && chosen.model && threads > 1 ? await PredictPool.open(chosen.model, model.labels.length, threads) : null;
     try {
-      return await classifyBatch(model, pool, values.input, values.out, parseFormat(values.format), options, values.json ?? false);
+      const code = await classifyBatch(model, pool, values.input, values.out, parseFormat(values.format), options, values.json ?? false);
+      reportUsage(model);
+      return code;
     } finally {
       await pool?.close();
     }
@@ -77,6 +78,7 @@ Options:
 
 export function formatPrediction(p: Prediction): string {
   const lines: string[] = [];
+  if (p.unparsed !== undefined) lines.push(`unparsed answer: ${p.unparsed}`);
   const g = p.groups[0];
   if (g) lines.push(`group: ${g.name} (${(g.probability * 100).toFixed(1)}%)`);
   for (const l of p.labels) {
@@ -116,10 +118,10 @@ async function* filePapers(path: string, format: ReturnType<typeof parseFormat>)
   }
 }
 
-/** Papers per request to a prediction thread: big enough to amortise messaging, small enough to stream. */
+/** Papers per request to a backend or prediction thread: amortises messaging and keeps LLM requests in flight, small enough to stream. */
 const CHUNK = 1000;
 
-async function classifyBatch(model: LinearModel, pool: PredictPool | null, input: string, out: string | undefined, format: ReturnType<typeof parseFormat>, options: PredictOptions, json: boolean): Promise<number> {
+async function classifyBatch(model: AsyncClassifier, pool: PredictPool | null, input: string, out: string | undefined, format: ReturnType<typeof parseFormat>, options: PredictOptions, json: boolean): Promise<number> {
   const t0 = performance.now();
   const tmp = out ? `${out}.${process.pid}.tmp` : undefined;
   const sink = tmp ? createWriteStream(tmp) : process.stdout;
@@ -138,12 +140,16 @@ async function classifyBatch(model: LinearModel, pool: PredictPool | null, input
     await write(await inFlight.shift()!);
     progress.update(done);
   };
+  const predictLines = async (papers: (PaperText & { id?: string })[]) => {
+    const predictions = await backendCall(model.predictBatchAsync(papers, options));
+    return predictions.map((p, i) => predictionLine(papers[i]!.id, p)).join('\n');
+  };
   try {
     let chunk: (PaperText & { id?: string })[] = [];
     const submit = async () => {
       const papers = chunk;
       chunk = [];
-      inFlight.push(pool ? pool.predictLines(papers, options) : Promise.resolve(papers.map((p) => predictionLine(p.id, model.predict(p, options))).join('\n')));
+      inFlight.push(pool ? pool.predictLines(papers, options) : predictLines(papers));
       done += papers.length;
       while (inFlight.length >= maxInFlight) await flushOne();
     };

@@ -1,8 +1,11 @@
 import { loadPapers } from '../corpus/load.js';
-import { evaluateClassifier, type Evaluation } from '../evaluation/evaluate.js';
+import { evaluateBackend, type Evaluation } from '../evaluation/evaluate.js';
+import { evaluateEnsemble } from '../evaluation/ensemble-evaluation.js';
+import { Ensemble } from '../models/ensemble.js';
+import { formatSideBySide } from './side-by-side.js';
 import { parseCommandArgs, requireOption } from './args.js';
 import { UserError, type Command } from './command.js';
-import { resolveModel } from './model-option.js';
+import { BACKEND_OPTIONS, BACKEND_USAGE, backendCall, reportUsage, resolveBackend } from './model-option.js';
 import { parseFormat } from './stats.js';
 
 export const command: Command = {
@@ -14,28 +17,39 @@ TEST may be in any format 'ingest' reads; its labels are canonicalised and mappe
 model's own label scheme. Papers with a label the model never saw count as errors.
 
 Options:
-  --model MODEL   model file (default: the model shipped with the package)
   --data FILE     labelled test papers
   --title-only    classify from titles alone
   --format F      input format; guessed from the file when absent
   --json          print one JSON object
-  -h, --help      this help`,
+  -h, --help      this help
+
+${BACKEND_USAGE}
+With --backend ensemble, each member and the ensemble are shown side by side.`,
   async run(argv) {
     const { values } = parseCommandArgs(argv, {
-      model: { type: 'string' },
+      ...BACKEND_OPTIONS,
       data: { type: 'string' },
       'title-only': { type: 'boolean' },
       format: { type: 'string' },
       json: { type: 'boolean' },
     });
     const data = requireOption(values.data, 'data');
-    const model = await resolveModel(values.model);
+    const model = await resolveBackend(values);
     const { papers, report } = await loadPapers(data, { format: parseFormat(values.format) });
     if (papers.length === 0) throw new UserError(`no labelled papers in ${data} (${JSON.stringify(report.skipped)})`);
-    const result = evaluateClassifier(model, papers, { titleOnly: values['title-only'] ?? false });
-    const out = { model: values.model ?? 'default', data, skipped: report.skipped, ...result };
+    const evalOptions = { titleOnly: values['title-only'] ?? false };
+    if (model instanceof Ensemble) {
+      const both = await backendCall(evaluateEnsemble(model, papers, evalOptions));
+      const out = { model: 'ensemble', data, skipped: report.skipped, ...both.ensemble, members: both.members, weights: both.weights, weightSearch: both.search };
+      process.stdout.write((values.json ? JSON.stringify(out, null, 2) : formatSideBySide(both)) + '\n');
+      reportUsage(model);
+      return 0;
+    }
+    const result = await backendCall(evaluateBackend(model, papers, evalOptions));
+    const out = { model: values.model ?? (model.info.backend === 'linear' ? 'default' : model.info.backend), backend: model.info.backend, data, skipped: report.skipped, ...result, ...(model.usage ? { usage: model.usage() } : {}) };
     if (values.json) process.stdout.write(JSON.stringify(out, null, 2) + '\n');
     else process.stdout.write(formatEvaluation(result) + '\n');
+    reportUsage(model);
     return 0;
   },
 };

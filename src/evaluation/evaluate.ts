@@ -1,6 +1,6 @@
 import { labelsOf, schemeFromJSON } from '../corpus/labels.js';
 import type { PaperRecord } from '../corpus/record.js';
-import type { Classifier, PaperText } from '../models/model.js';
+import type { AsyncClassifier, Classifier, PaperText } from '../models/model.js';
 import { describeLabel } from '../models/labels-info.js';
 import {
   argmaxRows,
@@ -13,7 +13,7 @@ import {
   precisionRecallF1,
   topKAccuracy,
 } from './metrics.js';
-import type { LabelSchemeJSON } from '../corpus/labels.js';
+import type { LabelSchemeJSON, LabelTask } from '../corpus/labels.js';
 
 export interface EvaluateOptions {
   /** Classify from titles alone (how a model copes before an abstract exists). */
@@ -77,20 +77,37 @@ function archiveKey(label: string): string {
 export function evaluateClassifier(model: Classifier & { spec?: { scheme: LabelSchemeJSON; thresholds?: Float32Array | null } }, papers: readonly PaperRecord[], options: EvaluateOptions = {}): Evaluation {
   const schemeJson = model.spec?.scheme;
   if (!schemeJson) throw new Error('model has no label scheme');
-  const scheme = schemeFromJSON(schemeJson);
-  const C = model.labels.length;
-  const inputs: PaperText[] = papers.map((p) => (options.titleOnly ? { title: p.title } : { title: p.title, abstract: p.abstract }));
   const t0 = performance.now();
-  const proba = model.predictProba(inputs);
+  const proba = model.predictProba(evaluationInputs(papers, options));
   const seconds = (performance.now() - t0) / 1000;
+  return evaluateProbabilities({ labels: model.labels, task: model.info.task, scheme: schemeJson, thresholds: model.spec?.thresholds ?? null }, papers, proba, seconds);
+}
+
+/** The texts a model sees during evaluation. */
+export function evaluationInputs(papers: readonly PaperRecord[], options: EvaluateOptions = {}): PaperText[] {
+  return papers.map((p) => (options.titleOnly ? { title: p.title } : { title: p.title, abstract: p.abstract }));
+}
+
+/** What scoring needs to know of a model besides its probabilities. */
+export interface EvaluatedModel {
+  labels: readonly string[];
+  task: LabelTask;
+  scheme: LabelSchemeJSON;
+  thresholds?: Float32Array | null;
+}
+
+/** Score n × C probabilities (from any backend, computed in `seconds`) against the papers' labels. */
+export function evaluateProbabilities(model: EvaluatedModel, papers: readonly PaperRecord[], proba: Float32Array, seconds: number): Evaluation {
+  const scheme = schemeFromJSON(model.scheme);
+  const C = model.labels.length;
   const papersPerSecond = papers.length / Math.max(seconds, 1e-9);
   const n = papers.length;
   const labels = papers.map((p) => labelsOf(p, scheme));
 
-  if (model.info.task === 'multilabel') {
+  if (model.task === 'multilabel') {
     const truth = new Uint8Array(n * C);
     const pred = new Uint8Array(n * C);
-    const thresholds = model.spec?.thresholds ?? null;
+    const thresholds = model.thresholds ?? null;
     let primaryHit = 0;
     let primaryTop5 = 0;
     for (let i = 0; i < n; i++) {
@@ -174,10 +191,10 @@ export function evaluateClassifier(model: Classifier & { spec?: { scheme: LabelS
     }
     return { map: out, count: keys.size };
   };
-  const groups = groupOfClass((l) => describeLabel(l, model.info.task).group);
+  const groups = groupOfClass((l) => describeLabel(l, model.task).group);
   const archives = groupOfClass(archiveKey);
   return {
-    task: model.info.task === 'group' ? 'group' : 'primary',
+    task: model.task === 'group' ? 'group' : 'primary',
     n,
     accuracy: topKAccuracy(yTrue, padded, C1, 1),
     top3: topKAccuracy(yTrue, padded, C1, Math.min(3, C1)),
@@ -195,4 +212,12 @@ export function evaluateClassifier(model: Classifier & { spec?: { scheme: LabelS
     unseenLabel: unseen,
     papersPerSecond,
   };
+}
+
+/** Evaluate any backend (LLM, ONNX, ensemble, linear) through its async interface. */
+export async function evaluateBackend(model: AsyncClassifier, papers: readonly PaperRecord[], options: EvaluateOptions = {}): Promise<Evaluation> {
+  const t0 = performance.now();
+  const proba = await model.predictProbaAsync(evaluationInputs(papers, options));
+  const seconds = (performance.now() - t0) / 1000;
+  return evaluateProbabilities({ labels: model.labels, task: model.info.task, scheme: model.scheme, thresholds: model.thresholds ?? null }, papers, proba, seconds);
 }

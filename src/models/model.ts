@@ -1,4 +1,4 @@
-import type { LabelTask } from '../corpus/labels.js';
+import type { LabelSchemeJSON, LabelTask } from '../corpus/labels.js';
 
 /** What every backend classifies: a title, and an abstract when there is one. */
 export interface PaperText {
@@ -27,6 +27,8 @@ export interface Prediction {
   labels: LabelPrediction[];
   /** Probability mass per top-level group, best first. */
   groups: { code: string; name: string; probability: number }[];
+  /** Set (to an excerpt of the answer) when a backend could not read its answer as a label (LLM); `labels` is then empty. */
+  unparsed?: string;
 }
 
 export interface PredictOptions {
@@ -67,4 +69,26 @@ export interface Classifier {
   predict(paper: PaperText, options?: PredictOptions): Prediction;
   predictBatch(papers: readonly PaperText[], options?: PredictOptions): Prediction[];
   save(path: string, options?: { quantize?: boolean }): Promise<void>;
+}
+
+/**
+ * The face every backend shows the CLI, the evaluation and the HTTP API. A remote LLM or an ONNX
+ * session can only answer asynchronously, so this is the async form of `Classifier`; a sync
+ * Classifier gets it through `asyncClassifier` (src/models/backends.ts).
+ */
+export interface AsyncClassifier {
+  readonly info: ModelInfo;
+  readonly labels: readonly string[];
+  /** How test labels map onto this backend's classes (see src/corpus/labels.ts). */
+  readonly scheme: LabelSchemeJSON;
+  /** Multi-label only: tuned per-label thresholds, when the backend has them. */
+  readonly thresholds?: Float32Array | null;
+  /** n × C probabilities, row-major, as `Classifier.predictProba`. */
+  predictProbaAsync(papers: readonly PaperText[]): Promise<Float32Array>;
+  predictBatchAsync(papers: readonly PaperText[], options?: PredictOptions): Promise<Prediction[]>;
+  /** Counters worth showing after a run (tokens, cost, cache hits, unparsed answers). */
+  usage?(): Record<string, number>;
+  /** One line for the end of a run, or undefined when there is nothing to say. */
+  usageLine?(): string | undefined;
+  close?(): Promise<void>;
 }

@@ -1,0 +1,23 @@
+import type { PaperRecord } from '../corpus/record.js';
+import type { Ensemble, WeightSearch } from '../models/ensemble.js';
+import { evaluateProbabilities, evaluationInputs, type EvaluateOptions, type Evaluation } from './evaluate.js';
+
+/** Each member and the ensemble, scored on the same papers from one pass of every member. */
+export interface EnsembleEvaluation {
+  members: { name: string; backend: string; weight: number; evaluation: Evaluation }[];
+  ensemble: Evaluation;
+  weights: number[];
+  /** Present when the weights were tuned on a validation set. */
+  search: WeightSearch | null;
+}
+
+export async function evaluateEnsemble(ensemble: Ensemble, papers: readonly PaperRecord[], options: EvaluateOptions = {}): Promise<EnsembleEvaluation> {
+  const run = await ensemble.run(evaluationInputs(papers, options));
+  const members = ensemble.members.map((m, j) => {
+    const r = run.members[j]!;
+    const evaluation = evaluateProbabilities({ labels: m.model.labels, task: m.model.info.task, scheme: m.model.scheme, thresholds: m.model.thresholds ?? null }, papers, r.proba, r.seconds);
+    return { name: m.name, backend: m.model.info.backend, weight: ensemble.weights[j]!, evaluation };
+  });
+  const combined = evaluateProbabilities({ labels: ensemble.labels, task: ensemble.info.task, scheme: ensemble.scheme }, papers, run.proba, run.seconds);
+  return { members, ensemble: combined, weights: [...ensemble.weights], search: ensemble.search };
+}

@@ -1,0 +1,298 @@
+import { labelsOf, OTHER_LABEL, schemeFromJSON, type LabelSchemeJSON, type LabelTask } from '../corpus/labels.js';
+import { loadPapers } from '../corpus/load.js';
+import type { PaperRecord } from '../corpus/record.js';
+import type { EnsembleBackendOptions } from './backends.js';
+import type { AsyncClassifier, ModelInfo, PaperText, Prediction, PredictOptions } from './model.js';
+import { PredictionBuilder } from './prediction.js';
+
+export interface EnsembleMember {
+  /** As given on the command line (file, folder or `llm`). */
+  name: string;
+  model: AsyncClassifier;
+  /** Member class index → ensemble class index. */
+  toEnsemble: Int32Array;
+}
+
+/** Probabilities of each member (in its own label order) and of the ensemble, with timings. */
+export interface EnsembleRun {
+  members: { name: string; proba: Float32Array; seconds: number }[];
+  proba: Float32Array;
+  seconds: number;
+}
+
+export interface WeightSearch {
+  weights: number[];
+  /** Mean negative log-likelihood of the true labels on the validation papers at `weights`. */
+  logLoss: number;
+  /** The same for equal weights, to show what tuning bought. */
+  equalLogLoss: number;
+  papers: number;
+  points: number;
+}
+
+/**
+ * Weighted average of member probabilities. Members with different label sets are aligned by
+ * label code: a member gives 0 to a label it does not have, and single-label rows are
+ * renormalised so that they still sum to 1.
+ */
+export class Ensemble implements AsyncClassifier {
+  readonly info: ModelInfo;
+  readonly scheme: LabelSchemeJSON;
+  readonly thresholds = null;
+  private readonly builder: PredictionBuilder;
+  /** Set when the weights were tuned on a validation set. */
+  search: WeightSearch | null = null;
+
+  constructor(
+    readonly members: EnsembleMember[],
+    readonly labels: readonly string[],
+    scheme: LabelSchemeJSON,
+    private weightsValue: number[],
+  ) {
+    const task = scheme.task;
+    this.scheme = scheme;
+    this.builder = new PredictionBuilder(labels, task);
+    this.info = {
+      backend: 'ensemble',
+      task,
+      labels: [...labels],
+      createdAt: new Date().toISOString(),
+      training: { papers: 0, dataHash: '', seconds: 0, options: { members: members.map((m) => m.name) } },
+      validation: {},
+      quantized: false,
+    };
+    this.setWeights(weightsValue);
+  }
+
+  get weights(): readonly number[] {
+    return this.weightsValue;
+  }
+
+  setWeights(weights: readonly number[]): void {
+    if (weights.length !== this.members.length) throw new RangeError(`${weights.length} weights for ${this.members.length} ensemble members`);
+    if (weights.some((w) => !Number.isFinite(w) || w < 0)) throw new RangeError(`ensemble weights must be numbers >= 0, got ${weights.join(',')}`);
+    const sum = weights.reduce((a, b) => a + b, 0);
+    if (sum <= 0) throw new RangeError('ensemble weights must not all be 0');
+    this.weightsValue = weights.map((w) => w / sum);
+    this.info.training.options.weights = this.weightsValue;
+  }
+
+  /** Every member's probabilities (own label order) and the ensemble's. */
+  async run(papers: readonly PaperText[]): Promise<EnsembleRun> {
+    const members: EnsembleRun['members'] = [];
+    for (const m of this.members) {
+      const t0 = performance.now();
+      const proba = await m.model.predictProbaAsync(papers);
+      members.push({ name: m.name, proba, seconds: (performance.now() - t0) / 1000 });
+    }
+    const t0 = performance.now();
+    const aligned = this.align(members.map((m) => m.proba), papers.length);
+    const proba = combine(aligned, this.weightsValue, papers.length, this.labels.length, this.info.task);
+    const seconds = members.reduce((s, m) => s + m.seconds, 0) + (performance.now() - t0) / 1000;
+    return { members, proba, seconds };
+  }
+
+  async predictProbaAsync(papers: readonly PaperText[]): Promise<Float32Array> {
+    return (await this.run(papers)).proba;
+  }
+
+  async predictBatchAsync(papers: readonly PaperText[], options: PredictOptions = {}): Promise<Prediction[]> {
+    return this.builder.fromMatrix(await this.predictProbaAsync(papers), papers.length, options);
+  }
+
+  /** Member matrices moved into the ensemble's label order. */
+  align(probas: readonly Float32Array[], n: number): Float32Array[] {
+    const C = this.labels.length;
+    return probas.map((p, j) => {
+      const map = this.members[j]!.toEnsemble;
+      const Cm = map.length;
+      if (Cm === C && map.every((c, i) => c === i)) return p;
+      const out = new Float32Array(n * C);
+      for (let i = 0; i < n; i++) for (let c = 0; c < Cm; c++) out[i * C + map[c]!] = p[i * Cm + c]!;
+      return out;
+    });
+  }
+
+  /** Tune the weights on labelled papers (see `searchWeights`) and keep the best. */
+  async tune(papers: readonly PaperRecord[]): Promise<WeightSearch> {
+    const run = await this.run(papers.map((p) => ({ title: p.title, abstract: p.abstract })));
+    const aligned = this.align(run.members.map((m) => m.proba), papers.length);
+    const scheme = schemeFromJSON(this.scheme);
+    const truth = papers.map((p) => labelsOf(p, scheme));
+    const search = searchWeights(aligned, truth, this.labels.length, this.info.task);
+    this.setWeights(search.weights);
+    this.search = search;
+    this.info.validation = { logLoss: search.logLoss, equalWeightsLogLoss: search.equalLogLoss, papers: search.papers };
+    return search;
+  }
+
+  usage(): Record<string, number> {
+    const out: Record<string, number> = {};
+    for (const m of this.members) for (const [k, v] of Object.entries(m.model.usage?.() ?? {})) out[k] = (out[k] ?? 0) + v;
+    return out;
+  }
+
+  usageLine(): string | undefined {
+    const lines = this.members.map((m) => m.model.usageLine?.()).filter((l): l is string => l !== undefined);
+    return lines.length ? lines.join('\n') : undefined;
+  }
+
+  async close(): Promise<void> {
+    for (const m of this.members) await m.model.close?.();
+  }
+}
+
+/** Weighted sum of aligned n × C matrices; single-label rows renormalised to sum to 1. */
+export function combine(aligned: readonly Float32Array[], weights: readonly number[], n: number, C: number, task: LabelTask): Float32Array {
+  const out = new Float32Array(n * C);
+  for (let j = 0; j < aligned.length; j++) {
+    const w = weights[j]!;
+    if (w === 0) continue;
+    const p = aligned[j]!;
+    for (let k = 0; k < n * C; k++) out[k]! += w * p[k]!;
+  }
+  if (task !== 'multilabel') {
+    for (let i = 0; i < n; i++) {
+      let s = 0;
+      for (let c = 0; c < C; c++) s += out[i * C + c]!;
+      if (s > 0) for (let c = 0; c < C; c++) out[i * C + c]! /= s;
+    }
+  }
+  return out;
+}
+
+const EPS = 1e-7;
+
+/** Mean negative log-likelihood: of the first true label (single-label) or binary cross-entropy per label (multi-label). */
+export function ensembleLogLoss(aligned: readonly Float32Array[], weights: readonly number[], truth: readonly (readonly number[])[], C: number, task: LabelTask): number {
+  const n = truth.length;
+  const p = combine(aligned, weights, n, C, task);
+  let loss = 0;
+  let counted = 0;
+  for (let i = 0; i < n; i++) {
+    const t = truth[i]!;
+    if (task === 'multilabel') {
+      const set = new Set(t);
+      let l = 0;
+      for (let c = 0; c < C; c++) {
+        const q = Math.min(1 - EPS, Math.max(EPS, p[i * C + c]!));
+        l -= set.has(c) ? Math.log(q) : Math.log(1 - q);
+      }
+      loss += l / C;
+      counted++;
+    } else if (t[0] !== undefined) {
+      loss -= Math.log(Math.max(EPS, p[i * C + t[0]]!));
+      counted++;
+    }
+  }
+  return counted ? loss / counted : Number.NaN;
+}
+
+/** Every point of the simplex grid with `steps` steps per unit in `m` dimensions. */
+function simplexGrid(m: number, steps: number): number[][] {
+  const out: number[][] = [];
+  const rec = (prefix: number[], left: number) => {
+    if (prefix.length === m - 1) {
+      out.push([...prefix, left].map((x) => x / steps));
+      return;
+    }
+    for (let k = 0; k <= left; k++) rec([...prefix, k], left - k);
+  };
+  rec([], steps);
+  return out;
+}
+
+/**
+ * Weights minimising validation log-loss: a grid over the simplex (coarser for more members, to
+ * stay near a few thousand points), then moving mass between pairs of members in halving steps
+ * while that helps. Log-loss rather than accuracy because it is smooth and rewards calibration,
+ * which the averaged probabilities are meant to have.
+ */
+export function searchWeights(aligned: readonly Float32Array[], truth: readonly (readonly number[])[], C: number, task: LabelTask): WeightSearch {
+  const m = aligned.length;
+  const equal = Array.from({ length: m }, () => 1 / m);
+  const loss = (w: readonly number[]) => ensembleLogLoss(aligned, w, truth, C, task);
+  const equalLogLoss = loss(equal);
+  if (m === 1) return { weights: [1], logLoss: equalLogLoss, equalLogLoss, papers: truth.length, points: 1 };
+  const steps = m <= 3 ? 20 : m <= 5 ? 10 : 4;
+  let best = equal;
+  let bestLoss = equalLogLoss;
+  let points = 1;
+  for (const w of simplexGrid(m, steps)) {
+    const l = loss(w);
+    points++;
+    if (l < bestLoss - 1e-12) {
+      best = w;
+      bestLoss = l;
+    }
+  }
+  for (let delta = 1 / (2 * steps); delta > 1e-3; delta /= 2) {
+    let improved = true;
+    while (improved) {
+      improved = false;
+      for (let a = 0; a < m; a++) {
+        for (let b = 0; b < m; b++) {
+          if (a === b || best[b]! < delta) continue;
+          const w = [...best];
+          w[a]! += delta;
+          w[b]! -= delta;
+          const l = loss(w);
+          points++;
+          if (l < bestLoss - 1e-12) {
+            best = w;
+            bestLoss = l;
+            improved = true;
+          }
+        }
+      }
+    }
+  }
+  return { weights: best, logLoss: bestLoss, equalLogLoss, papers: truth.length, points };
+}
+
+function compareLabels(a: string, b: string): number {
+  if (a === b) return 0;
+  if (a === OTHER_LABEL) return 1;
+  if (b === OTHER_LABEL) return -1;
+  return a < b ? -1 : 1;
+}
+
+/** The ensemble's classes: the members' own when they agree, else the union aligned by code. */
+export function ensembleScheme(members: readonly { name: string; model: AsyncClassifier }[]): LabelSchemeJSON {
+  const first = members[0]!.model;
+  const task = first.info.task;
+  for (const m of members) {
+    if (m.model.info.task !== task) throw new RangeError(`ensemble members must share a task: ${members[0]!.name} is ${task}, ${m.name} is ${m.model.info.task}`);
+  }
+  const same = members.every((m) => m.model.labels.length === first.labels.length && m.model.labels.every((l, i) => l === first.labels[i]));
+  if (same) return first.scheme;
+  const labels = [...new Set(members.flatMap((m) => [...m.model.labels]))].sort(compareLabels);
+  const fold: Record<string, string> = {};
+  for (const m of members) {
+    for (const [code, target] of Object.entries(m.model.scheme.fold ?? {})) {
+      if (fold[code] !== undefined && fold[code] !== target) throw new RangeError(`ensemble members fold ${code} differently (${fold[code]} and ${target}); use members with the same label scheme`);
+      fold[code] = target;
+    }
+  }
+  const scheme: LabelSchemeJSON = { task, labels, options: { task } };
+  if (Object.keys(fold).length) scheme.fold = fold;
+  return scheme;
+}
+
+/** Open every member, align labels, then set weights: given, tuned on `valid`, or equal. */
+export async function openEnsemble(o: EnsembleBackendOptions, open: (member: string) => Promise<AsyncClassifier>): Promise<Ensemble> {
+  if (o.members.length === 0) throw new RangeError('an ensemble needs at least one member');
+  if (o.weights && o.valid) throw new RangeError('give ensemble weights or a validation set to tune them on, not both');
+  const opened: { name: string; model: AsyncClassifier }[] = [];
+  for (const name of o.members) opened.push({ name, model: await open(name) });
+  const scheme = ensembleScheme(opened);
+  const index = new Map(scheme.labels.map((l, i) => [l, i]));
+  const members = opened.map((m) => ({ ...m, toEnsemble: Int32Array.from(m.model.labels, (l) => index.get(l)!) }));
+  const ensemble = new Ensemble(members, scheme.labels, scheme, o.weights ?? members.map(() => 1));
+  if (o.valid) {
+    const { papers } = await loadPapers(o.valid);
+    if (papers.length === 0) throw new RangeError(`no labelled papers in ${o.valid} to tune the ensemble weights on`);
+    await ensemble.tune(papers);
+  }
+  return ensemble;
+}

@@ -1,0 +1,141 @@
+import { loadPapers } from '../../corpus/load.js';
+import { CATEGORIES, getCategory } from '../../taxonomy/taxonomy.js';
+import { plainScheme, type LlmBackendOptions } from '../backends.js';
+import type { LabelSchemeJSON } from '../../corpus/labels.js';
+import type { AsyncClassifier, ModelInfo, PaperText, Prediction, PredictOptions } from '../model.js';
+import { PredictionBuilder } from '../prediction.js';
+import { ChatClient, ChatError } from './chat-client.js';
+import { parseAnswer } from './parse-answer.js';
+import { pickExamples, PromptBuilder } from './prompt.js';
+import { defaultCacheDir, ResponseCache } from './response-cache.js';
+
+/** Where the API key is looked for, in order, unless `apiKeyEnv` names another variable. */
+export const API_KEY_ENV = ['ARXIV_CLASSIFIER_LLM_KEY', 'OPENAI_API_KEY'] as const;
+
+/** One paper's answer: its probability row and, when it could not be read, why. */
+interface Answer {
+  row: Float32Array;
+  unparsed?: string;
+}
+
+/**
+ * A primary-category classifier that asks a chat model. The answer's label gets the model's
+ * stated confidence (1 when it gives none) and the rest is spread evenly over the other labels,
+ * so that evaluation's probability metrics stay defined; an unreadable answer or a request that
+ * failed for good gives a uniform row and is counted.
+ */
+export class LlmClassifier implements AsyncClassifier {
+  readonly info: ModelInfo;
+  readonly scheme: LabelSchemeJSON;
+  readonly thresholds = null;
+  private readonly allowed: ReadonlySet<string>;
+  private readonly builder: PredictionBuilder;
+  private unparsedCount = 0;
+  private answered = 0;
+
+  private constructor(
+    readonly labels: readonly string[],
+    private readonly client: ChatClient,
+    private readonly prompt: PromptBuilder,
+    private readonly options: LlmBackendOptions,
+  ) {
+    this.allowed = new Set(labels);
+    this.scheme = plainScheme('primary', [...labels]);
+    this.builder = new PredictionBuilder(labels, 'primary');
+    this.info = {
+      backend: 'llm',
+      task: 'primary',
+      labels: [...labels],
+      createdAt: new Date().toISOString(),
+      training: { papers: 0, dataHash: '', seconds: 0, options: { baseUrl: options.baseUrl, model: options.model, fewShot: options.fewShotCount ?? 0 } },
+      validation: {},
+      quantized: false,
+    };
+  }
+
+  static async open(o: LlmBackendOptions): Promise<LlmClassifier> {
+    if (!o.baseUrl) throw new RangeError('the llm backend needs --base-url');
+    if (!o.model) throw new RangeError('the llm backend needs --llm-model');
+    const labels = o.labels ?? CATEGORIES.filter((c) => !c.archiveLevel).map((c) => c.code);
+    for (const l of labels) if (!getCategory(l)) throw new RangeError(`unknown arXiv category "${l}" in the llm label set`);
+    if (labels.length < 2) throw new RangeError('the llm label set needs at least two categories');
+    const envNames = o.apiKeyEnv ? [o.apiKeyEnv] : API_KEY_ENV;
+    const apiKey = envNames.map((n) => process.env[n]).find((v) => v !== undefined && v !== '');
+    let examples: { paper: PaperText; code: string }[] = [];
+    if (o.fewShot) {
+      const { papers } = await loadPapers(o.fewShot);
+      examples = pickExamples(papers, labels, o.fewShotCount ?? 8);
+      if (examples.length === 0) throw new RangeError(`no paper in ${o.fewShot} has a primary category among the llm labels`);
+    }
+    const client = new ChatClient({
+      baseUrl: o.baseUrl,
+      model: o.model,
+      apiKey,
+      concurrency: o.concurrency,
+      timeoutMs: o.timeoutMs,
+      retries: o.retries,
+      maxTokens: o.maxTokens,
+      cache: o.cacheDir === null ? null : new ResponseCache(o.cacheDir ?? defaultCacheDir()),
+    });
+    return new LlmClassifier(labels, client, new PromptBuilder(labels, examples), { ...o, fewShotCount: examples.length });
+  }
+
+  private async answer(paper: PaperText): Promise<Answer> {
+    const C = this.labels.length;
+    const uniform = () => new Float32Array(C).fill(1 / C);
+    let text: string;
+    try {
+      text = await this.client.complete(this.prompt.messages(paper));
+    } catch (e) {
+      // Configuration problems (bad key, URL, model) stop the run; a paper whose request kept failing does not.
+      if (e instanceof ChatError && !e.retryable) throw e;
+      this.unparsedCount++;
+      return { row: uniform(), unparsed: `request failed: ${(e as Error).message}` };
+    }
+    this.answered++;
+    const parsed = parseAnswer(text, this.allowed);
+    if ('unparsed' in parsed) {
+      this.unparsedCount++;
+      return { row: uniform(), unparsed: parsed.unparsed };
+    }
+    const p = Math.max(1 / C, parsed.confidence ?? 1);
+    const row = new Float32Array(C).fill((1 - p) / (C - 1));
+    row[this.labels.indexOf(parsed.code)] = p;
+    return { row };
+  }
+
+  private async answers(papers: readonly PaperText[]): Promise<Answer[]> {
+    // The client bounds concurrency; asking for every paper at once keeps its pool full.
+    return Promise.all(papers.map((p) => this.answer(p)));
+  }
+
+  async predictProbaAsync(papers: readonly PaperText[]): Promise<Float32Array> {
+    const C = this.labels.length;
+    const out = new Float32Array(papers.length * C);
+    (await this.answers(papers)).forEach((a, i) => out.set(a.row, i * C));
+    return out;
+  }
+
+  async predictBatchAsync(papers: readonly PaperText[], options: PredictOptions = {}): Promise<Prediction[]> {
+    const answers = await this.answers(papers);
+    return answers.map((a) => {
+      const prediction = this.builder.fromRow(a.row, 0, options);
+      if (a.unparsed === undefined) return prediction;
+      return { labels: [], groups: prediction.groups, unparsed: a.unparsed };
+    });
+  }
+
+  usage(): Record<string, number> {
+    const u = this.client.usage;
+    const out: Record<string, number> = { ...u, answers: this.answered, unparsed: this.unparsedCount };
+    const price = this.options.pricePerMillion;
+    if (price) out.costUsd = (u.promptTokens * price.prompt + u.completionTokens * price.completion) / 1e6;
+    return out;
+  }
+
+  usageLine(): string {
+    const u = this.usage();
+    const cost = u.costUsd !== undefined ? `, $${u.costUsd.toFixed(4)}` : '';
+    return `llm ${this.options.model}: ${u.answers} answers (${u.cached} from cache, ${u.requests} requests, ${u.retries} retries, ${u.failed} failed), ${u.promptTokens} prompt + ${u.completionTokens} completion tokens${cost}, ${u.unparsed} unparsed`;
+  }
+}

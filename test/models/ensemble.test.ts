@@ -1,0 +1,147 @@
+import assert from 'node:assert/strict';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { before, test } from 'node:test';
+import { fitTinyModel, writeTinyModel } from '../../scripts/tiny-onnx.js';
+import { plainScheme } from '../../src/models/backends.js';
+import { combine, ensembleLogLoss, openEnsemble, searchWeights } from '../../src/models/ensemble.js';
+import type { AsyncClassifier, PaperText } from '../../src/models/model.js';
+import { PredictionBuilder } from '../../src/models/prediction.js';
+import { seededRng } from '../../src/corpus/random.js';
+import type { PaperRecord } from '../../src/corpus/record.js';
+import { run } from '../cli/run-cli.js';
+import { syntheticPapers } from './synthetic.js';
+
+/** A classifier that answers fixed rows by paper title, to check how the ensemble combines them. */
+function fixed(labels: string[], rows: Record<string, number[]>): AsyncClassifier {
+  const builder = new PredictionBuilder(labels, 'primary');
+  const proba = async (papers: readonly PaperText[]) => Float32Array.from(papers.flatMap((p) => rows[p.title]!));
+  return {
+    info: { backend: 'fixed', task: 'primary', labels, createdAt: '', training: { papers: 0, dataHash: '', seconds: 0, options: {} }, validation: {}, quantized: false },
+    labels,
+    scheme: plainScheme('primary', labels),
+    predictProbaAsync: proba,
+    predictBatchAsync: async (papers, o) => builder.fromMatrix(await proba(papers), papers.length, o),
+  };
+}
+
+test('members with different label sets are aligned by code and averaged with their weights', async () => {
+  const a = fixed(['cs.CV', 'hep-th'], { x: [0.8, 0.2], y: [0.1, 0.9] });
+  const b = fixed(['hep-th', 'math.NT', 'cs.CV'], { x: [0.2, 0.2, 0.6], y: [0.5, 0.5, 0] });
+  const models: Record<string, AsyncClassifier> = { a, b };
+  const e = await openEnsemble({ members: ['a', 'b'], weights: [3, 1] }, async (m) => models[m]!);
+  assert.deepEqual(e.labels, ['cs.CV', 'hep-th', 'math.NT']);
+  assert.deepEqual(e.weights, [0.75, 0.25]);
+  const p = await e.predictProbaAsync([{ title: 'x' }, { title: 'y' }]);
+  const expected = [0.75 * 0.8 + 0.25 * 0.6, 0.75 * 0.2 + 0.25 * 0.2, 0.25 * 0.2, 0.75 * 0.1, 0.75 * 0.9 + 0.25 * 0.5, 0.25 * 0.5];
+  expected.forEach((v, i) => assert.ok(Math.abs(p[i]! - v) < 1e-6, `cell ${i}: ${p[i]} vs ${v}`));
+  const [px] = await e.predictBatchAsync([{ title: 'x' }], { k: 1 });
+  assert.equal(px!.labels[0]!.code, 'cs.CV');
+  await assert.rejects(() => openEnsemble({ members: ['a', 'b'], weights: [1] }, async (m) => models[m]!), /1 weights for 2 ensemble members/);
+});
+
+test('the weight search moves weight to the member that is right, and never does worse than equal weights', () => {
+  const rng = seededRng(7);
+  const n = 300;
+  const C = 5;
+  const truth = Array.from({ length: n }, () => [Math.floor(rng() * C)]);
+  const good = new Float32Array(n * C);
+  const noisy = new Float32Array(n * C);
+  const wrong = new Float32Array(n * C);
+  for (let i = 0; i < n; i++) {
+    const t = truth[i]![0]!;
+    for (let c = 0; c < C; c++) {
+      good[i * C + c] = c === t ? 0.7 : 0.3 / (C - 1);
+      noisy[i * C + c] = rng();
+      wrong[i * C + c] = c === (t + 1) % C ? 0.9 : 0.1 / (C - 1);
+    }
+    let s = 0;
+    for (let c = 0; c < C; c++) s += noisy[i * C + c]!;
+    for (let c = 0; c < C; c++) noisy[i * C + c]! /= s;
+  }
+  const r = searchWeights([noisy, good, wrong], truth, C, 'primary');
+  assert.ok(r.weights[1]! > 0.7, `weights ${r.weights}`);
+  assert.ok(r.weights[2]! < 0.1, `weights ${r.weights}`);
+  assert.ok(Math.abs(r.weights.reduce((a, b) => a + b, 0) - 1) < 1e-9);
+  assert.ok(r.logLoss < r.equalLogLoss);
+  assert.ok(Math.abs(r.logLoss - ensembleLogLoss([noisy, good, wrong], r.weights, truth, C, 'primary')) < 1e-12);
+  // The best single member is one of the grid's corners: the search can only match or beat it.
+  const goodAlone = ensembleLogLoss([noisy, good, wrong], [0, 1, 0], truth, C, 'primary');
+  assert.ok(r.logLoss <= goodAlone + 1e-12);
+  const rows = combine([good, wrong], [0.5, 0.5], n, C, 'primary');
+  for (let i = 0; i < 3; i++) assert.ok(Math.abs(rows.subarray(i * C, (i + 1) * C).reduce((a, b) => a + b, 0) - 1) < 1e-6);
+});
+
+function jsonl(papers: readonly PaperRecord[]): string {
+  return papers.map((p) => JSON.stringify({ id: p.id, title: p.title, abstract: p.abstract, categories: p.categories })).join('\n') + '\n';
+}
+
+let dir: string;
+before(() => {
+  dir = mkdtempSync(join(tmpdir(), 'axc-ens-'));
+});
+
+test('evaluate shows each member and the ensemble side by side, with weights tuned on --valid', async () => {
+  const trainFile = join(dir, 'train.jsonl');
+  const validFile = join(dir, 'valid.jsonl');
+  const testFile = join(dir, 'test.jsonl');
+  writeFileSync(trainFile, jsonl(syntheticPapers(40, 21)));
+  writeFileSync(validFile, jsonl(syntheticPapers(20, 22)));
+  writeFileSync(testFile, jsonl(syntheticPapers(20, 23)));
+  // Two different linear models: a full one, and one with 6 features, trained on titles nearly always.
+  const strong = join(dir, 'strong.axcm');
+  const weak = join(dir, 'weak.axcm');
+  const t1 = await run(['train', '--data', trainFile, '--out', strong, '--epochs', '4', '--min-df', '1', '--threads', '1', '--json']);
+  assert.equal(t1.code, 0, t1.err);
+  const t2 = await run(['train', '--data', trainFile, '--out', weak, '--epochs', '2', '--min-df', '1', '--max-features', '6', '--drop-abstract', '0.95', '--threads', '1', '--json']);
+  assert.equal(t2.code, 0, t2.err);
+  // An ONNX member that knows only three of the four labels: aligned by code.
+  const onnxDir = join(dir, 'onnx3');
+  writeTinyModel(fitTinyModel(syntheticPapers(40, 24).filter((p) => p.primary !== 'q-bio.NC')), onnxDir);
+
+  const r = await run(['evaluate', '--backend', 'ensemble', '--members', `${strong},${weak},${onnxDir}`, '--valid', validFile, '--data', testFile, '--json']);
+  assert.equal(r.code, 0, r.err);
+  const out = JSON.parse(r.out) as {
+    accuracy: number;
+    n: number;
+    members: { name: string; backend: string; weight: number; evaluation: { accuracy: number; n: number } }[];
+    weights: number[];
+    weightSearch: { logLoss: number; equalLogLoss: number; papers: number };
+  };
+  assert.deepEqual(out.members.map((m) => m.backend), ['linear', 'linear', 'onnx']);
+  assert.deepEqual(out.members.map((m) => m.name), [strong, weak, onnxDir]);
+  assert.equal(out.n, 80);
+  for (const m of out.members) assert.equal(m.evaluation.n, 80);
+  assert.equal(out.weightSearch.papers, 80);
+  assert.ok(out.weightSearch.logLoss <= out.weightSearch.equalLogLoss);
+  assert.ok(Math.abs(out.weights.reduce((a, b) => a + b, 0) - 1) < 1e-9);
+  const [s, w] = out.members;
+  assert.ok(s!.evaluation.accuracy > w!.evaluation.accuracy, `strong ${s!.evaluation.accuracy} vs weak ${w!.evaluation.accuracy}`);
+  assert.ok(s!.weight > w!.weight, `weights ${out.weights}`);
+  // The ONNX member never predicts q-bio.NC: its accuracy is capped at 3/4.
+  assert.ok(out.members[2]!.evaluation.accuracy <= 0.75 + 1e-9);
+  assert.ok(out.accuracy >= Math.max(...out.members.map((m) => m.evaluation.accuracy)) - 0.05, `ensemble ${out.accuracy}`);
+
+  const text = await run(['evaluate', '--members', `${strong},${weak}`, '--weights', '1,1', '--data', testFile]);
+  assert.equal(text.code, 0, text.err);
+  const lines = text.out.split('\n');
+  assert.match(lines[1]!, /strong\.axcm \(w=0\.50\)\s+weak\.axcm \(w=0\.50\)\s+ensemble/);
+  assert.ok(lines.some((l) => /^accuracy\s+\d+\.\d\d%\s+\d+\.\d\d%\s+\d+\.\d\d%$/.test(l)), text.out);
+
+  const cls = await run(['classify', '--members', `${strong},${weak}`, '--title', 'brane holography gauge', '--json']);
+  assert.equal(cls.code, 0, cls.err);
+  assert.equal((JSON.parse(cls.out) as { labels: { code: string }[] }).labels[0]!.code, 'hep-th');
+
+  const both = await run(['evaluate', '--members', `${strong},${weak}`, '--weights', '1,1', '--valid', validFile, '--data', testFile]);
+  assert.equal(both.code, 2);
+  assert.match(both.err, /--weights or --valid/);
+  const badWeights = await run(['evaluate', '--members', `${strong},${weak}`, '--weights', '1', '--data', testFile]);
+  assert.equal(badWeights.code, 2);
+  assert.match(badWeights.err, /--weights needs 2 numbers/);
+  const stray = await run(['evaluate', '--model', strong, '--valid', validFile, '--data', testFile]);
+  assert.equal(stray.code, 2);
+  const missing = await run(['evaluate', '--members', `${strong},${join(dir, 'nope.axcm')}`, '--data', testFile]);
+  assert.equal(missing.code, 1);
+  assert.match(missing.err, /nope\.axcm/);
+});
