@@ -1,14 +1,18 @@
+import { basename } from 'node:path';
 import { loadPapers } from '../corpus/load.js';
-import { evaluateClassifier, type Evaluation } from '../evaluation/evaluate.js';
+import { evaluateDetailed, type Evaluation } from '../evaluation/evaluate.js';
+import { buildEvaluationReport } from '../report/evaluation-report.js';
+import { renderEvaluationReport } from '../report/render-evaluation.js';
 import { parseCommandArgs, requireOption } from './args.js';
-import { UserError, type Command } from './command.js';
+import { UsageError, UserError, type Command } from './command.js';
 import { resolveModel } from './model-option.js';
+import { reportFormat, writeReport } from './report-option.js';
 import { parseFormat } from './stats.js';
 
 export const command: Command = {
   name: 'evaluate',
   summary: 'Measure a model on labelled papers: accuracy, top-k, F1, calibration',
-  usage: `Usage: arxiv-classifier evaluate [--model MODEL] --data TEST [--json] [--title-only]
+  usage: `Usage: arxiv-classifier evaluate [--model MODEL] --data TEST [--json] [--title-only] [--report FILE]
 
 TEST may be in any format 'ingest' reads; its labels are canonicalised and mapped through the
 model's own label scheme. Papers with a label the model never saw count as errors.
@@ -19,6 +23,12 @@ Options:
   --title-only    classify from titles alone
   --format F      input format; guessed from the file when absent
   --json          print one JSON object
+  --report FILE   also write a full report: per-class table, confusion matrix, calibration,
+                  worst confusions with example titles. Format from the file name (.html, .md,
+                  .json, .csv) or --report-format. HTML is one offline file with SVG charts;
+                  JSON is what 'compare' reads; CSV is the per-class table.
+  --report-format F  html, md, json or csv
+  --name NAME     the model's name in the report (default: the model file's base name)
   -h, --help      this help`,
   async run(argv) {
     const { values } = parseCommandArgs(argv, {
@@ -27,13 +37,26 @@ Options:
       'title-only': { type: 'boolean' },
       format: { type: 'string' },
       json: { type: 'boolean' },
+      report: { type: 'string' },
+      'report-format': { type: 'string' },
+      name: { type: 'string' },
     });
     const data = requireOption(values.data, 'data');
+    const reportPath = values.report;
+    const format = reportPath === undefined ? undefined : reportFormat(reportPath, values['report-format']);
+    if (reportPath === undefined && values['report-format'] !== undefined) throw new UsageError('--report-format needs --report');
     const model = await resolveModel(values.model);
-    const { papers, report } = await loadPapers(data, { format: parseFormat(values.format) });
-    if (papers.length === 0) throw new UserError(`no labelled papers in ${data} (${JSON.stringify(report.skipped)})`);
-    const result = evaluateClassifier(model, papers, { titleOnly: values['title-only'] ?? false });
-    const out = { model: values.model ?? 'default', data, skipped: report.skipped, ...result };
+    const { papers, report: ingest } = await loadPapers(data, { format: parseFormat(values.format) });
+    if (papers.length === 0) throw new UserError(`no labelled papers in ${data} (${JSON.stringify(ingest.skipped)})`);
+    const titleOnly = values['title-only'] ?? false;
+    const { summary: result, details } = evaluateDetailed(model, papers, { titleOnly });
+    if (reportPath !== undefined && format !== undefined) {
+      const modelPath = values.model ?? 'default';
+      const name = values.name ?? (values.model ? basename(values.model).replace(/\.axcm$/, '') : 'default');
+      const report = buildEvaluationReport({ name, modelPath, info: model.info, dataPath: data, skipped: ingest.skipped, titleOnly }, result, details);
+      await writeReport(reportPath, renderEvaluationReport(report, format));
+    }
+    const out = { model: values.model ?? 'default', data, skipped: ingest.skipped, ...result };
     if (values.json) process.stdout.write(JSON.stringify(out, null, 2) + '\n');
     else process.stdout.write(formatEvaluation(result) + '\n');
     return 0;

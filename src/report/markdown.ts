@@ -1,0 +1,12 @@
+/** Markdown tables: cells escaped so a `|` or a newline in a title cannot break the table. */
+
+export function mdCell(s: string): string {
+  return s.replace(/\\/g, '\\\\').replace(/\|/g, '\\|').replace(/[\r\n]+/g, ' ');
+}
+
+/** A GitHub-flavoured table; `right[i]` right-aligns column i. */
+export function mdTable(header: readonly string[], rows: readonly (readonly string[])[], right: readonly boolean[] = []): string {
+  const line = (cells: readonly string[]) => '| ' + cells.map(mdCell).join(' | ') + ' |';
+  const rule = '|' + header.map((_, i) => (right[i] ? '---:' : '---')).join('|') + '|';
+  return [line(header), rule, ...rows.map(line)].join('\n') + '\n';
+}
