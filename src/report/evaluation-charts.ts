@@ -1,6 +1,7 @@
 import { barChart } from './charts/bar-chart.js';
 import { heatmap } from './charts/heatmap.js';
 import { reliabilityDiagram } from './charts/reliability-diagram.js';
+import { OTHER_ROW } from '../evaluation/evaluate.js';
 import type { EvaluationReport } from './evaluation-report.js';
 
 /** The charts of an evaluation report, as standalone SVG documents (null where not applicable). */
@@ -26,7 +27,7 @@ export function evaluationCharts(r: EvaluationReport): EvaluationCharts {
   const cm = r.details.confusion;
   const confusion = cm
     ? heatmap({
-        title: `Confusion matrix, ${cm.labels.length} largest classes (% of each true class)`,
+        title: `Confusion matrix, ${cm.labels.filter((l) => l !== OTHER_ROW).length} largest classes (% of each true class)`,
         rowLabels: cm.labels,
         columnLabels: cm.labels,
         counts: cm.counts,

@@ -1,7 +1,15 @@
-/** Markdown tables: cells escaped so a `|` or a newline in a title cannot break the table. */
+/**
+ * Markdown tables. Cells are escaped so that a `|` or a newline in a title cannot break the table
+ * and inline HTML in a title (`<b>`, `&amp;`) shows as typed instead of being rendered.
+ */
 
 export function mdCell(s: string): string {
-  return s.replace(/\\/g, '\\\\').replace(/\|/g, '\\|').replace(/[\r\n]+/g, ' ');
+  return s
+    .replace(/\\/g, '\\\\')
+    .replace(/\|/g, '\\|')
+    .replace(/&/g, '&amp;')
+    .replace(/</g, '&lt;')
+    .replace(/[\r\n]+/g, ' ');
 }
 
 /** A GitHub-flavoured table; `right[i]` right-aligns column i. */

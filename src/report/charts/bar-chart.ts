@@ -2,7 +2,7 @@ import { element, escapeXml, text } from '../svg.js';
 import { bandLabels, bottomAxis, textWidth } from './axis.js';
 import { chartFrame } from './frame.js';
 import { linearScale } from './scale.js';
-import { BAR, FONT, FONT_SIZE, MUTED } from './theme.js';
+import { BAR, FONT, FONT_SIZE, INK, MUTED } from './theme.js';
 
 export interface Bar {
   label: string;
@@ -33,7 +33,7 @@ export function barChart(o: BarChartOptions): string {
   const longest = Math.max(0, ...o.bars.map((b) => textWidth(b.label)));
   const left = Math.max(90, Math.ceil(longest) + 58);
   const right = 56;
-  const top = 36;
+  const top = 44;
   const plotH = Math.max(ROW, o.bars.length * ROW);
   const height = top + plotH + 48;
   const max = o.max ?? Math.max(0, ...o.bars.map((b) => b.value));
@@ -55,7 +55,8 @@ export function barChart(o: BarChartOptions): string {
     'left',
     left,
   );
-  const cy = top + plotH / 2;
-  body += text({ class: 'axis-label', x: 14, y: cy, 'text-anchor': 'middle', transform: `rotate(-90 14 ${cy})`, 'font-size': FONT_SIZE + 1, 'font-family': FONT }, o.categoryLabel);
+  // The category axis title sits above its labels, not turned along them: a chart of three bars
+  // is too short for a vertical title.
+  body += text({ class: 'axis-label', x: left - 6, y: top - 6, 'text-anchor': 'end', 'font-size': FONT_SIZE + 1, 'font-family': FONT, fill: INK }, o.categoryLabel);
   return chartFrame('bar', width, height, o.title, body);
 }

@@ -30,7 +30,7 @@ export function heatmap(o: HeatmapOptions): string {
   const left = Math.ceil(Math.max(40, ...o.rowLabels.map((l) => textWidth(l)))) + 40;
   const top = 40;
   const colLabelSpace = Math.ceil(Math.max(30, ...o.columnLabels.map((l) => textWidth(l))) * 0.87) + 16;
-  const width = Math.max(360, left + cols * cell + 20);
+  const width = Math.max(360, left + cols * cell + 20, Math.ceil(textWidth(o.title, 14)) + 24);
   const height = top + rows * cell + colLabelSpace + 34;
   let cells = '';
   for (let r = 0; r < rows; r++) {
