@@ -20,6 +20,10 @@ export { LinearModel } from './models/linear.js';
 export type { Classifier, ModelInfo, PaperText, Prediction, PredictOptions, LabelPrediction, Reason } from './models/model.js';
 export { DEFAULT_TRAIN_OPTIONS, type TrainOptions, type TrainReport } from './models/train.js';
 export { evaluateClassifier, type Evaluation } from './evaluation/evaluate.js';
+export { evaluateDetailed, type DetailedEvaluation, type EvaluationDetails, type EvaluateOptions } from './evaluation/evaluate.js';
+export * as metrics from './evaluation/metrics.js';
+export { buildEvaluationReport, type EvaluationReport } from './report/evaluation-report.js';
+export { renderEvaluationReport } from './report/render-evaluation.js';
 export { tokenize } from './text/tokenize.js';
 
 /**
