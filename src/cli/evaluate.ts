@@ -1,26 +1,37 @@
+import { basename } from 'node:path';
 import { loadPapers } from '../corpus/load.js';
-import { evaluateBackend, type Evaluation } from '../evaluation/evaluate.js';
+import { evaluateBackendDetailed, evaluateDetailed, type Evaluation } from '../evaluation/evaluate.js';
 import { evaluateEnsemble } from '../evaluation/ensemble-evaluation.js';
 import { Ensemble } from '../models/ensemble.js';
 import { formatSideBySide } from './side-by-side.js';
+import { buildEvaluationReport } from '../report/evaluation-report.js';
+import { renderEvaluationReport } from '../report/render-evaluation.js';
 import { parseCommandArgs, requireOption } from './args.js';
-import { UserError, type Command } from './command.js';
-import { BACKEND_OPTIONS, BACKEND_USAGE, backendCall, reportUsage, resolveBackend } from './model-option.js';
+import { UsageError, UserError, type Command } from './command.js';
+import { BACKEND_OPTIONS, BACKEND_USAGE, backendCall, backendOptions, reportUsage, resolveBackend, resolveModel } from './model-option.js';
+import { reportFormat, writeReport } from './report-option.js';
 import { parseFormat } from './stats.js';
 
 export const command: Command = {
   name: 'evaluate',
   summary: 'Measure a model on labelled papers: accuracy, top-k, F1, calibration',
-  usage: `Usage: arxiv-classifier evaluate [--model MODEL] --data TEST [--json] [--title-only]
+  usage: `Usage: arxiv-classifier evaluate [--model MODEL] --data TEST [--json] [--title-only] [--report FILE]
 
 TEST may be in any format 'ingest' reads; its labels are canonicalised and mapped through the
 model's own label scheme. Papers with a label the model never saw count as errors.
 
 Options:
+  --model MODEL   model file (default: the model shipped with the package)
   --data FILE     labelled test papers
   --title-only    classify from titles alone
   --format F      input format; guessed from the file when absent
   --json          print one JSON object
+  --report FILE   also write a full report: per-class table, confusion matrix, calibration,
+                  worst confusions with example titles. Format from the file name (.html, .md,
+                  .json, .csv) or --report-format. HTML is one offline file with SVG charts;
+                  JSON is what 'compare' reads; CSV is the per-class table.
+  --report-format F  html, md, json or csv
+  --name NAME     the model's name in the report (default: the model file's base name)
   -h, --help      this help
 
 ${BACKEND_USAGE}
@@ -32,24 +43,41 @@ With --backend ensemble, each member and the ensemble are shown side by side.`,
       'title-only': { type: 'boolean' },
       format: { type: 'string' },
       json: { type: 'boolean' },
+      report: { type: 'string' },
+      'report-format': { type: 'string' },
+      name: { type: 'string' },
     });
     const data = requireOption(values.data, 'data');
-    const model = await resolveBackend(values);
-    const { papers, report } = await loadPapers(data, { format: parseFormat(values.format) });
-    if (papers.length === 0) throw new UserError(`no labelled papers in ${data} (${JSON.stringify(report.skipped)})`);
-    const evalOptions = { titleOnly: values['title-only'] ?? false };
+    const reportPath = values.report;
+    const format = reportPath === undefined ? undefined : reportFormat(reportPath, values['report-format']);
+    if (reportPath === undefined && values['report-format'] !== undefined) throw new UsageError('--report-format needs --report');
+    const chosen = backendOptions(values);
+    // A linear model file is evaluated in-process and synchronously (which also times single calls);
+    // other backends through their async interface.
+    const model = chosen.backend === 'linear' ? await resolveModel(chosen.model) : await resolveBackend(values);
+    const { papers, report: ingest } = await loadPapers(data, { format: parseFormat(values.format) });
+    if (papers.length === 0) throw new UserError(`no labelled papers in ${data} (${JSON.stringify(ingest.skipped)})`);
+    const titleOnly = values['title-only'] ?? false;
     if (model instanceof Ensemble) {
-      const both = await backendCall(evaluateEnsemble(model, papers, evalOptions));
-      const out = { model: 'ensemble', data, skipped: report.skipped, ...both.ensemble, members: both.members, weights: both.weights, weightSearch: both.search };
+      const both = await backendCall(evaluateEnsemble(model, papers, { titleOnly }));
+      const out = { model: 'ensemble', data, skipped: ingest.skipped, ...both.ensemble, members: both.members, weights: both.weights, weightSearch: both.search };
       process.stdout.write((values.json ? JSON.stringify(out, null, 2) : formatSideBySide(both)) + '\n');
+      if (reportPath !== undefined) process.stderr.write('evaluate: --report is not written for ensembles yet; evaluate each member with --report\n');
       reportUsage(model);
       return 0;
     }
-    const result = await backendCall(evaluateBackend(model, papers, evalOptions));
-    const out = { model: values.model ?? (model.info.backend === 'linear' ? 'default' : model.info.backend), backend: model.info.backend, data, skipped: report.skipped, ...result, ...(model.usage ? { usage: model.usage() } : {}) };
+    const { summary: result, details } = 'predictProbaAsync' in model ? await backendCall(evaluateBackendDetailed(model, papers, { titleOnly })) : evaluateDetailed(model, papers, { titleOnly });
+    if (reportPath !== undefined && format !== undefined) {
+      const modelPath = values.model ?? 'default';
+      const name = values.name ?? (values.model ? basename(values.model).replace(/\.axcm$/, '') : 'default');
+      const report = buildEvaluationReport({ name, modelPath, info: model.info, dataPath: data, skipped: ingest.skipped, titleOnly }, result, details);
+      await writeReport(reportPath, renderEvaluationReport(report, format));
+    }
+    const usage = 'usage' in model && model.usage ? { usage: model.usage() } : {};
+    const out = { model: values.model ?? (model.info.backend === 'linear' ? 'default' : model.info.backend), backend: model.info.backend, data, skipped: ingest.skipped, ...result, ...usage };
     if (values.json) process.stdout.write(JSON.stringify(out, null, 2) + '\n');
     else process.stdout.write(formatEvaluation(result) + '\n');
-    reportUsage(model);
+    if ('predictProbaAsync' in model) reportUsage(model);
     return 0;
   },
 };

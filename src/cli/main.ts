@@ -13,6 +13,7 @@ const COMMANDS: Record<string, { summary: string; load: () => Promise<{ command:
   quantize: { summary: 'Make a small copy of a model: int8 weights, optionally only its most useful features', load: () => import('./quantize.js') },
   classify: { summary: 'Classify papers: top categories with probabilities and the words behind them', load: () => import('./classify.js') },
   evaluate: { summary: 'Measure a model on labelled papers: accuracy, top-k, F1, calibration', load: () => import('./evaluate.js') },
+  compare: { summary: "Put several models' evaluation reports side by side", load: () => import('./compare.js') },
 };
 
 const VERSION = '0.1.0';

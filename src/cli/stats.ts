@@ -7,12 +7,14 @@ import { FORMAT_NAMES, type FormatName } from '../sources/source.js';
 import { groupName } from '../taxonomy/taxonomy.js';
 import { intOption, parseCommandArgs } from './args.js';
 import { UsageError, UserError, type Command } from './command.js';
+import { renderStatsReport } from '../report/stats-report.js';
 import { Progress } from './progress.js';
+import { reportFormat, writeReport } from './report-option.js';
 
 export const command: Command = {
   name: 'stats',
   summary: 'Describe a corpus: sizes, categories, groups, lengths, dates',
-  usage: `Usage: arxiv-classifier stats CORPUS [--json] [--top N] [--format F]
+  usage: `Usage: arxiv-classifier stats CORPUS [--json] [--top N] [--format F] [--report FILE]
 
 Read a corpus in any ingestable format in one streaming pass and describe it: records, distinct
 categories, papers per group, categories per paper, title and abstract lengths (percentiles),
@@ -22,22 +24,37 @@ Options:
   --json          machine-readable output
   --top N         rows in the category table (default 20; 0 for all)
   --format F      input format (${FORMAT_NAMES.join(', ')}); guessed from the file when absent
+  --report FILE   also write a report with charts (category frequencies, categories per paper,
+                  length and month histograms) and every category. Format from the file name
+                  (.html, .md, .json, .csv) or --report-format; HTML is one offline file.
+  --report-format F  html, md, json or csv
   -h, --help      this help`,
   async run(argv) {
-    const { values, positionals } = parseCommandArgs(argv, { json: { type: 'boolean' }, top: { type: 'string' }, format: { type: 'string' } }, true);
+    const { values, positionals } = parseCommandArgs(
+      argv,
+      { json: { type: 'boolean' }, top: { type: 'string' }, format: { type: 'string' }, report: { type: 'string' }, 'report-format': { type: 'string' } },
+      true,
+    );
     if (positionals.length !== 1) throw new UsageError(positionals.length === 0 ? 'CORPUS is required' : `expected one CORPUS, got ${positionals.length}`);
     const path = positionals[0]!;
     const top = intOption(values.top, 'top', 20);
     if (top < 0) throw new UsageError(`--top must be >= 0, got ${top}`);
     const format = parseFormat(values.format);
+    const reportPath = values.report;
+    if (reportPath === undefined && values['report-format'] !== undefined) throw new UsageError('--report-format needs --report');
+    const outFormat = reportPath === undefined ? undefined : reportFormat(reportPath, values['report-format']);
     await checkReadable(path);
 
     const report = emptyReport();
     const progress = new Progress('stats');
     const papers = counted(readPapers(path, format ? { format, report } : { report }), (n) => progress.update(n));
-    const stats = await computeStats(papers, top === 0 ? {} : { top });
+    // A report lists every category; what is printed keeps its --top rows.
+    const full = await computeStats(papers, reportPath === undefined && top > 0 ? { top } : { distributions: reportPath !== undefined });
     progress.done();
-    if (stats.records === 0) throw new UserError(`${path}: no usable records (${describeReport(report)})`);
+    if (full.records === 0) throw new UserError(`${path}: no usable records (${describeReport(report)})`);
+    if (reportPath !== undefined && outFormat !== undefined) await writeReport(reportPath, renderStatsReport(path, full, outFormat));
+    const { distributions: _, ...printed } = full;
+    const stats: CorpusStats = top > 0 ? { ...printed, top: printed.top.slice(0, top) } : printed;
 
     if (values.json) {
       process.stdout.write(JSON.stringify({ corpus: path, ingest: ingestSummary(report), ...stats }, null, 2) + '\n');

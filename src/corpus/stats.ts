@@ -48,11 +48,30 @@ export interface CorpusStats {
   months: { min: string | null; max: string | null; missing: number };
   /** Categories by primary count, then all count, then code; `top` rows (all when not given). */
   top: CategoryRow[];
+  /** Only with StatsOptions.distributions. */
+  distributions?: CorpusDistributions;
 }
 
 export interface StatsOptions {
   /** Rows in the category table; all categories when absent. */
   top?: number;
+  /** Also return `distributions` (histograms for reports); left out otherwise. */
+  distributions?: boolean;
+}
+
+/** Papers whose value lies in [from, to); `to` is null for the last, open-ended bin. */
+export interface HistogramBin {
+  from: number;
+  to: number | null;
+  papers: number;
+}
+
+/** Histograms behind the percentiles, for charts. */
+export interface CorpusDistributions {
+  titleWords: HistogramBin[];
+  abstractWords: HistogramBin[];
+  /** Papers per submission month (YYYY-MM, see yymmOf), months without papers included. */
+  months: { month: string; papers: number }[];
 }
 
 /** Exact-count histogram of non-negative integers up to `cap`; larger values land in the cap slot. */
@@ -83,6 +102,31 @@ class LengthHistogram {
       if (seen >= rank) return v;
     }
     return this.cap;
+  }
+
+  /**
+   * Equal-width bins from 0 up to the 99th percentile, their width a 1-2-5 step giving about
+   * `target` bins; everything beyond goes into one open-ended last bin.
+   */
+  bins(target = 30): HistogramBin[] {
+    if (this.n === 0) return [];
+    const p99 = this.percentile(0.99);
+    const raw = Math.max(1, (p99 + 1) / target);
+    const mag = 10 ** Math.floor(Math.log10(raw));
+    const width = [1, 2, 5, 10].map((m) => m * mag).find((w) => w >= raw)!;
+    const closed = Math.floor(p99 / width) + 1;
+    const out: HistogramBin[] = [];
+    for (let b = 0; b < closed; b++) out.push({ from: b * width, to: (b + 1) * width, papers: 0 });
+    const overflow: HistogramBin = { from: closed * width, to: null, papers: 0 };
+    for (let v = 0; v <= this.cap; v++) {
+      const c = this.counts[v]!;
+      if (c === 0) continue;
+      const b = Math.floor(v / width);
+      if (b < closed) out[b]!.papers += c;
+      else overflow.papers += c;
+    }
+    if (overflow.papers > 0) out.push(overflow);
+    return out;
   }
 
   summary(): LengthStats {
@@ -141,6 +185,7 @@ export async function computeStats(papers: AsyncIterable<PaperRecord> | Iterable
   let minMonth = Infinity;
   let maxMonth = -Infinity;
   let noMonth = 0;
+  const perMonth = new Map<number, number>();
 
   for await (const p of papers) {
     records++;
@@ -162,6 +207,7 @@ export async function computeStats(papers: AsyncIterable<PaperRecord> | Iterable
     const m = yymmOf(p);
     if (m === undefined) noMonth++;
     else {
+      if (options.distributions) perMonth.set(m, (perMonth.get(m) ?? 0) + 1);
       if (m < minMonth) minMonth = m;
       if (m > maxMonth) maxMonth = m;
     }
@@ -190,5 +236,15 @@ export async function computeStats(papers: AsyncIterable<PaperRecord> | Iterable
     dates: { min: minDate, max: maxDate, missing: noDate },
     months: { min: records - noMonth > 0 ? formatMonth(minMonth) : null, max: records - noMonth > 0 ? formatMonth(maxMonth) : null, missing: noMonth },
     top: options.top === undefined ? rows : rows.slice(0, options.top),
+    ...(options.distributions
+      ? { distributions: { titleWords: titleWords.bins(), abstractWords: abstractWords.bins(), months: monthSeries(perMonth, minMonth, maxMonth) } }
+      : {}),
   };
+}
+
+function monthSeries(counts: Map<number, number>, min: number, max: number): { month: string; papers: number }[] {
+  const out: { month: string; papers: number }[] = [];
+  if (counts.size === 0) return out;
+  for (let m = min; m <= max; m = m % 100 === 12 ? m + 89 : m + 1) out.push({ month: formatMonth(m), papers: counts.get(m) ?? 0 });
+  return out;
 }

@@ -2,22 +2,39 @@ import { labelsOf, schemeFromJSON } from '../corpus/labels.js';
 import type { PaperRecord } from '../corpus/record.js';
 import type { AsyncClassifier, Classifier, PaperText } from '../models/model.js';
 import { describeLabel } from '../models/labels-info.js';
+import { measureLatency, summarizeLatency, type LatencyStats } from './latency.js';
 import {
   argmaxRows,
+  confusionMatrix,
   expectedCalibrationError,
   groupedAccuracy,
   inCategoryP1,
+  logLoss,
   multilabelMetrics,
   ndcgAtK,
   precisionAtK,
   precisionRecallF1,
+  recallAtK,
+  reliabilityBins,
+  topConfusions,
   topKAccuracy,
+  type PerClassScores,
 } from './metrics.js';
 import type { LabelSchemeJSON, LabelTask } from '../corpus/labels.js';
 
 export interface EvaluateOptions {
   /** Classify from titles alone (how a model copes before an abstract exists). */
   titleOnly?: boolean;
+  /** Papers classified one at a time to measure latency (default 100; 0 skips it). */
+  latencySamples?: number;
+  /** Classes (by test support) in the confusion-matrix view (default 20). */
+  confusionTop?: number;
+  /** Most frequent confusions listed with examples (default 15). */
+  worstConfusions?: number;
+  /** Example papers per listed confusion, most confidently wrong first (default 3). */
+  examplesPerConfusion?: number;
+  /** Equal-width bins of the reliability diagram and ECE (default 15). */
+  reliabilityBins?: number;
 }
 
 /** Headline numbers for a single-label model (primary or group task). */
@@ -25,6 +42,8 @@ export interface SingleLabelEvaluation {
   task: 'primary' | 'group';
   n: number;
   accuracy: number;
+  /** Same as accuracy: listed with the other top-k rates so tables line up. */
+  top1: number;
   top3: number;
   top5: number;
   top10: number;
@@ -33,16 +52,25 @@ export interface SingleLabelEvaluation {
   weightedF1: number;
   macroPrecision: number;
   macroRecall: number;
+  weightedPrecision: number;
+  weightedRecall: number;
   /** Share of papers whose top prediction is any of their categories (arXiv's own metric). */
   inCategoryP1: number;
   /** Accuracy one level up: probabilities summed per group. */
   groupAccuracy: number;
-  /** Accuracy at the archive level (cond-mat, math, cs, hep-th, ...). */
+  /** Accuracy at the archive level (cond-mat, math, cs, hep-th, ...): probabilities summed per archive. */
   archiveAccuracy: number;
+  /** Top-label expected calibration error (equal-width bins, see reliabilityBins). */
   ece: number;
+  /** Mean negative log-likelihood of the true class (unseen labels clipped at 1e-15). */
+  logLoss: number;
   /** Test papers whose label the model has never seen (counted as errors). */
   unseenLabel: number;
+  /** Batch throughput of predictProba over the whole test set. */
   papersPerSecond: number;
+  /** One paper per call (see EvaluateOptions.latencySamples); 0 when not measured. */
+  latencyP50Ms: number;
+  latencyP99Ms: number;
 }
 
 export interface MultiLabelEvaluation {
@@ -51,42 +79,110 @@ export interface MultiLabelEvaluation {
   microF1: number;
   macroF1: number;
   samplesF1: number;
+  /** Micro-averaged precision and recall. */
   precision: number;
   recall: number;
+  macroPrecision: number;
+  macroRecall: number;
+  samplesPrecision: number;
+  samplesRecall: number;
   hammingLoss: number;
   subsetAccuracy: number;
   precisionAt1: number;
   precisionAt3: number;
+  precisionAt5: number;
+  recallAt1: number;
+  recallAt3: number;
+  recallAt5: number;
+  ndcgAt1: number;
+  ndcgAt3: number;
   ndcgAt5: number;
+  /** Mean labels per paper: predicted (after thresholds) and true. */
   predictedCardinality: number;
   trueCardinality: number;
   /** Share of papers whose top-scored label is their primary category. */
   accuracy: number;
   top5: number;
   papersPerSecond: number;
+  latencyP50Ms: number;
+  latencyP99Ms: number;
 }
 
 export type Evaluation = SingleLabelEvaluation | MultiLabelEvaluation;
 
-function archiveKey(label: string): string {
-  const dot = label.indexOf('.');
-  return dot < 0 ? label : label.slice(0, dot);
+/** One row of the per-class report. */
+export interface ClassReportRow {
+  /** Class label ('cs.CL', a folded archive, 'other', a group id), or UNSEEN_LABEL. */
+  code: string;
+  name: string;
+  group: string;
+  /** True occurrences in the test set. */
+  support: number;
+  /** Times the model predicted it. */
+  predicted: number;
+  /** True positives. */
+  correct: number;
+  precision: number;
+  recall: number;
+  f1: number;
 }
 
-/** Evaluate a classifier on labelled papers, labels canonicalised through the model's own scheme. */
-export function evaluateClassifier(model: Classifier & { spec?: { scheme: LabelSchemeJSON; thresholds?: Float32Array | null } }, papers: readonly PaperRecord[], options: EvaluateOptions = {}): Evaluation {
-  const schemeJson = model.spec?.scheme;
-  if (!schemeJson) throw new Error('model has no label scheme');
-  const t0 = performance.now();
-  const proba = model.predictProba(evaluationInputs(papers, options));
-  const seconds = (performance.now() - t0) / 1000;
-  return evaluateProbabilities({ labels: model.labels, task: model.info.task, scheme: schemeJson, thresholds: model.spec?.thresholds ?? null }, papers, proba, seconds);
+/** Confusion counts over the most frequent classes; the rest are pooled into OTHER_ROW. */
+export interface ConfusionView {
+  /** Row and column labels: the top classes by support, then OTHER_ROW. */
+  labels: string[];
+  /** counts[true][predicted]; sums to n. */
+  counts: number[][];
 }
 
-/** The texts a model sees during evaluation. */
-export function evaluationInputs(papers: readonly PaperRecord[], options: EvaluateOptions = {}): PaperText[] {
-  return papers.map((p) => (options.titleOnly ? { title: p.title } : { title: p.title, abstract: p.abstract }));
+export interface ConfusionExample {
+  id: string;
+  title: string;
+  /** Probability the model gave to the wrong class it picked. */
+  probability: number;
 }
+
+export interface WorstConfusion {
+  trueLabel: string;
+  predictedLabel: string;
+  count: number;
+  /** count / support of the true class. */
+  shareOfTrue: number;
+  examples: ConfusionExample[];
+}
+
+export interface ReliabilityBin {
+  lower: number;
+  upper: number;
+  count: number;
+  /** Mean top-label confidence in the bin (0 when empty). */
+  confidence: number;
+  /** Share of the bin's papers whose top label is right (0 when empty). */
+  accuracy: number;
+}
+
+/** What a report shows beyond the headline numbers. */
+export interface EvaluationDetails {
+  classes: ClassReportRow[];
+  /** Single-label tasks only. */
+  confusion: ConfusionView | null;
+  /** Single-label tasks only. */
+  reliability: ReliabilityBin[] | null;
+  worstConfusions: WorstConfusion[];
+  latency: LatencyStats;
+}
+
+export interface DetailedEvaluation {
+  summary: Evaluation;
+  details: EvaluationDetails;
+}
+
+/** The class test papers fall in when the model never saw their label. */
+export const UNSEEN_LABEL = '(unseen)';
+/** Pooled row/column of the confusion view. */
+export const OTHER_ROW = '(rest)';
+
+type SyncModel = Classifier & { spec?: { scheme: LabelSchemeJSON; thresholds?: Float32Array | null } };
 
 /** What scoring needs to know of a model besides its probabilities. */
 export interface EvaluatedModel {
@@ -96,13 +192,71 @@ export interface EvaluatedModel {
   thresholds?: Float32Array | null;
 }
 
+function archiveKey(label: string): string {
+  const dot = label.indexOf('.');
+  return dot < 0 ? label : label.slice(0, dot);
+}
+
+/** Evaluate a classifier on labelled papers, labels canonicalised through the model's own scheme. */
+export function evaluateClassifier(model: SyncModel, papers: readonly PaperRecord[], options: EvaluateOptions = {}): Evaluation {
+  return evaluateDetailed(model, papers, options).summary;
+}
+
+/** The texts a model sees during evaluation. */
+export function evaluationInputs(papers: readonly PaperRecord[], options: EvaluateOptions = {}): PaperText[] {
+  return papers.map((p) => (options.titleOnly ? { title: p.title } : { title: p.title, abstract: p.abstract }));
+}
+
+/** The headline numbers plus the per-class report, confusions and calibration a report shows. */
+export function evaluateDetailed(model: SyncModel, papers: readonly PaperRecord[], options: EvaluateOptions = {}): DetailedEvaluation {
+  const schemeJson = model.spec?.scheme;
+  if (!schemeJson) throw new Error('model has no label scheme');
+  const inputs = evaluationInputs(papers, options);
+  const t0 = performance.now();
+  const proba = model.predictProba(inputs);
+  const seconds = (performance.now() - t0) / 1000;
+  // After the batch, so one-time work (weight expansion, JIT) does not land on the first call.
+  const latencyCount = Math.min(options.latencySamples ?? 100, inputs.length);
+  const latency = measureLatency(latencyCount, (i) => model.predictProba([inputs[i]!]));
+  const target = { labels: model.labels, task: model.info.task, scheme: schemeJson, thresholds: model.spec?.thresholds ?? null };
+  return scoreProbabilities(target, papers, proba, seconds, latency, options);
+}
+
+/**
+ * Evaluate any backend (LLM, ONNX, ensemble, linear) through its async interface. Latency is
+ * measured only when asked (`latencySamples`): for a remote model each sample is a paid request.
+ */
+export async function evaluateBackendDetailed(model: AsyncClassifier, papers: readonly PaperRecord[], options: EvaluateOptions = {}): Promise<DetailedEvaluation> {
+  const inputs = evaluationInputs(papers, options);
+  const t0 = performance.now();
+  const proba = await model.predictProbaAsync(inputs);
+  const seconds = (performance.now() - t0) / 1000;
+  const times: number[] = [];
+  for (let i = 0; i < Math.min(options.latencySamples ?? 0, inputs.length); i++) {
+    const t = performance.now();
+    await model.predictProbaAsync([inputs[i]!]);
+    times.push(performance.now() - t);
+  }
+  const target = { labels: model.labels, task: model.info.task, scheme: model.scheme, thresholds: model.thresholds ?? null };
+  return scoreProbabilities(target, papers, proba, seconds, summarizeLatency(times), options);
+}
+
+export async function evaluateBackend(model: AsyncClassifier, papers: readonly PaperRecord[], options: EvaluateOptions = {}): Promise<Evaluation> {
+  return (await evaluateBackendDetailed(model, papers, options)).summary;
+}
+
 /** Score n × C probabilities (from any backend, computed in `seconds`) against the papers' labels. */
-export function evaluateProbabilities(model: EvaluatedModel, papers: readonly PaperRecord[], proba: Float32Array, seconds: number): Evaluation {
+export function evaluateProbabilities(model: EvaluatedModel, papers: readonly PaperRecord[], proba: Float32Array, seconds: number, options: EvaluateOptions = {}): Evaluation {
+  return scoreProbabilities(model, papers, proba, seconds, summarizeLatency([]), options).summary;
+}
+
+function scoreProbabilities(model: EvaluatedModel, papers: readonly PaperRecord[], proba: Float32Array, seconds: number, latency: LatencyStats, options: EvaluateOptions): DetailedEvaluation {
   const scheme = schemeFromJSON(model.scheme);
   const C = model.labels.length;
   const papersPerSecond = papers.length / Math.max(seconds, 1e-9);
   const n = papers.length;
   const labels = papers.map((p) => labelsOf(p, scheme));
+  const describe = (label: string) => describeLabel(label, model.task);
 
   if (model.task === 'multilabel') {
     const truth = new Uint8Array(n * C);
@@ -122,6 +276,7 @@ export function evaluateProbabilities(model: EvaluatedModel, papers: readonly Pa
           any = true;
         }
       }
+      // The model never answers with an empty set (see Prediction.labels); score what it returns.
       if (!any) pred[i * C + best] = 1;
       const primary = labels[i]![0];
       if (primary !== undefined) {
@@ -132,7 +287,15 @@ export function evaluateProbabilities(model: EvaluatedModel, papers: readonly Pa
       }
     }
     const m = multilabelMetrics(truth, pred, n, C);
-    return {
+    const predSum = new Int32Array(C);
+    const tp = new Int32Array(C);
+    for (let i = 0; i < n * C; i++) {
+      if (pred[i]) {
+        predSum[i % C]!++;
+        if (truth[i]) tp[i % C]!++;
+      }
+    }
+    const summary: MultiLabelEvaluation = {
       task: 'multilabel',
       n,
       microF1: m.micro.f1,
@@ -140,17 +303,31 @@ export function evaluateProbabilities(model: EvaluatedModel, papers: readonly Pa
       samplesF1: m.samples.f1,
       precision: m.micro.precision,
       recall: m.micro.recall,
+      macroPrecision: m.macro.precision,
+      macroRecall: m.macro.recall,
+      samplesPrecision: m.samples.precision,
+      samplesRecall: m.samples.recall,
       hammingLoss: m.hammingLoss,
       subsetAccuracy: m.subsetAccuracy,
       precisionAt1: precisionAtK(truth, proba, n, C, 1),
       precisionAt3: precisionAtK(truth, proba, n, C, 3),
+      precisionAt5: precisionAtK(truth, proba, n, C, 5),
+      recallAt1: recallAtK(truth, proba, n, C, 1),
+      recallAt3: recallAtK(truth, proba, n, C, 3),
+      recallAt5: recallAtK(truth, proba, n, C, 5),
+      ndcgAt1: ndcgAtK(truth, proba, n, C, 1),
+      ndcgAt3: ndcgAtK(truth, proba, n, C, 3),
       ndcgAt5: ndcgAtK(truth, proba, n, C, 5),
       predictedCardinality: m.predictedCardinality,
       trueCardinality: m.trueCardinality,
       accuracy: n ? primaryHit / n : 0,
       top5: n ? primaryTop5 / n : 0,
       papersPerSecond,
+      latencyP50Ms: latency.p50Ms,
+      latencyP99Ms: latency.p99Ms,
     };
+    const classes = classRows(model.labels, describe, m.perLabel, predSum, tp);
+    return { summary, details: { classes, confusion: null, reliability: null, worstConfusions: [], latency } };
   }
 
   // Papers whose label the model never saw get an extra class C with zero probability: always wrong, never dropped.
@@ -191,33 +368,141 @@ export function evaluateProbabilities(model: EvaluatedModel, papers: readonly Pa
     }
     return { map: out, count: keys.size };
   };
-  const groups = groupOfClass((l) => describeLabel(l, model.task).group);
+  const groups = groupOfClass((l) => describe(l).group);
   const archives = groupOfClass(archiveKey);
-  return {
+  const summary: SingleLabelEvaluation = {
     task: model.task === 'group' ? 'group' : 'primary',
     n,
     accuracy: topKAccuracy(yTrue, padded, C1, 1),
-    top3: topKAccuracy(yTrue, padded, C1, Math.min(3, C1)),
-    top5: topKAccuracy(yTrue, padded, C1, Math.min(5, C1)),
-    top10: topKAccuracy(yTrue, padded, C1, Math.min(10, C1)),
+    top1: topKAccuracy(yTrue, padded, C1, 1),
+    // k is capped at the C real classes, not C + 1: with k ≥ C + 1 every paper would count as a
+    // hit, including those whose label the model never saw.
+    top3: topKAccuracy(yTrue, padded, C1, Math.min(3, C)),
+    top5: topKAccuracy(yTrue, padded, C1, Math.min(5, C)),
+    top10: topKAccuracy(yTrue, padded, C1, Math.min(10, C)),
     macroF1: prf.macro.f1,
     microF1: prf.micro.f1,
     weightedF1: prf.weighted.f1,
     macroPrecision: prf.macro.precision,
     macroRecall: prf.macro.recall,
+    weightedPrecision: prf.weighted.precision,
+    weightedRecall: prf.weighted.recall,
     inCategoryP1: inCategoryP1(yPred, offsets, Int32Array.from(all)),
     groupAccuracy: groupedAccuracy(yTrue, padded, C1, groups.map, groups.count),
     archiveAccuracy: groupedAccuracy(yTrue, padded, C1, archives.map, archives.count),
-    ece: expectedCalibrationError(yTrue, padded, C1, 15),
+    ece: expectedCalibrationError(yTrue, padded, C1, options.reliabilityBins ?? 15),
+    logLoss: logLoss(yTrue, padded, C1),
     unseenLabel: unseen,
     papersPerSecond,
+    latencyP50Ms: latency.p50Ms,
+    latencyP99Ms: latency.p99Ms,
+  };
+
+  const names = [...model.labels, UNSEEN_LABEL];
+  const describeOrUnseen = (label: string) =>
+    label === UNSEEN_LABEL ? { name: 'Label the model never saw', group: '' } : describe(label);
+  const cm = confusionMatrix(yTrue, yPred, C1);
+  const predSum = new Int32Array(C1);
+  const tp = new Int32Array(C1);
+  for (let i = 0; i < n; i++) {
+    predSum[yPred[i]!]!++;
+    if (yPred[i] === yTrue[i]) tp[yTrue[i]!]!++;
+  }
+  const classes = classRows(names, describeOrUnseen, prf.perClass, predSum, tp);
+  const rel = reliabilityBins(yTrue, padded, C1, options.reliabilityBins ?? 15);
+  const reliability: ReliabilityBin[] = [...rel.count].map((count, b) => ({
+    lower: rel.edges[b]!,
+    upper: rel.edges[b + 1]!,
+    count,
+    confidence: rel.meanConfidence[b]!,
+    accuracy: rel.accuracy[b]!,
+  }));
+  const worst = topConfusions(cm, C1, options.worstConfusions ?? 15);
+  const examples = confusionExamples(worst, papers, yTrue, yPred, padded, C1, options.examplesPerConfusion ?? 3);
+  const worstConfusions: WorstConfusion[] = worst.map((w, q) => ({
+    trueLabel: names[w.trueClass]!,
+    predictedLabel: names[w.predictedClass]!,
+    count: w.count,
+    shareOfTrue: w.count / prf.perClass.support[w.trueClass]!,
+    examples: examples[q]!,
+  }));
+  return {
+    summary,
+    details: { classes, confusion: confusionView(cm, prf.perClass.support, names, options.confusionTop ?? 20), reliability, worstConfusions, latency },
   };
 }
 
-/** Evaluate any backend (LLM, ONNX, ensemble, linear) through its async interface. */
-export async function evaluateBackend(model: AsyncClassifier, papers: readonly PaperRecord[], options: EvaluateOptions = {}): Promise<Evaluation> {
-  const t0 = performance.now();
-  const proba = await model.predictProbaAsync(evaluationInputs(papers, options));
-  const seconds = (performance.now() - t0) / 1000;
-  return evaluateProbabilities({ labels: model.labels, task: model.info.task, scheme: model.scheme, thresholds: model.thresholds ?? null }, papers, proba, seconds);
+/** Rows for every class that occurs in the test set or is predicted, best supported first. */
+function classRows(
+  names: readonly string[],
+  describe: (label: string) => { name: string; group: string },
+  scores: PerClassScores,
+  predSum: Int32Array,
+  tp: Int32Array,
+): ClassReportRow[] {
+  const rows: ClassReportRow[] = [];
+  for (let c = 0; c < names.length; c++) {
+    if (scores.support[c] === 0 && predSum[c] === 0) continue;
+    const info = describe(names[c]!);
+    rows.push({
+      code: names[c]!,
+      name: info.name,
+      group: info.group,
+      support: scores.support[c]!,
+      predicted: predSum[c]!,
+      correct: tp[c]!,
+      precision: scores.precision[c]!,
+      recall: scores.recall[c]!,
+      f1: scores.f1[c]!,
+    });
+  }
+  rows.sort((a, b) => b.support - a.support || (a.code < b.code ? -1 : a.code > b.code ? 1 : 0));
+  return rows;
+}
+
+/** The `top` classes by support (ties by index) as rows and columns, everything else pooled. */
+function confusionView(cm: Int32Array, support: Int32Array, names: readonly string[], top: number): ConfusionView {
+  const C = names.length;
+  const order = [...names.keys()].filter((c) => support[c]! > 0);
+  order.sort((a, b) => support[b]! - support[a]! || a - b);
+  const kept = order.slice(0, Math.max(0, top));
+  const slot = new Int32Array(C).fill(kept.length);
+  kept.forEach((c, q) => (slot[c] = q));
+  const pooled = kept.length < C;
+  const size = kept.length + (pooled ? 1 : 0);
+  const counts = Array.from({ length: size }, () => new Array<number>(size).fill(0));
+  for (let t = 0; t < C; t++) {
+    for (let p = 0; p < C; p++) {
+      const v = cm[t * C + p]!;
+      if (v) counts[slot[t]!]![slot[p]!]! += v;
+    }
+  }
+  const labels = kept.map((c) => names[c]!);
+  if (pooled) labels.push(OTHER_ROW);
+  return { labels, counts };
+}
+
+/** For each confusion, the papers it contains that the model was surest about. */
+function confusionExamples(
+  pairs: readonly { trueClass: number; predictedClass: number }[],
+  papers: readonly PaperRecord[],
+  yTrue: Int32Array,
+  yPred: Int32Array,
+  proba: Float32Array,
+  C: number,
+  perPair: number,
+): ConfusionExample[][] {
+  const index = new Map<number, number>();
+  pairs.forEach((p, q) => index.set(p.trueClass * C + p.predictedClass, q));
+  const found: { i: number; probability: number }[][] = pairs.map(() => []);
+  for (let i = 0; i < yTrue.length; i++) {
+    const q = index.get(yTrue[i]! * C + yPred[i]!);
+    if (q !== undefined) found[q]!.push({ i, probability: proba[i * C + yPred[i]!]! });
+  }
+  return found.map((list) =>
+    list
+      .sort((a, b) => b.probability - a.probability || a.i - b.i)
+      .slice(0, perPair)
+      .map(({ i, probability }) => ({ id: papers[i]!.id, title: papers[i]!.title, probability })),
+  );
 }

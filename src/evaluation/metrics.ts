@@ -236,6 +236,33 @@ export function confusionMatrix(yTrue: Int32Array, yPred: Int32Array, numClasses
   return m;
 }
 
+/** One off-diagonal cell of a confusion matrix. */
+export interface ConfusionPair {
+  trueClass: number;
+  predictedClass: number;
+  count: number;
+}
+
+/**
+ * The `limit` largest off-diagonal cells of a C × C confusion matrix (row = true class), largest
+ * count first, ties by true class then predicted class so the order is deterministic. Zero cells
+ * are never returned.
+ */
+export function topConfusions(confusion: Int32Array, numClasses: number, limit: number): ConfusionPair[] {
+  checkPositiveInt('numClasses', numClasses);
+  checkMatrix('confusion', confusion, numClasses, numClasses);
+  if (!Number.isInteger(limit) || limit < 0) throw new RangeError(`limit must be a non-negative integer, got ${limit}`);
+  const out: ConfusionPair[] = [];
+  for (let t = 0; t < numClasses; t++) {
+    for (let p = 0; p < numClasses; p++) {
+      const count = confusion[t * numClasses + p]!;
+      if (t !== p && count > 0) out.push({ trueClass: t, predictedClass: p, count });
+    }
+  }
+  out.sort((a, b) => b.count - a.count || a.trueClass - b.trueClass || a.predictedClass - b.predictedClass);
+  return out.slice(0, limit);
+}
+
 // ---------------------------------------------------------------------------------------------
 // Precision / recall / F1
 

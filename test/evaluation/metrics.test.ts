@@ -15,6 +15,7 @@ import {
   precisionRecallF1,
   recallAtK,
   reliabilityBins,
+  topConfusions,
   topKAccuracy,
   topKIndices,
 } from '../../src/evaluation/metrics.js';
@@ -345,4 +346,41 @@ test('precisionAtK, recallAtK and ndcgAtK', () => {
   // A perfect ranking scores 1.
   close(ndcgAtK(s0t, f32([[1, 0, 1, 0]]), 1, 4, 2), 1);
   assert.throws(() => ndcgAtK(truth, scores, 4, 4, 0), RangeError);
+});
+
+test('topKAccuracy at k = 1, 3, 5, 10 over 12 classes', () => {
+  // Every row scores class j with (12 − j)/78, so class y sits at rank y (0-based), no ties.
+  // yTrue = [0, 2, 4, 9, 11] → ranks 0, 2, 4, 9, 11; a hit at k when rank < k:
+  //   k=1: {0} → 1/5; k=3: {0, 2} → 2/5; k=5: {0, 2, 4} → 3/5; k=10: {0, 2, 4, 9} → 4/5; k=12: 5/5.
+  const row = Array.from({ length: 12 }, (_, j) => (12 - j) / 78);
+  const proba = f32([row, row, row, row, row]);
+  const yTrue = i32([0, 2, 4, 9, 11]);
+  close(topKAccuracy(yTrue, proba, 12, 1), 1 / 5);
+  close(topKAccuracy(yTrue, proba, 12, 3), 2 / 5);
+  close(topKAccuracy(yTrue, proba, 12, 5), 3 / 5);
+  close(topKAccuracy(yTrue, proba, 12, 10), 4 / 5);
+  close(topKAccuracy(yTrue, proba, 12, 12), 1);
+  // Top-1 agrees with accuracy of the argmax when there are no ties: argmax is class 0 everywhere.
+  close(accuracy(yTrue, argmaxRows(proba, 12)), 1 / 5);
+});
+
+test('topConfusions: off-diagonal cells, largest first, ties by true then predicted class', () => {
+  // C = 3, rows = true:
+  //   [5, 2, 0]
+  //   [3, 4, 2]
+  //   [0, 2, 1]
+  // off-diagonal non-zero: (1→0) 3, (0→1) 2, (1→2) 2, (2→1) 2; the diagonal (5, 4, 1) never appears.
+  const cm = i32([5, 2, 0, 3, 4, 2, 0, 2, 1]);
+  assert.deepEqual(
+    topConfusions(cm, 3, 10).map((c) => [c.trueClass, c.predictedClass, c.count]),
+    [
+      [1, 0, 3],
+      [0, 1, 2],
+      [1, 2, 2],
+      [2, 1, 2],
+    ],
+  );
+  assert.equal(topConfusions(cm, 3, 2).length, 2);
+  assert.deepEqual(topConfusions(i32([1, 0, 0, 1]), 2, 5), []);
+  assert.throws(() => topConfusions(cm, 2, 1), RangeError);
 });
