@@ -1,11 +1,12 @@
-import { createHash } from 'node:crypto';
 import type { LabelSchemeJSON } from '../corpus/labels.js';
 import { TermCounter, termStrings, type TermOptions } from '../text/terms.js';
 import { Vocabulary, vectorizeTerms } from '../text/vocabulary.js';
 import { describeLabel, type LabelInfo } from './labels-info.js';
 import { sigmoid, softmaxInPlace } from './loss.js';
 import type { Classifier, LabelPrediction, ModelInfo, PaperText, Prediction, PredictOptions, Reason } from './model.js';
-import { readModelFile, requireTensor, writeModelFile, ModelFileError, type ModelFileContents } from './model-file.js';
+import { requireTensor, ModelFileError, type ModelFileContents } from './model-codec.js';
+// Node-only (file I/O, hashing); the browser build swaps in stubs (scripts/build-web.ts).
+import { readModelFile, writeModelFile } from './model-file.js';
 import { createMemory, Kernels, SparseRowScratch, WasmArena } from './kernels.js';
 import { quantizeRows } from './quantize.js';
 import type { LossKind } from './sgd.js';
@@ -268,12 +269,7 @@ export class LinearModel implements Classifier {
   }
 }
 
-/** A stable fingerprint of training data: the ids and labels, in order. */
-export function dataHash(items: Iterable<string>): string {
-  const h = createHash('sha256');
-  for (const s of items) h.update(s).update('\n');
-  return h.digest('hex').slice(0, 16);
-}
+export { dataHash } from './data-hash.js';
 
 export async function loadLinearModel(path: string): Promise<LinearModel> {
   return LinearModel.fromContents(await readModelFile(path), path);
