@@ -8,7 +8,7 @@ import { chromium, type Browser } from 'playwright-core';
 import { buildWeb, BUNDLE_PATH } from '../../scripts/build-web.js';
 import { loadModel } from '../../src/models/load-model.js';
 import type { PaperText, Prediction, PredictOptions } from '../../src/models/model.js';
-import { madeUpPapers } from './made-up-papers.js';
+import { madeUpPapers } from '../made-up-papers.js';
 import { serveStatic } from './static-server.js';
 
 const CHROMIUM = process.env.AXC_CHROMIUM ?? '/usr/bin/chromium';
