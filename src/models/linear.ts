@@ -21,6 +21,8 @@ interface KernelState {
   weights: number;
   row: SparseRowScratch;
   scores: number;
+  /** int8 models: the float32 weights, and which of their rows still await expansion. */
+  lazy: { w: Float32Array; pending: Uint8Array } | null;
 }
 
 /** Everything that defines a trained linear model apart from its numbers. */
@@ -86,6 +88,7 @@ export class LinearModel implements Classifier {
     const C = this.classes;
     const s = this.scores;
     const k = this.kernelState();
+    if (k.lazy) this.expandRows(k.lazy, nnz);
     const nz = k.row.load(this.rowIdx, this.rowVal, 0, nnz);
     const raw = new Float32Array(k.kernels.memory.buffer, k.scores, C);
     raw.fill(0);
@@ -103,8 +106,10 @@ export class LinearModel implements Classifier {
   }
 
   /**
-   * Float32 weights inside a kernel memory, made on first use: int8 weights are expanded once
-   * (4x the memory of the file, in exchange for SIMD scoring).
+   * Float32 weights inside a kernel memory, made on first use. int8 weights are expanded row by
+   * row as papers first use them, not all at once: a one-off classification (the CLI's cold
+   * start) then touches a few hundred rows instead of expanding the whole matrix, and every row
+   * gets the same float32 values either way, so predictions do not depend on what came before.
    */
   private kernelState(): KernelState {
     if (this.kernel) return this.kernel;
@@ -117,16 +122,26 @@ export class LinearModel implements Classifier {
     const scores = arena.allocF32(C);
     const w = arena.f32(weights, F * C);
     if (this.weights.kind === 'f32') w.set(this.weights.w);
-    else {
-      const { q, scales } = this.weights;
-      for (let f = 0; f < F; f++) {
-        const sc = scales[f]!;
-        const off = f * C;
-        for (let c = 0; c < C; c++) w[off + c] = q[off + c]! * sc;
-      }
-    }
-    this.kernel = { kernels: new Kernels(memory), weights, row, scores };
+    // Nothing allocates in this memory after this point, so the view `w` stays valid.
+    const lazy = this.weights.kind === 'i8' ? { w, pending: new Uint8Array(F).fill(1) } : null;
+    this.kernel = { kernels: new Kernels(memory), weights, row, scores, lazy };
     return this.kernel;
+  }
+
+  /** Expands the int8 rows of the current paper's features that no paper has used before. */
+  private expandRows(lazy: { w: Float32Array; pending: Uint8Array }, nnz: number): void {
+    if (this.weights.kind !== 'i8') return;
+    const { q, scales } = this.weights;
+    const C = this.classes;
+    const { w, pending } = lazy;
+    for (let k = 0; k < nnz; k++) {
+      const f = this.rowIdx[k]!;
+      if (pending[f] === 0) continue;
+      pending[f] = 0;
+      const sc = scales[f]!;
+      const off = f * C;
+      for (let c = 0; c < C; c++) w[off + c] = q[off + c]! * sc;
+    }
   }
 
   predictProba(papers: readonly PaperText[]): Float32Array {
