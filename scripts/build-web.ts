@@ -10,7 +10,7 @@
  */
 import { build, type Plugin } from 'esbuild';
 import { copyFileSync, cpSync, existsSync, mkdirSync, rmSync, statSync } from 'node:fs';
-import { dirname, join, resolve } from 'node:path';
+import { dirname, join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
@@ -48,23 +48,28 @@ export async function bundleBrowser(outFile: string): Promise<number> {
 
 export interface WebBuild {
   outDir: string;
-  page: 'src/serving/web' | 'src/browser/page';
+  /** Where the page came from. */
+  page: string;
   bundleBytes: number;
   modelBytes: number;
 }
 
+/** The page to ship: the served one (src/serving/web) where it exists, else the minimal one. */
+export function defaultPageDir(): string {
+  const served = join(ROOT, 'src', 'serving', 'web');
+  return existsSync(served) ? served : join(ROOT, 'src', 'browser', 'page');
+}
+
 /** Writes the static site to `outDir` (emptied first). */
-export async function buildWeb(outDir: string, modelPath = join(ROOT, 'models', 'primary.axcm')): Promise<WebBuild> {
+export async function buildWeb(outDir: string, modelPath = join(ROOT, 'models', 'primary.axcm'), pageDir = defaultPageDir()): Promise<WebBuild> {
   if (!existsSync(modelPath)) throw new Error(`${modelPath}: no such model file (run npm run build:model, or pass another model)`);
   rmSync(outDir, { recursive: true, force: true });
   mkdirSync(join(outDir, 'assets'), { recursive: true });
-  const served = join(ROOT, 'src', 'serving', 'web');
-  const page = existsSync(served) ? 'src/serving/web' : 'src/browser/page';
-  // The page's own TypeScript (if any) is not served; static files are copied as they are.
-  cpSync(join(ROOT, page), outDir, { recursive: true, filter: (src) => !/\.(c|m)?ts$/.test(src) || src.endsWith('.d.ts') });
+  // Static files are copied as they are; TypeScript sources (if the page has any) are not served.
+  cpSync(pageDir, outDir, { recursive: true, filter: (src) => !/\.[cm]?ts$/.test(src) });
   const bundleBytes = await bundleBrowser(join(outDir, BUNDLE_PATH));
   copyFileSync(modelPath, join(outDir, 'model.axcm'));
-  return { outDir, page, bundleBytes, modelBytes: statSync(modelPath).size };
+  return { outDir, page: relative(ROOT, pageDir) || pageDir, bundleBytes, modelBytes: statSync(modelPath).size };
 }
 
 if (process.argv[1] && resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
