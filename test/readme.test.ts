@@ -67,7 +67,7 @@ function runShell(code: string, cwd: string): { status: number | null; out: stri
 }
 
 async function runServer(code: string, cwd: string, url: string): Promise<string> {
-  const child = spawn('bash', ['-c', `${PRELUDE}exec ${code.trim()}`], { cwd, stdio: ['ignore', 'pipe', 'pipe'], detached: true });
+  const child = spawn('bash', ['-c', PRELUDE + code], { cwd, stdio: ['ignore', 'pipe', 'pipe'], detached: true });
   let out = '';
   child.stdout.on('data', (b: Buffer) => (out += b.toString()));
   child.stderr.on('data', (b: Buffer) => (out += b.toString()));
