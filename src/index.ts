@@ -16,6 +16,8 @@ export { loadPapers, readPapers } from './corpus/load.js';
 export { buildLabelScheme, labelsOf, type LabelScheme, type LabelSchemeOptions, type LabelTask } from './corpus/labels.js';
 export { splitRandom, splitTime } from './corpus/split.js';
 export { loadModel, defaultModelPath } from './models/load-model.js';
+export { modelFromBytes } from './models/open-model.js';
+export { ModelFileError } from './models/model-codec.js';
 export { LinearModel } from './models/linear.js';
 export type { Classifier, ModelInfo, PaperText, Prediction, PredictOptions, LabelPrediction, Reason } from './models/model.js';
 export { DEFAULT_TRAIN_OPTIONS, type TrainOptions, type TrainReport } from './models/train.js';

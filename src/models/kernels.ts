@@ -86,10 +86,18 @@ const bytesCache: { plain?: Uint8Array; shared?: Uint8Array } = {};
 const moduleCache: { plain?: WasmModuleObject; shared?: WasmModuleObject } = {};
 const validCache: { plain?: boolean; shared?: boolean } = {};
 
+/** Decodes base64 with `atob`, which Node and browsers both have (Buffer is Node-only). */
+function fromBase64(text: string): Uint8Array {
+  const binary = (globalThis as unknown as { atob(s: string): string }).atob(text);
+  const out = new Uint8Array(binary.length);
+  for (let i = 0; i < binary.length; i++) out[i] = binary.charCodeAt(i);
+  return out;
+}
+
 function moduleBytes(kind: 'plain' | 'shared'): Uint8Array {
   let b = bytesCache[kind];
   if (!b) {
-    b = new Uint8Array(Buffer.from(kind === 'plain' ? KERNELS_WASM_PLAIN : KERNELS_WASM_SHARED, 'base64'));
+    b = fromBase64(kind === 'plain' ? KERNELS_WASM_PLAIN : KERNELS_WASM_SHARED);
     bytesCache[kind] = b;
   }
   return b;

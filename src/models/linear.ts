@@ -1,11 +1,12 @@
-import { createHash } from 'node:crypto';
 import type { LabelSchemeJSON } from '../corpus/labels.js';
 import { TermCounter, termStrings, type TermOptions } from '../text/terms.js';
 import { Vocabulary, vectorizeTerms } from '../text/vocabulary.js';
 import { describeLabel, type LabelInfo } from './labels-info.js';
 import { sigmoid, softmaxInPlace } from './loss.js';
 import type { Classifier, LabelPrediction, ModelInfo, PaperText, Prediction, PredictOptions, Reason } from './model.js';
-import { readModelFile, requireTensor, writeModelFile, ModelFileError, type ModelFileContents } from './model-file.js';
+import { requireTensor, ModelFileError, type ModelFileContents } from './model-codec.js';
+// Node-only (file I/O, hashing); the browser build swaps in stubs (scripts/build-web.ts).
+import { readModelFile, writeModelFile } from './model-file.js';
 import { createMemory, Kernels, SparseRowScratch, WasmArena } from './kernels.js';
 import { compactRows, quantizeRows, rowNorms, selectRows } from './quantize.js';
 import type { LossKind } from './sgd.js';
@@ -20,6 +21,8 @@ interface KernelState {
   weights: number;
   row: SparseRowScratch;
   scores: number;
+  /** int8 models: the float32 weights, and which of their rows still await expansion. */
+  lazy: { w: Float32Array; pending: Uint8Array } | null;
 }
 
 /** Everything that defines a trained linear model apart from its numbers. */
@@ -93,6 +96,7 @@ export class LinearModel implements Classifier {
     const C = this.classes;
     const s = this.scores;
     const k = this.kernelState();
+    if (k.lazy) this.expandRows(k.lazy, nnz);
     const nz = k.row.load(this.rowIdx, this.rowVal, 0, nnz);
     const raw = new Float32Array(k.kernels.memory.buffer, k.scores, C);
     raw.fill(0);
@@ -110,8 +114,10 @@ export class LinearModel implements Classifier {
   }
 
   /**
-   * Float32 weights inside a kernel memory, made on first use: int8 weights are expanded once
-   * (4x the memory of the file, in exchange for SIMD scoring).
+   * Float32 weights inside a kernel memory, made on first use. int8 weights are expanded row by
+   * row as papers first use them, not all at once: a one-off classification (the CLI's cold
+   * start) then touches a few hundred rows instead of expanding the whole matrix, and every row
+   * gets the same float32 values either way, so predictions do not depend on what came before.
    */
   private kernelState(): KernelState {
     if (this.kernel) return this.kernel;
@@ -124,16 +130,26 @@ export class LinearModel implements Classifier {
     const scores = arena.allocF32(C);
     const w = arena.f32(weights, F * C);
     if (this.weights.kind === 'f32') w.set(this.weights.w);
-    else {
-      const { q, scales } = this.weights;
-      for (let f = 0; f < F; f++) {
-        const sc = scales[f]!;
-        const off = f * C;
-        for (let c = 0; c < C; c++) w[off + c] = q[off + c]! * sc;
-      }
-    }
-    this.kernel = { kernels: new Kernels(memory), weights, row, scores };
+    // Nothing allocates in this memory after this point, so the view `w` stays valid.
+    const lazy = this.weights.kind === 'i8' ? { w, pending: new Uint8Array(F).fill(1) } : null;
+    this.kernel = { kernels: new Kernels(memory), weights, row, scores, lazy };
     return this.kernel;
+  }
+
+  /** Expands the int8 rows of the current paper's features that no paper has used before. */
+  private expandRows(lazy: { w: Float32Array; pending: Uint8Array }, nnz: number): void {
+    if (this.weights.kind !== 'i8') return;
+    const { q, scales } = this.weights;
+    const C = this.classes;
+    const { w, pending } = lazy;
+    for (let k = 0; k < nnz; k++) {
+      const f = this.rowIdx[k]!;
+      if (pending[f] === 0) continue;
+      pending[f] = 0;
+      const sc = scales[f]!;
+      const off = f * C;
+      for (let c = 0; c < C; c++) w[off + c] = q[off + c]! * sc;
+    }
   }
 
   predictProba(papers: readonly PaperText[]): Float32Array {
@@ -305,12 +321,7 @@ export class LinearModel implements Classifier {
   }
 }
 
-/** A stable fingerprint of training data: the ids and labels, in order. */
-export function dataHash(items: Iterable<string>): string {
-  const h = createHash('sha256');
-  for (const s of items) h.update(s).update('\n');
-  return h.digest('hex').slice(0, 16);
-}
+export { dataHash } from './data-hash.js';
 
 export async function loadLinearModel(path: string): Promise<LinearModel> {
   return LinearModel.fromContents(await readModelFile(path), path);

@@ -1,16 +1,13 @@
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { LinearModel } from './linear.js';
-import { readModelFile, ModelFileError } from './model-file.js';
+import { readModelFile } from './model-file.js';
+import { modelFromContents, type LoadedModel } from './open-model.js';
 
-export type LoadedModel = LinearModel;
+export type { LoadedModel } from './open-model.js';
 
 /** Load any model file this version can read, dispatching on the backend named in its metadata. */
 export async function loadModel(path: string): Promise<LoadedModel> {
-  const contents = await readModelFile(path);
-  const backend = (contents.meta as { backend?: unknown }).backend;
-  if (backend === 'linear') return LinearModel.fromContents(contents, path);
-  throw new ModelFileError(path, 'invalid', `unknown model backend "${String(backend)}"`);
+  return modelFromContents(await readModelFile(path), path);
 }
 
 /** The model shipped with the package, used when a command gets no --model. */

@@ -1,0 +1,51 @@
+/**
+ * The browser bundle's entry (built by `npm run build:web` into
+ * dist/web/assets/arxiv-classifier.browser.js): the same model code as Node, exposed as
+ * `globalThis.ArxivClassifier` so a page can classify with no server round-trip.
+ *
+ *   const bytes = await (await fetch('model.axcm')).arrayBuffer();
+ *   const model = await ArxivClassifier.loadModelFromBytes(bytes);
+ *   model.predict({ title, abstract }, { k: 5, explain: true });
+ */
+import { simdAvailable } from '../models/kernels.js';
+import type { ModelInfo, PaperText, Prediction, PredictOptions } from '../models/model.js';
+import { modelFromBytes } from '../models/open-model.js';
+
+/** What a page gets from a loaded model: the Classifier verbs that need no file system. */
+export interface BrowserModel {
+  readonly info: ModelInfo;
+  readonly labels: readonly string[];
+  predict(paper: PaperText, options?: PredictOptions): Prediction;
+  predictBatch(papers: readonly PaperText[], options?: PredictOptions): Prediction[];
+  predictProba(papers: readonly PaperText[]): Float32Array;
+}
+
+export interface ArxivClassifierApi {
+  /** Decodes and validates a model file's bytes; rejects with a ModelFileError naming the problem. */
+  loadModelFromBytes(bytes: ArrayBuffer | Uint8Array, source?: string): Promise<BrowserModel>;
+  /** Fetches a model file (once; cache it yourself) and loads it. */
+  loadModelFromUrl(url: string): Promise<BrowserModel>;
+  /** Which kernels score papers here: 'wasm-simd', or 'js' where WebAssembly SIMD is missing. */
+  readonly kernelBackend: 'wasm-simd' | 'js';
+}
+
+declare global {
+  // eslint-disable-next-line no-var
+  var ArxivClassifier: ArxivClassifierApi;
+}
+
+async function loadModelFromBytes(bytes: ArrayBuffer | Uint8Array, source = '<buffer>'): Promise<BrowserModel> {
+  return modelFromBytes(bytes, source);
+}
+
+async function loadModelFromUrl(url: string): Promise<BrowserModel> {
+  const response = await fetch(url);
+  if (!response.ok) throw new Error(`${url}: HTTP ${response.status} ${response.statusText}`);
+  return modelFromBytes(await response.arrayBuffer(), url);
+}
+
+globalThis.ArxivClassifier = {
+  loadModelFromBytes,
+  loadModelFromUrl,
+  kernelBackend: simdAvailable() ? 'wasm-simd' : 'js',
+};

@@ -1,0 +1,22 @@
+import { LinearModel } from './linear.js';
+import { decodeModelFile, ModelFileError, type ModelFileContents } from './model-codec.js';
+
+/** Every model class this version can read (one backend so far). */
+export type LoadedModel = LinearModel;
+
+/** The model a decoded file holds, dispatching on the backend named in its metadata. */
+export function modelFromContents(contents: ModelFileContents, source: string): LoadedModel {
+  const backend = (contents.meta as { backend?: unknown }).backend;
+  if (backend === 'linear') return LinearModel.fromContents(contents, source);
+  throw new ModelFileError(source, 'invalid', `unknown model backend "${String(backend)}"`);
+}
+
+/**
+ * A model from the bytes of a model file (fetched, embedded, read by other means): works in
+ * any JavaScript runtime. The model keeps views onto `bytes`, so do not modify them afterwards.
+ * `source` names the bytes in error messages.
+ */
+export function modelFromBytes(bytes: Uint8Array | ArrayBuffer, source = '<buffer>'): LoadedModel {
+  const view = bytes instanceof Uint8Array ? bytes : new Uint8Array(bytes);
+  return modelFromContents(decodeModelFile(view, source), source);
+}
