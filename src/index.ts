@@ -15,7 +15,7 @@ export type { PaperRecord } from './corpus/record.js';
 export { loadPapers, readPapers } from './corpus/load.js';
 export { buildLabelScheme, labelsOf, type LabelScheme, type LabelSchemeOptions, type LabelTask } from './corpus/labels.js';
 export { splitRandom, splitTime } from './corpus/split.js';
-export { loadModel, defaultModelPath } from './models/load-model.js';
+export { loadModel, defaultModelPath, SHIPPED_MODELS } from './models/load-model.js';
 export { modelFromBytes } from './models/open-model.js';
 export { ModelFileError } from './models/model-codec.js';
 export { LinearModel } from './models/linear.js';

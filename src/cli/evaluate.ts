@@ -21,7 +21,6 @@ TEST may be in any format 'ingest' reads; its labels are canonicalised and mappe
 model's own label scheme. Papers with a label the model never saw count as errors.
 
 Options:
-  --model MODEL   model file (default: the model shipped with the package)
   --data FILE     labelled test papers
   --title-only    classify from titles alone
   --format F      input format; guessed from the file when absent

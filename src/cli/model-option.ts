@@ -1,13 +1,13 @@
 import { UsageError, UserError } from './command.js';
 import { intOption, numberOption } from './args.js';
 import { BACKEND_NAMES, openBackend, type BackendName, type BackendOptions } from '../models/backends.js';
-import { defaultModelPath, loadModel, type LoadedModel } from '../models/load-model.js';
+import { loadModel, modelPathFor, type LoadedModel } from '../models/load-model.js';
 import type { AsyncClassifier } from '../models/model.js';
 import { ModelFileError } from '../models/model-file.js';
 
 /** `--model PATH`, or the packaged default model when the flag is absent. */
 export async function resolveModel(path: string | undefined): Promise<LoadedModel> {
-  const p = path ?? defaultModelPath();
+  const p = modelPathFor(path);
   if (!p) throw new UsageError('--model is required (no default model is installed)');
   return loadModel(p);
 }
@@ -40,7 +40,7 @@ export type BackendValues = { [K in keyof typeof BACKEND_OPTIONS]?: string };
 /** Help text for BACKEND_OPTIONS, for a command's usage. */
 export const BACKEND_USAGE = `Backends (default linear; see README "Backends"):
   --backend B        linear | llm | onnx | ensemble
-  --model MODEL      linear: model file (default: the model shipped with the package)
+  --model MODEL      linear: model file, or a shipped model: primary (the default) or multilabel
   --base-url URL     llm: OpenAI-compatible API base, e.g. https://api.openai.com/v1
   --llm-model NAME   llm: model name sent to the endpoint
   --api-key-env VAR  llm: environment variable with the API key
@@ -119,7 +119,7 @@ export function backendOptions(v: BackendValues): BackendOptions {
     throw new UsageError('--members, --weights and --valid are for --backend ensemble');
   }
   if (backend === 'linear' || backend === 'ensemble') {
-    const p = v.model ?? (backend === 'linear' ? defaultModelPath() : undefined);
+    const p = backend === 'linear' ? modelPathFor(v.model) : v.model;
     if (backend === 'linear' && !p) throw new UsageError('--model is required (no default model is installed)');
     o.model = p;
   }

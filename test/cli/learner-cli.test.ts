@@ -91,3 +91,15 @@ test('bad input gets clear errors and the right exit codes', async () => {
   const badTask = await run(['train', '--data', trainFile, '--task', 'nope', '--out', join(dir, 'x.axcm')]);
   assert.equal(badTask.code, 2);
 });
+
+test('--model names a shipped model: the multi-label one answers with cross-lists', { skip: existsSync(join(import.meta.dirname, '../../models/multilabel.axcm')) ? false : 'models/multilabel.axcm is not in this checkout' }, async () => {
+  const r = await run(['classify', '--model', 'multilabel', '--title', 'Graph neural networks for molecular property prediction', '--threshold', '0.05', '--k', '10', '--json']);
+  assert.equal(r.code, 0, r.err);
+  const p = JSON.parse(r.out) as { labels: { code: string; probability: number }[] };
+  assert.ok(p.labels.length >= 2, `labels ${JSON.stringify(p.labels)}`);
+  // Independent sigmoids: a multi-label model's probabilities need not sum to one.
+  assert.ok(p.labels.every((l) => l.probability >= 0.05));
+  const missing = await run(['classify', '--model', 'no-such-model.axcm', '--title', 'x']);
+  assert.equal(missing.code, 1);
+  assert.match(missing.err, /no-such-model\.axcm/);
+});
