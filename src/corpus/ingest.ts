@@ -131,12 +131,8 @@ export async function ingest(paths: readonly string[], out: string, options: Ing
   const sink = new Sink(pass1Path, outGz);
   const buffers = new BufferPool(chunkBytes + POOL_SLACK_BYTES);
 
-  /**
-   * Merge one chunk's result in input order: counts, dedupe, then its bytes to the temp file.
-   * `lineOffset` turns chunk-relative line numbers (worker results) into file line numbers.
-   */
-  const take = async (file: string, r: ChunkResult, lineOffset = 0): Promise<void> => {
-    if (lineOffset !== 0) shiftExampleLines(r.report, lineOffset);
+  /** Merge one chunk's result in input order: counts, dedupe, then its bytes to the temp file. */
+  const take = async (file: string, r: ChunkResult): Promise<void> => {
     mergeReports(report, r.report);
     for (let i = 0; i < r.count; i++) {
       const index = records++;
@@ -147,7 +143,7 @@ export async function ingest(paths: readonly string[], out: string, options: Ing
       report.kept--;
       const wantExample = (report.examples.duplicate?.length ?? 0) < 5;
       const detail = wantExample ? duplicateDetail(idAt(r.data, i), version, table.previousVersion, loser === index) : '';
-      recordSkip(report, 'duplicate', file, r.lines[i]! + lineOffset, detail);
+      recordSkip(report, 'duplicate', file, r.lines[i]!, detail);
     }
     if (r.input) buffers.giveInput(r.input);
     const out = r.data.buffer as ArrayBuffer;
@@ -167,12 +163,13 @@ export async function ingest(paths: readonly string[], out: string, options: Ing
         let line = 1;
         const consume = async (r: ChunkResult): Promise<void> => {
           fileBytes += r.bytes;
-          await take(input.path, r, line - 1);
-          line += r.lineCount;
+          await take(input.path, r);
         };
         for await (const { buffer, length } of lineAlignedChunks(input.path, chunkBytes, (size) => buffers.takeInput(size))) {
           const out = buffers.takeOutput();
-          const task: ChunkTask = { seq: seq++, file: input.path, format, buffer, length, ...(out ? { out } : {}) };
+          const task: ChunkTask = { seq: seq++, file: input.path, format, buffer, length, firstLine: line, ...(out ? { out } : {}) };
+          // Workers number lines from firstLine (ids of id-less records and examples need file lines).
+          line += countLines(Buffer.from(buffer, 0, length));
           bytesDone += length;
           if (pool) {
             inFlight.push(pool.run(task));
@@ -302,8 +299,15 @@ function idAt(data: Uint8Array, i: number): string {
   return rec.id;
 }
 
-function shiftExampleLines(report: IngestReport, offset: number): void {
-  for (const examples of Object.values(report.examples)) for (const e of examples ?? []) e.line += offset;
+/** Lines in a chunk of whole lines: its '\n's, plus one for a last line without one. */
+function countLines(bytes: Uint8Array): number {
+  let count = 0;
+  let i = bytes.indexOf(NEWLINE);
+  while (i >= 0) {
+    count++;
+    i = bytes.indexOf(NEWLINE, i + 1);
+  }
+  return bytes.length > 0 && bytes[bytes.length - 1] !== NEWLINE ? count + 1 : count;
 }
 
 const NEWLINE = 0x0a;

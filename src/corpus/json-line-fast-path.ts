@@ -1,0 +1,234 @@
+/**
+ * The ingest fast path for JSON lines (OAI snapshot and canonical corpus lines): one line of UTF-8
+ * bytes → one canonical line of UTF-8 bytes, without JSON.parse of the whole line, without decoding
+ * the title and abstract to strings and without JSON.stringify. It walks the object's top-level
+ * keys, validating and skipping what ingestion ignores (authors_parsed, versions' dates, …), copies
+ * title and abstract already whitespace-normalised and escaped (sources/json-bytes.ts), and decodes
+ * only the small fields (id, categories, versions, dates) for the same recordMetadata and
+ * categoryOutcome that the general path uses.
+ *
+ * Anything unusual makes it decline the line (return false) before it has touched the report, and
+ * the caller then runs the general path (JSON.parse → toRawRecord → canonicalize → serializePaper),
+ * so output never depends on which path ran: invalid JSON, keys with escapes, field spellings of
+ * other formats (summary, tag, aid, …), a title that is not a string, no text at all, a record
+ * the metadata step would skip. Tests check both paths give identical bytes and reports.
+ */
+import type { Buffer } from 'node:buffer';
+import { OTHER_FIELDS, recordMetadata } from '../sources/fields.js';
+import { copied, copyNormalizedString, isNullAt, skipString, skipValue, skipWhitespace } from '../sources/json-bytes.js';
+import type { Row } from '../sources/source.js';
+import { categoryOutcome, countOutcome, rawCodes, syntheticId, type CategoryOutcome, type IngestReport } from './canonical.js';
+
+/** Where the fast path writes: the chunk's output buffer and its per-record bookkeeping. */
+export interface FastPathSink {
+  readonly report: IngestReport;
+  /** Make room for `n` more bytes after the current end; returns the buffer to write into. */
+  reserve(n: number): Uint8Array;
+  /** Output length so far (where the next line starts). */
+  readonly size: number;
+  /** The line written is out[size..end) (its '\n' included): record it. */
+  commit(end: number, id: string, version: number, line: number): void;
+}
+
+const QUOTE = 0x22;
+
+// Key kinds. Values of DECODED keys are decoded for recordMetadata; TITLE and ABSTRACT are copied.
+const IGNORED = 0;
+const TITLE = 1;
+const ABSTRACT = 2;
+const DECODED_FIRST = 3;
+/** Decoded keys, in the order of their slots (index - DECODED_FIRST). */
+const DECODED = ['id', 'categories', 'primary', 'date', 'update_date', 'versions'] as const;
+/** A key the general path may read differently (another format's spelling): decline the line. */
+const DECLINE = -1;
+
+const encoder = new TextEncoder();
+
+/** Known keys by byte length, for matching key bytes without decoding them. */
+const KEYS: { bytes: Uint8Array; kind: number }[][] = [];
+function addKey(name: string, kind: number): void {
+  const bytes = encoder.encode(name);
+  (KEYS[bytes.length] ??= []).push({ bytes, kind });
+}
+addKey('title', TITLE);
+addKey('abstract', ABSTRACT);
+DECODED.forEach((name, i) => addKey(name, DECODED_FIRST + i));
+for (const name of OTHER_FIELDS) addKey(name, DECLINE);
+
+/** The kind of the key whose bytes are b[s..e) (raw, between the quotes). */
+function keyKind(b: Uint8Array, s: number, e: number): number {
+  const candidates = KEYS[e - s];
+  if (candidates === undefined) return IGNORED;
+  for (const { bytes, kind } of candidates) {
+    let k = 0;
+    while (k < bytes.length && b[s + k] === bytes[k]) k++;
+    if (k === bytes.length) return kind;
+  }
+  return IGNORED;
+}
+
+function ascii(text: string): Uint8Array {
+  return encoder.encode(text);
+}
+
+const ID_OPEN = ascii('{"id":');
+const TITLE_OPEN = ascii(',"title":"');
+const ABSTRACT_OPEN = ascii('","abstract":"');
+const DATE_OPEN = ascii(',"date":');
+
+function put(out: Uint8Array, o: number, bytes: Uint8Array): number {
+  out.set(bytes, o);
+  return o + bytes.length;
+}
+
+/** A short string as JSON (JSON.stringify's bytes) at out[o]; room for 6 bytes per code unit + 2. */
+function putJsonString(out: Uint8Array, o: number, s: string): number {
+  const start = o;
+  out[o++] = QUOTE;
+  for (let k = 0; k < s.length; k++) {
+    const c = s.charCodeAt(k);
+    if (c < 0x20 || c > 0x7e || c === QUOTE || c === 0x5c) {
+      // Anything needing an escape or more than one byte: let the encoder write the exact form.
+      return start + encoder.encodeInto(JSON.stringify(s), out.subarray(start)).written;
+    }
+    out[o++] = c;
+  }
+  out[o++] = QUOTE;
+  return o;
+}
+
+/** Whether b[s..e) holds a backslash. */
+function hasBackslash(b: Uint8Array, s: number, e: number): boolean {
+  for (let k = s; k < e; k++) if (b[k] === 0x5c) return true;
+  return false;
+}
+
+export class JsonLineFastPath {
+  private title = new Uint8Array(4096);
+  private titleView = new DataView(this.title.buffer);
+  private abstract = new Uint8Array(4096);
+  private abstractView = new DataView(this.abstract.buffer);
+  /** Value start and end (byte indices) per decoded key; start -1 when the key is absent. */
+  private readonly starts = new Int32Array(DECODED.length);
+  private readonly ends = new Int32Array(DECODED.length);
+  /** `"categories":[…],"primary":"…"` per outcome, the part of a line that repeats most. */
+  private readonly categoryJson = new WeakMap<CategoryOutcome, Uint8Array>();
+  /** `,"source":"<format>"}\n`: every line ends the same. */
+  private readonly tail: Uint8Array;
+
+  constructor(
+    private readonly file: string,
+    format: string,
+  ) {
+    this.tail = ascii(`,"source":${JSON.stringify(format)}}\n`);
+  }
+
+  /**
+   * Canonicalise the JSON line b[start..end) (valid UTF-8, no '\n') into `sink`: true when done
+   * (kept, or skipped for no valid category and counted), false to leave it to the general path.
+   * `view` is a DataView over exactly `b`.
+   */
+  add(b: Buffer, view: DataView, start: number, end: number, line: number, sink: FastPathSink): boolean {
+    const n = end - start;
+    if (this.title.length < n) {
+      this.title = new Uint8Array(n);
+      this.titleView = new DataView(this.title.buffer);
+      this.abstract = new Uint8Array(n);
+      this.abstractView = new DataView(this.abstract.buffer);
+    }
+    const starts = this.starts;
+    const ends = this.ends;
+    starts.fill(-1);
+    let titleLength = 0;
+    let abstractLength = 0;
+
+    let i = skipWhitespace(b, start, end);
+    if (b[i] !== 0x7b) return false;
+    i = skipWhitespace(b, i + 1, end);
+    if (b[i] === 0x7d) return false; // {}: nothing to keep
+    for (;;) {
+      if (b[i] !== QUOTE) return false;
+      const keyStart = i + 1;
+      i = skipString(b, i, end, view);
+      if (i < 0) return false;
+      const kind = keyKind(b, keyStart, i - 1);
+      if (kind === DECLINE || hasBackslash(b, keyStart, i - 1)) return false;
+      i = skipWhitespace(b, i, end);
+      if (b[i] !== 0x3a) return false;
+      i = skipWhitespace(b, i + 1, end);
+      if (kind === TITLE || kind === ABSTRACT) {
+        // A later duplicate key wins, as with JSON.parse: each copy starts afresh.
+        let length: number;
+        if (b[i] === QUOTE) {
+          const ok = kind === TITLE ? copyNormalizedString(b, view, i, end, this.title, this.titleView, 0) : copyNormalizedString(b, view, i, end, this.abstract, this.abstractView, 0);
+          if (!ok) return false;
+          length = copied.end;
+          i = copied.next;
+        } else if (isNullAt(b, i, end)) {
+          length = 0;
+          i += 4;
+        } else return false;
+        if (kind === TITLE) titleLength = length;
+        else abstractLength = length;
+      } else {
+        const valueStart = i;
+        i = skipValue(b, i, end, view);
+        if (i < 0) return false;
+        if (kind !== IGNORED) {
+          starts[kind - DECODED_FIRST] = valueStart;
+          ends[kind - DECODED_FIRST] = i;
+        }
+      }
+      i = skipWhitespace(b, i, end);
+      if (b[i] === 0x2c) {
+        i = skipWhitespace(b, i + 1, end);
+        continue;
+      }
+      if (b[i] === 0x7d) break;
+      return false;
+    }
+    if (skipWhitespace(b, i + 1, end) !== end) return false;
+    if (titleLength === 0 && abstractLength === 0) return false;
+
+    const row: Row = {};
+    for (let k = 0; k < DECODED.length; k++) if (starts[k]! >= 0) row[DECODED[k]!] = decodeValue(b, starts[k]!, ends[k]!);
+    const meta = recordMetadata(row);
+    if ('reason' in meta) return false;
+    const m = meta.metadata;
+
+    const outcome = categoryOutcome(rawCodes(m));
+    if (!countOutcome(sink.report, outcome, this.file, line)) return true;
+    let categories = this.categoryJson.get(outcome);
+    if (!categories) {
+      categories = ascii(`,"categories":${JSON.stringify(outcome.categories)},"primary":${JSON.stringify(outcome.categories[0])}`);
+      this.categoryJson.set(outcome, categories);
+    }
+
+    const id = m.id ?? syntheticId(this.file, line);
+    const date = m.date;
+    const room = 64 + 6 * id.length + titleLength + abstractLength + categories.length + (date ? 6 * date.length : 0) + this.tail.length;
+    const out = sink.reserve(room);
+    let o = put(out, sink.size, ID_OPEN);
+    o = putJsonString(out, o, id);
+    o = put(out, o, TITLE_OPEN);
+    out.set(this.title.subarray(0, titleLength), o);
+    o = put(out, o + titleLength, ABSTRACT_OPEN);
+    out.set(this.abstract.subarray(0, abstractLength), o);
+    o += abstractLength;
+    out[o++] = QUOTE;
+    o = put(out, o, categories);
+    if (date) {
+      o = put(out, o, DATE_OPEN);
+      o = putJsonString(out, o, date);
+    }
+    o = put(out, o, this.tail);
+    sink.commit(o, id, m.version ?? 0, line);
+    return true;
+  }
+}
+
+/** The JSON value at b[s..e) (already validated): strings without escapes straight from the bytes. */
+function decodeValue(b: Buffer, s: number, e: number): unknown {
+  if (b[s] === QUOTE && !hasBackslash(b, s + 1, e - 1)) return b.toString('utf8', s + 1, e - 1);
+  return JSON.parse(b.toString('utf8', s, e)) as unknown;
+}
