@@ -39,6 +39,7 @@ const ABSTRACT = 2;
 const DECODED_FIRST = 3;
 /** Decoded keys, in the order of their slots (index - DECODED_FIRST). */
 const DECODED = ['id', 'categories', 'primary', 'date', 'update_date', 'versions'] as const;
+const VERSIONS_SLOT = DECODED.indexOf('versions');
 /** A key the general path may read differently (another format's spelling): decline the line. */
 const DECLINE = -1;
 
@@ -59,12 +60,14 @@ for (const name of OTHER_FIELDS) addKey(name, DECLINE);
 function keyKind(b: Uint8Array, s: number, e: number): number {
   const candidates = KEYS[e - s];
   if (candidates === undefined) return IGNORED;
-  for (const { bytes, kind } of candidates) {
-    let k = 0;
-    while (k < bytes.length && b[s + k] === bytes[k]) k++;
-    if (k === bytes.length) return kind;
-  }
+  for (const { bytes, kind } of candidates) if (startsWith(b, s, bytes)) return kind;
   return IGNORED;
+}
+
+/** Whether b holds `bytes` at index s. */
+function startsWith(b: Uint8Array, s: number, bytes: Uint8Array): boolean {
+  for (let k = 0; k < bytes.length; k++) if (b[s + k] !== bytes[k]) return false;
+  return true;
 }
 
 function ascii(text: string): Uint8Array {
@@ -95,6 +98,94 @@ function putJsonString(out: Uint8Array, o: number, s: string): number {
   }
   out[o++] = QUOTE;
   return o;
+}
+
+/**
+ * The end (index of the closing quote) of the key whose bytes start at b[i], or -1 when it has an
+ * escape or a control character (declined: a key is matched by its raw bytes).
+ */
+function keyEnd(b: Uint8Array, i: number, end: number): number {
+  for (; i < end; i++) {
+    const c = b[i]!;
+    if (c === QUOTE) return i;
+    if (c === 0x5c || c < 0x20) return -1;
+  }
+  return -1;
+}
+
+/** maxVersionOf: the array has no usable version label. */
+const NO_VERSION = -1;
+/** maxVersionOf: a shape it does not read (JSON.parse and maxVersion decide). */
+const UNREAD = -2;
+/** Version numbers longer than this are left to the general path (Number() of many digits). */
+const MAX_VERSION_DIGITS = 9;
+
+/**
+ * What fields.ts maxVersion makes of the versions array at b[s..e) (validated JSON): the highest
+ * number in labels like "v3" (strings, or the `version` member of objects, the last one when it
+ * repeats), NO_VERSION, or UNREAD for anything it would need to decode (escapes, non-ASCII).
+ */
+function maxVersionOf(b: Uint8Array, s: number, e: number): number {
+  let max = NO_VERSION;
+  let i = skipWhitespace(b, s + 1, e);
+  if (b[i] === 0x5d) return NO_VERSION;
+  for (;;) {
+    let label = -1; // start of the label string's opening quote, or -1
+    const c = b[i];
+    if (c === QUOTE) {
+      label = i;
+      i = skipString(b, i, e);
+    } else if (c === 0x7b) {
+      i = skipWhitespace(b, i + 1, e);
+      if (b[i] !== 0x7d) {
+        for (;;) {
+          const keyStart = i + 1;
+          const ke = keyEnd(b, keyStart, e);
+          if (ke < 0) return UNREAD;
+          i = skipWhitespace(b, ke + 1, e) + 1; // past ':'
+          i = skipWhitespace(b, i, e);
+          const isVersion = ke - keyStart === VERSION_KEY.length && startsWith(b, keyStart, VERSION_KEY);
+          if (isVersion) label = b[i] === QUOTE ? i : -1;
+          i = skipValue(b, i, e);
+          if (i < 0) return UNREAD;
+          i = skipWhitespace(b, i, e);
+          if (b[i] === 0x7d) break;
+          i = skipWhitespace(b, i + 1, e); // past ','
+        }
+      }
+      i++;
+    } else {
+      i = skipValue(b, i, e);
+    }
+    if (i < 0) return UNREAD;
+    if (label >= 0) {
+      const v = versionLabel(b, label + 1);
+      if (v === UNREAD) return UNREAD;
+      if (v > max) max = v;
+    }
+    i = skipWhitespace(b, i, e);
+    if (b[i] === 0x5d) return max;
+    i = skipWhitespace(b, i + 1, e); // past ','
+  }
+}
+
+const VERSION_KEY = encoder.encode('version');
+
+/**
+ * The number in the label whose content starts at b[i], matching /^\s*v?(\d+)\s*$/i, NO_VERSION
+ * when it does not match, UNREAD when it holds an escape or non-ASCII (other whitespace).
+ */
+function versionLabel(b: Uint8Array, i: number): number {
+  while (b[i] === 0x20) i++;
+  if (b[i] === 0x76 || b[i] === 0x56) i++;
+  const digits = i;
+  let n = 0;
+  while (b[i]! >= 0x30 && b[i]! <= 0x39) n = n * 10 + (b[i++]! - 0x30);
+  const count = i - digits;
+  while (b[i] === 0x20) i++;
+  const c = b[i]!;
+  if (c === 0x5c || c >= 0x80 || count > MAX_VERSION_DIGITS) return UNREAD;
+  return c === QUOTE && count > 0 ? n : NO_VERSION;
 }
 
 /** Whether b[s..e) holds a backslash. */
@@ -149,11 +240,11 @@ export class JsonLineFastPath {
     for (;;) {
       if (b[i] !== QUOTE) return false;
       const keyStart = i + 1;
-      i = skipString(b, i, end, view);
+      i = keyEnd(b, keyStart, end);
       if (i < 0) return false;
-      const kind = keyKind(b, keyStart, i - 1);
-      if (kind === DECLINE || hasBackslash(b, keyStart, i - 1)) return false;
-      i = skipWhitespace(b, i, end);
+      const kind = keyKind(b, keyStart, i);
+      if (kind === DECLINE) return false;
+      i = skipWhitespace(b, i + 1, end);
       if (b[i] !== 0x3a) return false;
       i = skipWhitespace(b, i + 1, end);
       if (kind === TITLE || kind === ABSTRACT) {
@@ -191,7 +282,22 @@ export class JsonLineFastPath {
     if (titleLength === 0 && abstractLength === 0) return false;
 
     const row: Row = {};
-    for (let k = 0; k < DECODED.length; k++) if (starts[k]! >= 0) row[DECODED[k]!] = decodeValue(b, starts[k]!, ends[k]!);
+    for (let k = 0; k < DECODED.length; k++) {
+      if (starts[k]! < 0) continue;
+      if (k === VERSIONS_SLOT && b[starts[k]!] === 0x5b) {
+        // The highest version straight from the bytes, handed on as the one label it amounts to.
+        const max = maxVersionOf(b, starts[k]!, ends[k]!);
+        if (max >= 0) {
+          row.versions = [`v${max}`];
+          continue;
+        }
+        if (max === NO_VERSION) {
+          row.versions = [];
+          continue;
+        }
+      }
+      row[DECODED[k]!] = decodeValue(b, starts[k]!, ends[k]!);
+    }
     const meta = recordMetadata(row);
     if ('reason' in meta) return false;
     const m = meta.metadata;

@@ -47,6 +47,11 @@ const FAST: string[] = [
   '{"id":"0704.0015","title":"t","abstract":"a","categories":"68T05"}', // no arXiv category: counted, not written
   '{"id":"0704.0016v3","title":"t","abstract":"a","categories":"astro-ph astro-ph.CO","versions":["v1"," v2 ","V4","x"]}',
   '{"id":"0704.0017","title":"t","abstract":"a","categories":"cs.LG","versions":[{"version":"v2","version":"v5"},{"created":"x"},7]}',
+  '{"id":"0704.0026","title":"t","abstract":"a","categories":"cs.LG","versions":[{"version":"v9","version":5},"v 2","\\u00a0v3"," v0 "]}',
+  '{"id":"0704.0027v2","title":"t","abstract":"a","categories":"cs.LG","versions":[{"created":"x","version":"v10"},[],null,1,{"version":null},"V2x","v0123456789",{}]}',
+  '{"id":"0704.0028v2","title":"t","abstract":"a","categories":"cs.LG","versions":[ ]}',
+  '{"id":"0704.0029","title":"t","abstract":"a","categories":"cs.LG","versions":[ "v7" , {"version" : "v8\\u00a0"} ]}',
+  '{"id":"0704.0030","title":"t","abstract":"a","categories":"cs.LG","versions":"v3"}',
   '{"id":"0704.0018","title":"t","abstract":"a","categories":"cs.LG","versions":null,"update_date":"not a date","date":""}',
   '{"id":"0704.0019","title":"t","abstract":"a","categories":"cs.LG","date":"2001-02-03","update_date":"2009-01-01"}',
   '{"id":"https://arxiv.org/abs/0704.0020v2","title":"t","abstract":"a","categories":"cs.LG"}',
