@@ -11,9 +11,12 @@
  * itself takes one record at a time; here whole chunks of serialized bytes are written.)
  *
  * JSON lines (the big case: the 4.5 GB OAI snapshot) are parsed by worker threads: the main thread
- * reads line-aligned chunks of bytes, workers return canonical UTF-8 plus per-record id hashes,
- * and the main thread dedupes and writes results in input order with a bounded number of chunks in
- * flight. Other formats go through the same ChunkBuilder in the main thread.
+ * reads line-aligned chunks of bytes (counting their lines, so workers know file line numbers),
+ * workers return canonical UTF-8 plus per-record id hashes, and the main thread dedupes and writes
+ * results in input order with a bounded number of chunks in flight. In the workers, ordinary lines
+ * take a byte-level fast path (json-line-fast-path.ts) that never builds the record as JS values;
+ * the rest go through JSON.parse, with identical output. Other formats go through the same
+ * ChunkBuilder in the main thread.
  */
 import { once } from 'node:events';
 import { createReadStream, createWriteStream, type WriteStream } from 'node:fs';
