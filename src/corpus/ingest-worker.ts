@@ -61,6 +61,7 @@ export interface ChunkResult {
 }
 
 const NEWLINE = 0x0a;
+const idHash = new Uint32Array(2);
 const encoder = new TextEncoder();
 const EMPTY = new Uint8Array(0);
 
@@ -119,7 +120,8 @@ export class ChunkBuilder implements FastPathSink {
     const paper = canonicalize(raw, this.file, item.line, this.format, report);
     if (!paper) return;
     this.append(serializePaper(paper));
-    this.record(paper.id, raw.version ?? 0, item.line);
+    hashId(paper.id, idHash);
+    this.record(idHash[0]!, idHash[1]!, raw.version ?? 0, item.line);
   }
 
   reserve(n: number): Uint8Array {
@@ -127,15 +129,16 @@ export class ChunkBuilder implements FastPathSink {
     return this.out;
   }
 
-  commit(end: number, id: string, version: number, line: number): void {
+  commit(end: number, h1: number, h2: number, version: number, line: number): void {
     this.length = end;
-    this.record(id, version, line);
+    this.record(h1, h2, version, line);
   }
 
-  private record(id: string, version: number, line: number): void {
+  private record(h1: number, h2: number, version: number, line: number): void {
     const n = this.count;
     if (n === this.versions.length) this.growRecords();
-    hashId(id, this.hashes, 2 * n);
+    this.hashes[2 * n] = h1;
+    this.hashes[2 * n + 1] = h2;
     this.versions[n] = version;
     this.lines[n] = line;
     this.count = n + 1;

@@ -18,6 +18,7 @@ import { OTHER_FIELDS, recordMetadata } from '../sources/fields.js';
 import { copied, copyNormalizedString, isNullAt, skipString, skipValue, skipWhitespace } from '../sources/json-bytes.js';
 import type { Row } from '../sources/source.js';
 import { categoryOutcome, countOutcome, rawCodes, syntheticId, type CategoryOutcome, type IngestReport } from './canonical.js';
+import { hashId, hashIdBytes } from './id-table.js';
 
 /** Where the fast path writes: the chunk's output buffer and its per-record bookkeeping. */
 export interface FastPathSink {
@@ -26,8 +27,8 @@ export interface FastPathSink {
   reserve(n: number): Uint8Array;
   /** Output length so far (where the next line starts). */
   readonly size: number;
-  /** The line written is out[size..end) (its '\n' included): record it. */
-  commit(end: number, id: string, version: number, line: number): void;
+  /** The line written is out[size..end) (its '\n' included): record it, with its id's hashId. */
+  commit(end: number, h1: number, h2: number, version: number, line: number): void;
 }
 
 const QUOTE = 0x22;
@@ -39,7 +40,12 @@ const ABSTRACT = 2;
 const DECODED_FIRST = 3;
 /** Decoded keys, in the order of their slots (index - DECODED_FIRST). */
 const DECODED = ['id', 'categories', 'primary', 'date', 'update_date', 'versions'] as const;
+const ID_SLOT = DECODED.indexOf('id');
+const CATEGORIES_SLOT = DECODED.indexOf('categories');
+const PRIMARY_SLOT = DECODED.indexOf('primary');
 const VERSIONS_SLOT = DECODED.indexOf('versions');
+/** In the order pick() tries them (DATE_FIELDS in fields.ts). */
+const DATE_SLOTS = [DECODED.indexOf('date'), DECODED.indexOf('update_date')];
 /** A key the general path may read differently (another format's spelling): decline the line. */
 const DECLINE = -1;
 
@@ -281,6 +287,29 @@ export class JsonLineFastPath {
     if (skipWhitespace(b, i + 1, end) !== end) return false;
     if (titleLength === 0 && abstractLength === 0) return false;
 
+    if (this.readPlainMetadata(b)) {
+      const entry = this.plainCategories!;
+      if (!countOutcome(sink.report, entry.outcome!, this.file, line)) return true;
+      const idStart = starts[ID_SLOT]!;
+      const idEnd = ends[ID_SLOT]!;
+      const dateStart = this.plainDate;
+      const room = 64 + (idEnd - idStart) + titleLength + abstractLength + entry.json.length + (dateStart >= 0 ? 24 : 0) + this.tail.length;
+      const out = sink.reserve(room);
+      let o = put(out, sink.size, ID_OPEN);
+      out.set(b.subarray(idStart, idEnd), o); // the id's string, quotes included
+      o = this.putText(out, o + idEnd - idStart, titleLength, abstractLength);
+      o = put(out, o, entry.json);
+      if (dateStart >= 0) {
+        o = put(out, o, DATE_OPEN);
+        out.set(b.subarray(dateStart, dateStart + 12), o);
+        o += 12;
+      }
+      o = put(out, o, this.tail);
+      hashIdBytes(b, idStart + 1, idEnd - 1, this.hash);
+      sink.commit(o, this.hash[0]!, this.hash[1]!, this.plainVersion, line);
+      return true;
+    }
+
     const row: Row = {};
     for (let k = 0; k < DECODED.length; k++) {
       if (starts[k]! < 0) continue;
@@ -306,7 +335,7 @@ export class JsonLineFastPath {
     if (!countOutcome(sink.report, outcome, this.file, line)) return true;
     let categories = this.categoryJson.get(outcome);
     if (!categories) {
-      categories = ascii(`,"categories":${JSON.stringify(outcome.categories)},"primary":${JSON.stringify(outcome.categories[0])}`);
+      categories = categoryBytes(outcome);
       this.categoryJson.set(outcome, categories);
     }
 
@@ -316,21 +345,139 @@ export class JsonLineFastPath {
     const out = sink.reserve(room);
     let o = put(out, sink.size, ID_OPEN);
     o = putJsonString(out, o, id);
-    o = put(out, o, TITLE_OPEN);
-    out.set(this.title.subarray(0, titleLength), o);
-    o = put(out, o + titleLength, ABSTRACT_OPEN);
-    out.set(this.abstract.subarray(0, abstractLength), o);
-    o += abstractLength;
-    out[o++] = QUOTE;
+    o = this.putText(out, o, titleLength, abstractLength);
     o = put(out, o, categories);
     if (date) {
       o = put(out, o, DATE_OPEN);
       o = putJsonString(out, o, date);
     }
     o = put(out, o, this.tail);
-    sink.commit(o, id, m.version ?? 0, line);
+    hashId(id, this.hash);
+    sink.commit(o, this.hash[0]!, this.hash[1]!, m.version ?? 0, line);
     return true;
   }
+
+  /** `,"title":"…","abstract":"…"` from the copies made while scanning. */
+  private putText(out: Uint8Array, o: number, titleLength: number, abstractLength: number): number {
+    o = put(out, o, TITLE_OPEN);
+    out.set(this.title.subarray(0, titleLength), o);
+    o = put(out, o + titleLength, ABSTRACT_OPEN);
+    out.set(this.abstract.subarray(0, abstractLength), o);
+    o += abstractLength;
+    out[o++] = QUOTE;
+    return o;
+  }
+
+  /**
+   * When the metadata has its everyday shape, read it from the bytes and return true: a plain
+   * ASCII id without version suffix, URL or prefix (so normalizeArxivId keeps it as it is), a
+   * categories string (its outcome cached by its bytes), no primary, a versions array maxVersionOf
+   * can read, and a date that is YYYY-MM-DD already. Sets plainCategories, plainVersion and
+   * plainDate (the date's opening quote, or -1). Anything else: false, and recordMetadata decides.
+   */
+  private readPlainMetadata(b: Buffer): boolean {
+    const starts = this.starts;
+    const ends = this.ends;
+    if (starts[PRIMARY_SLOT]! >= 0) return false;
+    // id: "…" of printable ASCII with no v (no version suffix, URL or arXiv: prefix to strip).
+    const idStart = starts[ID_SLOT]!;
+    const idEnd = ends[ID_SLOT]!;
+    if (idStart < 0 || b[idStart] !== QUOTE || idEnd - idStart < 3) return false;
+    for (let k = idStart + 1; k < idEnd - 1; k++) {
+      const c = b[k]!;
+      if (c <= 0x20 || c >= 0x7f || c === 0x5c || c === 0x76 || c === 0x56) return false;
+    }
+    // versions: what maxVersion gives (anything but an array gives none).
+    const vStart = starts[VERSIONS_SLOT]!;
+    let version = 0;
+    if (vStart >= 0 && b[vStart] === 0x5b) {
+      const max = maxVersionOf(b, vStart, ends[VERSIONS_SLOT]!);
+      if (max === UNREAD) return false;
+      if (max >= 0) version = max;
+    }
+    // date: the first of date, update_date that is not null or "" (as pick chooses), if any.
+    let dateStart = -1;
+    for (const slot of DATE_SLOTS) {
+      const s = starts[slot]!;
+      if (s < 0 || isNullAt(b, s, ends[slot]!) || ends[slot]! - s === 2) continue;
+      if (ends[slot]! - s !== 12 || !isIsoDate(b, s + 1)) return false;
+      dateStart = s;
+      break;
+    }
+    // categories: the outcome of its value, looked up by the value's bytes.
+    const cStart = starts[CATEGORIES_SLOT]!;
+    if (cStart < 0) return false;
+    const entry = this.categoriesEntry(b, cStart, ends[CATEGORIES_SLOT]!);
+    if (!entry.outcome) return false;
+    this.plainCategories = entry;
+    this.plainVersion = version;
+    this.plainDate = dateStart;
+    return true;
+  }
+
+  private plainCategories: CategoriesEntry | undefined;
+  private plainVersion = 0;
+  private plainDate = -1;
+  private readonly hash = new Uint32Array(2);
+  /** Categories strings seen (by a hash of their bytes) and what they canonicalise to. */
+  private readonly categoriesCache = new Map<number, CategoriesEntry[]>();
+  private categoriesCached = 0;
+
+  /** The cached outcome of the categories value b[s..e) (JSON: the same bytes, the same value). */
+  private categoriesEntry(b: Buffer, s: number, e: number): CategoriesEntry {
+    let h = 0x811c9dc5;
+    for (let k = s; k < e; k++) h = Math.imul(h ^ b[k]!, 0x01000193);
+    const bucket = this.categoriesCache.get(h);
+    if (bucket) {
+      for (const entry of bucket) if (entry.bytes.length === e - s && startsWith(b, s, entry.bytes)) return entry;
+    }
+    // What recordMetadata makes of a row whose only category field is this string (the rest of
+    // the row cannot change it: other spellings of primary or categories make readPlainMetadata
+    // decline before this).
+    const meta = recordMetadata({ categories: decodeValue(b, s, e) });
+    let entry: CategoriesEntry;
+    if ('reason' in meta) entry = { bytes: new Uint8Array(b.subarray(s, e)), outcome: undefined, json: new Uint8Array(0) };
+    else {
+      const outcome = categoryOutcome(rawCodes(meta.metadata));
+      entry = { bytes: new Uint8Array(b.subarray(s, e)), outcome, json: categoryBytes(outcome) };
+    }
+    if (this.categoriesCached >= MAX_CACHED_CATEGORIES) {
+      this.categoriesCache.clear();
+      this.categoriesCached = 0;
+    }
+    this.categoriesCached++;
+    if (bucket) bucket.push(entry);
+    else this.categoriesCache.set(h, [entry]);
+    return entry;
+  }
+}
+
+interface CategoriesEntry {
+  bytes: Uint8Array;
+  /** Undefined when recordMetadata would skip the record (the general path then counts it). */
+  outcome: CategoryOutcome | undefined;
+  json: Uint8Array;
+}
+
+/** Distinct categories strings kept; real corpora have a few thousand. */
+const MAX_CACHED_CATEGORIES = 16384;
+
+/** `,"categories":[…],"primary":"…"` for an outcome with categories. */
+function categoryBytes(outcome: CategoryOutcome): Uint8Array {
+  return ascii(`,"categories":${JSON.stringify(outcome.categories)},"primary":${JSON.stringify(outcome.categories[0])}`);
+}
+
+/**
+ * Whether b[i..i+10) is YYYY-MM-DD with the ranges toIsoDate accepts (year 1000–9999, month 1–12,
+ * day 1–31), so that toIsoDate would return exactly these bytes.
+ */
+function isIsoDate(b: Uint8Array, i: number): boolean {
+  for (const k of [0, 1, 2, 3, 5, 6, 8, 9]) if (!(b[i + k]! >= 0x30 && b[i + k]! <= 0x39)) return false;
+  if (b[i + 4] !== 0x2d || b[i + 7] !== 0x2d || b[i + 10] !== QUOTE) return false;
+  const year = (b[i]! - 0x30) * 1000 + (b[i + 1]! - 0x30) * 100 + (b[i + 2]! - 0x30) * 10 + (b[i + 3]! - 0x30);
+  const month = (b[i + 5]! - 0x30) * 10 + (b[i + 6]! - 0x30);
+  const day = (b[i + 8]! - 0x30) * 10 + (b[i + 9]! - 0x30);
+  return year >= 1000 && month >= 1 && month <= 12 && day >= 1 && day <= 31;
 }
 
 /** The JSON value at b[s..e) (already validated): strings without escapes straight from the bytes. */

@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { emptyReport, type IngestReport } from '../../src/corpus/canonical.js';
 import { processJsonlChunk, type ChunkResult } from '../../src/corpus/ingest-worker.js';
+import { hashId, hashIdBytes } from '../../src/corpus/id-table.js';
 import { JsonLineFastPath, type FastPathSink } from '../../src/corpus/json-line-fast-path.js';
 import { normalizeWhitespace } from '../../src/sources/fields.js';
 import { copied, copyNormalizedString, isJsWhitespace, skipValue } from '../../src/sources/json-bytes.js';
@@ -52,6 +53,30 @@ const FAST: string[] = [
   '{"id":"0704.0028v2","title":"t","abstract":"a","categories":"cs.LG","versions":[ ]}',
   '{"id":"0704.0029","title":"t","abstract":"a","categories":"cs.LG","versions":[ "v7" , {"version" : "v8\\u00a0"} ]}',
   '{"id":"0704.0030","title":"t","abstract":"a","categories":"cs.LG","versions":"v3"}',
+  // Metadata shapes around the plain-bytes route (plain id, categories string, YYYY-MM-DD date).
+  '{"id":"hep-th/9901001","title":"t","abstract":"a","categories":" cs.LG  math.CO ","update_date":"2008-02-30"}',
+  '{"id":"solv-int/9901002","title":"t","abstract":"a","categories":"cs.LG,math.CO;stat.ML"}',
+  '{"id":"arXiv:0704.0031","title":"t","abstract":"a","categories":"cs.LG cs.LG"}',
+  '{"id":" 0704.0032 ","title":"t","abstract":"a","categories":"cs.LG é"}',
+  '{"id":"0704.0033é","title":"t","abstract":"a","categories":"cs.LG"}',
+  '{"id":"","title":"empty id","abstract":"a","categories":"cs.LG"}',
+  '{"id":null,"title":"null id","abstract":"a","categories":"cs.LG"}',
+  '{"id":"0704.0034","title":"t","abstract":"a","categories":"cs.LG","primary":"math.CO"}',
+  '{"id":"0704.0035","title":"t","abstract":"a","categories":"cs.LG","date":"","update_date":"2009-03-04"}',
+  '{"id":"0704.0036","title":"t","abstract":"a","categories":"cs.LG","date":null,"update_date":"2009-03-05"}',
+  '{"id":"0704.0037","title":"t","abstract":"a","categories":"cs.LG","update_date":"2008-1-3"}',
+  '{"id":"0704.0038","title":"t","abstract":"a","categories":"cs.LG","update_date":"2008-11-13T10:00:00Z"}',
+  '{"id":"0704.0039","title":"t","abstract":"a","categories":"cs.LG","update_date":"0999-01-01"}',
+  '{"id":"0704.0040","title":"t","abstract":"a","categories":"cs.LG","update_date":"2008-13-01"}',
+  '{"id":"0704.0041","title":"t","abstract":"a","categories":"cs.LG","date":20080101,"update_date":"2008-01-01"}',
+  '{"id":"0704.0042","title":"t","abstract":"a","categories":"cs.LG","update_date":"2008\\u002d01-01"}',
+  '{"id":"0704.0043","title":"t","abstract":"a","categories":"cs.LG","update_date":"Mon, 2 Apr 2007 19:18:42 GMT"}',
+  '{"id":"0704.0044","title":"t","abstract":"a","categories":"cs\\u002eLG"}',
+  '{"id":"07\\u00304.0045","title":"t","abstract":"a","categories":"cs.LG"}',
+  '{"id":"0704.0047","title":"t","abstract":"a","categories":[ "cs.LG" , "stat.ML" ],"date":"2021-01-01"}',
+  '{"id":"0704.0048","title":"t","abstract":"a","categories":["cs\\u002eLG", "math.IT"]}',
+  '{"id":"0704.0049","title":"t","abstract":"a","categories":[{"term":"cs.AI"}, 5, null, " q-bio.NC "]}',
+  '{"id":"0704.0046","title":"t","abstract":"a","categories":"68T05 I.2.7"}',
   '{"id":"0704.0018","title":"t","abstract":"a","categories":"cs.LG","versions":null,"update_date":"not a date","date":""}',
   '{"id":"0704.0019","title":"t","abstract":"a","categories":"cs.LG","date":"2001-02-03","update_date":"2009-01-01"}',
   '{"id":"https://arxiv.org/abs/0704.0020v2","title":"t","abstract":"a","categories":"cs.LG"}',
@@ -92,6 +117,8 @@ const DECLINED: string[] = [
   '{"id":"0705.0024","title":"","abstract":"","categories":"cs.LG"}', // no text
   '{"id":"0705.0025","title":"t","abstract":"a","categories":""}', // no category
   '{"id":"0705.0026","title":"t","abstract":"a"}', // no categories field
+  '{"id":"0705.0032","title":"t","abstract":"a","categories":null}',
+  '{"id":"0705.0033","title":"t","abstract":"a","categories":[]}',
   '{"id":"0705.0027","title":"t","abstract":"a","categories":7}', // bad row
   '{}',
   '[1, 2]',
@@ -119,14 +146,16 @@ function assertSameResult(a: ChunkResult, b: ChunkResult, what: string): void {
 }
 
 /** A sink that records what the fast path writes, to see whether it took a line at all. */
-function collectingSink(): FastPathSink & { out: Uint8Array; ids: string[] } {
+function collectingSink(): FastPathSink & { out: Uint8Array; committed: number } {
   let out = new Uint8Array(1 << 16);
   let size = 0;
   const report: IngestReport = emptyReport();
-  const ids: string[] = [];
+  let committed = 0;
   return {
     report,
-    ids,
+    get committed() {
+      return committed;
+    },
     get out() {
       return out.subarray(0, size);
     },
@@ -141,9 +170,9 @@ function collectingSink(): FastPathSink & { out: Uint8Array; ids: string[] } {
       }
       return out;
     },
-    commit(end: number, id: string) {
+    commit(end: number) {
       size = end;
-      ids.push(id);
+      committed++;
     },
   };
 }
@@ -202,6 +231,17 @@ test('invalid UTF-8 goes the general path (U+FFFD), the rest of the chunk the fa
   const fast = runChunk(chunk, true);
   assertSameResult(fast, runChunk(chunk, false), 'invalid UTF-8');
   assert.match(Buffer.from(fast.data).toString('utf8'), /"title":"bad \ufffd\ufffd\ufffd bytes"/);
+});
+
+test('hashIdBytes of an ASCII id equals hashId of the string', () => {
+  for (const id of ['0704.0001', 'hep-th/9901001', 'x', '2101.00001', 'a'.repeat(300)]) {
+    const a = new Uint32Array(2);
+    const b = new Uint32Array(2);
+    hashId(id, a);
+    const bytes = Buffer.from('"' + id + '"');
+    hashIdBytes(bytes, 1, bytes.length - 1, b);
+    assert.deepEqual(b, a, id);
+  }
 });
 
 test('isJsWhitespace agrees with /\\s/ on every BMP code point', () => {
