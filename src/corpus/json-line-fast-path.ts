@@ -3,9 +3,11 @@
  * bytes → one canonical line of UTF-8 bytes, without JSON.parse of the whole line, without decoding
  * the title and abstract to strings and without JSON.stringify. It walks the object's top-level
  * keys, validating and skipping what ingestion ignores (authors_parsed, versions' dates, …), copies
- * title and abstract already whitespace-normalised and escaped (sources/json-bytes.ts), and decodes
- * only the small fields (id, categories, versions, dates) for the same recordMetadata and
- * categoryOutcome that the general path uses.
+ * title and abstract already whitespace-normalised and escaped (sources/json-bytes.ts), and handles
+ * the small fields (id, categories, versions, dates) one of two ways: when they have their everyday
+ * shape (a plain id, a YYYY-MM-DD date, categories seen before) straight from the bytes, which is
+ * what removed the last per-line regexes and decodes (measured: ~40% of the remaining time); else
+ * decoded, through the same recordMetadata and categoryOutcome that the general path uses.
  *
  * Anything unusual makes it decline the line (return false) before it has touched the report, and
  * the caller then runs the general path (JSON.parse → toRawRecord → canonicalize → serializePaper),
