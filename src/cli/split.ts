@@ -6,6 +6,7 @@ import type { PaperRecord } from '../corpus/record.js';
 import { parseYearMonth, splitRandom, splitTime, type Split } from '../corpus/split.js';
 import { intOption, numberOption, parseCommandArgs, requireOption } from './args.js';
 import { UsageError, UserError, type Command } from './command.js';
+import { Progress } from './progress.js';
 import { checkReadable, parseFormat } from './stats.js';
 
 export const command: Command = {
@@ -75,7 +76,9 @@ Options:
     }
     await checkReadable(path);
 
-    const { papers, report } = await loadPapers(path, format ? { format } : {});
+    const progress = new Progress('loading');
+    const { papers, report } = await loadPapers(path, { ...(format ? { format } : {}), onProgress: (n) => progress.update(n, 'records') });
+    progress.done();
     if (papers.length === 0) {
       const skipped = Object.entries(report.skipped).map(([k, v]) => `${k} ${v}`).join(', ');
       throw new UserError(`${path}: no usable records (read ${report.read}${skipped ? `, skipped: ${skipped}` : ''})`);

@@ -1,7 +1,6 @@
 import { stat } from 'node:fs/promises';
 import { emptyReport, type IngestReport } from '../corpus/canonical.js';
 import { readPapers } from '../corpus/load.js';
-import type { PaperRecord } from '../corpus/record.js';
 import { computeStats, type CorpusStats, type LengthStats } from '../corpus/stats.js';
 import { FORMAT_NAMES, type FormatName } from '../sources/source.js';
 import { groupName } from '../taxonomy/taxonomy.js';
@@ -46,8 +45,8 @@ Options:
     await checkReadable(path);
 
     const report = emptyReport();
-    const progress = new Progress('stats');
-    const papers = counted(readPapers(path, format ? { format, report } : { report }), (n) => progress.update(n));
+    const progress = new Progress('loading');
+    const papers = readPapers(path, { ...(format ? { format } : {}), report, onProgress: (n) => progress.update(n, 'records') });
     // A report lists every category; what is printed keeps its --top rows.
     const full = await computeStats(papers, reportPath === undefined && top > 0 ? { top } : { distributions: reportPath !== undefined });
     progress.done();
@@ -79,14 +78,6 @@ export async function checkReadable(path: string): Promise<void> {
     throw new UserError(`cannot read ${path}: ${(e as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : (e as Error).message}`);
   }
   if (!info.isFile()) throw new UserError(`cannot read ${path}: not a file`);
-}
-
-async function* counted(papers: AsyncIterable<PaperRecord>, tick: (n: number) => void): AsyncIterable<PaperRecord> {
-  let n = 0;
-  for await (const p of papers) {
-    if (++n % 1024 === 0) tick(n);
-    yield p;
-  }
 }
 
 function ingestSummary(r: IngestReport) {

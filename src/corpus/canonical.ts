@@ -1,3 +1,4 @@
+import { basename } from 'node:path';
 import type { RawRecord, SkipReason } from '../sources/source.js';
 import { canonicalizeCategories, resolveCode } from '../taxonomy/taxonomy.js';
 import type { PaperRecord } from './record.js';
@@ -49,37 +50,92 @@ export function mergeReports(into: IngestReport, from: IngestReport): void {
   for (const [k, v] of Object.entries(from.remapped)) into.remapped[k] = (into.remapped[k] ?? 0) + v;
 }
 
+/** Id given to a record whose source has none: unique per input file and line (or row). */
+export function syntheticId(file: string, line: number): string {
+  return `${basename(file)}:${line}`;
+}
+
+/** What canonicalising one list of raw codes gives, and what it adds to a report. */
+export interface CategoryOutcome {
+  /** Canonical codes, primary first; empty when the list has no arXiv category. */
+  categories: readonly string[];
+  foreign: { acm: number; msc: number };
+  unknown: readonly string[];
+  /** Report keys (`code→canonical`) of codes rewritten to their canonical form. */
+  remapped: readonly string[];
+  /** Skip detail when `categories` is empty. */
+  detail: string;
+}
+
 /**
- * Turn a raw record into a canonical paper, or say why not. The explicit primary (when a source
- * has one) goes first; ids are synthesised from file position when a source has none, so that
- * dedupe and splits still have a stable key.
+ * Outcomes by code list. Real corpora repeat a few thousand category combinations millions of
+ * times, so the taxonomy lookups run once per combination; the map is dropped when it gets big
+ * so that a corpus of odd lists cannot grow it without bound.
  */
-export function canonicalize(raw: RawRecord, file: string, line: number, format: string, report: IngestReport): PaperRecord | undefined {
-  report.read++;
-  const codes = raw.primary ? [raw.primary, ...raw.categories] : raw.categories;
+const outcomes = new Map<string, CategoryOutcome>();
+const MAX_OUTCOMES = 8192;
+
+/** Canonicalise raw codes (primary first), memoised: callers must not modify the result. */
+export function categoryOutcome(codes: readonly string[]): CategoryOutcome {
+  const key = codes.length === 1 ? codes[0]! : codes.join('\u0000');
+  let o = outcomes.get(key);
+  if (o) return o;
   const c = canonicalizeCategories(codes);
+  const foreign = { acm: 0, msc: 0 };
   for (const f of c.foreign) {
-    if (/^\d/.test(f)) report.foreignCodes.msc++;
-    else report.foreignCodes.acm++;
+    if (/^\d/.test(f)) foreign.msc++;
+    else foreign.acm++;
   }
-  for (const u of c.unknown) report.unknownCodes[u] = (report.unknownCodes[u] ?? 0) + 1;
+  const remapped: string[] = [];
   for (const code of codes) {
     const r = resolveCode(code);
-    if (r.kind === 'category' && r.via) report.remapped[`${code.trim()}→${r.code}`] = (report.remapped[`${code.trim()}→${r.code}`] ?? 0) + 1;
+    if (r.kind === 'category' && r.via) remapped.push(`${code.trim()}→${r.code}`);
   }
-  if (c.categories.length === 0) {
-    recordSkip(report, 'no-valid-category', file, line, `no arXiv category in [${codes.join(', ')}]`);
-    return undefined;
+  o = { categories: c.categories, foreign, unknown: c.unknown, remapped, detail: c.categories.length === 0 ? `no arXiv category in [${codes.join(', ')}]` : '' };
+  if (outcomes.size >= MAX_OUTCOMES) outcomes.clear();
+  outcomes.set(key, o);
+  return o;
+}
+
+/**
+ * Count one record with this outcome in the report (read, the code statistics, and kept or
+ * skipped): true when the record is kept.
+ */
+export function countOutcome(report: IngestReport, o: CategoryOutcome, file: string, line: number): boolean {
+  report.read++;
+  report.foreignCodes.acm += o.foreign.acm;
+  report.foreignCodes.msc += o.foreign.msc;
+  for (const u of o.unknown) report.unknownCodes[u] = (report.unknownCodes[u] ?? 0) + 1;
+  for (const r of o.remapped) report.remapped[r] = (report.remapped[r] ?? 0) + 1;
+  if (o.categories.length === 0) {
+    recordSkip(report, 'no-valid-category', file, line, o.detail);
+    return false;
   }
+  report.kept++;
+  return true;
+}
+
+/** The raw codes of a record, primary first. */
+export function rawCodes(raw: Pick<RawRecord, 'primary' | 'categories'>): string[] {
+  return raw.primary ? [raw.primary, ...raw.categories] : raw.categories;
+}
+
+/**
+ * Turn a raw record into a canonical paper, or say why not. The explicit primary (when a source
+ * has one) goes first; a record without an id gets `file:line` (see syntheticId), so that dedupe
+ * and splits still have a stable key.
+ */
+export function canonicalize(raw: RawRecord, file: string, line: number, format: string, report: IngestReport): PaperRecord | undefined {
+  const o = categoryOutcome(rawCodes(raw));
+  if (!countOutcome(report, o, file, line)) return undefined;
   const paper: PaperRecord = {
-    id: raw.id ?? `${format}:${line}`,
+    id: raw.id ?? syntheticId(file, line),
     title: raw.title,
     abstract: raw.abstract,
-    categories: c.categories,
-    primary: c.categories[0]!,
+    categories: o.categories.slice(),
+    primary: o.categories[0]!,
   };
   if (raw.date) paper.date = raw.date;
   paper.source = format;
-  report.kept++;
   return paper;
 }

@@ -24,6 +24,26 @@ export function hashId(id: string, out: Uint32Array | number[], at = 0): void {
   out[at + 1] = fmix32(h2 ^ id.length) >>> 0;
 }
 
+/**
+ * hashId of an ASCII id given as bytes b[s..e) (each byte is then its UTF-16 code unit), for the
+ * ingest fast path, which never decodes plain ids to strings. Not for non-ASCII ids.
+ */
+export function hashIdBytes(b: Uint8Array, s: number, e: number, out: Uint32Array | number[], at = 0): void {
+  let h1 = 0x811c9dc5;
+  let h2 = 0x9747b28c;
+  for (let i = s; i < e; i++) {
+    const c = b[i]!;
+    h1 = Math.imul(h1 ^ c, 0x01000193);
+    let k = Math.imul(c, 0xcc9e2d51);
+    k = (k << 15) | (k >>> 17);
+    h2 ^= Math.imul(k, 0x1b873593);
+    h2 = (h2 << 13) | (h2 >>> 19);
+    h2 = (Math.imul(h2, 5) + 0xe6546b64) | 0;
+  }
+  out[at] = fmix32(h1 ^ (e - s)) >>> 0;
+  out[at + 1] = fmix32(h2 ^ (e - s)) >>> 0;
+}
+
 function fmix32(h: number): number {
   h ^= h >>> 16;
   h = Math.imul(h, 0x85ebca6b);

@@ -8,7 +8,11 @@ export interface ReadOptions {
   format?: FormatName;
   /** Filled in as records are read; pass one to see what was skipped and why. */
   report?: IngestReport;
+  /** Called every PROGRESS_EVERY records read (kept or skipped) with the count so far, for a progress line. */
+  onProgress?: (recordsRead: number) => void;
 }
+
+const PROGRESS_EVERY = 1024;
 
 /** A paper with the source version it came from, so duplicates can keep the latest. */
 export interface VersionedPaper {
@@ -18,12 +22,19 @@ export interface VersionedPaper {
 
 /**
  * Stream canonical papers from any ingestable file. Malformed records are counted in the
- * report and skipped; nothing here throws for a bad record, only for an unreadable file.
+ * report and skipped; nothing here throws for a bad record, only for an unreadable file. A
+ * record without an id gets `file:line`, as in ingest (see syntheticId).
  */
 export async function* readVersionedPapers(path: string, options: ReadOptions = {}): AsyncIterable<VersionedPaper> {
   const report = options.report ?? emptyReport();
   const format = options.format;
+  const onProgress = options.onProgress;
+  let nextTick = report.read + PROGRESS_EVERY;
   for await (const item of readRows(path, format)) {
+    if (onProgress && report.read >= nextTick) {
+      nextTick = report.read + PROGRESS_EVERY;
+      onProgress(report.read);
+    }
     if ('error' in item) {
       report.read++;
       recordSkip(report, item.error.startsWith('bad JSON') ? 'bad-json' : 'bad-row', path, item.line, item.error);

@@ -171,7 +171,19 @@ export function toRawRecord(row: Row): FieldResult {
   let abstract = textOf(pick(row, ABSTRACT_FIELDS)?.[1]);
   if (!abstract && typeof row.markdown === 'string') abstract = cutAtWord(normalizeWhitespace(row.markdown.slice(0, MARKDOWN_ABSTRACT_CHARS * 2)), MARKDOWN_ABSTRACT_CHARS);
   if (!title && !abstract) return { reason: 'no-text', detail: 'no title or abstract' };
+  const meta = recordMetadata(row);
+  if ('reason' in meta) return meta;
+  return { record: { title, abstract, ...meta.metadata } };
+}
 
+/** Everything of a RawRecord but its text. */
+export type RecordMetadata = Omit<RawRecord, 'title' | 'abstract'>;
+
+/**
+ * The categories, primary, id, version and date of a row (toRawRecord without the text, which
+ * the ingest fast path handles as bytes), or why the row cannot be used.
+ */
+export function recordMetadata(row: Row): { metadata: RecordMetadata } | { reason: SkipReason; detail: string } {
   const categories: string[] = [];
   let primary: string | undefined;
   try {
@@ -194,22 +206,32 @@ export function toRawRecord(row: Row): FieldResult {
     return { reason: 'no-category', detail: c ? `empty "${c[0]}"` : 'no categories field' };
   }
 
-  const record: RawRecord = { title, abstract, categories: unique };
-  if (primary) record.primary = primary;
+  const metadata: RecordMetadata = { categories: unique };
+  if (primary) metadata.primary = primary;
 
   const idField = pick(row, ID_FIELDS);
   let idVersion: number | undefined;
   if (idField && (typeof idField[1] === 'string' || typeof idField[1] === 'number')) {
     const { id, version } = normalizeArxivId(idField[1]);
-    if (id) record.id = id;
+    if (id) metadata.id = id;
     idVersion = version;
   }
   const version = maxVersion(row.versions) ?? idVersion;
-  if (version !== undefined) record.version = version;
+  if (version !== undefined) metadata.version = version;
   const date = dateOf(row);
-  if (date) record.date = date;
-  return { record };
+  if (date) metadata.date = date;
+  return { metadata };
 }
+
+/**
+ * Top-level fields that toRawRecord reads besides the ones the ingest fast path decodes itself
+ * (id, title, abstract, categories, primary, date, update_date, versions): a row with any of them
+ * goes through toRawRecord. Kept next to the field lists above so the two cannot drift apart.
+ */
+export const FAST_PATH_FIELDS = ['id', 'title', 'abstract', 'categories', 'primary', 'date', 'update_date', 'versions'] as const;
+export const OTHER_FIELDS: readonly string[] = [...ID_FIELDS, ...TITLE_FIELDS, ...ABSTRACT_FIELDS, ...CATEGORY_FIELDS, ...PRIMARY_FIELDS, ...DATE_FIELDS, 'versions', 'markdown', 'year', 'month', 'day'].filter(
+  (f) => !(FAST_PATH_FIELDS as readonly string[]).includes(f),
+);
 
 /** Cut text to at most `max` characters, at a word boundary when there is one near the end. */
 function cutAtWord(text: string, max: number): string {
