@@ -116,8 +116,8 @@ Options:
     if (options.dropAbstract < 0 || options.dropAbstract >= 1) throw new UsageError('--drop-abstract must be in [0, 1)');
 
     const format = parseFormat(values.format);
-    const progress = new Progress('reading');
-    const { papers, report: readReport } = await loadPapers(data, { format });
+    const progress = new Progress('loading');
+    const { papers, report: readReport } = await loadPapers(data, { format, onProgress: (n) => progress.update(n, 'records') });
     const valid = values.valid ? (await loadPapers(values.valid, { format })).papers : null;
     if (papers.length === 0) throw new UserError(`no usable papers in ${data.join(', ')} (${JSON.stringify(readReport.skipped)})`);
     progress.done();
