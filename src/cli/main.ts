@@ -12,6 +12,8 @@ const COMMANDS: Record<string, { summary: string; load: () => Promise<{ command:
   train: { summary: 'Train a classifier on a corpus and save it as one model file', load: () => import('./train.js') },
   classify: { summary: 'Classify papers: top categories with probabilities and the words behind them', load: () => import('./classify.js') },
   evaluate: { summary: 'Measure a model on labelled papers: accuracy, top-k, F1, calibration', load: () => import('./evaluate.js') },
+  experiment: { summary: "Reproduce a seed notebook's experiment on a corpus, next to its numbers", load: () => import('./experiment.js') },
+  tune: { summary: 'Search learner settings within a time budget; write the best as a train --config file', load: () => import('./tune.js') },
 };
 
 const VERSION = '0.1.0';
