@@ -20,6 +20,10 @@ export { LinearModel } from './models/linear.js';
 export type { Classifier, ModelInfo, PaperText, Prediction, PredictOptions, LabelPrediction, Reason } from './models/model.js';
 export { DEFAULT_TRAIN_OPTIONS, type TrainOptions, type TrainReport } from './models/train.js';
 export { evaluateClassifier, type Evaluation } from './evaluation/evaluate.js';
+export { runExperiment, type ExperimentResult } from './evaluation/experiments/runner.js';
+export { PRESETS, findPreset } from './evaluation/experiments/presets.js';
+export type { ExperimentPreset } from './evaluation/experiments/preset.js';
+export { tune, type TuneOptions, type TuneResult, type TrialRecord } from './evaluation/tuning/tune.js';
 export { tokenize } from './text/tokenize.js';
 
 /**
