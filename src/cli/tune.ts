@@ -1,6 +1,7 @@
 import { appendFile, writeFile } from 'node:fs/promises';
 import { LABEL_TASKS, type LabelTask } from '../corpus/labels.js';
 import { loadPapers } from '../corpus/load.js';
+import { loadPaperSample } from '../evaluation/experiments/sample.js';
 import { DEFAULT_SEARCH_SPACE } from '../evaluation/tuning/search-space.js';
 import { tune, TUNE_METRICS, type TuneMetric } from '../evaluation/tuning/tune.js';
 import { intOption, parseCommandArgs, requireOption } from './args.js';
@@ -42,6 +43,7 @@ Options:
                        label scheme, as for train (fixed during the search)
   --metric M           ${TUNE_METRICS.join(', ')} (default accuracy; microF1 for multilabel)
   --max-trials N       stop after N trials even if time is left
+  --limit N            tune on a seeded uniform sample of N training papers
   --seed N             seed for the search, folds and training (default 1)
   --threads N          training threads (default: all cores)
   --format F           input format; guessed from the file when absent
@@ -63,6 +65,7 @@ Options:
       'include-cross-lists': { type: 'boolean' },
       metric: { type: 'string' },
       'max-trials': { type: 'string' },
+      limit: { type: 'string' },
       seed: { type: 'string' },
       threads: { type: 'string' },
       format: { type: 'string' },
@@ -90,11 +93,12 @@ Options:
     const balance = optionalInt(values.balance, 'balance', 1);
     const maxTrials = optionalInt(values['max-trials'], 'max-trials', 1);
     const threads = optionalInt(values.threads, 'threads', 1);
+    const limit = optionalInt(values.limit, 'limit', 1);
     const seed = intOption(values.seed, 'seed', 1);
     const format = parseFormat(values.format);
 
     const reading = new Progress('reading');
-    const { papers } = await loadPapers(data, { format });
+    const papers = limit !== undefined ? (await loadPaperSample(data, limit, seed, { format })).papers : (await loadPapers(data, { format })).papers;
     const valid = values.valid ? (await loadPapers(values.valid, { format })).papers : null;
     reading.done();
     if (papers.length === 0) throw new UserError(`no usable papers in ${data.join(', ')}`);

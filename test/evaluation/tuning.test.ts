@@ -126,6 +126,15 @@ test('tune with folds: one score per fold, mean is the trial score', async () =>
   assert.ok(Math.abs(t.score! - t.foldScores.reduce((a, b) => a + b, 0) / 3) < 1e-12);
 });
 
+test('tune with --top scores only the papers of the kept classes', async () => {
+  // Train has cs.CV and hep-th as its two largest classes; valid has all four in equal parts, so a
+  // score over all of valid could not pass 0.5.
+  const valid = syntheticPapers(10, 41);
+  const r = await tune(unevenPapers(), valid, { scheme: { task: 'primary', top: 2 }, seed: 1, budgetSeconds: 600, maxTrials: 1, threads: 1 });
+  assert.ok(r.trials[0]!.score! > 0.8, `accuracy on the kept classes ${r.trials[0]!.score}`);
+  assert.equal(r.config.top, 2);
+});
+
 test('tune CLI → trials log and best config → train --config reads it back', async () => {
   const trainFile = join(dir, 'train.jsonl');
   const validFile = join(dir, 'valid.jsonl');

@@ -86,5 +86,7 @@ export interface ExperimentPreset {
   threshold?: number;
   metrics: readonly ExperimentMetric[];
   variants: readonly VariantSpec[];
+  /** The variant a one-line summary shows; the first with reported numbers when absent. */
+  headline?: string;
   extras?: readonly ExperimentExtra[];
 }

@@ -57,6 +57,7 @@ export const PRESETS: readonly ExperimentPreset[] = [
     split: { kind: 'random', test: 0.1 },
     train: { dropAbstract: 0 },
     metrics: ['accuracy', 'top5', 'weightedF1', 'inferenceSeconds'],
+    headline: 'abstract',
     variants: [
       { name: 'title', train: { source: 'title' }, reported: { accuracy: 0.512, top5: 0.7783, weightedF1: 0.4735, inferenceSeconds: 0.2118 } },
       { name: 'abstract', train: { source: 'abstract' }, reported: { accuracy: 0.6394, top5: 0.9072, weightedF1: 0.6116, inferenceSeconds: 0.7125 } },
@@ -96,6 +97,7 @@ export const PRESETS: readonly ExperimentPreset[] = [
     notes: [
       'Split 80/20 stratified, then 10 % of the training part for validation, as the notebook did; ours stratifies by primary category, which also stratifies the groups.',
       'Input is title + abstract with non-letters stripped, as the notebook cleaned it.',
+      'The shared corpus is about 69 % cs and holds only 133 econ papers in all, so in a sample the small groups have a handful of test papers and few training papers; without class weights (the notebook used none) the learner rarely predicts them, which is what pulls macro F1 down.',
     ],
     scheme: { task: 'group' },
     split: { kind: 'random', test: 0.2, valid: 0.08 },

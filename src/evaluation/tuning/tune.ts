@@ -1,6 +1,7 @@
-import type { LabelSchemeOptions } from '../../corpus/labels.js';
+import { labelsOf, schemeFromJSON, type LabelSchemeOptions } from '../../corpus/labels.js';
 import { seededRng } from '../../corpus/random.js';
 import type { PaperRecord } from '../../corpus/record.js';
+import type { LinearModel } from '../../models/linear.js';
 import { trainLinear, type TrainOptions } from '../../models/train.js';
 import { evaluateClassifier, type Evaluation } from '../evaluate.js';
 import { foldSplit, stratifiedFolds } from './folds.js';
@@ -106,17 +107,24 @@ export async function tune(train: readonly PaperRecord[], valid: readonly PaperR
   let skipped = 0;
   let stoppedBecause: TuneResult['stoppedBecause'] = 'budget';
 
+  // With --top, papers outside the kept classes are not part of the task: score without them.
+  // Otherwise a held-out label the model never saw stays in, and counts as an error.
+  const scored = (model: LinearModel, papers: readonly PaperRecord[]) => {
+    if (options.scheme.top === undefined || options.scheme.task === 'multilabel') return papers;
+    const scheme = schemeFromJSON(model.spec.scheme);
+    return papers.filter((p) => labelsOf(p, scheme).length > 0);
+  };
   const evaluate = async (settings: TunedSettings): Promise<number[]> => {
     const config = { ...base, ...settings };
     if (!foldOf) {
       const { model } = await trainLinear(train, null, config);
-      return [scoreOf(evaluateClassifier(model, valid!), metric)];
+      return [scoreOf(evaluateClassifier(model, scored(model, valid!)), metric)];
     }
     const scores: number[] = [];
     for (let f = 0; f < folds; f++) {
       const { train: tr, heldOut } = foldSplit(train, foldOf, f);
       const { model } = await trainLinear(tr, null, config);
-      scores.push(scoreOf(evaluateClassifier(model, heldOut), metric));
+      scores.push(scoreOf(evaluateClassifier(model, scored(model, heldOut)), metric));
     }
     return scores;
   };
