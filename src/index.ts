@@ -31,6 +31,10 @@ export type { AsyncClassifier } from './models/model.js';
 export { evaluateBackend } from './evaluation/evaluate.js';
 export { evaluateEnsemble, type EnsembleEvaluation } from './evaluation/ensemble-evaluation.js';
 export { Ensemble } from './models/ensemble.js';
+export { runExperiment, type ExperimentResult } from './evaluation/experiments/runner.js';
+export { PRESETS, findPreset } from './evaluation/experiments/presets.js';
+export type { ExperimentPreset } from './evaluation/experiments/preset.js';
+export { tune, type TuneOptions, type TuneResult, type TrialRecord } from './evaluation/tuning/tune.js';
 export { tokenize } from './text/tokenize.js';
 
 /**

@@ -14,6 +14,8 @@ const COMMANDS: Record<string, { summary: string; load: () => Promise<{ command:
   classify: { summary: 'Classify papers: top categories with probabilities and the words behind them', load: () => import('./classify.js') },
   evaluate: { summary: 'Measure a model on labelled papers: accuracy, top-k, F1, calibration', load: () => import('./evaluate.js') },
   compare: { summary: "Put several models' evaluation reports side by side", load: () => import('./compare.js') },
+  experiment: { summary: "Reproduce a seed notebook's experiment on a corpus, next to its numbers", load: () => import('./experiment.js') },
+  tune: { summary: 'Search learner settings within a time budget; write the best as a train --config file', load: () => import('./tune.js') },
 };
 
 const VERSION = '0.1.0';

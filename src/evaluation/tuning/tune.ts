@@ -1,0 +1,177 @@
+import { labelsOf, schemeFromJSON, type LabelSchemeOptions } from '../../corpus/labels.js';
+import { seededRng } from '../../corpus/random.js';
+import type { PaperRecord } from '../../corpus/record.js';
+import type { LinearModel } from '../../models/linear.js';
+import { trainLinear, type TrainOptions } from '../../models/train.js';
+import { evaluateClassifier, type Evaluation } from '../evaluate.js';
+import { foldSplit, stratifiedFolds } from './folds.js';
+import { DEFAULT_SEARCH_SPACE, defaultSettings, sampleSettings, type ParameterSpec, type TunedSettings } from './search-space.js';
+
+/** What a search maximises, measured on the validation papers (or held-out folds). */
+export type TuneMetric = 'accuracy' | 'top5' | 'macroF1' | 'weightedF1' | 'microF1' | 'samplesF1';
+export const TUNE_METRICS: readonly TuneMetric[] = ['accuracy', 'top5', 'macroF1', 'weightedF1', 'microF1', 'samplesF1'];
+
+export interface TuneOptions {
+  /** Label scheme, fixed for every trial and written to the best config. */
+  scheme: Omit<LabelSchemeOptions, 'seed'>;
+  seed: number;
+  /** Wall-clock budget for the whole search. */
+  budgetSeconds: number;
+  maxTrials?: number;
+  /** k ≥ 2: stratified k-fold cross-validation on the training papers instead of a valid set. */
+  folds?: number;
+  metric?: TuneMetric;
+  threads?: number;
+  space?: readonly ParameterSpec[];
+  /** Called as each trial finishes (the CLI appends it to the JSONL log there). */
+  onTrial?: (trial: TrialRecord) => void | Promise<void>;
+  /** Milliseconds clock; tests pass a fake one. */
+  now?: () => number;
+}
+
+export interface TrialRecord {
+  trial: number;
+  status: 'ok' | 'failed';
+  settings: TunedSettings;
+  metric: TuneMetric;
+  /** Mean over folds (or the valid set's score); null when the trial failed. */
+  score: number | null;
+  foldScores: number[];
+  seconds: number;
+  /** Seconds since the search began, when the trial finished. */
+  finishedAt: number;
+  error?: string;
+}
+
+export interface TuneResult {
+  trials: TrialRecord[];
+  best: TrialRecord | null;
+  /** The best settings as a `train --config` file: scheme, seed and tuned settings. */
+  config: Partial<TrainOptions>;
+  metric: TuneMetric;
+  budgetSeconds: number;
+  elapsedSeconds: number;
+  /** Why the search ended: the next trial would not have finished in time, or maxTrials ran. */
+  stoppedBecause: 'budget' | 'max-trials';
+  /** Random draws passed over because their estimated time exceeded what was left. */
+  skippedOverBudget: number;
+}
+
+/** Settings-independent work (reading terms, vectorising, calibrating) in units of one epoch; see docs/benchmarks.md phases. */
+const OVERHEAD_EPOCHS = 3;
+/** Cheaper draws tried before giving up when the next draw would overrun the budget. */
+const REDRAWS = 20;
+
+function scoreOf(ev: Evaluation, metric: TuneMetric): number {
+  if (ev.task === 'multilabel') {
+    if (metric === 'microF1') return ev.microF1;
+    if (metric === 'samplesF1') return ev.samplesF1;
+    if (metric === 'macroF1') return ev.macroF1;
+    if (metric === 'accuracy') return ev.accuracy;
+    if (metric === 'top5') return ev.top5;
+    throw new RangeError(`metric ${metric} does not apply to multi-label models`);
+  }
+  if (metric === 'microF1') return ev.microF1;
+  if (metric === 'samplesF1') throw new RangeError('metric samplesF1 applies to multi-label models only');
+  return ev[metric];
+}
+
+function epochsOf(s: TunedSettings, base: Partial<TrainOptions>): number {
+  return s.epochs ?? base.epochs ?? 6;
+}
+
+/**
+ * Random search over learner settings within a wall-clock budget. The first trial is the
+ * learner's defaults, so the result is never worse than not tuning (on this validation data).
+ * A trial starts only if its estimated time fits in what is left: seconds per epoch-unit are the
+ * largest seen so far, times the draw's epochs plus a fixed overhead. The first trial has no
+ * estimate and always runs. Each trial trains on `train` (the learner holds out its own 5 % for
+ * early stopping) and is scored on `valid`, or on each held-out fold with `folds`.
+ */
+export async function tune(train: readonly PaperRecord[], valid: readonly PaperRecord[] | null, options: TuneOptions): Promise<TuneResult> {
+  const now = options.now ?? (() => performance.now());
+  const t0 = now();
+  const elapsed = () => (now() - t0) / 1000;
+  const metric = options.metric ?? (options.scheme.task === 'multilabel' ? 'microF1' : 'accuracy');
+  const space = options.space ?? DEFAULT_SEARCH_SPACE;
+  const folds = options.folds ?? 0;
+  if (folds === 1 || folds < 0) throw new RangeError(`folds must be 0 (use the valid set) or >= 2, got ${folds}`);
+  if (folds === 0 && (!valid || valid.length === 0)) throw new RangeError('tuning needs validation papers or folds >= 2');
+  if (!(options.budgetSeconds > 0)) throw new RangeError(`time budget must be positive, got ${options.budgetSeconds}`);
+  const foldOf = folds >= 2 ? stratifiedFolds(train, folds, options.seed) : null;
+  const base: Partial<TrainOptions> = { ...options.scheme, seed: options.seed, ...(options.threads !== undefined ? { threads: options.threads } : {}) };
+  const rng = seededRng(options.seed ^ 0x7a11);
+
+  const trials: TrialRecord[] = [];
+  let secondsPerUnit = 0;
+  let skipped = 0;
+  let stoppedBecause: TuneResult['stoppedBecause'] = 'budget';
+
+  // With --top, papers outside the kept classes are not part of the task: score without them.
+  // Otherwise a held-out label the model never saw stays in, and counts as an error.
+  const scored = (model: LinearModel, papers: readonly PaperRecord[]) => {
+    if (options.scheme.top === undefined || options.scheme.task === 'multilabel') return papers;
+    const scheme = schemeFromJSON(model.spec.scheme);
+    return papers.filter((p) => labelsOf(p, scheme).length > 0);
+  };
+  const evaluate = async (settings: TunedSettings): Promise<number[]> => {
+    const config = { ...base, ...settings };
+    if (!foldOf) {
+      const { model } = await trainLinear(train, null, config);
+      return [scoreOf(evaluateClassifier(model, scored(model, valid!)), metric)];
+    }
+    const scores: number[] = [];
+    for (let f = 0; f < folds; f++) {
+      const { train: tr, heldOut } = foldSplit(train, foldOf, f);
+      const { model } = await trainLinear(tr, null, config);
+      scores.push(scoreOf(evaluateClassifier(model, scored(model, heldOut)), metric));
+    }
+    return scores;
+  };
+
+  for (let n = 0; ; n++) {
+    if (options.maxTrials !== undefined && n >= options.maxTrials) {
+      stoppedBecause = 'max-trials';
+      break;
+    }
+    let settings: TunedSettings | null = n === 0 ? defaultSettings(space) : null;
+    if (n > 0) {
+      const left = options.budgetSeconds - elapsed();
+      for (let r = 0; r < REDRAWS && settings === null; r++) {
+        const candidate = sampleSettings(space, rng);
+        if (secondsPerUnit * (epochsOf(candidate, base) + OVERHEAD_EPOCHS) <= left) settings = candidate;
+        else skipped++;
+      }
+      if (settings === null) break;
+    }
+    const ts = now();
+    let record: TrialRecord;
+    try {
+      const foldScores = await evaluate(settings!);
+      const seconds = (now() - ts) / 1000;
+      record = { trial: n + 1, status: 'ok', settings: settings!, metric, score: foldScores.reduce((a, b) => a + b, 0) / foldScores.length, foldScores, seconds, finishedAt: elapsed() };
+    } catch (e) {
+      // The defaults failing means the data cannot be trained on at all: no point searching.
+      if (n === 0) throw e;
+      record = { trial: n + 1, status: 'failed', settings: settings!, metric, score: null, foldScores: [], seconds: (now() - ts) / 1000, finishedAt: elapsed(), error: (e as Error).message };
+    }
+    secondsPerUnit = Math.max(secondsPerUnit, record.seconds / (epochsOf(record.settings, base) + OVERHEAD_EPOCHS));
+    trials.push(record);
+    await options.onTrial?.(record);
+  }
+
+  let best: TrialRecord | null = null;
+  for (const t of trials) if (t.score !== null && (best === null || t.score > best.score!)) best = t;
+  const { threads: _threads, ...recorded } = base;
+  void _threads;
+  return {
+    trials,
+    best,
+    config: { ...recorded, ...(best?.settings ?? {}) },
+    metric,
+    budgetSeconds: options.budgetSeconds,
+    elapsedSeconds: Number(elapsed().toFixed(1)),
+    stoppedBecause,
+    skippedOverBudget: skipped,
+  };
+}
