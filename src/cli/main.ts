@@ -12,6 +12,8 @@ const COMMANDS: Record<string, { summary: string; load: () => Promise<{ command:
   train: { summary: 'Train a classifier on a corpus and save it as one model file', load: () => import('./train.js') },
   classify: { summary: 'Classify papers: top categories with probabilities and the words behind them', load: () => import('./classify.js') },
   evaluate: { summary: 'Measure a model on labelled papers: accuracy, top-k, F1, calibration', load: () => import('./evaluate.js') },
+  serve: { summary: 'Serve the model over HTTP (JSON API, feedback, metrics) with a web page', load: () => import('./serve.js') },
+  feedback: { summary: 'Export stored feedback (corrections) as a corpus that train reads', load: () => import('./feedback.js') },
 };
 
 const VERSION = '0.1.0';
