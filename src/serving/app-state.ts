@@ -43,8 +43,6 @@ export interface AppState {
   startedAt: number;
   /** Set when shutdown starts: /readyz turns 503 so load balancers stop sending. */
   draining: boolean;
-  /** Called after each response while draining, to close connections that just went idle. */
-  onIdle?: () => void;
   cluster?: ClusterHooks;
 }
 

@@ -1,5 +1,5 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { Server as NetServer, type AddressInfo, type Socket } from 'node:net';
 import type { AppState, ClusterHooks, ServeConfig } from './app-state.js';
 import { FeedbackStore } from './feedback-store.js';
 import { Metrics } from './metrics.js';
@@ -39,7 +39,6 @@ export function createHandler(state: AppState, log: Log): (req: IncomingMessage,
     res.on('finish', () => {
       state.metrics.observe(req.method ?? 'GET', routeLabel, res.statusCode, (performance.now() - started) / 1000);
       state.metrics.snapshot.papersClassified += ctx.classified;
-      if (state.draining) state.onIdle?.();
     });
     const run = async (): Promise<void> => {
       applyCors(state.config, req, res);
@@ -106,7 +105,26 @@ export async function startServer(config: ServeConfig, listen: { port: number; h
   const feedback = config.feedbackPath ? new FeedbackStore(config.feedbackPath) : null;
   const state: AppState = { config, slot, feedback, metrics: new Metrics(), startedAt: Date.now(), draining: false };
   if (cluster) state.cluster = cluster;
-  const server = createServer({ keepAliveTimeout: 5000 }, createHandler(state, log));
+  const server = createServer({ keepAliveTimeout: 5000 });
+  // Requests in flight per connection, so shutdown can end each connection once it has answered.
+  const active = new Map<Socket, number>();
+  server.on('connection', (socket: Socket) => {
+    active.set(socket, 0);
+    socket.once('close', () => active.delete(socket));
+  });
+  server.on('request', (req: IncomingMessage, res: ServerResponse) => {
+    const socket = req.socket;
+    active.set(socket, (active.get(socket) ?? 0) + 1);
+    if (state.draining) res.setHeader('connection', 'close');
+    res.once('finish', () => {
+      const n = (active.get(socket) ?? 1) - 1;
+      active.set(socket, n);
+      // end(), not destroy(): a large response may still sit in the socket's buffer.
+      if (state.draining && n === 0) socket.end();
+    });
+  });
+  // After the bookkeeping above, so a draining server's `connection: close` is set before any handler writes.
+  server.on('request', createHandler(state, log));
   try {
     await new Promise<void>((resolve, reject) => {
       server.once('error', reject);
@@ -127,14 +145,14 @@ export async function startServer(config: ServeConfig, listen: { port: number; h
       state.draining = true;
       const force = setTimeout(() => server.closeAllConnections(), graceMs);
       force.unref();
-      // Keep-alive connections go idle between requests; close each as soon as it is.
-      state.onIdle = () => server.closeIdleConnections();
-      server.close(() => {
+      // net.Server's close, not http.Server's: the latter destroys every connection whose
+      // response has ended, even when the end of a large response is still buffered, unsent.
+      NetServer.prototype.close.call(server, () => {
         clearTimeout(force);
         feedback?.close();
         resolve();
       });
-      server.closeIdleConnections();
+      for (const [socket, n] of active) if (n === 0) socket.end();
     });
     return closing;
   };
