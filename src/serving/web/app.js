@@ -190,7 +190,7 @@ function el(tag, attrs = {}, ...children) {
   return e;
 }
 
-const pct = (p) => `${(p * 100).toFixed(p >= 0.995 || p < 0.001 ? 0 : 1)}%`;
+const pct = (p) => (p < 0.001 ? '<0.1%' : `${(p * 100).toFixed(p >= 0.995 ? 0 : 1)}%`);
 const groupClass = (g) => `g-${['physics', 'math', 'cs', 'q-bio', 'q-fin', 'stat', 'eess', 'econ'].includes(g) ? g : 'other'}`;
 
 function renderEmpty() {

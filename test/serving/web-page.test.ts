@@ -1,0 +1,143 @@
+/**
+ * The web page in headless Chromium (Debian's /usr/bin/chromium driven by playwright-core; no
+ * browser is ever downloaded). Screenshots go to test-artifacts/web/ (git-ignored).
+ */
+import assert from 'node:assert/strict';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { after, before, test } from 'node:test';
+import type { Browser, Page } from 'playwright-core';
+import { defaultModelPath } from '../../src/models/load-model.js';
+import { DEFAULT_LIMITS } from '../../src/serving/app-state.js';
+import { startServer, type RunningServer } from '../../src/serving/server.js';
+
+const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+const ROOT = fileURLToPath(new URL('../..', import.meta.url));
+const ARTIFACTS = join(ROOT, 'test-artifacts', 'web');
+const skip = existsSync(CHROMIUM) ? false : `no Chromium at ${CHROMIUM} (apt-get install chromium, or set CHROMIUM_PATH)`;
+if (skip) process.stdout.write(`# skipping browser tests: ${skip}\n`);
+
+const dir = mkdtempSync(join(tmpdir(), 'axc-web-'));
+let srv: RunningServer;
+let browser: Browser;
+
+before(async () => {
+  if (skip) return;
+  mkdirSync(ARTIFACTS, { recursive: true });
+  srv = await startServer(
+    { modelPath: defaultModelPath()!, feedbackPath: join(dir, 'fb.sqlite'), corsOrigins: [], webDir: join(ROOT, 'src', 'serving', 'web'), ...DEFAULT_LIMITS },
+    { port: 0, host: '127.0.0.1' },
+    () => {},
+  );
+  const { chromium } = await import('playwright-core');
+  browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--no-sandbox'], headless: true });
+});
+
+after(async () => {
+  await browser?.close();
+  await srv?.close();
+  rmSync(dir, { recursive: true, force: true });
+});
+
+async function open(width = 1100, height = 900): Promise<{ page: Page; errors: string[] }> {
+  const context = await browser.newContext({ viewport: { width, height }, acceptDownloads: true });
+  const page = await context.newPage();
+  const errors: string[] = [];
+  page.on('pageerror', (e) => errors.push(e.message));
+  page.on('console', (m) => {
+    // The optional in-browser bundle is absent here: its 404 is expected.
+    if (m.type() === 'error' && !/arxiv-classifier\.browser\.js|404/.test(m.text() + (m.location().url ?? ''))) errors.push(m.text());
+  });
+  await page.goto(srv.url + '/');
+  await page.getByText('Server', { exact: true }).waitFor();
+  return { page, errors };
+}
+
+test('type an abstract: the expected category appears as bars, with group, archive and highlighted words', { skip, timeout: 60_000 }, async () => {
+  const { page, errors } = await open();
+  await page.getByLabel('Title', { exact: true }).fill('Free electron trajectories in graphene');
+  await page.getByLabel(/^Abstract/).pressSequentially('We observe ballistic transport of Dirac electrons in monolayer graphene', { delay: 5 });
+  const first = page.locator('ol.bars > li').first();
+  await first.waitFor();
+  await page.waitForFunction(() => document.querySelector('ol.bars > li')?.getAttribute('data-code') === 'cond-mat.mes-hall');
+  assert.equal(await first.getAttribute('data-code'), 'cond-mat.mes-hall');
+  assert.match(await first.innerText(), /Mesoscale and Nanoscale Physics/);
+  assert.equal(await page.locator('ol.bars > li').count(), 5);
+  assert.match(await page.getByTestId('group').innerText(), /^Physics/);
+  assert.match(await page.getByTestId('archive').innerText(), /Condensed Matter/);
+  const marks = await page.locator('#explain-text mark').allInnerTexts();
+  assert.ok(marks.map((m) => m.toLowerCase()).includes('graphene'), `highlighted: ${marks.join(', ')}`);
+  // Bars are coloured by group.
+  assert.match((await first.locator('.fill').getAttribute('class'))!, /g-physics/);
+  // Offline toggle stays hidden without the in-browser bundle.
+  assert.equal(await page.locator('#offline-toggle').isVisible(), false);
+  await page.screenshot({ path: join(ARTIFACTS, 'classify.png'), fullPage: true });
+
+  // Change the text: the answer follows.
+  await page.getByLabel('Title', { exact: true }).fill('Convolutional neural networks for image segmentation');
+  await page.getByLabel(/^Abstract/).fill('');
+  await page.waitForFunction(() => document.querySelector('ol.bars > li')?.getAttribute('data-code')?.startsWith('cs.'));
+  // Clearing empties the results.
+  await page.getByRole('button', { name: 'Clear' }).click();
+  await page.getByText('Type a title or paste an abstract').waitFor();
+  assert.deepEqual(errors, []);
+});
+
+test('keyboard: every control is labelled and reachable with Tab', { skip, timeout: 60_000 }, async () => {
+  const { page } = await open();
+  const unlabelled = await page.evaluate(() =>
+    [...document.querySelectorAll('input, textarea, select')]
+      .filter((e) => (e as HTMLInputElement).type !== 'hidden')
+      .filter((e) => !(e as HTMLInputElement).labels?.length && !e.getAttribute('aria-label'))
+      .map((e) => e.id),
+  );
+  assert.deepEqual(unlabelled, []);
+  const seen: string[] = [];
+  for (let i = 0; i < 12; i++) {
+    await page.keyboard.press('Tab');
+    seen.push(await page.evaluate(() => document.activeElement?.id || document.activeElement?.textContent?.trim() || ''));
+  }
+  for (const id of ['title', 'abstract', 'k']) assert.ok(seen.includes(id), `Tab never reached #${id}: ${seen.join(' → ')}`);
+  // Tabs work from the keyboard too.
+  await page.getByRole('tab', { name: 'Model' }).focus();
+  await page.keyboard.press('Enter');
+  await page.getByText('Training papers').waitFor();
+  await page.screenshot({ path: join(ARTIFACTS, 'model.png'), fullPage: true });
+});
+
+test('batch: upload a CSV, watch progress, download predictions as CSV and JSONL', { skip, timeout: 60_000 }, async () => {
+  const { page, errors } = await open();
+  await page.getByRole('tab', { name: 'Batch' }).click();
+  const csv = ['id,title,abstract', '2101.1,Graphene nanoribbons,Electron transport in graphene', '2101.2,"Lattice QCD, at finite density",Quarks and gluons on the lattice', '2101.3,,', '2101.4,Deep learning for image classification,Convolutional networks'].join('\n');
+  await page.setInputFiles('#file', { name: 'papers.csv', mimeType: 'text/csv', buffer: Buffer.from(csv) });
+  await page.getByText(/^Done: 3 papers classified, 1 rows skipped/).waitFor();
+  assert.equal(await page.locator('#progress').evaluate((e) => (e as HTMLProgressElement).value), 3);
+  assert.equal(await page.locator('#batch-table tbody tr').count(), 3);
+  await page.screenshot({ path: join(ARTIFACTS, 'batch.png'), fullPage: true });
+
+  const [csvDownload] = await Promise.all([page.waitForEvent('download'), page.getByRole('button', { name: 'Download CSV' }).click()]);
+  assert.equal(csvDownload.suggestedFilename(), 'papers.predictions.csv');
+  const csvOut = readFileSync((await csvDownload.path())!, 'utf8').trim().split(/\r\n/);
+  assert.equal(csvOut[0], 'row,id,title,category,name,probability,group,labels');
+  assert.equal(csvOut.length, 4);
+  assert.match(csvOut[1]!, /^2,2101\.1,Graphene nanoribbons,cond-mat\./);
+  assert.match(csvOut[2]!, /^3,2101\.2,"Lattice QCD, at finite density",hep-/);
+  assert.match(csvOut[3]!, /,cs\./);
+
+  const [jsonlDownload] = await Promise.all([page.waitForEvent('download'), page.getByRole('button', { name: 'Download JSONL' }).click()]);
+  const rows = readFileSync((await jsonlDownload.path())!, 'utf8').trim().split('\n').map((l) => JSON.parse(l) as { id: string; labels: { code: string }[] });
+  assert.deepEqual(rows.map((r) => r.id), ['2101.1', '2101.2', '2101.4']);
+  assert.equal(rows[0]!.labels.length, 5);
+  assert.deepEqual(errors, []);
+});
+
+test('readable on a phone: no horizontal scrolling', { skip, timeout: 60_000 }, async () => {
+  const { page } = await open(390, 844);
+  await page.getByLabel('Title', { exact: true }).fill('Topological insulators and Majorana zero modes');
+  await page.locator('ol.bars > li').first().waitFor();
+  const overflow = await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
+  assert.ok(overflow <= 0, `page is ${overflow}px wider than the screen`);
+  await page.screenshot({ path: join(ARTIFACTS, 'phone.png'), fullPage: true });
+});
