@@ -61,7 +61,7 @@ test('type an abstract: the expected category appears as bars, with group, archi
   await page.getByLabel(/^Abstract/).pressSequentially('We observe ballistic transport of Dirac electrons in monolayer graphene', { delay: 5 });
   const first = page.locator('ol.bars > li').first();
   await first.waitFor();
-  await page.waitForFunction(() => document.querySelector('ol.bars > li')?.getAttribute('data-code') === 'cond-mat.mes-hall');
+  await page.locator('ol.bars > li:first-child[data-code="cond-mat.mes-hall"]').waitFor();
   assert.equal(await first.getAttribute('data-code'), 'cond-mat.mes-hall');
   assert.match(await first.innerText(), /Mesoscale and Nanoscale Physics/);
   assert.equal(await page.locator('ol.bars > li').count(), 5);
@@ -78,7 +78,7 @@ test('type an abstract: the expected category appears as bars, with group, archi
   // Change the text: the answer follows.
   await page.getByLabel('Title', { exact: true }).fill('Convolutional neural networks for image segmentation');
   await page.getByLabel(/^Abstract/).fill('');
-  await page.waitForFunction(() => document.querySelector('ol.bars > li')?.getAttribute('data-code')?.startsWith('cs.'));
+  await page.locator('ol.bars > li:first-child[data-code^="cs."]').waitFor();
   // Clearing empties the results.
   await page.getByRole('button', { name: 'Clear' }).click();
   await page.getByText('Type a title or paste an abstract').waitFor();
@@ -87,17 +87,16 @@ test('type an abstract: the expected category appears as bars, with group, archi
 
 test('keyboard: every control is labelled and reachable with Tab', { skip, timeout: 60_000 }, async () => {
   const { page } = await open();
-  const unlabelled = await page.evaluate(() =>
-    [...document.querySelectorAll('input, textarea, select')]
-      .filter((e) => (e as HTMLInputElement).type !== 'hidden')
-      .filter((e) => !(e as HTMLInputElement).labels?.length && !e.getAttribute('aria-label'))
-      .map((e) => e.id),
-  );
+  // Page-side code is a string: this project's type checking has no DOM library.
+  const unlabelled = await page.evaluate<string[]>(`[...document.querySelectorAll('input, textarea, select')]
+      .filter((e) => e.type !== 'hidden')
+      .filter((e) => !e.labels?.length && !e.getAttribute('aria-label'))
+      .map((e) => e.id)`);
   assert.deepEqual(unlabelled, []);
   const seen: string[] = [];
   for (let i = 0; i < 12; i++) {
     await page.keyboard.press('Tab');
-    seen.push(await page.evaluate(() => document.activeElement?.id || document.activeElement?.textContent?.trim() || ''));
+    seen.push(await page.evaluate<string>(`document.activeElement?.id || document.activeElement?.textContent?.trim() || ''`));
   }
   for (const id of ['title', 'abstract', 'k']) assert.ok(seen.includes(id), `Tab never reached #${id}: ${seen.join(' → ')}`);
   // Tabs work from the keyboard too.
@@ -113,7 +112,8 @@ test('batch: upload a CSV, watch progress, download predictions as CSV and JSONL
   const csv = ['id,title,abstract', '2101.1,Graphene nanoribbons,Electron transport in graphene', '2101.2,"Lattice QCD, at finite density",Quarks and gluons on the lattice', '2101.3,,', '2101.4,Deep learning for image classification,Convolutional networks'].join('\n');
   await page.setInputFiles('#file', { name: 'papers.csv', mimeType: 'text/csv', buffer: Buffer.from(csv) });
   await page.getByText(/^Done: 3 papers classified, 1 rows skipped/).waitFor();
-  assert.equal(await page.locator('#progress').evaluate((e) => (e as HTMLProgressElement).value), 3);
+  assert.equal(await page.locator('#progress').getAttribute('max'), '3');
+  assert.equal(await page.evaluate<number>(`document.getElementById('progress').value`), 3);
   assert.equal(await page.locator('#batch-table tbody tr').count(), 3);
   await page.screenshot({ path: join(ARTIFACTS, 'batch.png'), fullPage: true });
 
@@ -137,7 +137,7 @@ test('readable on a phone: no horizontal scrolling', { skip, timeout: 60_000 }, 
   const { page } = await open(390, 844);
   await page.getByLabel('Title', { exact: true }).fill('Topological insulators and Majorana zero modes');
   await page.locator('ol.bars > li').first().waitFor();
-  const overflow = await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
+  const overflow = await page.evaluate<number>(`document.documentElement.scrollWidth - document.documentElement.clientWidth`);
   assert.ok(overflow <= 0, `page is ${overflow}px wider than the screen`);
   await page.screenshot({ path: join(ARTIFACTS, 'phone.png'), fullPage: true });
 });
