@@ -48,7 +48,8 @@ interface Server {
 
 async function startServer(args: string[]): Promise<Server> {
   const bin = buildCli();
-  const full = ['serve', '--port', '0', '--feedback-db', 'none', '--web', 'none', ...args];
+  // The model path is explicit: the .bench build has no models/ beside it.
+  const full = ['serve', '--model', 'models/primary.axcm', '--port', '0', '--feedback-db', 'none', '--web', 'none', ...args];
   const child = spawn(process.execPath, [bin, ...full], { cwd: ROOT, stdio: ['ignore', 'ignore', 'pipe'] });
   let err = '';
   const url = await new Promise<string>((res, rej) => {

@@ -30,7 +30,7 @@ export const DEFAULT_LIMITS = { maxBodyBytes: 1 << 20, maxBatchBodyBytes: 64 << 
  */
 export interface ClusterHooks {
   processes: number;
-  metrics(): Promise<{ snapshot: MetricsSnapshot; residentBytes: number; heapBytes: number }>;
+  metrics(): Promise<{ snapshot: MetricsSnapshot; residentBytes: number; heapBytes: number; cpuSeconds: number }>;
   reload(): Promise<ReloadResult>;
 }
 

@@ -6,11 +6,11 @@
  */
 import cluster, { type Worker } from 'node:cluster';
 import type { ClusterHooks } from './app-state.js';
-import { emptySnapshot, mergeSnapshots, type MetricsSnapshot } from './metrics.js';
+import { emptySnapshot, mergeSnapshots, processCpuSeconds, type MetricsSnapshot } from './metrics.js';
 import type { ReloadResult } from './model-slot.js';
 import type { RunningServer } from './server.js';
 
-type WorkerStats = { snapshot: MetricsSnapshot; residentBytes: number; heapBytes: number };
+type WorkerStats = { snapshot: MetricsSnapshot; residentBytes: number; heapBytes: number; cpuSeconds: number };
 
 /** Messages between the primary and the workers; `id` pairs an answer with its question. */
 type Message =
@@ -51,7 +51,7 @@ export function workerHooks(processes: number, running: () => RunningServer | nu
     const server = running();
     if (m.axc === 'ask-metrics') {
       const mem = process.memoryUsage();
-      const stats: WorkerStats = { snapshot: server?.state.metrics.snapshot ?? emptySnapshot(), residentBytes: mem.rss, heapBytes: mem.heapUsed };
+      const stats: WorkerStats = { snapshot: server?.state.metrics.snapshot ?? emptySnapshot(), residentBytes: mem.rss, heapBytes: mem.heapUsed, cpuSeconds: processCpuSeconds() };
       process.send!({ axc: 'metrics', id: m.id, stats } satisfies Message);
     } else if (m.axc === 'ask-reload') {
       const reload = server ? server.state.slot.reload() : Promise.resolve<ReloadResult | null>(null);
@@ -96,7 +96,7 @@ function broadcast(kind: 'ask-metrics' | 'ask-reload'): Promise<Message[]> {
               resolve(m);
             }
           };
-          const onExit = (): void => resolve({ axc: 'metrics', id, stats: { snapshot: emptySnapshot(), residentBytes: 0, heapBytes: 0 } });
+          const onExit = (): void => resolve({ axc: 'metrics', id, stats: { snapshot: emptySnapshot(), residentBytes: 0, heapBytes: 0, cpuSeconds: 0 } });
           w.on('message', onMessage);
           w.once('exit', onExit);
           w.send({ axc: kind, id });
@@ -142,12 +142,13 @@ export function startPrimary(n: number, log: (line: string) => void): Primary {
         }
       } else if (m.axc === 'ask-metrics') {
         void broadcast('ask-metrics').then((answers) => {
-          const stats: WorkerStats = { snapshot: emptySnapshot(), residentBytes: process.memoryUsage().rss, heapBytes: 0 };
+          const stats: WorkerStats = { snapshot: emptySnapshot(), residentBytes: process.memoryUsage().rss, heapBytes: 0, cpuSeconds: processCpuSeconds() };
           for (const a of answers) {
             if (a.axc !== 'metrics') continue;
             mergeSnapshots(stats.snapshot, a.stats.snapshot);
             stats.residentBytes += a.stats.residentBytes;
             stats.heapBytes += a.stats.heapBytes;
+            stats.cpuSeconds += a.stats.cpuSeconds;
           }
           if (w.isConnected()) w.send({ axc: 'all-metrics', id: m.id, stats } satisfies Message);
         });

@@ -62,9 +62,17 @@ function label(v: string): string {
   return v.replace(/\\/g, '\\\\').replace(/\n/g, '\\n').replace(/"/g, '\\"');
 }
 
+/** This process's user + system CPU time. */
+export function processCpuSeconds(): number {
+  const u = process.cpuUsage();
+  return (u.user + u.system) / 1e6;
+}
+
 export interface Gauges {
   residentBytes: number;
   heapBytes: number;
+  /** User + system CPU time of the serving processes (summed). */
+  cpuSeconds: number;
   uptimeSeconds: number;
   model: { path: string; task: string; labels: number; etag: string } | null;
   processes: number;
@@ -101,6 +109,7 @@ export function renderPrometheus(s: MetricsSnapshot, g: Gauges): string {
     out.push(`axc_model_info{path="${label(g.model.path)}",task="${label(g.model.task)}",labels="${g.model.labels}",etag="${label(g.model.etag)}"} 1`);
   }
   out.push('# HELP axc_process_resident_memory_bytes Resident memory of the serving processes (summed).', '# TYPE axc_process_resident_memory_bytes gauge', `axc_process_resident_memory_bytes ${g.residentBytes}`);
+  out.push('# HELP axc_process_cpu_seconds_total CPU time (user + system) of the serving processes (summed).', '# TYPE axc_process_cpu_seconds_total counter', `axc_process_cpu_seconds_total ${g.cpuSeconds}`);
   out.push('# HELP axc_process_heap_bytes V8 heap in use (summed).', '# TYPE axc_process_heap_bytes gauge', `axc_process_heap_bytes ${g.heapBytes}`);
   out.push('# HELP axc_serving_processes Processes answering requests.', '# TYPE axc_serving_processes gauge', `axc_serving_processes ${g.processes}`);
   out.push('# HELP axc_uptime_seconds Seconds since the server started.', '# TYPE axc_uptime_seconds gauge', `axc_uptime_seconds ${g.uptimeSeconds}`);

@@ -16,7 +16,7 @@ import { archiveOf, archiveTitle, canonicalizeCategories, CATEGORIES, GROUPS, gr
 import { describeLabel } from '../models/labels-info.js';
 import type { AppState } from './app-state.js';
 import { ndjsonLines, parseJson, readBody, requireMediaType } from './body.js';
-import { renderPrometheus } from './metrics.js';
+import { processCpuSeconds, renderPrometheus } from './metrics.js';
 import { buildOpenApi } from './openapi.js';
 import { HttpError, invalid, sendJson } from './response.js';
 import { validate, type FieldProblem, type Schema } from './schema.js';
@@ -389,11 +389,12 @@ function modelSummary(state: AppState, served = state.slot.current): Record<stri
 async function metrics(ctx: RequestContext): Promise<void> {
   const { state } = ctx;
   const own = process.memoryUsage();
-  const all = state.cluster ? await state.cluster.metrics() : { snapshot: state.metrics.snapshot, residentBytes: own.rss, heapBytes: own.heapUsed };
+  const all = state.cluster ? await state.cluster.metrics() : { snapshot: state.metrics.snapshot, residentBytes: own.rss, heapBytes: own.heapUsed, cpuSeconds: processCpuSeconds() };
   const m = state.slot.current;
   const text = renderPrometheus(all.snapshot, {
     residentBytes: all.residentBytes,
     heapBytes: all.heapBytes,
+    cpuSeconds: all.cpuSeconds,
     uptimeSeconds: Math.round((Date.now() - state.startedAt) / 1000),
     model: { path: basename(m.path), task: m.model.info.task, labels: m.model.labels.length, etag: m.etag },
     processes: state.cluster?.processes ?? 1,

@@ -3,7 +3,9 @@
  * browser is ever downloaded). Screenshots go to test-artifacts/web/ (git-ignored).
  */
 import assert from 'node:assert/strict';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { copyFileSync, cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -12,6 +14,7 @@ import type { Browser, Page } from 'playwright-core';
 import { defaultModelPath } from '../../src/models/load-model.js';
 import { DEFAULT_LIMITS } from '../../src/serving/app-state.js';
 import { startServer, type RunningServer } from '../../src/serving/server.js';
+import { serveStatic } from '../../src/serving/static-files.js';
 
 const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
@@ -41,7 +44,7 @@ after(async () => {
   rmSync(dir, { recursive: true, force: true });
 });
 
-async function open(width = 1100, height = 900): Promise<{ page: Page; errors: string[] }> {
+async function open(width = 1100, height = 900, url = srv.url + '/', ready = 'Server'): Promise<{ page: Page; errors: string[] }> {
   const context = await browser.newContext({ viewport: { width, height }, acceptDownloads: true });
   const page = await context.newPage();
   const errors: string[] = [];
@@ -50,8 +53,8 @@ async function open(width = 1100, height = 900): Promise<{ page: Page; errors: s
     // The optional in-browser bundle is absent here: its 404 is expected.
     if (m.type() === 'error' && !/arxiv-classifier\.browser\.js|404/.test(m.text() + (m.location().url ?? ''))) errors.push(m.text());
   });
-  await page.goto(srv.url + '/');
-  await page.getByText('Server', { exact: true }).waitFor();
+  await page.goto(url);
+  await page.getByText(ready, { exact: true }).waitFor();
   return { page, errors };
 }
 
@@ -140,4 +143,100 @@ test('readable on a phone: no horizontal scrolling', { skip, timeout: 60_000 }, 
   const overflow = await page.evaluate<number>(`document.documentElement.scrollWidth - document.documentElement.clientWidth`);
   assert.ok(overflow <= 0, `page is ${overflow}px wider than the screen`);
   await page.screenshot({ path: join(ARTIFACTS, 'phone.png'), fullPage: true });
+});
+
+/**
+ * Offline mode's plumbing, with a stand-in for the browser bundle that honours its contract
+ * (`globalThis.ArxivClassifier.loadModelFromBytes(bytes) → { predict }`) and answers from the
+ * bytes it was given: the toggle appears, the model file is fetched once, answers come from the
+ * browser. The real bundle's test is below.
+ */
+const FAKE_BUNDLE = `globalThis.ArxivClassifier = {
+  async loadModelFromBytes(bytes) {
+    const magic = new TextDecoder().decode(new Uint8Array(bytes, 0, 4));
+    if (magic !== 'AXCM') throw new Error('not a model file: ' + magic);
+    globalThis.fakeModelBytes = bytes.byteLength;
+    return { predict(paper) {
+      return { labels: [{ code: 'math.NT', name: 'Number Theory (in-browser)', group: 'math', groupName: 'Mathematics', probability: 0.75,
+        reasons: [{ term: paper.title.split(' ')[0].toLowerCase(), weight: 1 }] }],
+        groups: [{ code: 'math', name: 'Mathematics', probability: 0.75 }] };
+    } };
+  },
+};`;
+
+function webDirWith(bundle: string | null, model: boolean): string {
+  const d = mkdtempSync(join(dir, 'web-'));
+  cpSync(join(ROOT, 'src', 'serving', 'web'), d, { recursive: true });
+  mkdirSync(join(d, 'assets'), { recursive: true });
+  if (bundle !== null) writeFileSync(join(d, 'assets', 'arxiv-classifier.browser.js'), bundle);
+  if (model) copyFileSync(defaultModelPath()!, join(d, 'model.axcm'));
+  return d;
+}
+
+/** A plain static file server (no API), as when the page is hosted on GitHub Pages or S3. */
+async function staticHost(root: string): Promise<{ url: string; server: Server }> {
+  const server = createServer((req, res) => {
+    void serveStatic(root, new URL(req.url ?? '/', 'http://x').pathname, res, undefined).then((found) => {
+      if (!found) {
+        res.writeHead(404);
+        res.end();
+      }
+    });
+  });
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+  return { url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/`, server };
+}
+
+test('offline toggle: with the bundle present, the page fetches the model once and classifies in the browser', { skip, timeout: 60_000 }, async () => {
+  const web = webDirWith(FAKE_BUNDLE, false);
+  const s = await startServer({ modelPath: defaultModelPath()!, feedbackPath: null, corsOrigins: [], webDir: web, ...DEFAULT_LIMITS }, { port: 0, host: '127.0.0.1' }, () => {});
+  try {
+    const { page, errors } = await open(1100, 900, s.url + '/');
+    const toggle = page.getByLabel('Offline (in-browser)');
+    await toggle.waitFor();
+    await toggle.check();
+    await page.getByText('Offline: running in this browser').waitFor();
+    assert.equal(await page.evaluate<number>('globalThis.fakeModelBytes'), statSync(defaultModelPath()!).size);
+    await page.getByLabel('Title', { exact: true }).fill('Primes in arithmetic progressions');
+    await page.locator('ol.bars > li:first-child[data-code="math.NT"]').waitFor();
+    assert.match(await page.locator('ol.bars > li').first().innerText(), /in-browser/);
+    // And back to the server.
+    await toggle.uncheck();
+    await page.getByText('Server', { exact: true }).waitFor();
+    await page.getByLabel('Title', { exact: true }).fill('Free electron trajectories in graphene');
+    await page.locator('ol.bars > li:first-child[data-code="cond-mat.mes-hall"]').waitFor();
+    assert.deepEqual(errors, []);
+  } finally {
+    await s.close();
+  }
+});
+
+test('hosted statically with no API, the page goes offline by itself and loads ./model.axcm', { skip, timeout: 60_000 }, async () => {
+  const host = await staticHost(webDirWith(FAKE_BUNDLE, true));
+  try {
+    const { page } = await open(1100, 900, host.url, 'Offline: running in this browser');
+    assert.equal(await page.evaluate<number>('globalThis.fakeModelBytes'), statSync(defaultModelPath()!).size);
+    assert.equal(await page.locator('#offline-toggle').isVisible(), false);
+    await page.getByLabel('Title', { exact: true }).fill('Primes in arithmetic progressions');
+    await page.locator('ol.bars > li:first-child[data-code="math.NT"]').waitFor();
+  } finally {
+    host.server.close();
+  }
+});
+
+// The real in-browser bundle, once a build has put it in dist/web/assets.
+const REAL_BUNDLE = join(ROOT, 'dist', 'web', 'assets', 'arxiv-classifier.browser.js');
+const bundleSkip = skip || (existsSync(REAL_BUNDLE) ? false : `no browser bundle at ${REAL_BUNDLE} (npm run build makes it)`);
+
+test('offline with the real bundle: same top category as the server', { skip: bundleSkip, timeout: 120_000 }, async () => {
+  const host = await staticHost(webDirWith(readFileSync(REAL_BUNDLE, 'utf8'), true));
+  try {
+    const { page, errors } = await open(1100, 900, host.url, 'Offline: running in this browser');
+    await page.getByLabel('Title', { exact: true }).fill('Free electron trajectories in graphene');
+    await page.locator('ol.bars > li:first-child[data-code="cond-mat.mes-hall"]').waitFor();
+    await page.screenshot({ path: join(ARTIFACTS, 'offline.png'), fullPage: true });
+    assert.deepEqual(errors, []);
+  } finally {
+    host.server.close();
+  }
 });
