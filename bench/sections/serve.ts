@@ -70,10 +70,14 @@ async function stopServer(s: Server): Promise<void> {
   });
 }
 
-async function rssBytes(url: string): Promise<number> {
+async function metric(url: string, name: string): Promise<number> {
   const text = await (await fetch(`${url}/metrics`)).text();
-  return Number(/^axc_process_resident_memory_bytes (\d+)$/m.exec(text)?.[1] ?? NaN);
+  return Number(new RegExp(`^${name} ([0-9.e+-]+)$`, 'm').exec(text)?.[1] ?? NaN);
 }
+
+const rssBytes = (url: string): Promise<number> => metric(url, 'axc_process_resident_memory_bytes');
+/** CPU seconds the serving processes have used: on a shared machine, a measure other work does not skew. */
+const cpuSeconds = (url: string): Promise<number> => metric(url, 'axc_process_cpu_seconds_total');
 
 interface LoadResult {
   requestsPerSecond: number;
@@ -116,11 +120,13 @@ function load(url: string, bodies: string[], seconds: number, connections = CONN
   });
 }
 
-async function batchLatency(url: string, papers: Paper[]): Promise<{ ms: number[]; median: number; p90: number; min: number }> {
+async function batchLatency(url: string, papers: Paper[]): Promise<{ ms: number[]; median: number; p90: number; min: number; cpuMsPerBatch: number }> {
   const ms: number[] = [];
+  let cpuBefore = 0;
   for (let r = 0; r < BATCH_REPEATS + 2; r++) {
     const slice = Array.from({ length: BATCH }, (_, i) => papers[(r * 97 + i) % papers.length]!);
     const body = JSON.stringify(slice);
+    if (r === 2) cpuBefore = await cpuSeconds(url);
     const t = performance.now();
     const res = await fetch(`${url}/v1/classify/batch?k=5`, { method: 'POST', headers: { 'content-type': 'application/json' }, body });
     await res.arrayBuffer();
@@ -128,9 +134,10 @@ async function batchLatency(url: string, papers: Paper[]): Promise<{ ms: number[
     // The first two warm the JIT.
     if (r >= 2) ms.push(performance.now() - t);
   }
+  const cpuMsPerBatch = Math.round(((await cpuSeconds(url)) - cpuBefore) * 1000 / BATCH_REPEATS);
   const sorted = [...ms].sort((a, b) => a - b);
   const q = (p: number) => Math.round(sorted[Math.min(sorted.length - 1, Math.floor(p * sorted.length))]! * 10) / 10;
-  return { ms: ms.map((x) => Math.round(x * 10) / 10), median: q(0.5), p90: q(0.9), min: q(0) };
+  return { ms: ms.map((x) => Math.round(x * 10) / 10), median: q(0.5), p90: q(0.9), min: q(0), cpuMsPerBatch };
 }
 
 export async function run(): Promise<SectionResult> {
@@ -138,16 +145,18 @@ export async function run(): Promise<SectionResult> {
   const bodies = papers.map((p) => JSON.stringify(p));
   const cores = availableParallelism();
   const configs = [...new Set([1, cores])];
-  const rows: (LoadResult & { workers: number; loadAvg: number })[] = [];
+  const rows: (LoadResult & { workers: number; loadAvg: number; cpuUsPerRequest: number; cpuBoundPerSecond: number })[] = [];
   let batch: Awaited<ReturnType<typeof batchLatency>> | null = null;
   for (const workers of configs) {
     const s = await startServer(['--workers', String(workers)]);
     try {
       await load(s.url, bodies, 3); // warm-up, not reported
       const la = loadavg()[0]!;
+      const cpu0 = await cpuSeconds(s.url);
       const r = await load(s.url, bodies, RUN_SECONDS);
-      rows.push({ ...r, workers, loadAvg: Math.round(la * 100) / 100 });
-      process.stderr.write(`  classify, ${workers} process(es): ${r.requestsPerSecond} req/s, p99 ${r.p99} ms, ${r.errors} errors\n`);
+      const cpuUsPerRequest = Math.round((((await cpuSeconds(s.url)) - cpu0) * 1e6) / Math.max(1, r.requests));
+      rows.push({ ...r, workers, loadAvg: Math.round(la * 100) / 100, cpuUsPerRequest, cpuBoundPerSecond: Math.round((cores * 1e6) / cpuUsPerRequest) });
+      process.stderr.write(`  classify, ${workers} process(es): ${r.requestsPerSecond} req/s, p99 ${r.p99} ms, ${r.errors} errors, ${cpuUsPerRequest} CPU-µs/request\n`);
       if (workers === 1) {
         batch = await batchLatency(s.url, papers);
         process.stderr.write(`  batch of ${BATCH}: median ${batch.median} ms\n`);
@@ -178,9 +187,9 @@ export async function run(): Promise<SectionResult> {
   }
 
   const table = [
-    '| Serving processes | Connections | Requests/s | p50 ms | p90 ms | p99 ms | max ms | Requests | Errors | Non-2xx | Load avg at start |',
-    '|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|',
-    ...rows.map((r) => `| ${r.workers} | ${CONNECTIONS} | **${r.requestsPerSecond}** | ${r.p50} | ${r.p90} | **${r.p99}** | ${r.max} | ${r.requests} | ${r.errors} | ${r.non2xx} | ${r.loadAvg} |`),
+    '| Serving processes | Connections | Requests/s | p50 ms | p90 ms | p99 ms | max ms | Requests | Errors | Non-2xx | Server CPU µs / request | Load avg at start |',
+    '|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|',
+    ...rows.map((r) => `| ${r.workers} | ${CONNECTIONS} | **${r.requestsPerSecond}** | ${r.p50} | ${r.p90} | **${r.p99}** | ${r.max} | ${r.requests} | ${r.errors} | ${r.non2xx} | ${r.cpuUsPerRequest} | ${r.loadAvg} |`),
   ].join('\n');
   const markdown = `Single classify: \`POST /v1/classify\` with one real title and abstract per request (rotating
 through ${source}), ${CONNECTIONS} keep-alive connections, ${RUN_SECONDS} s per run after a 3 s
@@ -191,7 +200,14 @@ ${table}
 
 Batch: \`POST /v1/classify/batch\` with ${BATCH} abstracts as a JSON array (one serving process),
 client-side time to the last byte of the answer, ${BATCH_REPEATS} requests after 2 warm-ups:
-median **${batch!.median} ms**, p90 ${batch!.p90} ms, best ${batch!.min} ms (target ≤ 100 ms).
+median **${batch!.median} ms**, p90 ${batch!.p90} ms, best ${batch!.min} ms (target ≤ 100 ms); the server
+spent ${batch!.cpuMsPerBatch} ms of CPU per batch.
+
+Server CPU per request is the serving processes' user + system CPU time (\`axc_process_cpu_seconds_total\`
+from \`/metrics\`) over the requests answered: unlike wall-clock numbers, other work on the machine
+hardly changes it. ${cores} cores fully given to serving would answer at most about
+${best.cpuBoundPerSecond} requests/s at that cost (${cores} × 10⁶ / CPU µs per request, before the
+load generator takes its share).
 
 Soak: ${soak.seconds} s at a steady ${soak.rate} requests/s (16 connections, ${soak.workers} serving
 process${soak.workers > 1 ? 'es' : ''}), ${soak.result.requests} requests, ${soak.result.errors} errors, p99 ${soak.result.p99} ms.
