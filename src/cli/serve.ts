@@ -114,7 +114,10 @@ Options:
       };
       process.on('SIGTERM', stop);
       process.on('SIGINT', stop);
-      if (!cluster.isWorker) {
+      // A worker reloads when the primary asks; a SIGHUP sent to the whole process group must
+      // not kill it (SIGHUP's default action).
+      if (cluster.isWorker) process.on('SIGHUP', () => {});
+      else {
         process.on('SIGHUP', () => {
           void server.state.slot.reload().then((r) => {
             if (r.ok) server.state.metrics.snapshot.reloads.ok++;
