@@ -4,6 +4,7 @@ import { availableParallelism } from 'node:os';
 import { resolve } from 'node:path';
 import { DEFAULT_LIMITS, type ServeConfig } from '../serving/app-state.js';
 import { announceReady, startPrimary, workerHooks } from '../serving/cluster.js';
+import { PredictPool } from '../serving/predict-pool.js';
 import { startServer, type RunningServer } from '../serving/server.js';
 import { defaultWebDir } from '../serving/static-files.js';
 import { defaultModelPath } from '../models/load-model.js';
@@ -33,6 +34,9 @@ Options:
   --report FILE        an evaluation report (HTML) to link from the model page
   --max-batch N        most papers in one JSON batch (default ${DEFAULT_LIMITS.maxBatch})
   --max-body-mb X      largest batch/file upload in MiB (default ${DEFAULT_LIMITS.maxBatchBodyBytes / 2 ** 20})
+  --batch-threads N    threads that share large JSON batches with the server's thread, each
+                       with its own copy of the model (default: cores - 1 with one serving
+                       process, ${PredictPool.defaultThreads()} here; 0 with --workers > 1)
   -h, --help           this help`,
   async run(argv) {
     const { values } = parseCommandArgs(argv, {
@@ -47,6 +51,7 @@ Options:
       report: { type: 'string' },
       'max-batch': { type: 'string' },
       'max-body-mb': { type: 'string' },
+      'batch-threads': { type: 'string' },
     });
     const port = intOption(values.port, 'port', 8080);
     if (port < 0 || port > 65535) throw new UsageError(`--port must be 0..65535, got ${port}`);
@@ -59,6 +64,8 @@ Options:
     if (maxBatch < 1) throw new UsageError('--max-batch must be >= 1');
     const maxBodyMb = numberOption(values['max-body-mb'], 'max-body-mb', DEFAULT_LIMITS.maxBatchBodyBytes / 2 ** 20);
     if (maxBodyMb <= 0) throw new UsageError('--max-body-mb must be > 0');
+    const batchThreads = intOption(values['batch-threads'], 'batch-threads', workers === 1 ? PredictPool.defaultThreads() : 0);
+    if (batchThreads < 0) throw new UsageError('--batch-threads must be >= 0');
     let webDir: string | null;
     if (values.web === 'none') webDir = null;
     else if (values.web !== undefined) {
@@ -76,6 +83,7 @@ Options:
       maxBodyBytes: DEFAULT_LIMITS.maxBodyBytes,
       maxBatchBodyBytes: Math.round(maxBodyMb * 2 ** 20),
       maxBatch,
+      batchThreads,
     };
     if (token) config.token = token;
     if (values.report !== undefined) config.reportPath = resolve(values.report);

@@ -1,6 +1,7 @@
 import type { FeedbackStore } from './feedback-store.js';
 import type { Metrics, MetricsSnapshot, Gauges } from './metrics.js';
 import type { ModelSlot, ReloadResult } from './model-slot.js';
+import type { PredictPool } from './predict-pool.js';
 
 /** How `serve` was configured. */
 export interface ServeConfig {
@@ -20,6 +21,8 @@ export interface ServeConfig {
   maxBatchBodyBytes: number;
   /** Most papers in one JSON batch. */
   maxBatch: number;
+  /** Threads that share large JSON batches with the server's thread (default 0: none). */
+  batchThreads?: number;
 }
 
 export const DEFAULT_LIMITS = { maxBodyBytes: 1 << 20, maxBatchBodyBytes: 64 << 20, maxBatch: 10_000 } as const;
@@ -40,6 +43,7 @@ export interface AppState {
   slot: ModelSlot;
   feedback: FeedbackStore | null;
   metrics: Metrics;
+  pool: PredictPool | null;
   startedAt: number;
   /** Set when shutdown starts: /readyz turns 503 so load balancers stop sending. */
   draining: boolean;

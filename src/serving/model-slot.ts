@@ -14,13 +14,18 @@ export interface ServedModel {
 
 export type ReloadResult = { ok: true; model: ServedModel } | { ok: false; error: string; kept: ServedModel };
 
+/** The ETag of a model file's bytes (a strong validator: equal bytes, equal tag). */
+export function modelEtag(bytes: Uint8Array): string {
+  return `"${createHash('sha256').update(bytes).digest('base64url').slice(0, 27)}"`;
+}
+
 async function open(path: string): Promise<ServedModel> {
   const abs = resolve(path);
   const bytes = await readFile(abs);
   const model = await loadModel(abs);
   // Score once so the lazy int8 → f32 expansion happens now, not inside the first request.
   model.predict({ title: 'warm up' });
-  const etag = `"${createHash('sha256').update(bytes).digest('base64url').slice(0, 27)}"`;
+  const etag = modelEtag(bytes);
   return { model, path: abs, bytes, etag, loadedAt: new Date().toISOString() };
 }
 
@@ -31,6 +36,7 @@ async function open(path: string): Promise<ServedModel> {
  */
 export class ModelSlot {
   private reloading: Promise<ReloadResult> | null = null;
+  private readonly swapListeners: ((served: ServedModel) => Promise<void>)[] = [];
 
   private constructor(private served: ServedModel) {}
 
@@ -42,11 +48,19 @@ export class ModelSlot {
     return this.served;
   }
 
+  /** Run `listener` after each successful swap (before the reload reports success). */
+  onSwap(listener: (served: ServedModel) => Promise<void>): void {
+    this.swapListeners.push(listener);
+  }
+
   /** Load `path` (default: the current file again, e.g. after it was replaced) and swap it in. */
   reload(path?: string): Promise<ReloadResult> {
     const run = async (): Promise<ReloadResult> => {
       try {
         this.served = await open(path ?? this.served.path);
+        // A listener that fails (a batch thread that cannot load the file) must not undo the
+        // swap: batch threads decline work for a model they do not hold.
+        for (const l of this.swapListeners) await l(this.served).catch(() => {});
         return { ok: true, model: this.served };
       } catch (e) {
         return { ok: false, error: (e as Error).message, kept: this.served };

@@ -8,11 +8,12 @@ import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { basename, extname, join } from 'node:path';
 import { timingSafeEqual } from 'node:crypto';
-import type { PaperText, Prediction, PredictOptions } from '../models/model.js';
+import type { PaperText, PredictOptions } from '../models/model.js';
 import { toPaperText } from '../sources/fields.js';
 import { readRows } from '../sources/read.js';
 import { FORMAT_NAMES, type FormatName } from '../sources/source.js';
-import { archiveOf, archiveTitle, canonicalizeCategories, CATEGORIES, GROUPS, groupName } from '../taxonomy/taxonomy.js';
+import { canonicalizeCategories, CATEGORIES, GROUPS, groupName } from '../taxonomy/taxonomy.js';
+import { predictionOutput } from './output.js';
 import { describeLabel } from '../models/labels-info.js';
 import type { AppState } from './app-state.js';
 import { ndjsonLines, parseJson, readBody, requireMediaType } from './body.js';
@@ -162,19 +163,6 @@ function toOptions(o: { k?: unknown; explain?: unknown; threshold?: unknown }): 
   return options;
 }
 
-type Output = Prediction & { id?: string; archive?: { code: string; name: string } };
-
-function output(p: Prediction, id: string | undefined): Output {
-  const top = p.labels[0];
-  const out: Output = id === undefined ? { labels: p.labels, groups: p.groups } : { id, labels: p.labels, groups: p.groups };
-  if (top) {
-    const archive = archiveOf(top.code);
-    const name = archiveTitle(archive);
-    if (name) out.archive = { code: archive, name };
-  }
-  return out;
-}
-
 function authorize(ctx: RequestContext): void {
   const token = ctx.state.config.token;
   if (!token) return;
@@ -206,7 +194,7 @@ async function classify(ctx: RequestContext): Promise<void> {
   if (!hasText(b)) throw invalid([{ field: 'title', message: 'the title and abstract are both empty: nothing to classify' }]);
   const p = ctx.state.slot.current.model.predict({ title: b.title, abstract: b.abstract ?? '' }, toOptions(b));
   ctx.classified = 1;
-  sendJson(ctx.res, 200, output(p, b.id));
+  sendJson(ctx.res, 200, predictionOutput(p, b.id));
 }
 
 async function classifyBatch(ctx: RequestContext): Promise<void> {
@@ -219,10 +207,16 @@ async function classifyBatch(ctx: RequestContext): Promise<void> {
   const papers = body as (PaperText & { id?: string })[];
   const empty = papers.findIndex((p) => !hasText(p));
   if (empty >= 0) throw invalid([{ field: `[${empty}].title`, message: 'the title and abstract are both empty: nothing to classify' }]);
-  const model = ctx.state.slot.current.model;
-  const predictions = papers.map((p) => output(model.predict({ title: p.title, abstract: p.abstract ?? '' }, options), p.id));
+  const served = ctx.state.slot.current;
+  const parts = ctx.state.pool
+    ? await ctx.state.pool.predict(served, papers, options)
+    : papers.map((p) => JSON.stringify(predictionOutput(served.model.predict({ title: p.title, abstract: p.abstract ?? '' }, options), p.id)));
   ctx.classified = papers.length;
-  sendJson(ctx.res, 200, { predictions });
+  // Spliced from per-paper JSON: the batch threads answer in text, and parsing it back only to
+  // serialise it again would cost more than the prediction.
+  const text = `{"predictions":[${parts.join(',')}]}`;
+  ctx.res.writeHead(200, { 'content-type': 'application/json; charset=utf-8', 'content-length': Buffer.byteLength(text) });
+  ctx.res.end(text);
 }
 
 /** NDJSON in, NDJSON out, line by line: any size, constant memory, one bad line does not stop the rest. */
@@ -247,7 +241,7 @@ async function classifyNdjson(ctx: RequestContext, options: PredictOptions): Pro
       continue;
     }
     // The model is read per line: a reload in the middle of a long stream takes effect at once.
-    out.push(JSON.stringify({ line, ...output(ctx.state.slot.current.model.predict({ title: p.title, abstract: p.abstract ?? '' }, options), p.id) }));
+    out.push(JSON.stringify({ line, ...predictionOutput(ctx.state.slot.current.model.predict({ title: p.title, abstract: p.abstract ?? '' }, options), p.id) }));
     ctx.classified++;
     if (out.length >= 256) {
       await write(res, out.join('\n') + '\n');
@@ -315,7 +309,7 @@ async function classifyFile(ctx: RequestContext): Promise<void> {
         out.push(JSON.stringify({ type: 'skip', line: r.line, error: r.error }));
       } else {
         const p = ctx.state.slot.current.model.predict(r.paper, options);
-        out.push(JSON.stringify({ type: 'prediction', line: r.line, title: r.paper.title, ...output(p, r.paper.id) }));
+        out.push(JSON.stringify({ type: 'prediction', line: r.line, title: r.paper.title, ...predictionOutput(p, r.paper.id) }));
         ctx.classified++;
       }
       if (out.length >= 200) {

@@ -4,6 +4,7 @@ import type { AppState, ClusterHooks, ServeConfig } from './app-state.js';
 import { FeedbackStore } from './feedback-store.js';
 import { Metrics } from './metrics.js';
 import { ModelSlot } from './model-slot.js';
+import { PredictPool } from './predict-pool.js';
 import { HttpError, sendError } from './response.js';
 import { ROUTES, type RequestContext, type Route } from './routes.js';
 import { serveStatic } from './static-files.js';
@@ -102,8 +103,10 @@ export interface RunningServer {
 /** Open the model (and feedback store) and listen. Rejects when the model fails to load or the port is taken. */
 export async function startServer(config: ServeConfig, listen: { port: number; host: string }, log: Log = (l) => process.stderr.write(l + '\n'), cluster?: ClusterHooks): Promise<RunningServer> {
   const slot = await ModelSlot.open(config.modelPath);
+  const pool = config.batchThreads ? await PredictPool.start(config.batchThreads, slot.current) : null;
+  if (pool) slot.onSwap((served) => pool.load(served));
   const feedback = config.feedbackPath ? new FeedbackStore(config.feedbackPath) : null;
-  const state: AppState = { config, slot, feedback, metrics: new Metrics(), startedAt: Date.now(), draining: false };
+  const state: AppState = { config, slot, feedback, metrics: new Metrics(), pool, startedAt: Date.now(), draining: false };
   if (cluster) state.cluster = cluster;
   const server = createServer({ keepAliveTimeout: 5000 });
   // Requests in flight per connection, so shutdown can end each connection once it has answered.
@@ -135,6 +138,7 @@ export async function startServer(config: ServeConfig, listen: { port: number; h
     });
   } catch (e) {
     feedback?.close();
+    await pool?.close();
     throw e;
   }
   const addr = server.address() as AddressInfo;
@@ -150,7 +154,7 @@ export async function startServer(config: ServeConfig, listen: { port: number; h
       NetServer.prototype.close.call(server, () => {
         clearTimeout(force);
         feedback?.close();
-        resolve();
+        void (pool?.close() ?? Promise.resolve()).then(() => resolve());
       });
       for (const [socket, n] of active) if (n === 0) socket.end();
     });

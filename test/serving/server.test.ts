@@ -37,6 +37,7 @@ before(async () => {
     reportPath,
     ...DEFAULT_LIMITS,
     maxBodyBytes: 64 * 1024,
+    batchThreads: 1,
   };
   srv = await startServer(config, { port: 0, host: '127.0.0.1' }, (l) => logs.push(l));
 });
@@ -127,6 +128,21 @@ test('batch: a JSON array of 10,000 papers in order; more is refused', async () 
   const tooMany = await post('/v1/classify/batch', JSON.stringify([...papers, { title: 'one more' }]));
   assert.equal(tooMany.status, 400);
   assert.match(((await tooMany.json()) as ErrorJson).error.message, /at most 10000/);
+});
+
+test('batch split across threads answers exactly what single requests answer, in order', async () => {
+  assert.ok(srv.state.pool, 'the server has a batch thread');
+  const slicesBefore = srv.state.pool.threadSlices;
+  const words = ['graphene', 'prime numbers', 'neural networks', 'black holes', 'protein folding', 'option pricing', 'lattice QCD', 'speech recognition'];
+  const papers = Array.from({ length: 150 }, (_, i) => ({ id: `q${i}`, title: `${words[i % 8]} and ${words[(i * 3 + 1) % 8]} study ${i}` }));
+  const r = await post('/v1/classify/batch?k=3&explain=2', JSON.stringify(papers));
+  const { predictions } = (await r.json()) as { predictions: Pred[] };
+  assert.equal(predictions.length, papers.length);
+  for (const i of [0, 1, 49, 50, 51, 99, 100, 149]) {
+    const one = (await (await post('/v1/classify', JSON.stringify({ ...papers[i], k: 3, explain: 2 }))).json()) as Pred;
+    assert.deepEqual(predictions[i], one, `paper ${i}`);
+  }
+  assert.equal(srv.state.pool.threadSlices, slicesBefore + 1, 'the second half was done by the batch thread');
 });
 
 test('batch: NDJSON streamed in and out, bad lines answered in place', async () => {
@@ -300,6 +316,10 @@ test('reload swaps the model atomically and keeps the old one when the new file 
   const m = (await (await fetch(srv.url + '/v1/models')).json()) as { current: { labels: unknown[]; etag: string } };
   assert.equal(m.current.labels.length, small.labels.length);
   assert.equal(m.current.etag, after.etag);
+  // Large batches (split across threads) are answered by the new model too.
+  const batch = await post('/v1/classify/batch?k=1', JSON.stringify(Array.from({ length: 200 }, (_, i) => ({ title: `prime zeta congruence ${i}` }))));
+  const codes = new Set(((await batch.json()) as { predictions: Pred[] }).predictions.map((p) => p.labels[0]!.code));
+  for (const c of codes) assert.ok(small.labels.includes(c), `${c} is not a label of the reloaded model`);
 });
 
 test('/metrics: Prometheus text with requests, latency histogram, papers and errors', async () => {
