@@ -88,6 +88,23 @@ test('type an abstract: the expected category appears as bars, with group, archi
   assert.deepEqual(errors, []);
 });
 
+test('a correction sent from the page lands in the feedback store', { skip, timeout: 60_000 }, async () => {
+  const { page, errors } = await open();
+  const before = srv.state.feedback!.count();
+  await page.getByLabel('Title', { exact: true }).fill('On the zeros of L-functions');
+  await page.locator('ol.bars > li').first().waitFor();
+  await page.getByText('Wrong? Tell us the right categories').click();
+  await page.getByLabel(/^Correct categories/).fill('math.NT, math.CV');
+  await page.getByRole('button', { name: 'Send correction' }).click();
+  await page.getByText('Thank you: stored as math.NT, math.CV.').waitFor();
+  assert.equal(srv.state.feedback!.count(), before + 1);
+  const last = [...srv.state.feedback!.all()].at(-1)!;
+  assert.equal(last.title, 'On the zeros of L-functions');
+  assert.deepEqual(last.categories, ['math.NT', 'math.CV']);
+  assert.ok(last.predicted);
+  assert.deepEqual(errors, []);
+});
+
 test('keyboard: every control is labelled and reachable with Tab', { skip, timeout: 60_000 }, async () => {
   const { page } = await open();
   // Page-side code is a string: this project's type checking has no DOM library.

@@ -281,7 +281,11 @@ $('feedback-form').addEventListener('submit', async (ev) => {
   try {
     const body = { ...lastPaper, categories };
     if (lastPrediction?.labels[0]) body.predicted = lastPrediction.labels[0].code;
-    const r = await jsonOrThrow(await fetch('v1/feedback', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) }));
+    const token = /** @type {HTMLInputElement} */ ($('fb-token')).value.trim();
+    /** @type {Record<string, string>} */
+    const headers = { 'content-type': 'application/json' };
+    if (token) headers.authorization = `Bearer ${token}`;
+    const r = await jsonOrThrow(await fetch('v1/feedback', { method: 'POST', headers, body: JSON.stringify(body) }));
     $('fb-status').textContent = `Thank you: stored as ${r.categories.join(', ')}.`;
   } catch (e) {
     $('fb-status').textContent = `Not stored: ${e.message}`;
