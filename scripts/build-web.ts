@@ -60,21 +60,24 @@ export function defaultPageDir(): string {
   return existsSync(served) ? served : join(ROOT, 'src', 'browser', 'page');
 }
 
-/** Writes the static site to `outDir` (emptied first). */
-export async function buildWeb(outDir: string, modelPath = join(ROOT, 'models', 'primary.axcm'), pageDir = defaultPageDir()): Promise<WebBuild> {
-  if (!existsSync(modelPath)) throw new Error(`${modelPath}: no such model file (run npm run build:model, or pass another model)`);
+/**
+ * Writes the site to `outDir` (emptied first). With `modelPath` null the model is left out: that
+ * is the page `serve` serves (`npm run build`), which fetches the model from the API instead.
+ */
+export async function buildWeb(outDir: string, modelPath: string | null = join(ROOT, 'models', 'primary.axcm'), pageDir = defaultPageDir()): Promise<WebBuild> {
+  if (modelPath !== null && !existsSync(modelPath)) throw new Error(`${modelPath}: no such model file (run npm run build:model, or pass another model)`);
   rmSync(outDir, { recursive: true, force: true });
   mkdirSync(join(outDir, 'assets'), { recursive: true });
   // Static files are copied as they are; TypeScript sources (if the page has any) are not served.
   cpSync(pageDir, outDir, { recursive: true, filter: (src) => !/\.[cm]?ts$/.test(src) });
   const bundleBytes = await bundleBrowser(join(outDir, BUNDLE_PATH));
-  copyFileSync(modelPath, join(outDir, 'model.axcm'));
-  return { outDir, page: relative(ROOT, pageDir) || pageDir, bundleBytes, modelBytes: statSync(modelPath).size };
+  if (modelPath !== null) copyFileSync(modelPath, join(outDir, 'model.axcm'));
+  return { outDir, page: relative(ROOT, pageDir) || pageDir, bundleBytes, modelBytes: modelPath === null ? 0 : statSync(modelPath).size };
 }
 
 if (process.argv[1] && resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
   const outDir = join(ROOT, 'dist', 'web');
-  buildWeb(outDir).then(
+  buildWeb(outDir, process.argv.includes('--no-model') ? null : undefined).then(
     (r) => {
       const mb = (n: number) => (n / 1e6).toFixed(2);
       process.stderr.write(`build:web: ${outDir} (page from ${r.page}; bundle ${mb(r.bundleBytes)} MB, model ${mb(r.modelBytes)} MB)\n`);

@@ -16,6 +16,8 @@ const COMMANDS: Record<string, { summary: string; load: () => Promise<{ command:
   compare: { summary: "Put several models' evaluation reports side by side", load: () => import('./compare.js') },
   experiment: { summary: "Reproduce a seed notebook's experiment on a corpus, next to its numbers", load: () => import('./experiment.js') },
   tune: { summary: 'Search learner settings within a time budget; write the best as a train --config file', load: () => import('./tune.js') },
+  serve: { summary: 'Serve the model over HTTP (JSON API, feedback, metrics) with a web page', load: () => import('./serve.js') },
+  feedback: { summary: 'Export stored feedback (corrections) as a corpus that train reads', load: () => import('./feedback.js') },
 };
 
 const VERSION = '0.1.0';

@@ -1,0 +1,164 @@
+import cluster from 'node:cluster';
+import { existsSync, statSync } from 'node:fs';
+import { availableParallelism } from 'node:os';
+import { resolve } from 'node:path';
+import { DEFAULT_LIMITS, type ServeConfig } from '../serving/app-state.js';
+import { announceReady, startPrimary, workerHooks } from '../serving/cluster.js';
+import { PredictPool } from '../serving/predict-pool.js';
+import { startServer, type RunningServer } from '../serving/server.js';
+import { defaultWebDir } from '../serving/static-files.js';
+import { defaultModelPath } from '../models/load-model.js';
+import { intOption, numberOption, parseCommandArgs } from './args.js';
+import { UsageError, UserError, type Command } from './command.js';
+
+export const command: Command = {
+  name: 'serve',
+  summary: 'Serve the model over HTTP (JSON API, feedback, metrics) with a web page',
+  usage: `Usage: arxiv-classifier serve [--model MODEL] [--port 8080] [--host 127.0.0.1] [options]
+
+Serves the HTTP API (POST /v1/classify, /v1/classify/batch, /v1/classify/file, /v1/feedback;
+GET /v1/models, /v1/taxonomy, /healthz, /readyz, /metrics, /openapi.json) and the web page at /.
+SIGHUP (or POST /v1/admin/reload) reloads the model file, keeping the old model if the new one
+fails to load; SIGTERM finishes the requests in flight and exits.
+
+Options:
+  --model MODEL        model file (default: the model shipped with the package)
+  --port N             TCP port (default 8080; 0 picks a free one)
+  --host H             address to listen on (default 127.0.0.1)
+  --workers N          serving processes sharing the port (default 1; 'auto' = one per core)
+  --token T            bearer token required by feedback and admin routes
+                       (default: $ARXIV_CLASSIFIER_TOKEN; none = open)
+  --cors ORIGINS       comma-separated origins allowed to call the API from a browser, or '*'
+  --feedback-db FILE   SQLite file for feedback (default ./feedback.sqlite; 'none' turns it off)
+  --web DIR            the web page's directory (default: the built page; 'none' = API only)
+  --report FILE        an evaluation report (HTML) to link from the model page
+  --max-batch N        most papers in one JSON batch (default ${DEFAULT_LIMITS.maxBatch})
+  --max-body-mb X      largest batch/file upload in MiB (default ${DEFAULT_LIMITS.maxBatchBodyBytes / 2 ** 20})
+  --batch-threads N    threads that share large JSON batches with the server's thread, each
+                       with its own copy of the model (default: cores - 1 with one serving
+                       process, ${PredictPool.defaultThreads()} here; 0 with --workers > 1)
+  -h, --help           this help`,
+  async run(argv) {
+    const { values } = parseCommandArgs(argv, {
+      model: { type: 'string' },
+      port: { type: 'string' },
+      host: { type: 'string' },
+      workers: { type: 'string' },
+      token: { type: 'string' },
+      cors: { type: 'string' },
+      'feedback-db': { type: 'string' },
+      web: { type: 'string' },
+      report: { type: 'string' },
+      'max-batch': { type: 'string' },
+      'max-body-mb': { type: 'string' },
+      'batch-threads': { type: 'string' },
+    });
+    const port = intOption(values.port, 'port', 8080);
+    if (port < 0 || port > 65535) throw new UsageError(`--port must be 0..65535, got ${port}`);
+    const host = values.host ?? '127.0.0.1';
+    const workers = values.workers === 'auto' ? availableParallelism() : intOption(values.workers, 'workers', 1);
+    if (workers < 1) throw new UsageError('--workers must be >= 1 (or auto)');
+    const modelPath = values.model ?? defaultModelPath();
+    if (!modelPath) throw new UsageError('--model is required (no default model is installed)');
+    const maxBatch = intOption(values['max-batch'], 'max-batch', DEFAULT_LIMITS.maxBatch);
+    if (maxBatch < 1) throw new UsageError('--max-batch must be >= 1');
+    const maxBodyMb = numberOption(values['max-body-mb'], 'max-body-mb', DEFAULT_LIMITS.maxBatchBodyBytes / 2 ** 20);
+    if (maxBodyMb <= 0) throw new UsageError('--max-body-mb must be > 0');
+    const batchThreads = intOption(values['batch-threads'], 'batch-threads', workers === 1 ? PredictPool.defaultThreads() : 0);
+    if (batchThreads < 0) throw new UsageError('--batch-threads must be >= 0');
+    let webDir: string | null;
+    if (values.web === 'none') webDir = null;
+    else if (values.web !== undefined) {
+      if (!existsSync(values.web) || !statSync(values.web).isDirectory()) throw new UserError(`--web ${values.web}: not a directory`);
+      webDir = resolve(values.web);
+    } else webDir = defaultWebDir();
+    if (values.report !== undefined && !existsSync(values.report)) throw new UserError(`--report ${values.report}: no such file`);
+    const feedbackArg = values['feedback-db'] ?? 'feedback.sqlite';
+    const token = values.token ?? process.env.ARXIV_CLASSIFIER_TOKEN ?? undefined;
+    const config: ServeConfig = {
+      modelPath,
+      feedbackPath: feedbackArg === 'none' ? null : resolve(feedbackArg),
+      corsOrigins: (values.cors ?? '').split(',').map((s) => s.trim()).filter(Boolean),
+      webDir,
+      maxBodyBytes: DEFAULT_LIMITS.maxBodyBytes,
+      maxBatchBodyBytes: Math.round(maxBodyMb * 2 ** 20),
+      maxBatch,
+      batchThreads,
+    };
+    if (token) config.token = token;
+    if (values.report !== undefined) config.reportPath = resolve(values.report);
+    const log = (line: string): void => void process.stderr.write(`${line}\n`);
+
+    if (workers > 1 && cluster.isPrimary) return runPrimary(workers, log, config);
+
+    let running: RunningServer | null = null;
+    const hooks = cluster.isWorker ? workerHooks(workers, () => running) : undefined;
+    try {
+      running = await startServer(config, { port, host }, log, hooks);
+    } catch (e) {
+      const err = e as NodeJS.ErrnoException;
+      if (err.code === 'EADDRINUSE') throw new UserError(`port ${port} on ${host} is in use (--port)`);
+      if (err.code === 'EACCES') throw new UserError(`not allowed to listen on ${host}:${port} (--port)`);
+      throw e;
+    }
+    const server = running;
+    if (cluster.isWorker) announceReady(server.url);
+    else {
+      const info = server.state.slot.current.model.info;
+      log(`serving ${info.task} model ${server.state.slot.current.path} (${info.labels.length} labels)`);
+      if (!config.token && host !== '127.0.0.1' && host !== 'localhost' && host !== '::1') log('warning: no --token: anyone who can reach this port can send feedback and reload the model');
+      log(`listening on ${server.url}`);
+    }
+    return new Promise<number>((done) => {
+      const stop = (): void => {
+        process.removeListener('SIGTERM', stop);
+        process.removeListener('SIGINT', stop);
+        if (!cluster.isWorker) log('shutting down: finishing requests in flight');
+        void server.close().then(() => {
+          // A cluster worker's IPC channel would keep it alive after its server closed.
+          if (cluster.isWorker) process.disconnect();
+          done(0);
+        });
+      };
+      process.on('SIGTERM', stop);
+      process.on('SIGINT', stop);
+      // A worker reloads when the primary asks; a SIGHUP sent to the whole process group must
+      // not kill it (SIGHUP's default action).
+      if (cluster.isWorker) process.on('SIGHUP', () => {});
+      else {
+        process.on('SIGHUP', () => {
+          void server.state.slot.reload().then((r) => {
+            if (r.ok) server.state.metrics.snapshot.reloads.ok++;
+            else server.state.metrics.snapshot.reloads.failed++;
+            log(r.ok ? `reloaded ${r.model.path} (${r.model.etag})` : `reload failed, still serving the old model: ${r.error}`);
+          });
+        });
+      }
+    });
+  },
+};
+
+async function runPrimary(workers: number, log: (line: string) => void, config: ServeConfig): Promise<number> {
+  const primary = startPrimary(workers, log);
+  let url: string;
+  try {
+    url = await primary.ready;
+  } catch (e) {
+    throw new UserError(`${(e as Error).message}; see the messages above`);
+  }
+  log(`serving ${config.modelPath} with ${workers} processes`);
+  log(`listening on ${url}`);
+  return new Promise<number>((done) => {
+    const stop = (): void => {
+      process.removeListener('SIGTERM', stop);
+      process.removeListener('SIGINT', stop);
+      log('shutting down: finishing requests in flight');
+      void primary.stop().then(() => done(0));
+    };
+    process.on('SIGTERM', stop);
+    process.on('SIGINT', stop);
+    process.on('SIGHUP', () => {
+      void primary.reload().then((r) => log(r.ok ? 'reloaded the model in every process' : `reload failed, still serving the old model: ${r.error}`));
+    });
+  });
+}

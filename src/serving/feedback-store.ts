@@ -1,0 +1,138 @@
+import Database from 'better-sqlite3';
+import { CorpusWriter } from '../corpus/corpus-file.js';
+import type { PaperRecord } from '../corpus/record.js';
+import { UserError } from '../cli/command.js';
+
+/** A correction someone sent: the categories a paper really has, primary first (canonical codes). */
+export interface FeedbackInput {
+  id?: string;
+  title: string;
+  abstract: string;
+  categories: string[];
+  /** What the served model said, for later analysis (top label code). */
+  predicted?: string;
+  /** ETag of the model that was served when the correction arrived. */
+  modelEtag?: string;
+}
+
+export interface StoredFeedback extends FeedbackInput {
+  seq: number;
+  receivedAt: string;
+}
+
+interface Row {
+  seq: number;
+  received_at: string;
+  paper_id: string | null;
+  title: string;
+  abstract: string;
+  categories: string;
+  predicted: string | null;
+  model_etag: string | null;
+}
+
+const SCHEMA = `
+CREATE TABLE IF NOT EXISTS feedback (
+  seq INTEGER PRIMARY KEY AUTOINCREMENT,
+  received_at TEXT NOT NULL,
+  paper_id TEXT,
+  title TEXT NOT NULL,
+  abstract TEXT NOT NULL,
+  categories TEXT NOT NULL,
+  predicted TEXT,
+  model_etag TEXT
+);
+CREATE INDEX IF NOT EXISTS feedback_paper ON feedback(paper_id);
+`;
+
+/**
+ * Corrections in SQLite. WAL mode lets readers (export, a second server process) run beside the
+ * writer; `synchronous = FULL` makes each commit durable before `add` returns, which is what lets
+ * the API acknowledge a write only once it would survive a crash or a power cut.
+ */
+export class FeedbackStore {
+  private readonly db: Database.Database;
+  private readonly insert: Database.Statement;
+
+  /** `mustExist`: refuse to create a new, empty store (export of a mistyped path). */
+  constructor(readonly path: string, options: { mustExist?: boolean } = {}) {
+    try {
+      this.db = new Database(path, { fileMustExist: options.mustExist ?? false });
+    } catch (e) {
+      throw new UserError(`${path}: cannot open the feedback store: ${(e as Error).message}`);
+    }
+    this.db.pragma('busy_timeout = 5000');
+    // Read-write even for export: a read-only connection cannot open a WAL database whose
+    // -shm file is missing (after a clean shutdown).
+    this.db.pragma('journal_mode = WAL');
+    this.db.pragma('synchronous = FULL');
+    this.db.exec(SCHEMA);
+    this.insert = this.db.prepare('INSERT INTO feedback (received_at, paper_id, title, abstract, categories, predicted, model_etag) VALUES (?, ?, ?, ?, ?, ?, ?)');
+  }
+
+  /** Commit one correction; returns its sequence number once the commit is on disk. */
+  add(f: FeedbackInput): StoredFeedback {
+    const receivedAt = new Date().toISOString();
+    const r = this.insert.run(receivedAt, f.id ?? null, f.title, f.abstract, JSON.stringify(f.categories), f.predicted ?? null, f.modelEtag ?? null);
+    return { ...f, seq: Number(r.lastInsertRowid), receivedAt };
+  }
+
+  count(): number {
+    return (this.db.prepare('SELECT count(*) AS n FROM feedback').get() as { n: number }).n;
+  }
+
+  /** Every stored correction, oldest first. */
+  *all(): IterableIterator<StoredFeedback> {
+    for (const r of this.db.prepare('SELECT * FROM feedback ORDER BY seq').iterate() as IterableIterator<Row>) {
+      const f: StoredFeedback = { seq: r.seq, receivedAt: r.received_at, title: r.title, abstract: r.abstract, categories: JSON.parse(r.categories) as string[] };
+      if (r.paper_id !== null) f.id = r.paper_id;
+      if (r.predicted !== null) f.predicted = r.predicted;
+      if (r.model_etag !== null) f.modelEtag = r.model_etag;
+      yield f;
+    }
+  }
+
+  close(): void {
+    if (this.db.open) this.db.close();
+  }
+}
+
+/** A stored correction as a canonical corpus record (`train --data` reads these). */
+export function feedbackToPaper(f: StoredFeedback): PaperRecord {
+  return {
+    id: f.id ?? `feedback:${f.seq}`,
+    title: f.title,
+    abstract: f.abstract,
+    categories: f.categories,
+    primary: f.categories[0]!,
+    date: f.receivedAt.slice(0, 10),
+    source: 'feedback',
+  };
+}
+
+/**
+ * Write the store as a canonical corpus file. A paper corrected more than once keeps its latest
+ * correction: people fix their own mistakes.
+ */
+export async function exportFeedback(dbPath: string, outPath: string): Promise<{ stored: number; written: number }> {
+  const store = new FeedbackStore(dbPath, { mustExist: true });
+  try {
+    const latest = new Map<string, StoredFeedback>();
+    let stored = 0;
+    for (const f of store.all()) {
+      stored++;
+      latest.set(f.id ?? `feedback:${f.seq}`, f);
+    }
+    const writer = new CorpusWriter(outPath);
+    try {
+      for (const f of [...latest.values()].sort((a, b) => a.seq - b.seq)) await writer.write(feedbackToPaper(f));
+      await writer.close();
+    } catch (e) {
+      await writer.abort();
+      throw e;
+    }
+    return { stored, written: latest.size };
+  } finally {
+    store.close();
+  }
+}

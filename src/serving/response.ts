@@ -1,0 +1,55 @@
+import type { ServerResponse } from 'node:http';
+import type { FieldProblem } from './schema.js';
+
+/**
+ * A request the server refuses, with the status and the error body the client gets. Thrown by
+ * the edges (body reading, validation, auth) and turned into a response in one place, so bad
+ * input is never a 500.
+ */
+export class HttpError extends Error {
+  override name = 'HttpError';
+  constructor(
+    readonly status: number,
+    readonly code: string,
+    message: string,
+    readonly problems: FieldProblem[] = [],
+    readonly headers: Record<string, string> = {},
+  ) {
+    super(message);
+  }
+}
+
+/** The JSON error body every non-2xx response carries. */
+export interface ErrorBody {
+  error: { status: number; code: string; message: string; field?: string; problems?: FieldProblem[] };
+}
+
+export function errorBody(e: HttpError): ErrorBody {
+  const error: ErrorBody['error'] = { status: e.status, code: e.code, message: e.message };
+  if (e.problems.length > 0) {
+    error.field = e.problems[0]!.field;
+    error.problems = e.problems;
+  }
+  return { error };
+}
+
+/** 400 naming the first bad field in the message, with every problem listed in the body. */
+export function invalid(problems: FieldProblem[]): HttpError {
+  const first = problems[0]!;
+  const more = problems.length > 1 ? ` (and ${problems.length - 1} more problem${problems.length > 2 ? 's' : ''})` : '';
+  return new HttpError(400, 'invalid_request', `${first.field}: ${first.message}${more}`, problems);
+}
+
+export function sendJson(res: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}): void {
+  const text = JSON.stringify(body);
+  res.writeHead(status, { 'content-type': 'application/json; charset=utf-8', 'content-length': Buffer.byteLength(text), ...headers });
+  res.end(text);
+}
+
+export function sendError(res: ServerResponse, e: HttpError): void {
+  if (res.headersSent) {
+    res.destroy(e);
+    return;
+  }
+  sendJson(res, e.status, errorBody(e), e.headers);
+}

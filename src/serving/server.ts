@@ -1,0 +1,164 @@
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { Server as NetServer, type AddressInfo, type Socket } from 'node:net';
+import type { AppState, ClusterHooks, ServeConfig } from './app-state.js';
+import { FeedbackStore } from './feedback-store.js';
+import { Metrics } from './metrics.js';
+import { ModelSlot } from './model-slot.js';
+import { PredictPool } from './predict-pool.js';
+import { HttpError, sendError } from './response.js';
+import { ROUTES, type RequestContext, type Route } from './routes.js';
+import { serveStatic } from './static-files.js';
+
+/** Where each line of the server's log goes (stderr by default; tests collect it). */
+export type Log = (line: string) => void;
+
+const byKey = new Map<string, Route>(ROUTES.map((r) => [`${r.method} ${r.path}`, r]));
+const methodsByPath = new Map<string, string[]>();
+for (const r of ROUTES) (methodsByPath.get(r.path) ?? methodsByPath.set(r.path, []).get(r.path)!).push(r.method);
+
+function allowed(path: string): string {
+  const m = methodsByPath.get(path) ?? [];
+  return [...m, ...(m.includes('GET') ? ['HEAD'] : []), 'OPTIONS'].join(', ');
+}
+
+function applyCors(config: ServeConfig, req: IncomingMessage, res: ServerResponse): void {
+  if (config.corsOrigins.length === 0) return;
+  const origin = req.headers.origin;
+  if (config.corsOrigins.includes('*')) res.setHeader('access-control-allow-origin', '*');
+  else if (origin && config.corsOrigins.includes(origin)) {
+    res.setHeader('access-control-allow-origin', origin);
+    res.setHeader('vary', 'Origin');
+  }
+}
+
+/** The request listener: routing, CORS, errors as responses, metrics. */
+export function createHandler(state: AppState, log: Log): (req: IncomingMessage, res: ServerResponse) => void {
+  return (req, res) => {
+    const started = performance.now();
+    let routeLabel = 'unmatched';
+    const ctx: RequestContext = { req, res, url: new URL(req.url ?? '/', 'http://localhost'), state, classified: 0 };
+    res.on('finish', () => {
+      state.metrics.observe(req.method ?? 'GET', routeLabel, res.statusCode, (performance.now() - started) / 1000);
+      state.metrics.snapshot.papersClassified += ctx.classified;
+    });
+    const run = async (): Promise<void> => {
+      applyCors(state.config, req, res);
+      const path = ctx.url.pathname;
+      const method = req.method === 'HEAD' ? 'GET' : (req.method ?? 'GET');
+      const route = byKey.get(`${method} ${path}`);
+      if (route) {
+        routeLabel = route.path;
+        await route.handle(ctx);
+        return;
+      }
+      if (methodsByPath.has(path)) {
+        routeLabel = path;
+        if (method === 'OPTIONS') {
+          res.writeHead(204, {
+            allow: allowed(path),
+            'access-control-allow-methods': allowed(path),
+            'access-control-allow-headers': 'content-type, authorization',
+            'access-control-max-age': '600',
+          });
+          res.end();
+          return;
+        }
+        throw new HttpError(405, 'method_not_allowed', `${req.method} is not allowed on ${path}; use ${methodsByPath.get(path)!.join(' or ')}`, [], { allow: allowed(path) });
+      }
+      if (method === 'GET' && state.config.webDir && !path.startsWith('/v1/')) {
+        routeLabel = 'static';
+        if (await serveStatic(state.config.webDir, path, res, req.headers['if-none-match'])) return;
+      }
+      throw new HttpError(404, 'not_found', `no route ${req.method} ${path}; see /openapi.json`);
+    };
+    run().catch((e: unknown) => {
+      if (e instanceof HttpError) {
+        sendError(res, e);
+        return;
+      }
+      const err = e as NodeJS.ErrnoException;
+      // A client that hangs up mid-body is not a server error; there is nobody left to answer.
+      if (err?.code === 'ECONNRESET' || err?.code === 'ERR_STREAM_PREMATURE_CLOSE' || req.destroyed) {
+        res.destroy();
+        return;
+      }
+      log(`error: ${req.method} ${req.url}: ${err?.stack ?? String(e)}`);
+      sendError(res, new HttpError(500, 'internal', 'internal error; the server log has the details'));
+    });
+  };
+}
+
+export interface RunningServer {
+  server: Server;
+  state: AppState;
+  /** `http://host:port` */
+  url: string;
+  /**
+   * Stop accepting connections, let requests in flight finish (up to `graceMs`, then cut them),
+   * close the feedback store.
+   */
+  close(graceMs?: number): Promise<void>;
+}
+
+/** Open the model (and feedback store) and listen. Rejects when the model fails to load or the port is taken. */
+export async function startServer(config: ServeConfig, listen: { port: number; host: string }, log: Log = (l) => process.stderr.write(l + '\n'), cluster?: ClusterHooks): Promise<RunningServer> {
+  const slot = await ModelSlot.open(config.modelPath);
+  const pool = config.batchThreads ? await PredictPool.start(config.batchThreads, slot.current) : null;
+  if (pool) slot.onSwap((served) => pool.load(served));
+  const feedback = config.feedbackPath ? new FeedbackStore(config.feedbackPath) : null;
+  const state: AppState = { config, slot, feedback, metrics: new Metrics(), pool, startedAt: Date.now(), draining: false };
+  if (cluster) state.cluster = cluster;
+  const server = createServer({ keepAliveTimeout: 5000 });
+  // Requests in flight per connection, so shutdown can end each connection once it has answered.
+  const active = new Map<Socket, number>();
+  server.on('connection', (socket: Socket) => {
+    active.set(socket, 0);
+    socket.once('close', () => active.delete(socket));
+  });
+  server.on('request', (req: IncomingMessage, res: ServerResponse) => {
+    const socket = req.socket;
+    active.set(socket, (active.get(socket) ?? 0) + 1);
+    if (state.draining) res.setHeader('connection', 'close');
+    res.once('finish', () => {
+      const n = (active.get(socket) ?? 1) - 1;
+      active.set(socket, n);
+      // end(), not destroy(): a large response may still sit in the socket's buffer.
+      if (state.draining && n === 0) socket.end();
+    });
+  });
+  // After the bookkeeping above, so a draining server's `connection: close` is set before any handler writes.
+  server.on('request', createHandler(state, log));
+  try {
+    await new Promise<void>((resolve, reject) => {
+      server.once('error', reject);
+      server.listen(listen.port, listen.host, () => {
+        server.off('error', reject);
+        resolve();
+      });
+    });
+  } catch (e) {
+    feedback?.close();
+    await pool?.close();
+    throw e;
+  }
+  const addr = server.address() as AddressInfo;
+  const host = addr.family === 'IPv6' ? `[${addr.address}]` : addr.address;
+  let closing: Promise<void> | null = null;
+  const close = (graceMs = 10_000): Promise<void> => {
+    closing ??= new Promise<void>((resolve) => {
+      state.draining = true;
+      const force = setTimeout(() => server.closeAllConnections(), graceMs);
+      force.unref();
+      // net.Server's close, not http.Server's: the latter destroys every connection whose
+      // response has ended, even when the end of a large response is still buffered, unsent.
+      NetServer.prototype.close.call(server, () => {
+        clearTimeout(force);
+        feedback?.close();
+        void (pool?.close() ?? Promise.resolve()).then(() => resolve());
+      });
+      for (const [socket, n] of active) if (n === 0) socket.end();
+    });
+    return closing;
+  };
+  return { server, state, url: `http://${host}:${addr.port}`, close };
+}

@@ -1,0 +1,448 @@
+// The arxiv-classifier page. Plain ES2022 module, no build step: it runs the same from the sources
+// (tsx dev CLI) and from dist/web. Two backends answer the same calls: the HTTP API, or the model
+// running in this browser (assets/arxiv-classifier.browser.js, when present).
+
+/** @typedef {{code: string, name: string, group: string, groupName: string, probability: number, reasons?: {term: string, weight: number}[]}} Label */
+/** @typedef {{labels: Label[], groups: {code: string, name: string, probability: number}[], archive?: {code: string, name: string}}} Prediction */
+/** @typedef {{k?: number, explain?: boolean, threshold?: number}} Options */
+/** @typedef {{name: string, classify(paper: {title: string, abstract: string}, options: Options, signal: AbortSignal): Promise<Prediction>, info(): Promise<any>}} Backend */
+
+const $ = (id) => /** @type {HTMLElement} */ (document.getElementById(id));
+const BUNDLE = 'assets/arxiv-classifier.browser.js';
+const DEBOUNCE_MS = 250;
+
+// ---- Backends ---------------------------------------------------------------------------------
+
+/** Throws with the server's own message (it names the field) when the answer is not 2xx. */
+async function jsonOrThrow(res) {
+  const body = await res.json().catch(() => null);
+  if (!res.ok) throw new Error(body?.error?.message ?? `HTTP ${res.status}`);
+  return body;
+}
+
+/** @type {Backend} */
+const serverBackend = {
+  name: 'server',
+  async classify(paper, options, signal) {
+    const res = await fetch('v1/classify', {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ ...paper, ...options }),
+      signal,
+    });
+    return jsonOrThrow(res);
+  },
+  async info() {
+    return (await jsonOrThrow(await fetch('v1/models'))).current;
+  },
+};
+
+/** Load the browser bundle once; resolves to its API or null when it is not there. */
+let bundlePromise = null;
+function loadBundle() {
+  bundlePromise ??= new Promise((resolve) => {
+    if (globalThis.ArxivClassifier) return resolve(globalThis.ArxivClassifier);
+    const s = document.createElement('script');
+    s.src = BUNDLE;
+    s.onload = () => resolve(globalThis.ArxivClassifier ?? null);
+    s.onerror = () => resolve(null);
+    document.head.append(s);
+  });
+  return bundlePromise;
+}
+
+/** The model in this browser: fetched once from the server (or ./model.axcm when hosted statically). */
+async function browserBackend(modelUrl) {
+  const api = await loadBundle();
+  if (!api) throw new Error('the in-browser bundle is not available');
+  const res = await fetch(modelUrl);
+  if (!res.ok) throw new Error(`could not fetch the model (${modelUrl}: HTTP ${res.status})`);
+  const bytes = await res.arrayBuffer();
+  const model = await api.loadModelFromBytes(bytes);
+  /** @type {Backend} */
+  return {
+    name: 'browser',
+    async classify(paper, options) {
+      return withArchive(model.predict(paper, options));
+    },
+    async info() {
+      return model.info ?? { file: modelUrl, task: 'unknown', labels: [], validation: {}, training: {} };
+    },
+  };
+}
+
+/** The server adds the top label's archive; in the browser we derive it from the code. */
+function withArchive(p) {
+  if (p.archive || !p.labels[0]) return p;
+  const code = p.labels[0].code;
+  const archive = code.includes('.') ? code.slice(0, code.indexOf('.')) : code;
+  return { ...p, archive: { code: archive, name: archive } };
+}
+
+// ---- State ------------------------------------------------------------------------------------
+
+/** @type {Backend | null} */
+let backend = null;
+let serverUp = false;
+let multiLabel = false;
+let seq = 0;
+let inflight = null;
+let lastPaper = null;
+let lastPrediction = null;
+
+function setStatus(text) {
+  $('status').textContent = text;
+}
+
+async function useBackend(b) {
+  backend = b;
+  setStatus(b.name === 'server' ? 'Server' : 'Offline: running in this browser');
+  try {
+    const info = await b.info();
+    multiLabel = info.task === 'multilabel';
+    $('threshold-box').hidden = !multiLabel;
+    renderModel(info);
+  } catch (e) {
+    $('model-info').textContent = `Could not load the model description: ${e.message}`;
+  }
+  $('feedback-box').hidden = b.name !== 'server';
+  scheduleClassify(0);
+}
+
+async function start() {
+  serverUp = await fetch('healthz', { cache: 'no-store' }).then((r) => r.ok).catch(() => false);
+  const bundle = await loadBundle();
+  $('offline-toggle').hidden = !(bundle && serverUp);
+  if (serverUp) return useBackend(serverBackend);
+  // Hosted as static files with no API: the model must run here.
+  if (!bundle) {
+    setStatus('No server and no in-browser model: nothing can classify');
+    return;
+  }
+  setStatus('Offline: loading the model…');
+  try {
+    await useBackend(await browserBackend('./model.axcm'));
+  } catch (e) {
+    setStatus(`Offline mode failed: ${e.message}`);
+  }
+}
+
+$('offline').addEventListener('change', async (ev) => {
+  const on = /** @type {HTMLInputElement} */ (ev.target).checked;
+  if (!on) return useBackend(serverBackend);
+  setStatus('Loading the model into the browser…');
+  try {
+    await useBackend(await browserBackend('v1/models/current/file'));
+  } catch (e) {
+    /** @type {HTMLInputElement} */ (ev.target).checked = false;
+    setStatus(`Offline mode failed: ${e.message}`);
+  }
+});
+
+// ---- Single paper -----------------------------------------------------------------------------
+
+let timer = 0;
+function scheduleClassify(delay = DEBOUNCE_MS) {
+  clearTimeout(timer);
+  timer = setTimeout(classifyNow, delay);
+}
+
+function currentOptions() {
+  /** @type {Options} */
+  const o = { k: Number(/** @type {HTMLSelectElement} */ ($('k')).value), explain: true };
+  if (multiLabel) {
+    const t = Number(/** @type {HTMLInputElement} */ ($('threshold')).value);
+    if (t > 0) o.threshold = t;
+    o.k = Math.max(o.k, 20);
+  }
+  return o;
+}
+
+async function classifyNow() {
+  const paper = { title: /** @type {HTMLInputElement} */ ($('title')).value, abstract: /** @type {HTMLTextAreaElement} */ ($('abstract')).value };
+  if (!paper.title.trim() && !paper.abstract.trim()) {
+    renderEmpty();
+    return;
+  }
+  if (!backend) return;
+  const mine = ++seq;
+  inflight?.abort();
+  inflight = new AbortController();
+  $('result').setAttribute('aria-busy', 'true');
+  try {
+    const p = await backend.classify(paper, currentOptions(), inflight.signal);
+    if (mine !== seq) return; // a newer keystroke already asked
+    lastPaper = paper;
+    lastPrediction = p;
+    renderPrediction(p, paper);
+  } catch (e) {
+    if (e.name === 'AbortError' || mine !== seq) return;
+    $('result').replaceChildren(el('p', { class: 'error', role: 'alert' }, `Could not classify: ${e.message}`));
+  } finally {
+    if (mine === seq) $('result').setAttribute('aria-busy', 'false');
+  }
+}
+
+function el(tag, attrs = {}, ...children) {
+  const e = document.createElement(tag);
+  for (const [k, v] of Object.entries(attrs)) e.setAttribute(k, v);
+  e.append(...children);
+  return e;
+}
+
+const pct = (p) => (p < 0.001 ? '<0.1%' : `${(p * 100).toFixed(p >= 0.995 ? 0 : 1)}%`);
+const groupClass = (g) => `g-${['physics', 'math', 'cs', 'q-bio', 'q-fin', 'stat', 'eess', 'econ'].includes(g) ? g : 'other'}`;
+
+function renderEmpty() {
+  seq++;
+  $('result').replaceChildren(el('p', { class: 'empty' }, 'Type a title or paste an abstract: the categories appear as you type.'));
+  $('explain').hidden = true;
+}
+
+/** @param {Prediction} p */
+function renderPrediction(p, paper) {
+  const summary = el('div', { class: 'summary' });
+  const g = p.groups[0];
+  if (g) summary.append(el('span', { class: `chip ${groupClass(g.code)}`, 'data-testid': 'group' }, `${g.name} · ${pct(g.probability)}`));
+  if (p.archive) summary.append(el('span', { class: 'chip g-other', 'data-testid': 'archive' }, `Archive: ${p.archive.name} (${p.archive.code})`));
+  const list = el('ol', { class: 'bars', 'aria-label': 'Categories, most likely first' });
+  for (const l of p.labels) {
+    const fill = el('div', { class: `fill ${groupClass(l.group)}` });
+    fill.style.width = `${Math.max(1, l.probability * 100)}%`;
+    const li = el(
+      'li',
+      { class: 'bar', 'data-code': l.code },
+      el('span', { class: 'code' }, l.code, el('span', { class: 'name' }, `${l.name} · ${l.groupName}`)),
+      el('div', { class: 'track', role: 'img', 'aria-label': `${l.code} ${pct(l.probability)}` }, fill),
+      el('span', { class: 'pct' }, pct(l.probability)),
+    );
+    list.append(li);
+  }
+  $('result').replaceChildren(summary, list);
+  renderExplain(p.labels[0], paper);
+}
+
+/** Mark the words of the top label's reasons in the pasted text (terms are case-folded n-grams). */
+function renderExplain(top, paper) {
+  const reasons = top?.reasons ?? [];
+  if (reasons.length === 0) {
+    $('explain').hidden = true;
+    return;
+  }
+  const max = Math.max(...reasons.map((r) => r.weight));
+  const terms = reasons
+    .map((r) => ({ words: r.term.split(/\s+/).filter((w) => /[\p{L}\p{N}]/u.test(w)), weight: r.weight / max }))
+    .filter((t) => t.words.length > 0)
+    .sort((a, b) => b.words.join(' ').length - a.words.join(' ').length);
+  const esc = (s) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+  const pattern = terms.length ? new RegExp(`(?<![\\p{L}\\p{N}])(${terms.map((t) => t.words.map(esc).join('[^\\p{L}\\p{N}]+')).join('|')})(?![\\p{L}\\p{N}])`, 'giu') : null;
+  const weightOf = (match) => {
+    const norm = match.toLowerCase().split(/[^\p{L}\p{N}]+/u).filter(Boolean).join(' ');
+    return terms.find((t) => t.words.join(' ') === norm)?.weight ?? 0.5;
+  };
+  const highlight = (text) => {
+    const out = [];
+    if (!pattern) return [text];
+    let last = 0;
+    for (const m of text.matchAll(pattern)) {
+      out.push(text.slice(last, m.index));
+      const mark = el('mark', {}, m[0]);
+      mark.style.setProperty('--w', String(0.25 + 0.6 * weightOf(m[0])));
+      out.push(mark);
+      last = m.index + m[0].length;
+    }
+    out.push(text.slice(last));
+    return out;
+  };
+  $('explain-label').textContent = top.code;
+  $('explain-text').replaceChildren(el('span', { class: 't' }, ...highlight(paper.title)), ...highlight(paper.abstract));
+  $('explain').hidden = false;
+}
+
+for (const id of ['title', 'abstract']) $(id).addEventListener('input', () => scheduleClassify());
+$('k').addEventListener('change', () => scheduleClassify(0));
+$('threshold').addEventListener('input', (ev) => {
+  const v = Number(/** @type {HTMLInputElement} */ (ev.target).value);
+  $('threshold-value').textContent = v > 0 ? v.toFixed(2) : 'tuned';
+  scheduleClassify(100);
+});
+$('clear').addEventListener('click', () => {
+  /** @type {HTMLInputElement} */ ($('title')).value = '';
+  /** @type {HTMLTextAreaElement} */ ($('abstract')).value = '';
+  renderEmpty();
+  $('title').focus();
+});
+
+$('feedback-form').addEventListener('submit', async (ev) => {
+  ev.preventDefault();
+  if (!lastPaper) return;
+  const categories = /** @type {HTMLInputElement} */ ($('fb-categories')).value.split(/[\s,;]+/).filter(Boolean);
+  $('fb-status').textContent = 'Sending…';
+  try {
+    const body = { ...lastPaper, categories };
+    if (lastPrediction?.labels[0]) body.predicted = lastPrediction.labels[0].code;
+    const token = /** @type {HTMLInputElement} */ ($('fb-token')).value.trim();
+    /** @type {Record<string, string>} */
+    const headers = { 'content-type': 'application/json' };
+    if (token) headers.authorization = `Bearer ${token}`;
+    const r = await jsonOrThrow(await fetch('v1/feedback', { method: 'POST', headers, body: JSON.stringify(body) }));
+    $('fb-status').textContent = `Thank you: stored as ${r.categories.join(', ')}.`;
+  } catch (e) {
+    $('fb-status').textContent = `Not stored: ${e.message}`;
+  }
+});
+
+// ---- Batch ------------------------------------------------------------------------------------
+
+/** @type {{line: number, id?: string, title: string, labels: Label[], groups: any[]}[]} */
+let batchRows = [];
+let batchName = 'predictions';
+
+async function classifyFile(file) {
+  batchRows = [];
+  batchName = file.name.replace(/\.(gz)$/i, '').replace(/\.[^.]+$/, '') || 'predictions';
+  const progress = /** @type {HTMLProgressElement} */ ($('progress'));
+  progress.value = 0;
+  progress.removeAttribute('value'); // indeterminate while uploading and parsing
+  for (const id of ['download-csv', 'download-jsonl']) /** @type {HTMLButtonElement} */ ($(id)).disabled = true;
+  const tbody = $('batch-table').querySelector('tbody');
+  tbody.replaceChildren();
+  $('batch-table').hidden = true;
+  if (!serverUp || backend?.name !== 'server') {
+    $('batch-status').textContent = 'Batch files are read by the server; switch off offline mode.';
+    progress.value = 0;
+    return;
+  }
+  $('batch-status').textContent = `Uploading ${file.name}…`;
+  let total = 0;
+  let skipped = 0;
+  try {
+    const res = await fetch(`v1/classify/file?filename=${encodeURIComponent(file.name)}&k=5`, { method: 'POST', headers: { 'content-type': 'application/octet-stream' }, body: file });
+    if (!res.ok) await jsonOrThrow(res);
+    const reader = res.body.pipeThrough(new TextDecoderStream()).getReader();
+    let pending = '';
+    for (;;) {
+      const { value, done } = await reader.read();
+      if (value) pending += value;
+      const lines = pending.split('\n');
+      pending = done ? '' : lines.pop();
+      for (const line of lines) {
+        if (!line.trim()) continue;
+        const ev = JSON.parse(line);
+        if (ev.type === 'start') {
+          total = ev.total;
+          progress.max = Math.max(1, total);
+          progress.value = 0;
+        } else if (ev.type === 'prediction') {
+          batchRows.push({ line: ev.line, id: ev.id, title: ev.title, labels: ev.labels, groups: ev.groups });
+          if (batchRows.length <= 20) {
+            const top = ev.labels[0];
+            tbody.append(el('tr', {}, el('td', {}, String(ev.line)), el('td', {}, ev.title), el('td', {}, `${top.code} (${top.name})`), el('td', {}, pct(top.probability))));
+            $('batch-table').hidden = false;
+          }
+        } else if (ev.type === 'skip') skipped++;
+      }
+      progress.value = batchRows.length;
+      $('batch-status').textContent = `${batchRows.length} of ${total} classified${skipped ? `, ${skipped} rows skipped` : ''}`;
+      if (done) break;
+    }
+    $('batch-status').textContent = `Done: ${batchRows.length} papers classified${skipped ? `, ${skipped} rows skipped (no title or abstract)` : ''}.`;
+    for (const id of ['download-csv', 'download-jsonl']) /** @type {HTMLButtonElement} */ ($(id)).disabled = batchRows.length === 0;
+  } catch (e) {
+    progress.value = 0;
+    $('batch-status').textContent = `Failed: ${e.message}`;
+  }
+}
+
+function csvCell(v) {
+  const s = String(v ?? '');
+  return /[",\n\r]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
+}
+
+function download(name, type, text) {
+  const a = el('a', { href: URL.createObjectURL(new Blob([text], { type })), download: name });
+  document.body.append(a);
+  a.click();
+  a.remove();
+  setTimeout(() => URL.revokeObjectURL(a.href), 10_000);
+}
+
+$('download-csv').addEventListener('click', () => {
+  const head = ['row', 'id', 'title', 'category', 'name', 'probability', 'group', 'labels'];
+  const rows = batchRows.map((r) => {
+    const t = r.labels[0];
+    return [r.line, r.id ?? '', r.title, t.code, t.name, t.probability.toFixed(4), r.groups[0]?.code ?? t.group, r.labels.map((l) => `${l.code}:${l.probability.toFixed(4)}`).join(' ')];
+  });
+  download(`${batchName}.predictions.csv`, 'text/csv', [head, ...rows].map((r) => r.map(csvCell).join(',')).join('\r\n') + '\r\n');
+});
+$('download-jsonl').addEventListener('click', () => {
+  const lines = batchRows.map((r) => JSON.stringify({ row: r.line, id: r.id, title: r.title, labels: r.labels, group: r.groups[0]?.code }));
+  download(`${batchName}.predictions.jsonl`, 'application/x-ndjson', lines.join('\n') + '\n');
+});
+
+const drop = $('drop');
+const fileInput = /** @type {HTMLInputElement} */ ($('file'));
+drop.addEventListener('click', (ev) => {
+  if (ev.target !== fileInput) fileInput.click();
+});
+drop.addEventListener('keydown', (ev) => {
+  if (ev.key === 'Enter' || ev.key === ' ') {
+    ev.preventDefault();
+    fileInput.click();
+  }
+});
+drop.addEventListener('dragover', (ev) => {
+  ev.preventDefault();
+  drop.classList.add('over');
+});
+drop.addEventListener('dragleave', () => drop.classList.remove('over'));
+drop.addEventListener('drop', (ev) => {
+  ev.preventDefault();
+  drop.classList.remove('over');
+  const f = ev.dataTransfer?.files[0];
+  if (f) void classifyFile(f);
+});
+fileInput.addEventListener('change', () => {
+  const f = fileInput.files?.[0];
+  if (f) void classifyFile(f);
+});
+
+// ---- Model page ---------------------------------------------------------------------------------
+
+function renderModel(info) {
+  const dl = el('dl', { class: 'metrics' });
+  const row = (k, v) => dl.append(el('dt', {}, k), el('dd', {}, v));
+  row('Task', `${info.task}${info.multiLabel ? ' (several labels per paper)' : ''}`);
+  if (info.file) row('File', info.file);
+  if (info.labels) row('Labels', String(info.labels.length));
+  if (info.training?.papers !== undefined) row('Training papers', Number(info.training.papers).toLocaleString('en'));
+  if (info.createdAt) row('Trained', info.createdAt.slice(0, 10));
+  if (info.quantized !== undefined) row('Weights', info.quantized ? 'int8' : 'float32');
+  for (const [k, v] of Object.entries(info.validation ?? {})) if (typeof v === 'number') row(`Validation ${k}`, Number.isInteger(v) ? String(v) : v.toFixed(4));
+  const parts = [el('h3', {}, 'Facts and validation metrics'), dl];
+  if (info.report) parts.push(el('p', {}, el('a', { href: info.report.replace(/^\//, '') }, 'Evaluation report (plots, per-category metrics)')));
+  const labels = (info.labels ?? []).map((l) => (typeof l === 'string' ? { code: l, name: l, group: 'other', groupName: '' } : l));
+  if (labels.length) {
+    const tbody = el('tbody');
+    for (const l of labels) tbody.append(el('tr', {}, el('td', {}, el('span', { class: `chip ${groupClass(l.group)}` }, l.code)), el('td', {}, l.name), el('td', {}, l.groupName)));
+    parts.push(
+      el('h3', {}, 'Labels'),
+      el('div', { class: 'table-wrap' }, el('table', {}, el('thead', {}, el('tr', {}, el('th', { scope: 'col' }, 'Code'), el('th', { scope: 'col' }, 'Name'), el('th', { scope: 'col' }, 'Group'))), tbody)),
+    );
+  }
+  $('model-info').replaceChildren(...parts);
+}
+
+// ---- Tabs ---------------------------------------------------------------------------------------
+
+function showTab(name) {
+  for (const t of document.querySelectorAll('[role=tab]')) {
+    const on = t.getAttribute('aria-controls') === name;
+    t.setAttribute('aria-selected', String(on));
+    $(/** @type {string} */ (t.getAttribute('aria-controls'))).hidden = !on;
+  }
+}
+window.addEventListener('hashchange', () => showTab(location.hash.slice(1) || 'classify'));
+showTab(['classify', 'batch', 'model'].includes(location.hash.slice(1)) ? location.hash.slice(1) : 'classify');
+
+void start();

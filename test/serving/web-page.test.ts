@@ -1,0 +1,260 @@
+/**
+ * The web page in headless Chromium (Debian's /usr/bin/chromium driven by playwright-core; no
+ * browser is ever downloaded). Screenshots go to test-artifacts/web/ (git-ignored).
+ */
+import assert from 'node:assert/strict';
+import { copyFileSync, cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { after, before, test } from 'node:test';
+import type { Browser, Page } from 'playwright-core';
+import { defaultModelPath } from '../../src/models/load-model.js';
+import { DEFAULT_LIMITS } from '../../src/serving/app-state.js';
+import { startServer, type RunningServer } from '../../src/serving/server.js';
+import { serveStatic } from '../../src/serving/static-files.js';
+import { bundleBrowser } from '../../scripts/build-web.js';
+
+const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+const ROOT = fileURLToPath(new URL('../..', import.meta.url));
+const ARTIFACTS = join(ROOT, 'test-artifacts', 'web');
+const skip = existsSync(CHROMIUM) ? false : `no Chromium at ${CHROMIUM} (apt-get install chromium, or set CHROMIUM_PATH)`;
+if (skip) process.stdout.write(`# skipping browser tests: ${skip}\n`);
+
+const dir = mkdtempSync(join(tmpdir(), 'axc-web-'));
+let srv: RunningServer;
+let browser: Browser;
+
+before(async () => {
+  if (skip) return;
+  mkdirSync(ARTIFACTS, { recursive: true });
+  srv = await startServer(
+    { modelPath: defaultModelPath()!, feedbackPath: join(dir, 'fb.sqlite'), corsOrigins: [], webDir: join(ROOT, 'src', 'serving', 'web'), ...DEFAULT_LIMITS },
+    { port: 0, host: '127.0.0.1' },
+    () => {},
+  );
+  const { chromium } = await import('playwright-core');
+  browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--no-sandbox'], headless: true });
+});
+
+after(async () => {
+  await browser?.close();
+  await srv?.close();
+  rmSync(dir, { recursive: true, force: true });
+});
+
+async function open(width = 1100, height = 900, url = srv.url + '/', ready = 'Server'): Promise<{ page: Page; errors: string[] }> {
+  const context = await browser.newContext({ viewport: { width, height }, acceptDownloads: true });
+  const page = await context.newPage();
+  const errors: string[] = [];
+  page.on('pageerror', (e) => errors.push(e.message));
+  page.on('console', (m) => {
+    // The optional in-browser bundle is absent here: its 404 is expected.
+    if (m.type() === 'error' && !/arxiv-classifier\.browser\.js|404/.test(m.text() + (m.location().url ?? ''))) errors.push(m.text());
+  });
+  await page.goto(url);
+  await page.getByText(ready, { exact: true }).waitFor();
+  return { page, errors };
+}
+
+test('type an abstract: the expected category appears as bars, with group, archive and highlighted words', { skip, timeout: 60_000 }, async () => {
+  const { page, errors } = await open();
+  await page.getByLabel('Title', { exact: true }).fill('Free electron trajectories in graphene');
+  await page.getByLabel(/^Abstract/).pressSequentially('We observe ballistic transport of Dirac electrons in monolayer graphene', { delay: 5 });
+  const first = page.locator('ol.bars > li').first();
+  await first.waitFor();
+  await page.locator('ol.bars > li:first-child[data-code="cond-mat.mes-hall"]').waitFor();
+  assert.equal(await first.getAttribute('data-code'), 'cond-mat.mes-hall');
+  assert.match(await first.innerText(), /Mesoscale and Nanoscale Physics/);
+  assert.equal(await page.locator('ol.bars > li').count(), 5);
+  assert.match(await page.getByTestId('group').innerText(), /^Physics/);
+  assert.match(await page.getByTestId('archive').innerText(), /Condensed Matter/);
+  const marks = await page.locator('#explain-text mark').allInnerTexts();
+  assert.ok(marks.map((m) => m.toLowerCase()).includes('graphene'), `highlighted: ${marks.join(', ')}`);
+  // Bars are coloured by group.
+  assert.match((await first.locator('.fill').getAttribute('class'))!, /g-physics/);
+  // Offline toggle stays hidden without the in-browser bundle.
+  assert.equal(await page.locator('#offline-toggle').isVisible(), false);
+  await page.screenshot({ path: join(ARTIFACTS, 'classify.png'), fullPage: true });
+
+  // Change the text: the answer follows.
+  await page.getByLabel('Title', { exact: true }).fill('Convolutional neural networks for image segmentation');
+  await page.getByLabel(/^Abstract/).fill('');
+  await page.locator('ol.bars > li:first-child[data-code^="cs."]').waitFor();
+  // Clearing empties the results.
+  await page.getByRole('button', { name: 'Clear' }).click();
+  await page.getByText('Type a title or paste an abstract').waitFor();
+  assert.deepEqual(errors, []);
+});
+
+test('a correction sent from the page lands in the feedback store', { skip, timeout: 60_000 }, async () => {
+  const { page, errors } = await open();
+  const before = srv.state.feedback!.count();
+  await page.getByLabel('Title', { exact: true }).fill('On the zeros of L-functions');
+  await page.locator('ol.bars > li').first().waitFor();
+  await page.getByText('Wrong? Tell us the right categories').click();
+  await page.getByLabel(/^Correct categories/).fill('math.NT, math.CV');
+  await page.getByRole('button', { name: 'Send correction' }).click();
+  await page.getByText('Thank you: stored as math.NT, math.CV.').waitFor();
+  assert.equal(srv.state.feedback!.count(), before + 1);
+  const last = [...srv.state.feedback!.all()].at(-1)!;
+  assert.equal(last.title, 'On the zeros of L-functions');
+  assert.deepEqual(last.categories, ['math.NT', 'math.CV']);
+  assert.ok(last.predicted);
+  assert.deepEqual(errors, []);
+});
+
+test('keyboard: every control is labelled and reachable with Tab', { skip, timeout: 60_000 }, async () => {
+  const { page } = await open();
+  // Page-side code is a string: this project's type checking has no DOM library.
+  const unlabelled = await page.evaluate<string[]>(`[...document.querySelectorAll('input, textarea, select')]
+      .filter((e) => e.type !== 'hidden')
+      .filter((e) => !e.labels?.length && !e.getAttribute('aria-label'))
+      .map((e) => e.id)`);
+  assert.deepEqual(unlabelled, []);
+  const seen: string[] = [];
+  for (let i = 0; i < 12; i++) {
+    await page.keyboard.press('Tab');
+    seen.push(await page.evaluate<string>(`document.activeElement?.id || document.activeElement?.textContent?.trim() || ''`));
+  }
+  for (const id of ['title', 'abstract', 'k']) assert.ok(seen.includes(id), `Tab never reached #${id}: ${seen.join(' → ')}`);
+  // Tabs work from the keyboard too.
+  await page.getByRole('tab', { name: 'Model' }).focus();
+  await page.keyboard.press('Enter');
+  await page.getByText('Training papers').waitFor();
+  await page.screenshot({ path: join(ARTIFACTS, 'model.png'), fullPage: true });
+});
+
+test('batch: upload a CSV, watch progress, download predictions as CSV and JSONL', { skip, timeout: 60_000 }, async () => {
+  const { page, errors } = await open();
+  await page.getByRole('tab', { name: 'Batch' }).click();
+  const csv = ['id,title,abstract', '2101.1,Graphene nanoribbons,Electron transport in graphene', '2101.2,"Lattice QCD, at finite density",Quarks and gluons on the lattice', '2101.3,,', '2101.4,Deep learning for image classification,Convolutional networks'].join('\n');
+  await page.setInputFiles('#file', { name: 'papers.csv', mimeType: 'text/csv', buffer: Buffer.from(csv) });
+  await page.getByText(/^Done: 3 papers classified, 1 rows skipped/).waitFor();
+  assert.equal(await page.locator('#progress').getAttribute('max'), '3');
+  assert.equal(await page.evaluate<number>(`document.getElementById('progress').value`), 3);
+  assert.equal(await page.locator('#batch-table tbody tr').count(), 3);
+  await page.screenshot({ path: join(ARTIFACTS, 'batch.png'), fullPage: true });
+
+  const [csvDownload] = await Promise.all([page.waitForEvent('download'), page.getByRole('button', { name: 'Download CSV' }).click()]);
+  assert.equal(csvDownload.suggestedFilename(), 'papers.predictions.csv');
+  const csvOut = readFileSync((await csvDownload.path())!, 'utf8').trim().split(/\r\n/);
+  assert.equal(csvOut[0], 'row,id,title,category,name,probability,group,labels');
+  assert.equal(csvOut.length, 4);
+  assert.match(csvOut[1]!, /^2,2101\.1,Graphene nanoribbons,cond-mat\./);
+  assert.match(csvOut[2]!, /^3,2101\.2,"Lattice QCD, at finite density",hep-/);
+  assert.match(csvOut[3]!, /,cs\./);
+
+  const [jsonlDownload] = await Promise.all([page.waitForEvent('download'), page.getByRole('button', { name: 'Download JSONL' }).click()]);
+  const rows = readFileSync((await jsonlDownload.path())!, 'utf8').trim().split('\n').map((l) => JSON.parse(l) as { id: string; labels: { code: string }[] });
+  assert.deepEqual(rows.map((r) => r.id), ['2101.1', '2101.2', '2101.4']);
+  assert.equal(rows[0]!.labels.length, 5);
+  assert.deepEqual(errors, []);
+});
+
+test('readable on a phone: no horizontal scrolling', { skip, timeout: 60_000 }, async () => {
+  const { page } = await open(390, 844);
+  await page.getByLabel('Title', { exact: true }).fill('Topological insulators and Majorana zero modes');
+  await page.locator('ol.bars > li').first().waitFor();
+  const overflow = await page.evaluate<number>(`document.documentElement.scrollWidth - document.documentElement.clientWidth`);
+  assert.ok(overflow <= 0, `page is ${overflow}px wider than the screen`);
+  await page.screenshot({ path: join(ARTIFACTS, 'phone.png'), fullPage: true });
+});
+
+/**
+ * Offline mode's plumbing, with a stand-in for the browser bundle that honours its contract
+ * (`globalThis.ArxivClassifier.loadModelFromBytes(bytes) → { predict }`) and answers from the
+ * bytes it was given: the toggle appears, the model file is fetched once, answers come from the
+ * browser. The real bundle's test is below.
+ */
+const FAKE_BUNDLE = `globalThis.ArxivClassifier = {
+  async loadModelFromBytes(bytes) {
+    const magic = new TextDecoder().decode(new Uint8Array(bytes, 0, 4));
+    if (magic !== 'AXCM') throw new Error('not a model file: ' + magic);
+    globalThis.fakeModelBytes = bytes.byteLength;
+    return { predict(paper) {
+      return { labels: [{ code: 'math.NT', name: 'Number Theory (in-browser)', group: 'math', groupName: 'Mathematics', probability: 0.75,
+        reasons: [{ term: paper.title.split(' ')[0].toLowerCase(), weight: 1 }] }],
+        groups: [{ code: 'math', name: 'Mathematics', probability: 0.75 }] };
+    } };
+  },
+};`;
+
+function webDirWith(bundle: string | null, model: boolean): string {
+  const d = mkdtempSync(join(dir, 'web-'));
+  cpSync(join(ROOT, 'src', 'serving', 'web'), d, { recursive: true });
+  mkdirSync(join(d, 'assets'), { recursive: true });
+  if (bundle !== null) writeFileSync(join(d, 'assets', 'arxiv-classifier.browser.js'), bundle);
+  if (model) copyFileSync(defaultModelPath()!, join(d, 'model.axcm'));
+  return d;
+}
+
+/** A plain static file server (no API), as when the page is hosted on GitHub Pages or S3. */
+async function staticHost(root: string): Promise<{ url: string; server: Server }> {
+  const server = createServer((req, res) => {
+    void serveStatic(root, new URL(req.url ?? '/', 'http://x').pathname, res, undefined).then((found) => {
+      if (!found) {
+        res.writeHead(404);
+        res.end();
+      }
+    });
+  });
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+  return { url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/`, server };
+}
+
+test('offline toggle: with the bundle present, the page fetches the model once and classifies in the browser', { skip, timeout: 60_000 }, async () => {
+  const web = webDirWith(FAKE_BUNDLE, false);
+  const s = await startServer({ modelPath: defaultModelPath()!, feedbackPath: null, corsOrigins: [], webDir: web, ...DEFAULT_LIMITS }, { port: 0, host: '127.0.0.1' }, () => {});
+  try {
+    const { page, errors } = await open(1100, 900, s.url + '/');
+    const toggle = page.getByLabel('Offline (in-browser)');
+    await toggle.waitFor();
+    await toggle.check();
+    await page.getByText('Offline: running in this browser').waitFor();
+    assert.equal(await page.evaluate<number>('globalThis.fakeModelBytes'), statSync(defaultModelPath()!).size);
+    await page.getByLabel('Title', { exact: true }).fill('Primes in arithmetic progressions');
+    await page.locator('ol.bars > li:first-child[data-code="math.NT"]').waitFor();
+    assert.match(await page.locator('ol.bars > li').first().innerText(), /in-browser/);
+    // And back to the server.
+    await toggle.uncheck();
+    await page.getByText('Server', { exact: true }).waitFor();
+    await page.getByLabel('Title', { exact: true }).fill('Free electron trajectories in graphene');
+    await page.locator('ol.bars > li:first-child[data-code="cond-mat.mes-hall"]').waitFor();
+    assert.deepEqual(errors, []);
+  } finally {
+    await s.close();
+  }
+});
+
+test('hosted statically with no API, the page goes offline by itself and loads ./model.axcm', { skip, timeout: 60_000 }, async () => {
+  const host = await staticHost(webDirWith(FAKE_BUNDLE, true));
+  try {
+    const { page } = await open(1100, 900, host.url, 'Offline: running in this browser');
+    assert.equal(await page.evaluate<number>('globalThis.fakeModelBytes'), statSync(defaultModelPath()!).size);
+    assert.equal(await page.locator('#offline-toggle').isVisible(), false);
+    await page.getByLabel('Title', { exact: true }).fill('Primes in arithmetic progressions');
+    await page.locator('ol.bars > li:first-child[data-code="math.NT"]').waitFor();
+  } finally {
+    host.server.close();
+  }
+});
+
+test('offline with the real bundle: same top category as the server', { skip, timeout: 120_000 }, async () => {
+  // Bundled here from the sources, as `npm run build:web` does, so the page is tested with the
+  // model code of this checkout whether or not dist/ was built.
+  const bundleFile = join(dir, 'real-bundle.js');
+  await bundleBrowser(bundleFile);
+  const host = await staticHost(webDirWith(readFileSync(bundleFile, 'utf8'), true));
+  try {
+    const { page, errors } = await open(1100, 900, host.url, 'Offline: running in this browser');
+    await page.getByLabel('Title', { exact: true }).fill('Free electron trajectories in graphene');
+    await page.locator('ol.bars > li:first-child[data-code="cond-mat.mes-hall"]').waitFor();
+    await page.screenshot({ path: join(ARTIFACTS, 'offline.png'), fullPage: true });
+    assert.deepEqual(errors, []);
+  } finally {
+    host.server.close();
+  }
+});
