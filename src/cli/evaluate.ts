@@ -61,7 +61,11 @@ With --backend ensemble, each member and the ensemble are shown side by side.`,
       const both = await backendCall(evaluateEnsemble(model, papers, { titleOnly }));
       const out = { model: 'ensemble', data, skipped: ingest.skipped, ...both.ensemble, members: both.members, weights: both.weights, weightSearch: both.search };
       process.stdout.write((values.json ? JSON.stringify(out, null, 2) : formatSideBySide(both)) + '\n');
-      if (reportPath !== undefined) process.stderr.write('evaluate: --report is not written for ensembles yet; evaluate each member with --report\n');
+      if (reportPath !== undefined && format !== undefined) {
+        const name = values.name ?? 'ensemble';
+        const report = buildEvaluationReport({ name, modelPath: `ensemble:${values.members ?? ''}`, info: model.info, dataPath: data, skipped: ingest.skipped, titleOnly }, both.ensemble, both.details);
+        await writeReport(reportPath, renderEvaluationReport(report, format));
+      }
       reportUsage(model);
       return 0;
     }

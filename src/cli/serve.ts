@@ -7,7 +7,7 @@ import { announceReady, startPrimary, workerHooks } from '../serving/cluster.js'
 import { PredictPool } from '../serving/predict-pool.js';
 import { startServer, type RunningServer } from '../serving/server.js';
 import { defaultWebDir } from '../serving/static-files.js';
-import { defaultModelPath } from '../models/load-model.js';
+import { BACKEND_OPTIONS, BACKEND_USAGE, backendCall, backendOptions } from './model-option.js';
 import { intOption, numberOption, parseCommandArgs } from './args.js';
 import { UsageError, UserError, type Command } from './command.js';
 
@@ -22,7 +22,6 @@ SIGHUP (or POST /v1/admin/reload) reloads the model file, keeping the old model 
 fails to load; SIGTERM finishes the requests in flight and exits.
 
 Options:
-  --model MODEL        model file (default: the model shipped with the package)
   --port N             TCP port (default 8080; 0 picks a free one)
   --host H             address to listen on (default 127.0.0.1)
   --workers N          serving processes sharing the port (default 1; 'auto' = one per core)
@@ -37,10 +36,13 @@ Options:
   --batch-threads N    threads that share large JSON batches with the server's thread, each
                        with its own copy of the model (default: cores - 1 with one serving
                        process, ${PredictPool.defaultThreads()} here; 0 with --workers > 1)
-  -h, --help           this help`,
+  -h, --help           this help
+
+${BACKEND_USAGE}
+Any backend can be served; only a model file of ours can also run in the page (offline mode).`,
   async run(argv) {
     const { values } = parseCommandArgs(argv, {
-      model: { type: 'string' },
+      ...BACKEND_OPTIONS,
       port: { type: 'string' },
       host: { type: 'string' },
       workers: { type: 'string' },
@@ -58,8 +60,8 @@ Options:
     const host = values.host ?? '127.0.0.1';
     const workers = values.workers === 'auto' ? availableParallelism() : intOption(values.workers, 'workers', 1);
     if (workers < 1) throw new UsageError('--workers must be >= 1 (or auto)');
-    const modelPath = values.model ?? defaultModelPath();
-    if (!modelPath) throw new UsageError('--model is required (no default model is installed)');
+    const chosen = backendOptions(values);
+    const modelPath = chosen.backend === 'linear' ? chosen.model! : '';
     const maxBatch = intOption(values['max-batch'], 'max-batch', DEFAULT_LIMITS.maxBatch);
     if (maxBatch < 1) throw new UsageError('--max-batch must be >= 1');
     const maxBodyMb = numberOption(values['max-body-mb'], 'max-body-mb', DEFAULT_LIMITS.maxBatchBodyBytes / 2 ** 20);
@@ -85,6 +87,7 @@ Options:
       maxBatch,
       batchThreads,
     };
+    if (chosen.backend !== 'linear') config.backend = { backend: chosen, description: describeBackend(chosen) };
     if (token) config.token = token;
     if (values.report !== undefined) config.reportPath = resolve(values.report);
     const log = (line: string): void => void process.stderr.write(`${line}\n`);
@@ -94,7 +97,8 @@ Options:
     let running: RunningServer | null = null;
     const hooks = cluster.isWorker ? workerHooks(workers, () => running) : undefined;
     try {
-      running = await startServer(config, { port, host }, log, hooks);
+      // A model or backend that cannot be opened is the user's to fix: a message, not a stack.
+      running = await backendCall(startServer(config, { port, host }, log, hooks));
     } catch (e) {
       const err = e as NodeJS.ErrnoException;
       if (err.code === 'EADDRINUSE') throw new UserError(`port ${port} on ${host} is in use (--port)`);
@@ -161,4 +165,11 @@ async function runPrimary(workers: number, log: (line: string) => void, config: 
       void primary.reload().then((r) => log(r.ok ? 'reloaded the model in every process' : `reload failed, still serving the old model: ${r.error}`));
     });
   });
+}
+
+/** How a non-file backend is named in logs, /v1/models and /metrics (never with a key). */
+function describeBackend(o: ReturnType<typeof backendOptions>): string {
+  if (o.backend === 'llm') return `llm:${o.llm!.model}@${o.llm!.baseUrl}`;
+  if (o.backend === 'onnx') return `onnx:${resolve(o.onnx!.modelDir)}`;
+  return `ensemble:${o.ensemble!.members.join(',')}`;
 }

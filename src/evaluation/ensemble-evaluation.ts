@@ -1,11 +1,13 @@
 import type { PaperRecord } from '../corpus/record.js';
 import type { Ensemble, WeightSearch } from '../models/ensemble.js';
-import { evaluateProbabilities, evaluationInputs, type EvaluateOptions, type Evaluation } from './evaluate.js';
+import { evaluateProbabilities, evaluateProbabilitiesDetailed, evaluationInputs, type EvaluateOptions, type Evaluation, type EvaluationDetails } from './evaluate.js';
 
 /** Each member and the ensemble, scored on the same papers from one pass of every member. */
 export interface EnsembleEvaluation {
   members: { name: string; backend: string; weight: number; evaluation: Evaluation }[];
   ensemble: Evaluation;
+  /** The ensemble's per-class table, confusions and calibration, for a report. */
+  details: EvaluationDetails;
   weights: number[];
   /** Present when the weights were tuned on a validation set. */
   search: WeightSearch | null;
@@ -18,6 +20,6 @@ export async function evaluateEnsemble(ensemble: Ensemble, papers: readonly Pape
     const evaluation = evaluateProbabilities({ labels: m.model.labels, task: m.model.info.task, scheme: m.model.scheme, thresholds: m.model.thresholds ?? null }, papers, r.proba, r.seconds);
     return { name: m.name, backend: m.model.info.backend, weight: ensemble.weights[j]!, evaluation };
   });
-  const combined = evaluateProbabilities({ labels: ensemble.labels, task: ensemble.info.task, scheme: ensemble.scheme }, papers, run.proba, run.seconds);
-  return { members, ensemble: combined, weights: [...ensemble.weights], search: ensemble.search };
+  const combined = evaluateProbabilitiesDetailed({ labels: ensemble.labels, task: ensemble.info.task, scheme: ensemble.scheme }, papers, run.proba, run.seconds, options);
+  return { members, ensemble: combined.summary, details: combined.details, weights: [...ensemble.weights], search: ensemble.search };
 }

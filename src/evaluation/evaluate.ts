@@ -247,7 +247,12 @@ export async function evaluateBackend(model: AsyncClassifier, papers: readonly P
 
 /** Score n × C probabilities (from any backend, computed in `seconds`) against the papers' labels. */
 export function evaluateProbabilities(model: EvaluatedModel, papers: readonly PaperRecord[], proba: Float32Array, seconds: number, options: EvaluateOptions = {}): Evaluation {
-  return scoreProbabilities(model, papers, proba, seconds, summarizeLatency([]), options).summary;
+  return evaluateProbabilitiesDetailed(model, papers, proba, seconds, options).summary;
+}
+
+/** As evaluateProbabilities, with what a report shows (no latency: nothing was timed per call). */
+export function evaluateProbabilitiesDetailed(model: EvaluatedModel, papers: readonly PaperRecord[], proba: Float32Array, seconds: number, options: EvaluateOptions = {}): DetailedEvaluation {
+  return scoreProbabilities(model, papers, proba, seconds, summarizeLatency([]), options);
 }
 
 function scoreProbabilities(model: EvaluatedModel, papers: readonly PaperRecord[], proba: Float32Array, seconds: number, latency: LatencyStats, options: EvaluateOptions): DetailedEvaluation {

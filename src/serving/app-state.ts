@@ -1,3 +1,4 @@
+import type { BackendOptions } from '../models/backends.js';
 import type { FeedbackStore } from './feedback-store.js';
 import type { Metrics, MetricsSnapshot, Gauges } from './metrics.js';
 import type { ModelSlot, ReloadResult } from './model-slot.js';
@@ -6,6 +7,8 @@ import type { PredictPool } from './predict-pool.js';
 /** How `serve` was configured. */
 export interface ServeConfig {
   modelPath: string;
+  /** Another backend than a model file of ours (LLM, ONNX, ensemble); modelPath is then unused. */
+  backend?: { backend: BackendOptions; description: string };
   /** SQLite file for feedback; null turns the feedback route off (503). */
   feedbackPath: string | null;
   /** Bearer token required by feedback and admin routes; undefined leaves them open. */

@@ -1,15 +1,39 @@
 import { createHash } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
+import { openBackend, type BackendOptions } from '../models/backends.js';
 import { loadModel, type LoadedModel } from '../models/load-model.js';
+import type { ModelInfo, PaperText, Prediction, PredictOptions } from '../models/model.js';
+
+/**
+ * What `serve` serves: one of our model files (path), or any other backend (LLM, ONNX folder,
+ * ensemble) opened through the backend registry.
+ */
+export type ServeSource = { path: string } | { backend: BackendOptions; description: string };
 
 /** The model being served with the bytes of its file (for in-browser use) and their ETag. */
 export interface ServedModel {
-  model: LoadedModel;
+  /** What every route shows about it. */
+  model: { info: ModelInfo; labels: readonly string[] };
+  /** A model file of ours: predicted in-process and synchronously, shared with batch threads. */
+  linear: LoadedModel | null;
+  /** Any other backend, through its async interface. */
+  backend: AsyncBackend | null;
+  /** The model file, or a description of the backend (`onnx:DIR`, `llm:MODEL`, ...). */
   path: string;
-  bytes: Buffer;
+  /** The model file's bytes; null for backends that are not one file of ours. */
+  bytes: Buffer | null;
   etag: string;
   loadedAt: string;
+  source: ServeSource;
+}
+
+type AsyncBackend = Awaited<ReturnType<typeof openBackend>>;
+
+/** Predictions for papers from whichever kind of model is served. */
+export async function predictPapers(served: ServedModel, papers: readonly PaperText[], options: PredictOptions): Promise<Prediction[]> {
+  if (served.linear) return papers.map((p) => served.linear!.predict({ title: p.title, abstract: p.abstract ?? '' }, options));
+  return served.backend!.predictBatchAsync(papers.map((p) => ({ title: p.title, abstract: p.abstract ?? '' })), options);
 }
 
 export type ReloadResult = { ok: true; model: ServedModel } | { ok: false; error: string; kept: ServedModel };
@@ -19,14 +43,21 @@ export function modelEtag(bytes: Uint8Array): string {
   return `"${createHash('sha256').update(bytes).digest('base64url').slice(0, 27)}"`;
 }
 
-async function open(path: string): Promise<ServedModel> {
-  const abs = resolve(path);
+async function open(source: ServeSource): Promise<ServedModel> {
+  const loadedAt = new Date().toISOString();
+  if ('backend' in source) {
+    const backend = await openBackend(source.backend);
+    // No file to hash: the tag names the configuration and when it was opened.
+    const etag = modelEtag(new TextEncoder().encode(`${source.description}\n${loadedAt}`));
+    return { model: backend, linear: null, backend, path: source.description, bytes: null, etag, loadedAt, source };
+  }
+  const abs = resolve(source.path);
   const bytes = await readFile(abs);
   const model = await loadModel(abs);
   // Score once so the lazy int8 → f32 expansion happens now, not inside the first request.
   model.predict({ title: 'warm up' });
   const etag = modelEtag(bytes);
-  return { model, path: abs, bytes, etag, loadedAt: new Date().toISOString() };
+  return { model, linear: model, backend: null, path: abs, bytes, etag, loadedAt, source: { path: abs } };
 }
 
 /**
@@ -40,8 +71,8 @@ export class ModelSlot {
 
   private constructor(private served: ServedModel) {}
 
-  static async open(path: string): Promise<ModelSlot> {
-    return new ModelSlot(await open(path));
+  static async open(source: ServeSource | string): Promise<ModelSlot> {
+    return new ModelSlot(await open(typeof source === 'string' ? { path: source } : source));
   }
 
   get current(): ServedModel {
@@ -53,11 +84,11 @@ export class ModelSlot {
     this.swapListeners.push(listener);
   }
 
-  /** Load `path` (default: the current file again, e.g. after it was replaced) and swap it in. */
+  /** Load `path` (default: the current file or backend again, e.g. after it was replaced) and swap it in. */
   reload(path?: string): Promise<ReloadResult> {
     const run = async (): Promise<ReloadResult> => {
       try {
-        this.served = await open(path ?? this.served.path);
+        this.served = await open(path !== undefined ? { path } : this.served.source);
         // A listener that fails (a batch thread that cannot load the file) must not undo the
         // swap: batch threads decline work for a model they do not hold.
         for (const l of this.swapListeners) await l(this.served).catch(() => {});

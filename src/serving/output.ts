@@ -7,6 +7,8 @@ export type PredictionOutput = Prediction & { id?: string; archive?: { code: str
 export function predictionOutput(p: Prediction, id: string | undefined): PredictionOutput {
   const top = p.labels[0];
   const out: PredictionOutput = id === undefined ? { labels: p.labels, groups: p.groups } : { id, labels: p.labels, groups: p.groups };
+  // An LLM answer that named no valid category: said so, never guessed.
+  if (p.unparsed !== undefined) out.unparsed = p.unparsed;
   if (top) {
     const archive = archiveOf(top.code);
     const name = archiveTitle(archive);

@@ -47,7 +47,7 @@ export class PredictPool {
   /** JSON text of each paper's prediction, in input order. */
   async predict(served: ServedModel, papers: readonly (PaperText & { id?: string })[], options: PredictOptions): Promise<string[]> {
     const here = (slice: readonly (PaperText & { id?: string })[]): string[] =>
-      slice.map((p) => JSON.stringify(predictionOutput(served.model.predict({ title: p.title, abstract: p.abstract ?? '' }, options), p.id)));
+      slice.map((p) => JSON.stringify(predictionOutput(served.linear!.predict({ title: p.title, abstract: p.abstract ?? '' }, options), p.id)));
     if (papers.length < MIN_PARALLEL_BATCH || this.clients.length === 0) return here(papers);
     const parts = this.clients.length + 1;
     const size = Math.ceil(papers.length / parts);

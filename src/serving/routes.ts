@@ -14,6 +14,7 @@ import { readRows } from '../sources/read.js';
 import { FORMAT_NAMES, type FormatName } from '../sources/source.js';
 import { canonicalizeCategories, CATEGORIES, GROUPS, groupName } from '../taxonomy/taxonomy.js';
 import { predictionOutput } from './output.js';
+import { predictPapers, type ServedModel } from './model-slot.js';
 import { describeLabel } from '../models/labels-info.js';
 import type { AppState } from './app-state.js';
 import { ndjsonLines, parseJson, readBody, requireMediaType } from './body.js';
@@ -192,9 +193,9 @@ async function classify(ctx: RequestContext): Promise<void> {
   check(classifyRequest, body);
   const b = body as PaperText & { id?: string; k?: number; explain?: boolean | number; threshold?: number };
   if (!hasText(b)) throw invalid([{ field: 'title', message: 'the title and abstract are both empty: nothing to classify' }]);
-  const p = ctx.state.slot.current.model.predict({ title: b.title, abstract: b.abstract ?? '' }, toOptions(b));
+  const [p] = await predictPapers(ctx.state.slot.current, [b], toOptions(b));
   ctx.classified = 1;
-  sendJson(ctx.res, 200, predictionOutput(p, b.id));
+  sendJson(ctx.res, 200, predictionOutput(p!, b.id));
 }
 
 async function classifyBatch(ctx: RequestContext): Promise<void> {
@@ -208,9 +209,10 @@ async function classifyBatch(ctx: RequestContext): Promise<void> {
   const empty = papers.findIndex((p) => !hasText(p));
   if (empty >= 0) throw invalid([{ field: `[${empty}].title`, message: 'the title and abstract are both empty: nothing to classify' }]);
   const served = ctx.state.slot.current;
-  const parts = ctx.state.pool
-    ? await ctx.state.pool.predict(served, papers, options)
-    : papers.map((p) => JSON.stringify(predictionOutput(served.model.predict({ title: p.title, abstract: p.abstract ?? '' }, options), p.id)));
+  const parts =
+    ctx.state.pool && served.linear
+      ? await ctx.state.pool.predict(served, papers, options)
+      : (await predictPapers(served, papers, options)).map((p, i) => JSON.stringify(predictionOutput(p, papers[i]!.id)));
   ctx.classified = papers.length;
   // Spliced from per-paper JSON: the batch threads answer in text, and parsing it back only to
   // serialise it again would cost more than the prediction.
@@ -241,7 +243,8 @@ async function classifyNdjson(ctx: RequestContext, options: PredictOptions): Pro
       continue;
     }
     // The model is read per line: a reload in the middle of a long stream takes effect at once.
-    out.push(JSON.stringify({ line, ...predictionOutput(ctx.state.slot.current.model.predict({ title: p.title, abstract: p.abstract ?? '' }, options), p.id) }));
+    const [prediction] = await predictPapers(ctx.state.slot.current, [p], options);
+    out.push(JSON.stringify({ line, ...predictionOutput(prediction!, p.id) }));
     ctx.classified++;
     if (out.length >= 256) {
       await write(res, out.join('\n') + '\n');
@@ -308,8 +311,8 @@ async function classifyFile(ctx: RequestContext): Promise<void> {
         skipped++;
         out.push(JSON.stringify({ type: 'skip', line: r.line, error: r.error }));
       } else {
-        const p = ctx.state.slot.current.model.predict(r.paper, options);
-        out.push(JSON.stringify({ type: 'prediction', line: r.line, title: r.paper.title, ...predictionOutput(p, r.paper.id) }));
+        const [p] = await predictPapers(ctx.state.slot.current, [r.paper], options);
+        out.push(JSON.stringify({ type: 'prediction', line: r.line, title: r.paper.title, ...predictionOutput(p!, r.paper.id) }));
         ctx.classified++;
       }
       if (out.length >= 200) {
@@ -361,11 +364,16 @@ async function reload(ctx: RequestContext): Promise<void> {
   else sendJson(ctx.res, 409, { error: { status: 409, code: 'reload_failed', message: `the new model failed to load, still serving the old one: ${r.error}` }, reloaded: false, model: modelSummary(ctx.state, r.kept) });
 }
 
+/** A model file by its base name; another backend by its description (`llm:MODEL@URL`, ...). */
+function servedName(served: ServedModel): string {
+  return served.bytes ? basename(served.path) : served.path;
+}
+
 function modelSummary(state: AppState, served = state.slot.current): Record<string, unknown> {
-  const { model, etag, loadedAt, path } = served;
+  const { model, etag, loadedAt } = served;
   const info = model.info;
   return {
-    file: basename(path),
+    file: servedName(served),
     etag,
     loadedAt,
     backend: info.backend,
@@ -390,7 +398,7 @@ async function metrics(ctx: RequestContext): Promise<void> {
     heapBytes: all.heapBytes,
     cpuSeconds: all.cpuSeconds,
     uptimeSeconds: Math.round((Date.now() - state.startedAt) / 1000),
-    model: { path: basename(m.path), task: m.model.info.task, labels: m.model.labels.length, etag: m.etag },
+    model: { path: servedName(m), task: m.model.info.task, labels: m.model.labels.length, etag: m.etag },
     processes: state.cluster?.processes ?? 1,
   });
   ctx.res.writeHead(200, { 'content-type': 'text/plain; version=0.0.4; charset=utf-8' });
@@ -409,7 +417,8 @@ function taxonomy(ctx: RequestContext): void {
 }
 
 function modelFile(ctx: RequestContext): void {
-  const { bytes, etag, path } = ctx.state.slot.current;
+  const { bytes, etag, path, model } = ctx.state.slot.current;
+  if (bytes === null) throw new HttpError(404, 'not_found', `the served backend (${model.info.backend}) is not one model file, so it cannot run in the browser`);
   const headers = { etag, 'cache-control': 'no-cache', 'content-disposition': `attachment; filename="${basename(path).replace(/"/g, '')}"` };
   if (ctx.req.headers['if-none-match'] === etag) {
     ctx.res.writeHead(304, headers);

@@ -102,8 +102,9 @@ export interface RunningServer {
 
 /** Open the model (and feedback store) and listen. Rejects when the model fails to load or the port is taken. */
 export async function startServer(config: ServeConfig, listen: { port: number; host: string }, log: Log = (l) => process.stderr.write(l + '\n'), cluster?: ClusterHooks): Promise<RunningServer> {
-  const slot = await ModelSlot.open(config.modelPath);
-  const pool = config.batchThreads ? await PredictPool.start(config.batchThreads, slot.current) : null;
+  const slot = await ModelSlot.open(config.backend ?? config.modelPath);
+  // Batch threads each load the model file; other backends answer batches themselves.
+  const pool = config.batchThreads && slot.current.linear ? await PredictPool.start(config.batchThreads, slot.current) : null;
   if (pool) slot.onSwap((served) => pool.load(served));
   const feedback = config.feedbackPath ? new FeedbackStore(config.feedbackPath) : null;
   const state: AppState = { config, slot, feedback, metrics: new Metrics(), pool, startedAt: Date.now(), draining: false };

@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { before, test } from 'node:test';
@@ -100,8 +100,13 @@ test('evaluate shows each member and the ensemble side by side, with weights tun
   const onnxDir = join(dir, 'onnx3');
   writeTinyModel(fitTinyModel(syntheticPapers(40, 24).filter((p) => p.primary !== 'q-bio.NC')), onnxDir);
 
-  const r = await run(['evaluate', '--backend', 'ensemble', '--members', `${strong},${weak},${onnxDir}`, '--valid', validFile, '--data', testFile, '--json']);
+  const reportFile = join(dir, 'ensemble-report.json');
+  const r = await run(['evaluate', '--backend', 'ensemble', '--members', `${strong},${weak},${onnxDir}`, '--valid', validFile, '--data', testFile, '--json', '--report', reportFile]);
   assert.equal(r.code, 0, r.err);
+  // The ensemble gets the same report as any model: its per-class table sums to the test set.
+  const report = JSON.parse(readFileSync(reportFile, 'utf8')) as { summary: { n: number }; details: { classes: { support: number }[] } };
+  assert.equal(report.summary.n, 80);
+  assert.equal(report.details.classes.reduce((a, c) => a + c.support, 0), 80);
   const out = JSON.parse(r.out) as {
     accuracy: number;
     n: number;
