@@ -39,3 +39,13 @@ export function requireOption(value: string | undefined, name: string): string {
   if (value === undefined || value === '') throw new UsageError(`--${name} is required`);
   return value;
 }
+
+/** `90s`, `10m`, `1.5h` or plain seconds. */
+export function parseDuration(value: string): number {
+  const m = /^(\d+(?:\.\d+)?)\s*(s|m|h)?$/.exec(value.trim());
+  if (!m) throw new UsageError(`--time-budget must be a duration such as 90s, 10m or 1h, got "${value}"`);
+  const n = Number(m[1]);
+  const seconds = n * (m[2] === 'h' ? 3600 : m[2] === 'm' ? 60 : 1);
+  if (!(seconds > 0)) throw new UsageError(`--time-budget must be positive, got "${value}"`);
+  return seconds;
+}

@@ -2,9 +2,12 @@ import { readFile } from 'node:fs/promises';
 import { LABEL_TASKS, type LabelTask } from '../corpus/labels.js';
 import { loadPapers } from '../corpus/load.js';
 import { DEFAULT_TRAIN_OPTIONS, trainLinear, type TrainOptions } from '../models/train.js';
-import { intOption, numberOption, parseCommandArgs, requireOption } from './args.js';
+import { intOption, numberOption, parseCommandArgs, parseDuration, requireOption } from './args.js';
 import { UsageError, UserError, type Command } from './command.js';
 import { Progress } from './progress.js';
+import { splitRandom } from '../corpus/split.js';
+import type { PaperRecord } from '../corpus/record.js';
+import { tune, type TuneResult } from '../evaluation/tuning/tune.js';
 import { parseFormat } from './stats.js';
 
 const d = DEFAULT_TRAIN_OPTIONS;
@@ -39,6 +42,9 @@ Options:
   --drop-abstract P    train on the title alone with probability P (default ${d.dropAbstract})
   --class-weight W     none (default), sqrt or balanced
   --config FILE        JSON file of options (keys as in TrainOptions); flags override it
+  --time-budget D      first search the settings that matter (random search, the defaults
+                       first) for at most D (90s, 10m, 1h), scored on --valid or on a held-out
+                       10% of TRAIN, then train with the best; see also 'tune'
   --quantize           write int8 weights (about 4x smaller)
   --quantized-out FILE also write an int8 copy of the model here
   --prune N            saved files keep only the N features that move scores most
@@ -67,6 +73,7 @@ Options:
       'drop-abstract': { type: 'string' },
       'class-weight': { type: 'string' },
       config: { type: 'string' },
+      'time-budget': { type: 'string' },
       quantize: { type: 'boolean' },
       'quantized-out': { type: 'string' },
       prune: { type: 'string' },
@@ -121,6 +128,13 @@ Options:
     const valid = values.valid ? (await loadPapers(values.valid, { format })).papers : null;
     if (papers.length === 0) throw new UserError(`no usable papers in ${data.join(', ')} (${JSON.stringify(readReport.skipped)})`);
     progress.done();
+    const budget = values['time-budget'] === undefined ? undefined : parseDuration(values['time-budget']);
+    let tuning: TuneResult | null = null;
+    if (budget !== undefined) {
+      tuning = await searchSettings(papers, valid, options, budget);
+      // The search's best settings; flags given on the command line still win.
+      for (const [k, v] of Object.entries(tuning.config)) if (!(k in explicit(values))) (options as unknown as Record<string, unknown>)[k] = v;
+    }
     const epochBar = new Progress('training', options.epochs);
     let result;
     try {
@@ -141,7 +155,15 @@ Options:
     if (values['quantized-out']) await model.save(values['quantized-out'], { quantize: true });
     // maxRSS covers the whole process, worker threads included (kilobytes on Linux).
     const peakRssMb = Math.round(process.resourceUsage().maxRSS / 1024);
-    const summary = { out, task, skipped: readReport.skipped, ...report, validation: model.info.validation, peakRssMb };
+    const summary = {
+      out,
+      task,
+      skipped: readReport.skipped,
+      ...report,
+      validation: model.info.validation,
+      peakRssMb,
+      ...(tuning ? { tuning: { trials: tuning.trials.length, best: tuning.best, metric: tuning.metric, searchSeconds: tuning.elapsedSeconds, stoppedBecause: tuning.stoppedBecause } } : {}),
+    };
     if (values.json) process.stdout.write(JSON.stringify(summary, null, 2) + '\n');
     else {
       const last = report.epochs[report.epochs.length - 1];
@@ -155,3 +177,34 @@ Options:
     return 0;
   },
 };
+
+/** TrainOptions keys set by a flag (those a tuned setting must not override). */
+function explicit(values: Record<string, unknown>): Record<string, true> {
+  const flags: Record<string, string> = { epochs: 'epochs', lr: 'lr', l2: 'l2', ngrams: 'ngrams', 'min-df': 'minDf', 'max-features': 'maxFeatures', 'title-weight': 'titleWeight', 'drop-abstract': 'dropAbstract', 'class-weight': 'classWeight' };
+  const out: Record<string, true> = {};
+  for (const [flag, key] of Object.entries(flags)) if (values[flag] !== undefined) out[key] = true;
+  return out;
+}
+
+/** `--time-budget`: random search on a validation set (the given one, or 10% held out of TRAIN). */
+async function searchSettings(papers: readonly PaperRecord[], valid: readonly PaperRecord[] | null, options: TrainOptions, budgetSeconds: number): Promise<TuneResult> {
+  const held = valid && valid.length > 0 ? { train: papers, valid } : (() => {
+    const s = splitRandom(papers, { test: 0, valid: 0.1, seed: options.seed });
+    return { train: s.train, valid: s.valid };
+  })();
+  const bar = new Progress('tuning');
+  try {
+    return await tune(held.train, held.valid, {
+      scheme: { task: options.task, top: options.top, minCount: options.minCount, balance: options.balance, includeCrossLists: options.includeCrossLists },
+      seed: options.seed,
+      threads: options.threads,
+      budgetSeconds,
+      onTrial: (t) => bar.update(t.trial, `trial ${t.trial}: ${t.metric} ${t.score === null ? 'failed' : t.score.toFixed(4)}`),
+    });
+  } catch (e) {
+    if (e instanceof RangeError) throw new UserError(e.message);
+    throw e;
+  } finally {
+    bar.done();
+  }
+}

@@ -4,20 +4,10 @@ import { loadPapers } from '../corpus/load.js';
 import { loadPaperSample } from '../evaluation/experiments/sample.js';
 import { DEFAULT_SEARCH_SPACE } from '../evaluation/tuning/search-space.js';
 import { tune, TUNE_METRICS, type TuneMetric } from '../evaluation/tuning/tune.js';
-import { intOption, parseCommandArgs, requireOption } from './args.js';
+import { intOption, parseCommandArgs, parseDuration, requireOption } from './args.js';
 import { UsageError, UserError, type Command } from './command.js';
 import { Progress } from './progress.js';
 import { parseFormat } from './stats.js';
-
-/** `90s`, `10m`, `1.5h` or plain seconds. */
-export function parseDuration(value: string): number {
-  const m = /^(\d+(?:\.\d+)?)\s*(s|m|h)?$/.exec(value.trim());
-  if (!m) throw new UsageError(`--time-budget must be a duration such as 90s, 10m or 1h, got "${value}"`);
-  const n = Number(m[1]);
-  const seconds = n * (m[2] === 'h' ? 3600 : m[2] === 'm' ? 60 : 1);
-  if (!(seconds > 0)) throw new UsageError(`--time-budget must be positive, got "${value}"`);
-  return seconds;
-}
 
 export const command: Command = {
   name: 'tune',

@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { test } from 'node:test';
 import { run } from './run-cli.js';
 import { syntheticPapers } from '../models/synthetic.js';
+import { loadModel } from '../../src/models/load-model.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'axc-cli-'));
 process.on('exit', () => rmSync(dir, { recursive: true, force: true }));
@@ -102,4 +103,22 @@ test('--model names a shipped model: the multi-label one answers with cross-list
   const missing = await run(['classify', '--model', 'no-such-model.axcm', '--title', 'x']);
   assert.equal(missing.code, 1);
   assert.match(missing.err, /no-such-model\.axcm/);
+});
+
+test('train --time-budget searches settings first, within the budget, then trains with the best', async () => {
+  const out = join(dir, 'tuned.axcm');
+  const r = await run(['train', '--data', trainFile, '--task', 'primary', '--min-df', '1', '--threads', '1', '--time-budget', '20s', '--out', out, '--json']);
+  assert.equal(r.code, 0, r.err);
+  const s = JSON.parse(r.out) as { tuning: { trials: number; searchSeconds: number; best: { settings: Record<string, unknown>; score: number } }; classes: number };
+  assert.ok(s.tuning.trials >= 1, 'at least the defaults were tried');
+  assert.ok(s.tuning.searchSeconds <= 20 + 15, `search took ${s.tuning.searchSeconds} s for a 20 s budget`);
+  assert.ok(s.tuning.best.score > 0.5, `best score ${s.tuning.best.score}`);
+  assert.equal(s.classes, 4);
+  // The flag given on the command line wins over the search's minDf.
+  assert.equal((await loadModel(out)).info.training.options.minDf, 1);
+  const m = await run(['classify', '--model', out, '--title', 'prime zeta congruence', '--json']);
+  assert.equal((JSON.parse(m.out) as { labels: { code: string }[] }).labels[0]!.code, 'math.NT');
+  const bad = await run(['train', '--data', trainFile, '--time-budget', 'soon', '--out', out]);
+  assert.equal(bad.code, 2);
+  assert.match(bad.err, /--time-budget must be a duration/);
 });

@@ -10,7 +10,7 @@ import { DEFAULT_TRAIN_OPTIONS } from '../../src/models/train.js';
 import { foldSplit, stratifiedFolds } from '../../src/evaluation/tuning/folds.js';
 import { DEFAULT_SEARCH_SPACE, defaultSettings, sampleSettings } from '../../src/evaluation/tuning/search-space.js';
 import { tune } from '../../src/evaluation/tuning/tune.js';
-import { parseDuration } from '../../src/cli/tune.js';
+import { parseDuration } from '../../src/cli/args.js';
 import { run } from '../cli/run-cli.js';
 import { syntheticPapers } from '../models/synthetic.js';
 
