@@ -103,9 +103,6 @@ async function main(argv: string[]): Promise<number> {
     process.stderr.write(`bench: unknown section(s) ${unknown.join(', ')}; known: ${known.join(', ')}\n`);
     return 2;
   }
-  const blocks = existsSync(MD_PATH) ? readBlocks(readFileSync(MD_PATH, 'utf8')) : new Map<string, string>();
-  const json = existsSync(JSON_PATH) ? (JSON.parse(readFileSync(JSON_PATH, 'utf8')) as { sections?: Record<string, unknown> }) : {};
-  const jsonSections: Record<string, unknown> = json.sections ?? {};
   let failed = 0;
   for (const name of wanted) {
     process.stderr.write(`bench: ${name}…\n`);
@@ -122,6 +119,11 @@ async function main(argv: string[]): Promise<number> {
       continue;
     }
     const seconds = (performance.now() - started) / 1000;
+    // Read the files again now: a section can run for an hour, and other sections' results
+    // written meanwhile (another run, a merge) must survive.
+    const blocks = existsSync(MD_PATH) ? readBlocks(readFileSync(MD_PATH, 'utf8')) : new Map<string, string>();
+    const json = existsSync(JSON_PATH) ? (JSON.parse(readFileSync(JSON_PATH, 'utf8')) as { sections?: Record<string, unknown> }) : {};
+    const jsonSections: Record<string, unknown> = json.sections ?? {};
     blocks.set(name, renderBlock(name, result, m, date, seconds));
     jsonSections[name] = { title: result.title, command: result.command, date, machine: m, seconds, result: result.json };
     // Write after every section so a later failure keeps what was measured.
