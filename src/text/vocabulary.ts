@@ -18,7 +18,7 @@ export class Vocabulary {
   constructor(
     readonly terms: Uint32Array,
     readonly idf: Float32Array,
-    readonly index: HashIndex = HashIndex.from(terms, Int32Array.from(terms, (_, i) => i)),
+    readonly index: HashIndex = HashIndex.from(terms, Int32Array.from(terms, (_, i) => i)).withFilter(),
   ) {}
 
   get size(): number {

@@ -101,3 +101,23 @@ test('token spans hash exactly like hashing the token strings', () => {
   }
   assert.ok(tokenize(texts[0]!).includes('#') && tokenize(texts[0]!).includes('$math$'));
 });
+
+test('a hash index with a membership filter answers exactly like one without', () => {
+  const plain = new HashIndex(16);
+  const filtered = new HashIndex(16).withFilter(10);
+  for (let i = 0; i < 3000; i++) {
+    const key = hashString(`term-${i}`);
+    plain.set(key, i);
+    filtered.set(key, i);
+  }
+  // Keys added after withFilter are marked too; with 3000 keys in 1024 bits most bits are set,
+  // and with 12 bits few are: both must still agree with the plain index on every key.
+  const sparse = HashIndex.from(Uint32Array.from({ length: 3000 }, (_, i) => hashString(`term-${i}`)), Int32Array.from({ length: 3000 }, (_, i) => i)).withFilter(16);
+  for (let i = 0; i < 6000; i++) {
+    const key = hashString(`term-${i}`);
+    const want = i < 3000 ? i : -1;
+    assert.equal(plain.get(key), want);
+    assert.equal(filtered.get(key), want);
+    assert.equal(sparse.get(key), want);
+  }
+});
