@@ -133,6 +133,97 @@
         (local.set $k (i32.add (local.get $k) (i32.const 1)))
         (br $rows1))))
 
+  ;; out[c] += sum_k val[k] * Q[idx[k]][c]   for c < cols rounded up to 16, Q int8.
+  ;; Row f of Q starts at  q + f * stride  (stride in bytes). Sixteen columns at a time with no
+  ;; scalar tail, so `out` needs room for cols rounded up to 16 floats and the memory must hold 15
+  ;; bytes past the last row's `cols`; what lands in out[cols..] is to be ignored. The int8 weights
+  ;; are a quarter of float32's memory traffic and size. Rows go four at a time so each 16 columns
+  ;; of `out` are loaded and stored once per four rows.
+  (func (export "scores_add_i8")
+    (param $out i32) (param $q i32) (param $stride i32) (param $cols i32)
+    (param $idx i32) (param $val i32) (param $nnz i32)
+    (local $k i32) (local $k4 i32) (local $c i32) (local $p i32) (local $r0 i32) (local $r1 i32) (local $r2 i32) (local $r3 i32)
+    (local $v0 v128) (local $v1 v128) (local $v2 v128) (local $v3 v128) (local $b0 v128) (local $b1 v128) (local $b2 v128) (local $b3 v128)
+    (local.set $k4 (i32.and (local.get $nnz) (i32.const -4)))
+    (block $rows4_done
+      (loop $rows4
+        (br_if $rows4_done (i32.ge_s (local.get $k) (local.get $k4)))
+        (local.set $p (i32.add (local.get $idx) (i32.shl (local.get $k) (i32.const 2))))
+        (local.set $r0 (i32.add (local.get $q) (i32.mul (i32.load (local.get $p)) (local.get $stride))))
+        (local.set $r1 (i32.add (local.get $q) (i32.mul (i32.load offset=4 (local.get $p)) (local.get $stride))))
+        (local.set $r2 (i32.add (local.get $q) (i32.mul (i32.load offset=8 (local.get $p)) (local.get $stride))))
+        (local.set $r3 (i32.add (local.get $q) (i32.mul (i32.load offset=12 (local.get $p)) (local.get $stride))))
+        (local.set $p (i32.add (local.get $val) (i32.shl (local.get $k) (i32.const 2))))
+        (local.set $v0 (f32x4.splat (f32.load (local.get $p))))
+        (local.set $v1 (f32x4.splat (f32.load offset=4 (local.get $p))))
+        (local.set $v2 (f32x4.splat (f32.load offset=8 (local.get $p))))
+        (local.set $v3 (f32x4.splat (f32.load offset=12 (local.get $p))))
+        (local.set $c (i32.const 0))
+        (block $c_done
+          (loop $c16
+            (br_if $c_done (i32.ge_u (local.get $c) (local.get $cols)))
+            (local.set $b0 (v128.load (i32.add (local.get $r0) (local.get $c))))
+            (local.set $b1 (v128.load (i32.add (local.get $r1) (local.get $c))))
+            (local.set $b2 (v128.load (i32.add (local.get $r2) (local.get $c))))
+            (local.set $b3 (v128.load (i32.add (local.get $r3) (local.get $c))))
+            (local.set $p (i32.add (local.get $out) (i32.shl (local.get $c) (i32.const 2))))
+            (v128.store (local.get $p)
+              (f32x4.add (v128.load (local.get $p))
+                (f32x4.add
+                  (f32x4.add (f32x4.mul (local.get $v0) (f32x4.convert_i32x4_s (i32x4.extend_low_i16x8_s (i16x8.extend_low_i8x16_s (local.get $b0)))))
+                    (f32x4.mul (local.get $v1) (f32x4.convert_i32x4_s (i32x4.extend_low_i16x8_s (i16x8.extend_low_i8x16_s (local.get $b1))))))
+                  (f32x4.add (f32x4.mul (local.get $v2) (f32x4.convert_i32x4_s (i32x4.extend_low_i16x8_s (i16x8.extend_low_i8x16_s (local.get $b2)))))
+                    (f32x4.mul (local.get $v3) (f32x4.convert_i32x4_s (i32x4.extend_low_i16x8_s (i16x8.extend_low_i8x16_s (local.get $b3)))))))))
+            (v128.store offset=16 (local.get $p)
+              (f32x4.add (v128.load offset=16 (local.get $p))
+                (f32x4.add
+                  (f32x4.add (f32x4.mul (local.get $v0) (f32x4.convert_i32x4_s (i32x4.extend_high_i16x8_s (i16x8.extend_low_i8x16_s (local.get $b0)))))
+                    (f32x4.mul (local.get $v1) (f32x4.convert_i32x4_s (i32x4.extend_high_i16x8_s (i16x8.extend_low_i8x16_s (local.get $b1))))))
+                  (f32x4.add (f32x4.mul (local.get $v2) (f32x4.convert_i32x4_s (i32x4.extend_high_i16x8_s (i16x8.extend_low_i8x16_s (local.get $b2)))))
+                    (f32x4.mul (local.get $v3) (f32x4.convert_i32x4_s (i32x4.extend_high_i16x8_s (i16x8.extend_low_i8x16_s (local.get $b3)))))))))
+            (v128.store offset=32 (local.get $p)
+              (f32x4.add (v128.load offset=32 (local.get $p))
+                (f32x4.add
+                  (f32x4.add (f32x4.mul (local.get $v0) (f32x4.convert_i32x4_s (i32x4.extend_low_i16x8_s (i16x8.extend_high_i8x16_s (local.get $b0)))))
+                    (f32x4.mul (local.get $v1) (f32x4.convert_i32x4_s (i32x4.extend_low_i16x8_s (i16x8.extend_high_i8x16_s (local.get $b1))))))
+                  (f32x4.add (f32x4.mul (local.get $v2) (f32x4.convert_i32x4_s (i32x4.extend_low_i16x8_s (i16x8.extend_high_i8x16_s (local.get $b2)))))
+                    (f32x4.mul (local.get $v3) (f32x4.convert_i32x4_s (i32x4.extend_low_i16x8_s (i16x8.extend_high_i8x16_s (local.get $b3)))))))))
+            (v128.store offset=48 (local.get $p)
+              (f32x4.add (v128.load offset=48 (local.get $p))
+                (f32x4.add
+                  (f32x4.add (f32x4.mul (local.get $v0) (f32x4.convert_i32x4_s (i32x4.extend_high_i16x8_s (i16x8.extend_high_i8x16_s (local.get $b0)))))
+                    (f32x4.mul (local.get $v1) (f32x4.convert_i32x4_s (i32x4.extend_high_i16x8_s (i16x8.extend_high_i8x16_s (local.get $b1))))))
+                  (f32x4.add (f32x4.mul (local.get $v2) (f32x4.convert_i32x4_s (i32x4.extend_high_i16x8_s (i16x8.extend_high_i8x16_s (local.get $b2)))))
+                    (f32x4.mul (local.get $v3) (f32x4.convert_i32x4_s (i32x4.extend_high_i16x8_s (i16x8.extend_high_i8x16_s (local.get $b3)))))))))
+            (local.set $c (i32.add (local.get $c) (i32.const 16)))
+            (br $c16)))
+        (local.set $k (i32.add (local.get $k) (i32.const 4)))
+        (br $rows4)))
+    (block $rows1_done
+      (loop $rows1
+        (br_if $rows1_done (i32.ge_s (local.get $k) (local.get $nnz)))
+        (local.set $r0 (i32.add (local.get $q)
+          (i32.mul (i32.load (i32.add (local.get $idx) (i32.shl (local.get $k) (i32.const 2)))) (local.get $stride))))
+        (local.set $v0 (f32x4.splat (f32.load (i32.add (local.get $val) (i32.shl (local.get $k) (i32.const 2))))))
+        (local.set $c (i32.const 0))
+        (block $d_done
+          (loop $d16
+            (br_if $d_done (i32.ge_u (local.get $c) (local.get $cols)))
+            (local.set $b0 (v128.load (i32.add (local.get $r0) (local.get $c))))
+            (local.set $p (i32.add (local.get $out) (i32.shl (local.get $c) (i32.const 2))))
+            (v128.store (local.get $p)
+              (f32x4.add (v128.load (local.get $p)) (f32x4.mul (local.get $v0) (f32x4.convert_i32x4_s (i32x4.extend_low_i16x8_s (i16x8.extend_low_i8x16_s (local.get $b0)))))))
+            (v128.store offset=16 (local.get $p)
+              (f32x4.add (v128.load offset=16 (local.get $p)) (f32x4.mul (local.get $v0) (f32x4.convert_i32x4_s (i32x4.extend_high_i16x8_s (i16x8.extend_low_i8x16_s (local.get $b0)))))))
+            (v128.store offset=32 (local.get $p)
+              (f32x4.add (v128.load offset=32 (local.get $p)) (f32x4.mul (local.get $v0) (f32x4.convert_i32x4_s (i32x4.extend_low_i16x8_s (i16x8.extend_high_i8x16_s (local.get $b0)))))))
+            (v128.store offset=48 (local.get $p)
+              (f32x4.add (v128.load offset=48 (local.get $p)) (f32x4.mul (local.get $v0) (f32x4.convert_i32x4_s (i32x4.extend_high_i16x8_s (i16x8.extend_high_i8x16_s (local.get $b0)))))))
+            (local.set $c (i32.add (local.get $c) (i32.const 16)))
+            (br $d16)))
+        (local.set $k (i32.add (local.get $k) (i32.const 1)))
+        (br $rows1))))
+
   ;; One row of the dense update: W[r][c] = W[r][c] * shrink + s * g[c] for c < cols
   ;; (end4/endc: cols rounded down to 4, and cols, in bytes). shrink == 1 skips the multiply.
   (func $axpy_row (param $r i32) (param $g i32) (param $s f32) (param $shrink f32) (param $end4 i32) (param $endc i32)

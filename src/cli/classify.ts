@@ -3,9 +3,11 @@ import { availableParallelism } from 'node:os';
 import { rename, rm } from 'node:fs/promises';
 import { createInterface } from 'node:readline';
 import { toPaperText } from '../sources/fields.js';
+import { detectFormat } from '../sources/detect.js';
+import { readLineByteChunks } from '../sources/lines.js';
 import { readRows } from '../sources/read.js';
 import type { AsyncClassifier, PaperText, Prediction, PredictOptions } from '../models/model.js';
-import { PredictPool } from '../models/predict-pool.js';
+import { PredictPool, type LinesChunk } from '../models/predict-pool.js';
 import { predictionLine } from '../models/prediction-line.js';
 import { intOption, numberOption, parseCommandArgs } from './args.js';
 import { UsageError, UserError, type Command } from './command.js';
@@ -120,49 +122,66 @@ async function* filePapers(path: string, format: ReturnType<typeof parseFormat>)
 
 /** Papers per request to a backend or prediction thread: amortises messaging and keeps LLM requests in flight, small enough to stream. */
 const CHUNK = 1000;
+/** Bytes of JSON lines per request when prediction threads parse the input themselves (~170 papers). */
+const JSONL_CHUNK_BYTES = 256 * 1024;
 
 async function classifyBatch(model: AsyncClassifier, pool: PredictPool | null, input: string, out: string | undefined, format: ReturnType<typeof parseFormat>, options: PredictOptions, json: boolean): Promise<number> {
   const t0 = performance.now();
   const tmp = out ? `${out}.${process.pid}.tmp` : undefined;
   const sink = tmp ? createWriteStream(tmp) : process.stdout;
   const progress = new Progress('classifying');
+  const where = input === '-' ? 'stdin' : input;
   let done = 0;
   let failed = 0;
-  const source = input === '-' ? stdinPapers() : filePapers(input, format);
   // Chunks are predicted in order of arrival and written in the same order; a few stay in flight
   // so every thread has work while this one reads input.
-  const inFlight: Promise<string>[] = [];
+  const inFlight: Promise<LinesChunk>[] = [];
   const maxInFlight = pool ? pool.threads * 2 : 1;
-  const write = async (text: string) => {
-    if (!sink.write(text + '\n')) await new Promise<void>((r) => sink.once('drain', () => r()));
+  const write = async (data: string | Uint8Array) => {
+    if (data.length === 0) return;
+    if (!sink.write(data)) await new Promise<void>((r) => sink.once('drain', () => r()));
   };
   const flushOne = async () => {
-    await write(await inFlight.shift()!);
+    const chunk = await inFlight.shift()!;
+    for (const e of chunk.errors) process.stderr.write(`${where}:${e.line}: skipped: ${e.error}\n`);
+    failed += chunk.errors.length;
+    done += chunk.papers;
+    await write(chunk.lines);
     progress.update(done);
   };
-  const predictLines = async (papers: (PaperText & { id?: string })[]) => {
+  const enqueue = async (chunk: Promise<LinesChunk>) => {
+    inFlight.push(chunk);
+    while (inFlight.length >= maxInFlight) await flushOne();
+  };
+  const predictLines = async (papers: (PaperText & { id?: string })[]): Promise<LinesChunk> => {
     const predictions = await backendCall(model.predictBatchAsync(papers, options));
-    return predictions.map((p, i) => predictionLine(papers[i]!.id, p)).join('\n');
+    return { lines: predictions.map((p, i) => predictionLine(papers[i]!.id, p) + '\n').join(''), papers: papers.length, errors: [] };
   };
   try {
-    let chunk: (PaperText & { id?: string })[] = [];
-    const submit = async () => {
-      const papers = chunk;
-      chunk = [];
-      inFlight.push(pool ? pool.predictLines(papers, options) : predictLines(papers));
-      done += papers.length;
-      while (inFlight.length >= maxInFlight) await flushOne();
-    };
-    for await (const item of source) {
-      if ('error' in item) {
-        failed++;
-        process.stderr.write(`${input === '-' ? 'stdin' : input}:${item.line}: skipped: ${item.error}\n`);
-        continue;
+    if (pool && input !== '-' && (format ?? (await detectFormat(input))) === 'jsonl') {
+      // JSON lines go to the threads as bytes: decoding and parsing them there leaves this thread
+      // free, where otherwise it would be the bottleneck.
+      for await (const { bytes, firstLine } of readLineByteChunks(input, JSONL_CHUNK_BYTES)) {
+        await enqueue(pool.predictJsonLines(bytes, firstLine, options));
       }
-      chunk.push(item.paper);
-      if (chunk.length >= CHUNK) await submit();
+    } else {
+      let chunk: (PaperText & { id?: string })[] = [];
+      const submit = async () => {
+        const papers = chunk;
+        chunk = [];
+        await enqueue(pool ? pool.predictLines(papers, options) : predictLines(papers));
+      };
+      for await (const item of input === '-' ? stdinPapers() : filePapers(input, format)) {
+        if ('error' in item) {
+          failed++;
+          process.stderr.write(`${where}:${item.line}: skipped: ${item.error}\n`);
+          continue;
+        }
+        chunk.push(item.paper);
+        if (chunk.length >= CHUNK) await submit();
+      }
+      if (chunk.length) await submit();
     }
-    if (chunk.length) await submit();
     while (inFlight.length) await flushOne();
     if (tmp) {
       const file = sink as ReturnType<typeof createWriteStream>;

@@ -76,6 +76,7 @@ interface WasmApi {
 /** The exports of tools/kernels.wat; every pointer a byte offset. */
 interface KernelImpl {
   scores_add(out: number, w: number, stride: number, cols: number, idx: number, val: number, nnz: number): void;
+  scores_add_i8(out: number, q: number, stride: number, cols: number, idx: number, val: number, nnz: number): void;
   rows_axpy_dense(w: number, stride: number, cols: number, idx: number, val: number, nnz: number, g: number, shrink: number): void;
   rows_axpy_active(w: number, stride: number, cols: number, idx: number, val: number, nnz: number, active: number, g: number, na: number, shrink: number): void;
 }
@@ -309,6 +310,7 @@ class JsKernelImpl implements KernelImpl {
   private bytes = -1;
   private f: Float32Array = new Float32Array(0);
   private i: Int32Array = new Int32Array(0);
+  private b: Int8Array = new Int8Array(0);
 
   constructor(private readonly memory: LinearMemory) {}
 
@@ -319,6 +321,7 @@ class JsKernelImpl implements KernelImpl {
       this.bytes = b.byteLength;
       this.f = new Float32Array(b, 0, b.byteLength >>> 2);
       this.i = new Int32Array(b, 0, b.byteLength >>> 2);
+      this.b = new Int8Array(b);
     }
   }
 
@@ -334,6 +337,21 @@ class JsKernelImpl implements KernelImpl {
       const r = wb + I[ib + k]! * stride;
       const v = F[vb + k]!;
       for (let c = 0; c < cols; c++) F[o + c]! += v * F[r + c]!;
+    }
+  }
+
+  scores_add_i8(out: number, q: number, stride: number, cols: number, idx: number, val: number, nnz: number): void {
+    this.refresh();
+    const F = this.f;
+    const I = this.i;
+    const B = this.b;
+    const o = out >>> 2;
+    const ib = idx >>> 2;
+    const vb = val >>> 2;
+    for (let k = 0; k < nnz; k++) {
+      const r = q + I[ib + k]! * stride;
+      const v = F[vb + k]!;
+      for (let c = 0; c < cols; c++) F[o + c]! += Math.fround(v * B[r + c]!);
     }
   }
 
@@ -380,7 +398,7 @@ function wasmImpl(memory: LinearMemory): KernelImpl {
     moduleCache[kind] = mod;
   }
   const { exports } = new api.Instance(mod, { env: { memory } });
-  for (const name of ['scores_add', 'rows_axpy_dense', 'rows_axpy_active']) {
+  for (const name of ['scores_add', 'scores_add_i8', 'rows_axpy_dense', 'rows_axpy_active']) {
     if (typeof exports[name] !== 'function') throw new Error(`kernels module lacks export ${name}`);
   }
   return exports as unknown as KernelImpl;
@@ -418,6 +436,16 @@ export class Kernels {
   /** Forward pass: out[c] += Σ_k val[k] · W[idx[k]·stride + c] for c < cols. */
   scoresAdd(out: number, w: number, stride: number, cols: number, idx: number, val: number, nnz: number): void {
     this.impl.scores_add(out, w, stride, cols, idx, val, nnz);
+  }
+
+  /**
+   * Forward pass over int8 weights: out[c] += Σ_k val[k] · Q[q + idx[k]·stride + c], `stride` in
+   * bytes. The wasm kernel computes columns sixteen at a time: `out` must have room for `cols`
+   * rounded up to 16 floats, the memory must extend 15 bytes past the last row read, and
+   * out[cols..] is left holding values to ignore.
+   */
+  scoresAddI8(out: number, q: number, stride: number, cols: number, idx: number, val: number, nnz: number): void {
+    this.impl.scores_add_i8(out, q, stride, cols, idx, val, nnz);
   }
 
   /**

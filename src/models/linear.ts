@@ -1,6 +1,7 @@
 import type { LabelSchemeJSON } from '../corpus/labels.js';
-import { TermCounter, termStrings, type TermOptions } from '../text/terms.js';
-import { Vocabulary, vectorizeTerms } from '../text/vocabulary.js';
+import { FeatureCounter } from '../text/feature-counter.js';
+import { termStrings, type TermOptions } from '../text/terms.js';
+import { Vocabulary } from '../text/vocabulary.js';
 import { describeLabel, type LabelInfo } from './labels-info.js';
 import { sigmoid, softmaxInPlace } from './loss.js';
 import type { Classifier, LabelPrediction, ModelInfo, PaperText, Prediction, PredictOptions, Reason } from './model.js';
@@ -18,11 +19,11 @@ const ROW_CAPACITY = 1 << 14;
 
 interface KernelState {
   kernels: Kernels;
+  /** The weight rows in the kernel memory: float32 rows of C floats, or int8 rows of C bytes. */
   weights: number;
   row: SparseRowScratch;
+  /** C floats of scores, padded to a multiple of 16 for the int8 kernel. */
   scores: number;
-  /** int8 models: the float32 weights, and which of their rows still await expansion. */
-  lazy: { w: Float32Array; pending: Uint8Array } | null;
 }
 
 /** Everything that defines a trained linear model apart from its numbers. */
@@ -46,9 +47,11 @@ export type LinearWeights = { kind: 'f32'; w: Float32Array } | { kind: 'i8'; q: 
  */
 export class LinearModel implements Classifier {
   readonly classes: number;
-  private readonly counter: TermCounter;
+  private readonly counter: FeatureCounter;
   private readonly rowIdx = new Int32Array(ROW_CAPACITY);
   private readonly rowVal = new Float32Array(ROW_CAPACITY);
+  /** int8 models: feature values times their row's scale, what the int8 kernel multiplies by. */
+  private readonly rowScaled = new Float32Array(ROW_CAPACITY);
   private readonly scores: Float64Array;
   private readonly described: LabelInfo[];
   /** Groups in first-seen order, and each class's group. */
@@ -63,7 +66,7 @@ export class LinearModel implements Classifier {
     readonly bias: Float32Array,
   ) {
     this.classes = spec.info.labels.length;
-    this.counter = new TermCounter(spec.termOptions);
+    this.counter = new FeatureCounter(vocab, spec.termOptions);
     this.scores = new Float64Array(this.classes);
     this.described = spec.info.labels.map((l) => describeLabel(l, spec.info.task));
     const codes = [...new Set(this.described.map((d) => d.group))];
@@ -84,9 +87,7 @@ export class LinearModel implements Classifier {
 
   /** Vectorise one paper into the reusable row buffers; returns its number of features. */
   private vectorize(paper: PaperText): number {
-    const c = this.counter.count(paper.title ?? '', paper.abstract ?? '');
-    const room = Math.min(c.size, this.rowIdx.length);
-    return vectorizeTerms(this.vocab, c.hashes, c.tf, room, this.rowIdx, this.rowVal);
+    return this.counter.vectorize(paper.title ?? '', paper.abstract ?? '', this.rowIdx, this.rowVal);
   }
 
   /** Calibrated probabilities of one paper into `out` (length C). */
@@ -96,11 +97,18 @@ export class LinearModel implements Classifier {
     const C = this.classes;
     const s = this.scores;
     const k = this.kernelState();
-    if (k.lazy) this.expandRows(k.lazy, nnz);
-    const nz = k.row.load(this.rowIdx, this.rowVal, 0, nnz);
-    const raw = new Float32Array(k.kernels.memory.buffer, k.scores, C);
+    const raw = new Float32Array(k.kernels.memory.buffer, k.scores, padded16(C));
     raw.fill(0);
-    k.kernels.scoresAdd(k.scores, k.weights, C, C, k.row.idx, k.row.val, nz);
+    if (this.weights.kind === 'i8') {
+      const scales = this.weights.scales;
+      const scaled = this.rowScaled;
+      for (let j = 0; j < nnz; j++) scaled[j] = this.rowVal[j]! * scales[this.rowIdx[j]!]!;
+      const nz = k.row.load(this.rowIdx, scaled, 0, nnz);
+      k.kernels.scoresAddI8(k.scores, k.weights, C, C, k.row.idx, k.row.val, nz);
+    } else {
+      const nz = k.row.load(this.rowIdx, this.rowVal, 0, nnz);
+      k.kernels.scoresAdd(k.scores, k.weights, C, C, k.row.idx, k.row.val, nz);
+    }
     for (let c = 0; c < C; c++) s[c] = raw[c]! + this.bias[c]!;
     const invT = 1 / this.spec.temperature;
     if (this.spec.loss === 'softmax') {
@@ -114,42 +122,25 @@ export class LinearModel implements Classifier {
   }
 
   /**
-   * Float32 weights inside a kernel memory, made on first use. int8 weights are expanded row by
-   * row as papers first use them, not all at once: a one-off classification (the CLI's cold
-   * start) then touches a few hundred rows instead of expanding the whole matrix, and every row
-   * gets the same float32 values either way, so predictions do not depend on what came before.
+   * The weights inside a kernel memory, copied there on first use. int8 weights stay int8 (a
+   * quarter of float32's size and memory traffic); the 16 bytes after them are the slack the int8
+   * kernel reads past the last row.
    */
   private kernelState(): KernelState {
     if (this.kernel) return this.kernel;
     const F = this.vocab.size;
     const C = this.classes;
-    const memory = createMemory({ initialBytes: F * C * 4 + ROW_CAPACITY * 8 + C * 4 + 1024 });
+    const weightBytes = this.weights.kind === 'i8' ? F * C + 16 : F * C * 4;
+    const memory = createMemory({ initialBytes: weightBytes + ROW_CAPACITY * 8 + padded16(C) * 4 + 1024 });
     const arena = new WasmArena(memory);
-    const weights = arena.allocF32(F * C);
+    const weights = arena.alloc(weightBytes);
     const row = new SparseRowScratch(arena, ROW_CAPACITY);
-    const scores = arena.allocF32(C);
-    const w = arena.f32(weights, F * C);
-    if (this.weights.kind === 'f32') w.set(this.weights.w);
-    // Nothing allocates in this memory after this point, so the view `w` stays valid.
-    const lazy = this.weights.kind === 'i8' ? { w, pending: new Uint8Array(F).fill(1) } : null;
-    this.kernel = { kernels: new Kernels(memory), weights, row, scores, lazy };
+    const scores = arena.allocF32(padded16(C));
+    // Nothing allocates in this memory after this point, so views stay valid.
+    if (this.weights.kind === 'f32') arena.f32(weights, F * C).set(this.weights.w);
+    else new Int8Array(memory.buffer, weights, F * C).set(this.weights.q);
+    this.kernel = { kernels: new Kernels(memory), weights, row, scores };
     return this.kernel;
-  }
-
-  /** Expands the int8 rows of the current paper's features that no paper has used before. */
-  private expandRows(lazy: { w: Float32Array; pending: Uint8Array }, nnz: number): void {
-    if (this.weights.kind !== 'i8') return;
-    const { q, scales } = this.weights;
-    const C = this.classes;
-    const { w, pending } = lazy;
-    for (let k = 0; k < nnz; k++) {
-      const f = this.rowIdx[k]!;
-      if (pending[f] === 0) continue;
-      pending[f] = 0;
-      const sc = scales[f]!;
-      const off = f * C;
-      for (let c = 0; c < C; c++) w[off + c] = q[off + c]! * sc;
-    }
   }
 
   predictProba(papers: readonly PaperText[]): Float32Array {
@@ -341,6 +332,10 @@ function topK(p: Float64Array, k: number): number[] {
     best[i] = c;
   }
   return best;
+}
+
+function padded16(n: number): number {
+  return (n + 15) & ~15;
 }
 
 /** Each row minus its mean. */

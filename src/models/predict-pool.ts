@@ -3,6 +3,13 @@ import { startWorker } from '../parallel/worker-url.js';
 import { WorkerClient } from '../parallel/rpc.js';
 import type { PaperText, PredictOptions } from './model.js';
 
+/** Predictions for a chunk of input: output lines (each ending in a newline), and what was skipped. */
+export interface LinesChunk {
+  lines: string | Uint8Array;
+  papers: number;
+  errors: { line: number; error: string }[];
+}
+
 /**
  * Batch prediction on worker threads, each with its own copy of a model file. One thread scores
  * about 10k abstracts a second; tokenising dominates, so threads scale until the cores run out.
@@ -33,12 +40,12 @@ export class PredictPool {
     return new PredictPool(workers, classes);
   }
 
-  private async run<T>(message: Record<string, unknown>): Promise<T> {
+  private async run<T>(message: Record<string, unknown>, transfer: ArrayBuffer[] = []): Promise<T> {
     let k = 0;
     for (let i = 1; i < this.busy.length; i++) if (this.busy[i]! < this.busy[k]!) k = i;
     this.busy[k]!++;
     try {
-      return await this.workers[k]!.call<T>(message);
+      return await this.workers[k]!.call<T>(message, transfer);
     } finally {
       this.busy[k]!--;
     }
@@ -57,9 +64,19 @@ export class PredictPool {
     return out;
   }
 
-  /** Batch output lines (see predictionLine) for a chunk of papers, joined by newlines. */
-  predictLines(papers: readonly (PaperText & { id?: string })[], options: PredictOptions): Promise<string> {
-    return this.run<string>({ type: 'lines', papers, options });
+  /** Batch output lines (see predictionLine) for a chunk of papers. */
+  predictLines(papers: readonly (PaperText & { id?: string })[], options: PredictOptions): Promise<LinesChunk> {
+    return this.run<LinesChunk>({ type: 'lines', papers, options });
+  }
+
+  /**
+   * Batch output lines for a run of whole JSON lines (UTF-8, as from readLineByteChunks) that the
+   * thread parses itself; lines that hold no paper come back as errors with their line numbers.
+   */
+  predictJsonLines(bytes: Uint8Array, firstLine: number, options: PredictOptions): Promise<LinesChunk> {
+    // A copy, because `bytes` may be a view into a buffer that other chunks share.
+    const own = new Uint8Array(bytes);
+    return this.run<LinesChunk>({ type: 'jsonl', bytes: own, firstLine, options }, [own.buffer]);
   }
 
   async close(): Promise<void> {

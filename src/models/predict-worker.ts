@@ -1,14 +1,18 @@
 /**
- * One prediction thread of a PredictPool: loads the model file itself (weights are not shared
- * across threads: an int8 model expands to float32 per thread, which is the price of SIMD scoring
- * without locks) and answers chunks of papers.
+ * One prediction thread of a PredictPool: loads the model file itself (each thread keeps its own
+ * copy of the weights in its kernel memory) and answers chunks of papers, or of raw JSON lines.
  */
 import { serve } from '../parallel/rpc.js';
 import { loadModel, type LoadedModel } from './load-model.js';
 import type { PaperText, PredictOptions } from './model.js';
 import { predictionLine } from './prediction-line.js';
+import type { LinesChunk } from './predict-pool.js';
+import { parseJsonlChunk } from '../sources/jsonl.js';
+import { toPaperText } from '../sources/fields.js';
 
 let model: LoadedModel | null = null;
+const decoder = new TextDecoder();
+const encoder = new TextEncoder();
 
 serve(async (m) => {
   if (m.type === 'load') {
@@ -21,9 +25,27 @@ serve(async (m) => {
     const proba = model.predictProba(papers);
     return { result: proba, transfer: [proba.buffer as ArrayBuffer] };
   }
+  const options = m.options as PredictOptions;
   if (m.type === 'lines') {
-    const options = m.options as PredictOptions;
-    return { result: papers.map((p) => predictionLine(p.id, model!.predict(p, options))).join('\n') };
+    const result: LinesChunk = { lines: papers.map((p) => predictionLine(p.id, model!.predict(p, options)) + '\n').join(''), papers: papers.length, errors: [] };
+    return { result };
+  }
+  if (m.type === 'jsonl') {
+    const lines: string[] = [];
+    const errors: LinesChunk['errors'] = [];
+    parseJsonlChunk(decoder.decode(m.bytes as Uint8Array), m.firstLine as number, (item) => {
+      if ('error' in item) {
+        errors.push(item);
+        return;
+      }
+      const p = toPaperText(item.row);
+      if ('reason' in p) errors.push({ line: item.line, error: p.detail });
+      else lines.push(predictionLine(p.id, model!.predict(p, options)) + '\n');
+    });
+    // Encoded here, so the main thread only writes bytes.
+    const bytes = encoder.encode(lines.join(''));
+    const result: LinesChunk = { lines: bytes, papers: lines.length, errors };
+    return { result, transfer: [bytes.buffer as ArrayBuffer] };
   }
   throw new Error(`predict worker: unknown request ${String(m.type)}`);
 });

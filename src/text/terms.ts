@@ -23,10 +23,11 @@ export class TermCounter {
   /** Slot of each entry, so clearing touches only used slots (probing chains stay intact). */
   private slotOfEntry = new Int32Array(4096);
   private mask = 8191;
-  private readonly spans = new TokenSpans();
-  private tokenHashes = new Uint32Array(4096);
+  private readonly terms: TermHasher;
 
-  constructor(readonly options: TermOptions) {}
+  constructor(readonly options: TermOptions) {
+    this.terms = new TermHasher(options.ngrams);
+  }
 
   count(title: string, abstract: string): this {
     this.clear();
@@ -86,21 +87,39 @@ export class TermCounter {
 
   private addField(text: string, weight: number): void {
     if (!text || weight <= 0) return;
+    const n = this.terms.hash(text);
+    const h = this.terms.hashes;
+    for (let k = 0; k < n; k++) this.add(h[k]!, weight);
+  }
+}
+
+/**
+ * The hashes of a text's terms: its tokens, then its n-grams of each order up to `ngrams`, in
+ * text order. Reused across texts; `hash` overwrites `hashes`.
+ */
+export class TermHasher {
+  hashes = new Uint32Array(4096);
+  private readonly spans = new TokenSpans();
+
+  constructor(readonly ngrams: number) {}
+
+  /** Fills `hashes` and returns how many there are. */
+  hash(text: string): number {
     const spans = this.spans.scan(text);
     const n = spans.size;
-    if (n > this.tokenHashes.length) this.tokenHashes = new Uint32Array(n * 2);
-    const th = this.tokenHashes;
-    for (let i = 0; i < n; i++) {
-      th[i] = spans.hash(i);
-      this.add(th[i]!, weight);
-    }
-    for (let order = 2; order <= this.options.ngrams; order++) {
+    const orders = Math.max(1, this.ngrams);
+    if (n * orders > this.hashes.length) this.hashes = new Uint32Array(n * orders * 2);
+    const th = this.hashes;
+    for (let i = 0; i < n; i++) th[i] = spans.hash(i);
+    let size = n;
+    for (let order = 2; order <= orders; order++) {
       for (let i = 0; i + order <= n; i++) {
         let h = th[i]!;
         for (let k = 1; k < order; k++) h = combineHash(h, th[i + k]!);
-        this.add(h, weight);
+        th[size++] = h;
       }
     }
+    return size;
   }
 }
 

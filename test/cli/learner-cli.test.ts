@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { mkdtempSync, readFileSync, writeFileSync, rmSync, existsSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync, rmSync, existsSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
@@ -62,18 +62,29 @@ test('train → classify → evaluate through the CLI', async () => {
   assert.equal(again.code, 1);
   assert.match(again.err, /already quantized/);
 
-  // Several chunks across prediction threads come back complete and in input order.
+  // Several chunks across prediction threads come back complete and in input order, and lines
+  // without a paper are reported with their line numbers (threads parse JSON lines themselves).
   const many = join(dir, 'many.jsonl');
-  writeFileSync(many, Array.from({ length: 2500 }, (_, i) => { const p = testPapers[i % testPapers.length]!; return JSON.stringify({ id: `p${i}`, title: p.title, abstract: i % 3 ? p.abstract : '' }); }).join('\n') + '\n');
+  const N = 6000;
+  const manyLines = Array.from({ length: N }, (_, i) => {
+    const p = testPapers[i % testPapers.length]!;
+    return JSON.stringify({ id: `p${i}`, title: p.title, abstract: i % 3 ? p.abstract : '', padding: 'x'.repeat(40) });
+  });
+  manyLines[1200] = '{broken';
+  manyLines[4001] = JSON.stringify({ id: 'blank', title: '  ', abstract: '' });
+  writeFileSync(many, manyLines.join('\n') + '\n');
+  assert.ok(statSync(many).size > 512 * 1024, 'input spans several chunks');
   const outs: string[] = [];
   for (const threads of ['1', '2']) {
     const out = join(dir, `many-${threads}.jsonl`);
     const r = await run(['classify', '--model', model, '--input', many, '--out', out, '--threads', threads]);
     assert.equal(r.code, 0, r.err);
+    assert.match(r.err, /many\.jsonl:1201: skipped: bad JSON/, `threads ${threads}`);
+    assert.match(r.err, /many\.jsonl:4002: skipped: no title or abstract/, `threads ${threads}`);
     outs.push(readFileSync(out, 'utf8'));
   }
   const ids = outs[1]!.trim().split('\n').map((l) => (JSON.parse(l) as { id: string }).id);
-  assert.deepEqual(ids, Array.from({ length: 2500 }, (_, i) => `p${i}`));
+  assert.deepEqual(ids, Array.from({ length: N }, (_, i) => `p${i}`).filter((_, i) => i !== 1200 && i !== 4001));
   assert.equal(outs[1], outs[0]);
 });
 

@@ -203,6 +203,54 @@ for (const s of setups) {
   });
 }
 
+for (const s of setups) {
+  test(`int8 scoring (${s.name}) matches a JS reference and writes nothing past cols rounded up to 16`, () => {
+    const memory = s.memory();
+    const kernels = new Kernels(memory, s.options);
+    const arena = new WasmArena(memory);
+    let seed = 7;
+    for (const C of [1, 5, 15, 16, 17, 148, 150]) {
+      for (const stride of new Set([C, C + 5, (C + 15) & ~15])) {
+        for (const nnz of [0, 1, 3, 4, 5, 9, 250]) {
+          const F = nnz > 100 ? 400 : 6;
+          const r = rng(seed++);
+          const padded = (C + 15) & ~15;
+          arena.reset();
+          // 16 bytes of slack: the wasm kernel reads whole 16-byte lanes past a row's last column.
+          const q = arena.alloc(F * stride + 16);
+          const out = arena.allocF32(padded + 4);
+          const idx = arena.allocI32(nnz);
+          const val = arena.allocF32(nnz);
+          const Q = new Int8Array(memory.buffer, q, F * stride + 16);
+          for (let i = 0; i < Q.length; i++) Q[i] = Math.floor(r() * 255) - 127;
+          const O = arena.f32(out, padded + 4);
+          for (let c = 0; c < padded + 4; c++) O[c] = c < C ? r() - 0.5 : SENTINEL;
+          const I = arena.i32(idx, nnz);
+          const V = arena.f32(val, nnz);
+          for (let j = 0; j < nnz; j++) {
+            I[j] = Math.floor(r() * F);
+            V[j] = (r() * 3 - 1) / 127;
+          }
+          const O0 = Float64Array.from(O);
+          kernels.scoresAddI8(out, q, stride, C, idx, val, nnz);
+          const what = `C=${C} stride=${stride} nnz=${nnz}`;
+          for (let c = 0; c < C; c++) {
+            let want = O0[c]!;
+            let scale = Math.abs(want);
+            for (let j = 0; j < nnz; j++) {
+              const t = V[j]! * Q[I[j]! * stride + c]!;
+              want += t;
+              scale += Math.abs(t);
+            }
+            assertClose(O[c]!, want, scale, () => `scoresAddI8 ${what} c=${c}`);
+          }
+          for (let c = padded; c < padded + 4; c++) assert.equal(O[c], SENTINEL, `scoresAddI8 ${what}: wrote past the padded columns`);
+        }
+      }
+    }
+  });
+}
+
 test('simd is available on this Node, for plain and shared memories', () => {
   assert.equal(simdAvailable(false), true);
   assert.equal(simdAvailable(true), true);
