@@ -12,6 +12,7 @@ import { toRawRecord } from '../sources/fields.js';
 import type { RowItem } from '../sources/source.js';
 import { canonicalize, emptyReport, recordSkip, type IngestReport } from './canonical.js';
 import { serializePaper } from './corpus-file.js';
+import type { PaperRecord } from './record.js';
 import { hashId } from './id-table.js';
 import { JsonLineFastPath, type FastPathSink } from './json-line-fast-path.js';
 
@@ -34,6 +35,8 @@ export interface ChunkTask {
   fastPath?: boolean;
   /** A buffer to write the output into (it is grown, i.e. replaced, when too small). */
   out?: ArrayBuffer;
+  /** Also hand back the records as objects (loading a corpus into memory wants them). */
+  papers?: boolean;
 }
 
 /** Canonical output of one chunk, in input order, and what the main thread needs to dedupe it. */
@@ -58,6 +61,8 @@ export interface ChunkResult {
   bytes: number;
   /** Read/kept/skipped counts and code statistics of this chunk alone. */
   report: IngestReport;
+  /** The records of `data` as objects, when the task asked for them. */
+  papers?: PaperRecord[];
 }
 
 const NEWLINE = 0x0a;
@@ -254,6 +259,20 @@ export function processJsonlChunk(task: ChunkTask): ChunkResult {
   return result;
 }
 
+/** The records of a chunk's canonical lines (`data`, `count` lines). */
+export function parseCanonicalLines(data: Uint8Array, count: number): PaperRecord[] {
+  // Buffer's decoder: several times faster than TextDecoder on Node 20.
+  const text = Buffer.from(data.buffer, data.byteOffset, data.length).toString('utf8');
+  const out: PaperRecord[] = new Array(count);
+  let pos = 0;
+  for (let i = 0; i < count; i++) {
+    const nl = text.indexOf('\n', pos);
+    out[i] = JSON.parse(text.slice(pos, nl)) as PaperRecord;
+    pos = nl + 1;
+  }
+  return out;
+}
+
 /** Marker in workerData so that importing this module elsewhere never starts a message loop. */
 export const INGEST_WORKER_ROLE = 'arxiv-classifier:ingest';
 
@@ -261,6 +280,8 @@ const port = parentPort;
 if (port && (workerData as { role?: unknown } | null)?.role === INGEST_WORKER_ROLE) {
   port.on('message', (task: ChunkTask) => {
     const r = processJsonlChunk(task);
+    // Parsed here, in parallel, rather than by the receiver; structured cloning them is cheaper.
+    if (task.papers) r.papers = parseCanonicalLines(r.data, r.count);
     const transfer = [r.data.buffer as ArrayBuffer, r.hashes.buffer as ArrayBuffer, r.versions.buffer as ArrayBuffer, r.lines.buffer as ArrayBuffer];
     if (r.input) transfer.push(r.input);
     port.postMessage(r, transfer);

@@ -167,28 +167,14 @@ export async function ingest(paths: readonly string[], out: string, options: Ing
       let fileBytes = 0;
       if (format === 'jsonl') {
         if (workerCount > 0) pool ??= new ChunkPool(workerCount);
-        const inFlight: Promise<ChunkResult>[] = [];
-        const maxInFlight = workerCount * TASKS_PER_WORKER + READ_AHEAD;
-        let line = 1;
-        const consume = async (r: ChunkResult): Promise<void> => {
+        const onRead = (bytes: number) => {
+          bytesDone += bytes;
+          options.onProgress?.(Math.min(bytesDone, totalBytes), totalBytes, report.read);
+        };
+        for await (const r of jsonlChunks(input.path, format, { pool, buffers, chunkBytes, nextSeq: () => seq++, onRead })) {
           fileBytes += r.bytes;
           await take(input.path, r);
-        };
-        for await (const { buffer, length } of lineAlignedChunks(input.path, chunkBytes, (size) => buffers.takeInput(size))) {
-          const out = buffers.takeOutput();
-          const task: ChunkTask = { seq: seq++, file: input.path, format, buffer, length, firstLine: line, ...(out ? { out } : {}) };
-          // Workers number lines from firstLine (ids of id-less records and examples need file lines).
-          line += countLines(Buffer.from(buffer, 0, length));
-          bytesDone += length;
-          if (pool) {
-            inFlight.push(pool.run(task));
-            while (inFlight.length >= maxInFlight) await consume(await inFlight.shift()!);
-          } else {
-            await consume(processJsonlChunk(task));
-          }
-          options.onProgress?.(Math.min(bytesDone, totalBytes), totalBytes, report.read);
         }
-        while (inFlight.length > 0) await consume(await inFlight.shift()!);
       } else {
         const builder = new ChunkBuilder(input.path, format);
         for await (const item of readRows(input.path, format)) {
@@ -236,6 +222,64 @@ export async function ingest(paths: readonly string[], out: string, options: Ing
     await rm(pass1Path, { force: true });
     await rm(pass2Path, { force: true });
     throw err;
+  } finally {
+    await pool?.close();
+  }
+}
+
+interface JsonlChunkOptions {
+  /** Worker threads to canonicalise on; undefined: this thread. */
+  pool: ChunkPool | undefined;
+  buffers: BufferPool;
+  chunkBytes: number;
+  nextSeq: () => number;
+  /** Called with each chunk's size as it is read. */
+  onRead?: (bytes: number) => void;
+  /** Results carry their records as objects too (see ChunkTask.papers). */
+  papers?: boolean;
+}
+
+/**
+ * A JSON-lines file canonicalised chunk by chunk, results in input order, with a bounded number of
+ * chunks in flight. The caller hands each result's buffers back to `buffers` once done with them.
+ */
+async function* jsonlChunks(path: string, format: FormatName, o: JsonlChunkOptions): AsyncGenerator<ChunkResult> {
+  const inFlight: Promise<ChunkResult>[] = [];
+  const maxInFlight = o.pool ? o.pool.size * TASKS_PER_WORKER + READ_AHEAD : 0;
+  let line = 1;
+  for await (const { buffer, length } of lineAlignedChunks(path, o.chunkBytes, (size) => o.buffers.takeInput(size))) {
+    const out = o.buffers.takeOutput();
+    const task: ChunkTask = { seq: o.nextSeq(), file: path, format, buffer, length, firstLine: line, ...(out ? { out } : {}), ...(o.papers ? { papers: true } : {}) };
+    // Workers number lines from firstLine (ids of id-less records and examples need file lines).
+    line += countLines(Buffer.from(buffer, 0, length));
+    o.onRead?.(length);
+    if (o.pool) {
+      inFlight.push(o.pool.run(task));
+      while (inFlight.length >= maxInFlight) yield await inFlight.shift()!;
+    } else {
+      yield processJsonlChunk(task);
+    }
+  }
+  while (inFlight.length > 0) yield await inFlight.shift()!;
+}
+
+/**
+ * Canonical records of a JSON-lines file, parsed on worker threads (as `ingest` does) and handed
+ * to `consume` chunk by chunk in input order, with `papers` filled in where threads parsed them; `workers` defaults as in ingest, by the file's size.
+ * For loading big corpora into memory (training), where one thread parsing is the bottleneck.
+ */
+export async function forEachCanonicalChunk(path: string, options: { workers?: number; format?: FormatName }, consume: (r: ChunkResult) => void): Promise<void> {
+  const input = await describeInput(path);
+  const workers = chooseWorkers(options.workers, input.estimate);
+  const pool = workers > 0 ? new ChunkPool(workers) : undefined;
+  const buffers = new BufferPool(DEFAULT_CHUNK_BYTES + POOL_SLACK_BYTES);
+  let seq = 0;
+  try {
+    for await (const r of jsonlChunks(path, options.format ?? 'jsonl', { pool, buffers, chunkBytes: DEFAULT_CHUNK_BYTES, nextSeq: () => seq++, papers: true })) {
+      consume(r);
+      if (r.input) buffers.giveInput(r.input);
+      buffers.giveOutput(r.data.buffer as ArrayBuffer);
+    }
   } finally {
     await pool?.close();
   }
@@ -566,6 +610,10 @@ class ChunkPool {
       });
       this.workers.push(slot);
     }
+  }
+
+  get size(): number {
+    return this.workers.length;
   }
 
   run(task: ChunkTask): Promise<ChunkResult> {

@@ -1,7 +1,10 @@
 import { toRawRecord } from '../sources/fields.js';
 import { readRows } from '../sources/read.js';
 import type { FormatName } from '../sources/source.js';
-import { canonicalize, emptyReport, recordSkip, type IngestReport } from './canonical.js';
+import { detectFormat } from '../sources/detect.js';
+import { canonicalize, emptyReport, mergeReports, recordSkip, type IngestReport } from './canonical.js';
+import { forEachCanonicalChunk } from './ingest.js';
+import { parseCanonicalLines } from './ingest-worker.js';
 import type { PaperRecord } from './record.js';
 
 export interface ReadOptions {
@@ -57,29 +60,44 @@ export async function* readPapers(path: string, options: ReadOptions = {}): Asyn
 
 /**
  * Load whole files into memory (training and evaluation need random access), keeping one record
- * per id: the highest version, or the later one when versions tie.
+ * per id: the highest version, or the later one when versions tie. JSON lines, the big case, are
+ * canonicalised as `ingest` does it (on worker threads once the file is big enough to repay them)
+ * and come back as canonical lines, so this thread only parses those.
  */
 export async function loadPapers(paths: string | string[], options: ReadOptions = {}): Promise<{ papers: PaperRecord[]; report: IngestReport }> {
   const report = options.report ?? emptyReport();
   const papers: PaperRecord[] = [];
   const versions: number[] = [];
   const index = new Map<string, number>();
-  for (const path of Array.isArray(paths) ? paths : [paths]) {
-    for await (const { paper, version } of readVersionedPapers(path, { ...options, report })) {
-      const at = index.get(paper.id);
-      if (at === undefined) {
-        index.set(paper.id, papers.length);
-        papers.push(paper);
-        versions.push(version);
-        continue;
-      }
-      recordSkip(report, 'duplicate', path, 0, `duplicate id ${paper.id}`);
-      report.kept--;
-      if (version >= versions[at]!) {
-        papers[at] = paper;
-        versions[at] = version;
-      }
+  const keep = (path: string, paper: PaperRecord, version: number) => {
+    const at = index.get(paper.id);
+    if (at === undefined) {
+      index.set(paper.id, papers.length);
+      papers.push(paper);
+      versions.push(version);
+      return;
     }
+    recordSkip(report, 'duplicate', path, 0, `duplicate id ${paper.id}`);
+    report.kept--;
+    if (version >= versions[at]!) {
+      papers[at] = paper;
+      versions[at] = version;
+    }
+  };
+  for (const path of Array.isArray(paths) ? paths : [paths]) {
+    const format = options.format ?? (await detectFormat(path));
+    if (format !== 'jsonl') {
+      for await (const { paper, version } of readVersionedPapers(path, { ...options, format, report })) keep(path, paper, version);
+      continue;
+    }
+    let nextTick = report.read + PROGRESS_EVERY;
+    await forEachCanonicalChunk(path, { format }, (r) => {
+      mergeReports(report, r.report);
+      const parsed = r.papers ?? parseCanonicalLines(r.data, r.count);
+      for (let i = 0; i < r.count; i++) keep(path, parsed[i]!, r.versions[i]!);
+      // A chunk holds a few hundred records: report each multiple of PROGRESS_EVERY it passed.
+      for (; nextTick <= report.read; nextTick += PROGRESS_EVERY) options.onProgress?.(nextTick);
+    });
   }
   return { papers, report };
 }

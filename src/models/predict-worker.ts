@@ -11,7 +11,6 @@ import { parseJsonlChunk } from '../sources/jsonl.js';
 import { toPaperText } from '../sources/fields.js';
 
 let model: LoadedModel | null = null;
-const decoder = new TextDecoder();
 const encoder = new TextEncoder();
 
 serve(async (m) => {
@@ -33,7 +32,9 @@ serve(async (m) => {
   if (m.type === 'jsonl') {
     const lines: string[] = [];
     const errors: LinesChunk['errors'] = [];
-    parseJsonlChunk(decoder.decode(m.bytes as Uint8Array), m.firstLine as number, (item) => {
+    const bytes = m.bytes as Uint8Array;
+    // Buffer's decoder: several times faster than TextDecoder on Node 20.
+    parseJsonlChunk(Buffer.from(bytes.buffer, bytes.byteOffset, bytes.length).toString('utf8'), m.firstLine as number, (item) => {
       if ('error' in item) {
         errors.push(item);
         return;
@@ -43,9 +44,9 @@ serve(async (m) => {
       else lines.push(predictionLine(p.id, model!.predict(p, options)) + '\n');
     });
     // Encoded here, so the main thread only writes bytes.
-    const bytes = encoder.encode(lines.join(''));
-    const result: LinesChunk = { lines: bytes, papers: lines.length, errors };
-    return { result, transfer: [bytes.buffer as ArrayBuffer] };
+    const out = encoder.encode(lines.join(''));
+    const result: LinesChunk = { lines: out, papers: lines.length, errors };
+    return { result, transfer: [out.buffer as ArrayBuffer] };
   }
   throw new Error(`predict worker: unknown request ${String(m.type)}`);
 });

@@ -25,19 +25,48 @@ export class Vocabulary {
     return this.terms.length;
   }
 
-  /** Select features from document frequencies. Ties in df are broken by hash so the choice is deterministic. */
+  /**
+   * Select features from document frequencies: the `maxFeatures` most frequent terms with df ≥
+   * minDf, most frequent first, ties broken by hash so the choice is deterministic. Millions of
+   * terms are candidates; only the chosen ones are sorted (a df histogram finds the cut-off).
+   */
   static fromDocumentFrequencies(df: HashIndex, documents: number, options: VocabularyOptions): Vocabulary {
+    let maxCount = 0;
+    df.forEach((_, v) => {
+      if (v > maxCount) maxCount = v;
+    });
+    const histogram = new Int32Array(maxCount + 2);
+    df.forEach((_, v) => {
+      if (v >= options.minDf) histogram[v]!++;
+    });
+    // Terms with df above `cut` all fit; of those with df == cut, `room` fit (the lowest hashes).
+    let cut = Math.max(options.minDf, 1);
+    let taken = 0;
+    for (let v = maxCount; v >= cut; v--) {
+      if (taken + histogram[v]! >= options.maxFeatures) {
+        cut = v;
+        break;
+      }
+      taken += histogram[v]!;
+    }
+    const room = Math.max(0, options.maxFeatures - taken);
     const keys: number[] = [];
     const counts: number[] = [];
+    const ties: number[] = [];
     df.forEach((k, v) => {
-      if (v >= options.minDf) {
+      if (v > cut) {
         keys.push(k);
         counts.push(v);
-      }
+      } else if (v === cut) ties.push(k);
     });
+    const tied = Uint32Array.from(ties).sort();
+    for (let i = 0; i < Math.min(room, tied.length); i++) {
+      keys.push(tied[i]!);
+      counts.push(cut);
+    }
     const order = Array.from(keys.keys());
     order.sort((a, b) => counts[b]! - counts[a]! || keys[a]! - keys[b]!);
-    const n = Math.min(order.length, options.maxFeatures);
+    const n = order.length;
     const terms = new Uint32Array(n);
     const idf = new Float32Array(n);
     for (let i = 0; i < n; i++) {

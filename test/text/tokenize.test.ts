@@ -83,6 +83,26 @@ test('vocabulary keeps terms by document frequency and vectors are L2-normalised
   assert.deepEqual([...capped.terms], [1]);
 });
 
+test('vocabulary selection equals sorting every term by df (descending) then hash, under heavy ties', () => {
+  let seed = 3;
+  const rnd = () => ((seed = (Math.imul(seed, 1664525) + 1013904223) >>> 0) / 2 ** 32);
+  for (const [terms, maxDf] of [[5000, 20], [3000, 3], [200, 1000]] as const) {
+    const df = new HashIndex();
+    const all = new Map<number, number>();
+    for (let i = 0; i < terms; i++) {
+      const key = Math.floor(rnd() * 2 ** 32) >>> 0;
+      const v = 1 + Math.floor(rnd() * maxDf);
+      df.increment(key, v);
+      all.set(key, (all.get(key) ?? 0) + v);
+    }
+    for (const [minDf, maxFeatures] of [[1, 100], [2, 1000], [3, 10], [1, 100000], [5, 1]]) {
+      const want = [...all.entries()].filter(([, v]) => v >= minDf!).sort((a, b) => b[1] - a[1] || a[0] - b[0]).slice(0, maxFeatures).map(([k]) => k);
+      const got = Vocabulary.fromDocumentFrequencies(df, 1000, { minDf: minDf!, maxFeatures: maxFeatures! });
+      assert.deepEqual([...got.terms], want, `terms=${terms} maxDf=${maxDf} minDf=${minDf} maxFeatures=${maxFeatures}`);
+    }
+  }
+});
+
 test('token spans hash exactly like hashing the token strings', () => {
   const texts = [
     'State-of-the-art 10GeV jets in $\\mathcal{O}(n^2)$ \\emph{graph-based} Schrödinger’s ﬁeld, 3d h2o 100nm x-ray',
