@@ -52,8 +52,11 @@ export const DEFAULT_TRAIN_OPTIONS: TrainOptions = {
   titleWeight: DEFAULT_TERM_OPTIONS.titleWeight,
   minDf: DEFAULT_VOCABULARY_OPTIONS.minDf,
   maxFeatures: DEFAULT_VOCABULARY_OPTIONS.maxFeatures,
-  epochs: 6,
-  lr: 0.5,
+  // Measured on the shared corpus's time split (docs/benchmarks.md): lr 2 over 5 passes beats 0.5
+  // over 6 on top-1, top-5, macro-F1 and multi-label F1, and trains faster (sharper softmax, fewer
+  // classes to update per paper).
+  epochs: 5,
+  lr: 2,
   l2: 0,
   dropAbstract: 0.2,
   classWeight: 'none',

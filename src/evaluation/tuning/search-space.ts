@@ -20,7 +20,7 @@ export type TunedSettings = Partial<Pick<TrainOptions, TunableKey>>;
 export const DEFAULT_SEARCH_SPACE: readonly ParameterSpec[] = [
   { key: 'maxFeatures', kind: 'int', min: 20_000, max: 300_000, log: true, step: 1000 },
   { key: 'epochs', kind: 'int', min: 3, max: 10 },
-  { key: 'lr', kind: 'float', min: 0.1, max: 2, log: true },
+  { key: 'lr', kind: 'float', min: 0.25, max: 4, log: true },
   { key: 'l2', kind: 'choice', values: [0, 1e-6, 1e-5, 1e-4] },
   { key: 'titleWeight', kind: 'float', min: 0.5, max: 4 },
   { key: 'dropAbstract', kind: 'float', min: 0, max: 0.4 },

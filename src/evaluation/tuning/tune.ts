@@ -2,7 +2,7 @@ import { labelsOf, schemeFromJSON, type LabelSchemeOptions } from '../../corpus/
 import { seededRng } from '../../corpus/random.js';
 import type { PaperRecord } from '../../corpus/record.js';
 import type { LinearModel } from '../../models/linear.js';
-import { trainLinear, type TrainOptions } from '../../models/train.js';
+import { DEFAULT_TRAIN_OPTIONS, trainLinear, type TrainOptions } from '../../models/train.js';
 import { evaluateClassifier, type Evaluation } from '../evaluate.js';
 import { foldSplit, stratifiedFolds } from './folds.js';
 import { DEFAULT_SEARCH_SPACE, defaultSettings, sampleSettings, type ParameterSpec, type TunedSettings } from './search-space.js';
@@ -77,7 +77,7 @@ function scoreOf(ev: Evaluation, metric: TuneMetric): number {
 }
 
 function epochsOf(s: TunedSettings, base: Partial<TrainOptions>): number {
-  return s.epochs ?? base.epochs ?? 6;
+  return s.epochs ?? base.epochs ?? DEFAULT_TRAIN_OPTIONS.epochs;
 }
 
 /**
