@@ -48,7 +48,12 @@ for (const { file, options } of MODELS) {
     titleOnly: evaluateClassifier(shipped, test, { titleOnly: true }),
   };
   // Throughput depends on the machine, not the model: keep the file deterministic.
-  for (const k of ['test', 'titleOnly'] as const) delete (results[file] as Record<string, Record<string, unknown>>)[k]!.papersPerSecond;
+  for (const k of ['test', 'titleOnly'] as const) {
+    const m = (results[file] as Record<string, Record<string, unknown>>)[k]!;
+    delete m.papersPerSecond;
+    delete m.latencyP50Ms;
+    delete m.latencyP99Ms;
+  }
   console.error(`${file}: ${JSON.stringify((results[file] as { test: unknown }).test).slice(0, 300)}`);
 }
 const metricsFile = 'models/metrics.json';

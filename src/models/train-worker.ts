@@ -5,7 +5,7 @@
  */
 import { seededRng } from '../corpus/random.js';
 import { serve } from '../parallel/rpc.js';
-import { HashIndex } from '../text/hash-index.js';
+import { countDistinct } from '../text/distinct-counts.js';
 import { CsrBuilder, type CsrMatrix } from '../text/sparse.js';
 import { TermCounter, type TermOptions } from '../text/terms.js';
 import { Vocabulary, vectorizeTerms } from '../text/vocabulary.js';
@@ -44,9 +44,11 @@ class TermsBuilder {
   }
 }
 
-function countTerms(counter: TermCounter, titles: string[], abstracts: string[] | null): Terms {
+/** Terms of each paper, and of its title alone into `titleOnly` (counted in the same pass). */
+function countTerms(counter: TermCounter, titles: string[], abstracts: string[], titleOnly: TermsBuilder | null = null): Terms {
   const b = new TermsBuilder();
-  for (let i = 0; i < titles.length; i++) b.add(counter.count(titles[i]!, abstracts ? abstracts[i]! : ''));
+  const onTitle = titleOnly ? (c: TermCounter) => titleOnly.add(c) : undefined;
+  for (let i = 0; i < titles.length; i++) b.add(counter.count(titles[i]!, abstracts[i]!, onTitle));
   return b.build();
 }
 
@@ -90,22 +92,15 @@ serve((m) => {
       me = m.worker as number;
       const counter = new TermCounter(m.termOptions as TermOptions);
       const titles = m.titles as string[];
-      train = countTerms(counter, titles, m.abstracts as string[]);
-      trainTitle = (m.dropAbstract as number) > 0 ? countTerms(counter, titles, null) : null;
+      const titleOnly = (m.dropAbstract as number) > 0 ? new TermsBuilder() : null;
+      train = countTerms(counter, titles, m.abstracts as string[], titleOnly);
+      trainTitle = titleOnly?.build() ?? null;
       valid = countTerms(counter, m.validTitles as string[], m.validAbstracts as string[]);
       labelPtr = m.labelPtr as Int32Array;
       labelIdx = m.labelIdx as Int32Array;
       // Document frequencies of this shard; the main thread merges shards.
-      const df = new HashIndex(1 << 20);
-      for (let k = 0; k < train.hash.length; k++) df.increment(train.hash[k]!);
-      const keys = new Uint32Array(df.size);
-      const counts = new Int32Array(df.size);
-      let n = 0;
-      df.forEach((key, v) => {
-        keys[n] = key;
-        counts[n++] = v;
-      });
-      return { result: { keys, counts }, transfer: [keys.buffer, counts.buffer] };
+      const { keys, counts } = countDistinct(train.hash);
+      return { result: { keys, counts }, transfer: [keys.buffer as ArrayBuffer, counts.buffer as ArrayBuffer] };
     }
     case 'vectorize': {
       const vocab = new Vocabulary(m.terms as Uint32Array, m.idf as Float32Array);

@@ -12,6 +12,8 @@ export class HashIndex {
   private slots: Int32Array;
   size = 0;
   private mask: number;
+  /** 32 - log2(capacity): a key's home slot is the top bits of its multiplicative hash. */
+  private shift: number;
   /**
    * Optional one-hash Bloom filter over the keys (see `withFilter`): most lookups while
    * vectorising are misses, and a bit in a table that stays in the CPU cache answers them
@@ -25,6 +27,7 @@ export class HashIndex {
     while (cap < capacity * 2) cap *= 2;
     this.slots = emptySlots(cap);
     this.mask = cap - 1;
+    this.shift = 32 - Math.log2(cap);
   }
 
   get capacity(): number {
@@ -35,7 +38,8 @@ export class HashIndex {
   private find(key: number): number {
     const k = key | 0;
     const slots = this.slots;
-    let s = (key ^ (key >>> 15)) & this.mask;
+    // Multiplicative hashing: keys that share bits still spread over the whole table.
+    let s = Math.imul(key, 0x9e3779b1) >>> this.shift;
     for (;;) {
       const at = s << 1;
       if (slots[at + 1]! < 0 || slots[at] === k) return at;
@@ -100,6 +104,7 @@ export class HashIndex {
     const old = this.slots;
     this.slots = emptySlots(cap);
     this.mask = cap - 1;
+    this.shift = 32 - Math.log2(cap);
     for (let at = 0; at < old.length; at += 2) {
       if (old[at + 1]! >= 0) {
         const t = this.find(old[at]! >>> 0);

@@ -29,9 +29,11 @@ export class TermCounter {
     this.terms = new TermHasher(options.ngrams);
   }
 
-  count(title: string, abstract: string): this {
+  /** `afterTitle` sees the counter holding the title's terms alone (as `count(title, '')` would). */
+  count(title: string, abstract: string, afterTitle?: (c: this) => void): this {
     this.clear();
     this.addField(title, this.options.titleWeight);
+    afterTitle?.(this);
     this.addField(abstract, 1);
     return this;
   }
