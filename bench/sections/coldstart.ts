@@ -120,7 +120,7 @@ Where the time goes inside one process (median of 3 runs, ms; the model file is 
 | read the model file | ${phases.readMs} |
 | decode (CRC-32 over the file, tensor views) | ${phases.decodeMs} |
 | build the model (vocabulary index) | ${phases.buildMs} |
-| first prediction (kernel memory set up, the int8 weight rows it uses expanded, wasm kernels compiled) | ${phases.firstPredictMs} |
+| first prediction (kernel memory set up, the int8 weights copied into it, wasm kernels compiled) | ${phases.firstPredictMs} |
 | second prediction | ${phases.secondPredictMs} |
 `;
   return {
