@@ -33,7 +33,7 @@ serve(async (m) => {
     const lines: string[] = [];
     const errors: LinesChunk['errors'] = [];
     const bytes = m.bytes as Uint8Array;
-    // Buffer's decoder: several times faster than TextDecoder on Node 20.
+    // Buffer's decoder: faster than TextDecoder on Node 20.
     parseJsonlChunk(Buffer.from(bytes.buffer, bytes.byteOffset, bytes.length).toString('utf8'), m.firstLine as number, (item) => {
       if ('error' in item) {
         errors.push(item);
