@@ -226,7 +226,6 @@ let cachedFastPath: { file: string; format: string; path: JsonLineFastPath } | u
  * which is why the fast path only sees lines that are valid UTF-8.
  */
 export function processJsonlChunk(task: ChunkTask): ChunkResult {
-  const bytes = Buffer.from(task.buffer, 0, task.length);
   const builder = new ChunkBuilder(task.file, task.format, task.length, task.out);
   let fast: JsonLineFastPath | undefined;
   if (task.fastPath !== false) {
@@ -235,9 +234,9 @@ export function processJsonlChunk(task: ChunkTask): ChunkResult {
     }
     fast = cachedFastPath.path;
   }
+  const { bytes, view } = fast ? fast.load(task.buffer, task.length) : { bytes: Buffer.from(task.buffer, 0, task.length), view: new DataView(task.buffer, 0, task.length) };
   // One check for the whole chunk (it almost always passes); else line by line.
   const validChunk = fast !== undefined && isUtf8(bytes);
-  const view = new DataView(task.buffer, 0, task.length);
   const n = task.length;
   let pos = 0;
   let line = task.firstLine;

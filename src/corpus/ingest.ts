@@ -46,7 +46,7 @@ export interface IngestOptions {
    * them (128 MiB).
    */
   workers?: number;
-  /** Approximate size of the text chunks handed to workers (default 256 KiB). */
+  /** Approximate size of the text chunks handed to workers (default 1 MiB). */
   chunkBytes?: number;
   /** Called as input is consumed: bytes so far, estimated total bytes, records read so far. */
   onProgress?: (bytesDone: number, bytesTotal: number, records: number) => void;
@@ -78,22 +78,22 @@ export interface IngestResult extends IngestReport {
 }
 
 /**
- * Chunks of 256 KiB keep every buffer in flight small (measured on the shared corpus, compiled, 2
- * workers: peak RSS ≈ 120 MB with 256 KiB chunks, ≈ 140 MB with 1 MiB, same speed). A message per
- * 256 KiB costs nothing next to parsing it.
+ * Chunk size: each chunk costs a read, two messages, a result to merge and fixed work in the
+ * worker, and once the text copy went to SIMD that cost showed: on the shared corpus (plain, 2
+ * workers) 1 MiB chunks took about a tenth less CPU than 256 KiB ones, for some 30 MB more peak
+ * RSS; 2 MiB gained nothing more.
  */
-const DEFAULT_CHUNK_BYTES = 256 << 10;
+const DEFAULT_CHUNK_BYTES = 1 << 20;
 /** A worker holds one chunk's records at a time; a default-sized V8 heap only grows garbage. */
 const WORKER_HEAP = { maxOldGenerationSizeMb: 96, maxYoungGenerationSizeMb: 8 };
 /** Pooled input buffers hold a chunk plus its last line (longer lines get a one-off buffer). */
-const POOL_SLACK_BYTES = 128 << 10;
+const POOL_SLACK_BYTES = 256 << 10;
 const MAX_POOLED = 16;
 const MIN_POOLED_OUTPUT = 64 << 10;
 /**
- * Below this much JSON-lines input, starting workers costs more than it saves: with the fast path
- * one thread canonicalises about 100 MB/s, while each worker costs ~0.5 s of start-up and JIT
- * warm-up on a busy 2-core machine (measured, compiled: a 100 MB OAI file took 0.8 s in the main
- * thread and 1.8 s with 2 workers; the 453 MB shared corpus 9.2 s and 5.6 s).
+ * Below this much JSON-lines input, starting workers costs more than it saves: each costs a few
+ * tenths of a CPU-second of start-up and JIT warm-up, about what one thread needs to canonicalise
+ * this much with the fast path.
  */
 const AUTO_WORKER_MIN_BYTES = 128 << 20;
 /** Table formats hand over their records in batches of about this many bytes of output. */
@@ -502,6 +502,13 @@ function duplicateDetail(id: string, version: number, other: number, droppedThis
   return `duplicate id ${id}: version ${version} replaces an earlier version ${other}`;
 }
 
+/**
+ * Bytes a Sink buffers before a write waits for the disk. Chunks are written from the loop that
+ * also reads input and feeds the workers, so a wait there starves them: with the stream default
+ * (16 KiB) every chunk waited for its own write.
+ */
+const SINK_BUFFER_BYTES = 8 << 20;
+
 /** A write stream to a temp file (optionally gzipped) with backpressure and clean teardown. */
 class Sink {
   private readonly file: WriteStream;
@@ -510,7 +517,7 @@ class Sink {
   private failure: unknown;
 
   constructor(path: string, gzip: boolean) {
-    this.file = createWriteStream(path);
+    this.file = createWriteStream(path, { highWaterMark: SINK_BUFFER_BYTES });
     if (gzip) {
       const gz = createGzip({ level: 6 });
       this.head = gz;

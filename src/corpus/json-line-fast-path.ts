@@ -15,9 +15,10 @@
  * other formats (summary, tag, aid, …), a title that is not a string, no text at all, a record
  * the metadata step would skip. Tests check both paths give identical bytes and reports.
  */
-import type { Buffer } from 'node:buffer';
+import { Buffer } from 'node:buffer';
 import { OTHER_FIELDS, recordMetadata } from '../sources/fields.js';
 import { copied, copyNormalizedString, isNullAt, skipString, skipValue, skipWhitespace } from '../sources/json-bytes.js';
+import { JsonTextKernel } from '../sources/json-text-kernel.js';
 import type { Row } from '../sources/source.js';
 import { categoryOutcome, countOutcome, rawCodes, syntheticId, type CategoryOutcome, type IngestReport } from './canonical.js';
 import { hashId, hashIdBytes } from './id-table.js';
@@ -88,8 +89,20 @@ const ABSTRACT_OPEN = ascii('","abstract":"');
 const DATE_OPEN = ascii(',"date":');
 
 function put(out: Uint8Array, o: number, bytes: Uint8Array): number {
-  out.set(bytes, o);
-  return o + bytes.length;
+  return copyBytes(out, o, bytes, 0, bytes.length);
+}
+
+/**
+ * b[s..e) to out[o..]; returns the new end. The pieces of a line are short (keys, ids, dates), and
+ * for those a loop beats TypedArray.set, whose call costs more than the copy.
+ */
+function copyBytes(out: Uint8Array, o: number, b: Uint8Array, s: number, e: number): number {
+  if (e - s > 64) {
+    out.set(b.subarray(s, e), o);
+    return o + e - s;
+  }
+  for (let k = s; k < e; k++) out[o++] = b[k]!;
+  return o;
 }
 
 /** A short string as JSON (JSON.stringify's bytes) at out[o]; room for 6 bytes per code unit + 2. */
@@ -203,10 +216,15 @@ function hasBackslash(b: Uint8Array, s: number, e: number): boolean {
 }
 
 export class JsonLineFastPath {
+  /** Copies title and abstract of lines in its loaded chunk (see load); undefined without wasm SIMD. */
+  private readonly kernel = JsonTextKernel.create();
+  /** Where the JS copy puts title and abstract (lines of other buffers, or no kernel). */
   private title = new Uint8Array(4096);
   private titleView = new DataView(this.title.buffer);
   private abstract = new Uint8Array(4096);
   private abstractView = new DataView(this.abstract.buffer);
+  /** Which copy made the current line's title and abstract. */
+  private inKernel = false;
   /** Value start and end (byte indices) per decoded key; start -1 when the key is absent. */
   private readonly starts = new Int32Array(DECODED.length);
   private readonly ends = new Int32Array(DECODED.length);
@@ -223,13 +241,24 @@ export class JsonLineFastPath {
   }
 
   /**
+   * The chunk buffer[0..length) as the bytes (and a DataView over them) to hand to add(): with
+   * the SIMD copy, a copy inside its memory, valid until the next load.
+   */
+  load(buffer: ArrayBuffer, length: number): { bytes: Buffer; view: DataView } {
+    if (!this.kernel) return { bytes: Buffer.from(buffer, 0, length), view: new DataView(buffer, 0, length) };
+    this.kernel.load(buffer, length);
+    return { bytes: this.kernel.bytes, view: this.kernel.view };
+  }
+
+  /**
    * Canonicalise the JSON line b[start..end) (valid UTF-8, no '\n') into `sink`: true when done
    * (kept, or skipped for no valid category and counted), false to leave it to the general path.
    * `view` is a DataView over exactly `b`.
    */
   add(b: Buffer, view: DataView, start: number, end: number, line: number, sink: FastPathSink): boolean {
     const n = end - start;
-    if (this.title.length < n) {
+    this.inKernel = this.kernel !== undefined && b === this.kernel.bytes;
+    if (!this.inKernel && this.title.length < n) {
       this.title = new Uint8Array(n);
       this.titleView = new DataView(this.title.buffer);
       this.abstract = new Uint8Array(n);
@@ -259,9 +288,8 @@ export class JsonLineFastPath {
         // A later duplicate key wins, as with JSON.parse: each copy starts afresh.
         let length: number;
         if (b[i] === QUOTE) {
-          const ok = kind === TITLE ? copyNormalizedString(b, view, i, end, this.title, this.titleView, 0) : copyNormalizedString(b, view, i, end, this.abstract, this.abstractView, 0);
-          if (!ok) return false;
-          length = copied.end;
+          length = this.copyText(b, view, i, end, kind === TITLE ? 0 : 1);
+          if (length < 0) return false;
           i = copied.next;
         } else if (isNullAt(b, i, end)) {
           length = 0;
@@ -298,13 +326,12 @@ export class JsonLineFastPath {
       const room = 64 + (idEnd - idStart) + titleLength + abstractLength + entry.json.length + (dateStart >= 0 ? 24 : 0) + this.tail.length;
       const out = sink.reserve(room);
       let o = put(out, sink.size, ID_OPEN);
-      out.set(b.subarray(idStart, idEnd), o); // the id's string, quotes included
-      o = this.putText(out, o + idEnd - idStart, titleLength, abstractLength);
+      o = copyBytes(out, o, b, idStart, idEnd); // the id's string, quotes included
+      o = this.putText(out, o, titleLength, abstractLength);
       o = put(out, o, entry.json);
       if (dateStart >= 0) {
         o = put(out, o, DATE_OPEN);
-        out.set(b.subarray(dateStart, dateStart + 12), o);
-        o += 12;
+        o = copyBytes(out, o, b, dateStart, dateStart + 12);
       }
       o = put(out, o, this.tail);
       hashIdBytes(b, idStart + 1, idEnd - 1, this.hash);
@@ -359,12 +386,27 @@ export class JsonLineFastPath {
     return true;
   }
 
+  /**
+   * copyNormalizedString of the string at b[i] into the title (slot 0) or abstract (slot 1) copy:
+   * its length, or -1 when invalid; sets copied.next.
+   */
+  private copyText(b: Buffer, view: DataView, i: number, end: number, slot: number): number {
+    if (this.inKernel) return this.kernel!.copy(i, end, slot);
+    const ok = slot === 0 ? copyNormalizedString(b, view, i, end, this.title, this.titleView, 0) : copyNormalizedString(b, view, i, end, this.abstract, this.abstractView, 0);
+    return ok ? copied.end : -1;
+  }
+
+  private copiedText(slot: number, length: number): Uint8Array {
+    if (this.inKernel) return this.kernel!.slot(slot, length);
+    return (slot === 0 ? this.title : this.abstract).subarray(0, length);
+  }
+
   /** `,"title":"…","abstract":"…"` from the copies made while scanning. */
   private putText(out: Uint8Array, o: number, titleLength: number, abstractLength: number): number {
     o = put(out, o, TITLE_OPEN);
-    out.set(this.title.subarray(0, titleLength), o);
+    out.set(this.copiedText(0, titleLength), o);
     o = put(out, o + titleLength, ABSTRACT_OPEN);
-    out.set(this.abstract.subarray(0, abstractLength), o);
+    out.set(this.copiedText(1, abstractLength), o);
     o += abstractLength;
     out[o++] = QUOTE;
     return o;
@@ -429,6 +471,7 @@ export class JsonLineFastPath {
   private categoriesEntry(b: Buffer, s: number, e: number): CategoriesEntry {
     let h = 0x811c9dc5;
     for (let k = s; k < e; k++) h = Math.imul(h ^ b[k]!, 0x01000193);
+    h &= 0x3fffffff; // a small integer: a Map key V8 hashes fastest
     const bucket = this.categoriesCache.get(h);
     if (bucket) {
       for (const entry of bucket) if (entry.bytes.length === e - s && startsWith(b, s, entry.bytes)) return entry;
@@ -461,8 +504,11 @@ interface CategoriesEntry {
   json: Uint8Array;
 }
 
-/** Distinct categories strings kept; real corpora have a few thousand. */
-const MAX_CACHED_CATEGORIES = 16384;
+/**
+ * Distinct categories values kept (then the cache starts afresh). The shared corpus has about 20k
+ * (cross-lists make many combinations); a cache smaller than that missed all the time.
+ */
+const MAX_CACHED_CATEGORIES = 1 << 17;
 
 /** `,"categories":[…],"primary":"…"` for an outcome with categories. */
 function categoryBytes(outcome: CategoryOutcome): Uint8Array {

@@ -269,57 +269,27 @@ export function copyNormalizedString(b: Uint8Array, inView: DataView, i: number,
       return true;
     }
     if (c < SPACE) return false; // a raw control character: not JSON
-    let unit: number; // the UTF-16 code unit an escape stands for, handled below
     if (c === BACKSLASH) {
       if (i + 1 >= end) return false;
       const e = b[i + 1]!;
       if (e === 0x75) {
-        unit = hex4(b, i + 2, end);
-        if (unit < 0) return false;
-        i += 6;
-        if (unit >= 0xd800 && unit <= 0xdbff && b[i] === BACKSLASH && b[i + 1] === 0x75) {
-          const low = hex4(b, i + 2, end);
-          if (low >= 0xdc00 && low <= 0xdfff) {
-            // A surrogate pair: one astral character, written as its 4 UTF-8 bytes.
-            const cp = 0x10000 + ((unit - 0xd800) << 10) + (low - 0xdc00);
-            out[o++] = 0xf0 | (cp >> 18);
-            out[o++] = 0x80 | ((cp >> 12) & 0x3f);
-            out[o++] = 0x80 | ((cp >> 6) & 0x3f);
-            out[o++] = 0x80 | (cp & 0x3f);
-            i += 6;
-            continue;
-          }
-        }
-      } else {
-        i += 2;
-        if (e === QUOTE || e === BACKSLASH || e === 0x2f) unit = e;
-        else if (e === 0x62) unit = 0x08;
-        else if (e === 0x66 || e === 0x6e || e === 0x72 || e === 0x74) unit = SPACE; // \f \n \r \t: whitespace
-        else return false;
-      }
-      if (isJsWhitespace(unit)) {
-        if (o > start && out[o - 1] !== SPACE) out[o++] = SPACE;
+        if (!copyUnicodeEscape(b, i, end, out, o, start)) return false;
+        i = copied.next;
+        o = copied.end;
         continue;
       }
-      if (unit === QUOTE || unit === BACKSLASH) {
+      i += 2;
+      if (e === QUOTE || e === BACKSLASH) {
         out[o++] = BACKSLASH;
-        out[o++] = unit;
-      } else if (unit < SPACE) {
-        if (unit === 0x08) {
-          out[o++] = BACKSLASH;
-          out[o++] = 0x62;
-        } else o = writeUnicodeEscape(out, o, unit);
-      } else if (unit < 0x80) out[o++] = unit;
-      else if (unit < 0x800) {
-        out[o++] = 0xc0 | (unit >> 6);
-        out[o++] = 0x80 | (unit & 0x3f);
-      } else if (unit >= 0xd800 && unit <= 0xdfff) {
-        o = writeUnicodeEscape(out, o, unit); // a lone surrogate: JSON.stringify escapes it
-      } else {
-        out[o++] = 0xe0 | (unit >> 12);
-        out[o++] = 0x80 | ((unit >> 6) & 0x3f);
-        out[o++] = 0x80 | (unit & 0x3f);
-      }
+        out[o++] = e;
+      } else if (e === 0x2f) out[o++] = 0x2f;
+      else if (e === 0x62) {
+        out[o++] = BACKSLASH;
+        out[o++] = 0x62;
+      } else if (e === 0x66 || e === 0x6e || e === 0x72 || e === 0x74) {
+        // \f \n \r \t: whitespace
+        if (o > start && out[o - 1] !== SPACE) out[o++] = SPACE;
+      } else return false;
       continue;
     }
     // A UTF-8 sequence (valid: checked by the caller). Only a few are whitespace.
@@ -336,6 +306,56 @@ export function copyNormalizedString(b: Uint8Array, inView: DataView, i: number,
     if (n > 3) out[o++] = b[i + 3]!;
     i += n;
   }
+}
+
+/**
+ * One \uXXXX escape (two for a surrogate pair) at b[i] of a string being copied as
+ * copyNormalizedString copies, into out[o..]; `start` is where the string's output began. Sets
+ * `copied` (input and output ends) and returns true, or false for an invalid escape. Shared with
+ * the SIMD copy (json-text-kernel.ts), which leaves these rare escapes to it.
+ */
+export function copyUnicodeEscape(b: Uint8Array, i: number, end: number, out: Uint8Array, o: number, start: number): boolean {
+  const unit = hex4(b, i + 2, end);
+  if (unit < 0) return false;
+  i += 6;
+  if (unit >= 0xd800 && unit <= 0xdbff && b[i] === BACKSLASH && b[i + 1] === 0x75) {
+    const low = hex4(b, i + 2, end);
+    if (low >= 0xdc00 && low <= 0xdfff) {
+      // A surrogate pair: one astral character, written as its 4 UTF-8 bytes.
+      const cp = 0x10000 + ((unit - 0xd800) << 10) + (low - 0xdc00);
+      out[o++] = 0xf0 | (cp >> 18);
+      out[o++] = 0x80 | ((cp >> 12) & 0x3f);
+      out[o++] = 0x80 | ((cp >> 6) & 0x3f);
+      out[o++] = 0x80 | (cp & 0x3f);
+      copied.next = i + 6;
+      copied.end = o;
+      return true;
+    }
+  }
+  if (isJsWhitespace(unit)) {
+    if (o > start && out[o - 1] !== SPACE) out[o++] = SPACE;
+  } else if (unit === QUOTE || unit === BACKSLASH) {
+    out[o++] = BACKSLASH;
+    out[o++] = unit;
+  } else if (unit < SPACE) {
+    if (unit === 0x08) {
+      out[o++] = BACKSLASH;
+      out[o++] = 0x62;
+    } else o = writeUnicodeEscape(out, o, unit);
+  } else if (unit < 0x80) out[o++] = unit;
+  else if (unit < 0x800) {
+    out[o++] = 0xc0 | (unit >> 6);
+    out[o++] = 0x80 | (unit & 0x3f);
+  } else if (unit >= 0xd800 && unit <= 0xdfff) {
+    o = writeUnicodeEscape(out, o, unit); // a lone surrogate: JSON.stringify escapes it
+  } else {
+    out[o++] = 0xe0 | (unit >> 12);
+    out[o++] = 0x80 | ((unit >> 6) & 0x3f);
+    out[o++] = 0x80 | (unit & 0x3f);
+  }
+  copied.next = i;
+  copied.end = o;
+  return true;
 }
 
 /** Whether the UTF-8 sequence at b[i] (lead byte c ≥ 0x80) encodes JavaScript whitespace. */
