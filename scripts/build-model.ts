@@ -36,10 +36,12 @@ const results: Record<string, unknown> = {};
 for (const { file, options } of MODELS) {
   if (only && !file.includes(only)) continue;
   console.error(`${file}: training (${options.task})`);
-  const { model, report } = await trainLinear(train, null, options, (p) => p.phase === 'epoch' && console.error(`  epoch ${p.epoch}: valid accuracy ${p.validAccuracy!.toFixed(4)}`));
+  const { model, report, validation } = await trainLinear(train, null, options, (p) => p.phase === 'epoch' && console.error(`  epoch ${p.epoch}: valid accuracy ${p.validAccuracy!.toFixed(4)}`));
   model.spec.info.createdAt = dates[dates.length - 1] ?? '1970-01-01';
   model.spec.info.training.seconds = 0;
-  await model.pruned(PRUNE).save(file, { quantize: true });
+  // Pruning changes the scores: calibrate again on the same held-out papers.
+  const pruned = model.pruned(PRUNE).recalibrated(validation.papers, validation.labels);
+  await pruned.save(file, { quantize: true });
   const shipped = await loadModel(file);
   results[file] = {
     bytes: statSync(file).size,

@@ -150,7 +150,8 @@ Options:
     const { report } = result;
     const prune = values.prune === undefined ? undefined : intOption(values.prune, 'prune', 0);
     if (prune !== undefined && prune < 1) throw new UsageError('--prune must be >= 1');
-    const model = prune ? result.model.pruned(prune) : result.model;
+    // Pruning changes the scores: the temperature (and thresholds) are fitted again on the same held-out papers.
+    const model = prune ? result.model.pruned(prune).recalibrated(result.validation.papers, result.validation.labels) : result.model;
     await model.save(out, { quantize: values.quantize ?? false });
     if (values['quantized-out']) await model.save(values['quantized-out'], { quantize: true });
     // maxRSS covers the whole process, worker threads included (kilobytes on Linux).

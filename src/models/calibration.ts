@@ -1,4 +1,4 @@
-import { sigmoid } from './loss.js';
+import { sigmoid, softmaxInPlace } from './loss.js';
 import type { LossKind } from './sgd.js';
 
 /**
@@ -116,4 +116,37 @@ export function tuneThresholds(probs: Float32Array, labelPtr: Int32Array, labelI
     }
   }
   return out;
+}
+
+/** Accuracy (top label is a true label) and mean log-loss of raw validation scores. */
+export function validationMetrics(scores: Float32Array, ptr: Int32Array, idx: Int32Array, C: number, loss: LossKind, temperature = 1): { accuracy: number; loss: number } {
+  const n = ptr.length - 1;
+  if (n === 0) return { accuracy: 0, loss: 0 };
+  const row = new Float64Array(C);
+  let correct = 0;
+  let total = 0;
+  for (let i = 0; i < n; i++) {
+    let best = 0;
+    for (let c = 0; c < C; c++) {
+      row[c] = scores[i * C + c]! / temperature;
+      if (row[c]! > row[best]!) best = c;
+    }
+    const a = ptr[i]!;
+    const z = ptr[i + 1]!;
+    let hit = false;
+    for (let q = a; q < z; q++) if (idx[q] === best) hit = true;
+    if (hit) correct++;
+    if (loss === 'softmax') {
+      softmaxInPlace(row, C);
+      total -= Math.log(Math.max(row[idx[a]!]!, 1e-12));
+    } else {
+      for (let c = 0; c < C; c++) {
+        let y = false;
+        for (let q = a; q < z; q++) if (idx[q] === c) y = true;
+        const p = sigmoid(row[c]!);
+        total -= Math.log(Math.max(y ? p : 1 - p, 1e-12));
+      }
+    }
+  }
+  return { accuracy: correct / n, loss: total / n };
 }

@@ -3,6 +3,7 @@ import { FeatureCounter } from '../text/feature-counter.js';
 import { termStrings, type TermOptions } from '../text/terms.js';
 import { Vocabulary } from '../text/vocabulary.js';
 import { describeLabel, type LabelInfo } from './labels-info.js';
+import { fitTemperature, tuneThresholds, validationMetrics } from './calibration.js';
 import { sigmoid, softmaxInPlace } from './loss.js';
 import type { Classifier, LabelPrediction, ModelInfo, PaperText, Prediction, PredictOptions, Reason } from './model.js';
 import { requireTensor, ModelFileError, type ModelFileContents } from './model-codec.js';
@@ -92,6 +93,22 @@ export class LinearModel implements Classifier {
 
   /** Calibrated probabilities of one paper into `out` (length C). */
   probabilities(paper: PaperText, out: Float64Array | Float32Array): number {
+    const nnz = this.rawScores(paper);
+    const C = this.classes;
+    const s = this.scores;
+    const invT = 1 / this.spec.temperature;
+    if (this.spec.loss === 'softmax') {
+      for (let c = 0; c < C; c++) s[c]! *= invT;
+      softmaxInPlace(s, C);
+      for (let c = 0; c < C; c++) out[c] = s[c]!;
+    } else {
+      for (let c = 0; c < C; c++) out[c] = sigmoid(s[c]! * invT);
+    }
+    return nnz;
+  }
+
+  /** Uncalibrated scores (bias included, no temperature) of one paper into `this.scores`. */
+  private rawScores(paper: PaperText): number {
     const nnz = this.vectorize(paper);
     this.lastNnz = nnz;
     const C = this.classes;
@@ -110,15 +127,37 @@ export class LinearModel implements Classifier {
       k.kernels.scoresAdd(k.scores, k.weights, C, C, k.row.idx, k.row.val, nz);
     }
     for (let c = 0; c < C; c++) s[c] = raw[c]! + this.bias[c]!;
-    const invT = 1 / this.spec.temperature;
-    if (this.spec.loss === 'softmax') {
-      for (let c = 0; c < C; c++) s[c]! *= invT;
-      softmaxInPlace(s, C);
-      for (let c = 0; c < C; c++) out[c] = s[c]!;
-    } else {
-      for (let c = 0; c < C; c++) out[c] = sigmoid(s[c]! * invT);
-    }
     return nnz;
+  }
+
+  /**
+   * The same model with its temperature (and, multi-label, its thresholds) fitted again on
+   * held-out papers and their label indices, and its validation metrics measured again: pruning
+   * changes the scores, so a temperature fitted before it fits them less well.
+   */
+  recalibrated(papers: readonly PaperText[], labels: readonly (readonly number[])[]): LinearModel {
+    if (papers.length === 0) return this;
+    const C = this.classes;
+    const n = papers.length;
+    const scores = new Float32Array(n * C);
+    for (let i = 0; i < n; i++) {
+      this.rawScores(papers[i]!);
+      for (let c = 0; c < C; c++) scores[i * C + c] = this.scores[c]!;
+    }
+    const ptr = new Int32Array(n + 1);
+    for (let i = 0; i < n; i++) ptr[i + 1] = ptr[i]! + labels[i]!.length;
+    const idx = Int32Array.from(labels.flat());
+    const loss = this.spec.loss;
+    const temperature = fitTemperature(scores, ptr, idx, C, loss);
+    let thresholds = this.spec.thresholds;
+    if (loss === 'ova') {
+      const probs = new Float32Array(scores.length);
+      for (let i = 0; i < scores.length; i++) probs[i] = sigmoid(scores[i]! / temperature);
+      thresholds = tuneThresholds(probs, ptr, idx, C);
+    }
+    const vm = validationMetrics(scores, ptr, idx, C, loss, temperature);
+    const validation = { ...this.spec.info.validation, papers: n, accuracy: vm.accuracy, logLoss: vm.loss, temperature: Number(temperature.toFixed(4)) };
+    return new LinearModel({ ...this.spec, info: { ...this.spec.info, validation }, temperature, thresholds }, this.vocab, this.weights, this.bias);
   }
 
   /**

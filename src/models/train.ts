@@ -7,9 +7,9 @@ import { WorkerClient } from '../parallel/rpc.js';
 import { HashIndex } from '../text/hash-index.js';
 import { DEFAULT_TERM_OPTIONS, type TermOptions } from '../text/terms.js';
 import { DEFAULT_VOCABULARY_OPTIONS, Vocabulary, type VocabularyOptions } from '../text/vocabulary.js';
-import { fitTemperature, tuneThresholds } from './calibration.js';
+import { fitTemperature, tuneThresholds, validationMetrics } from './calibration.js';
 import { dataHash, LINEAR_BACKEND, LinearModel } from './linear.js';
-import { sigmoid, softmaxInPlace } from './loss.js';
+import { sigmoid } from './loss.js';
 import { createMemory, WasmArena } from './kernels.js';
 import type { LossKind } from './sgd.js';
 
@@ -88,6 +88,13 @@ export interface TrainReport {
   thinClasses: string[];
 }
 
+/** A trained model, its report, and the held-out papers it was calibrated on (to recalibrate after pruning). */
+export interface TrainResult {
+  model: LinearModel;
+  report: TrainReport;
+  validation: { papers: PaperRecord[]; labels: number[][] };
+}
+
 export interface TrainProgress {
   phase: 'features' | 'epoch' | 'calibrate';
   epoch?: number;
@@ -106,7 +113,7 @@ export async function trainLinear(
   validPapers: readonly PaperRecord[] | null,
   partial: Partial<TrainOptions> = {},
   onProgress: (p: TrainProgress) => void = () => {},
-): Promise<{ model: LinearModel; report: TrainReport }> {
+): Promise<TrainResult> {
   const o: TrainOptions = { ...DEFAULT_TRAIN_OPTIONS, ...partial };
   const t0 = performance.now();
   const phases: Record<string, number> = {};
@@ -289,6 +296,7 @@ export async function trainLinear(
     );
     return {
       model,
+      validation: { papers: valid, labels: validLabels },
       report: { papers: train.length, validPapers: valid.length, classes: C, features: F, distinctTerms, epochs, bestEpoch, temperature, seconds, phases, thinClasses },
     };
   } finally {
@@ -309,35 +317,3 @@ function makeClassWeights(counts: Float64Array, mode: TrainOptions['classWeight'
   return w;
 }
 
-/** Accuracy (top label is a true label) and mean log-loss of raw validation scores. */
-export function validationMetrics(scores: Float32Array, ptr: Int32Array, idx: Int32Array, C: number, loss: LossKind, temperature = 1): { accuracy: number; loss: number } {
-  const n = ptr.length - 1;
-  if (n === 0) return { accuracy: 0, loss: 0 };
-  const row = new Float64Array(C);
-  let correct = 0;
-  let total = 0;
-  for (let i = 0; i < n; i++) {
-    let best = 0;
-    for (let c = 0; c < C; c++) {
-      row[c] = scores[i * C + c]! / temperature;
-      if (row[c]! > row[best]!) best = c;
-    }
-    const a = ptr[i]!;
-    const z = ptr[i + 1]!;
-    let hit = false;
-    for (let q = a; q < z; q++) if (idx[q] === best) hit = true;
-    if (hit) correct++;
-    if (loss === 'softmax') {
-      softmaxInPlace(row, C);
-      total -= Math.log(Math.max(row[idx[a]!]!, 1e-12));
-    } else {
-      for (let c = 0; c < C; c++) {
-        let y = false;
-        for (let q = a; q < z; q++) if (idx[q] === c) y = true;
-        const p = sigmoid(row[c]!);
-        total -= Math.log(Math.max(y ? p : 1 - p, 1e-12));
-      }
-    }
-  }
-  return { accuracy: correct / n, loss: total / n };
-}

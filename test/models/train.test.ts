@@ -98,6 +98,28 @@ test('pruning keeps the features that matter and refuses quantized weights', asy
   assert.throws(() => loaded.pruned(10), /float weights/);
 });
 
+test('a pruned model recalibrated on the held-out papers fits them at least as well and ranks the same', async () => {
+  const { model, validation } = await trainLinear(train, null, { ...fast, task: 'primary', validFraction: 0.3 });
+  assert.ok(validation.papers.length > 0 && validation.papers.length === validation.labels.length);
+  // Few features left: the scores shrink, and the old temperature no longer fits them.
+  const pruned = model.pruned(6);
+  const again = pruned.recalibrated(validation.papers, validation.labels);
+  const C = model.labels.length;
+  const nll = (m: typeof model) => {
+    const p = m.predictProba(validation.papers);
+    let total = 0;
+    validation.labels.forEach((ls, i) => (total -= Math.log(Math.max(p[i * C + ls[0]!]!, 1e-12))));
+    return total / validation.papers.length;
+  };
+  assert.ok(nll(again) <= nll(pruned) + 1e-9, `recalibrated NLL ${nll(again)} vs ${nll(pruned)}`);
+  assert.notEqual(again.spec.temperature, pruned.spec.temperature, `temperature ${pruned.spec.temperature} refitted`);
+  assert.equal(again.info.validation.temperature, Number(again.spec.temperature.toFixed(4)));
+  assert.equal(again.info.validation.papers, validation.papers.length);
+  const top = (m: typeof model) => validation.papers.map((paper) => m.predict(paper, { k: 1 }).labels[0]!.code);
+  assert.deepEqual(top(again), top(pruned), 'temperature never changes the ranking');
+  assert.equal(pruned.recalibrated([], []), pruned);
+});
+
 test('empty input is refused, garbage gets low confidence', async () => {
   const { model } = await trainLinear(train, null, { ...fast, task: 'primary' });
   assert.throws(() => model.predict({ title: '  ', abstract: '' }), /title or an abstract/);
