@@ -6,6 +6,7 @@ import { hashId, hashIdBytes } from '../../src/corpus/id-table.js';
 import { JsonLineFastPath, type FastPathSink } from '../../src/corpus/json-line-fast-path.js';
 import { normalizeWhitespace } from '../../src/sources/fields.js';
 import { copied, copyNormalizedString, isJsWhitespace, skipValue } from '../../src/sources/json-bytes.js';
+import { encodeRandomly, rng } from '../sources/json-fuzz.js';
 
 /** An OAI snapshot line with the given fields replacing or adding to the usual ones. */
 function oai(fields: Record<string, unknown> = {}): string {
@@ -248,38 +249,7 @@ test('isJsWhitespace agrees with /\\s/ on every BMP code point', () => {
   for (let cp = 0; cp <= 0xffff; cp++) assert.equal(isJsWhitespace(cp), /\s/.test(String.fromCharCode(cp)), `U+${cp.toString(16)}`);
 });
 
-/** xorshift32 */
-function rng(seed: number): () => number {
-  let s = seed;
-  return () => {
-    s ^= s << 13;
-    s >>>= 0;
-    s ^= s >>> 17;
-    s ^= s << 5;
-    s >>>= 0;
-    return s / 2 ** 32;
-  };
-}
-
 const PIECES = [' ', ' ', '  ', '\n', '\t', '\r', '\f', '\v', '\b', '\u0000', '\u001f', '\u007f', '\u00a0', '\u2028', '\u2029', '\u3000', '\ufeff', '\u1680', '\u200a', '\u200b', '"', '\\', '/', 'é', 'ß', '中', '😀', '\ud83d', '\ude00', 'a', 'bc', 'word', 'x y', '$\\alpha$'];
-
-/** A JSON string literal for `s`, escaping some characters as \uXXXX (either case) at random. */
-function encodeRandomly(s: string, r: () => number): string {
-  let out = '"';
-  for (const ch of s.split('')) {
-    const code = ch.charCodeAt(0);
-    const mustEscape = code < 0x20 || ch === '"' || ch === '\\' || (code >= 0xd800 && code <= 0xdfff);
-    if (mustEscape || r() < 0.2) {
-      const short: Record<string, string> = { '"': '\\"', '\\': '\\\\', '\n': '\\n', '\t': '\\t', '\r': '\\r', '\f': '\\f', '\b': '\\b', '/': '\\/' };
-      if (short[ch] && r() < 0.7) out += short[ch];
-      else {
-        const hex = code.toString(16).padStart(4, '0');
-        out += '\\u' + (r() < 0.5 ? hex : hex.toUpperCase());
-      }
-    } else out += ch;
-  }
-  return out + '"';
-}
 
 test('copyNormalizedString equals JSON.stringify(normalizeWhitespace(JSON.parse(s))) (fuzzed)', () => {
   const r = rng(12345);
@@ -289,7 +259,7 @@ test('copyNormalizedString equals JSON.stringify(normalizeWhitespace(JSON.parse(
     let s = '';
     const len = Math.floor(r() * 24);
     for (let k = 0; k < len; k++) s += PIECES[Math.floor(r() * PIECES.length)];
-    const literal = encodeRandomly(s, r);
+    const literal = encodeRandomly(s, r, 0.2);
     const b = Buffer.from(literal, 'utf8');
     const view = new DataView(b.buffer, b.byteOffset, b.length);
     const expected = JSON.stringify(normalizeWhitespace(JSON.parse(literal) as string)).slice(1, -1);

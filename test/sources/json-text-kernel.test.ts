@@ -7,19 +7,7 @@ import { normalizeWhitespace } from '../../src/sources/fields.js';
 import { copied, copyNormalizedString } from '../../src/sources/json-bytes.js';
 import { JsonTextKernel } from '../../src/sources/json-text-kernel.js';
 import { JSON_TEXT_WAT_SHA256 } from '../../src/sources/json-text-wasm.js';
-
-/** xorshift32 */
-function rng(seed: number): () => number {
-  let s = seed;
-  return () => {
-    s ^= s << 13;
-    s >>>= 0;
-    s ^= s >>> 17;
-    s ^= s << 5;
-    s >>>= 0;
-    return s / 2 ** 32;
-  };
-}
+import { encodeRandomly, rng } from './json-fuzz.js';
 
 // Long plain runs (so whole 16-byte blocks are copied) mixed with everything that stops a block.
 const PIECES = [
@@ -53,24 +41,6 @@ const PIECES = [
   'x',
 ];
 
-/** A JSON string literal for `s`, escaping some characters as \uXXXX or short escapes at random. */
-function encodeRandomly(s: string, r: () => number): string {
-  let out = '"';
-  for (const ch of s.split('')) {
-    const code = ch.charCodeAt(0);
-    const mustEscape = code < 0x20 || ch === '"' || ch === '\\' || (code >= 0xd800 && code <= 0xdfff);
-    if (mustEscape || r() < 0.05) {
-      const short: Record<string, string> = { '"': '\\"', '\\': '\\\\', '\n': '\\n', '\t': '\\t', '\r': '\\r', '\f': '\\f', '\b': '\\b', '/': '\\/' };
-      if (short[ch] && r() < 0.7) out += short[ch];
-      else {
-        const hex = code.toString(16).padStart(4, '0');
-        out += '\\u' + (r() < 0.5 ? hex : hex.toUpperCase());
-      }
-    } else out += ch;
-  }
-  return out + '"';
-}
-
 /** Load `text` as the kernel's chunk and copy the string starting at `at` into slot `k`. */
 function kernelCopy(kernel: JsonTextKernel, text: string, at = 0, k = 0): { length: number; next: number; out: string } {
   const bytes = Buffer.from(text, 'utf8');
@@ -95,7 +65,7 @@ test('the SIMD copy equals JSON.stringify(normalizeWhitespace(JSON.parse(s))) an
     let s = '';
     const pieces = Math.floor(r() * 40);
     for (let k = 0; k < pieces; k++) s += PIECES[Math.floor(r() * PIECES.length)];
-    const literal = encodeRandomly(s, r);
+    const literal = encodeRandomly(s, r, 0.05);
     // Something after the string, as in a line: the copy must stop at the closing quote.
     const line = `${literal},"next":"value"}`;
     const expected = JSON.stringify(normalizeWhitespace(JSON.parse(literal) as string)).slice(1, -1);
