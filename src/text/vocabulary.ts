@@ -15,11 +15,21 @@ export const DEFAULT_VOCABULARY_OPTIONS: VocabularyOptions = { minDf: 3, maxFeat
  * (ln((1 + n) / (1 + df)) + 1, as scikit-learn's TfidfVectorizer) per feature.
  */
 export class Vocabulary {
+  private built: HashIndex | undefined;
+
   constructor(
     readonly terms: Uint32Array,
     readonly idf: Float32Array,
-    readonly index: HashIndex = HashIndex.from(terms, Int32Array.from(terms, (_, i) => i)).withFilter(),
   ) {}
+
+  /**
+   * Term hash → feature index, built on first use: training's vectorizeTerms needs it, while
+   * prediction looks terms up in FeatureCounter's own table, so a loaded model never builds it.
+   */
+  get index(): HashIndex {
+    this.built ??= HashIndex.from(this.terms, Int32Array.from(this.terms, (_, i) => i)).withFilter();
+    return this.built;
+  }
 
   get size(): number {
     return this.terms.length;
