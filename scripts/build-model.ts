@@ -45,7 +45,7 @@ for (const { file, options } of MODELS) {
   const shipped = await loadModel(file);
   results[file] = {
     bytes: statSync(file).size,
-    train: { papers: report.papers, classes: report.classes, features: report.features, keptFeatures: shipped.vocab.size, bestEpoch: report.bestEpoch },
+    train: { papers: report.papers, classes: report.classes, features: report.features, keptFeatures: shipped.vocab.size, bestEpoch: report.bestEpoch, priorShift: report.priorShift },
     test: evaluateClassifier(shipped, test),
     titleOnly: evaluateClassifier(shipped, test, { titleOnly: true }),
   };

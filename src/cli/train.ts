@@ -41,6 +41,9 @@ Options:
   --title-weight X     title term weight (default ${d.titleWeight})
   --drop-abstract P    train on the title alone with probability P (default ${d.dropAbstract})
   --class-weight W     none (default), sqrt or balanced
+  --recent-prior N     primary/group: assume the class mix of the newest N months of TRAIN
+                       rather than of all of it (default ${d.recentPriorMonths}; 0 = off)
+  --recent-prior-strength X  how far to move toward that mix, 0 to 1 (default ${d.recentPriorStrength})
   --config FILE        JSON file of options (keys as in TrainOptions); flags override it
   --time-budget D      first search the settings that matter (random search, the defaults
                        first) for at most D (90s, 10m, 1h), scored on --valid or on a held-out
@@ -72,6 +75,8 @@ Options:
       'title-weight': { type: 'string' },
       'drop-abstract': { type: 'string' },
       'class-weight': { type: 'string' },
+      'recent-prior': { type: 'string' },
+      'recent-prior-strength': { type: 'string' },
       config: { type: 'string' },
       'time-budget': { type: 'string' },
       quantize: { type: 'boolean' },
@@ -116,11 +121,15 @@ Options:
       titleWeight: numberOption(values['title-weight'], 'title-weight', pick('titleWeight')),
       dropAbstract: numberOption(values['drop-abstract'], 'drop-abstract', pick('dropAbstract')),
       classWeight: classWeight as TrainOptions['classWeight'],
+      recentPriorMonths: intOption(values['recent-prior'], 'recent-prior', pick('recentPriorMonths')),
+      recentPriorStrength: numberOption(values['recent-prior-strength'], 'recent-prior-strength', pick('recentPriorStrength')),
     };
     if (options.threads < 1) throw new UsageError('--threads must be >= 1');
     if (options.epochs < 1) throw new UsageError('--epochs must be >= 1');
     if (options.ngrams < 1 || options.ngrams > 4) throw new UsageError('--ngrams must be between 1 and 4');
     if (options.dropAbstract < 0 || options.dropAbstract >= 1) throw new UsageError('--drop-abstract must be in [0, 1)');
+    if (options.recentPriorMonths < 0) throw new UsageError('--recent-prior must be >= 0');
+    if (!(options.recentPriorStrength >= 0 && options.recentPriorStrength <= 1)) throw new UsageError('--recent-prior-strength must be in [0, 1]');
 
     const format = parseFormat(values.format);
     const progress = new Progress('loading');
@@ -171,6 +180,9 @@ Options:
       process.stderr.write(
         `trained ${task} model on ${report.papers} papers (${report.classes} classes, ${report.features} features) in ${report.seconds.toFixed(1)}s\n` +
           `validation: ${report.validPapers} papers, accuracy ${(model.info.validation.accuracy ?? 0).toFixed(4)} (best epoch ${report.bestEpoch}, last ${last?.epoch}), temperature ${report.temperature.toFixed(3)}\n` +
+          ('skipped' in report.priorShift
+            ? `class prior: all of TRAIN (${report.priorShift.skipped})\n`
+            : `class prior: the newest months, ${formatMonth(report.priorShift.from)} to ${formatMonth(report.priorShift.to)} (${report.priorShift.papers} papers)\n`) +
           (report.thinClasses.length ? `warning: ${report.thinClasses.length} classes have fewer than 2 training papers: ${report.thinClasses.slice(0, 10).join(', ')}\n` : '') +
           `wrote ${out}\n`,
       );
@@ -179,9 +191,13 @@ Options:
   },
 };
 
+function formatMonth(yyyymm: number): string {
+  return `${Math.floor(yyyymm / 100)}-${String(yyyymm % 100).padStart(2, '0')}`;
+}
+
 /** TrainOptions keys set by a flag (those a tuned setting must not override). */
 function explicit(values: Record<string, unknown>): Record<string, true> {
-  const flags: Record<string, string> = { epochs: 'epochs', lr: 'lr', l2: 'l2', ngrams: 'ngrams', 'min-df': 'minDf', 'max-features': 'maxFeatures', 'title-weight': 'titleWeight', 'drop-abstract': 'dropAbstract', 'class-weight': 'classWeight' };
+  const flags: Record<string, string> = { epochs: 'epochs', lr: 'lr', l2: 'l2', ngrams: 'ngrams', 'min-df': 'minDf', 'max-features': 'maxFeatures', 'title-weight': 'titleWeight', 'drop-abstract': 'dropAbstract', 'class-weight': 'classWeight', 'recent-prior': 'recentPriorMonths', 'recent-prior-strength': 'recentPriorStrength' };
   const out: Record<string, true> = {};
   for (const [flag, key] of Object.entries(flags)) if (values[flag] !== undefined) out[key] = true;
   return out;

@@ -37,6 +37,8 @@ export interface LinearModelSpec {
   temperature: number;
   /** Multi-label: per-class decision thresholds tuned on validation. */
   thresholds: Float32Array | null;
+  /** Softmax: added to each logit after the temperature, to assume the newest months' class mix (prior-shift.ts). */
+  priorShift: Float32Array | null;
 }
 
 /** Feature weights as float32, or as int8 rows with one scale each (a quantized file). */
@@ -98,7 +100,9 @@ export class LinearModel implements Classifier {
     const s = this.scores;
     const invT = 1 / this.spec.temperature;
     if (this.spec.loss === 'softmax') {
-      for (let c = 0; c < C; c++) s[c]! *= invT;
+      const shift = this.spec.priorShift;
+      if (shift) for (let c = 0; c < C; c++) s[c] = s[c]! * invT + shift[c]!;
+      else for (let c = 0; c < C; c++) s[c]! *= invT;
       softmaxInPlace(s, C);
       for (let c = 0; c < C; c++) out[c] = s[c]!;
     } else {
@@ -301,6 +305,7 @@ export class LinearModel implements Classifier {
       tensors.weights = { dtype: 'f32', shape: [F, C], data: this.weights.w };
     }
     if (this.spec.thresholds) tensors.thresholds = { dtype: 'f32', shape: [C], data: this.spec.thresholds };
+    if (this.spec.priorShift) tensors.prior_shift = { dtype: 'f32', shape: [C], data: this.spec.priorShift };
     const info = { ...this.spec.info, quantized: quantize || this.weights.kind === 'i8' };
     return {
       meta: {
@@ -339,6 +344,8 @@ export class LinearModel implements Classifier {
       weights = { kind: 'f32', w: requireTensor(contents, 'weights', 'f32', [F, C], source).data };
     }
     const thresholds = contents.tensors.thresholds ? requireTensor(contents, 'thresholds', 'f32', [C], source).data : null;
+    const priorShift = contents.tensors.prior_shift ? requireTensor(contents, 'prior_shift', 'f32', [C], source).data : null;
+    if (priorShift && meta.loss !== 'softmax') throw new ModelFileError(source, 'invalid', `a prior shift needs a softmax model, not ${meta.loss}`);
     const spec: LinearModelSpec = {
       info: meta.info,
       scheme: meta.scheme,
@@ -346,6 +353,7 @@ export class LinearModel implements Classifier {
       termOptions: meta.termOptions,
       temperature: meta.temperature,
       thresholds,
+      priorShift,
     };
     return new LinearModel(spec, new Vocabulary(terms.data, idf.data), weights, bias.data);
   }

@@ -51,6 +51,8 @@ export interface ModelInfo {
     dataHash: string;
     seconds: number;
     options: Record<string, unknown>;
+    /** Linear single-label models: the newest months whose class mix they assume (YYYYMM), or why none. */
+    priorShift?: { papers: number; from: number; to: number } | { skipped: string };
   };
   /** Metrics on the validation split used for early stopping and calibration. */
   validation: Record<string, number | null>;

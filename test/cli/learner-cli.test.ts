@@ -102,6 +102,9 @@ test('bad input gets clear errors and the right exit codes', async () => {
   assert.equal(usage.code, 2);
   const badTask = await run(['train', '--data', trainFile, '--task', 'nope', '--out', join(dir, 'x.axcm')]);
   assert.equal(badTask.code, 2);
+  const badPrior = await run(['train', '--data', trainFile, '--recent-prior-strength', '1.5', '--out', join(dir, 'x.axcm')]);
+  assert.equal(badPrior.code, 2);
+  assert.match(badPrior.err, /--recent-prior-strength must be in \[0, 1\]/);
 });
 
 test('--model names a shipped model: the multi-label one answers with cross-lists', { skip: existsSync(join(import.meta.dirname, '../../models/multilabel.axcm')) ? false : 'models/multilabel.axcm is not in this checkout' }, async () => {

@@ -154,3 +154,47 @@ test('a class with a single paper is kept and reported as thin', async () => {
   assert.ok(model.labels.includes('astro-ph.GA'));
   assert.deepEqual(report.thinClasses, ['astro-ph.GA']);
 });
+
+test('the newest months’ class mix shifts probabilities toward what is common now, and survives save and load', async () => {
+  // 600 old papers of four balanced topics, then 1200 papers in the last 3 months, 70% hep-th.
+  const old = syntheticPapers(150, 3).map((p, i) => ({ ...p, id: `2301.${String(i).padStart(5, '0')}` }));
+  const pool = syntheticPapers(900, 4);
+  const hep = pool.filter((p) => p.primary === 'hep-th').slice(0, 840);
+  const rest = pool.filter((p) => p.primary !== 'hep-th').slice(0, 360);
+  const recent = [...hep, ...rest].map((p, i) => ({ ...p, id: `23${String(10 + (i % 3))}.${String(i).padStart(5, '0')}` }));
+  const papers = [...old, ...recent];
+  const options = { ...fast, epochs: 3, task: 'primary' as const };
+  const shifted = await trainLinear(papers, null, options);
+  const plain = await trainLinear(papers, null, { ...options, recentPriorMonths: 0 });
+  assert.deepEqual(plain.report.priorShift, { skipped: 'turned off' });
+  const r = shifted.report.priorShift;
+  assert.ok('papers' in r, JSON.stringify(r));
+  assert.equal(r.from, 202310);
+  assert.equal(r.to, 202312);
+  assert.ok(r.papers > 1000 && r.papers <= 1200, `window ${r.papers}`);
+  assert.deepEqual(shifted.model.info.training.priorShift, r);
+  const shift = shifted.model.spec.priorShift!;
+  const hepIndex = shifted.model.labels.indexOf('hep-th');
+  assert.ok(shift[hepIndex]! > 0 && shift.every((s, c) => c === hepIndex || s < 0), `shift ${Array.from(shift)}`);
+  // The weights are the same (the shift is applied after them), so the difference is the prior alone.
+  assert.deepEqual(shifted.model.weights, plain.model.weights);
+  // Same weights and temperature: the log-odds between two classes move by exactly the shift's difference.
+  const cv = shifted.model.labels.indexOf('cs.CV');
+  const mixed = { title: 'image brane', abstract: 'pixel segmentation of the string bulk' };
+  const logOdds = (m: typeof shifted.model) => {
+    const p = m.predictProba([mixed]);
+    return Math.log(p[hepIndex]!) - Math.log(p[cv]!);
+  };
+  const moved = logOdds(shifted.model) - logOdds(plain.model);
+  assert.ok(Math.abs(moved - (shift[hepIndex]! - shift[cv]!)) < 1e-3, `log-odds moved ${moved}, shift difference ${shift[hepIndex]! - shift[cv]!}`);
+  // Recent hep-th 0.70 vs 0.55 overall, cs.CV 0.10 vs 0.15: half of ln(0.70/0.55) − ln(0.10/0.15) ≈ 0.32.
+  assert.ok(moved > 0.25, `moved ${moved}`);
+  const file = join(dir, 'prior.axcm');
+  await shifted.model.save(file);
+  const loaded = await loadModel(file);
+  assert.ok(Math.abs(logOdds(loaded as typeof shifted.model) - logOdds(shifted.model)) < 1e-4);
+  // Multi-label models keep their thresholds and take no shift.
+  const ml = await trainLinear(papers, null, { ...options, task: 'multilabel' });
+  assert.ok('skipped' in ml.report.priorShift);
+  assert.equal(ml.model.spec.priorShift, null);
+});
