@@ -26,6 +26,7 @@ interface TrainJson {
   bestEpoch: number;
   peakRssMb: number;
   phases: Record<string, number>;
+  priorShift: { papers: number; from: number; to: number } | { skipped: string };
 }
 type EvalJson = Record<string, number>;
 
@@ -137,6 +138,8 @@ ${tr.json.features} features. Train seconds are the command's own (data loading 
 ${rows.join('\n')}
 
 Title only (ours): top-1 ${f(evT.json.accuracy)}, top-5 ${f(evT.json.top5)}. In-category P@1 ${f(ev.json.inCategoryP1)}, ECE ${f(ev.json.ece)}.
+Group accuracy when a cross-listed group counts (the predicted group is the group of any of the paper's categories): ${f(ev.json.anyGroupAccuracy)}.
+Class prior (ours, primary): ${'skipped' in tr.json.priorShift ? `all of the training data (${tr.json.priorShift.skipped})` : `the newest months of the training data, ${tr.json.priorShift.from}–${tr.json.priorShift.to} (${tr.json.priorShift.papers} papers), at the default strength`}.
 Train phases (s): ${Object.entries(tr.json.phases).map(([k, v]) => `${k} ${v}`).join(', ')}.
 Batch classification: \`classify --input\` (int8 model, ${batch.json.threads} threads, JSON lines in and out) ${f(batch.json.papersPerSecond, 0)} papers/s
 (${batch.json.papers} papers in ${batch.json.seconds.toFixed(2)} s; the command's wall time with start-up ${batch.wallSeconds.toFixed(2)} s); \`evaluate\`'s

@@ -9,6 +9,7 @@ import {
   expectedCalibrationError,
   groupedAccuracy,
   inCategoryP1,
+  topGroups,
   logLoss,
   multilabelMetrics,
   ndcgAtK,
@@ -58,6 +59,8 @@ export interface SingleLabelEvaluation {
   inCategoryP1: number;
   /** Accuracy one level up: probabilities summed per group. */
   groupAccuracy: number;
+  /** The predicted group (as for groupAccuracy) is the group of any of the paper's categories: cross-lists count. */
+  anyGroupAccuracy: number;
   /** Accuracy at the archive level (cond-mat, math, cs, hep-th, ...): probabilities summed per archive. */
   archiveAccuracy: number;
   /** Top-label expected calibration error (equal-width bins, see reliabilityBins). */
@@ -371,9 +374,21 @@ function scoreProbabilities(model: EvaluatedModel, papers: readonly PaperRecord[
       if (!keys.has(key)) keys.set(key, keys.size);
       out[c] = keys.get(key)!;
     }
-    return { map: out, count: keys.size };
+    return { map: out, count: keys.size, keys };
   };
   const groups = groupOfClass((l) => describe(l).group);
+  // Each paper's groups, from all its categories (a category the model never predicts still names a group).
+  const groupOffsets = new Int32Array(n + 1);
+  const groupIndices: number[] = [];
+  for (let i = 0; i < n; i++) {
+    const set = new Set<number>();
+    for (const code of papers[i]!.categories) {
+      const g = groups.keys.get(describe(code).group);
+      if (g !== undefined) set.add(g);
+    }
+    groupIndices.push(...set);
+    groupOffsets[i + 1] = groupIndices.length;
+  }
   const archives = groupOfClass(archiveKey);
   const summary: SingleLabelEvaluation = {
     task: model.task === 'group' ? 'group' : 'primary',
@@ -394,6 +409,7 @@ function scoreProbabilities(model: EvaluatedModel, papers: readonly PaperRecord[
     weightedRecall: prf.weighted.recall,
     inCategoryP1: inCategoryP1(yPred, offsets, Int32Array.from(all)),
     groupAccuracy: groupedAccuracy(yTrue, padded, C1, groups.map, groups.count),
+    anyGroupAccuracy: inCategoryP1(topGroups(padded, C1, groups.map, groups.count), groupOffsets, Int32Array.from(groupIndices)),
     archiveAccuracy: groupedAccuracy(yTrue, padded, C1, archives.map, archives.count),
     ece: expectedCalibrationError(yTrue, padded, C1, options.reliabilityBins ?? 15),
     logLoss: logLoss(yTrue, padded, C1),

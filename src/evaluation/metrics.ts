@@ -544,22 +544,34 @@ export function groupedAccuracy(
   numGroups: number,
 ): number {
   const n = checkSingleLabel(yTrue, proba, numClasses);
+  const top = topGroups(proba, numClasses, classToGroup, numGroups);
+  if (n === 0) return 0;
+  let hits = 0;
+  for (let i = 0; i < n; i++) if (top[i] === classToGroup[yTrue[i]!]) hits++;
+  return hits / n;
+}
+
+/**
+ * Each sample's predicted group: class probabilities summed per group (classToGroup[c] ∈
+ * [0, numGroups)), the largest total wins, ties to the lower group index.
+ */
+export function topGroups(proba: Float32Array, numClasses: number, classToGroup: Int32Array, numGroups: number): Int32Array {
   checkPositiveInt('numGroups', numGroups);
   if (classToGroup.length !== numClasses) {
     throw new RangeError(`classToGroup has length ${classToGroup.length}, expected numClasses = ${numClasses}`);
   }
   checkClasses('classToGroup', classToGroup, numGroups);
-  if (n === 0) return 0;
+  const n = Math.floor(proba.length / numClasses);
+  const out = new Int32Array(n);
   const sums = new Float64Array(numGroups);
-  let hits = 0;
   for (let i = 0, off = 0; i < n; i++, off += numClasses) {
     sums.fill(0);
     for (let j = 0; j < numClasses; j++) sums[classToGroup[j]!]! += proba[off + j]!;
     let best = 0;
     for (let g = 1; g < numGroups; g++) if (sums[g]! > sums[best]!) best = g;
-    if (best === classToGroup[yTrue[i]!]) hits++;
+    out[i] = best;
   }
-  return hits / n;
+  return out;
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -25,6 +25,7 @@ export const METRICS: readonly MetricInfo[] = [
   m('inCategoryP1', 'in-category P@1', 'rate', 'higher', "top prediction is any of the paper's categories (arXiv's own metric)"),
   m('archiveAccuracy', 'archive accuracy', 'rate', 'higher', 'probabilities summed per archive (cond-mat, math, cs, …)'),
   m('groupAccuracy', 'group accuracy', 'rate', 'higher', 'probabilities summed per top-level group'),
+  m('anyGroupAccuracy', 'group accuracy, cross-lists count', 'rate', 'higher', "predicted group is the group of any of the paper's categories"),
   m('macroF1', 'macro-F1', 'score', 'higher'),
   m('weightedF1', 'weighted-F1', 'score', 'higher'),
   m('microF1', 'micro-F1', 'score', 'higher'),

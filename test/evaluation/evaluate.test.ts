@@ -110,6 +110,9 @@ test('single-label evaluation: every headline number by hand', () => {
   // Group sums (cs | physics): p0 .875|.125 ✓, p1 .875 ✓, p2 .1875|.8125 ✓, p3 .625|.375 ✓,
   // p4 .125|.875 ✓, p5 cs .5 but true group is the unseen one ✗ → 5/6.
   close(s.groupAccuracy, 5 / 6);
+  // Any listed group: the same hits (every paper here is listed in one group only), and p5's
+  // astro-ph.GA names physics although no class is astro-ph: cs .5 wins the tie → ✗. 5/6.
+  close(s.anyGroupAccuracy, 5 / 6);
   // Archive sums (cs | hep-ph | hep-th): p2 .1875 | .375 | .4375 → hep-th ✗; the rest as groups → 4/6.
   close(s.archiveAccuracy, 4 / 6);
   // 15 bins of width 1/15: confidences .75, .5, .4375, .375, .625, .25 land in bins 11, 7, 6, 5, 9, 3,
@@ -173,6 +176,22 @@ test('single-label evaluation: every headline number by hand', () => {
   const again = evaluateClassifier(model, PAPERS, { latencySamples: 0 });
   close(again.accuracy, s.accuracy);
   assert.equal(again.latencyP50Ms, 0);
+});
+
+test('group accuracy with cross-lists counts a predicted group that is any of the paper’s groups', () => {
+  // q0: a cs.LG paper cross-listed to hep-th, predicted physics (.75): wrong group, but listed.
+  // q1: hep-ph only, predicted cs: wrong either way. q2: an astro-ph.GA paper cross-listed to cs.CL,
+  // whose primary the model never saw, predicted cs: listed.
+  const model = fixedModel('primary', LABELS, {
+    q0: [0.125, 0.125, 0.25, 0.5],
+    q1: [0.5, 0.25, 0.125, 0.125],
+    q2: [0.5, 0.25, 0.125, 0.125],
+  });
+  const { summary: s } = evaluateDetailed(model, [paper('q0', ['cs.LG', 'hep-th']), paper('q1', ['hep-ph']), paper('q2', ['astro-ph.GA', 'cs.CL'])], { latencySamples: 1 });
+  assert.equal(s.task, 'primary');
+  if (s.task !== 'primary') return;
+  close(s.groupAccuracy, 0);
+  close(s.anyGroupAccuracy, 2 / 3);
 });
 
 test('worst-confusion examples: most confident first, capped per pair', () => {

@@ -7,6 +7,7 @@ import {
   confusionMatrix,
   expectedCalibrationError,
   groupedAccuracy,
+  topGroups,
   inCategoryP1,
   logLoss,
   multilabelMetrics,
@@ -217,6 +218,10 @@ test('groupedAccuracy sums probabilities per group rather than mapping the argma
   const trueGroups = yTrue.map((c) => classToGroup[c]!);
   close(accuracy(trueGroups, mapped), 0.25);
   assert.throws(() => groupedAccuracy(yTrue, proba, 4, i32([0, 0, 1, 2]), 2), RangeError);
+  // The groups it compares: per sample, the largest summed group.
+  assert.deepEqual(Array.from(topGroups(proba, 4, classToGroup, 2)), [1, 1, 0, 0]);
+  // A tie goes to the lower group.
+  assert.deepEqual(Array.from(topGroups(f32([[0.25, 0.25, 0.25, 0.25]]), 4, classToGroup, 2)), [0]);
 });
 
 test('inCategoryP1 uses CSR true-category sets', () => {
