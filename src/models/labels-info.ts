@@ -1,4 +1,5 @@
 import { OTHER_LABEL, type LabelTask } from '../corpus/labels.js';
+import type { LabelPrediction } from './model.js';
 import { getCategory, GROUPS, groupName, groupOf, type GroupId } from '../taxonomy/taxonomy.js';
 
 /** Display facts about a class label: its official name and the group it belongs to. */
@@ -23,4 +24,12 @@ export function describeLabel(label: string, task: LabelTask): LabelInfo {
     group: group ?? OTHER_LABEL,
     groupName: group ? groupName(group) : 'Other',
   };
+}
+
+/**
+ * A label with its probability, its keys always in this order: batch output (prediction-line.ts)
+ * writes labels by hand and relies on it.
+ */
+export function labelPrediction(d: LabelInfo, probability: number): LabelPrediction {
+  return { code: d.code, name: d.name, group: d.group, groupName: d.groupName, probability };
 }

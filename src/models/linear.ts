@@ -2,7 +2,7 @@ import type { LabelSchemeJSON } from '../corpus/labels.js';
 import { FeatureCounter } from '../text/feature-counter.js';
 import { termStrings, type TermOptions } from '../text/terms.js';
 import { Vocabulary } from '../text/vocabulary.js';
-import { describeLabel, type LabelInfo } from './labels-info.js';
+import { describeLabel, labelPrediction, type LabelInfo } from './labels-info.js';
 import { fitTemperature, tuneThresholds, validationMetrics } from './calibration.js';
 import { sigmoid, softmaxInPlace } from './loss.js';
 import type { Classifier, LabelPrediction, ModelInfo, PaperText, Prediction, PredictOptions, Reason } from './model.js';
@@ -25,6 +25,8 @@ interface KernelState {
   row: SparseRowScratch;
   /** C floats of scores, padded to a multiple of 16 for the int8 kernel. */
   scores: number;
+  /** A view of them (the memory never grows once the weights are in, so it stays valid). */
+  scoresView: Float32Array;
 }
 
 /** Everything that defines a trained linear model apart from its numbers. */
@@ -118,7 +120,7 @@ export class LinearModel implements Classifier {
     const C = this.classes;
     const s = this.scores;
     const k = this.kernelState();
-    const raw = new Float32Array(k.kernels.memory.buffer, k.scores, padded16(C));
+    const raw = k.scoresView;
     raw.fill(0);
     if (this.weights.kind === 'i8') {
       const scales = this.weights.scales;
@@ -182,7 +184,7 @@ export class LinearModel implements Classifier {
     // Nothing allocates in this memory after this point, so views stay valid.
     if (this.weights.kind === 'f32') arena.f32(weights, F * C).set(this.weights.w);
     else new Int8Array(memory.buffer, weights, F * C).set(this.weights.q);
-    this.kernel = { kernels: new Kernels(memory), weights, row, scores };
+    this.kernel = { kernels: new Kernels(memory), weights, row, scores, scoresView: arena.f32(scores, padded16(C)) };
     return this.kernel;
   }
 
@@ -198,7 +200,7 @@ export class LinearModel implements Classifier {
   }
 
   predict(paper: PaperText, options: PredictOptions = {}): Prediction {
-    if (!(paper.title ?? '').trim() && !(paper.abstract ?? '').trim()) throw new RangeError('a paper needs a title or an abstract');
+    if (isBlank(paper.title) && isBlank(paper.abstract)) throw new RangeError('a paper needs a title or an abstract');
     const C = this.classes;
     const p = new Float64Array(C);
     this.probabilities(paper, p);
@@ -217,8 +219,7 @@ export class LinearModel implements Classifier {
     const explainN = options.explain === true ? 5 : typeof options.explain === 'number' ? options.explain : 0;
     const terms = explainN > 0 ? termStrings(paper.title ?? '', paper.abstract ?? '', this.spec.termOptions) : null;
     const labels: LabelPrediction[] = chosen.map((c) => {
-      const d = this.described[c]!;
-      const lp: LabelPrediction = { ...d, probability: p[c]! };
+      const lp = labelPrediction(this.described[c]!, p[c]!);
       if (terms) lp.reasons = this.reasons(c, explainN, terms);
       return lp;
     });
@@ -363,6 +364,11 @@ export { dataHash } from './data-hash.js';
 
 export async function loadLinearModel(path: string): Promise<LinearModel> {
   return LinearModel.fromContents(await readModelFile(path), path);
+}
+
+/** Whether a text is absent or only whitespace; unlike trim(), copies nothing (abstracts are long). */
+function isBlank(text: string | undefined): boolean {
+  return text === undefined || !/\S/.test(text);
 }
 
 /** Indices of the k largest values, best first; ties go to the lower index. */

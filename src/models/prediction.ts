@@ -1,5 +1,5 @@
 import type { LabelTask } from '../corpus/labels.js';
-import { describeLabel, type LabelInfo } from './labels-info.js';
+import { describeLabel, labelPrediction, type LabelInfo } from './labels-info.js';
 import type { LabelPrediction, Prediction, PredictOptions } from './model.js';
 
 /**
@@ -28,7 +28,7 @@ export class PredictionBuilder {
       chosen = order.filter((c) => p[c]! >= (options.threshold ?? this.thresholds?.[c] ?? 0.5)).slice(0, k);
       if (chosen.length === 0) chosen = [order[0]!];
     } else chosen = order.slice(0, k);
-    const labels: LabelPrediction[] = chosen.map((c) => ({ ...this.described[c]!, probability: p[c]! }));
+    const labels: LabelPrediction[] = chosen.map((c) => labelPrediction(this.described[c]!, p[c]!));
     return { labels, groups: this.groups(p) };
   }
 
