@@ -58,6 +58,20 @@ test('train → classify → evaluate through the CLI', async () => {
   const summary = JSON.parse(qz.out) as { features: number; bytes: number; bytesBefore: number };
   assert.equal(summary.features, 20);
   assert.ok(summary.bytes < summary.bytesBefore);
+  // Calibrated again on labelled papers (here the CSV test file): a new temperature, the same ranking.
+  const recal = join(dir, 'small-recal.axcm');
+  const qv = await run(['quantize', '--model', model, '--out', recal, '--prune', '20', '--valid', testFile, '--json']);
+  assert.equal(qv.code, 0, qv.err);
+  const rs = JSON.parse(qv.out) as { recalibratedOn: number; temperature: number };
+  assert.equal(rs.recalibratedOn, testPapers.length);
+  const [plainSmall, recalSmall] = await Promise.all([loadModel(small), loadModel(recal)]);
+  assert.equal(recalSmall.spec.temperature, rs.temperature);
+  assert.notEqual(recalSmall.spec.temperature, plainSmall.spec.temperature);
+  assert.equal(recalSmall.info.validation.papers, testPapers.length);
+  for (const p of testPapers) assert.equal(recalSmall.predict(p, { k: 1 }).labels[0]!.code, plainSmall.predict(p, { k: 1 }).labels[0]!.code);
+  const noPrune = await run(['quantize', '--model', model, '--out', recal, '--valid', testFile]);
+  assert.equal(noPrune.code, 2);
+  assert.match(noPrune.err, /give --prune too/);
   const again = await run(['quantize', '--model', small, '--out', join(dir, 'smaller.axcm')]);
   assert.equal(again.code, 1);
   assert.match(again.err, /already quantized/);
