@@ -132,6 +132,10 @@ test('runner: one model per variant, metrics per test set, notebook numbers carr
   const md = experimentMarkdown(r);
   assert.match(md, new RegExp(`\\| full \\| test \\| 40 \\| ${full!.values.accuracy!.toFixed(4)} \\(0\\.5000\\)`));
   assert.match(md, /- a note/);
+  // Tested on papers of every month: no newest-months prior, unless the preset asks for one.
+  assert.equal(r.trainOptions.recentPriorMonths, 0);
+  const asked = await runExperiment({ ...preset, train: { ...preset.train, recentPriorMonths: 2 }, variants: preset.variants.slice(0, 1) }, syntheticPapers(40, 5), { seed: 3, threads: 1 });
+  assert.equal(asked.trainOptions.recentPriorMonths, 2);
 });
 
 test('multi-label preset metrics at a fixed threshold agree with each other', async () => {

@@ -199,7 +199,10 @@ export async function runExperiment(preset: ExperimentPreset, papers: readonly P
   const say = options.onProgress ?? (() => {});
   const split = prepareSplit(preset, papers, seed, options.before);
   if (split.train.length === 0) throw new RangeError(`${preset.name}: the split left no training papers`);
-  const trainOptions: Partial<TrainOptions> = { ...preset.train, ...preset.scheme, ...options.train, seed };
+  // A random split tests on papers of every month, whose class mix is the whole corpus's: the
+  // newest months' prior (the default, for predicting new papers) would be the wrong assumption.
+  const prior: Partial<TrainOptions> = preset.split.kind === 'random' ? { recentPriorMonths: 0 } : {};
+  const trainOptions: Partial<TrainOptions> = { ...prior, ...preset.train, ...preset.scheme, ...options.train, seed };
   if (options.threads !== undefined) trainOptions.threads = options.threads;
   const rows: ExperimentRow[] = [];
   let classes = 0;
