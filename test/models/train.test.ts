@@ -198,3 +198,15 @@ test('the newest months’ class mix shifts probabilities toward what is common 
   assert.ok('skipped' in ml.report.priorShift);
   assert.equal(ml.model.spec.priorShift, null);
 });
+
+test('early stopping keeps the epoch with the lowest validation loss, not the first to reach the best accuracy', async () => {
+  const { report, model } = await trainLinear(train, null, { ...fast, task: 'primary' });
+  const losses = report.epochs.map((e) => e.validLoss);
+  const lowest = losses.indexOf(Math.min(...losses)) + 1;
+  assert.equal(report.bestEpoch, lowest, `losses ${losses}`);
+  assert.equal(model.info.validation.bestEpoch, lowest);
+  // These topics are easy: accuracy is already at its best after the first epoch while the loss
+  // keeps falling, so keeping the first best-accuracy epoch would keep a worse model.
+  const accuracies = report.epochs.map((e) => e.validAccuracy);
+  assert.ok(accuracies[0] === Math.max(...accuracies) && lowest > 1, `accuracies ${accuracies}, losses ${losses}`);
+});
