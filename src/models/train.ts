@@ -42,9 +42,11 @@ export interface TrainOptions {
   /** Weight averages per epoch across threads: more is closer to sequential SGD, each costs one pass over the weights. */
   mixesPerEpoch: number;
   /**
-   * Stop when validation log-loss has not improved for this many epochs. Loss, not accuracy,
-   * picks the kept epoch: on a few thousand papers accuracy moves by a handful of papers from
-   * epoch to epoch, so it sometimes kept an earlier epoch whose loss, top-5 and macro-F1 were worse.
+   * Stop when the validation score has not improved for this many epochs. Single-label models are
+   * scored by log-loss, their objective: on a few thousand papers accuracy moves by a handful of
+   * papers from epoch to epoch, so it sometimes kept an earlier epoch whose loss, top-5 and
+   * macro-F1 were worse. One-vs-rest models keep P@1: their summed binary loss is mostly the
+   * many labels a paper does not have, and it says little about which labels cross the thresholds.
    */
   patience: number;
   /** Single-label tasks: assume the class mix of the newest this-many training months (0: off; see prior-shift.ts). */
@@ -226,7 +228,7 @@ export async function trainLinear(
     const mixes = Math.max(1, o.mixesPerEpoch);
     const totalSteps = o.epochs * mixes;
     const epochs: EpochReport[] = [];
-    let bestLoss = Infinity;
+    let bestScore = -Infinity;
     let bestEpoch = 0;
     const average = async () => {
       await Promise.all(workers.map((w, k) => w.call({ type: 'average', from: Math.floor((F * k) / T), to: Math.floor((F * (k + 1)) / T), bias: k === 0 })));
@@ -259,8 +261,9 @@ export async function trainLinear(
       const v = validationMetrics(new Float32Array(validScores, 0, valid.length * C), vPtr, vIdx, C, loss);
       epochs.push({ epoch: e + 1, loss: lossSum / Math.max(1, rows), validAccuracy: v.accuracy, validLoss: v.loss, seconds: (performance.now() - te) / 1000 });
       onProgress({ phase: 'epoch', epoch: e + 1, of: o.epochs, loss: lossSum / Math.max(1, rows), validAccuracy: v.accuracy });
-      if (v.loss < bestLoss || bestEpoch === 0 || valid.length === 0) {
-        bestLoss = v.loss;
+      const score = loss === 'softmax' ? -v.loss : v.accuracy;
+      if (score > bestScore || bestEpoch === 0 || valid.length === 0) {
+        bestScore = score;
         bestEpoch = e + 1;
         new Float32Array(memory.buffer, best, F * C).set(new Float32Array(memory.buffer, avg, F * C));
         new Float32Array(bestBias).set(new Float32Array(avgBias));

@@ -210,3 +210,9 @@ test('early stopping keeps the epoch with the lowest validation loss, not the fi
   const accuracies = report.epochs.map((e) => e.validAccuracy);
   assert.ok(accuracies[0] === Math.max(...accuracies) && lowest > 1, `accuracies ${accuracies}, losses ${losses}`);
 });
+
+test('a multi-label model keeps the first epoch with the best validation P@1', async () => {
+  const { report } = await trainLinear(train, null, { ...fast, task: 'multilabel', patience: 10 });
+  const p1 = report.epochs.map((e) => e.validAccuracy);
+  assert.equal(report.bestEpoch, p1.indexOf(Math.max(...p1)) + 1, `P@1 ${p1}`);
+});
