@@ -148,7 +148,7 @@ Options:
     let result;
     try {
       result = await trainLinear(papers, valid, options, (p) => {
-        if (p.phase === 'epoch') epochBar.update(p.epoch!, `loss ${p.loss!.toFixed(4)} valid acc ${p.validAccuracy!.toFixed(4)}`);
+        if (p.phase === 'epoch') epochBar.update(p.epoch!, `loss ${p.loss!.toFixed(4)} valid loss ${p.validLoss!.toFixed(4)} acc ${p.validAccuracy!.toFixed(4)}`);
         else epochBar.update(0, p.phase);
       });
     } catch (e) {
@@ -179,7 +179,7 @@ Options:
       const last = report.epochs[report.epochs.length - 1];
       process.stderr.write(
         `trained ${task} model on ${report.papers} papers (${report.classes} classes, ${report.features} features) in ${report.seconds.toFixed(1)}s\n` +
-          `validation: ${report.validPapers} papers, accuracy ${(model.info.validation.accuracy ?? 0).toFixed(4)} (best epoch ${report.bestEpoch}, last ${last?.epoch}), temperature ${report.temperature.toFixed(3)}\n` +
+          `validation: ${report.validPapers} papers, accuracy ${(model.info.validation.accuracy ?? 0).toFixed(4)}, log-loss ${(model.info.validation.logLoss ?? 0).toFixed(4)} (kept epoch ${report.bestEpoch} of ${last?.epoch}), temperature ${report.temperature.toFixed(3)}\n` +
           ('skipped' in report.priorShift
             ? `class prior: all of TRAIN (${report.priorShift.skipped})\n`
             : `class prior: the newest months, ${formatMonth(report.priorShift.from)} to ${formatMonth(report.priorShift.to)} (${report.priorShift.papers} papers)\n`) +

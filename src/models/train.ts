@@ -118,6 +118,7 @@ export interface TrainProgress {
   of?: number;
   loss?: number;
   validAccuracy?: number;
+  validLoss?: number;
 }
 
 /**
@@ -260,7 +261,7 @@ export async function trainLinear(
       await scoreValid(false);
       const v = validationMetrics(new Float32Array(validScores, 0, valid.length * C), vPtr, vIdx, C, loss);
       epochs.push({ epoch: e + 1, loss: lossSum / Math.max(1, rows), validAccuracy: v.accuracy, validLoss: v.loss, seconds: (performance.now() - te) / 1000 });
-      onProgress({ phase: 'epoch', epoch: e + 1, of: o.epochs, loss: lossSum / Math.max(1, rows), validAccuracy: v.accuracy });
+      onProgress({ phase: 'epoch', epoch: e + 1, of: o.epochs, loss: lossSum / Math.max(1, rows), validAccuracy: v.accuracy, validLoss: v.loss });
       const score = loss === 'softmax' ? -v.loss : v.accuracy;
       if (score > bestScore || bestEpoch === 0 || valid.length === 0) {
         bestScore = score;
