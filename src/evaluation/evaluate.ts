@@ -164,11 +164,25 @@ export interface ReliabilityBin {
   accuracy: number;
 }
 
+/** Papers of one true group whose predicted group (as for groupAccuracy) was another. */
+export interface GroupConfusion {
+  /** Group ids ('cs', 'physics', …); the true group is UNSEEN_LABEL for labels the model never saw. */
+  trueGroup: string;
+  predictedGroup: string;
+  count: number;
+  /** count / every paper whose group was wrong. */
+  shareOfErrors: number;
+  /** Of these papers, those with a cross-list in the predicted group: the errors anyGroupAccuracy forgives. */
+  crossListed: number;
+}
+
 /** What a report shows beyond the headline numbers. */
 export interface EvaluationDetails {
   classes: ClassReportRow[];
   /** Single-label tasks only. */
   confusion: ConfusionView | null;
+  /** Single-label tasks only: every pair of groups confused, most papers first. */
+  groupConfusions: GroupConfusion[] | null;
   /** Single-label tasks only. */
   reliability: ReliabilityBin[] | null;
   worstConfusions: WorstConfusion[];
@@ -335,7 +349,7 @@ function scoreProbabilities(model: EvaluatedModel, papers: readonly PaperRecord[
       latencyP99Ms: latency.p99Ms,
     };
     const classes = classRows(model.labels, describe, m.perLabel, predSum, tp);
-    return { summary, details: { classes, confusion: null, reliability: null, worstConfusions: [], latency } };
+    return { summary, details: { classes, confusion: null, groupConfusions: null, reliability: null, worstConfusions: [], latency } };
   }
 
   // Papers whose label the model never saw get an extra class C with zero probability: always wrong, never dropped.
@@ -390,6 +404,7 @@ function scoreProbabilities(model: EvaluatedModel, papers: readonly PaperRecord[
     groupOffsets[i + 1] = groupIndices.length;
   }
   const archives = groupOfClass(archiveKey);
+  const predictedGroups = topGroups(padded, C1, groups.map, groups.count);
   const summary: SingleLabelEvaluation = {
     task: model.task === 'group' ? 'group' : 'primary',
     n,
@@ -409,7 +424,7 @@ function scoreProbabilities(model: EvaluatedModel, papers: readonly PaperRecord[
     weightedRecall: prf.weighted.recall,
     inCategoryP1: inCategoryP1(yPred, offsets, Int32Array.from(all)),
     groupAccuracy: groupedAccuracy(yTrue, padded, C1, groups.map, groups.count),
-    anyGroupAccuracy: inCategoryP1(topGroups(padded, C1, groups.map, groups.count), groupOffsets, Int32Array.from(groupIndices)),
+    anyGroupAccuracy: inCategoryP1(predictedGroups, groupOffsets, Int32Array.from(groupIndices)),
     archiveAccuracy: groupedAccuracy(yTrue, padded, C1, archives.map, archives.count),
     ece: expectedCalibrationError(yTrue, padded, C1, options.reliabilityBins ?? 15),
     logLoss: logLoss(yTrue, padded, C1),
@@ -447,10 +462,41 @@ function scoreProbabilities(model: EvaluatedModel, papers: readonly PaperRecord[
     shareOfTrue: w.count / prf.perClass.support[w.trueClass]!,
     examples: examples[q]!,
   }));
+  const groupNames = [...groups.keys.keys()].map((k) => (k === '\u0000unseen' ? UNSEEN_LABEL : k));
+  const groupConfusions = confusedGroups(yTrue, predictedGroups, groups.map, groupNames, groupOffsets, groupIndices);
   return {
     summary,
-    details: { classes, confusion: confusionView(cm, prf.perClass.support, names, options.confusionTop ?? 20), reliability, worstConfusions, latency },
+    details: { classes, confusion: confusionView(cm, prf.perClass.support, names, options.confusionTop ?? 20), groupConfusions, reliability, worstConfusions, latency },
   };
+}
+
+/** Off-diagonal cells of the group confusion matrix, with how many of each a cross-list explains. */
+function confusedGroups(yTrue: Int32Array, predicted: Int32Array, groupOfClass: Int32Array, names: readonly string[], offsets: Int32Array, paperGroups: readonly number[]): GroupConfusion[] {
+  const G = names.length;
+  const count = new Int32Array(G * G);
+  const listed = new Int32Array(G * G);
+  let errors = 0;
+  for (let i = 0; i < yTrue.length; i++) {
+    const t = groupOfClass[yTrue[i]!]!;
+    const p = predicted[i]!;
+    if (t === p) continue;
+    errors++;
+    count[t * G + p]!++;
+    for (let q = offsets[i]!; q < offsets[i + 1]!; q++) {
+      if (paperGroups[q] === p) {
+        listed[t * G + p]!++;
+        break;
+      }
+    }
+  }
+  const out: GroupConfusion[] = [];
+  for (let t = 0; t < G; t++) {
+    for (let p = 0; p < G; p++) {
+      const c = count[t * G + p]!;
+      if (c > 0) out.push({ trueGroup: names[t]!, predictedGroup: names[p]!, count: c, shareOfErrors: c / errors, crossListed: listed[t * G + p]! });
+    }
+  }
+  return out.sort((a, b) => b.count - a.count || (a.trueGroup + a.predictedGroup < b.trueGroup + b.predictedGroup ? -1 : 1));
 }
 
 /** Rows for every class that occurs in the test set or is predicted, best supported first. */

@@ -1,8 +1,8 @@
-import type { ClassReportRow, WorstConfusion } from '../evaluation/evaluate.js';
+import type { ClassReportRow, GroupConfusion, WorstConfusion } from '../evaluation/evaluate.js';
 import { element, escapeXml } from './svg.js';
 import { evaluationCharts } from './evaluation-charts.js';
 import type { EvaluationReport } from './evaluation-report.js';
-import { formatMetric, metricsOf } from './metric-catalog.js';
+import { formatMetric, GROUP_CONFUSIONS_NOTE, metricsOf } from './metric-catalog.js';
 import { cards, figure, htmlPage, htmlTable, type Column } from './page.js';
 
 const HEADLINE_KEYS = ['accuracy', 'top3', 'top5', 'top10', 'inCategoryP1', 'groupAccuracy', 'macroF1', 'weightedF1', 'microF1', 'samplesF1', 'precisionAt1', 'ece', 'papersPerSecond', 'latencyP50Ms'];
@@ -51,6 +51,11 @@ export function evaluationHtml(r: EvaluationReport): string {
     body += element('h2', {}, 'Most frequent confusions');
     body += htmlTable(confusionColumns, r.details.worstConfusions, { id: 'confusions' });
   }
+  if (r.details.groupConfusions?.length) {
+    body += element('h2', {}, 'Group confusions');
+    body += element('p', { class: 'muted' }, GROUP_CONFUSIONS_NOTE);
+    body += htmlTable(groupColumns, r.details.groupConfusions, { id: 'group-confusions' });
+  }
   body += element('h2', {}, 'Per-class report');
   body += element('p', { class: 'muted' }, 'Click a column header to sort (F1, support, …). Support is the number of test papers of the class; predicted is how often the model chose it.');
   body += element('div', { class: 'scroll' }, htmlTable(classColumns, r.details.classes, { id: 'classes', sortable: true }));
@@ -70,6 +75,14 @@ const classColumns: Column<ClassReportRow>[] = [
   { label: 'precision', text: (c) => f3(c.precision), value: (c) => c.precision },
   { label: 'recall', text: (c) => f3(c.recall), value: (c) => c.recall },
   { label: 'F1', text: (c) => f3(c.f1), value: (c) => c.f1 },
+];
+
+const groupColumns: Column<GroupConfusion>[] = [
+  { label: 'true group', text: (g) => g.trueGroup },
+  { label: 'predicted group', text: (g) => g.predictedGroup },
+  { label: 'papers', text: (g) => String(g.count), value: (g) => g.count },
+  { label: '% of group errors', text: (g) => `${(g.shareOfErrors * 100).toFixed(1)}%`, value: (g) => g.shareOfErrors },
+  { label: 'cross-listed', text: (g) => String(g.crossListed), value: (g) => g.crossListed },
 ];
 
 const confusionColumns: Column<WorstConfusion>[] = [

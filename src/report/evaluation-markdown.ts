@@ -1,6 +1,6 @@
 import type { EvaluationReport } from './evaluation-report.js';
 import { mdTable } from './markdown.js';
-import { formatMetric, metricsOf } from './metric-catalog.js';
+import { formatMetric, GROUP_CONFUSIONS_NOTE, metricsOf } from './metric-catalog.js';
 
 /** Where the Markdown should link chart images from (relative paths), when they were written. */
 export interface MarkdownImages {
@@ -37,6 +37,17 @@ export function evaluationMarkdown(r: EvaluationReport, images: MarkdownImages =
         ['true', 'predicted', 'papers', '% of true class', 'examples (most confident first)'],
         r.details.worstConfusions.map((w) => [w.trueLabel, w.predictedLabel, String(w.count), `${(w.shareOfTrue * 100).toFixed(1)}%`, w.examples.map((e) => `${e.id}: ${e.title}`).join('; ')]),
         [false, false, true, true, false],
+      ),
+    );
+  }
+  if (r.details.groupConfusions?.length) {
+    out.push('\n## Group confusions\n');
+    out.push(`${GROUP_CONFUSIONS_NOTE}\n`);
+    out.push(
+      mdTable(
+        ['true group', 'predicted group', 'papers', '% of group errors', 'cross-listed'],
+        r.details.groupConfusions.map((g) => [g.trueGroup, g.predictedGroup, String(g.count), `${(g.shareOfErrors * 100).toFixed(1)}%`, String(g.crossListed)]),
+        [false, false, true, true, true],
       ),
     );
   }

@@ -187,11 +187,22 @@ test('group accuracy with cross-lists counts a predicted group that is any of th
     q1: [0.5, 0.25, 0.125, 0.125],
     q2: [0.5, 0.25, 0.125, 0.125],
   });
-  const { summary: s } = evaluateDetailed(model, [paper('q0', ['cs.LG', 'hep-th']), paper('q1', ['hep-ph']), paper('q2', ['astro-ph.GA', 'cs.CL'])], { latencySamples: 1 });
+  const { summary: s, details } = evaluateDetailed(model, [paper('q0', ['cs.LG', 'hep-th']), paper('q1', ['hep-ph']), paper('q2', ['astro-ph.GA', 'cs.CL'])], { latencySamples: 1 });
   assert.equal(s.task, 'primary');
   if (s.task !== 'primary') return;
   close(s.groupAccuracy, 0);
   close(s.anyGroupAccuracy, 2 / 3);
+  // Each wrong paper once, by its true group (unseen labels apart, as groupAccuracy counts them);
+  // "cross-listed" are the papers anyGroupAccuracy forgives.
+  assert.deepEqual(
+    details.groupConfusions!.map((g) => [g.trueGroup, g.predictedGroup, g.count, g.crossListed]),
+    [
+      ['(unseen)', 'cs', 1, 1],
+      ['cs', 'physics', 1, 1],
+      ['physics', 'cs', 1, 0],
+    ],
+  );
+  close(details.groupConfusions!.reduce((t, g) => t + g.shareOfErrors, 0), 1);
 });
 
 test('worst-confusion examples: most confident first, capped per pair', () => {

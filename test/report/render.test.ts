@@ -29,6 +29,7 @@ const details: EvaluationDetails = {
     { code: 'cs.CL', name: 'Computation and Language', group: 'cs', support: 3, predicted: 3, correct: 1, precision: 1 / 3, recall: 1 / 3, f1: 1 / 3 },
   ],
   confusion: null,
+  groupConfusions: null,
   reliability: null,
   worstConfusions: [],
   latency: { calls: 0, meanMs: 0, p50Ms: 0, p90Ms: 0, p99Ms: 0, maxMs: 0 },
@@ -51,6 +52,23 @@ test('a multi-label report: its own metrics, per-label table, no confusion matri
   assert.equal(back.name, 'ml');
   assert.equal(back.summary.samplesF1, 0.45);
   assert.deepEqual([...back.classF1!.entries()], [['cs.LG', 0.8], ['cs.CL', 1 / 3]]);
+});
+
+test('group confusions: a table in the HTML and Markdown reports, absent when there are none', () => {
+  const groupConfusions = [
+    { trueGroup: 'eess', predictedGroup: 'cs', count: 6, shareOfErrors: 0.75, crossListed: 4 },
+    { trueGroup: 'physics', predictedGroup: 'math', count: 2, shareOfErrors: 0.25, crossListed: 0 },
+  ];
+  const withGroups = buildEvaluationReport({ name: 'g', modelPath: 'g.axcm', info, dataPath: 'test.jsonl', skipped: {}, titleOnly: false }, summary, { ...details, groupConfusions });
+  const md = renderEvaluationReport(withGroups, 'md');
+  assert.ok(md.includes('## Group confusions'));
+  assert.match(md, /\| eess \| cs \| 6 \| 75\.0% \| 4 \|/);
+  assert.match(md, /\| physics \| math \| 2 \| 25\.0% \| 0 \|/);
+  const html = renderEvaluationReport(withGroups, 'html');
+  assert.ok(html.includes('id="group-confusions"'));
+  assert.ok(html.includes('>eess<') && html.includes('>75.0%<'));
+  assert.ok(!renderEvaluationReport(report, 'md').includes('Group confusions'));
+  assert.ok(!renderEvaluationReport(report, 'html').includes('group-confusions'));
 });
 
 test('compareReports: metrics missing from a report are null; best follows each metric direction', () => {
