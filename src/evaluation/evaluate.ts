@@ -496,7 +496,8 @@ function confusedGroups(yTrue: Int32Array, predicted: Int32Array, groupOfClass: 
       if (c > 0) out.push({ trueGroup: names[t]!, predictedGroup: names[p]!, count: c, shareOfErrors: c / errors, crossListed: listed[t * G + p]! });
     }
   }
-  return out.sort((a, b) => b.count - a.count || (a.trueGroup + a.predictedGroup < b.trueGroup + b.predictedGroup ? -1 : 1));
+  // out is already in (true, predicted) index order, and the sort is stable: ties keep it.
+  return out.sort((a, b) => b.count - a.count);
 }
 
 /** Rows for every class that occurs in the test set or is predicted, best supported first. */
