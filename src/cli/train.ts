@@ -39,6 +39,8 @@ Options:
   --min-df N           drop terms in fewer papers (default ${d.minDf})
   --max-features N     vocabulary size cap (default ${d.maxFeatures})
   --title-weight X     title term weight (default ${d.titleWeight})
+  --char-ngrams N      also each word's character N-grams, 2 to 8 (default ${d.charNgrams} = off;
+                       4 is more accurate, see models/README.md, and twice as slow)
   --drop-abstract P    train on the title alone with probability P (default ${d.dropAbstract})
   --class-weight W     none (default), sqrt or balanced
   --recent-prior N     primary/group: assume the class mix of the newest N months of TRAIN
@@ -74,6 +76,7 @@ Options:
       'max-features': { type: 'string' },
       'title-weight': { type: 'string' },
       'drop-abstract': { type: 'string' },
+      'char-ngrams': { type: 'string' },
       'class-weight': { type: 'string' },
       'recent-prior': { type: 'string' },
       'recent-prior-strength': { type: 'string' },
@@ -119,6 +122,7 @@ Options:
       minDf: intOption(values['min-df'], 'min-df', pick('minDf')),
       maxFeatures: intOption(values['max-features'], 'max-features', pick('maxFeatures')),
       titleWeight: numberOption(values['title-weight'], 'title-weight', pick('titleWeight')),
+      charNgrams: intOption(values['char-ngrams'], 'char-ngrams', pick('charNgrams')),
       dropAbstract: numberOption(values['drop-abstract'], 'drop-abstract', pick('dropAbstract')),
       classWeight: classWeight as TrainOptions['classWeight'],
       recentPriorMonths: intOption(values['recent-prior'], 'recent-prior', pick('recentPriorMonths')),
@@ -127,6 +131,7 @@ Options:
     if (options.threads < 1) throw new UsageError('--threads must be >= 1');
     if (options.epochs < 1) throw new UsageError('--epochs must be >= 1');
     if (options.ngrams < 1 || options.ngrams > 4) throw new UsageError('--ngrams must be between 1 and 4');
+    if (options.charNgrams !== 0 && (options.charNgrams < 2 || options.charNgrams > 8)) throw new UsageError('--char-ngrams must be 0 (off) or 2 to 8');
     if (options.dropAbstract < 0 || options.dropAbstract >= 1) throw new UsageError('--drop-abstract must be in [0, 1)');
     if (options.recentPriorMonths < 0) throw new UsageError('--recent-prior must be >= 0');
     if (!(options.recentPriorStrength >= 0 && options.recentPriorStrength <= 1)) throw new UsageError('--recent-prior-strength must be in [0, 1]');
@@ -197,7 +202,7 @@ function formatMonth(yyyymm: number): string {
 
 /** TrainOptions keys set by a flag (those a tuned setting must not override). */
 function explicit(values: Record<string, unknown>): Record<string, true> {
-  const flags: Record<string, string> = { epochs: 'epochs', lr: 'lr', l2: 'l2', ngrams: 'ngrams', 'min-df': 'minDf', 'max-features': 'maxFeatures', 'title-weight': 'titleWeight', 'drop-abstract': 'dropAbstract', 'class-weight': 'classWeight', 'recent-prior': 'recentPriorMonths', 'recent-prior-strength': 'recentPriorStrength' };
+  const flags: Record<string, string> = { epochs: 'epochs', lr: 'lr', l2: 'l2', ngrams: 'ngrams', 'min-df': 'minDf', 'max-features': 'maxFeatures', 'title-weight': 'titleWeight', 'char-ngrams': 'charNgrams', 'drop-abstract': 'dropAbstract', 'class-weight': 'classWeight', 'recent-prior': 'recentPriorMonths', 'recent-prior-strength': 'recentPriorStrength' };
   const out: Record<string, true> = {};
   for (const [flag, key] of Object.entries(flags)) if (values[flag] !== undefined) out[key] = true;
   return out;

@@ -318,6 +318,8 @@ export class LinearModel implements Classifier {
         temperature: this.spec.temperature,
       } as unknown as Record<string, unknown>,
       tensors,
+      // Readers from before character n-grams would compute other features and mispredict.
+      formatVersion: this.spec.termOptions.charNgrams ? 2 : 1,
     };
   }
 

@@ -7,7 +7,7 @@
  *   offset  size  field
  *   0       8     magic: "AXCM" 0x0D 0x0A 0x1A 0x0A. The CR LF / ^Z / LF bytes catch text-mode
  *                 transfers (line endings rewritten) and tools that stop at ^Z.
- *   8       2     u16 format version (FORMAT_VERSION; readers reject newer versions)
+ *   8       2     u16 format version (readers reject versions newer than their FORMAT_VERSION)
  *   10      2     u16 flags (none are defined in v1; readers reject unknown bits)
  *   12      4     u32 metadata length M
  *   16      8     u64 total file length L (the whole file, trailer included)
@@ -28,6 +28,11 @@
  * The first 12 bytes (magic, version, flags) keep this meaning in every future version, so any
  * reader can say "written by a newer version" instead of misreading a newer file.
  *
+ * Version 2 has the layout of version 1. A file says 2 only when its model needs a reader that
+ * knows something version-1 readers did not (a linear model with character n-grams): an older
+ * reader then refuses it instead of predicting from the wrong features. Every other model is still
+ * written as version 1, which every release reads.
+ *
  * This module only turns bytes into contents and back, with no Node APIs, so the browser bundle
  * shares it; reading and writing files is model-file.ts.
  */
@@ -35,7 +40,7 @@ import { UserError } from '../cli/command.js';
 import { crc32 } from './crc32.js';
 
 /** The newest container format version this code writes and reads. */
-export const FORMAT_VERSION = 1;
+export const FORMAT_VERSION = 2;
 
 /** The 8 magic bytes every model file starts with. */
 export const MODEL_FILE_MAGIC: Uint8Array = Uint8Array.of(0x41, 0x58, 0x43, 0x4d, 0x0d, 0x0a, 0x1a, 0x0a);
@@ -64,6 +69,8 @@ export type Tensor = { [D in TensorDType]: TensorOf<D> }[TensorDType];
 export interface ModelFileContents {
   meta: Record<string, unknown>;
   tensors: Record<string, Tensor>;
+  /** The format version to write (default 1, see the layout above); decoding gives the file's. */
+  formatVersion?: number;
 }
 
 export type ModelFileErrorKind =
@@ -302,6 +309,10 @@ export function encodeModelFile(contents: ModelFileContents, source = '<buffer>'
   if (meta === null || typeof meta !== 'object' || Array.isArray(meta)) {
     throw new ModelFileError(source, 'unencodable', 'metadata must be a plain JSON object');
   }
+  const version = contents.formatVersion ?? 1;
+  if (!Number.isInteger(version) || version < 1 || version > FORMAT_VERSION) {
+    throw new ModelFileError(source, 'unencodable', `format version must be 1 to ${FORMAT_VERSION}, got ${version}`);
+  }
   const metaBytes = utf8.encode(canonicalJson(meta, 'meta', new Set(), source));
   if (metaBytes.length > MAX_U32) throw new ModelFileError(source, 'unencodable', 'metadata is larger than 4 GiB');
 
@@ -321,7 +332,7 @@ export function encodeModelFile(contents: ModelFileContents, source = '<buffer>'
   const out = new Uint8Array(total);
   const view = new DataView(out.buffer, out.byteOffset, out.byteLength);
   out.set(MODEL_FILE_MAGIC, 0);
-  view.setUint16(8, FORMAT_VERSION, true);
+  view.setUint16(8, version, true);
   view.setUint16(10, 0, true);
   view.setUint32(12, metaBytes.length, true);
   writeU64(view, 16, total);
@@ -547,7 +558,7 @@ export function decodeModelFile(bytes: Uint8Array, source = '<buffer>'): ModelFi
     // defineProperty, not assignment, so a tensor named "__proto__" is stored as data.
     Object.defineProperty(tensors, e.name, { value: tensor, enumerable: true, writable: true, configurable: true });
   }
-  return { meta: meta as Record<string, unknown>, tensors };
+  return { meta: meta as Record<string, unknown>, tensors, formatVersion: version };
 }
 
 function readData(bytes: Uint8Array, view: DataView, offset: number, dtype: TensorDType, byteLength: number): Tensor['data'] {

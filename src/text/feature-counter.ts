@@ -48,7 +48,7 @@ export class FeatureCounter {
       this.slots[(s << 2) + 1] = f + 1;
       this.slotFloats[(s << 2) + 2] = vocab.idf[f]!;
     }
-    this.terms = new TermHasher(options.ngrams);
+    this.terms = new TermHasher(options.ngrams, options.charNgrams ?? 0);
   }
 
   /**

@@ -1,4 +1,4 @@
-import { combineHash, hashString } from './hash.js';
+import { combineHash, FNV_OFFSET, FNV_PRIME, fmix32, hashString } from './hash.js';
 import { TokenSpans, tokenize } from './tokenize.js';
 
 /** How a paper's text becomes weighted n-gram terms; stored in the model file. */
@@ -7,6 +7,12 @@ export interface TermOptions {
   ngrams: number;
   /** Counts of title terms are multiplied by this: a title word says more than an abstract word. */
   titleWeight: number;
+  /**
+   * Also the character n-grams of this length of each word, with '<' and '>' marking its ends
+   * ("graph" at 4: "<gra", "grap", "raph", "aph>"); 0 or absent = none. Words shorter than this
+   * give none.
+   */
+  charNgrams?: number;
 }
 
 export const DEFAULT_TERM_OPTIONS: TermOptions = { ngrams: 2, titleWeight: 2 };
@@ -26,7 +32,7 @@ export class TermCounter {
   private readonly terms: TermHasher;
 
   constructor(readonly options: TermOptions) {
-    this.terms = new TermHasher(options.ngrams);
+    this.terms = new TermHasher(options.ngrams, options.charNgrams ?? 0);
   }
 
   /** `afterTitle` sees the counter holding the title's terms alone (as `count(title, '')` would). */
@@ -95,22 +101,56 @@ export class TermCounter {
   }
 }
 
+/** Word-boundary marks around a word for its character n-grams. */
+const OPEN = 60; // '<'
+const CLOSE = 62; // '>'
+/** Mixed into character n-gram hashes so that a gram never shares a hash with the same word. */
+const CHAR_GRAM_SALT = 0x2c1b3c6d;
+
+/** Hash of the character n-gram of `word` (without its marks) from marked position p, length n. */
+function charGramHash(text: string, a: number, z: number, p: number, n: number): number {
+  const len = z - a + 2;
+  let h = FNV_OFFSET;
+  for (let q = p; q < p + n; q++) {
+    h ^= q === 0 ? OPEN : q === len - 1 ? CLOSE : text.charCodeAt(a + q - 1);
+    h = Math.imul(h, FNV_PRIME);
+  }
+  return fmix32(h ^ CHAR_GRAM_SALT);
+}
+
+/** Character n-grams of one marked word, as strings (for explanations). */
+function charGrams(word: string, n: number): string[] {
+  const marked = `<${word}>`;
+  const out: string[] = [];
+  if (word.length < n) return out;
+  for (let p = 0; p + n <= marked.length; p++) out.push(marked.slice(p, p + n));
+  return out;
+}
+
 /**
  * The hashes of a text's terms: its tokens, then its n-grams of each order up to `ngrams`, in
- * text order. Reused across texts; `hash` overwrites `hashes`.
+ * text order, then (with `charNgrams`) each word's character n-grams. Reused across texts; `hash`
+ * overwrites `hashes`.
  */
 export class TermHasher {
   hashes = new Uint32Array(4096);
   private readonly spans = new TokenSpans();
 
-  constructor(readonly ngrams: number) {}
+  constructor(
+    readonly ngrams: number,
+    readonly charNgrams = 0,
+  ) {}
 
   /** Fills `hashes` and returns how many there are. */
   hash(text: string): number {
     const spans = this.spans.scan(text);
     const n = spans.size;
     const orders = Math.max(1, this.ngrams);
-    if (n * orders > this.hashes.length) this.hashes = new Uint32Array(n * orders * 2);
+    const cn = this.charNgrams;
+    let need = n * orders;
+    // '#' and '$math$' stand for what the text had there; they are not spelled in it.
+    if (cn > 0) for (let i = 0; i < n; i++) if (spans.start[i]! >= 0) need += Math.max(0, spans.end[i]! - spans.start[i]! + 3 - cn);
+    if (need > this.hashes.length) this.hashes = new Uint32Array(need * 2);
     const th = this.hashes;
     for (let i = 0; i < n; i++) th[i] = spans.hash(i);
     let size = n;
@@ -121,6 +161,16 @@ export class TermHasher {
         th[size++] = h;
       }
     }
+    if (cn > 0) {
+      const text = spans.text;
+      for (let i = 0; i < n; i++) {
+        const a = spans.start[i]!;
+        if (a < 0) continue;
+        const z = spans.end[i]!;
+        if (z - a < cn) continue;
+        for (let p = 0; p + cn <= z - a + 2; p++) th[size++] = charGramHash(text, a, z, p, cn);
+      }
+    }
     return size;
   }
 }
@@ -128,11 +178,21 @@ export class TermHasher {
 /** The n-gram strings of a text with their hashes, for explaining a prediction. */
 export function termStrings(title: string, abstract: string, options: TermOptions): Map<number, string> {
   const out = new Map<number, string>();
+  const cn = options.charNgrams ?? 0;
   for (const text of [title, abstract]) {
     if (!text) continue;
+    const spans = new TokenSpans().scan(text);
     const tokens = tokenize(text);
     const th = tokens.map(hashString);
     for (let i = 0; i < tokens.length; i++) out.set(th[i]!, tokens[i]!);
+    if (cn > 0) {
+      for (let i = 0; i < spans.size; i++) {
+        const a = spans.start[i]!;
+        if (a < 0) continue;
+        const z = spans.end[i]!;
+        charGrams(spans.text.slice(a, z), cn).forEach((gram, p) => out.set(charGramHash(spans.text, a, z, p, cn), gram));
+      }
+    }
     for (let order = 2; order <= options.ngrams; order++) {
       for (let i = 0; i + order <= tokens.length; i++) {
         let h = th[i]!;

@@ -114,8 +114,18 @@ test('round-trips every dtype, empty tensors, scalars and unicode metadata', () 
   const contents = sample();
   const bytes = encodeModelFile(contents);
   assert.deepEqual(bytes.subarray(0, 8), MODEL_FILE_MAGIC);
-  assert.equal(new DataView(bytes.buffer).getUint16(8, true), FORMAT_VERSION);
+  assert.equal(new DataView(bytes.buffer).getUint16(8, true), 1, 'version 1 unless asked');
   assertSameContents(decodeModelFile(bytes), contents);
+  assert.equal(decodeModelFile(bytes).formatVersion, 1);
+});
+
+test('writes the format version it is asked for, up to the newest it knows', () => {
+  assert.equal(FORMAT_VERSION, 2);
+  const bytes = encodeModelFile({ ...sample(), formatVersion: 2 });
+  assert.equal(new DataView(bytes.buffer).getUint16(8, true), 2);
+  assert.equal(decodeModelFile(bytes).formatVersion, 2);
+  assertSameContents(decodeModelFile(bytes), sample());
+  for (const v of [0, 3, 1.5]) assertKind(() => encodeModelFile({ ...sample(), formatVersion: v }), 'unencodable', /format version must be 1 to 2/);
 });
 
 test('round-trips an empty model', () => {
@@ -200,7 +210,7 @@ test('a newer format version asks the user to upgrade', () => {
   assertKind(
     () => decodeModelFile(bad),
     'unsupported-version',
-    /written by a newer arxiv-classifier \(format v99\); this version reads up to v1 — upgrade/,
+    /written by a newer arxiv-classifier \(format v99\); this version reads up to v2 — upgrade/,
   );
   const flagged = encodeModelFile(sample());
   new DataView(flagged.buffer).setUint16(10, 1, true);

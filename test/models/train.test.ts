@@ -37,6 +37,26 @@ test('primary model separates topics and explains with topic words', async () =>
   assert.ok(Math.abs(sum - 1) < 1e-4);
 });
 
+test('character n-grams are stored with the model: a saved and loaded model predicts the same and explains with grams', async () => {
+  const { model } = await trainLinear(train, null, { ...fast, task: 'primary', charNgrams: 4 });
+  assert.equal(model.spec.termOptions.charNgrams, 4);
+  const file = join(dir, 'chargrams.axcm');
+  await model.save(file);
+  // Format version 2, so that readers from before character n-grams refuse the file.
+  assert.equal(readFileSync(file).readUInt16LE(8), 2);
+  const loaded = await loadModel(file);
+  const papers = test_.map((p) => ({ title: p.title, abstract: p.abstract }));
+  assert.deepEqual(loaded.predictProba(papers), model.predictProba(papers));
+  // A misspelt topic word has no word feature, but shares its grams with the right spelling.
+  const reasons = loaded.predict({ title: 'neuronss and synapsees' }, { k: 1, explain: 10 }).labels[0]!.reasons!.map((r) => r.term);
+  assert.ok(reasons.some((t) => /^[<a-z]{1}[a-z]{2}[a-z>]$/.test(t) && !t.includes(' ')), `reasons ${reasons}`);
+  const plain = await trainLinear(train, null, { ...fast, task: 'primary' });
+  assert.equal(plain.model.spec.termOptions.charNgrams, undefined);
+  await plain.model.save(file);
+  assert.equal(readFileSync(file).readUInt16LE(8), 1, 'models without them stay readable by every release');
+  await assert.rejects(trainLinear(train, null, { ...fast, charNgrams: 1 }), /charNgrams must be 0/);
+});
+
 test('same seed and threads give identical weights; another seed differs', async () => {
   const a = await trainLinear(train, null, { ...fast, task: 'primary' });
   const b = await trainLinear(train, null, { ...fast, task: 'primary' });

@@ -15,6 +15,7 @@ test('FeatureCounter gives the rows of counting every term and then vectorising 
     { ngrams: 2, titleWeight: 2 },
     { ngrams: 1, titleWeight: 1 },
     { ngrams: 3, titleWeight: 0.5 },
+    { ngrams: 2, titleWeight: 2, charNgrams: 4 },
   ] satisfies TermOptions[]) {
     const counter = new TermCounter(options);
     const df = new HashIndex(1 << 12);

@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { TokenSpans, tokenize } from '../../src/text/tokenize.js';
-import { TermCounter, termStrings } from '../../src/text/terms.js';
+import { TermCounter, TermHasher, termStrings } from '../../src/text/terms.js';
 import { HashIndex } from '../../src/text/hash-index.js';
 import { Vocabulary, vectorizeTerms } from '../../src/text/vocabulary.js';
 import { combineHash, hashString } from '../../src/text/hash.js';
@@ -53,6 +53,23 @@ test('term counter counts unigrams and bigrams with title weight, and resets bet
 test('termStrings maps hashes back to n-gram text for explanations', () => {
   const m = termStrings('Graph networks', '', { ngrams: 2, titleWeight: 1 });
   assert.equal(m.get(combineHash(hashString('graph'), hashString('networks'))), 'graph networks');
+});
+
+test('character n-grams: each spelled word with its ends marked, named the same way for explanations', () => {
+  const options = { ngrams: 1, titleWeight: 1, charNgrams: 4 };
+  const text = 'Graph of 12 $x$ nets';
+  const names = termStrings(text, '', options);
+  const hasher = new TermHasher(1, 4);
+  const n = hasher.hash(text);
+  const got = [...hasher.hashes.subarray(0, n)].map((h) => names.get(h));
+  // Words first, as without char n-grams; then the grams of the words long enough ("of" and "x" are
+  // too short; "#" and "$math$" are not spelled in the text).
+  assert.deepEqual(got, ['graph', 'of', '#', '$math$', 'nets', '<gra', 'grap', 'raph', 'aph>', '<net', 'nets', 'ets>']);
+  // A gram never shares a hash with the word it spells ("nets" the word and "nets" the gram).
+  assert.notEqual(hasher.hashes[4], hasher.hashes[10]);
+  assert.equal(new TermHasher(1).hash(text), 5, 'off by default');
+  const counter = new TermCounter(options).count(text, '');
+  assert.equal(counter.size, 12);
 });
 
 test('hash index grows and keeps every key', () => {
