@@ -196,6 +196,8 @@ export interface DetailedEvaluation {
 
 /** The class test papers fall in when the model never saw their label. */
 export const UNSEEN_LABEL = '(unseen)';
+/** The group (and archive) key of the unseen-label class: no real group can be spelled so. */
+const UNSEEN_GROUP_KEY = '\u0000unseen';
 /** Pooled row/column of the confusion view. */
 export const OTHER_ROW = '(rest)';
 
@@ -384,7 +386,7 @@ function scoreProbabilities(model: EvaluatedModel, papers: readonly PaperRecord[
     const keys = new Map<string, number>();
     const out = new Int32Array(C1);
     for (let c = 0; c < C1; c++) {
-      const key = c === C ? '\u0000unseen' : mapper(model.labels[c]!);
+      const key = c === C ? UNSEEN_GROUP_KEY : mapper(model.labels[c]!);
       if (!keys.has(key)) keys.set(key, keys.size);
       out[c] = keys.get(key)!;
     }
@@ -462,7 +464,7 @@ function scoreProbabilities(model: EvaluatedModel, papers: readonly PaperRecord[
     shareOfTrue: w.count / prf.perClass.support[w.trueClass]!,
     examples: examples[q]!,
   }));
-  const groupNames = [...groups.keys.keys()].map((k) => (k === '\u0000unseen' ? UNSEEN_LABEL : k));
+  const groupNames = [...groups.keys.keys()].map((k) => (k === UNSEEN_GROUP_KEY ? UNSEEN_LABEL : k));
   const groupConfusions = confusedGroups(yTrue, predictedGroups, groups.map, groupNames, groupOffsets, groupIndices);
   return {
     summary,

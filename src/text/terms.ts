@@ -1,5 +1,5 @@
-import { combineHash, FNV_OFFSET, FNV_PRIME, fmix32, hashString } from './hash.js';
-import { TokenSpans, tokenize } from './tokenize.js';
+import { combineHash, FNV_OFFSET, FNV_PRIME, fmix32 } from './hash.js';
+import { TokenSpans } from './tokenize.js';
 
 /** How a paper's text becomes weighted n-gram terms; stored in the model file. */
 export interface TermOptions {
@@ -182,15 +182,14 @@ export function termStrings(title: string, abstract: string, options: TermOption
   for (const text of [title, abstract]) {
     if (!text) continue;
     const spans = new TokenSpans().scan(text);
-    const tokens = tokenize(text);
-    const th = tokens.map(hashString);
+    const tokens = Array.from({ length: spans.size }, (_, i) => spans.token(i));
+    const th = tokens.map((_, i) => spans.hash(i));
     for (let i = 0; i < tokens.length; i++) out.set(th[i]!, tokens[i]!);
     if (cn > 0) {
       for (let i = 0; i < spans.size; i++) {
         const a = spans.start[i]!;
         if (a < 0) continue;
-        const z = spans.end[i]!;
-        charGrams(spans.text.slice(a, z), cn).forEach((gram, p) => out.set(charGramHash(spans.text, a, z, p, cn), gram));
+        charGrams(tokens[i]!, cn).forEach((gram, p) => out.set(charGramHash(spans.text, a, spans.end[i]!, p, cn), gram));
       }
     }
     for (let order = 2; order <= options.ngrams; order++) {
