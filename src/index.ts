@@ -26,7 +26,7 @@ export { evaluateDetailed, type DetailedEvaluation, type EvaluationDetails, type
 export * as metrics from './evaluation/metrics.js';
 export { buildEvaluationReport, type EvaluationReport } from './report/evaluation-report.js';
 export { renderEvaluationReport } from './report/render-evaluation.js';
-export { openBackend, BACKEND_NAMES, type BackendName, type BackendOptions, type LlmBackendOptions, type OnnxBackendOptions, type EnsembleBackendOptions } from './models/backends.js';
+export { openBackend, BACKEND_NAMES, COMBINE_RULES, type CombineRule, type BackendName, type BackendOptions, type LlmBackendOptions, type OnnxBackendOptions, type EnsembleBackendOptions } from './models/backends.js';
 export type { AsyncClassifier } from './models/model.js';
 export { evaluateBackend } from './evaluation/evaluate.js';
 export { evaluateEnsemble, type EnsembleEvaluation } from './evaluation/ensemble-evaluation.js';

@@ -1,6 +1,6 @@
 import { UsageError, UserError } from './command.js';
 import { intOption, numberOption } from './args.js';
-import { BACKEND_NAMES, openBackend, type BackendName, type BackendOptions } from '../models/backends.js';
+import { BACKEND_NAMES, COMBINE_RULES, openBackend, type BackendName, type BackendOptions, type CombineRule } from '../models/backends.js';
 import { loadModel, modelPathFor, type LoadedModel } from '../models/load-model.js';
 import type { AsyncClassifier } from '../models/model.js';
 import { ModelFileError } from '../models/model-file.js';
@@ -33,6 +33,7 @@ export const BACKEND_OPTIONS = {
   members: { type: 'string' },
   weights: { type: 'string' },
   valid: { type: 'string' },
+  combine: { type: 'string' },
 } as const;
 
 export type BackendValues = { [K in keyof typeof BACKEND_OPTIONS]?: string };
@@ -55,7 +56,9 @@ export const BACKEND_USAGE = `Backends (default linear; see README "Backends"):
   --max-length N     onnx: longest input in tokens
   --members A,B,..   ensemble: model files, ONNX model folders, or "llm"
   --weights W,..     ensemble: member weights (default equal)
-  --valid FILE       ensemble: labelled papers to tune the weights on`;
+  --valid FILE       ensemble: labelled papers to tune the weights on
+  --combine RULE     ensemble: mean (default) or product (weighted geometric mean; a primary
+                     ensemble may then add a multilabel model as a second opinion)`;
 
 function list(value: string | undefined): string[] | undefined {
   return value === undefined ? undefined : value.split(',').map((s) => s.trim()).filter((s) => s.length > 0);
@@ -114,9 +117,10 @@ export function backendOptions(v: BackendValues): BackendOptions {
       if (weights.length !== memberList.length || weights.some((w) => !Number.isFinite(w) || w < 0)) throw new UsageError(`--weights needs ${memberList.length} numbers >= 0, got "${v.weights}"`);
     }
     if (weights && v.valid) throw new UsageError('give --weights or --valid (to tune them), not both');
-    o.ensemble = { members: memberList, weights, valid: v.valid };
-  } else if (v.members !== undefined || v.weights !== undefined || v.valid !== undefined) {
-    throw new UsageError('--members, --weights and --valid are for --backend ensemble');
+    if (v.combine !== undefined && !(COMBINE_RULES as readonly string[]).includes(v.combine)) throw new UsageError(`--combine must be one of ${COMBINE_RULES.join(', ')}, got "${v.combine}"`);
+    o.ensemble = { members: memberList, weights, valid: v.valid, combine: v.combine as CombineRule | undefined };
+  } else if (v.members !== undefined || v.weights !== undefined || v.valid !== undefined || v.combine !== undefined) {
+    throw new UsageError('--members, --weights, --valid and --combine are for --backend ensemble');
   }
   if (backend === 'linear' || backend === 'ensemble') {
     const p = backend === 'linear' ? modelPathFor(v.model) : v.model;

@@ -18,17 +18,18 @@ const ROWS: { key: string; label: string; pct?: boolean; digits?: number }[] = [
 export function formatSideBySide(e: EnsembleEvaluation): string {
   const columns: { title: string; ev: Evaluation }[] = [
     ...e.members.map((m) => ({ title: `${basename(m.name.replace(/\/+$/, ''))} (w=${m.weight.toFixed(2)})`, ev: m.evaluation })),
-    { title: 'ensemble', ev: e.ensemble },
+    { title: e.combine === 'mean' ? 'ensemble' : `ensemble (${e.combine})`, ev: e.ensemble },
   ];
   const cell = (ev: Evaluation, r: (typeof ROWS)[number]) => {
     const v = (ev as unknown as Record<string, number | undefined>)[r.key];
     if (typeof v !== 'number') return undefined;
     return r.pct ? `${(v * 100).toFixed(2)}%` : v.toFixed(r.digits ?? 4);
   };
-  const rows = ROWS.filter((r) => columns.every((c) => cell(c.ev, r) !== undefined));
+  // A multi-label member in a primary ensemble lacks some of the ensemble's metrics: a dash then.
+  const rows = ROWS.filter((r) => cell(e.ensemble, r) !== undefined);
   const width = Math.max(...columns.map((c) => c.title.length), 9);
   const lines = [`${'papers'.padEnd(16)}${String(e.ensemble.n).padStart(width + 2)}`, `${''.padEnd(16)}${columns.map((c) => c.title.padStart(width + 2)).join('')}`];
-  for (const r of rows) lines.push(`${r.label.padEnd(16)}${columns.map((c) => cell(c.ev, r)!.padStart(width + 2)).join('')}`);
+  for (const r of rows) lines.push(`${r.label.padEnd(16)}${columns.map((c) => (cell(c.ev, r) ?? '–').padStart(width + 2)).join('')}`);
   if (e.search) lines.push(`weights tuned on ${e.search.papers} validation papers: log-loss ${e.search.logLoss.toFixed(4)} (equal weights ${e.search.equalLogLoss.toFixed(4)})`);
   return lines.join('\n');
 }

@@ -1,4 +1,5 @@
 import type { PaperRecord } from '../corpus/record.js';
+import type { CombineRule } from '../models/backends.js';
 import type { Ensemble, WeightSearch } from '../models/ensemble.js';
 import { evaluateProbabilities, evaluateProbabilitiesDetailed, evaluationInputs, type EvaluateOptions, type Evaluation, type EvaluationDetails } from './evaluate.js';
 
@@ -9,6 +10,7 @@ export interface EnsembleEvaluation {
   /** The ensemble's per-class table, confusions and calibration, for a report. */
   details: EvaluationDetails;
   weights: number[];
+  combine: CombineRule;
   /** Present when the weights were tuned on a validation set. */
   search: WeightSearch | null;
 }
@@ -21,5 +23,5 @@ export async function evaluateEnsemble(ensemble: Ensemble, papers: readonly Pape
     return { name: m.name, backend: m.model.info.backend, weight: ensemble.weights[j]!, evaluation };
   });
   const combined = evaluateProbabilitiesDetailed({ labels: ensemble.labels, task: ensemble.info.task, scheme: ensemble.scheme }, papers, run.proba, run.seconds, options);
-  return { members, ensemble: combined.summary, details: combined.details, weights: [...ensemble.weights], search: ensemble.search };
+  return { members, ensemble: combined.summary, details: combined.details, weights: [...ensemble.weights], combine: ensemble.rule, search: ensemble.search };
 }

@@ -1,7 +1,7 @@
 import { labelsOf, OTHER_LABEL, schemeFromJSON, type LabelSchemeJSON, type LabelTask } from '../corpus/labels.js';
 import { loadPapers } from '../corpus/load.js';
 import type { PaperRecord } from '../corpus/record.js';
-import type { EnsembleBackendOptions } from './backends.js';
+import type { CombineRule, EnsembleBackendOptions } from './backends.js';
 import type { AsyncClassifier, ModelInfo, PaperText, Prediction, PredictOptions } from './model.js';
 import { PredictionBuilder } from './prediction.js';
 
@@ -31,9 +31,9 @@ export interface WeightSearch {
 }
 
 /**
- * Weighted average of member probabilities. Members with different label sets are aligned by
- * label code: a member gives 0 to a label it does not have, and single-label rows are
- * renormalised so that they still sum to 1.
+ * Weighted pool (mean or geometric mean, see CombineRule) of member probabilities. Members with
+ * different label sets are aligned by label code: a member gives 0 to a label it does not have,
+ * and single-label rows are renormalised so that they still sum to 1.
  */
 export class Ensemble implements AsyncClassifier {
   readonly info: ModelInfo;
@@ -48,6 +48,7 @@ export class Ensemble implements AsyncClassifier {
     readonly labels: readonly string[],
     scheme: LabelSchemeJSON,
     private weightsValue: number[],
+    readonly rule: CombineRule = 'mean',
   ) {
     const task = scheme.task;
     this.scheme = scheme;
@@ -57,7 +58,7 @@ export class Ensemble implements AsyncClassifier {
       task,
       labels: [...labels],
       createdAt: new Date().toISOString(),
-      training: { papers: 0, dataHash: '', seconds: 0, options: { members: members.map((m) => m.name) } },
+      training: { papers: 0, dataHash: '', seconds: 0, options: { members: members.map((m) => m.name), combine: rule } },
       validation: {},
       quantized: false,
     };
@@ -87,7 +88,7 @@ export class Ensemble implements AsyncClassifier {
     }
     const t0 = performance.now();
     const aligned = this.align(members.map((m) => m.proba), papers.length);
-    const proba = combine(aligned, this.weightsValue, papers.length, this.labels.length, this.info.task);
+    const proba = combine(aligned, this.weightsValue, papers.length, this.labels.length, this.info.task, this.rule);
     const seconds = members.reduce((s, m) => s + m.seconds, 0) + (performance.now() - t0) / 1000;
     return { members, proba, seconds };
   }
@@ -119,7 +120,7 @@ export class Ensemble implements AsyncClassifier {
     const aligned = this.align(run.members.map((m) => m.proba), papers.length);
     const scheme = schemeFromJSON(this.scheme);
     const truth = papers.map((p) => labelsOf(p, scheme));
-    const search = searchWeights(aligned, truth, this.labels.length, this.info.task);
+    const search = searchWeights(aligned, truth, this.labels.length, this.info.task, this.rule);
     this.setWeights(search.weights);
     this.search = search;
     this.info.validation = { logLoss: search.logLoss, equalWeightsLogLoss: search.equalLogLoss, papers: search.papers };
@@ -142,14 +143,35 @@ export class Ensemble implements AsyncClassifier {
   }
 }
 
-/** Weighted sum of aligned n × C matrices; single-label rows renormalised to sum to 1. */
-export function combine(aligned: readonly Float32Array[], weights: readonly number[], n: number, C: number, task: LabelTask): Float32Array {
+/**
+ * A member's probability is floored before logs are taken: one member's 0 (a label it lacks, or
+ * float underflow) then rules a label nearly out instead of making the product undefined.
+ */
+const PRODUCT_FLOOR = 1e-6;
+
+/**
+ * Weighted sum (`mean`) or weighted geometric mean (`product`) of aligned n × C matrices, with
+ * weights summing to 1; single-label rows renormalised to sum to 1.
+ */
+export function combine(aligned: readonly Float32Array[], weights: readonly number[], n: number, C: number, task: LabelTask, rule: CombineRule = 'mean'): Float32Array {
   const out = new Float32Array(n * C);
-  for (let j = 0; j < aligned.length; j++) {
-    const w = weights[j]!;
-    if (w === 0) continue;
-    const p = aligned[j]!;
-    for (let k = 0; k < n * C; k++) out[k]! += w * p[k]!;
+  if (rule === 'product') {
+    const logs = new Float64Array(n * C);
+    for (let j = 0; j < aligned.length; j++) {
+      const w = weights[j]!;
+      if (w === 0) continue;
+      const p = aligned[j]!;
+      for (let k = 0; k < n * C; k++) logs[k]! += w * Math.log(Math.max(PRODUCT_FLOOR, p[k]!));
+    }
+    // With weights summing to 1 and every factor floored, exp never goes below the floor.
+    for (let k = 0; k < n * C; k++) out[k] = Math.exp(logs[k]!);
+  } else {
+    for (let j = 0; j < aligned.length; j++) {
+      const w = weights[j]!;
+      if (w === 0) continue;
+      const p = aligned[j]!;
+      for (let k = 0; k < n * C; k++) out[k]! += w * p[k]!;
+    }
   }
   if (task !== 'multilabel') {
     for (let i = 0; i < n; i++) {
@@ -164,9 +186,9 @@ export function combine(aligned: readonly Float32Array[], weights: readonly numb
 const EPS = 1e-7;
 
 /** Mean negative log-likelihood: of the first true label (single-label) or binary cross-entropy per label (multi-label). */
-export function ensembleLogLoss(aligned: readonly Float32Array[], weights: readonly number[], truth: readonly (readonly number[])[], C: number, task: LabelTask): number {
+export function ensembleLogLoss(aligned: readonly Float32Array[], weights: readonly number[], truth: readonly (readonly number[])[], C: number, task: LabelTask, rule: CombineRule = 'mean'): number {
   const n = truth.length;
-  const p = combine(aligned, weights, n, C, task);
+  const p = combine(aligned, weights, n, C, task, rule);
   let loss = 0;
   let counted = 0;
   for (let i = 0; i < n; i++) {
@@ -208,10 +230,10 @@ function simplexGrid(m: number, steps: number): number[][] {
  * while that helps. Log-loss rather than accuracy because it is smooth and rewards calibration,
  * which the averaged probabilities are meant to have.
  */
-export function searchWeights(aligned: readonly Float32Array[], truth: readonly (readonly number[])[], C: number, task: LabelTask): WeightSearch {
+export function searchWeights(aligned: readonly Float32Array[], truth: readonly (readonly number[])[], C: number, task: LabelTask, rule: CombineRule = 'mean'): WeightSearch {
   const m = aligned.length;
   const equal = Array.from({ length: m }, () => 1 / m);
-  const loss = (w: readonly number[]) => ensembleLogLoss(aligned, w, truth, C, task);
+  const loss = (w: readonly number[]) => ensembleLogLoss(aligned, w, truth, C, task, rule);
   const equalLogLoss = loss(equal);
   if (m === 1) return { weights: [1], logLoss: equalLogLoss, equalLogLoss, papers: truth.length, points: 1 };
   const steps = m <= 3 ? 20 : m <= 5 ? 10 : 4;
@@ -257,12 +279,19 @@ function compareLabels(a: string, b: string): number {
   return a < b ? -1 : 1;
 }
 
-/** The ensemble's classes: the members' own when they agree, else the union aligned by code. */
+/**
+ * The ensemble's classes: the members' own when they agree, else the union aligned by code. The
+ * first member sets the task; a primary-category ensemble may also take multi-label members,
+ * whose per-category probabilities speak to the same codes.
+ */
 export function ensembleScheme(members: readonly { name: string; model: AsyncClassifier }[]): LabelSchemeJSON {
   const first = members[0]!.model;
   const task = first.info.task;
   for (const m of members) {
-    if (m.model.info.task !== task) throw new RangeError(`ensemble members must share a task: ${members[0]!.name} is ${task}, ${m.name} is ${m.model.info.task}`);
+    const t = m.model.info.task;
+    if (t !== task && !(task === 'primary' && t === 'multilabel')) {
+      throw new RangeError(`ensemble members must share a task (a primary ensemble may add multilabel members): ${members[0]!.name} is ${task}, ${m.name} is ${t}`);
+    }
   }
   const same = members.every((m) => m.model.labels.length === first.labels.length && m.model.labels.every((l, i) => l === first.labels[i]));
   if (same) return first.scheme;
@@ -288,7 +317,7 @@ export async function openEnsemble(o: EnsembleBackendOptions, open: (member: str
   const scheme = ensembleScheme(opened);
   const index = new Map(scheme.labels.map((l, i) => [l, i]));
   const members = opened.map((m) => ({ ...m, toEnsemble: Int32Array.from(m.model.labels, (l) => index.get(l)!) }));
-  const ensemble = new Ensemble(members, scheme.labels, scheme, o.weights ?? members.map(() => 1));
+  const ensemble = new Ensemble(members, scheme.labels, scheme, o.weights ?? members.map(() => 1), o.combine);
   if (o.valid) {
     const { papers } = await loadPapers(o.valid);
     if (papers.length === 0) throw new RangeError(`no labelled papers in ${o.valid} to tune the ensemble weights on`);

@@ -73,6 +73,46 @@ test('the weight search moves weight to the member that is right, and never does
   for (let i = 0; i < 3; i++) assert.ok(Math.abs(rows.subarray(i * C, (i + 1) * C).reduce((a, b) => a + b, 0) - 1) < 1e-6);
 });
 
+test('the product rule takes the weighted geometric mean, floors a label a member lacks, and renormalises', async () => {
+  const a = fixed(['cs.CV', 'hep-th', 'math.NT'], { x: [0.7, 0.2, 0.1] });
+  // A multi-label member: independent per-category probabilities, and no math.NT at all.
+  const ml = fixed(['cs.CV', 'hep-th', 'q-bio.NC'], { x: [0.05, 0.9, 0.5] });
+  const multilabel: AsyncClassifier = { ...ml, info: { ...ml.info, task: 'multilabel' } };
+  const models: Record<string, AsyncClassifier> = { a, ml: multilabel };
+  const e = await openEnsemble({ members: ['a', 'ml'], weights: [2, 1], combine: 'product' }, async (m) => models[m]!);
+  assert.equal(e.info.task, 'primary');
+  assert.deepEqual(e.labels, ['cs.CV', 'hep-th', 'math.NT', 'q-bio.NC']);
+  const p = await e.predictProbaAsync([{ title: 'x' }]);
+  // Weights become 2/3 and 1/3; a label a member does not have counts as 1e-6 from it.
+  const raw = [0.7 ** (2 / 3) * 0.05 ** (1 / 3), 0.2 ** (2 / 3) * 0.9 ** (1 / 3), 0.1 ** (2 / 3) * 1e-6 ** (1 / 3), 1e-6 ** (2 / 3) * 0.5 ** (1 / 3)];
+  const sum = raw.reduce((s, v) => s + v, 0);
+  raw.forEach((v, i) => assert.ok(Math.abs(p[i]! - v / sum) < 1e-6, `cell ${i}: ${p[i]} vs ${v / sum}`));
+  // The multi-label second opinion overturns the mean's answer: hep-th wins, cs.CV would under `mean`.
+  assert.equal((await e.predictBatchAsync([{ title: 'x' }], { k: 1 }))[0]!.labels[0]!.code, 'hep-th');
+  const mean = await openEnsemble({ members: ['a', 'ml'], weights: [2, 1] }, async (m) => models[m]!);
+  assert.equal((await mean.predictBatchAsync([{ title: 'x' }], { k: 1 }))[0]!.labels[0]!.code, 'cs.CV');
+
+  // Only a primary ensemble takes multi-label members, and never a member of another task.
+  await assert.rejects(() => openEnsemble({ members: ['ml', 'a'], combine: 'product' }, async (m) => models[m]!), /must share a task/);
+  const group: AsyncClassifier = { ...a, info: { ...a.info, task: 'group' } };
+  await assert.rejects(() => openEnsemble({ members: ['a', 'g'] }, async (m) => (m === 'g' ? group : a)), /g is group/);
+});
+
+test('product rows stay finite when every member is nearly certain of different labels', () => {
+  const C = 3;
+  const a = Float32Array.from([1, 0, 0]);
+  const b = Float32Array.from([0, 0, 1]);
+  const rows = combine([a, b], [0.5, 0.5], 1, C, 'primary', 'product');
+  assert.ok(rows.every((v) => Number.isFinite(v)));
+  assert.ok(Math.abs(rows.reduce((s, v) => s + v, 0) - 1) < 1e-6);
+  // Labels 0 and 2 tie at sqrt(1 × 1e-6) each; label 1, floored under both members, gets 1e-6 before renormalising.
+  const floored = 1e-6 / (2e-3 + 1e-6);
+  assert.ok(Math.abs(rows[0]! - rows[2]!) < 1e-6 && Math.abs(rows[1]! - floored) < 1e-6, `${rows}`);
+  // Multi-label product rows are not renormalised: each cell is its own probability.
+  const ml = combine([Float32Array.from([0.81, 0.25]), Float32Array.from([0.01, 0.25])], [0.5, 0.5], 1, 2, 'multilabel', 'product');
+  assert.ok(Math.abs(ml[0]! - 0.09) < 1e-6 && Math.abs(ml[1]! - 0.25) < 1e-6, `${ml}`);
+});
+
 function jsonl(papers: readonly PaperRecord[]): string {
   return papers.map((p) => JSON.stringify({ id: p.id, title: p.title, abstract: p.abstract, categories: p.categories })).join('\n') + '\n';
 }
@@ -134,6 +174,23 @@ test('evaluate shows each member and the ensemble side by side, with weights tun
   assert.match(lines[1]!, /strong\.axcm \(w=0\.50\)\s+weak\.axcm \(w=0\.50\)\s+ensemble/);
   assert.ok(lines.some((l) => /^accuracy\s+\d+\.\d\d%\s+\d+\.\d\d%\s+\d+\.\d\d%$/.test(l)), text.out);
 
+  // A primary model with a multi-label model as its second opinion, pooled by the product rule.
+  const ml = join(dir, 'ml.axcm');
+  const t3 = await run(['train', '--data', trainFile, '--task', 'multilabel', '--out', ml, '--epochs', '4', '--min-df', '1', '--threads', '1', '--json']);
+  assert.equal(t3.code, 0, t3.err);
+  const prod = await run(['evaluate', '--members', `${strong},${ml}`, '--weights', '2,1', '--combine', 'product', '--data', testFile, '--json']);
+  assert.equal(prod.code, 0, prod.err);
+  const po = JSON.parse(prod.out) as { task: string; combine: string; top5: number; accuracy: number; members: { evaluation: { task: string } }[] };
+  assert.equal(po.task, 'primary');
+  assert.equal(po.combine, 'product');
+  assert.deepEqual(po.members.map((m) => m.evaluation.task), ['primary', 'multilabel']);
+  assert.ok(po.accuracy >= 0.9, `product ensemble accuracy ${po.accuracy}`);
+  const prodText = await run(['evaluate', '--members', `${strong},${ml}`, '--combine', 'product', '--data', testFile]);
+  assert.equal(prodText.code, 0, prodText.err);
+  assert.match(prodText.out, /ensemble \(product\)/);
+  // The multi-label member has no weighted-F1 of its own: a dash, while the ensemble's is shown.
+  assert.match(prodText.out, /^weighted-F1\s+\d\.\d{4}\s+–\s+\d\.\d{4}$/m);
+
   const cls = await run(['classify', '--members', `${strong},${weak}`, '--title', 'brane holography gauge', '--json']);
   assert.equal(cls.code, 0, cls.err);
   assert.equal((JSON.parse(cls.out) as { labels: { code: string }[] }).labels[0]!.code, 'hep-th');
@@ -146,6 +203,12 @@ test('evaluate shows each member and the ensemble side by side, with weights tun
   assert.match(badWeights.err, /--weights needs 2 numbers/);
   const stray = await run(['evaluate', '--model', strong, '--valid', validFile, '--data', testFile]);
   assert.equal(stray.code, 2);
+  const badRule = await run(['evaluate', '--members', `${strong},${weak}`, '--combine', 'median', '--data', testFile]);
+  assert.equal(badRule.code, 2);
+  assert.match(badRule.err, /--combine must be one of mean, product/);
+  const strayRule = await run(['evaluate', '--model', strong, '--combine', 'product', '--data', testFile]);
+  assert.equal(strayRule.code, 2);
+  assert.match(strayRule.err, /--combine are for --backend ensemble/);
   const missing = await run(['evaluate', '--members', `${strong},${join(dir, 'nope.axcm')}`, '--data', testFile]);
   assert.equal(missing.code, 1);
   assert.match(missing.err, /nope\.axcm/);
