@@ -98,7 +98,7 @@ test('the product rule takes the weighted geometric mean, floors a label a membe
   await assert.rejects(() => openEnsemble({ members: ['a', 'g'] }, async (m) => (m === 'g' ? group : a)), /g is group/);
 });
 
-test('product rows stay finite when every member is nearly certain of different labels', () => {
+test('product rows stay finite when members are certain of different labels, and the weight search scores by the product', () => {
   const C = 3;
   const a = Float32Array.from([1, 0, 0]);
   const b = Float32Array.from([0, 0, 1]);
@@ -108,6 +108,12 @@ test('product rows stay finite when every member is nearly certain of different 
   // Labels 0 and 2 tie at sqrt(1 × 1e-6) each; label 1, floored under both members, gets 1e-6 before renormalising.
   const floored = 1e-6 / (2e-3 + 1e-6);
   assert.ok(Math.abs(rows[0]! - rows[2]!) < 1e-6 && Math.abs(rows[1]! - floored) < 1e-6, `${rows}`);
+  // The weight search scores candidates under the ensemble's own rule.
+  const truth = [[2]];
+  const search = searchWeights([a, b], truth, C, 'primary', 'product');
+  assert.ok(Math.abs(search.logLoss - ensembleLogLoss([a, b], search.weights, truth, C, 'primary', 'product')) < 1e-12);
+  assert.ok(search.weights[1]! > 0.9, `weights ${search.weights}`);
+  assert.notEqual(ensembleLogLoss([a, b], [0.5, 0.5], truth, C, 'primary', 'product'), ensembleLogLoss([a, b], [0.5, 0.5], truth, C, 'primary'));
   // Multi-label product rows are not renormalised: each cell is its own probability.
   const ml = combine([Float32Array.from([0.81, 0.25]), Float32Array.from([0.01, 0.25])], [0.5, 0.5], 1, 2, 'multilabel', 'product');
   assert.ok(Math.abs(ml[0]! - 0.09) < 1e-6 && Math.abs(ml[1]! - 0.25) < 1e-6, `${ml}`);
