@@ -6,70 +6,18 @@
 import { seededRng } from '../corpus/random.js';
 import { serve } from '../parallel/rpc.js';
 import { countDistinct } from '../text/distinct-counts.js';
-import { CsrBuilder, type CsrMatrix } from '../text/sparse.js';
+import type { CsrMatrix } from '../text/sparse.js';
+import { TermRows } from '../text/term-rows.js';
 import { TermCounter, type TermOptions } from '../text/terms.js';
-import { Vocabulary, vectorizeTerms } from '../text/vocabulary.js';
+import { Vocabulary } from '../text/vocabulary.js';
 import { Kernels, SparseRowScratch, WasmArena, type LinearMemory } from './kernels.js';
 import { scoreRow, sgdEpoch, type KernelSlots, type LossKind } from './sgd.js';
 
-interface Terms {
-  ptr: Int32Array;
-  hash: Uint32Array;
-  tf: Float32Array;
-}
-
-class TermsBuilder {
-  private ptr: number[] = [0];
-  private hash = new Uint32Array(1 << 20);
-  private tf = new Float32Array(1 << 20);
-  private n = 0;
-  add(c: TermCounter): void {
-    if (this.n + c.size > this.hash.length) {
-      let cap = this.hash.length * 2;
-      while (cap < this.n + c.size) cap *= 2;
-      const h = new Uint32Array(cap);
-      h.set(this.hash.subarray(0, this.n));
-      const t = new Float32Array(cap);
-      t.set(this.tf.subarray(0, this.n));
-      this.hash = h;
-      this.tf = t;
-    }
-    this.hash.set(c.hashes.subarray(0, c.size), this.n);
-    this.tf.set(c.tf.subarray(0, c.size), this.n);
-    this.n += c.size;
-    this.ptr.push(this.n);
-  }
-  build(): Terms {
-    return { ptr: Int32Array.from(this.ptr), hash: this.hash.subarray(0, this.n), tf: this.tf.subarray(0, this.n) };
-  }
-}
-
-/** Terms of each paper, and of its title alone into `titleOnly` (counted in the same pass). */
-function countTerms(counter: TermCounter, titles: string[], abstracts: string[], titleOnly: TermsBuilder | null = null): Terms {
-  const b = new TermsBuilder();
-  const onTitle = titleOnly ? (c: TermCounter) => titleOnly.add(c) : undefined;
-  for (let i = 0; i < titles.length; i++) b.add(counter.count(titles[i]!, abstracts[i]!, onTitle));
-  return b.build();
-}
-
-function vectorizeAll(vocab: Vocabulary, t: Terms): CsrMatrix {
-  const b = new CsrBuilder(vocab.size);
-  let maxRow = 0;
-  for (let i = 0; i + 1 < t.ptr.length; i++) maxRow = Math.max(maxRow, t.ptr[i + 1]! - t.ptr[i]!);
-  const idx = new Int32Array(maxRow + 1);
-  const val = new Float32Array(maxRow + 1);
-  for (let i = 0; i + 1 < t.ptr.length; i++) {
-    const a = t.ptr[i]!;
-    const n = vectorizeTerms(vocab, t.hash.subarray(a), t.tf.subarray(a), t.ptr[i + 1]! - a, idx, val);
-    b.addRow(idx, val, n);
-  }
-  return b.build();
-}
-
 let me = 0;
-let train: Terms | null = null;
-let trainTitle: Terms | null = null;
-let valid: Terms | null = null;
+let counter: TermCounter | null = null;
+let train: TermRows | null = null;
+let trainTitle: TermRows | null = null;
+let valid: TermRows | null = null;
 let x: CsrMatrix | null = null;
 let xTitle: CsrMatrix | null = null;
 let xValid: CsrMatrix | null = null;
@@ -88,26 +36,38 @@ let order = new Int32Array(0);
 
 serve((m) => {
   switch (m.type) {
-    case 'terms': {
+    case 'begin': {
       me = m.worker as number;
-      const counter = new TermCounter(m.termOptions as TermOptions);
-      const titles = m.titles as string[];
-      const titleOnly = (m.dropAbstract as number) > 0 ? new TermsBuilder() : null;
-      train = countTerms(counter, titles, m.abstracts as string[], titleOnly);
-      trainTitle = titleOnly?.build() ?? null;
-      valid = countTerms(counter, m.validTitles as string[], m.validAbstracts as string[]);
+      counter = new TermCounter(m.termOptions as TermOptions);
+      train = new TermRows();
+      trainTitle = (m.dropAbstract as number) > 0 ? new TermRows() : null;
+      valid = new TermRows();
       labelPtr = m.labelPtr as Int32Array;
       labelIdx = m.labelIdx as Int32Array;
+      return { result: null };
+    }
+    case 'count': {
+      // Papers arrive a chunk at a time, so their text is garbage a chunk at a time too.
+      const titles = m.titles as string[];
+      const abstracts = m.abstracts as string[];
+      const rows = m.valid ? valid! : train!;
+      const titleOnly = m.valid ? null : trainTitle;
+      const onTitle = titleOnly ? (c: TermCounter) => titleOnly.add(c) : undefined;
+      for (let i = 0; i < titles.length; i++) rows.add(counter!.count(titles[i]!, abstracts[i]!, onTitle));
+      return { result: null };
+    }
+    case 'df': {
       // Document frequencies of this shard; the main thread merges shards.
-      const { keys, counts } = countDistinct(train.hash);
+      const { keys, counts } = countDistinct(train!.hashes());
       return { result: { keys, counts }, transfer: [keys.buffer as ArrayBuffer, counts.buffer as ArrayBuffer] };
     }
     case 'vectorize': {
       const vocab = new Vocabulary(m.terms as Uint32Array, m.idf as Float32Array);
-      x = vectorizeAll(vocab, train!);
-      xTitle = trainTitle ? vectorizeAll(vocab, trainTitle) : null;
-      xValid = vectorizeAll(vocab, valid!);
+      x = train!.toCsr(vocab);
+      xTitle = trainTitle?.toCsr(vocab) ?? null;
+      xValid = valid!.toCsr(vocab);
       train = trainTitle = valid = null;
+      counter = null;
       return { result: { rows: x.rows, nnz: x.indptr[x.rows]!, validRows: xValid.rows } };
     }
     case 'weights': {

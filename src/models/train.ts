@@ -17,6 +17,9 @@ import type { LossKind } from './sgd.js';
 /** Longest sparse row (distinct features in one paper) the kernels take; longer rows are refused. */
 const ROW_CAPACITY = 1 << 14;
 
+/** Papers per message when their text goes to a training thread. */
+const TEXT_CHUNK = 4096;
+
 /** Hyperparameters as plain data: what `train --config` reads and a model file records. */
 export interface TrainOptions {
   task: LabelTask;
@@ -176,28 +179,27 @@ export async function trainLinear(
     // Shards: paper i goes to worker i mod T, valid papers likewise.
     const shard = <X>(xs: readonly X[], k: number) => xs.filter((_, i) => i % T === k);
     onProgress({ phase: 'features' });
-    const dfParts = await Promise.all(
-      workers.map((w, k) => {
-        const mine = shard(train, k);
+    await Promise.all(
+      workers.map(async (w, k) => {
         const mineLabels = shard(trainLabels, k);
-        const ptr = new Int32Array(mine.length + 1);
+        const ptr = new Int32Array(mineLabels.length + 1);
         mineLabels.forEach((ls, i) => (ptr[i + 1] = ptr[i]! + ls.length));
-        const idx = Int32Array.from(mineLabels.flat());
-        const v = shard(valid, k);
-        return w.call<{ keys: Uint32Array; counts: Int32Array }>({
-          type: 'terms',
-          worker: k,
-          termOptions,
-          dropAbstract: o.dropAbstract,
-          titles: mine.map((p) => p.title),
-          abstracts: mine.map((p) => p.abstract),
-          validTitles: v.map((p) => p.title),
-          validAbstracts: v.map((p) => p.abstract),
-          labelPtr: ptr,
-          labelIdx: idx,
-        });
+        await w.call({ type: 'begin', worker: k, termOptions, dropAbstract: o.dropAbstract, labelPtr: ptr, labelIdx: Int32Array.from(mineLabels.flat()) });
+        // Two chunks in flight per worker: it counts one while the next is copied to it, and
+        // the papers' text is never copied whole into the worker.
+        let pending: Promise<unknown> = Promise.resolve();
+        for (const [papers, isValid] of [[shard(train, k), false], [shard(valid, k), true]] as const) {
+          for (let i = 0; i < papers.length; i += TEXT_CHUNK) {
+            const chunk = papers.slice(i, i + TEXT_CHUNK);
+            const sent = w.call({ type: 'count', valid: isValid, titles: chunk.map((p) => p.title), abstracts: chunk.map((p) => p.abstract) });
+            await pending;
+            pending = sent;
+          }
+        }
+        await pending;
       }),
     );
+    const dfParts = await Promise.all(workers.map((w) => w.call<{ keys: Uint32Array; counts: Int32Array }>({ type: 'df' })));
     phase('terms');
     const df = new HashIndex(dfParts.reduce((s, p) => Math.max(s, p.keys.length), 1024));
     for (const part of dfParts) for (let i = 0; i < part.keys.length; i++) df.increment(part.keys[i]!, part.counts[i]!);

@@ -33,3 +33,17 @@ test('countDistinct finds every distinct hash once with its count, whatever the 
     }
   }
 });
+
+test('countDistinct gives the same keys in the same order whatever share of the input its scratch may hold', () => {
+  let seed = 21;
+  const rnd = () => ((seed = (Math.imul(seed, 1664525) + 1013904223) >>> 0) / 2 ** 32);
+  const hashes = Uint32Array.from({ length: 100_000 }, () => (rnd() < 0.5 ? Math.floor(rnd() * 3000) * 2654435761 : Math.floor(rnd() * 2 ** 32)) >>> 0);
+  const whole = countDistinct(hashes, 1);
+  const want = reference(hashes);
+  assert.equal(whole.keys.length, want.size);
+  for (const share of [0.25, 0.01, 1e-9]) {
+    const got = countDistinct(hashes, share);
+    assert.deepEqual(got.keys, whole.keys, `share ${share}: keys`);
+    assert.deepEqual(got.counts, whole.counts, `share ${share}: counts`);
+  }
+});
