@@ -56,7 +56,8 @@ export const BACKEND_USAGE = `Backends (default linear; see README "Backends"):
   --max-length N     onnx: longest input in tokens
   --members A,B,..   ensemble: model files, ONNX model folders, or "llm"
   --weights W,..     ensemble: member weights (default equal)
-  --valid FILE       ensemble: labelled papers to tune the weights on
+  --valid FILE       ensemble: labelled papers to tune the weights on (and a product pool's
+                     temperature; beside --weights, the temperature alone)
   --combine RULE     ensemble: mean (default) or product (weighted geometric mean; a primary
                      ensemble may then add a multilabel model as a second opinion)`;
 
@@ -116,7 +117,7 @@ export function backendOptions(v: BackendValues): BackendOptions {
       weights = v.weights.split(',').map(Number);
       if (weights.length !== memberList.length || weights.some((w) => !Number.isFinite(w) || w < 0)) throw new UsageError(`--weights needs ${memberList.length} numbers >= 0, got "${v.weights}"`);
     }
-    if (weights && v.valid) throw new UsageError('give --weights or --valid (to tune them), not both');
+    if (weights && v.valid && v.combine !== 'product') throw new UsageError('give --weights or --valid (to tune them), not both; with --combine product, --valid beside --weights fits the pool\'s temperature alone');
     if (v.combine !== undefined && !(COMBINE_RULES as readonly string[]).includes(v.combine)) throw new UsageError(`--combine must be one of ${COMBINE_RULES.join(', ')}, got "${v.combine}"`);
     o.ensemble = { members: memberList, weights, valid: v.valid, combine: v.combine as CombineRule | undefined };
   } else if (v.members !== undefined || v.weights !== undefined || v.valid !== undefined || v.combine !== undefined) {

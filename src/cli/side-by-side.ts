@@ -30,6 +30,10 @@ export function formatSideBySide(e: EnsembleEvaluation): string {
   const width = Math.max(...columns.map((c) => c.title.length), 9);
   const lines = [`${'papers'.padEnd(16)}${String(e.ensemble.n).padStart(width + 2)}`, `${''.padEnd(16)}${columns.map((c) => c.title.padStart(width + 2)).join('')}`];
   for (const r of rows) lines.push(`${r.label.padEnd(16)}${columns.map((c) => (cell(c.ev, r) ?? '–').padStart(width + 2)).join('')}`);
-  if (e.search) lines.push(`weights tuned on ${e.search.papers} validation papers: log-loss ${e.search.logLoss.toFixed(4)} (equal weights ${e.search.equalLogLoss.toFixed(4)})`);
+  if (e.search) {
+    const what = e.search.searched ? 'weights' : 'temperature';
+    const temperature = e.combine === 'product' && e.search.temperature !== 1 ? `, temperature ${e.search.temperature.toFixed(3)}` : '';
+    lines.push(`${what} tuned on ${e.search.papers} validation papers: log-loss ${e.search.logLoss.toFixed(4)}${temperature} (equal weights ${e.search.equalLogLoss.toFixed(4)})`);
+  }
   return lines.join('\n');
 }

@@ -22,9 +22,13 @@ export interface EnsembleRun {
 
 export interface WeightSearch {
   weights: number[];
-  /** Mean negative log-likelihood of the true labels on the validation papers at `weights`. */
+  /** Whether `weights` were searched (false: given, and only the temperature was fitted). */
+  searched: boolean;
+  /** Single-label product pools: the fitted temperature (otherwise 1: see `Ensemble.tune`). */
+  temperature: number;
+  /** Mean negative log-likelihood of the true labels on the validation papers at `weights` and `temperature`. */
   logLoss: number;
-  /** The same for equal weights, to show what tuning bought. */
+  /** The same for equal weights at temperature 1, to show what tuning bought. */
   equalLogLoss: number;
   papers: number;
   points: number;
@@ -40,8 +44,14 @@ export class Ensemble implements AsyncClassifier {
   readonly scheme: LabelSchemeJSON;
   readonly thresholds = null;
   private readonly builder: PredictionBuilder;
-  /** Set when the weights were tuned on a validation set. */
+  /** Set when the weights (or the temperature) were tuned on a validation set. */
   search: WeightSearch | null = null;
+  /**
+   * Product pools: each member's weight is divided by this before the pool, which is the same as
+   * a softmax temperature on the pooled log-probabilities. Weights sum to 1, so at 1 the pool is
+   * the plain weighted geometric mean, which a multi-label member's sigmoids make overconfident.
+   */
+  private temperatureValue = 1;
 
   constructor(
     readonly members: EnsembleMember[],
@@ -69,6 +79,16 @@ export class Ensemble implements AsyncClassifier {
     return this.weightsValue;
   }
 
+  get temperature(): number {
+    return this.temperatureValue;
+  }
+
+  /** The exponents (product) or shares (mean) the pool applies. */
+  private poolWeights(): number[] {
+    const t = this.temperatureValue;
+    return this.weightsValue.map((w) => w / t);
+  }
+
   setWeights(weights: readonly number[]): void {
     if (weights.length !== this.members.length) throw new RangeError(`${weights.length} weights for ${this.members.length} ensemble members`);
     if (weights.some((w) => !Number.isFinite(w) || w < 0)) throw new RangeError(`ensemble weights must be numbers >= 0, got ${weights.join(',')}`);
@@ -88,7 +108,7 @@ export class Ensemble implements AsyncClassifier {
     }
     const t0 = performance.now();
     const aligned = this.align(members.map((m) => m.proba), papers.length);
-    const proba = combine(aligned, this.weightsValue, papers.length, this.labels.length, this.info.task, this.rule);
+    const proba = combine(aligned, this.poolWeights(), papers.length, this.labels.length, this.info.task, this.rule);
     const seconds = members.reduce((s, m) => s + m.seconds, 0) + (performance.now() - t0) / 1000;
     return { members, proba, seconds };
   }
@@ -114,16 +134,35 @@ export class Ensemble implements AsyncClassifier {
     });
   }
 
-  /** Tune the weights on labelled papers (see `searchWeights`) and keep the best. */
-  async tune(papers: readonly PaperRecord[]): Promise<WeightSearch> {
+  /**
+   * Tune on labelled papers: the weights (see `searchWeights`) unless `keepWeights`, then, for a
+   * single-label product pool, its temperature (see `fitPoolTemperature`). A multi-label pool
+   * keeps temperature 1: there it would move labels across the 0.5 threshold, not just recalibrate.
+   */
+  async tune(papers: readonly PaperRecord[], keepWeights = false): Promise<WeightSearch> {
+    const calibrated = this.rule === 'product' && this.info.task !== 'multilabel';
+    if (keepWeights && !calibrated) throw new RangeError('with given weights only a single-label product pool (--combine product) has anything left to tune on a validation set: its temperature');
+    this.temperatureValue = 1;
     const run = await this.run(papers.map((p) => ({ title: p.title, abstract: p.abstract })));
     const aligned = this.align(run.members.map((m) => m.proba), papers.length);
     const scheme = schemeFromJSON(this.scheme);
     const truth = papers.map((p) => labelsOf(p, scheme));
-    const search = searchWeights(aligned, truth, this.labels.length, this.info.task, this.rule);
-    this.setWeights(search.weights);
+    const C = this.labels.length;
+    const task = this.info.task;
+    const equal = this.members.map(() => 1 / this.members.length);
+    const found = keepWeights
+      ? { weights: [...this.weightsValue], logLoss: ensembleLogLoss(aligned, this.weightsValue, truth, C, task, this.rule), equalLogLoss: ensembleLogLoss(aligned, equal, truth, C, task, this.rule), points: 1 }
+      : searchWeights(aligned, truth, C, task, this.rule);
+    this.setWeights(found.weights);
+    let search: WeightSearch = { ...found, searched: !keepWeights, temperature: 1, papers: truth.length };
+    if (calibrated) {
+      const fit = fitPoolTemperature(aligned, this.weightsValue, truth, C, task);
+      this.temperatureValue = fit.temperature;
+      search = { ...search, temperature: fit.temperature, logLoss: fit.logLoss, points: search.points + fit.points };
+    }
     this.search = search;
-    this.info.validation = { logLoss: search.logLoss, equalWeightsLogLoss: search.equalLogLoss, papers: search.papers };
+    this.info.training.options.temperature = search.temperature;
+    this.info.validation = { logLoss: search.logLoss, equalWeightsLogLoss: search.equalLogLoss, papers: search.papers, temperature: search.temperature };
     return search;
   }
 
@@ -150,8 +189,9 @@ export class Ensemble implements AsyncClassifier {
 const PRODUCT_FLOOR = 1e-6;
 
 /**
- * Weighted sum (`mean`) or weighted geometric mean (`product`) of aligned n × C matrices, with
- * weights summing to 1; single-label rows renormalised to sum to 1.
+ * Weighted sum (`mean`) or weighted geometric mean (`product`) of aligned n × C matrices;
+ * single-label rows renormalised to sum to 1. Mean weights sum to 1; product weights are
+ * exponents and may sum to anything (their sum is the pool's inverse temperature).
  */
 export function combine(aligned: readonly Float32Array[], weights: readonly number[], n: number, C: number, task: LabelTask, rule: CombineRule = 'mean'): Float32Array {
   const out = new Float32Array(n * C);
@@ -163,8 +203,17 @@ export function combine(aligned: readonly Float32Array[], weights: readonly numb
       const p = aligned[j]!;
       for (let k = 0; k < n * C; k++) logs[k]! += w * Math.log(Math.max(PRODUCT_FLOOR, p[k]!));
     }
-    // With weights summing to 1 and every factor floored, exp never goes below the floor.
-    for (let k = 0; k < n * C; k++) out[k] = Math.exp(logs[k]!);
+    if (task === 'multilabel') {
+      for (let k = 0; k < n * C; k++) out[k] = Math.exp(logs[k]!);
+    } else {
+      // Shifted by the row's largest log before exp: with exponents summing past 1 the raw
+      // products of floored factors can underflow float32 before the row is renormalised.
+      for (let i = 0; i < n; i++) {
+        let top = -Infinity;
+        for (let c = 0; c < C; c++) top = Math.max(top, logs[i * C + c]!);
+        for (let c = 0; c < C; c++) out[i * C + c] = Math.exp(logs[i * C + c]! - top);
+      }
+    }
   } else {
     for (let j = 0; j < aligned.length; j++) {
       const w = weights[j]!;
@@ -210,6 +259,44 @@ export function ensembleLogLoss(aligned: readonly Float32Array[], weights: reado
   return counted ? loss / counted : Number.NaN;
 }
 
+/**
+ * The temperature T of a product pool (exponents `weights`/T) that minimises validation
+ * log-loss: golden-section search on log T over [1/8, 8]. The pooled ranking does not depend on
+ * T, so this changes only how sure the ensemble says it is.
+ */
+export function fitPoolTemperature(aligned: readonly Float32Array[], weights: readonly number[], truth: readonly (readonly number[])[], C: number, task: LabelTask): { temperature: number; logLoss: number; points: number } {
+  const loss = (logT: number) => ensembleLogLoss(aligned, weights.map((w) => w / Math.exp(logT)), truth, C, task, 'product');
+  const g = (Math.sqrt(5) - 1) / 2;
+  let a = Math.log(1 / 8);
+  let b = Math.log(8);
+  let x1 = b - g * (b - a);
+  let x2 = a + g * (b - a);
+  let f1 = loss(x1);
+  let f2 = loss(x2);
+  let points = 2;
+  while (b - a > 1e-3) {
+    if (f1 <= f2) {
+      b = x2;
+      x2 = x1;
+      f2 = f1;
+      x1 = b - g * (b - a);
+      f1 = loss(x1);
+    } else {
+      a = x1;
+      x1 = x2;
+      f1 = f2;
+      x2 = a + g * (b - a);
+      f2 = loss(x2);
+    }
+    points++;
+  }
+  const atOne = loss(0);
+  const best = f1 <= f2 ? { logT: x1, l: f1 } : { logT: x2, l: f2 };
+  // Never worse than leaving the pool alone.
+  if (atOne <= best.l) return { temperature: 1, logLoss: atOne, points: points + 1 };
+  return { temperature: Math.exp(best.logT), logLoss: best.l, points: points + 1 };
+}
+
 /** Every point of the simplex grid with `steps` steps per unit in `m` dimensions. */
 function simplexGrid(m: number, steps: number): number[][] {
   const out: number[][] = [];
@@ -230,12 +317,12 @@ function simplexGrid(m: number, steps: number): number[][] {
  * while that helps. Log-loss rather than accuracy because it is smooth and rewards calibration,
  * which the averaged probabilities are meant to have.
  */
-export function searchWeights(aligned: readonly Float32Array[], truth: readonly (readonly number[])[], C: number, task: LabelTask, rule: CombineRule = 'mean'): WeightSearch {
+export function searchWeights(aligned: readonly Float32Array[], truth: readonly (readonly number[])[], C: number, task: LabelTask, rule: CombineRule = 'mean'): Pick<WeightSearch, 'weights' | 'logLoss' | 'equalLogLoss' | 'points'> {
   const m = aligned.length;
   const equal = Array.from({ length: m }, () => 1 / m);
   const loss = (w: readonly number[]) => ensembleLogLoss(aligned, w, truth, C, task, rule);
   const equalLogLoss = loss(equal);
-  if (m === 1) return { weights: [1], logLoss: equalLogLoss, equalLogLoss, papers: truth.length, points: 1 };
+  if (m === 1) return { weights: [1], logLoss: equalLogLoss, equalLogLoss, points: 1 };
   const steps = m <= 3 ? 20 : m <= 5 ? 10 : 4;
   let best = equal;
   let bestLoss = equalLogLoss;
@@ -269,7 +356,7 @@ export function searchWeights(aligned: readonly Float32Array[], truth: readonly 
       }
     }
   }
-  return { weights: best, logLoss: bestLoss, equalLogLoss, papers: truth.length, points };
+  return { weights: best, logLoss: bestLoss, equalLogLoss, points };
 }
 
 function compareLabels(a: string, b: string): number {
@@ -311,7 +398,7 @@ export function ensembleScheme(members: readonly { name: string; model: AsyncCla
 /** Open every member, align labels, then set weights: given, tuned on `valid`, or equal. */
 export async function openEnsemble(o: EnsembleBackendOptions, open: (member: string) => Promise<AsyncClassifier>): Promise<Ensemble> {
   if (o.members.length === 0) throw new RangeError('an ensemble needs at least one member');
-  if (o.weights && o.valid) throw new RangeError('give ensemble weights or a validation set to tune them on, not both');
+  if (o.weights && o.valid && o.combine !== 'product') throw new RangeError('give ensemble weights or a validation set to tune them on, not both (a product pool takes both: the set then fits its temperature alone)');
   const opened: { name: string; model: AsyncClassifier }[] = [];
   for (const name of o.members) opened.push({ name, model: await open(name) });
   const scheme = ensembleScheme(opened);
@@ -321,7 +408,7 @@ export async function openEnsemble(o: EnsembleBackendOptions, open: (member: str
   if (o.valid) {
     const { papers } = await loadPapers(o.valid);
     if (papers.length === 0) throw new RangeError(`no labelled papers in ${o.valid} to tune the ensemble weights on`);
-    await ensemble.tune(papers);
+    await ensemble.tune(papers, o.weights !== undefined);
   }
   return ensemble;
 }

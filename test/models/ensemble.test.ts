@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { before, test } from 'node:test';
 import { fitTinyModel, writeTinyModel } from '../../scripts/tiny-onnx.js';
 import { plainScheme } from '../../src/models/backends.js';
-import { combine, ensembleLogLoss, openEnsemble, searchWeights } from '../../src/models/ensemble.js';
+import { combine, ensembleLogLoss, fitPoolTemperature, openEnsemble, searchWeights } from '../../src/models/ensemble.js';
 import type { AsyncClassifier, PaperText } from '../../src/models/model.js';
 import { PredictionBuilder } from '../../src/models/prediction.js';
 import { seededRng } from '../../src/corpus/random.js';
@@ -117,6 +117,51 @@ test('product rows stay finite when members are certain of different labels, and
   // Multi-label product rows are not renormalised: each cell is its own probability.
   const ml = combine([Float32Array.from([0.81, 0.25]), Float32Array.from([0.01, 0.25])], [0.5, 0.5], 1, 2, 'multilabel', 'product');
   assert.ok(Math.abs(ml[0]! - 0.09) < 1e-6 && Math.abs(ml[1]! - 0.25) < 1e-6, `${ml}`);
+});
+
+test('a product pool fits a temperature on validation that softens an overconfident pool without changing its ranking', async () => {
+  const rng = seededRng(11);
+  const n = 400;
+  const C = 4;
+  const labels = ['cs.CV', 'hep-th', 'math.NT', 'q-bio.NC'];
+  const truth: number[][] = [];
+  const sure = new Float32Array(n * C);
+  const rows: Record<string, number[]> = {};
+  for (let i = 0; i < n; i++) {
+    const t = Math.floor(rng() * C);
+    truth.push([t]);
+    // 99% sure, and right only 70% of the time.
+    const top = rng() < 0.7 ? t : (t + 1) % C;
+    for (let c = 0; c < C; c++) sure[i * C + c] = c === top ? 0.99 : 0.01 / (C - 1);
+    rows[`p${i}`] = [...sure.subarray(i * C, (i + 1) * C)];
+  }
+  const fit = fitPoolTemperature([sure, sure], [2 / 3, 1 / 3], truth, C, 'primary');
+  const atOne = ensembleLogLoss([sure, sure], [2 / 3, 1 / 3], truth, C, 'primary', 'product');
+  assert.ok(fit.temperature > 1.5, `temperature ${fit.temperature}`);
+  assert.ok(fit.logLoss < atOne - 0.1, `log-loss ${fit.logLoss} vs ${atOne} at 1`);
+  const scaled = combine([sure, sure], [2 / 3 / fit.temperature, 1 / 3 / fit.temperature], n, C, 'primary', 'product');
+  const argmax = (m: Float32Array, i: number) => [...m.subarray(i * C, (i + 1) * C)].reduce((b, v, c, a) => (v > a[b]! ? c : b), 0);
+  for (let i = 0; i < n; i++) assert.equal(argmax(scaled, i), argmax(sure, i), `row ${i}`);
+  // Large exponents: rows stay finite and sum to 1 (the pool shifts logs by the row maximum).
+  const sharp = combine([sure], [50], n, C, 'primary', 'product');
+  for (let i = 0; i < 3; i++) assert.ok(Math.abs(sharp.subarray(i * C, (i + 1) * C).reduce((a, b) => a + b, 0) - 1) < 1e-6);
+  const flat = combine([Float32Array.from([0.25, 0.25, 0.25, 0.25])], [600], 1, C, 'primary', 'product');
+  assert.deepEqual([...flat], [0.25, 0.25, 0.25, 0.25], 'e^(600 ln 0.25) underflows unless shifted');
+
+  // Through the ensemble: given weights plus a validation set fit the temperature alone.
+  const validFile = join(dir, 'sure-valid.jsonl');
+  writeFileSync(validFile, truth.map((t, i) => JSON.stringify({ id: `2601.${String(i).padStart(5, '0')}`, title: `p${i}`, abstract: 'x', categories: [labels[t[0]!]] })).join('\n') + '\n');
+  const a = fixed(labels, rows);
+  const e = await openEnsemble({ members: ['a', 'b'], weights: [2, 1], valid: validFile, combine: 'product' }, async () => a);
+  assert.deepEqual(e.weights, [2 / 3, 1 / 3]);
+  assert.equal(e.search?.searched, false);
+  assert.ok(Math.abs(e.temperature - fit.temperature) < 1e-9, `${e.temperature} vs ${fit.temperature}`);
+  const p = await e.predictProbaAsync([{ title: 'p0' }]);
+  for (let c = 0; c < C; c++) assert.ok(Math.abs(p[c]! - scaled[c]!) < 1e-6, `cell ${c}`);
+  // A mean pool has no temperature, so given weights leave nothing to tune.
+  await assert.rejects(() => openEnsemble({ members: ['a', 'b'], weights: [2, 1], valid: validFile }, async () => a), /not both/);
+  const ml: AsyncClassifier = { ...a, info: { ...a.info, task: 'multilabel' }, scheme: plainScheme('multilabel', labels) };
+  await assert.rejects(() => openEnsemble({ members: ['a', 'b'], weights: [2, 1], valid: validFile, combine: 'product' }, async () => ml), /single-label product pool/);
 });
 
 function jsonl(papers: readonly PaperRecord[]): string {
