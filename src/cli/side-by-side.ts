@@ -32,7 +32,7 @@ export function formatSideBySide(e: EnsembleEvaluation): string {
   for (const r of rows) lines.push(`${r.label.padEnd(16)}${columns.map((c) => (cell(c.ev, r) ?? '–').padStart(width + 2)).join('')}`);
   if (e.search) {
     const what = e.search.searched ? 'weights' : 'temperature';
-    const temperature = e.combine === 'product' && e.search.temperature !== 1 ? `, temperature ${e.search.temperature.toFixed(3)}` : '';
+    const temperature = !e.search.searched || e.search.temperature !== 1 ? `, temperature ${e.search.temperature.toFixed(3)}` : '';
     lines.push(`${what} tuned on ${e.search.papers} validation papers: log-loss ${e.search.logLoss.toFixed(4)}${temperature} (equal weights ${e.search.equalLogLoss.toFixed(4)})`);
   }
   return lines.join('\n');

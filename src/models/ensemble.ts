@@ -140,13 +140,20 @@ export class Ensemble implements AsyncClassifier {
    * keeps temperature 1: there it would move labels across the 0.5 threshold, not just recalibrate.
    */
   async tune(papers: readonly PaperRecord[], keepWeights = false): Promise<WeightSearch> {
-    const calibrated = this.rule === 'product' && this.info.task !== 'multilabel';
-    if (keepWeights && !calibrated) throw new RangeError('with given weights only a single-label product pool (--combine product) has anything left to tune on a validation set: its temperature');
+    const fitsTemperature = this.rule === 'product' && this.info.task !== 'multilabel';
+    if (keepWeights && !fitsTemperature) {
+      throw new RangeError(
+        this.rule === 'product'
+          ? 'a multi-label product pool keeps temperature 1, so with given weights there is nothing to fit on a validation set: drop the weights or the validation set'
+          : 'a mean pool has no temperature, so with given weights there is nothing to fit on a validation set: drop the weights or the validation set',
+      );
+    }
     this.temperatureValue = 1;
     const run = await this.run(papers.map((p) => ({ title: p.title, abstract: p.abstract })));
     const aligned = this.align(run.members.map((m) => m.proba), papers.length);
     const scheme = schemeFromJSON(this.scheme);
     const truth = papers.map((p) => labelsOf(p, scheme));
+    if (truth.every((t) => t.length === 0)) throw new RangeError(`none of the ${papers.length} validation papers has a label this ensemble knows`);
     const C = this.labels.length;
     const task = this.info.task;
     const equal = this.members.map(() => 1 / this.members.length);
@@ -155,7 +162,7 @@ export class Ensemble implements AsyncClassifier {
       : searchWeights(aligned, truth, C, task, this.rule);
     this.setWeights(found.weights);
     let search: WeightSearch = { ...found, searched: !keepWeights, temperature: 1, papers: truth.length };
-    if (calibrated) {
+    if (fitsTemperature) {
       const fit = fitPoolTemperature(aligned, this.weightsValue, truth, C, task);
       this.temperatureValue = fit.temperature;
       search = { ...search, temperature: fit.temperature, logLoss: fit.logLoss, points: search.points + fit.points };
@@ -292,8 +299,8 @@ export function fitPoolTemperature(aligned: readonly Float32Array[], weights: re
   }
   const atOne = loss(0);
   const best = f1 <= f2 ? { logT: x1, l: f1 } : { logT: x2, l: f2 };
-  // Never worse than leaving the pool alone.
-  if (atOne <= best.l) return { temperature: 1, logLoss: atOne, points: points + 1 };
+  // Never worse than leaving the pool alone (nor moved by a loss that is not a number).
+  if (!(atOne > best.l)) return { temperature: 1, logLoss: atOne, points: points + 1 };
   return { temperature: Math.exp(best.logT), logLoss: best.l, points: points + 1 };
 }
 

@@ -1,3 +1,4 @@
+import { resizableBuffer, type ResizableBuffer } from '../text/resizable-buffer.js';
 import { KERNELS_WASM_PLAIN, KERNELS_WASM_SHARED } from './kernels-wasm.js';
 
 /**
@@ -136,7 +137,6 @@ function isShared(buffer: ArrayBuffer | SharedArrayBuffer): buffer is SharedArra
 }
 
 type GrowableSharedBuffer = SharedArrayBuffer & { grow(bytes: number): void };
-type ResizableBuffer = ArrayBuffer & { resize(bytes: number): void };
 
 /**
  * A `LinearMemory` made of a growable SharedArrayBuffer (shared) or a resizable ArrayBuffer, for
@@ -154,7 +154,7 @@ export class JsMemory implements LinearMemory {
     const init = { maxByteLength: this.maxPages * WASM_PAGE_BYTES };
     this.buffer = options.shared
       ? new (SharedArrayBuffer as unknown as new (n: number, o: typeof init) => SharedArrayBuffer)(initial * WASM_PAGE_BYTES, init)
-      : new (ArrayBuffer as unknown as new (n: number, o: typeof init) => ArrayBuffer)(initial * WASM_PAGE_BYTES, init);
+      : resizableBuffer(initial * WASM_PAGE_BYTES, init.maxByteLength);
   }
 
   grow(deltaPages: number): number {

@@ -7,7 +7,7 @@ import { seededRng } from '../corpus/random.js';
 import { serve } from '../parallel/rpc.js';
 import { countDistinct } from '../text/distinct-counts.js';
 import type { CsrMatrix } from '../text/sparse.js';
-import { TermRows } from '../text/term-rows.js';
+import { DEFAULT_RESERVE_BYTES, TermRows } from '../text/term-rows.js';
 import { TermCounter, type TermOptions } from '../text/terms.js';
 import { Vocabulary } from '../text/vocabulary.js';
 import { Kernels, SparseRowScratch, WasmArena, type LinearMemory } from './kernels.js';
@@ -40,8 +40,9 @@ serve((m) => {
       me = m.worker as number;
       counter = new TermCounter(m.termOptions as TermOptions);
       train = new TermRows();
-      trainTitle = (m.dropAbstract as number) > 0 ? new TermRows() : null;
-      valid = new TermRows();
+      // Titles and the validation slice are a small fraction of the training terms.
+      trainTitle = (m.dropAbstract as number) > 0 ? new TermRows(DEFAULT_RESERVE_BYTES / 4) : null;
+      valid = new TermRows(DEFAULT_RESERVE_BYTES / 4);
       labelPtr = m.labelPtr as Int32Array;
       labelIdx = m.labelIdx as Int32Array;
       return { result: null };

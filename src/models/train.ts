@@ -192,6 +192,8 @@ export async function trainLinear(
           for (let i = 0; i < papers.length; i += TEXT_CHUNK) {
             const chunk = papers.slice(i, i + TEXT_CHUNK);
             const sent = w.call({ type: 'count', valid: isValid, titles: chunk.map((p) => p.title), abstracts: chunk.map((p) => p.abstract) });
+            // A crashed worker rejects every call at once; the one awaited first reports it.
+            sent.catch(() => {});
             await pending;
             pending = sent;
           }

@@ -26,6 +26,7 @@ export interface DistinctCounts {
 }
 
 export function countDistinct(hashes: Uint32Array, scratchShare = SCRATCH_SHARE): DistinctCounts {
+  if (!(scratchShare > 0)) throw new RangeError(`scratchShare must be > 0, got ${scratchShare}`);
   const n = hashes.length;
   const partitions = 1 << PARTITION_BITS;
   const shift = 32 - PARTITION_BITS;
@@ -86,7 +87,8 @@ export function countDistinct(hashes: Uint32Array, scratchShare = SCRATCH_SHARE)
         }
       }
       if (out + (z - a) > keys.length) {
-        const bytes = Math.min(keyBuffer.maxByteLength, Math.max((out + z - a) * 4, keys.length * 8, 1 << 16));
+        // In place, so an eighth at a time is enough: doubling would hold up to twice the output.
+        const bytes = Math.min(keyBuffer.maxByteLength, Math.max((out + z - a) * 4, (keys.length + (keys.length >>> 3)) * 4, 1 << 16));
         keyBuffer.resize(bytes);
         countBuffer.resize(bytes);
         keys = new Uint32Array(keyBuffer);

@@ -8,5 +8,8 @@
 export type ResizableBuffer = ArrayBuffer & { resize(bytes: number): void; readonly maxByteLength: number };
 
 export function resizableBuffer(bytes: number, maxBytes: number): ResizableBuffer {
-  return new (ArrayBuffer as unknown as new (n: number, o: { maxByteLength: number }) => ResizableBuffer)(bytes, { maxByteLength: Math.max(bytes, maxBytes) });
+  const buffer = new (ArrayBuffer as unknown as new (n: number, o: { maxByteLength: number }) => ResizableBuffer)(bytes, { maxByteLength: Math.max(bytes, maxBytes) });
+  // Engines before resizable buffers (Node < 20, Firefox < 128, Safari < 16.4) ignore the option.
+  if (typeof buffer.resize !== 'function') throw new Error('this JavaScript engine has no resizable ArrayBuffers (Node 20 or later is needed)');
+  return buffer;
 }

@@ -142,9 +142,7 @@ test('a product pool fits a temperature on validation that softens an overconfid
   const scaled = combine([sure, sure], [2 / 3 / fit.temperature, 1 / 3 / fit.temperature], n, C, 'primary', 'product');
   const argmax = (m: Float32Array, i: number) => [...m.subarray(i * C, (i + 1) * C)].reduce((b, v, c, a) => (v > a[b]! ? c : b), 0);
   for (let i = 0; i < n; i++) assert.equal(argmax(scaled, i), argmax(sure, i), `row ${i}`);
-  // Large exponents: rows stay finite and sum to 1 (the pool shifts logs by the row maximum).
-  const sharp = combine([sure], [50], n, C, 'primary', 'product');
-  for (let i = 0; i < 3; i++) assert.ok(Math.abs(sharp.subarray(i * C, (i + 1) * C).reduce((a, b) => a + b, 0) - 1) < 1e-6);
+  // Large exponents: a row stays a distribution (the pool shifts logs by the row maximum).
   const flat = combine([Float32Array.from([0.25, 0.25, 0.25, 0.25])], [600], 1, C, 'primary', 'product');
   assert.deepEqual([...flat], [0.25, 0.25, 0.25, 0.25], 'e^(600 ln 0.25) underflows unless shifted');
 
@@ -156,12 +154,21 @@ test('a product pool fits a temperature on validation that softens an overconfid
   assert.deepEqual(e.weights, [2 / 3, 1 / 3]);
   assert.equal(e.search?.searched, false);
   assert.ok(Math.abs(e.temperature - fit.temperature) < 1e-9, `${e.temperature} vs ${fit.temperature}`);
+  assert.equal(e.search?.logLoss, fit.logLoss, 'the reported loss is the loss at the temperature applied');
   const p = await e.predictProbaAsync([{ title: 'p0' }]);
   for (let c = 0; c < C; c++) assert.ok(Math.abs(p[c]! - scaled[c]!) < 1e-6, `cell ${c}`);
   // A mean pool has no temperature, so given weights leave nothing to tune.
   await assert.rejects(() => openEnsemble({ members: ['a', 'b'], weights: [2, 1], valid: validFile }, async () => a), /not both/);
+  // Nor does a multi-label product pool: a temperature would move labels across the threshold.
   const ml: AsyncClassifier = { ...a, info: { ...a.info, task: 'multilabel' }, scheme: plainScheme('multilabel', labels) };
-  await assert.rejects(() => openEnsemble({ members: ['a', 'b'], weights: [2, 1], valid: validFile, combine: 'product' }, async () => ml), /single-label product pool/);
+  await assert.rejects(() => openEnsemble({ members: ['a', 'b'], weights: [2, 1], valid: validFile, combine: 'product' }, async () => ml), /multi-label product pool keeps temperature 1/);
+  const mlTuned = await openEnsemble({ members: ['a', 'b'], valid: validFile, combine: 'product' }, async () => ml);
+  assert.equal(mlTuned.temperature, 1);
+  assert.equal(mlTuned.search?.temperature, 1);
+  // Validation papers none of whose labels the ensemble knows are refused, not fitted to NaN.
+  const strangers = join(dir, 'strangers.jsonl');
+  writeFileSync(strangers, JSON.stringify({ id: '2601.99999', title: 'p0', abstract: 'x', categories: ['astro-ph.GA'] }) + '\n');
+  await assert.rejects(() => openEnsemble({ members: ['a', 'b'], weights: [2, 1], valid: strangers, combine: 'product' }, async () => a), /none of the 1 validation papers has a label this ensemble knows/);
 });
 
 function jsonl(papers: readonly PaperRecord[]): string {
@@ -241,6 +248,15 @@ test('evaluate shows each member and the ensemble side by side, with weights tun
   assert.match(prodText.out, /ensemble \(product\)/);
   // The multi-label member has no weighted-F1 of its own: a dash, while the ensemble's is shown.
   assert.match(prodText.out, /^weighted-F1\s+\d\.\d{4}\s+–\s+\d\.\d{4}$/m);
+  // Given weights and a validation set: a product pool keeps the weights and fits its temperature.
+  const fitT = await run(['evaluate', '--members', `${strong},${ml}`, '--weights', '2,1', '--combine', 'product', '--valid', validFile, '--data', testFile, '--json']);
+  assert.equal(fitT.code, 0, fitT.err);
+  const ft = JSON.parse(fitT.out) as { weights: number[]; weightSearch: { searched: boolean; temperature: number; logLoss: number } };
+  assert.deepEqual(ft.weights, [2 / 3, 1 / 3]);
+  assert.equal(ft.weightSearch.searched, false);
+  assert.ok(ft.weightSearch.temperature > 0 && Number.isFinite(ft.weightSearch.logLoss), JSON.stringify(ft.weightSearch));
+  const fitText = await run(['evaluate', '--members', `${strong},${ml}`, '--weights', '2,1', '--combine', 'product', '--valid', validFile, '--data', testFile]);
+  assert.match(fitText.out, /^temperature tuned on \d+ validation papers: log-loss \d\.\d{4}, temperature \d+\.\d{3}/m);
 
   const cls = await run(['classify', '--members', `${strong},${weak}`, '--title', 'brane holography gauge', '--json']);
   assert.equal(cls.code, 0, cls.err);

@@ -28,7 +28,7 @@ function papers(n: number, seed: number): TermCounts[] {
 const vocab = new Vocabulary(Uint32Array.from({ length: 40 }, (_, i) => i + 1), Float32Array.from({ length: 40 }, (_, i) => 1 + i / 10));
 
 // The first growth takes 65,536 terms at least, so a reservation of exactly that many makes a later growth move.
-for (const [name, reserve, n] of [['within its reservation', undefined, 500], ['moving past a tiny reservation', 64, 500], ['moving past a full reservation', 1 << 18, 6000]] as const) {
+for (const [name, reserve, n] of [['within its reservation', undefined, 500], ['starting past a tiny reservation', 64, 500], ['moving past a full reservation', 1 << 18, 6000]] as const) {
   test(`TermRows turns its rows into the same TF-IDF rows as vectorising each paper alone (${name})`, () => {
     const docs = papers(n, reserve ?? 7);
     const rows = new TermRows(reserve);
