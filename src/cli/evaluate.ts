@@ -59,7 +59,7 @@ With --backend ensemble, each member and the ensemble are shown side by side.`,
     const titleOnly = values['title-only'] ?? false;
     if (model instanceof Ensemble) {
       const both = await backendCall(evaluateEnsemble(model, papers, { titleOnly }));
-      const out = { model: 'ensemble', data, skipped: ingest.skipped, ...both.ensemble, members: both.members, weights: both.weights, combine: both.combine, weightSearch: both.search };
+      const out = { model: 'ensemble', data, skipped: ingest.skipped, ...both.ensemble, members: both.members, weights: both.weights, combine: both.combine, temperature: both.temperature, weightSearch: both.search };
       process.stdout.write((values.json ? JSON.stringify(out, null, 2) : formatSideBySide(both)) + '\n');
       if (reportPath !== undefined && format !== undefined) {
         const name = values.name ?? 'ensemble';

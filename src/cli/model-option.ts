@@ -34,6 +34,7 @@ export const BACKEND_OPTIONS = {
   weights: { type: 'string' },
   valid: { type: 'string' },
   combine: { type: 'string' },
+  temperature: { type: 'string' },
 } as const;
 
 export type BackendValues = { [K in keyof typeof BACKEND_OPTIONS]?: string };
@@ -59,7 +60,8 @@ export const BACKEND_USAGE = `Backends (default linear; see README "Backends"):
   --valid FILE       ensemble: labelled papers to tune the weights on (and a product pool's
                      temperature; beside --weights, the temperature alone)
   --combine RULE     ensemble: mean (default) or product (weighted geometric mean; a primary
-                     ensemble may then add a multilabel model as a second opinion)`;
+                     ensemble may then add a multilabel model as a second opinion)
+  --temperature T    ensemble, product: the temperature a --valid run fitted, to reuse it`;
 
 function list(value: string | undefined): string[] | undefined {
   return value === undefined ? undefined : value.split(',').map((s) => s.trim()).filter((s) => s.length > 0);
@@ -119,9 +121,16 @@ export function backendOptions(v: BackendValues): BackendOptions {
     }
     if (weights && v.valid && v.combine !== 'product') throw new UsageError('give --weights or --valid (to tune them), not both; with --combine product, --valid beside --weights fits the pool\'s temperature alone');
     if (v.combine !== undefined && !(COMBINE_RULES as readonly string[]).includes(v.combine)) throw new UsageError(`--combine must be one of ${COMBINE_RULES.join(', ')}, got "${v.combine}"`);
-    o.ensemble = { members: memberList, weights, valid: v.valid, combine: v.combine as CombineRule | undefined };
-  } else if (v.members !== undefined || v.weights !== undefined || v.valid !== undefined || v.combine !== undefined) {
-    throw new UsageError('--members, --weights, --valid and --combine are for --backend ensemble');
+    let temperature: number | undefined;
+    if (v.temperature !== undefined) {
+      temperature = Number(v.temperature);
+      if (v.combine !== 'product') throw new UsageError('--temperature is for --combine product (a mean pool has none)');
+      if (!(temperature > 0) || !Number.isFinite(temperature)) throw new UsageError(`--temperature must be a number > 0, got "${v.temperature}"`);
+      if (v.valid) throw new UsageError('give --temperature or --valid (which fits it), not both');
+    }
+    o.ensemble = { members: memberList, weights, valid: v.valid, combine: v.combine as CombineRule | undefined, temperature };
+  } else if (v.members !== undefined || v.weights !== undefined || v.valid !== undefined || v.combine !== undefined || v.temperature !== undefined) {
+    throw new UsageError('--members, --weights, --valid, --combine and --temperature are for --backend ensemble');
   }
   if (backend === 'linear' || backend === 'ensemble') {
     const p = backend === 'linear' ? modelPathFor(v.model) : v.model;

@@ -32,8 +32,10 @@ export function formatSideBySide(e: EnsembleEvaluation): string {
   for (const r of rows) lines.push(`${r.label.padEnd(16)}${columns.map((c) => (cell(c.ev, r) ?? '–').padStart(width + 2)).join('')}`);
   if (e.search) {
     const what = e.search.searched ? 'weights' : 'temperature';
-    const temperature = !e.search.searched || e.search.temperature !== 1 ? `, temperature ${e.search.temperature.toFixed(3)}` : '';
+    const temperature = !e.search.searched || e.search.temperature !== 1 ? `, temperature ${e.search.temperature.toFixed(3)} (--temperature ${Number(e.search.temperature.toPrecision(4))} reuses it)` : '';
     lines.push(`${what} tuned on ${e.search.papers} validation papers: log-loss ${e.search.logLoss.toFixed(4)}${temperature} (equal weights ${e.search.equalLogLoss.toFixed(4)})`);
+  } else if (e.temperature !== 1) {
+    lines.push(`temperature ${e.temperature.toFixed(3)} (given)`);
   }
   return lines.join('\n');
 }

@@ -11,6 +11,8 @@ export interface EnsembleEvaluation {
   details: EvaluationDetails;
   weights: number[];
   combine: CombineRule;
+  /** The pool's temperature (1 unless a single-label product pool was given or fitted one). */
+  temperature: number;
   /** Present when the weights were tuned on a validation set. */
   search: WeightSearch | null;
 }
@@ -23,5 +25,5 @@ export async function evaluateEnsemble(ensemble: Ensemble, papers: readonly Pape
     return { name: m.name, backend: m.model.info.backend, weight: ensemble.weights[j]!, evaluation };
   });
   const combined = evaluateProbabilitiesDetailed({ labels: ensemble.labels, task: ensemble.info.task, scheme: ensemble.scheme }, papers, run.proba, run.seconds, options);
-  return { members, ensemble: combined.summary, details: combined.details, weights: [...ensemble.weights], combine: ensemble.rule, search: ensemble.search };
+  return { members, ensemble: combined.summary, details: combined.details, weights: [...ensemble.weights], combine: ensemble.rule, temperature: ensemble.temperature, search: ensemble.search };
 }

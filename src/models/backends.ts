@@ -55,6 +55,8 @@ export interface EnsembleBackendOptions {
   valid?: string;
   /** How member probabilities are pooled (default `mean`). */
   combine?: CombineRule;
+  /** Single-label product pools: a temperature fitted earlier (see `Ensemble.tune`), instead of refitting it on `valid`. */
+  temperature?: number;
 }
 
 /** Everything needed to open any backend; only the part for the chosen backend is read. */

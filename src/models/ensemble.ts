@@ -59,6 +59,7 @@ export class Ensemble implements AsyncClassifier {
     scheme: LabelSchemeJSON,
     private weightsValue: number[],
     readonly rule: CombineRule = 'mean',
+    temperature = 1,
   ) {
     const task = scheme.task;
     this.scheme = scheme;
@@ -73,6 +74,12 @@ export class Ensemble implements AsyncClassifier {
       quantized: false,
     };
     this.setWeights(weightsValue);
+    if (temperature !== 1) {
+      if (rule !== 'product' || scheme.task === 'multilabel') throw new RangeError('only a single-label product pool has a temperature');
+      if (!(temperature > 0) || !Number.isFinite(temperature)) throw new RangeError(`an ensemble temperature must be a number > 0, got ${temperature}`);
+      this.temperatureValue = temperature;
+      this.info.training.options.temperature = temperature;
+    }
   }
 
   get weights(): readonly number[] {
@@ -411,7 +418,8 @@ export async function openEnsemble(o: EnsembleBackendOptions, open: (member: str
   const scheme = ensembleScheme(opened);
   const index = new Map(scheme.labels.map((l, i) => [l, i]));
   const members = opened.map((m) => ({ ...m, toEnsemble: Int32Array.from(m.model.labels, (l) => index.get(l)!) }));
-  const ensemble = new Ensemble(members, scheme.labels, scheme, o.weights ?? members.map(() => 1), o.combine);
+  if (o.temperature !== undefined && o.valid) throw new RangeError('give an ensemble temperature or a validation set to fit it on, not both');
+  const ensemble = new Ensemble(members, scheme.labels, scheme, o.weights ?? members.map(() => 1), o.combine, o.temperature);
   if (o.valid) {
     const { papers } = await loadPapers(o.valid);
     if (papers.length === 0) throw new RangeError(`no labelled papers in ${o.valid} to tune the ensemble weights on`);

@@ -162,6 +162,14 @@ test('a product pool fits a temperature on validation that softens an overconfid
   // Nor does a multi-label product pool: a temperature would move labels across the threshold.
   const ml: AsyncClassifier = { ...a, info: { ...a.info, task: 'multilabel' }, scheme: plainScheme('multilabel', labels) };
   await assert.rejects(() => openEnsemble({ members: ['a', 'b'], weights: [2, 1], valid: validFile, combine: 'product' }, async () => ml), /multi-label product pool keeps temperature 1/);
+  // A temperature fitted once can be given instead of refitting it.
+  const given = await openEnsemble({ members: ['a', 'b'], weights: [2, 1], combine: 'product', temperature: fit.temperature }, async () => a);
+  const pg = await given.predictProbaAsync([{ title: 'p0' }]);
+  for (let c = 0; c < C; c++) assert.ok(Math.abs(pg[c]! - p[c]!) < 1e-6, `given temperature, cell ${c}`);
+  assert.equal(given.search, null);
+  await assert.rejects(() => openEnsemble({ members: ['a', 'b'], weights: [2, 1], temperature: 2 }, async () => a), /only a single-label product pool has a temperature/);
+  await assert.rejects(() => openEnsemble({ members: ['a', 'b'], combine: 'product', temperature: 2 }, async () => ml), /only a single-label product pool has a temperature/);
+  await assert.rejects(() => openEnsemble({ members: ['a', 'b'], combine: 'product', temperature: 2, valid: validFile }, async () => a), /temperature or a validation set/);
   const mlTuned = await openEnsemble({ members: ['a', 'b'], valid: validFile, combine: 'product' }, async () => ml);
   assert.equal(mlTuned.temperature, 1);
   assert.equal(mlTuned.search?.temperature, 1);
@@ -256,7 +264,21 @@ test('evaluate shows each member and the ensemble side by side, with weights tun
   assert.equal(ft.weightSearch.searched, false);
   assert.ok(ft.weightSearch.temperature > 0 && Number.isFinite(ft.weightSearch.logLoss), JSON.stringify(ft.weightSearch));
   const fitText = await run(['evaluate', '--members', `${strong},${ml}`, '--weights', '2,1', '--combine', 'product', '--valid', validFile, '--data', testFile]);
-  assert.match(fitText.out, /^temperature tuned on \d+ validation papers: log-loss \d\.\d{4}, temperature \d+\.\d{3}/m);
+  assert.match(fitText.out, /^temperature tuned on \d+ validation papers: log-loss \d\.\d{4}, temperature \d+\.\d{3} \(--temperature [\d.]+ reuses it\)/m);
+  const reuse = await run(['evaluate', '--members', `${strong},${ml}`, '--weights', '2,1', '--combine', 'product', '--temperature', String(ft.weightSearch.temperature), '--data', testFile, '--json']);
+  assert.equal(reuse.code, 0, reuse.err);
+  const ru = JSON.parse(reuse.out) as { temperature: number; weightSearch: unknown; logLoss: number };
+  assert.equal(ru.temperature, ft.weightSearch.temperature);
+  assert.equal(ru.weightSearch, null);
+  assert.ok(Math.abs(ru.logLoss - (JSON.parse(fitT.out) as { logLoss: number }).logLoss) < 1e-9, 'the same pool, given or fitted');
+  const reuseText = await run(['evaluate', '--members', `${strong},${ml}`, '--weights', '2,1', '--combine', 'product', '--temperature', '0.5', '--data', testFile]);
+  assert.match(reuseText.out, /^temperature 0\.500 \(given\)$/m);
+  const meanT = await run(['evaluate', '--members', `${strong},${ml}`, '--temperature', '0.5', '--data', testFile]);
+  assert.equal(meanT.code, 2);
+  assert.match(meanT.err, /--temperature is for --combine product/);
+  const badT = await run(['evaluate', '--members', `${strong},${ml}`, '--combine', 'product', '--temperature', '0', '--data', testFile]);
+  assert.equal(badT.code, 2);
+  assert.match(badT.err, /--temperature must be a number > 0/);
 
   const cls = await run(['classify', '--members', `${strong},${weak}`, '--title', 'brane holography gauge', '--json']);
   assert.equal(cls.code, 0, cls.err);
@@ -275,7 +297,7 @@ test('evaluate shows each member and the ensemble side by side, with weights tun
   assert.match(badRule.err, /--combine must be one of mean, product/);
   const strayRule = await run(['evaluate', '--model', strong, '--combine', 'product', '--data', testFile]);
   assert.equal(strayRule.code, 2);
-  assert.match(strayRule.err, /--combine are for --backend ensemble/);
+  assert.match(strayRule.err, /--combine and --temperature are for --backend ensemble/);
   const missing = await run(['evaluate', '--members', `${strong},${join(dir, 'nope.axcm')}`, '--data', testFile]);
   assert.equal(missing.code, 1);
   assert.match(missing.err, /nope\.axcm/);
