@@ -131,9 +131,10 @@ export async function run(): Promise<SectionResult> {
     const prep = ['bench/peers/prepare.py', '--data', SHARED, '--out', prepared];
     spawnSync(PY, prep, { cwd: ROOT, stdio: 'inherit' });
     commands.push(`${PY} ${prep.join(' ').replace(SHARED, '../shared/data/arxiv-papers.jsonl.gz')}`);
+    // fastText's most accurate config we found on this split (bench/peers/README.md, "Choosing fastText's config").
     const runs = [
-      ['bench/peers/fasttext_peer.py', '--prepared', prepared, '--work', join(WORK, 'ft'), '--epoch', '10', '--lr', '1.0', '--dim', '50', '--min-count', '1', '--thread', '2'],
-      ['bench/peers/fasttext_peer.py', '--prepared', prepared, '--work', join(WORK, 'ft-ml'), '--multilabel', '--tune-threshold', '--epoch', '10', '--lr', '1.0', '--dim', '50', '--min-count', '1', '--thread', '2'],
+      ['bench/peers/fasttext_peer.py', '--prepared', prepared, '--work', join(WORK, 'ft'), '--epoch', '5', '--lr', '1.0', '--dim', '100', '--min-count', '1', '--thread', '2'],
+      ['bench/peers/fasttext_peer.py', '--prepared', prepared, '--work', join(WORK, 'ft-ml'), '--multilabel', '--tune-threshold', '--epoch', '5', '--lr', '1.0', '--dim', '100', '--min-count', '1', '--thread', '2'],
       ['bench/peers/sklearn_peer.py', '--prepared', prepared, '--variant', 'notebook'],
     ];
     for (const args of runs) {
