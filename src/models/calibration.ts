@@ -62,8 +62,12 @@ export function fitTemperature(scores: Float32Array, labelPtr: Int32Array, label
 }
 
 /**
- * Per-label decision thresholds for one-vs-rest models, each maximising that label's F1 on
- * validation. Labels with too few validation positives to trust get the best global threshold.
+ * Per-label decision thresholds for one-vs-rest models, tuned on validation for micro-F1, the
+ * score multi-label answers are judged by: first one threshold for every label, then each label
+ * with enough validation positives moved, in turn, to where the micro-F1 of all labels together is
+ * best. Maximising each label's own F1 instead lowers the thresholds of rare labels until their
+ * false positives cost more across the whole answer set than their hits gain (on the shared
+ * corpus's S2 split that was micro-F1 0.635 against 0.656 for the best single threshold).
  */
 export function tuneThresholds(probs: Float32Array, labelPtr: Int32Array, labelIdx: Int32Array, classes: number, minPositives = 10): Float32Array {
   const n = labelPtr.length - 1;
@@ -72,47 +76,67 @@ export function tuneThresholds(probs: Float32Array, labelPtr: Int32Array, labelI
   for (let i = 0; i < n; i++) for (let q = labelPtr[i]!; q < labelPtr[i + 1]!; q++) truth[i * C + labelIdx[q]!] = 1;
   const grid: number[] = [];
   for (let t = 0.05; t < 0.951; t += 0.025) grid.push(Number(t.toFixed(3)));
-  // Global threshold by micro-F1.
+  const microF1 = (tp: number, fp: number, fn: number) => (tp === 0 ? 0 : (2 * tp) / (2 * tp + fp + fn));
+  // One label's true positives, false positives and false negatives at threshold t.
+  const counts = (c: number, t: number): [number, number, number] => {
+    let tp = 0;
+    let fp = 0;
+    let fn = 0;
+    for (let i = 0; i < n; i++) {
+      const p = probs[i * C + c]! >= t;
+      const y = truth[i * C + c]!;
+      if (p && y) tp++;
+      else if (p) fp++;
+      else if (y) fn++;
+    }
+    return [tp, fp, fn];
+  };
   let bestGlobal = 0.5;
   let bestF = -1;
   for (const t of grid) {
     let tp = 0;
     let fp = 0;
     let fn = 0;
-    for (let k = 0; k < n * C; k++) {
-      const p = probs[k]! >= t;
-      if (p && truth[k]) tp++;
-      else if (p) fp++;
-      else if (truth[k]) fn++;
+    for (let c = 0; c < C; c++) {
+      const [a, b, d] = counts(c, t);
+      tp += a;
+      fp += b;
+      fn += d;
     }
-    const f = tp === 0 ? 0 : (2 * tp) / (2 * tp + fp + fn);
+    const f = microF1(tp, fp, fn);
     if (f > bestF) {
       bestF = f;
       bestGlobal = t;
     }
   }
   const out = new Float32Array(C).fill(bestGlobal);
+  const own = Array.from({ length: C }, (_, c) => counts(c, bestGlobal));
+  let tp = own.reduce((s, x) => s + x[0], 0);
+  let fp = own.reduce((s, x) => s + x[1], 0);
+  let fn = own.reduce((s, x) => s + x[2], 0);
   for (let c = 0; c < C; c++) {
-    let positives = 0;
-    for (let i = 0; i < n; i++) positives += truth[i * C + c]!;
-    if (positives < minPositives) continue;
-    let best = -1;
+    const [ctp, cfp, cfn] = own[c]!;
+    if (ctp + cfn < minPositives) continue;
+    // The other labels' counts stay fixed while this one moves.
+    const otp = tp - ctp;
+    const ofp = fp - cfp;
+    const ofn = fn - cfn;
+    let best = microF1(tp, fp, fn);
+    let pick: [number, number, number, number] | null = null;
     for (const t of grid) {
-      let tp = 0;
-      let fp = 0;
-      let fn = 0;
-      for (let i = 0; i < n; i++) {
-        const p = probs[i * C + c]! >= t;
-        const y = truth[i * C + c]!;
-        if (p && y) tp++;
-        else if (p) fp++;
-        else if (y) fn++;
-      }
-      const f = tp === 0 ? 0 : (2 * tp) / (2 * tp + fp + fn);
-      if (f > best) {
+      const [a, b, d] = counts(c, t);
+      const f = microF1(otp + a, ofp + b, ofn + d);
+      if (f > best + 1e-12) {
         best = f;
-        out[c] = t;
+        pick = [t, a, b, d];
       }
+    }
+    if (pick) {
+      out[c] = pick[0];
+      own[c] = [pick[1], pick[2], pick[3]];
+      tp = otp + pick[1];
+      fp = ofp + pick[2];
+      fn = ofn + pick[3];
     }
   }
   return out;
