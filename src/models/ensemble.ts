@@ -49,7 +49,8 @@ export class Ensemble implements AsyncClassifier {
   /**
    * Product pools: each member's weight is divided by this before the pool, which is the same as
    * a softmax temperature on the pooled log-probabilities. Weights sum to 1, so at 1 the pool is
-   * the plain weighted geometric mean, which a multi-label member's sigmoids make overconfident.
+   * the plain weighted geometric mean, which nothing calibrated (a multi-label member's sigmoids
+   * are not even a distribution over labels).
    */
   private temperatureValue = 1;
 
@@ -413,12 +414,12 @@ export function ensembleScheme(members: readonly { name: string; model: AsyncCla
 export async function openEnsemble(o: EnsembleBackendOptions, open: (member: string) => Promise<AsyncClassifier>): Promise<Ensemble> {
   if (o.members.length === 0) throw new RangeError('an ensemble needs at least one member');
   if (o.weights && o.valid && o.combine !== 'product') throw new RangeError('give ensemble weights or a validation set to tune them on, not both (a product pool takes both: the set then fits its temperature alone)');
+  if (o.temperature !== undefined && o.valid) throw new RangeError('give an ensemble temperature or a validation set to fit it on, not both');
   const opened: { name: string; model: AsyncClassifier }[] = [];
   for (const name of o.members) opened.push({ name, model: await open(name) });
   const scheme = ensembleScheme(opened);
   const index = new Map(scheme.labels.map((l, i) => [l, i]));
   const members = opened.map((m) => ({ ...m, toEnsemble: Int32Array.from(m.model.labels, (l) => index.get(l)!) }));
-  if (o.temperature !== undefined && o.valid) throw new RangeError('give an ensemble temperature or a validation set to fit it on, not both');
   const ensemble = new Ensemble(members, scheme.labels, scheme, o.weights ?? members.map(() => 1), o.combine, o.temperature);
   if (o.valid) {
     const { papers } = await loadPapers(o.valid);
