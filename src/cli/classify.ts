@@ -52,9 +52,8 @@ ${BACKEND_USAGE}`,
     if (options.k! < 1) throw new UsageError('--k must be >= 1');
     if (values.input === undefined && values.title === undefined && values.abstract === undefined) throw new UsageError('give --title (and optionally --abstract), or --input FILE');
     if (values.input !== undefined && (values.title !== undefined || values.abstract !== undefined)) throw new UsageError('--input cannot be combined with --title/--abstract');
-    const model = await resolveBackend(values);
-
     if (values.input === undefined) {
+      const model = await resolveBackend(values);
       const paper: PaperText = { title: values.title ?? '', abstract: values.abstract ?? '' };
       if (!paper.title.trim() && !paper.abstract!.trim()) throw new UserError('the title and abstract are both empty: nothing to classify');
       const [prediction] = await backendCall(model.predictBatchAsync([paper], options));
@@ -63,14 +62,16 @@ ${BACKEND_USAGE}`,
       reportUsage(model);
       return 0;
     }
-    // A linear model file predicts batches on worker threads, each with its own copy.
+    // A linear model file predicts batches on worker threads, each loading its own copy; this
+    // thread then never loads the model (for the float model that took a quarter of a second).
     const chosen = backendOptions(values);
     const threads = values.threads === undefined ? Math.min(availableParallelism(), 8) : intOption(values.threads, 'threads', 1);
     if (threads < 1) throw new UsageError('--threads must be >= 1');
-    const pool = chosen.backend === 'linear' && chosen.model && threads > 1 ? await PredictPool.open(chosen.model, model.labels.length, threads) : null;
+    const pool = chosen.backend === 'linear' && chosen.model && threads > 1 ? await backendCall(PredictPool.open(chosen.model, threads)) : null;
     try {
-      const code = await classifyBatch(model, pool, values.input, values.out, parseFormat(values.format), options, values.json ?? false);
-      reportUsage(model);
+      const model = pool ? null : await resolveBackend(values);
+      const code = await classifyBatch(pool ?? model!, values.input, values.out, parseFormat(values.format), options, values.json ?? false);
+      if (model) reportUsage(model);
       return code;
     } finally {
       await pool?.close();
@@ -125,7 +126,9 @@ const CHUNK = 1000;
 /** Bytes of JSON lines per request when prediction threads parse the input themselves (~170 papers). */
 const JSONL_CHUNK_BYTES = 256 * 1024;
 
-async function classifyBatch(model: AsyncClassifier, pool: PredictPool | null, input: string, out: string | undefined, format: ReturnType<typeof parseFormat>, options: PredictOptions, json: boolean): Promise<number> {
+/** Batch prediction runs on a pool of threads, or on the backend itself. */
+async function classifyBatch(predictor: PredictPool | AsyncClassifier, input: string, out: string | undefined, format: ReturnType<typeof parseFormat>, options: PredictOptions, json: boolean): Promise<number> {
+  const pool = predictor instanceof PredictPool ? predictor : null;
   const t0 = performance.now();
   const tmp = out ? `${out}.${process.pid}.tmp` : undefined;
   const sink = tmp ? createWriteStream(tmp) : process.stdout;
@@ -154,7 +157,7 @@ async function classifyBatch(model: AsyncClassifier, pool: PredictPool | null, i
     while (inFlight.length >= maxInFlight) await flushOne();
   };
   const predictLines = async (papers: (PaperText & { id?: string })[]): Promise<LinesChunk> => {
-    const predictions = await backendCall(model.predictBatchAsync(papers, options));
+    const predictions = await backendCall((predictor as AsyncClassifier).predictBatchAsync(papers, options));
     return { lines: predictions.map((p, i) => predictionLine(papers[i]!.id, p) + '\n').join(''), papers: papers.length, errors: [] };
   };
   try {

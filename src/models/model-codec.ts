@@ -96,7 +96,8 @@ export class ModelFileError extends UserError {
     /** The path (or '<buffer>') the error concerns. */
     readonly source: string,
     readonly kind: ModelFileErrorKind,
-    detail: string,
+    /** The problem, without the source. */
+    readonly detail: string,
   ) {
     super(`${source}: ${detail}`);
   }

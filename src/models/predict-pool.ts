@@ -1,6 +1,7 @@
 import { availableParallelism } from 'node:os';
 import { startWorker } from '../parallel/worker-url.js';
 import { WorkerClient } from '../parallel/rpc.js';
+import { ModelFileError, type ModelFileErrorKind } from './model-codec.js';
 import type { PaperText, PredictOptions } from './model.js';
 
 /** Predictions for a chunk of input: output lines (each ending in a newline), and what was skipped. */
@@ -10,6 +11,9 @@ export interface LinesChunk {
   errors: { line: number; error: string }[];
 }
 
+/** A thread's answer to loading the model: null, or the ModelFileError it met, as data. */
+export type LoadAnswer = null | { source: string; kind: ModelFileErrorKind; detail: string };
+
 /**
  * Batch prediction on worker threads, each with its own copy of a model file. One thread scores
  * about 10k abstracts a second; tokenising dominates, so threads scale until the cores run out.
@@ -18,10 +22,7 @@ export interface LinesChunk {
 export class PredictPool {
   private readonly busy: number[];
 
-  private constructor(
-    private readonly workers: WorkerClient[],
-    readonly classes: number,
-  ) {
+  private constructor(private readonly workers: WorkerClient[]) {
     this.busy = workers.map(() => 0);
   }
 
@@ -29,15 +30,18 @@ export class PredictPool {
     return this.workers.length;
   }
 
-  static async open(modelPath: string, classes: number, threads = defaultThreads()): Promise<PredictPool> {
+  /** Rejects with the ModelFileError a thread met when the file is missing, damaged or not a model. */
+  static async open(modelPath: string, threads = defaultThreads()): Promise<PredictPool> {
     const workers = Array.from({ length: Math.max(1, threads) }, () => new WorkerClient(startWorker(import.meta.url, './predict-worker.js')));
     try {
-      await Promise.all(workers.map((w) => w.call({ type: 'load', path: modelPath })));
+      const answers = await Promise.all(workers.map((w) => w.call<LoadAnswer>({ type: 'load', path: modelPath })));
+      const failed = answers.find((a) => a !== null);
+      if (failed) throw new ModelFileError(failed.source, failed.kind, failed.detail);
     } catch (e) {
       await Promise.all(workers.map((w) => w.close()));
       throw e;
     }
-    return new PredictPool(workers, classes);
+    return new PredictPool(workers);
   }
 
   private async run<T>(message: Record<string, unknown>, transfer: ArrayBuffer[] = []): Promise<T> {
@@ -49,19 +53,6 @@ export class PredictPool {
     } finally {
       this.busy[k]!--;
     }
-  }
-
-  /** n × C probabilities, as `Classifier.predictProba`, computed in chunks across the threads. */
-  async predictProba(papers: readonly PaperText[], chunk = 2048): Promise<Float32Array> {
-    const C = this.classes;
-    const out = new Float32Array(papers.length * C);
-    const parts: Promise<void>[] = [];
-    for (let a = 0; a < papers.length; a += chunk) {
-      const slice = papers.slice(a, a + chunk).map((p) => ({ title: p.title, abstract: p.abstract }));
-      parts.push(this.run<Float32Array>({ type: 'proba', papers: slice }).then((proba) => out.set(proba, a * C)));
-    }
-    await Promise.all(parts);
-    return out;
   }
 
   /** Batch output lines (see predictionLine) for a chunk of papers. */

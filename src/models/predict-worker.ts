@@ -4,9 +4,10 @@
  */
 import { serve } from '../parallel/rpc.js';
 import { loadModel, type LoadedModel } from './load-model.js';
+import { ModelFileError } from './model-codec.js';
 import type { PaperText, PredictOptions } from './model.js';
 import { predictionLine } from './prediction-line.js';
-import type { LinesChunk } from './predict-pool.js';
+import type { LinesChunk, LoadAnswer } from './predict-pool.js';
 import { parseJsonlChunk } from '../sources/jsonl.js';
 import { toPaperText } from '../sources/fields.js';
 
@@ -15,17 +16,20 @@ const encoder = new TextEncoder();
 
 serve(async (m) => {
   if (m.type === 'load') {
-    model = await loadModel(m.path as string);
+    try {
+      model = await loadModel(m.path as string);
+    } catch (e) {
+      // As data, so the pool can raise the same error class the main thread would have.
+      if (!(e instanceof ModelFileError)) throw e;
+      const result: LoadAnswer = { source: e.source, kind: e.kind, detail: e.detail };
+      return { result };
+    }
     return { result: null };
   }
   if (!model) throw new Error('predict worker: no model loaded');
-  const papers = m.papers as (PaperText & { id?: string })[];
-  if (m.type === 'proba') {
-    const proba = model.predictProba(papers);
-    return { result: proba, transfer: [proba.buffer as ArrayBuffer] };
-  }
   const options = m.options as PredictOptions;
   if (m.type === 'lines') {
+    const papers = m.papers as (PaperText & { id?: string })[];
     const result: LinesChunk = { lines: papers.map((p) => predictionLine(p.id, model!.predict(p, options)) + '\n').join(''), papers: papers.length, errors: [] };
     return { result };
   }

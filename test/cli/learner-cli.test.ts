@@ -112,6 +112,13 @@ test('bad input gets clear errors and the right exit codes', async () => {
   const notModel = await run(['classify', '--model', trainFile, '--title', 'x']);
   assert.equal(notModel.code, 1);
   assert.match(notModel.err, /train\.jsonl/);
+  // Batches load the model on prediction threads only: their errors must read the same.
+  for (const bad of [join(dir, 'missing.axcm'), trainFile]) {
+    const batch = await run(['classify', '--model', bad, '--input', trainFile, '--threads', '2']);
+    assert.equal(batch.code, 1, batch.err);
+    assert.ok(batch.err.startsWith(`arxiv-classifier classify: ${bad}: `), batch.err);
+    assert.doesNotMatch(batch.err, /\n\s+at /, 'no stack trace');
+  }
   const usage = await run(['train', '--task', 'primary']);
   assert.equal(usage.code, 2);
   const badTask = await run(['train', '--data', trainFile, '--task', 'nope', '--out', join(dir, 'x.axcm')]);
