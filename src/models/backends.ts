@@ -85,32 +85,32 @@ export function asyncClassifier(model: LinearModel): AsyncClassifier {
  * Each backend loads lazily, so that the linear path never parses the LLM client or pulls in
  * onnxruntime (an optional dependency of ~300 MB that a user may have left out).
  */
-const REGISTRY: Record<BackendName, { summary: string; open(o: BackendOptions): Promise<AsyncClassifier> }> = {
+const REGISTRY: Record<BackendName, { open(o: BackendOptions): Promise<AsyncClassifier> }> = {
+  /** our TF-IDF n-gram linear models (a .axcm file) */
   linear: {
-    summary: 'our TF-IDF n-gram linear models (a .axcm file)',
     async open(o) {
       if (o.model === undefined) throw new RangeError('the linear backend needs a model file');
       return asyncClassifier(await loadModel(o.model));
     },
   },
+  /** any OpenAI-compatible chat-completions endpoint, prompted with the label set */
   llm: {
-    summary: 'any OpenAI-compatible chat-completions endpoint, prompted with the label set',
     async open(o) {
       if (!o.llm) throw new RangeError('the llm backend needs llm options (base URL, model)');
       const { LlmClassifier } = await import('./llm/llm-classifier.js');
       return LlmClassifier.open(o.llm);
     },
   },
+  /** a Hugging Face sequence-classification model exported to ONNX (model.onnx, tokenizer.json, config.json) */
   onnx: {
-    summary: 'a Hugging Face sequence-classification model exported to ONNX (model.onnx, tokenizer.json, config.json)',
     async open(o) {
       if (!o.onnx) throw new RangeError('the onnx backend needs a model folder');
       const { OnnxClassifier } = await import('./onnx/onnx-classifier.js');
       return OnnxClassifier.open(o.onnx);
     },
   },
+  /** weighted mean or product of several backends' probabilities */
   ensemble: {
-    summary: 'weighted probability average of several backends',
     async open(o) {
       if (!o.ensemble) throw new RangeError('the ensemble backend needs members');
       const { openEnsemble } = await import('./ensemble.js');
@@ -118,10 +118,6 @@ const REGISTRY: Record<BackendName, { summary: string; open(o: BackendOptions): 
     },
   },
 };
-
-export function backendSummary(name: BackendName): string {
-  return REGISTRY[name].summary;
-}
 
 /** Open the backend `o.backend` names (linear when absent). */
 export async function openBackend(o: BackendOptions): Promise<AsyncClassifier> {

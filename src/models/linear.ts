@@ -8,7 +8,7 @@ import { sigmoid, softmaxInPlace } from './loss.js';
 import type { Classifier, LabelPrediction, ModelInfo, PaperText, Prediction, PredictOptions, Reason } from './model.js';
 import { requireTensor, ModelFileError, type ModelFileContents } from './model-codec.js';
 // Node-only (file I/O, hashing); the browser build swaps in stubs (scripts/build-web.ts).
-import { readModelFile, writeModelFile } from './model-file.js';
+import { writeModelFile } from './model-file.js';
 import { createMemory, Kernels, SparseRowScratch, WasmArena } from './kernels.js';
 import { compactRows, quantizeRows, rowNorms, selectRows } from './quantize.js';
 import type { LossKind } from './sgd.js';
@@ -360,12 +360,6 @@ export class LinearModel implements Classifier {
     };
     return new LinearModel(spec, new Vocabulary(terms.data, idf.data), weights, bias.data);
   }
-}
-
-export { dataHash } from './data-hash.js';
-
-export async function loadLinearModel(path: string): Promise<LinearModel> {
-  return LinearModel.fromContents(await readModelFile(path), path);
 }
 
 /** Whether a text is absent or only whitespace; unlike trim(), copies nothing (abstracts are long). */

@@ -21,7 +21,3 @@ export function softmaxInPlace(s: Float64Array | Float32Array, n: number): numbe
 export function sigmoid(x: number): number {
   return x >= 0 ? 1 / (1 + Math.exp(-x)) : Math.exp(x) / (1 + Math.exp(x));
 }
-
-export function sigmoidInPlace(s: Float64Array | Float32Array, n: number): void {
-  for (let c = 0; c < n; c++) s[c] = sigmoid(s[c]!);
-}
