@@ -49,7 +49,7 @@ export class Ensemble implements AsyncClassifier {
   /**
    * Product pools: each member's weight is divided by this before the pool, which is the same as
    * a softmax temperature on the pooled log-probabilities. Weights sum to 1, so at 1 the pool is
-   * the plain weighted geometric mean, which nothing calibrated (a multi-label member's sigmoids
+   * the plain weighted geometric mean, which nothing has calibrated (a multi-label member's sigmoids
    * are not even a distribution over labels).
    */
   private temperatureValue = 1;
