@@ -63,29 +63,46 @@ export function parseJson(body: Buffer): unknown {
   }
 }
 
+/** One line of an NDJSON body: its text, or that it ran past the limit (its text is dropped). */
+export type NdjsonLine = { line: number; text: string } | { line: number; tooLong: true };
+
 /**
- * Lines of an NDJSON body as they arrive (1-based numbers), refusing a single line longer than
- * `maxLine` bytes; the whole stream may be any length.
+ * Lines of an NDJSON body as they arrive (1-based numbers). A line longer than `maxLine` bytes
+ * comes out as `tooLong` and is skipped to its end, so it costs no more memory than the limit and
+ * the lines after it still come; the whole stream may be any length.
  */
-export async function* ndjsonLines(req: IncomingMessage, maxLine: number): AsyncGenerator<{ line: number; text: string }> {
+export async function* ndjsonLines(req: IncomingMessage, maxLine: number): AsyncGenerator<NdjsonLine> {
   let pending = '';
   let line = 0;
+  /** Inside a line already reported as too long: drop text until its newline. */
+  let skipping = false;
   const decoder = new TextDecoder();
   for await (const chunk of req as AsyncIterable<Buffer>) {
     pending += decoder.decode(chunk, { stream: true });
-    let nl: number;
     let start = 0;
+    if (skipping) {
+      const nl = pending.indexOf('\n');
+      if (nl < 0) {
+        pending = '';
+        continue;
+      }
+      skipping = false;
+      start = nl + 1;
+    }
+    let nl: number;
     while ((nl = pending.indexOf('\n', start)) >= 0) {
       line++;
-      yield { line, text: pending.slice(start, nl) };
+      yield nl - start > maxLine ? { line, tooLong: true } : { line, text: pending.slice(start, nl) };
       start = nl + 1;
     }
     pending = pending.slice(start);
     if (pending.length > maxLine) {
-      req.resume();
-      throw new HttpError(413, 'payload_too_large', `NDJSON line ${line + 1} is longer than the limit of ${maxLine} bytes`);
+      line++;
+      yield { line, tooLong: true };
+      skipping = true;
+      pending = '';
     }
   }
   pending += decoder.decode();
-  if (pending.trim()) yield { line: line + 1, text: pending };
+  if (!skipping && pending.trim()) yield { line: line + 1, text: pending };
 }

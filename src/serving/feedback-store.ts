@@ -61,7 +61,9 @@ export class FeedbackStore {
     } catch (e) {
       throw new UserError(`${path}: cannot open the feedback store: ${(e as Error).message}`);
     }
-    this.db.pragma('busy_timeout = 5000');
+    // Short: a commit waits synchronously, and the whole server with it; a request that still
+    // finds the store locked gets a 503 and can try again.
+    this.db.pragma('busy_timeout = 1000');
     // Read-write even for export: a read-only connection cannot open a WAL database whose
     // -shm file is missing (after a clean shutdown).
     this.db.pragma('journal_mode = WAL');

@@ -8,6 +8,7 @@ import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { basename, extname, join } from 'node:path';
 import { timingSafeEqual } from 'node:crypto';
+import { gunzip } from 'node:zlib';
 import type { PaperText, PredictOptions } from '../models/model.js';
 import { toPaperText } from '../sources/fields.js';
 import { readRows } from '../sources/read.js';
@@ -146,7 +147,7 @@ function queryOptions(url: URL): PredictOptions {
   const raw: Record<string, unknown> = {};
   const problems: FieldProblem[] = [];
   for (const [key, value] of url.searchParams) {
-    if (!(key in optionQuery)) continue;
+    if (!Object.hasOwn(optionQuery, key)) continue;
     if (value === 'true' || value === 'false') raw[key] = value === 'true';
     else if (value.trim() !== '' && Number.isFinite(Number(value))) raw[key] = Number(value);
     else raw[key] = value;
@@ -168,7 +169,8 @@ function authorize(ctx: RequestContext): void {
   const token = ctx.state.config.token;
   if (!token) return;
   const header = ctx.req.headers.authorization ?? '';
-  const given = header.startsWith('Bearer ') ? Buffer.from(header.slice(7).trim()) : Buffer.alloc(0);
+  // The scheme name is case-insensitive (RFC 9110, section 11.1).
+  const given = /^bearer /i.test(header) ? Buffer.from(header.slice(7).trim()) : Buffer.alloc(0);
   const want = Buffer.from(token);
   if (given.length !== want.length || !timingSafeEqual(given, want)) {
     throw new HttpError(401, 'unauthorized', header ? 'the bearer token is wrong' : 'this route needs "Authorization: Bearer <token>"', [], { 'www-authenticate': 'Bearer realm="arxiv-classifier"' });
@@ -215,10 +217,15 @@ async function classifyBatch(ctx: RequestContext): Promise<void> {
       : (await predictPapers(served, papers, options)).map((p, i) => JSON.stringify(predictionOutput(p, papers[i]!.id)));
   ctx.classified = papers.length;
   // Spliced from per-paper JSON: the batch threads answer in text, and parsing it back only to
-  // serialise it again would cost more than the prediction.
-  const text = `{"predictions":[${parts.join(',')}]}`;
-  ctx.res.writeHead(200, { 'content-type': 'application/json; charset=utf-8', 'content-length': Buffer.byteLength(text) });
-  ctx.res.end(text);
+  // serialise it again would cost more than the prediction. Written a slice at a time: with many
+  // reasons per label the whole answer can outgrow the longest string JavaScript allows.
+  const head = '{"predictions":[';
+  let length = Buffer.byteLength(head) + 2 + Math.max(0, parts.length - 1);
+  for (const part of parts) length += Buffer.byteLength(part);
+  ctx.res.writeHead(200, { 'content-type': 'application/json; charset=utf-8', 'content-length': length });
+  await write(ctx.res, head);
+  for (let i = 0; i < parts.length; i += 256) await write(ctx.res, (i > 0 ? ',' : '') + parts.slice(i, i + 256).join(','));
+  ctx.res.end(']}');
 }
 
 /** NDJSON in, NDJSON out, line by line: any size, constant memory, one bad line does not stop the rest. */
@@ -226,7 +233,14 @@ async function classifyNdjson(ctx: RequestContext, options: PredictOptions): Pro
   const { res } = ctx;
   res.writeHead(200, { 'content-type': `${NDJSON}; charset=utf-8` });
   let out: string[] = [];
-  for await (const { line, text } of ndjsonLines(ctx.req, ctx.state.config.maxBodyBytes)) {
+  const maxLine = ctx.state.config.maxBodyBytes;
+  for await (const item of ndjsonLines(ctx.req, maxLine)) {
+    const { line } = item;
+    if ('tooLong' in item) {
+      out.push(JSON.stringify({ line, error: { code: 'payload_too_large', message: `line ${line} is longer than the limit of ${maxLine} bytes` } }));
+      continue;
+    }
+    const { text } = item;
     if (!text.trim()) continue;
     let paper: unknown;
     try {
@@ -278,8 +292,9 @@ async function classifyFile(ctx: RequestContext): Promise<void> {
   const options = queryOptions(ctx.url);
   const format = ctx.url.searchParams.get('format');
   if (format !== null && !(FORMAT_NAMES as readonly string[]).includes(format)) throw invalid([{ field: 'query.format', message: `must be one of ${FORMAT_NAMES.join(', ')}` }]);
-  const name = basename(ctx.url.searchParams.get('filename') ?? 'upload').replace(/[^\w.-]/g, '_') || 'upload';
-  const bytes = await readBody(ctx.req, ctx.state.config.maxBatchBodyBytes);
+  const name = uploadName(ctx.url.searchParams.get('filename'));
+  const limit = ctx.state.config.maxBatchBodyBytes;
+  const bytes = await uncompressed(await readBody(ctx.req, limit), limit);
   if (bytes.length === 0) throw invalid([{ field: '(body)', message: 'the uploaded file is empty' }]);
   const dir = await mkdtemp(join(tmpdir(), 'axc-upload-'));
   const path = join(dir, extname(name) ? name : `${name}.dat`);
@@ -291,7 +306,7 @@ async function classifyFile(ctx: RequestContext): Promise<void> {
         if ('error' in item) rows.push({ line: item.line, error: item.error });
         else {
           const p = toPaperText(item.row);
-          rows.push('reason' in p ? { line: item.line, error: p.detail } : { line: item.line, paper: p });
+          rows.push('reason' in p ? { line: item.line, error: p.detail } : { line: item.line, ...withinLimits(p) });
         }
         if (rows.length > ctx.state.config.maxBatch * 10) throw invalid([{ field: '(body)', message: `the file has more than ${ctx.state.config.maxBatch * 10} rows; use NDJSON streaming for large jobs` }]);
       }
@@ -328,6 +343,38 @@ async function classifyFile(ctx: RequestContext): Promise<void> {
   }
 }
 
+/**
+ * The upload's file name, made safe to write in a temp folder: its base name, odd characters
+ * replaced, and short enough for any file system (the extension, which format detection may use, kept).
+ */
+function uploadName(given: string | null): string {
+  const name = basename(given ?? 'upload').replace(/[^\w.-]/g, '_') || 'upload';
+  if (name.length <= 100) return name;
+  const ext = extname(name).slice(0, 20);
+  return name.slice(0, 100 - ext.length) + ext;
+}
+
+/**
+ * A gzip upload, decompressed here, at most `limit` bytes of it: a few megabytes of gzip can hold
+ * gigabytes of text, and the readers would hold every row of it in memory.
+ */
+async function uncompressed(bytes: Buffer, limit: number): Promise<Buffer> {
+  if (bytes.length < 2 || bytes[0] !== 0x1f || bytes[1] !== 0x8b) return bytes;
+  try {
+    return await new Promise<Buffer>((resolve, reject) => gunzip(bytes, { maxOutputLength: limit }, (e, out) => (e ? reject(e) : resolve(out))));
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code === 'ERR_BUFFER_TOO_LARGE') throw new HttpError(413, 'payload_too_large', `the uploaded file decompresses to more than the limit of ${limit} bytes`);
+    throw invalid([{ field: '(body)', message: `the upload looks gzipped but does not decompress: ${(e as Error).message}` }]);
+  }
+}
+
+/** A row of an uploaded file, or why it is skipped: the JSON routes' limits on title and abstract hold here too. */
+function withinLimits(p: { id?: string; title: string; abstract: string }): { paper: typeof p } | { error: string } {
+  if (p.title.length > MAX_TITLE) return { error: `title: must be at most ${MAX_TITLE} characters (got ${p.title.length})` };
+  if (p.abstract.length > MAX_ABSTRACT) return { error: `abstract: must be at most ${MAX_ABSTRACT} characters (got ${p.abstract.length})` };
+  return { paper: p };
+}
+
 async function feedback(ctx: RequestContext): Promise<void> {
   authorize(ctx);
   requireMediaType(ctx.req, ['application/json']);
@@ -348,7 +395,14 @@ async function feedback(ctx: RequestContext): Promise<void> {
   if (b.id !== undefined) input.id = b.id;
   if (b.predicted !== undefined) input.predicted = b.predicted;
   // Synchronous commit (WAL, synchronous=FULL): the 201 goes out only after the row is on disk.
-  const stored = store.add(input);
+  let stored: ReturnType<typeof store.add>;
+  try {
+    stored = store.add(input);
+  } catch (e) {
+    // Another process holds the store's write lock past its busy timeout.
+    if ((e as { code?: unknown }).code === 'SQLITE_BUSY') throw new HttpError(503, 'feedback_busy', 'the feedback store is locked by another writer; nothing was stored, try again', [], { 'retry-after': '1' });
+    throw e;
+  }
   ctx.state.metrics.snapshot.feedbackStored++;
   sendJson(ctx.res, 201, { stored: true, seq: stored.seq, id: stored.id ?? `feedback:${stored.seq}`, categories, receivedAt: stored.receivedAt });
 }
@@ -497,7 +551,7 @@ export const ROUTES: readonly Route[] = [
     auth: true,
     summary: 'Store a correction (the right categories for a paper); acknowledged only once committed to disk',
     body: { required: true, content: { 'application/json': { schema: feedbackRequest } } },
-    responses: { '201': { description: 'Stored', content: { 'application/json': {} } }, '400': E400, '401': E401, '413': E413, '415': E415, '503': errorResponse('Feedback is turned off') },
+    responses: { '201': { description: 'Stored', content: { 'application/json': {} } }, '400': E400, '401': E401, '413': E413, '415': E415, '503': errorResponse('Feedback is turned off, or the store is locked by another writer (then with Retry-After)') },
     handle: feedback,
   },
   {
@@ -506,7 +560,7 @@ export const ROUTES: readonly Route[] = [
     tag: 'admin',
     auth: true,
     summary: 'Reload the model file; the old model keeps serving if the new one fails to load (same as SIGHUP)',
-    responses: { '200': { description: 'Reloaded', content: { 'application/json': {} } }, '401': E401, '409': errorResponse('The new file failed to load; the old model is still served') },
+    responses: { '200': { description: 'Reloaded', content: { 'application/json': {} } }, '400': E400, '401': E401, '409': errorResponse('The new file failed to load; the old model is still served'), '413': E413 },
     handle: reload,
   },
   {
@@ -522,7 +576,7 @@ export const ROUTES: readonly Route[] = [
     path: '/v1/models/current/file',
     tag: 'model',
     summary: 'The model file itself (for in-browser classification); honours If-None-Match',
-    responses: { '200': { description: 'Model file bytes', content: { 'application/octet-stream': {} } }, '304': { description: 'Not modified' } },
+    responses: { '200': { description: 'Model file bytes', content: { 'application/octet-stream': {} } }, '304': { description: 'Not modified' }, '404': errorResponse('The served backend is not a model file (an LLM, ONNX or ensemble backend)') },
     handle: modelFile,
   },
   {

@@ -94,7 +94,8 @@ function check(schema: Schema, value: unknown, path: string, out: FieldProblem[]
       for (const key of schema.required ?? []) if (obj[key] === undefined) out.push({ field: join(path, key), message: 'is required' });
       for (const [key, v] of Object.entries(obj)) {
         if (out.length >= limit) return;
-        const s = schema.properties[key];
+        // Own keys only: "constructor" or "__proto__" must not find Object.prototype's members.
+        const s = Object.hasOwn(schema.properties, key) ? schema.properties[key] : undefined;
         if (s) {
           if (v !== undefined) check(s, v, join(path, key), out, limit);
         } else if (schema.additionalProperties === false) {

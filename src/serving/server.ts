@@ -31,18 +31,32 @@ function applyCors(config: ServeConfig, req: IncomingMessage, res: ServerRespons
   }
 }
 
+/**
+ * The request target as a URL on this server. An origin-form target ("/v1/classify?k=3") is only
+ * a path, so "//v1/classify" stays a path instead of naming a host "v1"; an absolute-form one
+ * ("http://host/v1/classify", as proxies send) is parsed whole. Anything else is a 400.
+ */
+function requestUrl(target: string): URL {
+  try {
+    return target.startsWith('/') ? new URL(`http://localhost${target}`) : new URL(target);
+  } catch {
+    throw new HttpError(400, 'invalid_url', `the request target ${JSON.stringify(target.slice(0, 200))} is not a valid URL path`);
+  }
+}
+
 /** The request listener: routing, CORS, errors as responses, metrics. */
 export function createHandler(state: AppState, log: Log): (req: IncomingMessage, res: ServerResponse) => void {
   return (req, res) => {
     const started = performance.now();
     let routeLabel = 'unmatched';
-    const ctx: RequestContext = { req, res, url: new URL(req.url ?? '/', 'http://localhost'), state, classified: 0 };
+    let ctx: RequestContext | null = null;
     res.on('finish', () => {
       state.metrics.observe(req.method ?? 'GET', routeLabel, res.statusCode, (performance.now() - started) / 1000);
-      state.metrics.snapshot.papersClassified += ctx.classified;
+      state.metrics.snapshot.papersClassified += ctx?.classified ?? 0;
     });
     const run = async (): Promise<void> => {
       applyCors(state.config, req, res);
+      ctx = { req, res, url: requestUrl(req.url ?? '/'), state, classified: 0 };
       const path = ctx.url.pathname;
       const method = req.method === 'HEAD' ? 'GET' : (req.method ?? 'GET');
       const route = byKey.get(`${method} ${path}`);
@@ -77,8 +91,9 @@ export function createHandler(state: AppState, log: Log): (req: IncomingMessage,
         return;
       }
       const err = e as NodeJS.ErrnoException;
-      // A client that hangs up mid-body is not a server error; there is nobody left to answer.
-      if (err?.code === 'ECONNRESET' || err?.code === 'ERR_STREAM_PREMATURE_CLOSE' || req.destroyed) {
+      // A client that hangs up is not a server error; there is nobody left to answer. (Not
+      // `req.destroyed`: a request whose body has been read is destroyed too.)
+      if (err?.code === 'ECONNRESET' || err?.code === 'ERR_STREAM_PREMATURE_CLOSE' || req.socket.destroyed) {
         res.destroy();
         return;
       }

@@ -342,3 +342,102 @@ test('/metrics: Prometheus text with requests, latency histogram, papers and err
   // Every sample line is well formed.
   for (const line of text.split('\n')) if (line && !line.startsWith('#')) assert.match(line, /^[a-z_]+(\{[^}]*\})? [0-9.e+-]+$/, line);
 });
+
+/** One raw HTTP/1.1 request, for targets fetch would normalise or refuse to send. */
+async function rawRequest(head: string): Promise<string> {
+  const { connect } = await import('node:net');
+  const { port } = new URL(srv.url);
+  return new Promise((resolve, reject) => {
+    const socket = connect(Number(port), '127.0.0.1', () => socket.end(`${head}\r\nHost: x\r\nConnection: close\r\n\r\n`));
+    let text = '';
+    socket.on('data', (d) => (text += d.toString('utf8')));
+    socket.on('end', () => resolve(text));
+    socket.on('error', reject);
+  });
+}
+
+test('hostile requests are answered, never a crash: bad targets, Object-named fields, gzip bombs, long lines and names', async () => {
+  for (const target of ['http://[/', 'http://%zz/', 'http://a:99999/']) {
+    const answer = await rawRequest(`GET ${target} HTTP/1.1`);
+    assert.match(answer, /^HTTP\/1\.1 400 /, target);
+    assert.match(answer, /"code":"invalid_url"/);
+  }
+  // An origin-form target is a path: "//v1/classify" does not name a host "v1".
+  assert.match(await rawRequest('POST //v1/classify HTTP/1.1'), /^HTTP\/1\.1 404 [^]*no route POST \/\/v1\/classify/);
+  assert.equal((await fetch(srv.url + '/healthz')).status, 200, 'the server is still up');
+
+  for (const key of ['constructor', 'toString', 'hasOwnProperty']) {
+    const r = await post('/v1/classify', `{"title":"graphene","${key}":5}`);
+    assert.equal(r.status, 400, key);
+    assert.equal(((await r.json()) as ErrorJson).error.field, key);
+  }
+
+  // 65 MiB of text in 65 KiB of gzip: refused from the decompressed size, not read into rows.
+  const { gzipSync } = await import('node:zlib');
+  const bomb = gzipSync(Buffer.concat([Buffer.from('title,abstract\nx,'), Buffer.alloc(DEFAULT_LIMITS.maxBatchBodyBytes, 'a')]));
+  assert.ok(bomb.length < 1 << 20);
+  const b = await post('/v1/classify/file?filename=b.csv.gz', bomb, 'application/gzip');
+  assert.equal(b.status, 413);
+  assert.match(((await b.json()) as ErrorJson).error.message, /decompresses to more than/);
+  // Gzip within the limit is read as before; a row over the JSON routes' field limits is skipped.
+  const csv = `title,abstract\nGraphene transport,Dirac electrons\n${'t'.repeat(10_001)},x\n`;
+  const g = await post(`/v1/classify/file?filename=${'a'.repeat(300)}.csv.gz`, gzipSync(csv), 'application/gzip');
+  assert.equal(g.status, 200);
+  const events = (await g.text()).trim().split('\n').map((l) => JSON.parse(l) as { type: string; file?: string; error?: string });
+  assert.ok(events[0]!.file!.length <= 100 && events[0]!.file!.endsWith('.gz'), events[0]!.file);
+  assert.deepEqual(events.map((e) => e.type), ['start', 'prediction', 'skip', 'end']);
+  assert.match(events[2]!.error!, /^title: must be at most 10000 characters/);
+
+  // An NDJSON line over the limit (64 KiB here) is answered in place; the lines around it still are.
+  const long = JSON.stringify({ title: 'x'.repeat(70 * 1024) });
+  const pieces = [JSON.stringify({ id: 'a', ...GRAPHENE }) + '\n' + long.slice(0, 30_000), long.slice(30_000, 60_000), long.slice(60_000) + '\n', JSON.stringify({ id: 'c', title: 'Lattice QCD' })];
+  const stream = new ReadableStream<Uint8Array>({
+    start(c) {
+      for (const p of pieces) c.enqueue(new TextEncoder().encode(p));
+      c.close();
+    },
+  });
+  const n = await fetch(srv.url + '/v1/classify/batch', { method: 'POST', headers: { 'content-type': 'application/x-ndjson' }, body: stream, duplex: 'half' } as RequestInit);
+  const lines = (await n.text()).trim().split('\n').map((l) => JSON.parse(l) as Pred & { error?: { code: string; message: string } });
+  assert.deepEqual(lines.map((l) => l.line), [1, 2, 3]);
+  assert.equal(lines[0]!.id, 'a');
+  assert.equal(lines[1]!.error!.code, 'payload_too_large');
+  assert.match(lines[1]!.error!.message, /^line 2 is longer than the limit of 65536 bytes/);
+  assert.equal(lines[2]!.id, 'c');
+  assert.ok(!logs.some((l) => l.startsWith('error')), logs.join('\n'));
+});
+
+test('feedback: a locked store is a 503 to retry, a failing one a logged 500; "bearer" in any case', async () => {
+  const Database = (await import('better-sqlite3')).default;
+  const body = JSON.stringify({ title: 'A paper', categories: ['cs.LG'] });
+  const auth = { authorization: `bearer ${TOKEN}` };
+  const before = srv.state.feedback!.count();
+  const other = new Database(join(dir, 'feedback.sqlite'));
+  other.exec('BEGIN IMMEDIATE');
+  try {
+    const locked = await post('/v1/feedback', body, 'application/json', auth);
+    assert.equal(locked.status, 503);
+    assert.equal(locked.headers.get('retry-after'), '1');
+    assert.equal(((await locked.json()) as ErrorJson).error.code, 'feedback_busy');
+  } finally {
+    other.exec('ROLLBACK');
+    other.close();
+  }
+  assert.equal((await post('/v1/feedback', body, 'application/json', auth)).status, 201);
+  assert.equal(srv.state.feedback!.count(), before + 1);
+
+  // An error after the body was read still gets an answer and a log line.
+  const store = srv.state.feedback!;
+  const add = store.add.bind(store);
+  store.add = () => {
+    throw new Error('disk on fire');
+  };
+  try {
+    const r = await post('/v1/feedback', body, 'application/json', auth);
+    assert.equal(r.status, 500);
+    assert.equal(((await r.json()) as ErrorJson).error.code, 'internal');
+    assert.ok(logs.some((l) => l.startsWith('error: POST /v1/feedback') && l.includes('disk on fire')), logs.join('\n'));
+  } finally {
+    store.add = add;
+  }
+});
