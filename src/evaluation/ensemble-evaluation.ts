@@ -24,6 +24,6 @@ export async function evaluateEnsemble(ensemble: Ensemble, papers: readonly Pape
     const evaluation = evaluateProbabilities({ labels: m.model.labels, task: m.model.info.task, scheme: m.model.scheme, thresholds: m.model.thresholds ?? null }, papers, r.proba, r.seconds);
     return { name: m.name, backend: m.model.info.backend, weight: ensemble.weights[j]!, evaluation };
   });
-  const combined = evaluateProbabilitiesDetailed({ labels: ensemble.labels, task: ensemble.info.task, scheme: ensemble.scheme }, papers, run.proba, run.seconds, options);
+  const combined = evaluateProbabilitiesDetailed({ labels: ensemble.labels, task: ensemble.info.task, scheme: ensemble.scheme, thresholds: ensemble.thresholds }, papers, run.proba, run.seconds, options);
   return { members, ensemble: combined.summary, details: combined.details, weights: [...ensemble.weights], combine: ensemble.rule, temperature: ensemble.temperature, search: ensemble.search };
 }

@@ -42,8 +42,8 @@ export interface WeightSearch {
 export class Ensemble implements AsyncClassifier {
   readonly info: ModelInfo;
   readonly scheme: LabelSchemeJSON;
-  readonly thresholds = null;
-  private readonly builder: PredictionBuilder;
+  /** Built on first use and again after the weights change: a multi-label pool's thresholds follow them. */
+  private builder: PredictionBuilder | null = null;
   /** Set when the weights (or the temperature) were tuned on a validation set. */
   search: WeightSearch | null = null;
   /**
@@ -64,7 +64,6 @@ export class Ensemble implements AsyncClassifier {
   ) {
     const task = scheme.task;
     this.scheme = scheme;
-    this.builder = new PredictionBuilder(labels, task);
     this.info = {
       backend: 'ensemble',
       task,
@@ -104,6 +103,20 @@ export class Ensemble implements AsyncClassifier {
     if (sum <= 0) throw new RangeError('ensemble weights must not all be 0');
     this.weightsValue = weights.map((w) => w / sum);
     this.info.training.options.weights = this.weightsValue;
+    this.builder = null;
+  }
+
+  /**
+   * Multi-label: each label's threshold, pooled from the members' tuned thresholds by the same
+   * rule and weights as their probabilities (0.5 for a member without tuned ones; a member
+   * without the label adds what it adds to the probability: 0 to a mean, the floor to a product).
+   * So a pool of one model cuts where that model does, and a label every member puts above its
+   * own threshold is above the pool's. Single-label pools have none.
+   */
+  get thresholds(): Float32Array | null {
+    if (this.info.task !== 'multilabel') return null;
+    const own = this.members.map((m) => m.model.thresholds ?? new Float32Array(m.model.labels.length).fill(0.5));
+    return combine(this.align(own, 1), this.poolWeights(), 1, this.labels.length, 'multilabel', this.rule);
   }
 
   /** Every member's probabilities (own label order) and the ensemble's. */
@@ -126,6 +139,7 @@ export class Ensemble implements AsyncClassifier {
   }
 
   async predictBatchAsync(papers: readonly PaperText[], options: PredictOptions = {}): Promise<Prediction[]> {
+    this.builder ??= new PredictionBuilder(this.labels, this.info.task, this.thresholds);
     return this.builder.fromMatrix(await this.predictProbaAsync(papers), papers.length, options);
   }
 

@@ -6,6 +6,7 @@ import { before, test } from 'node:test';
 import { fitTinyModel, writeTinyModel } from '../../scripts/tiny-onnx.js';
 import { plainScheme } from '../../src/models/backends.js';
 import { combine, ensembleLogLoss, fitPoolTemperature, openEnsemble, searchWeights } from '../../src/models/ensemble.js';
+import { evaluateEnsemble } from '../../src/evaluation/ensemble-evaluation.js';
 import type { AsyncClassifier, PaperText } from '../../src/models/model.js';
 import { PredictionBuilder } from '../../src/models/prediction.js';
 import { seededRng } from '../../src/corpus/random.js';
@@ -39,6 +40,50 @@ test('members with different label sets are aligned by code and averaged with th
   const [px] = await e.predictBatchAsync([{ title: 'x' }], { k: 1 });
   assert.equal(px!.labels[0]!.code, 'cs.CV');
   await assert.rejects(() => openEnsemble({ members: ['a', 'b'], weights: [1] }, async (m) => models[m]!), /1 weights for 2 ensemble members/);
+});
+
+/** A multi-label classifier with fixed rows and tuned thresholds. */
+function fixedMultilabel(labels: string[], thresholds: number[], rows: Record<string, number[]>): AsyncClassifier {
+  const t = Float32Array.from(thresholds);
+  const builder = new PredictionBuilder(labels, 'multilabel', t);
+  const proba = async (papers: readonly PaperText[]) => Float32Array.from(papers.flatMap((p) => rows[p.title]!));
+  return {
+    info: { backend: 'fixed', task: 'multilabel', labels, createdAt: '', training: { papers: 0, dataHash: '', seconds: 0, options: {} }, validation: {}, quantized: false },
+    labels,
+    scheme: plainScheme('multilabel', labels),
+    thresholds: t,
+    predictProbaAsync: proba,
+    predictBatchAsync: async (papers, o) => builder.fromMatrix(await proba(papers), papers.length, o),
+  };
+}
+
+test('a multi-label pool cuts at its members\' tuned thresholds, pooled like their probabilities', async () => {
+  const a = fixedMultilabel(['cs.CV', 'hep-th'], [0.2, 0.6], { x: [0.3, 0.65], y: [0.1, 0.9] });
+  const b = fixedMultilabel(['hep-th', 'math.NT'], [0.3, 0.1], { x: [0.4, 0.2], y: [0.2, 0.05] });
+  const models: Record<string, AsyncClassifier> = { a, b };
+  // A pool of one model answers as that model: both of x's labels clear their thresholds, though one is under 0.5.
+  const alone = await openEnsemble({ members: ['a'] }, async (m) => models[m]!);
+  assert.deepEqual([...alone.thresholds!].map((v) => Number(v.toFixed(6))), [0.2, 0.6]);
+  const [own] = await a.predictBatchAsync([{ title: 'x' }]);
+  const [pooled] = await alone.predictBatchAsync([{ title: 'x' }]);
+  assert.deepEqual(pooled, own);
+  assert.deepEqual(pooled!.labels.map((l) => l.code), ['hep-th', 'cs.CV']);
+  const papers: PaperRecord[] = [
+    { id: '1', title: 'x', abstract: '', categories: ['cs.CV', 'hep-th'], primary: 'cs.CV' },
+    { id: '2', title: 'y', abstract: '', categories: ['hep-th'], primary: 'hep-th' },
+  ];
+  const ev = await evaluateEnsemble(alone, papers);
+  assert.equal(ev.ensemble.microF1, ev.members[0]!.evaluation.microF1);
+  assert.equal(ev.ensemble.microF1, 1);
+  // Mean of two: a member without a label adds 0 to its threshold, as to its probability.
+  const mean = await openEnsemble({ members: ['a', 'b'], weights: [1, 1] }, async (m) => models[m]!);
+  const expected = [0.5 * 0.2, 0.5 * 0.6 + 0.5 * 0.3, 0.5 * 0.1];
+  expected.forEach((v, c) => assert.ok(Math.abs(mean.thresholds![c]! - v) < 1e-6, `label ${c}: ${mean.thresholds![c]} vs ${v}`));
+  // Product: the floor stands in for the missing label, so the label is judged by the member that has it.
+  const product = await openEnsemble({ members: ['a', 'b'], weights: [1, 1], combine: 'product' }, async (m) => models[m]!);
+  assert.ok(Math.abs(product.thresholds![0]! - Math.sqrt(0.2 * 1e-6)) < 1e-9);
+  const [px] = await product.predictBatchAsync([{ title: 'x' }]);
+  assert.ok(px!.labels.some((l) => l.code === 'cs.CV'), JSON.stringify(px));
 });
 
 test('the weight search moves weight to the member that is right, and never does worse than equal weights', () => {
