@@ -333,6 +333,7 @@ export class LinearModel implements Classifier {
     if (!meta.info || !meta.scheme || !meta.termOptions || !meta.loss || typeof meta.temperature !== 'number') {
       throw new ModelFileError(source, 'invalid', 'metadata is missing info, scheme, termOptions, loss or temperature');
     }
+    checkSpecValues(meta as Pick<LinearModelSpec, 'info' | 'loss' | 'termOptions' | 'temperature'>, source);
     const C = meta.info.labels.length;
     const terms = requireTensor(contents, 'terms', 'u32', [null], source);
     const F = terms.shape[0]!;
@@ -349,6 +350,13 @@ export class LinearModel implements Classifier {
     const thresholds = contents.tensors.thresholds ? requireTensor(contents, 'thresholds', 'f32', [C], source).data : null;
     const priorShift = contents.tensors.prior_shift ? requireTensor(contents, 'prior_shift', 'f32', [C], source).data : null;
     if (priorShift && meta.loss !== 'softmax') throw new ModelFileError(source, 'invalid', `a prior shift needs a softmax model, not ${meta.loss}`);
+    // A file can pass its checksum and still hold values no trainer writes (edited by hand, or
+    // by a broken tool); one NaN would turn every probability into null, so refuse it here.
+    const finite: [string, Float32Array | null][] = [['idf', idf.data], ['bias', bias.data], ['thresholds', thresholds], ['prior_shift', priorShift], weights.kind === 'i8' ? ['weight_scales', weights.scales] : ['weights', weights.w]];
+    for (const [name, data] of finite) {
+      const at = data ? firstNonFinite(data) : -1;
+      if (at >= 0) throw new ModelFileError(source, 'invalid', `tensor ${name} holds ${data![at]} at index ${at}`);
+    }
     const spec: LinearModelSpec = {
       info: meta.info,
       scheme: meta.scheme,
@@ -360,6 +368,27 @@ export class LinearModel implements Classifier {
     };
     return new LinearModel(spec, new Vocabulary(terms.data, idf.data), weights, bias.data);
   }
+}
+
+/** The metadata values prediction depends on, checked beyond their presence. */
+function checkSpecValues(meta: Pick<LinearModelSpec, 'info' | 'loss' | 'termOptions' | 'temperature'>, source: string): void {
+  const bad = (what: string): never => {
+    throw new ModelFileError(source, 'invalid', `metadata field ${what}`);
+  };
+  const labels: unknown = meta.info.labels;
+  if (!Array.isArray(labels) || labels.length === 0 || labels.some((l) => typeof l !== 'string')) bad('info.labels must be a non-empty list of category codes');
+  if (meta.loss !== 'softmax' && meta.loss !== 'ova') bad(`loss is ${JSON.stringify(meta.loss)}, not "softmax" or "ova"`);
+  if (!(Number.isFinite(meta.temperature) && meta.temperature > 0)) bad(`temperature is ${meta.temperature}, not a number > 0`);
+  const t = meta.termOptions;
+  if (!(Number.isInteger(t.ngrams) && t.ngrams >= 1)) bad(`termOptions.ngrams is ${JSON.stringify(t.ngrams)}, not an integer >= 1`);
+  if (!(Number.isFinite(t.titleWeight) && t.titleWeight >= 0)) bad(`termOptions.titleWeight is ${JSON.stringify(t.titleWeight)}, not a number >= 0`);
+  if (t.charNgrams !== undefined && !(Number.isInteger(t.charNgrams) && t.charNgrams >= 0)) bad(`termOptions.charNgrams is ${JSON.stringify(t.charNgrams)}, not an integer >= 0`);
+}
+
+/** Index of the first NaN or infinity, or -1. */
+function firstNonFinite(data: Float32Array): number {
+  for (let i = 0; i < data.length; i++) if (!Number.isFinite(data[i]!)) return i;
+  return -1;
 }
 
 /** Whether a text is absent or only whitespace; unlike trim(), copies nothing (abstracts are long). */

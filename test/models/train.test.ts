@@ -98,6 +98,30 @@ test('save, load and quantize keep predictions; corrupt files are refused', asyn
   await assert.rejects(loadModel(broken), ModelFileError);
 });
 
+test('a file with a good checksum but values no trainer writes is refused, never predicts null', async () => {
+  const { model } = await trainLinear(train, null, { ...fast, task: 'primary' });
+  const { LinearModel } = await import('../../src/models/linear.js');
+  const good = model.toContents(false);
+  assert.ok(LinearModel.fromContents(good, 'good.axcm'));
+  const withMeta = (change: (m: Record<string, unknown>) => void) => {
+    const meta = structuredClone(good.meta);
+    change(meta);
+    return { ...good, meta };
+  };
+  const cases: [ReturnType<typeof withMeta>, RegExp][] = [
+    [withMeta((m) => (m.temperature = 0)), /temperature is 0/],
+    [withMeta((m) => ((m.info as Record<string, unknown>).labels = undefined)), /info\.labels/],
+    [withMeta((m) => (m.loss = 'hinge')), /loss is "hinge"/],
+    [withMeta((m) => (m.termOptions = {})), /termOptions\.ngrams/],
+  ];
+  const w = Float32Array.from(good.tensors.weights!.data as Float32Array);
+  w[7] = Number.NaN;
+  cases.push([{ ...good, tensors: { ...good.tensors, weights: { dtype: 'f32', shape: good.tensors.weights!.shape, data: w } } }, /tensor weights holds NaN at index 7/]);
+  for (const [contents, message] of cases) {
+    assert.throws(() => LinearModel.fromContents(contents, 'edited.axcm'), (e: unknown) => e instanceof ModelFileError && message.test(e.message) && e.message.includes('edited.axcm'), String(message));
+  }
+});
+
 test('pruning keeps the features that matter and refuses quantized weights', async () => {
   const { model, report } = await trainLinear(train, null, { ...fast, task: 'primary' });
   const half = Math.floor(report.features / 2);
