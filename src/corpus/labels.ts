@@ -132,12 +132,17 @@ export function buildLabelScheme(papers: readonly PaperRecord[], options: LabelS
     const universe = new Set<string>(task === 'group' ? GROUPS : CATEGORIES.map((c) => c.code));
     for (const b of counts.keys()) universe.add(b);
     const first = new Map<string, string>();
-    const firstCounts = new Map<string, number>();
     for (const b of universe) {
       const n = counts.get(b) ?? 0;
-      const t = n >= minCount ? b : task === 'group' ? OTHER_LABEL : archiveOf(b);
-      first.set(b, t);
-      firstCounts.set(t, (firstCounts.get(t) ?? 0) + n);
+      first.set(b, n >= minCount ? b : task === 'group' ? OTHER_LABEL : archiveOf(b));
+    }
+    // Papers per first-stage class, each paper once: a multi-label paper with three rare math
+    // categories is one paper for "math", not three.
+    const firstCounts = new Map<string, number>();
+    for (const p of papers) {
+      const seen = new Set<string>();
+      for (const b of countedBases(p, options)) seen.add(first.get(b) ?? b);
+      for (const t of seen) firstCounts.set(t, (firstCounts.get(t) ?? 0) + 1);
     }
     for (const [b, t] of first) {
       const target = (firstCounts.get(t) ?? 0) >= minCount ? t : OTHER_LABEL;

@@ -4,6 +4,7 @@ import type { AsyncClassifier, Classifier, PaperText } from '../models/model.js'
 import { describeLabel } from '../models/labels-info.js';
 import { measureLatency, summarizeLatency, type LatencyStats } from './latency.js';
 import {
+  accuracy,
   argmaxRows,
   confusionMatrix,
   expectedCalibrationError,
@@ -43,7 +44,10 @@ export interface SingleLabelEvaluation {
   task: 'primary' | 'group';
   n: number;
   accuracy: number;
-  /** Same as accuracy: listed with the other top-k rates so tables line up. */
+  /**
+   * Same as accuracy: listed with the other top-k rates so tables line up. Top-3 and up count ties
+   * as scikit-learn's top_k_accuracy_score does; papers whose label the model never saw always miss.
+   */
   top1: number;
   top3: number;
   top5: number;
@@ -103,7 +107,10 @@ export interface MultiLabelEvaluation {
   /** Mean labels per paper: predicted (after thresholds) and true. */
   predictedCardinality: number;
   trueCardinality: number;
-  /** Share of papers whose top-scored label is their primary category. */
+  /**
+   * Share of papers whose top-scored label is their primary category (mapped through the model's
+   * scheme; a primary the scheme drops is a miss, not replaced by a cross-list).
+   */
   accuracy: number;
   top5: number;
   papersPerSecond: number;
@@ -198,6 +205,29 @@ export interface DetailedEvaluation {
 export const UNSEEN_LABEL = '(unseen)';
 /** The group (and archive) key of the unseen-label class: no real group can be spelled so. */
 const UNSEEN_GROUP_KEY = '\u0000unseen';
+
+/**
+ * Top-k over the model's C classes as scikit-learn's top_k_accuracy_score counts it, with papers
+ * whose label the model never saw (yTrue = C) as misses. Not over the padded matrix: there the
+ * unseen class's 0 outranks every other 0 by index, so a one-hot row (an LLM's answer) would make
+ * an unseen paper a top-3 hit and push seen papers down.
+ */
+function seenTopK(yTrue: Int32Array, proba: Float32Array, C: number, k: number): number {
+  const n = yTrue.length;
+  let seen = 0;
+  for (let i = 0; i < n; i++) if (yTrue[i]! < C) seen++;
+  if (seen === 0) return 0;
+  if (seen === n) return topKAccuracy(yTrue, proba, C, Math.min(k, C));
+  const t = new Int32Array(seen);
+  const p = new Float32Array(seen * C);
+  for (let i = 0, j = 0; i < n; i++) {
+    if (yTrue[i]! >= C) continue;
+    t[j] = yTrue[i]!;
+    p.set(proba.subarray(i * C, (i + 1) * C), j * C);
+    j++;
+  }
+  return (topKAccuracy(t, p, C, Math.min(k, C)) * seen) / n;
+}
 /** Pooled row/column of the confusion view. */
 export const OTHER_ROW = '(rest)';
 
@@ -302,11 +332,14 @@ function scoreProbabilities(model: EvaluatedModel, papers: readonly PaperRecord[
       }
       // The model never answers with an empty set (see Prediction.labels); score what it returns.
       if (!any) pred[i * C + best] = 1;
-      const primary = labels[i]![0];
-      if (primary !== undefined) {
+      const mapped = scheme.map(papers[i]!.primary);
+      const primary = mapped === undefined ? -1 : scheme.indexOf(mapped);
+      if (primary >= 0) {
         if (best === primary) primaryHit++;
+        // Ties rank the higher index first, as scikit-learn's top_k_accuracy_score does.
+        const py = proba[i * C + primary]!;
         let rank = 0;
-        for (let c = 0; c < C; c++) if (proba[i * C + c]! > proba[i * C + primary]!) rank++;
+        for (let c = 0; c < C; c++) if (proba[i * C + c]! > py || (proba[i * C + c]! === py && c > primary)) rank++;
         if (rank < 5) primaryTop5++;
       }
     }
@@ -397,7 +430,8 @@ function scoreProbabilities(model: EvaluatedModel, papers: readonly PaperRecord[
   const groupOffsets = new Int32Array(n + 1);
   const groupIndices: number[] = [];
   for (let i = 0; i < n; i++) {
-    const set = new Set<number>();
+    // The true class's own group too: a paper folded into "other" is right when "other" is predicted.
+    const set = new Set<number>([groups.map[yTrue[i]!]!]);
     for (const code of papers[i]!.categories) {
       const g = groups.keys.get(describe(code).group);
       if (g !== undefined) set.add(g);
@@ -410,13 +444,12 @@ function scoreProbabilities(model: EvaluatedModel, papers: readonly PaperRecord[
   const summary: SingleLabelEvaluation = {
     task: model.task === 'group' ? 'group' : 'primary',
     n,
-    accuracy: topKAccuracy(yTrue, padded, C1, 1),
-    top1: topKAccuracy(yTrue, padded, C1, 1),
-    // k is capped at the C real classes, not C + 1: with k ≥ C + 1 every paper would count as a
-    // hit, including those whose label the model never saw.
-    top3: topKAccuracy(yTrue, padded, C1, Math.min(3, C)),
-    top5: topKAccuracy(yTrue, padded, C1, Math.min(5, C)),
-    top10: topKAccuracy(yTrue, padded, C1, Math.min(10, C)),
+    // The same predictions as the confusion matrix and F1 (ties to the lower index).
+    accuracy: accuracy(yTrue, yPred),
+    top1: accuracy(yTrue, yPred),
+    top3: seenTopK(yTrue, proba, C, 3),
+    top5: seenTopK(yTrue, proba, C, 5),
+    top10: seenTopK(yTrue, proba, C, 10),
     macroF1: prf.macro.f1,
     microF1: prf.micro.f1,
     weightedF1: prf.weighted.f1,

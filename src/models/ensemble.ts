@@ -413,9 +413,14 @@ export function ensembleScheme(members: readonly { name: string; model: AsyncCla
   if (same) return first.scheme;
   const labels = [...new Set(members.flatMap((m) => [...m.model.labels]))].sort(compareLabels);
   const fold: Record<string, string> = {};
+  const ownClass = new Map<string, string>();
+  for (const m of members) for (const l of m.model.labels) ownClass.set(l, m.name);
   for (const m of members) {
     for (const [code, target] of Object.entries(m.model.scheme.fold ?? {})) {
       if (fold[code] !== undefined && fold[code] !== target) throw new RangeError(`ensemble members fold ${code} differently (${fold[code]} and ${target}); use members with the same label scheme`);
+      // Otherwise a paper of that category would be scored as `target`, and the member that
+      // knows the category would be wrong whenever it is right.
+      if (ownClass.has(code)) throw new RangeError(`${m.name} folds ${code} into ${target}, but ${ownClass.get(code)} has ${code} as a class of its own; use members with the same label scheme`);
       fold[code] = target;
     }
   }

@@ -64,8 +64,9 @@ export function archiveTitle(archive: string): string | undefined {
 
 export const GROUPS: readonly GroupId[] = Object.keys(GROUP_NAMES) as GroupId[];
 
-// ACM CCS 1998 codes look like `I.2.7`, `H.3.3`, `F.2.2`, `D.4`; MSC 2010/2020 like `68T05`, `05C20`, `35Q55`, `68Txx`.
-const ACM = /^[A-K]\.(\d+(\.\d+)?|m)(\.\d+)?$/;
+// ACM CCS 1998 codes look like `I.2.7`, `H.3.3`, `F.2.2`, `D.4`, with `m` for "miscellaneous" at
+// the second or third level (`I.m`, `I.2.m`); MSC 2010/2020 like `68T05`, `05C20`, `35Q55`, `68Txx`.
+const ACM = /^[A-K]\.(m|\d+(\.(\d+|m))?)$/;
 const MSC = /^\d\d[A-Z-](\d\d|xx|XX)$/;
 
 /** Resolve one raw code: canonical category, alias, retired archive, foreign scheme or unknown. */

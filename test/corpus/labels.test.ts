@@ -83,9 +83,9 @@ test('--min-count renames rather than creating a tiny class', () => {
 });
 
 test('multilabel: every category, primary first, deduplicated after folding; top drops labels and then papers', () => {
-  const papers = [...many(4, 'cs.LG', 'stat.ML', 'cs.AI'), ...many(2, 'math.KT', 'math.AT'), ...many(1, 'hep-th')];
+  const papers = [...many(4, 'cs.LG', 'stat.ML', 'cs.AI'), ...many(2, 'math.KT', 'math.AT'), ...many(1, 'math.CT'), ...many(1, 'hep-th')];
   const s = buildLabelScheme(papers, { task: 'multilabel' });
-  assert.deepEqual(s.labels, ['cs.AI', 'cs.LG', 'hep-th', 'math.AT', 'math.KT', 'stat.ML']);
+  assert.deepEqual(s.labels, ['cs.AI', 'cs.LG', 'hep-th', 'math.AT', 'math.CT', 'math.KT', 'stat.ML']);
   assert.deepEqual(names(s, papers[0]!), ['cs.LG', 'stat.ML', 'cs.AI']);
   const folded = buildLabelScheme(papers, { task: 'multilabel', minCount: 3 });
   assert.deepEqual(names(folded, papers[4]!), ['math'], 'math.KT and math.AT both fold to math, kept once');
@@ -168,4 +168,11 @@ test('seeded shuffle is a deterministic permutation', () => {
     const v = r();
     assert.ok(v >= 0 && v < 1);
   }
+});
+
+test('--min-count counts a paper once per folded class: three rare math categories on one paper are one math paper', () => {
+  const papers = [paper('math.KT', 'math.AT', 'math.CT'), ...many(3, 'cs.CL')];
+  const s = buildLabelScheme(papers, { task: 'multilabel', minCount: 2 });
+  assert.deepEqual(s.labels, ['cs.CL', OTHER_LABEL]);
+  assert.deepEqual(names(s, papers[0]!), [OTHER_LABEL]);
 });

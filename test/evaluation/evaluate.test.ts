@@ -270,3 +270,42 @@ test('multi-label evaluation by hand', () => {
     ],
   );
 });
+
+test('top-k and accuracy agree with the predictions and scikit-learn on one-hot and tied rows; unseen labels always miss', () => {
+  // An LLM's one-hot answers: many classes tie at 0.
+  const rows: Record<string, number[]> = { u: [1, 0, 0, 0], h: [1, 0, 0, 0], t: [0.5, 0.5, 0, 0] };
+  const m = fixedModel('primary', LABELS, rows);
+  const e = evaluateClassifier(m, [paper('u', ['astro-ph.GA']), paper('h', ['hep-ph']), paper('t', ['cs.LG'])]);
+  assert.equal(e.task, 'primary');
+  if (e.task !== 'primary') return;
+  // u: the model never saw astro-ph.GA, so no k makes it a hit. h: sklearn's top_k_accuracy_score
+  // (k=3, 4 classes) ranks hep-ph third (1 > 0, then hep-th by index). t: a top-3 hit, but argmax
+  // breaks the tie to cs.CL, so accuracy, like the confusion matrix and micro-F1, says wrong.
+  close(e.top3, 2 / 3, 1e-9, 'top3');
+  close(e.top5, 2 / 3, 1e-9, 'top5');
+  close(e.accuracy, 0, 1e-9, 'accuracy');
+  close(e.top1, e.accuracy, 1e-9, 'top1');
+  close(e.microF1, e.accuracy, 1e-9, 'microF1');
+});
+
+test('group accuracy with cross-lists counts the true class\'s own group ("other" too)', () => {
+  const labels = ['cs.CL', 'cs.LG', 'other'];
+  const m = fixedModel('primary', labels, { x: [0.1, 0.1, 0.8] });
+  m.spec.scheme = { task: 'primary', labels, options: { task: 'primary', minCount: 2 }, fold: { 'hep-th': 'other' } };
+  const e = evaluateClassifier(m, [paper('x', ['hep-th'])]);
+  if (e.task !== 'primary') throw new Error('primary expected');
+  close(e.accuracy, 1, 1e-9, 'accuracy');
+  close(e.groupAccuracy, 1, 1e-9, 'groupAccuracy');
+  close(e.anyGroupAccuracy!, 1, 1e-9, 'anyGroupAccuracy');
+});
+
+test('multi-label "top label is the primary" misses when the scheme drops the primary, never scores a cross-list', () => {
+  const labels = ['cs.CL', 'cs.LG'];
+  const m = fixedModel('multilabel', labels, { x: [0.1, 0.9] });
+  m.spec.scheme = { task: 'multilabel', labels, options: { task: 'multilabel', top: 2 } };
+  const e = evaluateClassifier(m, [paper('x', ['hep-th', 'cs.LG'])]);
+  if (e.task !== 'multilabel') throw new Error('multilabel expected');
+  close(e.accuracy, 0, 1e-9, 'accuracy');
+  close(e.top5, 0, 1e-9, 'top5');
+  close(e.microF1, 1, 1e-9, 'microF1');
+});

@@ -57,6 +57,14 @@ function fixedMultilabel(labels: string[], thresholds: number[], rows: Record<st
   };
 }
 
+test('members whose schemes disagree on a category are refused: one folds hep-th into other, one has it as a class', async () => {
+  const folds = fixed(['cs.CL', 'other'], { x: [0.5, 0.5] });
+  const a: AsyncClassifier = { ...folds, scheme: { ...plainScheme('primary', ['cs.CL', 'other']), fold: { 'hep-th': 'other' } } };
+  const b = fixed(['cs.CL', 'hep-th'], { x: [0.5, 0.5] });
+  const models: Record<string, AsyncClassifier> = { a, b };
+  await assert.rejects(() => openEnsemble({ members: ['a', 'b'] }, async (m) => models[m]!), /a folds hep-th into other, but b has hep-th as a class of its own/);
+});
+
 test('a multi-label pool cuts at its members\' tuned thresholds, pooled like their probabilities', async () => {
   const a = fixedMultilabel(['cs.CV', 'hep-th'], [0.2, 0.6], { x: [0.3, 0.65], y: [0.1, 0.9] });
   const b = fixedMultilabel(['hep-th', 'math.NT'], [0.3, 0.1], { x: [0.4, 0.2], y: [0.2, 0.05] });

@@ -30,7 +30,7 @@ test('case mistakes resolve with via: case', () => {
 });
 
 test('ACM and MSC codes are foreign, not unknown', () => {
-  for (const code of ['I.2.7', 'H.3.3', 'F.2.2', 'D.4']) assert.deepEqual(resolveCode(code), { kind: 'foreign', scheme: 'acm', code });
+  for (const code of ['I.2.7', 'H.3.3', 'F.2.2', 'D.4', 'I.2.m', 'K.6.m', 'I.m']) assert.deepEqual(resolveCode(code), { kind: 'foreign', scheme: 'acm', code });
   for (const code of ['68T05', '05C20', '35Q55', '68Txx']) assert.deepEqual(resolveCode(code), { kind: 'foreign', scheme: 'msc', code });
   const c = canonicalizeCategories(['cs.LG', 'I.2.7', '68T05', 'H.3.3', '05C20']);
   assert.deepEqual(c.categories, ['cs.LG']);
