@@ -1,9 +1,19 @@
 #!/usr/bin/env node
 import { main } from './main.js';
 
+// A reader that stops early (`arxiv-classifier taxonomy | head`) closes the pipe: that ends the
+// output, as it does for other Unix tools, and is no reason for an 'Unhandled error' crash.
+// Commands that stream much output (classify) also stop their work when it happens.
+let stdoutFailed = false;
+process.stdout.on('error', (e: NodeJS.ErrnoException) => {
+  if (e.code === 'EPIPE') return;
+  if (!stdoutFailed) process.stderr.write(`arxiv-classifier: cannot write to stdout: ${e.message}\n`);
+  stdoutFailed = true;
+});
+
 main(process.argv.slice(2)).then(
   (code) => {
-    process.exitCode = code;
+    process.exitCode = stdoutFailed && code === 0 ? 1 : code;
   },
   (e: unknown) => {
     process.stderr.write(`arxiv-classifier: ${e instanceof Error ? e.stack : String(e)}\n`);

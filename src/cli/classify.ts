@@ -1,9 +1,9 @@
 import { createWriteStream } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { rename, rm } from 'node:fs/promises';
-import { createInterface } from 'node:readline';
 import { toPaperText } from '../sources/fields.js';
 import { detectFormat } from '../sources/detect.js';
+import { parseJsonlChunk } from '../sources/jsonl.js';
 import { readLineByteChunks } from '../sources/lines.js';
 import { readRows } from '../sources/read.js';
 import type { AsyncClassifier, PaperText, Prediction, PredictOptions } from '../models/model.js';
@@ -12,7 +12,9 @@ import { predictionLine } from '../models/prediction-line.js';
 import { intOption, numberOption, parseCommandArgs } from './args.js';
 import { UsageError, UserError, type Command } from './command.js';
 import { BACKEND_OPTIONS, BACKEND_USAGE, backendCall, backendOptions, reportUsage, resolveBackend } from './model-option.js';
+import { checkOutputFile } from './output-path.js';
 import { Progress } from './progress.js';
+import { streamLineByteChunks } from './stream-lines.js';
 import { parseFormat } from './stats.js';
 
 export const command: Command = {
@@ -27,7 +29,8 @@ Options:
   --k N           labels to show (default 5; for multi-label models, a cap)
   --threshold X   multi-label: one threshold for every label instead of the tuned ones
   --explain       show the n-grams that pushed each label
-  --input FILE    classify every paper in FILE (any format 'ingest' reads; '-' = JSONL on stdin)
+  --input FILE    classify every paper in FILE (any format 'ingest' reads; '-' = JSON lines on
+                  stdin, gzipped or not, read as a JSON-lines file is)
   --out FILE      batch output, one JSON object per line (default: stdout)
   --format F      input format; guessed from the file when absent
   --json          machine-readable output (batch with --out: a summary with papers/s)
@@ -62,6 +65,9 @@ ${BACKEND_USAGE}`,
       reportUsage(model);
       return 0;
     }
+    const format = parseFormat(values.format);
+    if (values.input === '-' && format !== undefined && format !== 'jsonl') throw new UsageError(`--input - reads JSON lines from stdin; --format ${format} needs a file`);
+    if (values.out !== undefined) await checkOutputFile(values.out, '--out');
     // A linear model file predicts batches on worker threads, each loading its own copy; this
     // thread then never loads the model (for the float model that took a quarter of a second).
     const chosen = backendOptions(values);
@@ -70,7 +76,7 @@ ${BACKEND_USAGE}`,
     const pool = chosen.backend === 'linear' && chosen.model && threads > 1 ? await backendCall(PredictPool.open(chosen.model, threads)) : null;
     try {
       const model = pool ? null : await resolveBackend(values);
-      const code = await classifyBatch(pool ?? model!, values.input, values.out, parseFormat(values.format), options, values.json ?? false);
+      const code = await classifyBatch(pool ?? model!, values.input, values.out, format, options, values.json ?? false);
       if (model) reportUsage(model);
       return code;
     } finally {
@@ -91,25 +97,23 @@ export function formatPrediction(p: Prediction): string {
   return lines.join('\n');
 }
 
-async function* stdinPapers(): AsyncIterable<{ paper: PaperText & { id?: string }; line: number } | { error: string; line: number }> {
-  const rl = createInterface({ input: process.stdin, crlfDelay: Infinity });
-  let line = 0;
-  for await (const text of rl) {
-    line++;
-    if (!text.trim()) continue;
-    try {
-      const o = JSON.parse(text) as { id?: unknown; title?: unknown; abstract?: unknown; summary?: unknown };
-      const title = typeof o.title === 'string' ? o.title : '';
-      const abstract = typeof o.abstract === 'string' ? o.abstract : typeof o.summary === 'string' ? o.summary : '';
-      if (!title.trim() && !abstract.trim()) yield { error: 'no title or abstract', line };
-      else yield { paper: { id: typeof o.id === 'string' ? o.id : undefined, title, abstract }, line };
-    } catch (e) {
-      yield { error: `bad JSON: ${(e as Error).message}`, line };
+type PaperItem = { paper: PaperText & { id?: string }; line: number } | { error: string; line: number };
+
+/** Papers in runs of JSON lines, mapped exactly as the JSON-lines reader and the prediction threads map a file's. */
+function* jsonlPapers(bytes: Buffer, firstLine: number): Iterable<PaperItem> {
+  const items: PaperItem[] = [];
+  parseJsonlChunk(bytes.toString('utf8'), firstLine, (item) => {
+    if ('error' in item) {
+      items.push(item);
+      return;
     }
-  }
+    const p = toPaperText(item.row);
+    items.push('reason' in p ? { error: p.detail, line: item.line } : { paper: p, line: item.line });
+  });
+  yield* items;
 }
 
-async function* filePapers(path: string, format: ReturnType<typeof parseFormat>): AsyncIterable<{ paper: PaperText & { id?: string }; line: number } | { error: string; line: number }> {
+async function* filePapers(path: string, format: ReturnType<typeof parseFormat>): AsyncIterable<PaperItem> {
   for await (const item of readRows(path, format)) {
     if ('error' in item) {
       yield item;
@@ -126,12 +130,29 @@ const CHUNK = 1000;
 /** Bytes of JSON lines per request when prediction threads parse the input themselves (~170 papers). */
 const JSONL_CHUNK_BYTES = 256 * 1024;
 
+/** The reader of stdout went away (`classify ... | head`): it has every line it wants. */
+function isClosedPipe(e: unknown, sink: NodeJS.WritableStream): boolean {
+  return sink === process.stdout && (e as NodeJS.ErrnoException | null)?.code === 'EPIPE';
+}
+
 /** Batch prediction runs on a pool of threads, or on the backend itself. */
 async function classifyBatch(predictor: PredictPool | AsyncClassifier, input: string, out: string | undefined, format: ReturnType<typeof parseFormat>, options: PredictOptions, json: boolean): Promise<number> {
   const pool = predictor instanceof PredictPool ? predictor : null;
   const t0 = performance.now();
   const tmp = out ? `${out}.${process.pid}.tmp` : undefined;
   const sink = tmp ? createWriteStream(tmp) : process.stdout;
+  // A stream reports a failed open or write as an event, later: kept here, so that the next write
+  // (or the wait for 'drain', which would never come) fails instead of the process crashing or hanging.
+  let sinkError: Error | undefined;
+  let onSinkError: (e: Error) => void = () => {};
+  const sinkFailed = new Promise<never>((_, reject) => {
+    onSinkError = (e) => {
+      sinkError ??= e;
+      reject(sinkError);
+    };
+  });
+  sinkFailed.catch(() => {});
+  sink.on('error', onSinkError);
   const progress = new Progress('classifying');
   const where = input === '-' ? 'stdin' : input;
   let done = 0;
@@ -141,8 +162,10 @@ async function classifyBatch(predictor: PredictPool | AsyncClassifier, input: st
   const inFlight: Promise<LinesChunk>[] = [];
   const maxInFlight = pool ? pool.threads * 2 : 1;
   const write = async (data: string | Uint8Array) => {
+    if (sinkError) throw sinkError;
     if (data.length === 0) return;
-    if (!sink.write(data)) await new Promise<void>((r) => sink.once('drain', () => r()));
+    if (!sink.write(data)) await Promise.race([new Promise<void>((r) => sink.once('drain', () => r())), sinkFailed]);
+    if (sinkError) throw sinkError;
   };
   const flushOne = async () => {
     const chunk = await inFlight.shift()!;
@@ -161,10 +184,11 @@ async function classifyBatch(predictor: PredictPool | AsyncClassifier, input: st
     return { lines: predictions.map((p, i) => predictionLine(papers[i]!.id, p) + '\n').join(''), papers: papers.length, errors: [] };
   };
   try {
-    if (pool && input !== '-' && (format ?? (await detectFormat(input))) === 'jsonl') {
+    const stdinChunks = input === '-' ? streamLineByteChunks(process.stdin, where, JSONL_CHUNK_BYTES) : null;
+    if (pool && (stdinChunks || (format ?? (await detectFormat(input))) === 'jsonl')) {
       // JSON lines go to the threads as bytes: decoding and parsing them there leaves this thread
       // free, where otherwise it would be the bottleneck.
-      for await (const { bytes, firstLine } of readLineByteChunks(input, JSONL_CHUNK_BYTES)) {
+      for await (const { bytes, firstLine } of stdinChunks ?? readLineByteChunks(input, JSONL_CHUNK_BYTES)) {
         await enqueue(pool.predictJsonLines(bytes, firstLine, options));
       }
     } else {
@@ -174,7 +198,10 @@ async function classifyBatch(predictor: PredictPool | AsyncClassifier, input: st
         chunk = [];
         await enqueue(pool ? pool.predictLines(papers, options) : predictLines(papers));
       };
-      for await (const item of input === '-' ? stdinPapers() : filePapers(input, format)) {
+      const items = stdinChunks ? (async function* () {
+        for await (const { bytes, firstLine } of stdinChunks) yield* jsonlPapers(bytes, firstLine);
+      })() : filePapers(input, format);
+      for await (const item of items) {
         if ('error' in item) {
           failed++;
           process.stderr.write(`${where}:${item.line}: skipped: ${item.error}\n`);
@@ -188,16 +215,30 @@ async function classifyBatch(predictor: PredictPool | AsyncClassifier, input: st
     while (inFlight.length) await flushOne();
     if (tmp) {
       const file = sink as ReturnType<typeof createWriteStream>;
+      if (sinkError) throw sinkError;
       await new Promise<void>((resolve, reject) => {
-        file.once('error', reject);
+        sinkFailed.catch(reject);
         file.once('close', resolve);
         file.end();
       });
       await rename(tmp, out!);
     }
   } catch (e) {
-    if (tmp) await rm(tmp, { force: true });
+    // Answers still in flight are no longer wanted; the pool closes when this returns.
+    for (const c of inFlight) c.catch(() => {});
+    if (tmp) {
+      (sink as ReturnType<typeof createWriteStream>).destroy();
+      await rm(tmp, { force: true });
+    }
+    if (isClosedPipe(e, sink)) {
+      progress.done();
+      return 0;
+    }
+    if (e === sinkError && tmp) throw new UserError(`cannot write ${out}: ${(e as Error).message}`);
     throw e;
+  } finally {
+    // stdout outlives this command (the tests run several in one process).
+    if (sink === process.stdout) sink.off('error', onSinkError);
   }
   progress.done();
   const seconds = (performance.now() - t0) / 1000;
