@@ -1,10 +1,11 @@
-import { readFile } from 'node:fs/promises';
 import { LABEL_TASKS, type LabelTask } from '../corpus/labels.js';
 import { loadPapers } from '../corpus/load.js';
-import { DEFAULT_TRAIN_OPTIONS, trainLinear, type TrainOptions } from '../models/train.js';
-import { intOption, numberOption, parseCommandArgs, parseDuration, requireOption } from './args.js';
+import { DEFAULT_TRAIN_OPTIONS, trainLinear, UnlabelledValidationError, type TrainOptions } from '../models/train.js';
+import { intOption, parseCommandArgs, parseDuration, requireOption } from './args.js';
 import { UsageError, UserError, type Command } from './command.js';
+import { checkOutputFile } from './output-path.js';
 import { Progress } from './progress.js';
+import { numericTrainOptions, readTrainConfig } from './train-options.js';
 import { splitRandom } from '../corpus/split.js';
 import type { PaperRecord } from '../corpus/record.js';
 import { tune, type TuneResult } from '../evaluation/tuning/tune.js';
@@ -91,58 +92,35 @@ Options:
     const data = values.data ?? [];
     if (data.length === 0) throw new UsageError('--data is required');
     const out = requireOption(values.out, 'out');
-    let config: Partial<TrainOptions> = {};
-    if (values.config) {
-      try {
-        config = JSON.parse(await readFile(values.config, 'utf8')) as Partial<TrainOptions>;
-      } catch (e) {
-        throw new UserError(`${values.config}: not a JSON config (${(e as Error).message})`);
-      }
-    }
+    const config = values.config ? await readTrainConfig(values.config) : {};
     const task = (values.task ?? config.task ?? 'primary') as LabelTask;
     if (!LABEL_TASKS.includes(task)) throw new UsageError(`--task must be one of ${LABEL_TASKS.join(', ')}, got "${task}"`);
     const classWeight = values['class-weight'] ?? config.classWeight ?? d.classWeight;
     if (!['none', 'sqrt', 'balanced'].includes(classWeight)) throw new UsageError(`--class-weight must be none, sqrt or balanced, got "${classWeight}"`);
-    const pick = <K extends keyof TrainOptions>(k: K): TrainOptions[K] => (config[k] ?? d[k]) as TrainOptions[K];
-    const optionalInt = (v: string | undefined, name: string, fallback: number | undefined) => (v === undefined ? fallback : intOption(v, name, 0));
     const options: TrainOptions = {
       ...d,
       ...config,
+      ...numericTrainOptions(values, config),
       task,
-      top: optionalInt(values.top, 'top', config.top),
-      minCount: optionalInt(values['min-count'], 'min-count', config.minCount),
-      balance: optionalInt(values.balance, 'balance', config.balance),
       includeCrossLists: values['include-cross-lists'] ?? config.includeCrossLists,
-      seed: intOption(values.seed, 'seed', pick('seed')),
-      threads: intOption(values.threads, 'threads', pick('threads')),
-      epochs: intOption(values.epochs, 'epochs', pick('epochs')),
-      lr: numberOption(values.lr, 'lr', pick('lr')),
-      l2: numberOption(values.l2, 'l2', pick('l2')),
-      ngrams: intOption(values.ngrams, 'ngrams', pick('ngrams')),
-      minDf: intOption(values['min-df'], 'min-df', pick('minDf')),
-      maxFeatures: intOption(values['max-features'], 'max-features', pick('maxFeatures')),
-      titleWeight: numberOption(values['title-weight'], 'title-weight', pick('titleWeight')),
-      charNgrams: intOption(values['char-ngrams'], 'char-ngrams', pick('charNgrams')),
-      dropAbstract: numberOption(values['drop-abstract'], 'drop-abstract', pick('dropAbstract')),
       classWeight: classWeight as TrainOptions['classWeight'],
-      recentPriorMonths: intOption(values['recent-prior'], 'recent-prior', pick('recentPriorMonths')),
-      recentPriorStrength: numberOption(values['recent-prior-strength'], 'recent-prior-strength', pick('recentPriorStrength')),
     };
-    if (options.threads < 1) throw new UsageError('--threads must be >= 1');
-    if (options.epochs < 1) throw new UsageError('--epochs must be >= 1');
-    if (options.ngrams < 1 || options.ngrams > 4) throw new UsageError('--ngrams must be between 1 and 4');
-    if (options.charNgrams !== 0 && (options.charNgrams < 2 || options.charNgrams > 8)) throw new UsageError('--char-ngrams must be 0 (off) or 2 to 8');
-    if (options.dropAbstract < 0 || options.dropAbstract >= 1) throw new UsageError('--drop-abstract must be in [0, 1)');
-    if (options.recentPriorMonths < 0) throw new UsageError('--recent-prior must be >= 0');
-    if (!(options.recentPriorStrength >= 0 && options.recentPriorStrength <= 1)) throw new UsageError('--recent-prior-strength must be in [0, 1]');
+    const prune = values.prune === undefined ? undefined : intOption(values.prune, 'prune', 0);
+    if (prune !== undefined && prune < 1) throw new UsageError('--prune must be >= 1');
+    const budget = values['time-budget'] === undefined ? undefined : parseDuration(values['time-budget']);
+    // Before reading and training, which may take long: what they make must have somewhere to go.
+    await checkOutputFile(out, '--out');
+    if (values['quantized-out']) await checkOutputFile(values['quantized-out'], '--quantized-out');
 
     const format = parseFormat(values.format);
     const progress = new Progress('loading');
     const { papers, report: readReport } = await loadPapers(data, { format, onProgress: (n) => progress.update(n, 'records') });
-    const valid = values.valid ? (await loadPapers(values.valid, { format })).papers : null;
-    if (papers.length === 0) throw new UserError(`no usable papers in ${data.join(', ')} (${JSON.stringify(readReport.skipped)})`);
     progress.done();
-    const budget = values['time-budget'] === undefined ? undefined : parseDuration(values['time-budget']);
+    if (papers.length === 0) throw new UserError(`no usable papers in ${data.join(', ')} (${JSON.stringify(readReport.skipped)})`);
+    const validRead = values.valid ? await loadPapers(values.valid, { format }) : null;
+    // A valid file that yields nothing is a mistake to report, not a cue to hold out part of TRAIN instead.
+    if (validRead && validRead.papers.length === 0) throw new UserError(`${values.valid}: no usable validation papers (${JSON.stringify(validRead.report.skipped)})`);
+    const valid = validRead?.papers ?? null;
     let tuning: TuneResult | null = null;
     if (budget !== undefined) {
       tuning = await searchSettings(papers, valid, options, budget);
@@ -157,13 +135,12 @@ Options:
         else epochBar.update(0, p.phase);
       });
     } catch (e) {
+      if (e instanceof UnlabelledValidationError) throw new UserError(`${values.valid}: ${e.message}`);
       if (e instanceof RangeError) throw new UserError(e.message);
       throw e;
     }
     epochBar.done();
     const { report } = result;
-    const prune = values.prune === undefined ? undefined : intOption(values.prune, 'prune', 0);
-    if (prune !== undefined && prune < 1) throw new UsageError('--prune must be >= 1');
     // Pruning changes the scores: the temperature (and thresholds) are fitted again on the same held-out papers.
     const model = prune ? result.model.pruned(prune).recalibrated(result.validation.papers, result.validation.labels) : result.model;
     await model.save(out, { quantize: values.quantize ?? false });

@@ -6,6 +6,7 @@ import { DEFAULT_SEARCH_SPACE } from '../evaluation/tuning/search-space.js';
 import { tune, TUNE_METRICS, type TuneMetric } from '../evaluation/tuning/tune.js';
 import { intOption, parseCommandArgs, parseDuration, requireOption } from './args.js';
 import { UsageError, UserError, type Command } from './command.js';
+import { checkOutputFile } from './output-path.js';
 import { Progress } from './progress.js';
 import { parseFormat } from './stats.js';
 
@@ -86,6 +87,9 @@ Options:
     const limit = optionalInt(values.limit, 'limit', 1);
     const seed = intOption(values.seed, 'seed', 1);
     const format = parseFormat(values.format);
+    // Checked before the search, which runs for the whole budget: its result must have somewhere to go.
+    if (values.out) await checkOutputFile(values.out, '--out');
+    if (values['trials-out']) await checkOutputFile(values['trials-out'], '--trials-out');
 
     const reading = new Progress('reading');
     const papers = limit !== undefined ? (await loadPaperSample(data, limit, seed, { format })).papers : (await loadPapers(data, { format })).papers;

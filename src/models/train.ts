@@ -114,6 +114,11 @@ export interface TrainReport {
   priorShift: { papers: number; from: number; to: number } | { skipped: string };
 }
 
+/** The validation papers given to trainLinear have no label in the scheme built from the training papers. */
+export class UnlabelledValidationError extends RangeError {
+  override name = 'UnlabelledValidationError';
+}
+
 /** A trained model, its report, and the held-out papers it was calibrated on (to recalibrate after pruning). */
 export interface TrainResult {
   model: LinearModel;
@@ -156,6 +161,9 @@ export async function trainLinear(
   let valid: PaperRecord[];
   if (validPapers && validPapers.length > 0) {
     valid = validPapers.filter((p) => labelsOf(p, scheme).length > 0);
+    // Given validation papers that the scheme cannot label would leave training with no early
+    // stopping and no calibration at all, silently.
+    if (valid.length === 0) throw new UnlabelledValidationError(`none of the ${validPapers.length} validation papers has a label among the ${scheme.labels.length} classes trained on (${scheme.labels.slice(0, 5).join(', ')}${scheme.labels.length > 5 ? ', …' : ''})`);
   } else {
     const s = splitRandom(train, { test: 0, valid: o.validFraction, seed: o.seed });
     train = s.train;
@@ -266,6 +274,9 @@ export async function trainLinear(
           lossSum += r.loss;
           rows += r.rows;
         }
+        // Once a weight is NaN or infinite every later score is too: stop here rather than save a
+        // model whose every number is NaN.
+        if (!Number.isFinite(lossSum)) throw new RangeError(`training diverged (the loss became ${lossSum} in epoch ${e + 1}): try a lower learning rate (lr ${o.lr})${o.l2 > 0 ? ` or L2 penalty (l2 ${o.l2})` : ''}`);
         if (T > 1) await average();
       }
       if (T === 1) await average();

@@ -1,0 +1,109 @@
+import assert from 'node:assert/strict';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { test } from 'node:test';
+import { loadModel } from '../../src/models/load-model.js';
+import { syntheticPapers } from '../models/synthetic.js';
+import { run } from './run-cli.js';
+
+const dir = mkdtempSync(join(tmpdir(), 'axc-option-checks-'));
+process.on('exit', () => rmSync(dir, { recursive: true, force: true }));
+const trainFile = join(dir, 'train.jsonl');
+writeFileSync(trainFile, syntheticPapers(15, 3).map((p) => JSON.stringify(p)).join('\n') + '\n');
+const quick = ['--epochs', '2', '--min-df', '1', '--threads', '1'];
+/** A file that does not exist: a command that checks its options first never gets to read it. */
+const missing = join(dir, 'missing.jsonl');
+const noStack = /\n\s+at /;
+
+test('train: every numeric option is checked, from a flag or from --config, before reading (exit 2 naming it)', async () => {
+  const out = join(dir, 'x.axcm');
+  const badFlags: [string, RegExp][] = [
+    ['--lr=0', /--lr must be a number > 0, got "0"/],
+    ['--lr=-1', /--lr must be a number > 0/],
+    ['--lr=Infinity', /--lr must be a number > 0/],
+    ['--l2=-1', /--l2 must be a number >= 0/],
+    ['--title-weight=-1', /--title-weight must be in \[0, 1000\]/],
+    ['--max-features=0', /--max-features must be an integer >= 1/],
+    ['--min-df=0', /--min-df must be an integer >= 1/],
+    ['--top=0', /--top must be an integer >= 1/],
+    ['--ngrams=2.5', /--ngrams must be an integer from 1 to 4/],
+    ['--epochs=1e400', /--epochs must be an integer >= 1/],
+    ['--seed=1.5', /--seed must be an integer/],
+    ['--char-ngrams=1', /--char-ngrams must be 0 \(off\) or an integer from 2 to 8/],
+    ['--drop-abstract=1', /--drop-abstract must be in \[0, 1\)/],
+  ];
+  for (const [flag, message] of badFlags) {
+    const r = await run(['train', '--data', missing, '--out', out, flag]);
+    assert.equal(r.code, 2, `${flag}: ${r.err}`);
+    assert.match(r.err, message, flag);
+  }
+  const config = join(dir, 'config.json');
+  const badConfigs: [string, RegExp][] = [
+    ['{"ngrams": 2.5}', /--config .*config\.json: "ngrams" must be an integer from 1 to 4, got 2\.5/],
+    ['{"top": "5"}', /"top" must be an integer >= 1, got "5"/],
+    ['{"lr": 1e999}', /"lr" must be a number > 0, got Infinity/],
+    ['{"validFraction": 1}', /"validFraction" must be in \(0, 1\)/],
+    ['{"learningRate": 1}', /unknown option "learningRate"/],
+    ['{"includeCrossLists": 1}', /"includeCrossLists" must be true or false/],
+  ];
+  for (const [json, message] of badConfigs) {
+    writeFileSync(config, json);
+    const r = await run(['train', '--data', missing, '--out', out, '--config', config]);
+    assert.equal(r.code, 2, `${json}: ${r.err}`);
+    assert.match(r.err, message, json);
+  }
+  for (const json of ['null', '[1]', '7']) {
+    writeFileSync(config, json);
+    const r = await run(['train', '--data', missing, '--out', out, '--config', config]);
+    assert.equal(r.code, 1, `${json}: ${r.err}`);
+    assert.match(r.err, /config\.json: not a JSON config \(expected an object of options/, json);
+    assert.doesNotMatch(r.err, noStack);
+  }
+  // A flag overrides a legal config value; the config's other values reach the model.
+  writeFileSync(config, JSON.stringify({ ngrams: 1, lr: 1.5, epochs: 2 }));
+  const ok = await run(['train', '--data', trainFile, '--out', out, '--config', config, '--lr', '1', '--min-df', '1', '--threads', '1']);
+  assert.equal(ok.code, 0, ok.err);
+  const saved = (await loadModel(out)).info.training.options as Record<string, unknown>;
+  assert.deepEqual([saved.ngrams, saved.lr, saved.epochs], [1, 1, 2]);
+});
+
+test('train: diverging settings fail with a clear message, not a NaN in the saved metadata', async () => {
+  for (const flag of ['--lr=1e300', '--l2=1e10']) {
+    const r = await run(['train', '--data', trainFile, '--out', join(dir, 'nan.axcm'), ...quick, flag]);
+    assert.equal(r.code, 1, `${flag}: ${r.err}`);
+    assert.match(r.err, /^arxiv-classifier train: training diverged \(the loss became NaN in epoch 1\): try a lower learning rate/, flag);
+    assert.doesNotMatch(r.err, /metadata|NaN, which JSON/, flag);
+  }
+});
+
+test('train and tune check --prune and where their output goes before reading or training', async () => {
+  const cases: [string[], number, RegExp][] = [
+    [['train', '--data', missing, '--out', join(dir, 'x.axcm'), '--prune', '0'], 2, /--prune must be >= 1/],
+    [['train', '--data', missing, '--out', join(dir, 'x.axcm'), '--prune', 'abc'], 2, /--prune must be an integer, got "abc"/],
+    [['train', '--data', missing, '--out', join(dir, 'nowhere', 'x.axcm')], 1, /--out .*nowhere\/x\.axcm: directory .*nowhere does not exist/],
+    [['train', '--data', missing, '--out', join(dir, 'x.axcm'), '--quantized-out', join(dir, 'nowhere', 'q.axcm')], 1, /--quantized-out .*nowhere/],
+    [['tune', '--data', missing, '--valid', missing, '--time-budget', '1h', '--out', join(dir, 'nowhere', 'best.json')], 1, /--out .*nowhere\/best\.json: directory .*nowhere does not exist/],
+    [['tune', '--data', missing, '--valid', missing, '--time-budget', '1h', '--trials-out', join(dir, 'nowhere', 't.jsonl')], 1, /--trials-out .*nowhere/],
+  ];
+  for (const [argv, code, message] of cases) {
+    const r = await run(argv);
+    assert.equal(r.code, code, `${argv.join(' ')}: ${r.err}`);
+    assert.match(r.err, message, argv.join(' '));
+    assert.doesNotMatch(r.err, /missing\.jsonl/, 'the data was never read');
+  }
+});
+
+test('train --valid with no usable papers is an error naming the file, not a silent hold-out of TRAIN', async () => {
+  const unknownLabel = join(dir, 'valid-unknown.jsonl');
+  writeFileSync(unknownLabel, JSON.stringify({ id: 'v1', title: 'prime zeta', abstract: 'modular', categories: 'foo.BAR' }) + '\n');
+  const r = await run(['train', '--data', trainFile, '--valid', unknownLabel, '--out', join(dir, 'v.axcm'), ...quick]);
+  assert.equal(r.code, 1, r.err);
+  assert.match(r.err, /^arxiv-classifier train: .*valid-unknown\.jsonl: no usable validation papers/);
+  // Papers of a real category that training never saw: nothing to stop early or calibrate on either.
+  const otherClass = join(dir, 'valid-other.jsonl');
+  writeFileSync(otherClass, JSON.stringify({ id: 'v2', title: 'galaxy', abstract: 'stars', categories: 'astro-ph.GA' }) + '\n');
+  const o = await run(['train', '--data', trainFile, '--valid', otherClass, '--out', join(dir, 'v.axcm'), ...quick]);
+  assert.equal(o.code, 1, o.err);
+  assert.match(o.err, /^arxiv-classifier train: .*valid-other\.jsonl: none of the 1 validation papers has a label among the 4 classes/);
+});
