@@ -10,6 +10,7 @@ import { parseCommandArgs, requireOption } from './args.js';
 import { UsageError, UserError, type Command } from './command.js';
 import { BACKEND_OPTIONS, BACKEND_USAGE, backendCall, backendOptions, reportUsage, resolveBackend, resolveModel } from './model-option.js';
 import { reportFormat, writeReport } from './report-option.js';
+import { skipSummary } from './skip-summary.js';
 import { parseFormat } from './stats.js';
 
 export const command: Command = {
@@ -56,6 +57,8 @@ With --backend ensemble, each member and the ensemble are shown side by side.`,
     const model = chosen.backend === 'linear' ? await resolveModel(chosen.model) : await resolveBackend(values);
     const { papers, report: ingest } = await loadPapers(data, { format: parseFormat(values.format) });
     if (papers.length === 0) throw new UserError(`no labelled papers in ${data} (${JSON.stringify(ingest.skipped)})`);
+    const skipped = skipSummary(ingest, data);
+    if (skipped) process.stderr.write(skipped + '\n');
     const titleOnly = values['title-only'] ?? false;
     if (model instanceof Ensemble) {
       const both = await backendCall(evaluateEnsemble(model, papers, { titleOnly }));

@@ -5,6 +5,7 @@ import { intOption, parseCommandArgs, parseDuration, requireOption } from './arg
 import { UsageError, UserError, type Command } from './command.js';
 import { checkOutputFile } from './output-path.js';
 import { Progress } from './progress.js';
+import { skipSummary } from './skip-summary.js';
 import { numericTrainOptions, readTrainConfig } from './train-options.js';
 import { splitRandom } from '../corpus/split.js';
 import type { PaperRecord } from '../corpus/record.js';
@@ -121,6 +122,10 @@ Options:
     // A valid file that yields nothing is a mistake to report, not a cue to hold out part of TRAIN instead.
     if (validRead && validRead.papers.length === 0) throw new UserError(`${values.valid}: no usable validation papers (${JSON.stringify(validRead.report.skipped)})`);
     const valid = validRead?.papers ?? null;
+    for (const [report, files] of [[readReport, data.join(', ')], [validRead?.report, values.valid]] as const) {
+      const line = report && files ? skipSummary(report, files) : null;
+      if (line) process.stderr.write(line + '\n');
+    }
     let tuning: TuneResult | null = null;
     if (budget !== undefined) {
       tuning = await searchSettings(papers, valid, options, budget);

@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
@@ -106,4 +106,26 @@ test('train --valid with no usable papers is an error naming the file, not a sil
   const o = await run(['train', '--data', trainFile, '--valid', otherClass, '--out', join(dir, 'v.axcm'), ...quick]);
   assert.equal(o.code, 1, o.err);
   assert.match(o.err, /^arxiv-classifier train: .*valid-other\.jsonl: none of the 1 validation papers has a label among the 4 classes/);
+});
+
+test('train and evaluate say on stderr what they skipped, in text mode too', async () => {
+  const weird = join(dir, 'weird.jsonl');
+  const extra = [
+    JSON.stringify({ id: 'w1', title: 'prime', abstract: 'zeta', categories: 'foo.BAR' }),
+    JSON.stringify({ id: 'w2', title: 'prime', abstract: 'zeta', categories: 'I.2.6' }),
+    JSON.stringify({ id: 'w3', title: 'prime', abstract: 'zeta' }),
+    '{broken',
+  ];
+  writeFileSync(weird, readFileSync(trainFile, 'utf8') + extra.join('\n') + '\n');
+  const model = join(dir, 'weird.axcm');
+  const t = await run(['train', '--data', weird, '--out', model, ...quick]);
+  assert.equal(t.code, 0, t.err);
+  const summary = /skipped 4 of 64 records in .*weird\.jsonl: no-valid-category 2, bad-json 1, no-category 1 \(first: .*weird\.jsonl:61: no arXiv category in \[foo\.BAR\]\)\n/;
+  assert.match(t.err, summary);
+  const e = await run(['evaluate', '--model', model, '--data', weird]);
+  assert.equal(e.code, 0, e.err);
+  assert.match(e.out, /^papers\s+60\n/);
+  assert.match(e.err, summary);
+  const clean = await run(['evaluate', '--model', model, '--data', trainFile]);
+  assert.doesNotMatch(clean.err, /skipped/, 'nothing to report when nothing was skipped');
 });
