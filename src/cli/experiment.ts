@@ -7,6 +7,7 @@ import { runExperiment } from '../evaluation/experiments/runner.js';
 import { loadPaperSample } from '../evaluation/experiments/sample.js';
 import { intOption, parseCommandArgs } from './args.js';
 import { UsageError, UserError, type Command } from './command.js';
+import { checkOutputDirectory } from './output-path.js';
 import { Progress } from './progress.js';
 import { parseFormat } from './stats.js';
 
@@ -71,6 +72,8 @@ Options:
     if (epochs !== undefined && epochs < 1) throw new UsageError('--epochs must be >= 1');
     if (values.before !== undefined && preset.split.kind !== 'time') throw new UsageError(`--before applies to time splits only, not to ${name}`);
     const format = parseFormat(values.format);
+    // Checked before the experiment, which trains several models: a file in the way is found now.
+    if (values.out !== undefined) await checkOutputDirectory(values.out, '--out');
 
     const reading = new Progress('reading');
     let papers;
@@ -104,9 +107,13 @@ Options:
     const full = { ...result, data, read, ...(limit !== undefined ? { limit } : {}), command: `arxiv-classifier experiment ${argv.join(' ')}` };
     const md = experimentMarkdown(result) + `\nCommand: \`${full.command}\`${limit !== undefined ? ` (a seeded sample of ${papers.length} of ${read} papers)` : ''}\n`;
     if (values.out) {
-      await mkdir(values.out, { recursive: true });
-      await writeFile(join(values.out, `${name}.json`), JSON.stringify(full, null, 2) + '\n');
-      await writeFile(join(values.out, `${name}.md`), md);
+      try {
+        await mkdir(values.out, { recursive: true });
+        await writeFile(join(values.out, `${name}.json`), JSON.stringify(full, null, 2) + '\n');
+        await writeFile(join(values.out, `${name}.md`), md);
+      } catch (e) {
+        throw new UserError(`cannot write the results to --out ${values.out}: ${(e as Error).message}`);
+      }
     }
     process.stdout.write(values.json ? JSON.stringify(full, null, 2) + '\n' : md);
     return 0;

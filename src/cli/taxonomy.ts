@@ -1,5 +1,5 @@
 import { parseCommandArgs } from './args.js';
-import type { Command } from './command.js';
+import { UsageError, type Command } from './command.js';
 import { CATEGORIES, canonicalizeCategories, getCategory, GROUPS, groupName } from '../taxonomy/taxonomy.js';
 
 export const command: Command = {
@@ -26,6 +26,7 @@ Options:
       else for (const r of rows) process.stdout.write(`${r.raw}\t${r.code ?? (r.foreign ? '(non-arXiv code, dropped)' : '(unknown)')}\t${r.name ?? ''}\n`);
       return rows.every((r) => r.code || r.foreign) ? 0 : 1;
     }
+    if (values.group !== undefined && !(GROUPS as readonly string[]).includes(values.group)) throw new UsageError(`--group must be one of ${GROUPS.join(', ')}, got "${values.group}"`);
     const list = CATEGORIES.filter((c) => !c.archiveLevel && (!values.group || c.group === values.group));
     if (values.json) {
       process.stdout.write(JSON.stringify(list.map(({ code, name, archive, group, groupName: gn, aliases }) => ({ code, name, archive, group, groupName: gn, aliases })), null, 2) + '\n');

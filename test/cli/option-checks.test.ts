@@ -129,3 +129,27 @@ test('train and evaluate say on stderr what they skipped, in text mode too', asy
   const clean = await run(['evaluate', '--model', model, '--data', trainFile]);
   assert.doesNotMatch(clean.err, /skipped/, 'nothing to report when nothing was skipped');
 });
+
+test('feedback, experiment and taxonomy: bad arguments get messages and exit codes, not stacks', async () => {
+  const notDb = join(dir, 'feedback.jsonl');
+  writeFileSync(notDb, '{"not": "a database, but long enough to have a header page"}\n'.repeat(20));
+  for (const argv of [['feedback', 'count', '--db', notDb], ['feedback', 'export', '--db', notDb, '--out', join(dir, 'fb.jsonl')]]) {
+    const r = await run(argv);
+    assert.equal(r.code, 1, r.err);
+    assert.match(r.err, /^arxiv-classifier feedback: .*feedback\.jsonl: not a feedback store \(file is not a database\)\n$/);
+  }
+  const file = join(dir, 'a-file');
+  writeFileSync(file, '');
+  for (const out of [file, join(file, 'sub')]) {
+    const x = await run(['experiment', 'seed-000', '--data', missing, '--out', out]);
+    assert.equal(x.code, 1, x.err);
+    assert.match(x.err, /^arxiv-classifier experiment: --out .*a-file.*is not a directory\n$/);
+  }
+  const g = await run(['taxonomy', '--group', 'bogus']);
+  assert.equal(g.code, 2);
+  assert.match(g.err, /--group must be one of physics, math, cs, .*got "bogus"/);
+  const cs = await run(['taxonomy', '--group', 'cs']);
+  assert.equal(cs.code, 0);
+  assert.match(cs.out, /\n\d+ categories\n$/);
+  assert.doesNotMatch(cs.out, /\n0 categories/);
+});
