@@ -2,7 +2,8 @@ import { parseCommandArgs, intOption, requireOption } from './args.js';
 import { UsageError, type Command } from './command.js';
 import { formatCount, Progress } from './progress.js';
 import { ingest, type IngestResult } from '../corpus/ingest.js';
-import { FORMAT_NAMES, type FormatName } from '../sources/source.js';
+import { FORMAT_NAMES } from '../sources/source.js';
+import { parseFormat } from './stats.js';
 
 const MAX_LISTED_CODES = 20;
 
@@ -63,12 +64,6 @@ nothing was kept, 2 bad usage.`,
     return 0;
   },
 };
-
-function parseFormat(value: string | undefined): FormatName | undefined {
-  if (value === undefined || value === 'auto') return undefined;
-  if ((FORMAT_NAMES as readonly string[]).includes(value)) return value as FormatName;
-  throw new UsageError(`--format must be auto or one of ${FORMAT_NAMES.join(', ')}, got "${value}"`);
-}
 
 function counts(entries: [string, number][], limit: number): string {
   const sorted = entries.sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0]));

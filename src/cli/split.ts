@@ -4,6 +4,7 @@ import { CorpusWriter } from '../corpus/corpus-file.js';
 import { loadPapers } from '../corpus/load.js';
 import type { PaperRecord } from '../corpus/record.js';
 import { parseYearMonth, splitRandom, splitTime, type Split } from '../corpus/split.js';
+import { FORMAT_NAMES } from '../sources/source.js';
 import { intOption, numberOption, parseCommandArgs, requireOption } from './args.js';
 import { UsageError, UserError, type Command } from './command.js';
 import { Progress } from './progress.js';
@@ -34,7 +35,7 @@ Options:
   --before YYMM   time: first month of test (YYMM, YYYYMM or YYYY-MM)
   --valid-from YYMM  time: first month of valid
   --gzip          write .jsonl.gz
-  --format F      input format; guessed from the file when absent
+  --format F      input format: auto (default: detect from the content), ${FORMAT_NAMES.join(', ')}
   --json          print counts as JSON
   -h, --help      this help`,
   async run(argv) {

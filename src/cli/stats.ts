@@ -22,7 +22,7 @@ date range and the most frequent categories. Records are counted as read (no ded
 Options:
   --json          machine-readable output
   --top N         rows in the category table (default 20; 0 for all)
-  --format F      input format (${FORMAT_NAMES.join(', ')}); guessed from the file when absent
+  --format F      input format: auto (default: detect from the content), ${FORMAT_NAMES.join(', ')}
   --report FILE   also write a report with charts (category frequencies, categories per paper,
                   length and month histograms) and every category. Format from the file name
                   (.html, .md, .json, .csv) or --report-format; HTML is one offline file.
@@ -64,9 +64,10 @@ Options:
   },
 };
 
+/** A --format value: undefined for auto (detect from the content, the default), as ingest takes it. */
 export function parseFormat(value: string | undefined): FormatName | undefined {
-  if (value === undefined) return undefined;
-  if (!(FORMAT_NAMES as readonly string[]).includes(value)) throw new UsageError(`--format must be one of ${FORMAT_NAMES.join(', ')}, got "${value}"`);
+  if (value === undefined || value === 'auto') return undefined;
+  if (!(FORMAT_NAMES as readonly string[]).includes(value)) throw new UsageError(`--format must be auto or one of ${FORMAT_NAMES.join(', ')}, got "${value}"`);
   return value as FormatName;
 }
 

@@ -1,7 +1,7 @@
-import { basename } from 'node:path';
 import type { RawRecord, SkipReason } from '../sources/source.js';
 import { canonicalizeCategories, resolveCode } from '../taxonomy/taxonomy.js';
 import type { PaperRecord } from './record.js';
+import { defaultIdPrefix, syntheticId } from './synthetic-id.js';
 
 /** Up to this many examples (file:line) are kept per skip reason: enough to find the problem. */
 const MAX_EXAMPLES = 5;
@@ -48,11 +48,6 @@ export function mergeReports(into: IngestReport, from: IngestReport): void {
   into.foreignCodes.msc += from.foreignCodes.msc;
   for (const [k, v] of Object.entries(from.unknownCodes)) into.unknownCodes[k] = (into.unknownCodes[k] ?? 0) + v;
   for (const [k, v] of Object.entries(from.remapped)) into.remapped[k] = (into.remapped[k] ?? 0) + v;
-}
-
-/** Id given to a record whose source has none: unique per input file and line (or row). */
-export function syntheticId(file: string, line: number): string {
-  return `${basename(file)}:${line}`;
 }
 
 /** What canonicalising one list of raw codes gives, and what it adds to a report. */
@@ -123,14 +118,14 @@ export function rawCodes(raw: Pick<RawRecord, 'primary' | 'categories'>): string
 
 /**
  * Turn a raw record into a canonical paper, or say why not. The explicit primary (when a source
- * has one) goes first; a record without an id gets `file:line` (see syntheticId), so that dedupe
- * and splits still have a stable key.
+ * has one) goes first; a record without an id gets `idPrefix:line` (see synthetic-id.ts), so that
+ * dedupe and splits still have a stable key.
  */
-export function canonicalize(raw: RawRecord, file: string, line: number, format: string, report: IngestReport): PaperRecord | undefined {
+export function canonicalize(raw: RawRecord, file: string, line: number, format: string, report: IngestReport, idPrefix = defaultIdPrefix(file)): PaperRecord | undefined {
   const o = categoryOutcome(rawCodes(raw));
   if (!countOutcome(report, o, file, line)) return undefined;
   const paper: PaperRecord = {
-    id: raw.id ?? syntheticId(file, line),
+    id: raw.id ?? syntheticId(idPrefix, line),
     title: raw.title,
     abstract: raw.abstract,
     categories: o.categories.slice(),

@@ -7,7 +7,8 @@
  */
 import { isUtf8 } from 'node:buffer';
 import { parentPort, workerData } from 'node:worker_threads';
-import { parseJsonObject } from '../sources/jsonl.js';
+import { parseJsonObject, tooLongLineItem } from '../sources/jsonl.js';
+import { MAX_RECORD_SIZE } from '../sources/record-limit.js';
 import { toRawRecord } from '../sources/fields.js';
 import type { RowItem } from '../sources/source.js';
 import { canonicalize, emptyReport, recordSkip, type IngestReport } from './canonical.js';
@@ -15,6 +16,7 @@ import { serializePaper } from './corpus-file.js';
 import type { PaperRecord } from './record.js';
 import { hashId } from './id-table.js';
 import { JsonLineFastPath, type FastPathSink } from './json-line-fast-path.js';
+import { defaultIdPrefix } from './synthetic-id.js';
 
 /**
  * A run of whole JSON lines (UTF-8 bytes) for a worker to canonicalise. Both buffers are
@@ -31,6 +33,10 @@ export interface ChunkTask {
   length: number;
   /** The file line number of the chunk's first line. */
   firstLine: number;
+  /** What ids of id-less records start with; default: the file's base name (see synthetic-id.ts). */
+  idPrefix?: string;
+  /** Lines longer than this many bytes are skipped as bad (default MAX_RECORD_SIZE). */
+  maxLineBytes?: number;
   /** False: skip the byte-level fast path (tests compare the two paths). */
   fastPath?: boolean;
   /** A buffer to write the output into (it is grown, i.e. replaced, when too small). */
@@ -88,6 +94,8 @@ export class ChunkBuilder implements FastPathSink {
   constructor(
     private readonly file: string,
     private readonly format: string,
+    /** What ids of id-less records start with (see synthetic-id.ts). */
+    private readonly idPrefix = defaultIdPrefix(file),
     expectedBytes = 1 << 16,
     out?: ArrayBuffer,
   ) {
@@ -122,7 +130,7 @@ export class ChunkBuilder implements FastPathSink {
       return;
     }
     const raw = mapped.record;
-    const paper = canonicalize(raw, this.file, item.line, this.format, report);
+    const paper = canonicalize(raw, this.file, item.line, this.format, report, this.idPrefix);
     if (!paper) return;
     this.append(serializePaper(paper));
     hashId(paper.id, idHash);
@@ -210,8 +218,8 @@ const TYPICAL_LINE_BYTES = 1000;
 
 const OPEN_BRACE = 0x7b;
 
-/** One fast path per input file and format, kept across chunks for its buffers and caches. */
-let cachedFastPath: { file: string; format: string; path: JsonLineFastPath } | undefined;
+/** One fast path per input file, format and id prefix, kept across chunks for its buffers and caches. */
+let cachedFastPath: { file: string; format: string; idPrefix: string; path: JsonLineFastPath } | undefined;
 
 /**
  * Turn one chunk of JSON lines into canonical records (what a worker does per message), with file
@@ -223,14 +231,16 @@ let cachedFastPath: { file: string; format: string; path: JsonLineFastPath } | u
  * ASCII line decodes to a one-byte string that JSON.parse, the whitespace regex and JSON.stringify
  * all handle faster (measured: about 20% less CPU per MB than decoding whole chunks). Lines are
  * skipped exactly as parseJsonlChunk skips them (blank ones), and invalid UTF-8 becomes U+FFFD,
- * which is why the fast path only sees lines that are valid UTF-8.
+ * which is why the fast path only sees lines that are valid UTF-8. A line over the record limit is
+ * reported without being decoded: as a string it could be too long for V8 or for a worker's heap.
  */
 export function processJsonlChunk(task: ChunkTask): ChunkResult {
-  const builder = new ChunkBuilder(task.file, task.format, task.length, task.out);
+  const idPrefix = task.idPrefix ?? defaultIdPrefix(task.file);
+  const builder = new ChunkBuilder(task.file, task.format, idPrefix, task.length, task.out);
   let fast: JsonLineFastPath | undefined;
   if (task.fastPath !== false) {
-    if (cachedFastPath?.file !== task.file || cachedFastPath.format !== task.format) {
-      cachedFastPath = { file: task.file, format: task.format, path: new JsonLineFastPath(task.file, task.format) };
+    if (cachedFastPath?.file !== task.file || cachedFastPath.format !== task.format || cachedFastPath.idPrefix !== idPrefix) {
+      cachedFastPath = { file: task.file, format: task.format, idPrefix, path: new JsonLineFastPath(task.file, task.format, idPrefix) };
     }
     fast = cachedFastPath.path;
   }
@@ -238,12 +248,15 @@ export function processJsonlChunk(task: ChunkTask): ChunkResult {
   // One check for the whole chunk (it almost always passes); else line by line.
   const validChunk = fast !== undefined && isUtf8(bytes);
   const n = task.length;
+  const maxLine = task.maxLineBytes ?? MAX_RECORD_SIZE;
   let pos = 0;
   let line = task.firstLine;
   while (pos < n) {
     let nl = bytes.indexOf(NEWLINE, pos);
     if (nl < 0) nl = n;
-    if (nl > pos) {
+    if (nl - pos > maxLine) {
+      builder.add(tooLongLineItem(line, maxLine));
+    } else if (nl > pos) {
       const done = fast !== undefined && bytes[pos] === OPEN_BRACE && (validChunk || isUtf8(bytes.subarray(pos, nl))) && fast.add(bytes, view, pos, nl, line, builder);
       if (!done) {
         const text = bytes.toString('utf8', pos, nl);

@@ -29,13 +29,16 @@ import type { Worker } from 'node:worker_threads';
 import { createGunzip, createGzip } from 'node:zlib';
 import { UserError } from '../cli/command.js';
 import { detectFormat } from '../sources/detect.js';
+import { tooLongLineItem } from '../sources/jsonl.js';
 import { isGzipFile, openBytes } from '../sources/open.js';
 import { readRows } from '../sources/read.js';
+import { MAX_RECORD_SIZE } from '../sources/record-limit.js';
 import type { FormatName } from '../sources/source.js';
 import { startWorker } from '../parallel/worker-url.js';
 import { emptyReport, mergeReports, recordSkip, type IngestReport } from './canonical.js';
 import { BitSet, IdTable } from './id-table.js';
 import { ChunkBuilder, INGEST_WORKER_ROLE, processJsonlChunk, type ChunkResult, type ChunkTask } from './ingest-worker.js';
+import { idPrefixes } from './synthetic-id.js';
 
 export interface IngestOptions {
   /** Read every input as this format instead of detecting each file's format from its content. */
@@ -120,6 +123,7 @@ export async function ingest(paths: readonly string[], out: string, options: Ing
 
   const formats: FormatName[] = [];
   for (const input of inputs) formats.push(options.format ?? (await detectFormat(input.path)));
+  const prefixes = idPrefixes(paths);
   const jsonlBytes = inputs.reduce((s, input, i) => s + (formats[i] === 'jsonl' ? input.estimate : 0), 0);
   const workerCount = chooseWorkers(options.workers, jsonlBytes);
   const chunkBytes = Math.max(1, Math.floor(options.chunkBytes ?? DEFAULT_CHUNK_BYTES));
@@ -171,12 +175,12 @@ export async function ingest(paths: readonly string[], out: string, options: Ing
           bytesDone += bytes;
           options.onProgress?.(Math.min(bytesDone, totalBytes), totalBytes, report.read);
         };
-        for await (const r of jsonlChunks(input.path, format, { pool, buffers, chunkBytes, nextSeq: () => seq++, onRead })) {
+        for await (const r of jsonlChunks(input.path, format, { pool, buffers, chunkBytes, nextSeq: () => seq++, onRead, idPrefix: prefixes[i]! })) {
           fileBytes += r.bytes;
           await take(input.path, r);
         }
       } else {
-        const builder = new ChunkBuilder(input.path, format);
+        const builder = new ChunkBuilder(input.path, format, prefixes[i]!);
         for await (const item of readRows(input.path, format)) {
           builder.add(item);
           if (builder.size >= BATCH_BYTES) {
@@ -237,6 +241,8 @@ interface JsonlChunkOptions {
   onRead?: (bytes: number) => void;
   /** Results carry their records as objects too (see ChunkTask.papers). */
   papers?: boolean;
+  /** See ChunkTask.idPrefix. */
+  idPrefix?: string;
 }
 
 /**
@@ -247,9 +253,34 @@ async function* jsonlChunks(path: string, format: FormatName, o: JsonlChunkOptio
   const inFlight: Promise<ChunkResult>[] = [];
   const maxInFlight = o.pool ? o.pool.size * TASKS_PER_WORKER + READ_AHEAD : 0;
   let line = 1;
-  for await (const { buffer, length } of lineAlignedChunks(path, o.chunkBytes, (size) => o.buffers.takeInput(size))) {
+  for await (const chunk of lineAlignedChunks(path, o.chunkBytes, (size) => o.buffers.takeInput(size))) {
+    if ('tooLong' in chunk) {
+      // Reported in order with the chunks around it, like any other bad line.
+      const builder = new ChunkBuilder(path, format, o.idPrefix);
+      builder.add(tooLongLineItem(line++));
+      o.onRead?.(chunk.tooLong);
+      const r = builder.finish(o.nextSeq(), chunk.tooLong);
+      if (o.pool) {
+        inFlight.push(Promise.resolve(r));
+        while (inFlight.length >= maxInFlight) yield await inFlight.shift()!;
+      } else {
+        yield r;
+      }
+      continue;
+    }
+    const { buffer, length } = chunk;
     const out = o.buffers.takeOutput();
-    const task: ChunkTask = { seq: o.nextSeq(), file: path, format, buffer, length, firstLine: line, ...(out ? { out } : {}), ...(o.papers ? { papers: true } : {}) };
+    const task: ChunkTask = {
+      seq: o.nextSeq(),
+      file: path,
+      format,
+      buffer,
+      length,
+      firstLine: line,
+      ...(out ? { out } : {}),
+      ...(o.papers ? { papers: true } : {}),
+      ...(o.idPrefix !== undefined ? { idPrefix: o.idPrefix } : {}),
+    };
     // Workers number lines from firstLine (ids of id-less records and examples need file lines).
     line += countLines(Buffer.from(buffer, 0, length));
     o.onRead?.(length);
@@ -268,14 +299,15 @@ async function* jsonlChunks(path: string, format: FormatName, o: JsonlChunkOptio
  * to `consume` chunk by chunk in input order, with `papers` filled in where threads parsed them; `workers` defaults as in ingest, by the file's size.
  * For loading big corpora into memory (training), where one thread parsing is the bottleneck.
  */
-export async function forEachCanonicalChunk(path: string, options: { workers?: number; format?: FormatName }, consume: (r: ChunkResult) => void): Promise<void> {
+export async function forEachCanonicalChunk(path: string, options: { workers?: number; format?: FormatName; idPrefix?: string }, consume: (r: ChunkResult) => void): Promise<void> {
   const input = await describeInput(path);
   const workers = chooseWorkers(options.workers, input.estimate);
   const pool = workers > 0 ? new ChunkPool(workers) : undefined;
   const buffers = new BufferPool(DEFAULT_CHUNK_BYTES + POOL_SLACK_BYTES);
   let seq = 0;
   try {
-    for await (const r of jsonlChunks(path, options.format ?? 'jsonl', { pool, buffers, chunkBytes: DEFAULT_CHUNK_BYTES, nextSeq: () => seq++, papers: true })) {
+    const chunkOptions: JsonlChunkOptions = { pool, buffers, chunkBytes: DEFAULT_CHUNK_BYTES, nextSeq: () => seq++, papers: true, ...(options.idPrefix !== undefined ? { idPrefix: options.idPrefix } : {}) };
+    for await (const r of jsonlChunks(path, options.format ?? 'jsonl', chunkOptions)) {
       consume(r);
       if (r.input) buffers.giveInput(r.input);
       buffers.giveOutput(r.data.buffer as ArrayBuffer);
@@ -341,6 +373,9 @@ async function checkOutputDir(out: string): Promise<void> {
     if (err instanceof UserError) throw err;
     throw new UserError(`cannot write ${out}: directory ${dir} does not exist`);
   }
+  // Checked now, not left to the final rename: that would fail only after all the work, and say EISDIR.
+  const existing = await stat(out).catch(() => undefined);
+  if (existing?.isDirectory()) throw new UserError(`cannot write ${out}: it is a directory (give a file name, e.g. ${join(out, 'corpus.jsonl')})`);
 }
 
 /** The id of the i-th record of a chunk's canonical output. */
@@ -372,6 +407,11 @@ export interface LineChunkBytes {
   length: number;
 }
 
+/** One line longer than the limit, dropped as it was read: its length in bytes. */
+export interface TooLongLine {
+  tooLong: number;
+}
+
 /**
  * The file's content (gunzipped when needed, byte-order mark removed) as chunks of whole lines: each
  * ends at the first line end once it holds `minBytes` (the last may be shorter). Bytes are read
@@ -379,14 +419,25 @@ export interface LineChunkBytes {
  * chunk can be transferred to a worker), and a plain file is read with no other allocation at all:
  * per-read garbage buffers would otherwise pile up as external memory between main-thread GCs.
  * Cuts are made at '\n' bytes, which never split a UTF-8 character.
+ *
+ * A line is never held much past `maxLineBytes`: once the line being read is longer, the lines
+ * before it come out as a chunk, the rest of it is read and dropped, and a TooLongLine stands for
+ * it. (A line a little over the limit may end before it is noticed here and come out in a chunk;
+ * processJsonlChunk measures every line exactly and skips it just the same.)
  */
-export async function* lineAlignedChunks(path: string, minBytes: number, alloc: (size: number) => ArrayBuffer = (size) => new ArrayBuffer(size)): AsyncGenerator<LineChunkBytes> {
+export async function* lineAlignedChunks(
+  path: string,
+  minBytes: number,
+  alloc: (size: number) => ArrayBuffer = (size) => new ArrayBuffer(size),
+  maxLineBytes = MAX_RECORD_SIZE,
+): AsyncGenerator<LineChunkBytes | TooLongLine> {
   const source = await openByteSource(path);
   try {
     const standard = minBytes + POOL_SLACK_BYTES;
     let buf = new Uint8Array(alloc(standard));
     let len = 0;
     let scanned = 0; // bytes of buf already searched for a cut, from minBytes - 1 on
+    let lineStart = 0; // where the last, unfinished line in buf starts
     let first = true;
     for (;;) {
       // Cut as long as the bytes in hand allow, then read more.
@@ -399,6 +450,7 @@ export async function* lineAlignedChunks(path: string, minBytes: number, alloc: 
           yield { buffer: buf.buffer as ArrayBuffer, length: nl + 1 };
           buf = next;
           len = tail;
+          lineStart -= nl + 1;
           scanned = 0;
           continue;
         }
@@ -410,6 +462,7 @@ export async function* lineAlignedChunks(path: string, minBytes: number, alloc: 
         buf = bigger;
       }
       const want = Math.min(buf.length - len, len < minBytes ? minBytes - len + TOP_UP_BYTES : TOP_UP_BYTES);
+      let readFrom = len;
       const n = await source.read(buf, len, want);
       if (n === 0) break;
       len += n;
@@ -418,8 +471,37 @@ export async function* lineAlignedChunks(path: string, minBytes: number, alloc: 
         if (buf[0] === BOM[0] && buf[1] === BOM[1] && buf[2] === BOM[2]) {
           buf.copyWithin(0, 3, len);
           len -= 3;
+          readFrom = Math.max(0, readFrom - 3);
+          lineStart = Math.max(0, lineStart - 3);
         }
       }
+      const nl = buf.subarray(readFrom, len).lastIndexOf(NEWLINE);
+      if (nl >= 0) lineStart = readFrom + nl + 1;
+      if (len - lineStart <= maxLineBytes) continue;
+
+      // The unfinished line is too long: hand on the lines before it, then drop it to its end.
+      if (lineStart > 0) yield { buffer: buf.buffer as ArrayBuffer, length: lineStart };
+      let dropped = len - lineStart;
+      buf = new Uint8Array(alloc(standard));
+      len = 0;
+      lineStart = 0;
+      scanned = 0;
+      first = false;
+      for (;;) {
+        const got = await source.read(buf, 0, buf.length);
+        if (got === 0) break;
+        const end = buf.subarray(0, got).indexOf(NEWLINE);
+        if (end < 0) {
+          dropped += got;
+          continue;
+        }
+        dropped += end;
+        buf.copyWithin(0, end + 1, got);
+        len = got - (end + 1);
+        lineStart = buf.subarray(0, len).lastIndexOf(NEWLINE) + 1;
+        break;
+      }
+      yield { tooLong: dropped };
     }
     if (len > 0) yield { buffer: buf.buffer as ArrayBuffer, length: len };
   } finally {

@@ -20,8 +20,9 @@ import { OTHER_FIELDS, recordMetadata } from '../sources/fields.js';
 import { copied, copyNormalizedString, isNullAt, skipString, skipValue, skipWhitespace } from '../sources/json-bytes.js';
 import { JsonTextKernel } from '../sources/json-text-kernel.js';
 import type { Row } from '../sources/source.js';
-import { categoryOutcome, countOutcome, rawCodes, syntheticId, type CategoryOutcome, type IngestReport } from './canonical.js';
+import { categoryOutcome, countOutcome, rawCodes, type CategoryOutcome, type IngestReport } from './canonical.js';
 import { hashId, hashIdBytes } from './id-table.js';
+import { defaultIdPrefix, syntheticId } from './synthetic-id.js';
 
 /** Where the fast path writes: the chunk's output buffer and its per-record bookkeeping. */
 export interface FastPathSink {
@@ -236,6 +237,8 @@ export class JsonLineFastPath {
   constructor(
     private readonly file: string,
     format: string,
+    /** What ids of id-less records start with (see synthetic-id.ts). */
+    private readonly idPrefix = defaultIdPrefix(file),
   ) {
     this.tail = ascii(`,"source":${JSON.stringify(format)}}\n`);
   }
@@ -368,7 +371,7 @@ export class JsonLineFastPath {
       this.categoryJson.set(outcome, categories);
     }
 
-    const id = m.id ?? syntheticId(this.file, line);
+    const id = m.id ?? syntheticId(this.idPrefix, line);
     const date = m.date;
     const room = 64 + 6 * id.length + titleLength + abstractLength + categories.length + (date ? 6 * date.length : 0) + this.tail.length;
     const out = sink.reserve(room);

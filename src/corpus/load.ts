@@ -6,6 +6,7 @@ import { canonicalize, emptyReport, mergeReports, recordSkip, type IngestReport 
 import { forEachCanonicalChunk } from './ingest.js';
 import { parseCanonicalLines } from './ingest-worker.js';
 import type { PaperRecord } from './record.js';
+import { idPrefixes } from './synthetic-id.js';
 
 export interface ReadOptions {
   format?: FormatName;
@@ -13,6 +14,12 @@ export interface ReadOptions {
   report?: IngestReport;
   /** Called every PROGRESS_EVERY records read (kept or skipped) with the count so far, for a progress line. */
   onProgress?: (recordsRead: number) => void;
+}
+
+/** Reading one file of several: its records' synthetic ids must differ from the others'. */
+export interface ReadFileOptions extends ReadOptions {
+  /** What ids of id-less records start with: idPrefixes(allPaths)[i]; default the file's base name. */
+  idPrefix?: string;
 }
 
 const PROGRESS_EVERY = 1024;
@@ -26,9 +33,9 @@ export interface VersionedPaper {
 /**
  * Stream canonical papers from any ingestable file. Malformed records are counted in the
  * report and skipped; nothing here throws for a bad record, only for an unreadable file. A
- * record without an id gets `file:line`, as in ingest (see syntheticId).
+ * record without an id gets `name:line`, as in ingest (see synthetic-id.ts).
  */
-export async function* readVersionedPapers(path: string, options: ReadOptions = {}): AsyncIterable<VersionedPaper> {
+export async function* readVersionedPapers(path: string, options: ReadFileOptions = {}): AsyncIterable<VersionedPaper> {
   const report = options.report ?? emptyReport();
   const format = options.format;
   const onProgress = options.onProgress;
@@ -49,12 +56,12 @@ export async function* readVersionedPapers(path: string, options: ReadOptions = 
       recordSkip(report, mapped.reason, path, item.line, mapped.detail);
       continue;
     }
-    const paper = canonicalize(mapped.record, path, item.line, format ?? 'auto', report);
+    const paper = canonicalize(mapped.record, path, item.line, format ?? 'auto', report, options.idPrefix);
     if (paper) yield { paper, version: mapped.record.version ?? 0 };
   }
 }
 
-export async function* readPapers(path: string, options: ReadOptions = {}): AsyncIterable<PaperRecord> {
+export async function* readPapers(path: string, options: ReadFileOptions = {}): AsyncIterable<PaperRecord> {
   for await (const v of readVersionedPapers(path, options)) yield v.paper;
 }
 
@@ -84,14 +91,17 @@ export async function loadPapers(paths: string | string[], options: ReadOptions 
       versions[at] = version;
     }
   };
-  for (const path of Array.isArray(paths) ? paths : [paths]) {
+  const list = Array.isArray(paths) ? paths : [paths];
+  const prefixes = idPrefixes(list);
+  for (const [i, path] of list.entries()) {
     const format = options.format ?? (await detectFormat(path));
+    const idPrefix = prefixes[i]!;
     if (format !== 'jsonl') {
-      for await (const { paper, version } of readVersionedPapers(path, { ...options, format, report })) keep(path, paper, version);
+      for await (const { paper, version } of readVersionedPapers(path, { ...options, format, report, idPrefix })) keep(path, paper, version);
       continue;
     }
     let nextTick = report.read + PROGRESS_EVERY;
-    await forEachCanonicalChunk(path, { format }, (r) => {
+    await forEachCanonicalChunk(path, { format, idPrefix }, (r) => {
       mergeReports(report, r.report);
       const parsed = r.papers ?? parseCanonicalLines(r.data, r.count);
       for (let i = 0; i < r.count; i++) keep(path, parsed[i]!, r.versions[i]!);

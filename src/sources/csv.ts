@@ -1,12 +1,16 @@
 import { openText } from './open.js';
+import { MAX_RECORD_SIZE, recordTooLarge } from './record-limit.js';
 import type { Row, RowItem } from './source.js';
 
 export type Delimiter = ',' | '\t';
 
-/** One parsed record: its fields and the physical line it starts on. */
+/** One parsed record: its fields and the physical line it starts on, or why it is malformed. */
 export interface DelimitedRecord {
+  /** Empty when the record is malformed (see error). */
   fields: string[];
   line: number;
+  /** Why the record could not be read; set only when `fields` is empty. */
+  error?: string;
 }
 
 type State =
@@ -14,15 +18,12 @@ type State =
   | 'unquoted' // inside a field that did not start with a quote
   | 'quoted' // inside a quoted field
   | 'quoteInQuoted' // just after a quote inside a quoted field: end of field, or the first of ""
-  | 'skipLine'; // after an oversized field, discarding up to the next line end
+  | 'skipLine'; // after an oversized record, discarding up to the next line end
 
 const QUOTE = 34;
 const LF = 10;
 const CR = 13;
 const BOM = 0xfeff;
-
-/** A quoted field larger than this is taken to be an unclosed quote swallowing the file. */
-const MAX_FIELD_CHARS = 16 << 20;
 
 function countNewlines(text: string, from: number, to: number): number {
   let count = 0;
@@ -49,10 +50,16 @@ export class DelimitedParser {
   /** The last character was a CR ending a record: an LF right after it belongs to it. */
   private afterCR = false;
   private started = false;
+  /** Characters in the current record's finished fields (delimiters included). */
+  private recordChars = 0;
 
-  constructor(private readonly delimiter: Delimiter) {}
+  constructor(
+    private readonly delimiter: Delimiter,
+    /** Records longer than this many characters are reported and skipped (see record-limit.ts). */
+    private readonly maxRecordChars = MAX_RECORD_SIZE,
+  ) {}
 
-  /** Parse a chunk, appending completed records to `out`; an empty `fields` marks an unclosed quote. */
+  /** Parse a chunk, appending completed records to `out` (malformed ones with an `error`). */
   feed(text: string, out: DelimitedRecord[]): void {
     const delim = this.delimiter.charCodeAt(0);
     const n = text.length;
@@ -76,7 +83,7 @@ export class DelimitedParser {
             this.state = 'quoted';
             i++;
           } else if (c === delim) {
-            this.fields.push('');
+            this.pushField('');
             i++;
           } else if (c === LF || c === CR) {
             this.endRecord('', out);
@@ -96,7 +103,7 @@ export class DelimitedParser {
           this.field += text.slice(start, i);
           if (i < n) {
             if (c === delim) {
-              this.fields.push(this.field);
+              this.pushField(this.field);
               this.field = '';
               this.state = 'fieldStart';
             } else {
@@ -116,11 +123,6 @@ export class DelimitedParser {
           if (q < n) {
             this.state = 'quoteInQuoted';
             i++;
-          } else if (this.field.length > MAX_FIELD_CHARS) {
-            out.push({ fields: [], line: this.recordLine });
-            this.fields = [];
-            this.field = '';
-            this.state = 'skipLine';
           }
           break;
         }
@@ -130,7 +132,7 @@ export class DelimitedParser {
             this.state = 'quoted';
             i++;
           } else if (c === delim) {
-            this.fields.push(this.field);
+            this.pushField(this.field);
             this.field = '';
             this.state = 'fieldStart';
             i++;
@@ -155,6 +157,23 @@ export class DelimitedParser {
         }
       }
     }
+    // A record still open at the end of a chunk may be an unclosed quote, or a line without end,
+    // swallowing the file: it is cut off here, before it can outgrow memory or a string's length.
+    if (this.state !== 'skipLine' && this.recordChars + this.field.length > this.maxRecordChars) this.skipOversized(out);
+  }
+
+  private pushField(field: string): void {
+    this.fields.push(field);
+    this.recordChars += field.length + 1;
+  }
+
+  /** Report the current record as too large and discard the rest of it, up to the next line end. */
+  private skipOversized(out: DelimitedRecord[]): void {
+    out.push({ fields: [], line: this.recordLine, error: recordTooLarge(this.maxRecordChars, 'an unclosed quote?') });
+    this.fields = [];
+    this.field = '';
+    this.recordChars = 0;
+    this.state = 'skipLine';
   }
 
   private lineBreak(c: number): void {
@@ -164,13 +183,17 @@ export class DelimitedParser {
   }
 
   private endRecord(last: string, out: DelimitedRecord[]): void {
-    // A line holding nothing (or only spaces) is blank, not a one-field record.
-    if (this.fields.length > 0 || last.trim().length > 0) {
+    // Too large whether or not a chunk ended inside it: where the text was split must not matter.
+    if (this.recordChars + last.length > this.maxRecordChars) {
+      out.push({ fields: [], line: this.recordLine, error: recordTooLarge(this.maxRecordChars, 'an unclosed quote?') });
+    } else if (this.fields.length > 0 || last.trim().length > 0) {
+      // A line holding nothing (or only spaces) is blank, not a one-field record.
       this.fields.push(last);
       out.push({ fields: this.fields, line: this.recordLine });
     }
     this.fields = [];
     this.field = '';
+    this.recordChars = 0;
     this.state = 'fieldStart';
   }
 
@@ -179,7 +202,7 @@ export class DelimitedParser {
     if (this.state === 'skipLine') return;
     if (this.state === 'quoted') {
       // An unclosed quote at the end of the file: report the record as malformed.
-      out.push({ fields: [], line: this.recordLine });
+      out.push({ fields: [], line: this.recordLine, error: 'unclosed quoted field' });
       return;
     }
     this.endRecord(this.field, out);
@@ -203,8 +226,8 @@ export async function* readDelimitedRows(path: string, delimiter: Delimiter): As
   const toItems = (records: DelimitedRecord[]): RowItem[] => {
     const items: RowItem[] = [];
     for (const rec of records) {
-      if (rec.fields.length === 0) {
-        items.push({ error: 'bad row: unclosed quoted field', line: rec.line });
+      if (rec.error !== undefined) {
+        items.push({ error: `bad row: ${rec.error}`, line: rec.line });
         continue;
       }
       if (!header) {

@@ -1,3 +1,4 @@
+import { isoDate, toIsoDate } from './dates.js';
 import { PythonLiteralError, parsePythonLiteral, type PyValue } from './python-literal.js';
 import type { RawRecord, Row, SkipReason } from './source.js';
 
@@ -12,11 +13,6 @@ const ABSTRACT_FIELDS = ['abstract', 'summary', 'summaries'];
 const CATEGORY_FIELDS = ['categories', 'terms', 'tag', 'category'];
 const PRIMARY_FIELDS = ['primary_category', 'main_category', 'primary'];
 const DATE_FIELDS = ['date', 'update_date', 'published', 'published_date', 'created'];
-
-const MS_PER_DAY = 86_400_000;
-/** Excel's day 0 (serial dates count days from 1899-12-30, absorbing the 1900 leap-year bug). */
-const EXCEL_EPOCH_MS = Date.UTC(1899, 11, 30);
-const EXCEL_MAX_SERIAL = 2_958_465; // 9999-12-31
 
 class FieldError extends Error {
   constructor(
@@ -62,9 +58,28 @@ function textOf(v: unknown): string {
 const ABS_URL = /^(?:https?:\/\/)?(?:www\.|export\.)?arxiv\.org\/(?:abs|pdf)\/(.+?)(?:\.pdf)?\/?$/i;
 const VERSION_SUFFIX = /^(.*\d)v(\d+)$/;
 
+/** arXiv numbers ids YYMM.NNNN up to 1412 and YYMM.NNNNN from 1501 (arXiv identifier scheme). */
+const FIVE_DIGIT_IDS_FROM = 1501;
+
+/**
+ * A new-style id read as a number (a spreadsheet or parquet cell) has lost its zeros at both ends:
+ * 0704.0001 → 704.0001, 2101.00010 → 2101.0001. Written back with the year-month as four digits and
+ * as many digits after the point as arXiv used that month; anything else stays as String() writes it.
+ */
+function numericId(n: number): string {
+  const yymm = Math.floor(n);
+  const month = yymm % 100;
+  if (!Number.isFinite(n) || Number.isInteger(n) || yymm < 1 || yymm > 9912 || month < 1 || month > 12) return String(n);
+  const digits = yymm >= FIVE_DIGIT_IDS_FROM ? 5 : 4;
+  const [whole, fraction] = n.toFixed(digits).split('.') as [string, string];
+  // toFixed may round 0.99999… up into the next integer: then the number was no id.
+  if (Number(whole) !== yymm) return String(n);
+  return `${whole.padStart(4, '0')}.${fraction}`;
+}
+
 /** An arXiv id without URL, `arXiv:` prefix or version suffix, and the version when it had one. */
 export function normalizeArxivId(raw: string | number): { id: string; version?: number } {
-  let id = String(raw).trim();
+  let id = typeof raw === 'number' ? numericId(raw) : raw.trim();
   const url = ABS_URL.exec(id);
   if (url) id = url[1]!;
   if (/^arxiv:/i.test(id)) id = id.slice(6).trim();
@@ -75,26 +90,36 @@ export function normalizeArxivId(raw: string | number): { id: string; version?: 
 
 function parseLiteral(field: string, text: string): PyValue {
   try {
-    return parsePythonLiteral(text);
+    // numpy prints an array of strings without commas (`['cs.LG' 'cs.AI']`): in a list of codes,
+    // strings side by side are separate codes, not Python's implicit concatenation.
+    return parsePythonLiteral(text, { adjacentStrings: 'separate' });
   } catch (err) {
     if (err instanceof PythonLiteralError) throw new FieldError(field, `field "${field}": ${err.message}`);
     throw err;
   }
 }
 
-/** Category codes from one field value: an array, a list literal, or a string separated by spaces, commas or semicolons. */
+/** Codes in a string separated by spaces, commas or semicolons. */
+function splitCodes(s: string, out: string[]): void {
+  for (const code of s.split(/[\s,;]+/)) if (code) out.push(code);
+}
+
+/**
+ * Category codes from one field value: an array, a list literal, or a string separated by spaces,
+ * commas or semicolons. A list's strings are split the same way, since some exports put a whole
+ * OAI categories string in a one-element list (['cs.LG stat.ML']).
+ */
 function codesOf(field: string, value: unknown, out: string[]): void {
   if (typeof value === 'string') {
     const s = value.trim();
     if (s.startsWith('[') || s.startsWith('(')) codesOf(field, parseLiteral(field, s), out);
-    else for (const code of s.split(/[\s,;]+/)) if (code) out.push(code);
+    else splitCodes(s, out);
     return;
   }
   if (Array.isArray(value)) {
     for (const item of value) {
       if (typeof item === 'string') {
-        const code = item.trim();
-        if (code) out.push(code);
+        splitCodes(item, out);
       } else if (item !== null && typeof item === 'object' && !Array.isArray(item)) {
         // Atom `tag` entries: {'term': 'cs.AI', 'scheme': ..., 'label': None}.
         const term = (item as Record<string, unknown>).term;
@@ -104,27 +129,6 @@ function codesOf(field: string, value: unknown, out: string[]): void {
     return;
   }
   if (typeof value === 'number') throw new FieldError(field, `field "${field}": expected category codes, got the number ${value}`);
-}
-
-function isoDate(y: number, m: number, d: number): string | undefined {
-  if (!Number.isInteger(y) || !Number.isInteger(m) || !Number.isInteger(d)) return undefined;
-  if (y < 1000 || y > 9999 || m < 1 || m > 12 || d < 1 || d > 31) return undefined;
-  return `${y}-${String(m).padStart(2, '0')}-${String(d).padStart(2, '0')}`;
-}
-
-/** YYYY-MM-DD from an ISO string, an RFC 2822 date, a Date, or an Excel serial day number. */
-export function toIsoDate(v: unknown): string | undefined {
-  if (v instanceof Date) return Number.isNaN(v.getTime()) ? undefined : v.toISOString().slice(0, 10);
-  if (typeof v === 'number') {
-    if (!Number.isFinite(v) || v < 1 || v > EXCEL_MAX_SERIAL) return undefined;
-    return new Date(EXCEL_EPOCH_MS + Math.floor(v) * MS_PER_DAY).toISOString().slice(0, 10);
-  }
-  if (typeof v !== 'string') return undefined;
-  const s = v.trim();
-  const iso = /^(\d{4})-(\d{1,2})-(\d{1,2})/.exec(s);
-  if (iso) return isoDate(Number(iso[1]), Number(iso[2]), Number(iso[3]));
-  const t = Date.parse(s);
-  return Number.isNaN(t) ? undefined : new Date(t).toISOString().slice(0, 10);
 }
 
 function intOf(v: unknown): number {

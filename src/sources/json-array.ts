@@ -1,6 +1,7 @@
 import { UserError } from '../cli/command.js';
 import { parseJsonObject } from './jsonl.js';
 import { openText } from './open.js';
+import { MAX_RECORD_SIZE, recordTooLarge } from './record-limit.js';
 import type { RowItem } from './source.js';
 
 const QUOTE = 34; // "
@@ -21,7 +22,8 @@ function isSpace(c: number): boolean {
 /**
  * Cuts the top-level elements out of a JSON array fed in arbitrary text chunks. It tracks only
  * string/escape state and bracket depth, so memory is one element; each element is then handed to
- * JSON.parse, which is what decides whether it is valid.
+ * JSON.parse, which is what decides whether it is valid. An element longer than the record limit
+ * (see record-limit.ts) is no longer kept: the scan goes on to its end and reports it.
  */
 export class JsonArrayScanner {
   private phase: Phase = 'before';
@@ -29,10 +31,17 @@ export class JsonArrayScanner {
   private escape = false;
   private depth = 0;
   private parts: string[] = [];
+  /** Characters held in `parts`. */
+  private partsChars = 0;
+  /** The current element outgrew the limit: its text is dropped, only its end is looked for. */
+  private oversized = false;
   private index = 0;
   private trailingReported = false;
 
-  constructor(private readonly path: string) {}
+  constructor(
+    private readonly path: string,
+    private readonly maxElementChars = MAX_RECORD_SIZE,
+  ) {}
 
   feed(text: string, out: RowItem[]): void {
     const n = text.length;
@@ -64,6 +73,7 @@ export class JsonArrayScanner {
             this.depth = 0;
             this.inString = false;
             this.escape = false;
+            this.oversized = false;
             i = this.scanElement(text, i, out);
           }
           break;
@@ -147,15 +157,27 @@ export class JsonArrayScanner {
     }
     this.depth = depth;
     this.inString = inString;
-    this.parts.push(text.slice(start, n));
+    if (!this.oversized) {
+      this.partsChars += n - start;
+      if (this.partsChars > this.maxElementChars) {
+        this.oversized = true;
+        this.parts = [];
+        this.partsChars = 0;
+      } else {
+        this.parts.push(text.slice(start, n));
+      }
+    }
     return n;
   }
 
   private finishElement(last: string, out: RowItem[]): void {
-    const text = this.parts.length === 0 ? last : this.parts.join('') + last;
-    this.parts = [];
     this.index++;
-    out.push(parseJsonObject(text, this.index));
+    const tooLarge = this.oversized || this.partsChars + last.length > this.maxElementChars;
+    if (tooLarge) out.push({ error: `bad JSON: ${recordTooLarge(this.maxElementChars, 'an unclosed string?')}`, line: this.index });
+    else out.push(parseJsonObject(this.parts.length === 0 ? last : this.parts.join('') + last, this.index));
+    this.parts = [];
+    this.partsChars = 0;
+    this.oversized = false;
   }
 
   end(out: RowItem[]): void {
@@ -164,8 +186,12 @@ export class JsonArrayScanner {
         throw new UserError(`${this.path}: empty, expected a JSON array`);
       case 'element':
         this.index++;
+        out.push({
+          error: this.oversized ? `bad JSON: file ends inside this element, ${recordTooLarge(this.maxElementChars, 'an unclosed string?')}` : 'bad JSON: file ends inside this element (truncated?)',
+          line: this.index,
+        });
         this.parts = [];
-        out.push({ error: 'bad JSON: file ends inside this element (truncated?)', line: this.index });
+        this.partsChars = 0;
         break;
       case 'between':
         out.push({ error: "bad JSON: file ends before the array's closing ] (truncated?)", line: this.index + 1 });

@@ -1,4 +1,5 @@
 import { forEachLine, readLineChunks } from './lines.js';
+import { MAX_RECORD_SIZE, recordTooLarge } from './record-limit.js';
 import type { Row, RowItem } from './source.js';
 
 const MAX_MESSAGE = 120;
@@ -40,9 +41,21 @@ export function parseJsonlChunk(chunk: string, firstLine: number, emit: (item: R
   });
 }
 
-/** Rows of a JSON-lines file (gzip-transparent); a bad line yields an error item, never a throw. */
-export async function* readJsonlRows(path: string): AsyncGenerator<RowItem> {
-  for await (const { chunk, firstLine } of readLineChunks(path)) {
+/** The error item of a line longer than the record limit, which the line readers never hold. */
+export function tooLongLineItem(line: number, limit = MAX_RECORD_SIZE): RowItem {
+  return { error: `bad JSON: ${recordTooLarge(limit, 'an unclosed string?')}`, line };
+}
+
+/**
+ * Rows of a JSON-lines file (gzip-transparent); a bad line yields an error item, never a throw,
+ * and so does a line longer than `maxLineBytes`.
+ */
+export async function* readJsonlRows(path: string, maxLineBytes = MAX_RECORD_SIZE): AsyncGenerator<RowItem> {
+  for await (const { chunk, firstLine, tooLong } of readLineChunks(path, undefined, maxLineBytes)) {
+    if (tooLong !== undefined) {
+      yield tooLongLineItem(firstLine, maxLineBytes);
+      continue;
+    }
     const items: RowItem[] = [];
     parseJsonlChunk(chunk, firstLine, (item) => items.push(item));
     yield* items;

@@ -1,10 +1,13 @@
 import { openBytes } from './open.js';
+import { MAX_RECORD_SIZE } from './record-limit.js';
 
 /** A run of whole lines: it ends just after a '\n' (or at the end of the file). */
 export interface LineChunk {
   chunk: string;
   /** 1-based number of the chunk's first line in the file. */
   firstLine: number;
+  /** See LineByteChunk.tooLong. */
+  tooLong?: number;
 }
 
 export interface Line {
@@ -36,17 +39,29 @@ function hasBom(buf: Buffer): boolean {
 export interface LineByteChunk {
   bytes: Buffer;
   firstLine: number;
+  /**
+   * Set on a chunk that stands for one line longer than the limit: its length in bytes. Such a
+   * line is never held; its chunk is one empty line, so that line numbers stay right and readers
+   * that do not look here skip it as blank.
+   */
+  tooLong?: number;
 }
+
 
 /**
  * The file (gunzipped when needed, BOM dropped) as runs of at least `minChunkBytes` bytes that
  * always end just after a '\n' (the last one may end at end of file instead). Cutting bytes at
- * '\n' never splits a UTF-8 character. Memory is bounded by the chunk size plus the longest line.
+ * '\n' never splits a UTF-8 character. Memory is bounded by the chunk size plus `maxLineBytes`: a
+ * longer line is dropped as it is read and comes out as its own chunk (see LineByteChunk.tooLong).
  * When the stream breaks (a truncated gzip), the complete lines read so far come out before the error.
  */
-export async function* readLineByteChunks(path: string, minChunkBytes = MIN_CHUNK_BYTES): AsyncGenerator<LineByteChunk> {
+export async function* readLineByteChunks(path: string, minChunkBytes = MIN_CHUNK_BYTES, maxLineBytes = MAX_RECORD_SIZE): AsyncGenerator<LineByteChunk> {
   let pending: Buffer[] = [];
   let pendingBytes = 0;
+  /** Bytes at the end of `pending` after its last '\n': the start of the line being read. */
+  let lineBytes = 0;
+  /** While dropping a too-long line: its bytes so far; else -1. */
+  let skipped = -1;
   let line = 1;
   let first = true;
   let failure: unknown;
@@ -56,14 +71,41 @@ export async function* readLineByteChunks(path: string, minChunkBytes = MIN_CHUN
         first = false;
         if (hasBom(buf)) buf = buf.subarray(3);
       }
-      if (buf.length === 0) continue;
-      if (pendingBytes + buf.length < minChunkBytes) {
-        pending.push(buf);
-        pendingBytes += buf.length;
-        continue;
+      if (skipped >= 0) {
+        const end = buf.indexOf(LF);
+        if (end < 0) {
+          skipped += buf.length;
+          continue;
+        }
+        yield tooLongLine(line++, skipped + end);
+        skipped = -1;
+        buf = buf.subarray(end + 1);
       }
+      // Only when the bytes in hand could hold a too-long line are its lines measured one by one.
+      while (lineBytes + buf.length > maxLineBytes) {
+        const long = findLongLine(buf, lineBytes, maxLineBytes);
+        if (long === undefined) break;
+        // The whole lines before it go on as a chunk of their own.
+        const before = long.start === 0 ? Buffer.concat(pending).subarray(0, pendingBytes - lineBytes) : Buffer.concat([...pending, buf.subarray(0, long.start)]);
+        if (before.length > 0) {
+          yield { bytes: before, firstLine: line };
+          line += countNewlines(before);
+        }
+        pending = [];
+        pendingBytes = 0;
+        lineBytes = 0;
+        if (long.end < 0) {
+          skipped = long.length;
+          buf = buf.subarray(buf.length);
+          break;
+        }
+        yield tooLongLine(line++, long.length);
+        buf = buf.subarray(long.end + 1);
+      }
+      if (buf.length === 0) continue;
       const nl = buf.lastIndexOf(LF);
-      if (nl < 0) {
+      lineBytes = nl < 0 ? lineBytes + buf.length : buf.length - (nl + 1);
+      if (pendingBytes + buf.length < minChunkBytes || nl < 0) {
         pending.push(buf);
         pendingBytes += buf.length;
         continue;
@@ -79,6 +121,7 @@ export async function* readLineByteChunks(path: string, minChunkBytes = MIN_CHUN
   } catch (err) {
     failure = err;
   }
+  if (skipped >= 0 && failure === undefined) yield tooLongLine(line, skipped);
   if (pendingBytes > 0) {
     let rest = Buffer.concat(pending);
     if (failure !== undefined) rest = rest.subarray(0, rest.lastIndexOf(LF) + 1);
@@ -87,13 +130,36 @@ export async function* readLineByteChunks(path: string, minChunkBytes = MIN_CHUN
   if (failure !== undefined) throw failure;
 }
 
+/** The chunk standing for a too-long line: one empty line (a fresh buffer: consumers may keep it). */
+function tooLongLine(line: number, length: number): LineByteChunk {
+  return { bytes: Buffer.from('\n'), firstLine: line, tooLong: length };
+}
+
+/**
+ * The first line of `buf` longer than `max` bytes, `carried` bytes of its first line having come
+ * before `buf`: where it starts in buf (0 when it began before), the index of its '\n' (-1 when it
+ * goes on past buf) and its length so far.
+ */
+function findLongLine(buf: Buffer, carried: number, max: number): { start: number; end: number; length: number } | undefined {
+  let start = 0;
+  let before = carried;
+  for (;;) {
+    const end = buf.indexOf(LF, start);
+    const length = before + (end < 0 ? buf.length : end) - start;
+    if (length > max) return { start, end, length };
+    if (end < 0) return undefined;
+    start = end + 1;
+    before = 0;
+  }
+}
+
 /**
  * The file (gunzipped when needed) as large text chunks that always end at a line boundary, so
  * each can be parsed on its own (by a worker thread). See readLineByteChunks.
  */
-export async function* readLineChunks(path: string, minChunkBytes = MIN_CHUNK_BYTES): AsyncGenerator<LineChunk> {
-  for await (const { bytes, firstLine } of readLineByteChunks(path, minChunkBytes)) {
-    yield { chunk: bytes.toString('utf8'), firstLine };
+export async function* readLineChunks(path: string, minChunkBytes = MIN_CHUNK_BYTES, maxLineBytes = MAX_RECORD_SIZE): AsyncGenerator<LineChunk> {
+  for await (const { bytes, firstLine, tooLong } of readLineByteChunks(path, minChunkBytes, maxLineBytes)) {
+    yield tooLong === undefined ? { chunk: bytes.toString('utf8'), firstLine } : { chunk: '\n', firstLine, tooLong };
   }
 }
 
@@ -116,7 +182,10 @@ export function forEachLine(chunk: string, firstLine: number, fn: (text: string,
   }
 }
 
-/** The file's lines (split on '\n', trailing '\r' removed), numbered from 1; memory independent of file size. */
+/**
+ * The file's lines (split on '\n', trailing '\r' removed), numbered from 1; memory independent of
+ * file size. A line over the record limit comes out empty (see LineByteChunk.tooLong).
+ */
 export async function* readLines(path: string): AsyncGenerator<Line> {
   for await (const { chunk, firstLine } of readLineChunks(path)) {
     const lines: Line[] = [];

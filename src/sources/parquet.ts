@@ -19,15 +19,18 @@ export interface ParquetRowsOptions {
    * that no caller needs, such as arXiver's full-text `markdown`, saves most of the I/O and memory.
    */
   columns?: readonly string[];
+  /** How messages name the file (default `path`): the user's file when `path` is a gunzipped copy. */
+  name?: string;
 }
 
 /** Yields every row of the file in order; `line` is the 1-based row number. */
 export async function* readParquetRows(path: string, options: ParquetRowsOptions = {}): AsyncIterable<RowItem> {
+  const name = options.name ?? path;
   let handle: FileHandle;
   try {
     handle = await open(path, 'r');
   } catch (err) {
-    throw new UserError(`${path}: cannot open parquet file: ${message(err)}`);
+    throw new UserError(`${name}: cannot open parquet file: ${message(err)}`);
   }
   try {
     const file = await fileBuffer(handle);
@@ -35,7 +38,7 @@ export async function* readParquetRows(path: string, options: ParquetRowsOptions
     try {
       metadata = await parquetMetadataAsync(file);
     } catch (err) {
-      throw new UserError(`${path}: not a readable parquet file: ${message(err)}`);
+      throw new UserError(`${name}: not a readable parquet file: ${message(err)}`);
     }
     const columns = selectColumns(metadata, options.columns);
     let groupStart = 0;
@@ -49,7 +52,7 @@ export async function* readParquetRows(path: string, options: ParquetRowsOptions
       try {
         rows = await parquetReadObjects({ file, metadata, rowStart, rowEnd, columns, compressors });
       } catch (err) {
-        throw new UserError(`${path}: cannot read parquet row group ${index + 1} (rows ${rowStart + 1}-${rowEnd}): ${message(err)}`);
+        throw new UserError(`${name}: cannot read parquet row group ${index + 1} (rows ${rowStart + 1}-${rowEnd}): ${message(err)}`);
       }
       for (let i = 0; i < rows.length; i++) {
         yield { row: plainRow(rows[i]), line: rowStart + i + 1 };

@@ -18,6 +18,14 @@ export class PythonLiteralError extends Error {
 
 const MAX_DEPTH = 256;
 
+export interface PythonLiteralOptions {
+  /**
+   * What string literals side by side are: 'concatenate' (Python: `'a' 'b'` is 'ab', the default)
+   * or 'separate' (numpy's str() of an array, `['a' 'b']`: two items of the list).
+   */
+  adjacentStrings?: 'concatenate' | 'separate';
+}
+
 const SIMPLE_ESCAPES: Record<string, string> = {
   '\\': '\\',
   "'": "'",
@@ -57,7 +65,14 @@ class Parser {
   private pos = 0;
   private depth = 0;
 
-  constructor(private readonly text: string) {}
+  private readonly separateStrings: boolean;
+
+  constructor(
+    private readonly text: string,
+    options: PythonLiteralOptions,
+  ) {
+    this.separateStrings = options.adjacentStrings === 'separate';
+  }
 
   parse(): PyValue {
     this.skipSpace();
@@ -139,6 +154,8 @@ class Parser {
       } else if (c === close) {
         this.pos++;
         break;
+      } else if (this.separateStrings && this.atString()) {
+        continue; // the next item, with no comma before it (numpy style)
       } else if (c === undefined) {
         this.fail(`unclosed '${this.text[open]}' opened at position ${open}`);
       } else {
@@ -203,14 +220,20 @@ class Parser {
     return isDict ? dict : set;
   }
 
-  /** One or more adjacent string literals, concatenated as Python does. */
+  /** Whether a string literal (with or without a prefix) starts at pos. */
+  private atString(): boolean {
+    const c = this.text[this.pos];
+    return c === "'" || c === '"' || this.prefixLength() > 0;
+  }
+
+  /** One or more adjacent string literals, concatenated as Python does (unless they are separate). */
   private strings(): string {
     let s = this.string();
+    if (this.separateStrings) return s;
     for (;;) {
       const save = this.pos;
       this.skipSpace();
-      const c = this.text[this.pos];
-      if (c === "'" || c === '"' || (this.prefixLength() > 0)) s += this.string();
+      if (this.atString()) s += this.string();
       else {
         this.pos = save;
         return s;
@@ -352,6 +375,6 @@ function isOctalDigit(c: string | undefined): boolean {
  * `"[{'term': 'cs.AI', 'scheme': '...', 'label': None}]"`. Tuples and sets become arrays, dict
  * keys become strings. Throws PythonLiteralError, with the position, on anything else.
  */
-export function parsePythonLiteral(text: string): PyValue {
-  return new Parser(text).parse();
+export function parsePythonLiteral(text: string, options: PythonLiteralOptions = {}): PyValue {
+  return new Parser(text, options).parse();
 }

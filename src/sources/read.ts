@@ -2,11 +2,13 @@ import { readDelimitedRows } from './csv.js';
 import { detectFormat } from './detect.js';
 import { readJsonArrayRows } from './json-array.js';
 import { readJsonlRows } from './jsonl.js';
+import { readSeekable } from './seekable.js';
 import type { FormatName, RowItem } from './source.js';
 
 /**
  * Rows of a metadata file in the given format, or the one its content shows. Parquet and xlsx
- * readers load only when such a file is read, so text ingestion does not pay for their parsers.
+ * readers load only when such a file is read, so text ingestion does not pay for their parsers;
+ * gzipped ones are read from a gunzipped temp copy (see seekable.ts).
  */
 export async function* readRows(path: string, format?: FormatName): AsyncGenerator<RowItem> {
   const fmt = format ?? (await detectFormat(path));
@@ -25,12 +27,12 @@ export async function* readRows(path: string, format?: FormatName): AsyncGenerat
       return;
     case 'parquet': {
       const { readParquetRows } = await import('./parquet.js');
-      yield* readParquetRows(path);
+      yield* readSeekable(path, (file, name) => readParquetRows(file, { name }));
       return;
     }
     case 'xlsx': {
       const { readXlsxRows } = await import('./xlsx.js');
-      yield* readXlsxRows(path);
+      yield* readSeekable(path, (file, name) => readXlsxRows(file, { name }));
       return;
     }
   }

@@ -19,13 +19,19 @@ import type { Row, RowItem } from './source.js';
 const CHUNK_BYTES = 64 * 1024;
 const nativeCrc32 = (zlib as { crc32?: (data: Uint8Array, value?: number) => number }).crc32;
 
+export interface XlsxRowsOptions {
+  /** How messages name the file (default `path`): the user's file when `path` is a gunzipped copy. */
+  name?: string;
+}
+
 /** Yields the rows after the header of the workbook's first worksheet; empty rows are skipped. */
-export async function* readXlsxRows(path: string): AsyncIterable<RowItem> {
+export async function* readXlsxRows(path: string, options: XlsxRowsOptions = {}): AsyncIterable<RowItem> {
+  const name = options.name ?? path;
   let handle: FileHandle;
   try {
     handle = await open(path, 'r');
   } catch (err) {
-    throw new UserError(`${path}: cannot open xlsx file: ${message(err)}`);
+    throw new UserError(`${name}: cannot open xlsx file: ${message(err)}`);
   }
   try {
     const zip = await ZipFile.read(handle);
@@ -42,7 +48,7 @@ export async function* readXlsxRows(path: string): AsyncIterable<RowItem> {
     for (const item of pending) yield item;
   } catch (err) {
     if (err instanceof UserError) throw err;
-    throw new UserError(`${path}: not a readable xlsx file: ${message(err)}`);
+    throw new UserError(`${name}: not a readable xlsx file: ${message(err)}`);
   } finally {
     await handle.close();
   }

@@ -127,3 +127,16 @@ test('split: bad usage exits 2, unreadable data exits 1', async () => {
   assert.match(missing.err, /nope\.jsonl/);
   assert.ok(!existsSync(out), 'nothing written on failure');
 });
+
+test('stats and split take --format auto, as ingest does', async () => {
+  const stats = await run(['stats', corpus, '--json', '--format', 'auto']);
+  assert.equal(stats.code, 0, stats.err);
+  assert.equal(JSON.parse(stats.out).records, total);
+  const out = join(dir, 'auto');
+  const split = await run(['split', corpus, '--out-dir', out, '--format', 'auto', '--json']);
+  assert.equal(split.code, 0, split.err);
+  assert.equal(readJsonl(join(out, 'train.jsonl')).length + readJsonl(join(out, 'valid.jsonl')).length + readJsonl(join(out, 'test.jsonl')).length, total);
+  const bad = await run(['split', corpus, '--out-dir', out, '--format', 'docx']);
+  assert.equal(bad.code, 2);
+  assert.match(bad.err, /--format must be auto or one of jsonl,/);
+});

@@ -6,8 +6,10 @@ import { test } from 'node:test';
 import { gunzipSync, gzipSync } from 'node:zlib';
 import { run } from '../cli/run-cli.js';
 import { UserError } from '../../src/cli/command.js';
-import { ingest, lineAlignedChunks, type IngestResult } from '../../src/corpus/ingest.js';
+import { ingest, lineAlignedChunks, type IngestResult, type LineChunkBytes, type TooLongLine } from '../../src/corpus/ingest.js';
+import { processJsonlChunk } from '../../src/corpus/ingest-worker.js';
 import type { PaperRecord } from '../../src/corpus/record.js';
+import { MAX_RECORD_SIZE } from '../../src/sources/record-limit.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'axc-'));
 
@@ -249,12 +251,17 @@ test('forced --format applies to every file', async () => {
   assert.equal(existsSync(join(dir, 'forced-csv.jsonl')), false);
 });
 
+/** A chunk's text, or `<N bytes dropped>` for a line over the limit. */
+function chunkText(c: LineChunkBytes | TooLongLine): string {
+  return 'tooLong' in c ? `<${c.tooLong} bytes dropped>` : Buffer.from(c.buffer, 0, c.length).toString('utf8');
+}
+
 test('lineAlignedChunks cuts at line ends, strips a BOM and gunzips', async () => {
   const f = join(dir, 'bom.jsonl.gz');
   const body = Array.from({ length: 50 }, (_, i) => `{"n":${i},"s":"${'é'.repeat(i)}"}`).join('\n');
   writeFileSync(f, gzipSync(Buffer.concat([Buffer.from([0xef, 0xbb, 0xbf]), Buffer.from(body)])));
   const chunks: string[] = [];
-  for await (const c of lineAlignedChunks(f, 100)) chunks.push(Buffer.from(c.buffer, 0, c.length).toString('utf8'));
+  for await (const c of lineAlignedChunks(f, 100)) chunks.push(chunkText(c));
   assert.ok(chunks.length > 5);
   for (const c of chunks.slice(0, -1)) {
     assert.ok(c.endsWith('\n'));
@@ -269,7 +276,7 @@ test('lineAlignedChunks cuts at line ends, strips a BOM and gunzips', async () =
   const long = ['{"a":1}', `{"b":"${'x'.repeat(400_000)}"}`, '{"c":3}', '{"d":4}'].join('\n');
   writeFileSync(plain, long);
   const got: string[] = [];
-  for await (const c of lineAlignedChunks(plain, 5)) got.push(Buffer.from(c.buffer, 0, c.length).toString('utf8'));
+  for await (const c of lineAlignedChunks(plain, 5)) got.push(chunkText(c));
   assert.deepEqual(
     got.map((c) => c.length),
     [8, 400_009, 8, 7],
@@ -350,4 +357,73 @@ test('CLI: ingest exit codes, summary on stderr, --json on stdout', async () => 
   const help = await cli(['ingest', '--help']);
   assert.equal(help.code, 0);
   assert.match(help.out, /Usage: arxiv-classifier ingest/);
+});
+
+test('lineAlignedChunks: a line found over the limit while being read is dropped, not held', async () => {
+  const b = `{"b":"${'x'.repeat(100_000)}"}`;
+  const d = `{"d":"${'y'.repeat(80_000)}"}`;
+  const body = ['{"a":1}', b, '{"c":3}', d, '{"e":5}'].join('\n');
+  const plain = join(dir, 'too-long.jsonl');
+  writeFileSync(plain, body);
+  const gz = join(dir, 'too-long.jsonl.gz');
+  writeFileSync(gz, gzipSync(Buffer.concat([Buffer.from([0xef, 0xbb, 0xbf]), Buffer.from(body)])));
+  for (const f of [plain, gz]) {
+    for (const minBytes of [5, 1000]) {
+      const got: string[] = [];
+      for await (const c of lineAlignedChunks(f, minBytes, undefined, 50_000)) got.push(chunkText(c));
+      // b outgrew the limit while it was being read; d arrived whole in one read, so it comes
+      // out in a chunk, where processJsonlChunk measures it (next test).
+      assert.deepEqual(
+        got.join('\n').split('\n').filter((l) => l),
+        ['{"a":1}', `<${b.length} bytes dropped>`, '{"c":3}', d, '{"e":5}'],
+        `${f}, min ${minBytes}`,
+      );
+    }
+  }
+});
+
+test('processJsonlChunk: a line over the limit is counted as bad and never decoded', () => {
+  const lines = [oai('0704.0001', 'hep-ph', 1), `{"id":"0704.0002","title":"${'x'.repeat(5000)}`, oai('0704.0003', 'cs.LG', 1)];
+  const bytes = Buffer.from(lines.join('\n') + '\n');
+  const buffer = new ArrayBuffer(bytes.length);
+  new Uint8Array(buffer).set(bytes);
+  const r = processJsonlChunk({ seq: 0, file: '/data/x.jsonl', format: 'jsonl', buffer, length: bytes.length, firstLine: 10, maxLineBytes: 4096 });
+  assert.equal(r.count, 2);
+  assert.deepEqual([...r.lines], [10, 12]);
+  assert.equal(r.report.read, 3);
+  assert.deepEqual(r.report.skipped, { 'bad-json': 1 });
+  assert.deepEqual(r.report.examples['bad-json'], [{ file: '/data/x.jsonl', line: 11, detail: 'bad JSON: record too large: more than 4096 bytes (an unclosed string?); skipped' }]);
+});
+
+test('ingest: a line past the 16 MiB limit is skipped and reported, on every path', async () => {
+  const sub = join(dir, 'huge');
+  mkdirSync(sub);
+  const text = [oai('0704.0001', 'hep-ph', 1), `{"id": "0704.0002", "title": "${'x'.repeat(MAX_RECORD_SIZE + 10)}`, oai('0704.0003', 'cs.LG', 1)].join('\n') + '\n';
+  const plain = join(sub, 'huge.jsonl');
+  writeFileSync(plain, text);
+  const gz = join(sub, 'huge.jsonl.gz');
+  writeFileSync(gz, gzipSync(Buffer.from(text), { level: 1 }));
+  for (const [input, workers] of [[plain, 0], [plain, 2], [gz, 0]] as const) {
+    const r = await ingest([input], join(sub, 'out.jsonl'), { workers });
+    assert.equal(r.read, 3, `${input}, ${workers} workers`);
+    assert.equal(r.kept, 2);
+    assert.deepEqual(r.skipped, { 'bad-json': 1 });
+    assert.deepEqual(r.examples['bad-json'], [{ file: input, line: 2, detail: 'bad JSON: record too large: more than 16 MiB (an unclosed string?); skipped' }]);
+    assert.deepEqual(
+      readCorpus(join(sub, 'out.jsonl')).map((p) => p.id),
+      ['0704.0001', '0704.0003'],
+    );
+  }
+});
+
+test('ingest: --out naming a directory is a clear error before any work', async () => {
+  const target = join(dir, 'out-dir');
+  mkdirSync(target);
+  await assert.rejects(ingest([aPath], target), (e: unknown) => e instanceof UserError && e.message.startsWith(`cannot write ${target}: it is a directory`));
+  assert.deepEqual(readdirSync(target), []);
+  const r = await cli(['ingest', aPath, '--out', target]);
+  assert.equal(r.code, 1);
+  assert.match(r.err, /it is a directory/);
+  assert.doesNotMatch(r.err, /EISDIR/);
+  assert.deepEqual(tempFiles(dir).filter((f) => f.includes('out-dir')), []);
 });

@@ -1,11 +1,12 @@
 import assert from 'node:assert/strict';
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { ingest } from '../../src/corpus/ingest.js';
 import { loadPapers } from '../../src/corpus/load.js';
 import type { PaperRecord } from '../../src/corpus/record.js';
+import { idPrefixes } from '../../src/corpus/synthetic-id.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'axc-'));
 
@@ -58,4 +59,69 @@ test('id-less JSON lines get their file line across chunks and worker threads', 
       papers.map((p) => p.id),
     );
   }
+});
+
+test('id-less records of two files with the same name do not replace one another (ingest and loadPapers)', async () => {
+  const csv = 'titles,summaries,terms\nFirst,One,"[\'cs.LG\']"\nSecond,Two,"[\'cs.CV\']"\n';
+  mkdirSync(join(dir, 'a'));
+  mkdirSync(join(dir, 'b'));
+  const a = join(dir, 'a', 'arxiv_data.csv');
+  const b = join(dir, 'b', 'arxiv_data.csv');
+  writeFileSync(a, csv);
+  writeFileSync(b, csv);
+  const out = join(dir, 'same-name.jsonl');
+  const r = await ingest([a, b], out);
+  assert.equal(r.read, 4);
+  assert.equal(r.kept, 4);
+  assert.equal(r.duplicates, 0);
+  const ids = ['a/arxiv_data.csv:2', 'a/arxiv_data.csv:3', 'b/arxiv_data.csv:2', 'b/arxiv_data.csv:3'];
+  assert.deepEqual(
+    corpus(out).map((p) => p.id),
+    ids,
+  );
+  const { papers, report } = await loadPapers([a, b]);
+  assert.equal(report.kept, 4);
+  assert.deepEqual(
+    papers.map((p) => p.id),
+    ids,
+  );
+  // The same file given twice holds the same papers: those are duplicates.
+  assert.equal((await ingest([a, `${dir}/b/../a/arxiv_data.csv`], out)).duplicates, 2);
+});
+
+test('id-less JSON lines of same-named files stay apart on every path (fast path, general path, workers)', async () => {
+  const lines = (tag: string) =>
+    [
+      JSON.stringify({ title: `${tag} fast`, abstract: 'Text.', categories: 'cs.LG' }),
+      JSON.stringify({ title: `${tag} general`, summary: 'Text.', categories: 'cs.AI' }), // `summary`: the fast path declines
+    ].join('\n') + '\n';
+  for (const sub of ['x', 'y']) mkdirSync(join(dir, sub, 'data'), { recursive: true });
+  const x = join(dir, 'x', 'data', 'noid.jsonl');
+  const y = join(dir, 'y', 'data', 'noid.jsonl');
+  writeFileSync(x, lines('x'));
+  writeFileSync(y, lines('y'));
+  const expected = ['x/data/noid.jsonl:1', 'x/data/noid.jsonl:2', 'y/data/noid.jsonl:1', 'y/data/noid.jsonl:2'];
+  for (const workers of [0, 2]) {
+    const out = join(dir, `same-name-${workers}.jsonl`);
+    const r = await ingest([x, y], out, { workers });
+    assert.equal(r.kept, 4, `workers ${workers}`);
+    assert.deepEqual(
+      corpus(out).map((p) => p.id),
+      expected,
+    );
+  }
+  assert.deepEqual(
+    (await loadPapers([x, y])).papers.map((p) => p.id),
+    expected,
+  );
+});
+
+test('idPrefixes: base names, lengthened only as far as needed, whatever the order or spelling of paths', () => {
+  assert.deepEqual(idPrefixes(['/d/arxiv_data.csv']), ['arxiv_data.csv']);
+  assert.deepEqual(idPrefixes(['/d/a.csv', '/d/b.csv']), ['a.csv', 'b.csv']);
+  assert.deepEqual(idPrefixes(['/d/a/x.csv', '/d/b/x.csv', '/d/c.csv']), ['a/x.csv', 'b/x.csv', 'c.csv']);
+  assert.deepEqual(idPrefixes(['/p/a/x.csv', '/q/a/x.csv']), ['p/a/x.csv', 'q/a/x.csv']);
+  assert.deepEqual(idPrefixes(['/q/a/x.csv', '/p/a/x.csv']), ['q/a/x.csv', 'p/a/x.csv'], 'order does not change a prefix');
+  assert.deepEqual(idPrefixes(['/x.csv', '/a/x.csv']), ['x.csv', 'a/x.csv']);
+  assert.deepEqual(idPrefixes(['/d/x.csv', '/d/./x.csv', '/e/x.csv']), ['d/x.csv', 'd/x.csv', 'e/x.csv'], 'one file, however spelled, one prefix');
 });

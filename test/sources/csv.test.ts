@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import type { RowItem } from '../../src/sources/source.js';
 import { DelimitedParser, readDelimitedRows, type DelimitedRecord } from '../../src/sources/csv.js';
+import { MAX_RECORD_SIZE } from '../../src/sources/record-limit.js';
 import { collect, errorsOf, rowsOf, tempDir, writeFixture, writeGzFixture } from './text-fixtures.js';
 
 /** Keras "arxiv_data.csv": titles, summaries, terms (a Python list literal), as pandas writes it. */
@@ -98,4 +99,50 @@ test('DelimitedParser: identical records wherever the text is split', () => {
     assert.deepEqual(parseIn([text.slice(0, cut), text.slice(cut)]), whole, `split at ${cut}`);
   }
   assert.deepEqual(parseIn([...text]), whole);
+});
+
+test('DelimitedParser: a record over the limit is reported and skipped, wherever the text is split', () => {
+  // Line 3: an unquoted field past the limit; line 5: a quoted one; the rest are ordinary.
+  const text = `a,b\n1,2\n${'x'.repeat(50)},y\n3,4\n"${'q'.repeat(50)}",z\n5,6\n`;
+  const parseIn = (parts: string[]): DelimitedRecord[] => {
+    const p = new DelimitedParser(',', 40);
+    const out: DelimitedRecord[] = [];
+    for (const part of parts) p.feed(part, out);
+    p.end(out);
+    return out;
+  };
+  const tooLarge = 'record too large: more than 40 bytes (an unclosed quote?); skipped';
+  const whole = parseIn([text]);
+  assert.deepEqual(whole, [
+    { fields: ['a', 'b'], line: 1 },
+    { fields: ['1', '2'], line: 2 },
+    { fields: [], line: 3, error: tooLarge },
+    { fields: ['3', '4'], line: 4 },
+    { fields: [], line: 5, error: tooLarge },
+    { fields: ['5', '6'], line: 6 },
+  ]);
+  for (let cut = 1; cut < text.length; cut++) {
+    assert.deepEqual(parseIn([text.slice(0, cut), text.slice(cut)]), whole, `split at ${cut}`);
+  }
+  // A line that never ends is reported once it passes the limit, not held until its end.
+  const p = new DelimitedParser(',', 40);
+  const early: DelimitedRecord[] = [];
+  for (let k = 0; k < 5; k++) p.feed('x'.repeat(20), early);
+  assert.deepEqual(early, [{ fields: [], line: 1, error: tooLarge }]);
+  // Many short fields add up to a record too.
+  assert.deepEqual(parseIn(['a\n', 'b,'.repeat(30), '\nc\n']), [
+    { fields: ['a'], line: 1 },
+    { fields: [], line: 2, error: tooLarge },
+    { fields: ['c'], line: 3 },
+  ]);
+});
+
+test('readDelimitedRows: an unquoted field past the 16 MiB limit is a bad row, and reading goes on', async () => {
+  const dir = tempDir();
+  const csv = `titles,summaries,terms\nT,${'x'.repeat(MAX_RECORD_SIZE + 10)},"['cs.LG']"\nOK,Fine,"['cs.AI']"\n`;
+  const items = await collect(readDelimitedRows(writeFixture(dir, 'huge-field.csv', csv), ','));
+  assert.deepEqual(items, [
+    { error: 'bad row: record too large: more than 16 MiB (an unclosed quote?); skipped', line: 2 },
+    { row: { titles: 'OK', summaries: 'Fine', terms: "['cs.AI']" }, line: 3 },
+  ]);
 });

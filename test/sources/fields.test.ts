@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { normalizeArxivId, toIsoDate, toRawRecord, type FieldResult } from '../../src/sources/fields.js';
+import { toIsoDate } from '../../src/sources/dates.js';
+import { normalizeArxivId, toRawRecord, type FieldResult } from '../../src/sources/fields.js';
 import type { RawRecord, Row } from '../../src/sources/source.js';
 import { KAGGLE_ELEMENTS, OAI_LINE_1, OAI_LINE_2 } from './text-fixtures.js';
 
@@ -94,7 +95,7 @@ test('toRawRecord: arXiver-style rows (aid URL with version, markdown as abstrac
 
 test('toRawRecord: spreadsheet rows (numbers, Excel serial dates, main_category)', () => {
   const r = record(toRawRecord({ paper_id: 704.0001, title: 42, summary: 'S', main_category: 'math.PR', categories: 'math.PR math.ST', date: 45292 }));
-  assert.equal(r.id, '704.0001', 'numbers that lost leading zeros stay as written');
+  assert.equal(r.id, '0704.0001', 'a numeric id gets back the leading zero it lost');
   assert.equal(r.title, '42');
   assert.deepEqual(r.categories, ['math.PR', 'math.ST']);
   assert.equal(r.primary, 'math.PR');
@@ -145,4 +146,45 @@ test('normalizeArxivId and toIsoDate', () => {
   assert.equal(toIsoDate(new Date(Date.UTC(2020, 4, 17))), '2020-05-17');
   assert.equal(toIsoDate('not a date'), undefined);
   assert.equal(toIsoDate(-5), undefined);
+});
+
+test('normalizeArxivId: numeric cells get back the zeros a number drops (yymm 4 digits, then 4 or 5)', () => {
+  assert.deepEqual(normalizeArxivId(2101.0001), { id: '2101.00010' }, 'read from the cell 2101.00010');
+  assert.deepEqual(normalizeArxivId(704.0001), { id: '0704.0001' });
+  assert.deepEqual(normalizeArxivId(1412.999), { id: '1412.9990' }, 'before 1501: four digits after the point');
+  assert.deepEqual(normalizeArxivId(1501.00001), { id: '1501.00001' }, 'from 1501: five');
+  assert.deepEqual(normalizeArxivId(2312.1), { id: '2312.10000' });
+  assert.deepEqual(normalizeArxivId(2312.12345), { id: '2312.12345' });
+  // Numbers that cannot be a new-style id are left as String() writes them.
+  assert.deepEqual(normalizeArxivId(12345), { id: '12345' });
+  assert.deepEqual(normalizeArxivId(2113.5), { id: '2113.5' }, 'month 13');
+  assert.deepEqual(normalizeArxivId(0.5), { id: '0.5' });
+  // The same through a row, as xlsx and parquet readers hand numbers over.
+  assert.equal(record(toRawRecord({ id: 2101.0001, title: 'T', categories: 'cs.LG' })).id, '2101.00010');
+});
+
+test('toRawRecord: list elements holding several codes are split like strings', () => {
+  assert.deepEqual(record(toRawRecord({ title: 't', categories: ['cs.LG stat.ML'] })).categories, ['cs.LG', 'stat.ML']);
+  assert.deepEqual(record(toRawRecord({ title: 't', categories: ['cs.LG, stat.ML', 'cs.AI;math.OC'] })).categories, ['cs.LG', 'stat.ML', 'cs.AI', 'math.OC']);
+  assert.deepEqual(record(toRawRecord({ title: 't', terms: "['cs.LG stat.ML']" })).categories, ['cs.LG', 'stat.ML']);
+  const primary = record(toRawRecord({ title: 't', primary_category: ['cs.CL cs.AI'], categories: ['cs.AI'] }));
+  assert.equal(primary.primary, 'cs.CL', 'the first code of a list-valued primary');
+  assert.deepEqual(primary.categories, ['cs.CL', 'cs.AI']);
+});
+
+test('toRawRecord: numpy-printed arrays of codes (no commas) are separate codes, not concatenated', () => {
+  assert.deepEqual(record(toRawRecord({ titles: 'T', summaries: 'S', terms: "['cs.LG' 'cs.AI']" })).categories, ['cs.LG', 'cs.AI']);
+  // numpy wraps long arrays onto several lines.
+  assert.deepEqual(record(toRawRecord({ titles: 'T', summaries: 'S', terms: "['cs.LG' 'cs.AI'\n 'stat.ML']" })).categories, ['cs.LG', 'cs.AI', 'stat.ML']);
+  assert.deepEqual(record(toRawRecord({ title: 'T', categories: '["cs.CV" "cs.LG"]' })).categories, ['cs.CV', 'cs.LG']);
+});
+
+test('toRawRecord: a date that cannot be read leaves the record undated, not skipped', () => {
+  for (const date of ['43132x', '1', '1 2 3', '2018', 'Feb 2018', '2/30/2018', '+043132-01']) {
+    const r = record(toRawRecord({ id: '1802.00209', title: 'T', categories: 'cs.LG', date }));
+    assert.equal(r.date, undefined, `date ${JSON.stringify(date)}`);
+  }
+  // ... and year/month/day columns, when there are any, still count.
+  assert.equal(record(toRawRecord({ title: 'T', categories: 'cs.LG', date: '1 2 3', year: 2018, month: 2, day: 1 })).date, '2018-02-01');
+  assert.equal(record(toRawRecord({ title: 'T', categories: 'cs.LG', published: '43132' })).date, '2018-02-01', 'an Excel serial day as text');
 });

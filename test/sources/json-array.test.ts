@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { UserError } from '../../src/cli/command.js';
 import { JsonArrayScanner, readJsonArrayRows } from '../../src/sources/json-array.js';
+import { MAX_RECORD_SIZE } from '../../src/sources/record-limit.js';
 import type { RowItem } from '../../src/sources/source.js';
 import { KAGGLE_ELEMENTS, collect, errorsOf, rowsOf, tempDir, writeFixture, writeGzFixture } from './text-fixtures.js';
 
@@ -122,4 +123,41 @@ test('readJsonArrayRows: truncated file reports the unfinished element; non-arra
     collect(readJsonArrayRows(writeFixture(dir, 'object.json', '{"a": 1}'))),
     (err: unknown) => err instanceof UserError && err.message.includes('object.json') && /not a JSON array/.test(err.message),
   );
+});
+
+test('JsonArrayScanner: an element over the limit is reported and skipped, wherever the text is split', () => {
+  const text = `[{"a":1}, {"t":"${'x'.repeat(50)}"}, {"a":3}, {"t":"${'y\\"'.repeat(30)}"}]`;
+  const scan = (parts: string[]): RowItem[] => {
+    const s = new JsonArrayScanner('x.json', 40);
+    const out: RowItem[] = [];
+    for (const part of parts) s.feed(part, out);
+    s.end(out);
+    return out;
+  };
+  const tooLarge = 'bad JSON: record too large: more than 40 bytes (an unclosed string?); skipped';
+  const whole = scan([text]);
+  assert.deepEqual(whole, [
+    { row: { a: 1 }, line: 1 },
+    { error: tooLarge, line: 2 },
+    { row: { a: 3 }, line: 3 },
+    { error: tooLarge, line: 4 },
+  ]);
+  for (let cut = 1; cut < text.length; cut++) assert.deepEqual(scan([text.slice(0, cut), text.slice(cut)]), whole, `split at ${cut}`);
+  assert.deepEqual(scan([...text]), whole);
+  // An unclosed string runs to the end of the file.
+  const open = scan(['[{"a":1}, {"t":"', 'z'.repeat(30), 'z'.repeat(30)]);
+  assert.deepEqual(open, [
+    { row: { a: 1 }, line: 1 },
+    { error: 'bad JSON: file ends inside this element, record too large: more than 40 bytes (an unclosed string?); skipped', line: 2 },
+  ]);
+});
+
+test('readJsonArrayRows: an element past the 16 MiB limit is a bad element, and reading goes on', async () => {
+  const dir = tempDir();
+  const text = `[{"t":"${'x'.repeat(MAX_RECORD_SIZE + 10)}"}, {"t":"next"}]`;
+  const items = await collect(readJsonArrayRows(writeFixture(dir, 'huge-element.json', text)));
+  assert.deepEqual(items, [
+    { error: 'bad JSON: record too large: more than 16 MiB (an unclosed string?); skipped', line: 1 },
+    { row: { t: 'next' }, line: 2 },
+  ]);
 });

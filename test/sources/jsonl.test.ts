@@ -3,8 +3,9 @@ import fs from 'node:fs';
 import { test } from 'node:test';
 import { UserError } from '../../src/cli/command.js';
 import { parseJsonlChunk, readJsonlRows } from '../../src/sources/jsonl.js';
-import { readLineByteChunks, readLineChunks, readLines } from '../../src/sources/lines.js';
+import { forEachLine, readLineByteChunks, readLineChunks, readLines } from '../../src/sources/lines.js';
 import { openText, sniff } from '../../src/sources/open.js';
+import { MAX_RECORD_SIZE } from '../../src/sources/record-limit.js';
 import type { RowItem } from '../../src/sources/source.js';
 import { OAI_LINE_1, OAI_LINE_2, collect, errorsOf, rowsOf, tempDir, writeFixture, writeGzFixture } from './text-fixtures.js';
 
@@ -175,5 +176,62 @@ test('readJsonlRows: a missing file is a UserError naming it', async () => {
   await assert.rejects(
     collect(readJsonlRows(`${dir}/nope.jsonl`)),
     (err: unknown) => err instanceof UserError && err.message === `${dir}/nope.jsonl: no such file`,
+  );
+});
+
+/** What line chunks hold, line by line: [line number, text], or [line, `<N>`] for a too-long line. */
+function linesOf(chunks: { bytes: Buffer; firstLine: number; tooLong?: number }[]): [number, string][] {
+  const out: [number, string][] = [];
+  for (const c of chunks) {
+    if (c.tooLong !== undefined) {
+      assert.equal(c.bytes.toString(), '\n', 'a too-long line stands as one empty line');
+      out.push([c.firstLine, `<${c.tooLong}>`]);
+      continue;
+    }
+    forEachLine(c.bytes.toString('utf8'), c.firstLine, (text, line) => out.push([line, text]));
+  }
+  return out;
+}
+
+test('readLineByteChunks: lines over the limit are dropped as read and stand as one empty line each', async () => {
+  const dir = tempDir();
+  const small = `short1\n${'L'.repeat(100)}\nshort3\n${'x'.repeat(50)}\n${'M'.repeat(80)}`;
+  const expected: [number, string][] = [
+    [1, 'short1'],
+    [2, '<100>'],
+    [3, 'short3'],
+    [4, 'x'.repeat(50)], // exactly at the limit: kept
+    [5, '<80>'],
+  ];
+  for (const p of [writeFixture(dir, 'long-lines.txt', small), writeGzFixture(dir, 'long-lines.txt.gz', small)]) {
+    for (const minChunk of [1, 1 << 20]) assert.deepEqual(linesOf(await collect(readLineByteChunks(p, minChunk, 50))), expected, `${p}, min chunk ${minChunk}`);
+  }
+  // Lines spanning several reads (1 MiB each; gunzip hands out less at a time).
+  const mib = 1 << 20;
+  const big = `a\n${'b'.repeat(3 * mib)}\nc\n${'d'.repeat(mib + mib / 2)}\n${'e'.repeat(mib - 5)}\nf`;
+  const bigExpected: [number, string][] = [
+    [1, 'a'],
+    [2, `<${3 * mib}>`],
+    [3, 'c'],
+    [4, `<${mib + mib / 2}>`],
+    [5, 'e'.repeat(mib - 5)],
+    [6, 'f'],
+  ];
+  for (const p of [writeFixture(dir, 'big-lines.txt', big), writeGzFixture(dir, 'big-lines.txt.gz', big)]) {
+    assert.deepEqual(linesOf(await collect(readLineByteChunks(p, 1000, mib))), bigExpected, p);
+  }
+});
+
+test('readJsonlRows: a line past the 16 MiB limit (an unclosed string) is a bad line, and reading goes on', async () => {
+  const dir = tempDir();
+  const text = `${OAI_LINE_1}\n{"id": "2101.00001", "title": "${'x'.repeat(MAX_RECORD_SIZE + 10)}\n${OAI_LINE_2}\n`;
+  const items = await collect(readJsonlRows(writeFixture(dir, 'huge-line.jsonl', text)));
+  assert.deepEqual(
+    items.map((i) => ('row' in i ? [i.line, i.row.id] : [i.line, i.error])),
+    [
+      [1, '0704.0001'],
+      [2, 'bad JSON: record too large: more than 16 MiB (an unclosed string?); skipped'],
+      [3, 'hep-th/9901001'],
+    ],
   );
 });

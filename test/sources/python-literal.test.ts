@@ -90,3 +90,16 @@ test('parsePythonLiteral: rejects bad input with a clear message and position, n
   failsWith('['.repeat(1000), /nesting deeper/);
   failsWith("{['list']: 1}", /dict keys/);
 });
+
+test('parsePythonLiteral: adjacent strings concatenate, or are separate items when asked (numpy arrays)', () => {
+  assert.deepEqual(parsePythonLiteral("['cs.LG' 'cs.AI']"), ['cs.LGcs.AI'], 'Python semantics by default');
+  assert.equal(parsePythonLiteral("'a' \"b\" r'c'"), 'abc');
+  const separate = { adjacentStrings: 'separate' } as const;
+  assert.deepEqual(parsePythonLiteral("['cs.LG' 'cs.AI']", separate), ['cs.LG', 'cs.AI']);
+  assert.deepEqual(parsePythonLiteral("['cs.LG'\n 'cs.AI' u'stat.ML']", separate), ['cs.LG', 'cs.AI', 'stat.ML']);
+  assert.deepEqual(parsePythonLiteral("('a' 'b')", separate), ['a', 'b']);
+  assert.deepEqual(parsePythonLiteral("['a', 'b']", separate), ['a', 'b']);
+  // Anything else still needs its comma.
+  assert.throws(() => parsePythonLiteral("['a' 1]", separate), PythonLiteralError);
+  assert.throws(() => parsePythonLiteral("'a' 'b'", separate), PythonLiteralError);
+});

@@ -1,9 +1,16 @@
 import assert from 'node:assert/strict';
+import fs from 'node:fs';
+import path from 'node:path';
 import { test } from 'node:test';
+import { gzipSync } from 'node:zlib';
+import { parquetWriteBuffer } from 'hyparquet-writer';
+import { UserError } from '../../src/cli/command.js';
 import { toRawRecord } from '../../src/sources/fields.js';
 import { readRows } from '../../src/sources/read.js';
+import { readSeekable } from '../../src/sources/seekable.js';
 import type { RawRecord, RowItem } from '../../src/sources/source.js';
 import { KAGGLE_ELEMENTS, OAI_LINE_1, OAI_LINE_2, collect, tempDir, writeFixture, writeGzFixture } from './text-fixtures.js';
+import { xlsxParts, zipXlsx } from './xlsx-fixture.js';
 
 /** What the corpus stage will do: rows → records, keeping line numbers of skips. */
 function summarize(items: RowItem[]): { records: RawRecord[]; skips: [number, string][] } {
@@ -61,4 +68,80 @@ test('readRows: a forced format overrides detection', async () => {
   assert.deepEqual(asCsv, [{ error: 'bad row: expected 1 fields, found 2', line: 2 }]);
   const asTsv = await collect(readRows(p, 'tsv'));
   assert.deepEqual(asTsv, [{ row: { title: 'A, with comma' }, line: 2 }]);
+});
+
+test('readRows: gzipped parquet and xlsx are read through a temp copy that is removed afterwards', async () => {
+  const dir = tempDir();
+  const parquet = parquetWriteBuffer({
+    columnData: [
+      { name: 'id', data: ['2101.00001', '2101.00002'] },
+      { name: 'title', data: ['Deep nets', 'Graph colourings'] },
+      { name: 'categories', data: ['cs.LG stat.ML', 'math.CO'] },
+    ],
+  });
+  const parquetGz = writeGzFixture(dir, 'arxiver.parquet.gz', Buffer.from(parquet));
+  const text = (ref: string, value: string) => `<c r="${ref}" t="inlineStr"><is><t>${value}</t></is></c>`;
+  // The id is a number cell, as Excel keeps 0704.0001 typed in by hand.
+  const sheet = `<row r="1">${text('A1', 'id')}${text('B1', 'title')}${text('C1', 'categories')}</row><row r="2"><c r="A2"><v>704.0001</v></c>${text('B2', 'Diphotons')}${text('C2', 'hep-ph')}</row>`;
+  const xlsxGz = writeGzFixture(dir, 'papers.xlsx.gz', Buffer.from(zipXlsx(xlsxParts({ sheetData: sheet }))));
+
+  const p = summarize(await collect(readRows(parquetGz)));
+  assert.deepEqual(p.records.map((r) => [r.id, r.categories]), [
+    ['2101.00001', ['cs.LG', 'stat.ML']],
+    ['2101.00002', ['math.CO']],
+  ]);
+  const x = summarize(await collect(readRows(xlsxGz)));
+  assert.deepEqual(x.records.map((r) => [r.id, r.title]), [['0704.0001', 'Diphotons']]);
+  // Forced formats take the same way.
+  assert.equal((await collect(readRows(parquetGz, 'parquet'))).length, 2);
+  assert.equal((await collect(readRows(xlsxGz, 'xlsx'))).length, 1);
+});
+
+test('readSeekable: the gunzipped copy goes however reading ends, and messages name the user file', async () => {
+  const dir = tempDir();
+  const root = path.join(dir, 'tmp');
+  fs.mkdirSync(root);
+  const plain = writeFixture(dir, 'plain.bin', 'abc');
+  const gz = writeGzFixture(dir, 'packed.bin.gz', 'hello');
+  const copies: string[] = [];
+  async function* readWhole(file: string, name: string): AsyncGenerator<string> {
+    copies.push(file);
+    yield `${name}=${fs.readFileSync(file, 'utf8')}`;
+  }
+  async function* failing(file: string): AsyncGenerator<string> {
+    copies.push(file);
+    throw new Error('boom');
+  }
+  async function* two(file: string): AsyncGenerator<number> {
+    copies.push(file);
+    yield 1;
+    yield 2;
+  }
+  assert.deepEqual(await collect(readSeekable(plain, readWhole, root)), [`${plain}=abc`]);
+  assert.deepEqual(copies, [plain], 'a plain file is read in place');
+  assert.deepEqual(await collect(readSeekable(gz, readWhole, root)), [`${gz} (gunzipped)=hello`]);
+  assert.ok(copies[1]!.startsWith(root + path.sep), 'a gzipped one through a copy under the temp root');
+  assert.deepEqual(fs.readdirSync(root), []);
+  // The reader fails.
+  await assert.rejects(collect(readSeekable(gz, failing, root)), /boom/);
+  assert.deepEqual(fs.readdirSync(root), []);
+  // The consumer stops early.
+  for await (const first of readSeekable(gz, two, root)) {
+    assert.equal(first, 1);
+    assert.equal(fs.readdirSync(root).length, 1, 'the copy exists while it is read');
+    break;
+  }
+  assert.deepEqual(fs.readdirSync(root), []);
+  // The gzip data is corrupt: the reader is never called.
+  const whole = gzipSync(Buffer.from(Array.from({ length: 100_000 }, (_, i) => `line ${i}\n`).join('')));
+  const cut = writeFixture(dir, 'cut.gz', whole.subarray(0, whole.length >> 1));
+  await assert.rejects(collect(readSeekable(cut, two, root)), (e: unknown) => e instanceof UserError && e.message.startsWith(`${cut}: gzip data is corrupt`));
+  assert.deepEqual(fs.readdirSync(root), []);
+  assert.equal(copies.length, 4);
+
+  // A gzipped file that is not what its content promised: the message names it, not the copy.
+  const fake = writeGzFixture(dir, 'fake.parquet.gz', Buffer.concat([Buffer.from('PAR1'), Buffer.alloc(64, 1)]));
+  await assert.rejects(collect(readRows(fake)), (e: unknown) => e instanceof UserError && e.message.startsWith(`${fake} (gunzipped): not a readable parquet file`));
+  const fakeXlsx = writeGzFixture(dir, 'fake.xlsx.gz', Buffer.concat([Buffer.from([0x50, 0x4b, 0x03, 0x04]), Buffer.alloc(64, 1)]));
+  await assert.rejects(collect(readRows(fakeXlsx)), (e: unknown) => e instanceof UserError && e.message.startsWith(`${fakeXlsx} (gunzipped): not a readable xlsx file`));
 });
