@@ -4,7 +4,9 @@ import { rename, rm } from 'node:fs/promises';
 import { toPaperText } from '../sources/fields.js';
 import { detectFormat } from '../sources/detect.js';
 import { parseJsonlChunk } from '../sources/jsonl.js';
-import { readLineByteChunks } from '../sources/lines.js';
+import { lineByteChunks, readLineByteChunks } from '../sources/lines.js';
+import { openStreamBytes } from '../sources/open.js';
+import { MAX_RECORD_SIZE } from '../sources/record-limit.js';
 import { readRows } from '../sources/read.js';
 import type { AsyncClassifier, PaperText, Prediction, PredictOptions } from '../models/model.js';
 import { PredictPool, type LinesChunk } from '../models/predict-pool.js';
@@ -14,7 +16,6 @@ import { UsageError, UserError, type Command } from './command.js';
 import { BACKEND_OPTIONS, BACKEND_USAGE, backendCall, backendOptions, reportUsage, resolveBackend } from './model-option.js';
 import { checkOutputFile } from './output-path.js';
 import { Progress } from './progress.js';
-import { streamLineByteChunks } from './stream-lines.js';
 import { parseFormat } from './stats.js';
 
 export const command: Command = {
@@ -113,6 +114,10 @@ function* jsonlPapers(bytes: Buffer, firstLine: number): Iterable<PaperItem> {
   yield* items;
 }
 
+function tooLongLine(bytes: number): string {
+  return `the line is ${bytes} bytes, over the limit of ${MAX_RECORD_SIZE} for one record`;
+}
+
 async function* filePapers(path: string, format: ReturnType<typeof parseFormat>): AsyncIterable<PaperItem> {
   for await (const item of readRows(path, format)) {
     if ('error' in item) {
@@ -184,11 +189,16 @@ async function classifyBatch(predictor: PredictPool | AsyncClassifier, input: st
     return { lines: predictions.map((p, i) => predictionLine(papers[i]!.id, p) + '\n').join(''), papers: papers.length, errors: [] };
   };
   try {
-    const stdinChunks = input === '-' ? streamLineByteChunks(process.stdin, where, JSONL_CHUNK_BYTES) : null;
+    const stdinChunks = input === '-' ? lineByteChunks(openStreamBytes(process.stdin, where), JSONL_CHUNK_BYTES) : null;
     if (pool && (stdinChunks || (format ?? (await detectFormat(input))) === 'jsonl')) {
       // JSON lines go to the threads as bytes: decoding and parsing them there leaves this thread
       // free, where otherwise it would be the bottleneck.
-      for await (const { bytes, firstLine } of stdinChunks ?? readLineByteChunks(input, JSONL_CHUNK_BYTES)) {
+      for await (const { bytes, firstLine, tooLong } of stdinChunks ?? readLineByteChunks(input, JSONL_CHUNK_BYTES)) {
+        if (tooLong !== undefined) {
+          failed++;
+          process.stderr.write(`${where}:${firstLine}: skipped: ${tooLongLine(tooLong)}\n`);
+          continue;
+        }
         await enqueue(pool.predictJsonLines(bytes, firstLine, options));
       }
     } else {
@@ -199,7 +209,10 @@ async function classifyBatch(predictor: PredictPool | AsyncClassifier, input: st
         await enqueue(pool ? pool.predictLines(papers, options) : predictLines(papers));
       };
       const items = stdinChunks ? (async function* () {
-        for await (const { bytes, firstLine } of stdinChunks) yield* jsonlPapers(bytes, firstLine);
+        for await (const { bytes, firstLine, tooLong } of stdinChunks) {
+          if (tooLong !== undefined) yield { error: tooLongLine(tooLong), line: firstLine };
+          else yield* jsonlPapers(bytes, firstLine);
+        }
       })() : filePapers(input, format);
       for await (const item of items) {
         if ('error' in item) {

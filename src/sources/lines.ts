@@ -50,12 +50,21 @@ export interface LineByteChunk {
 
 /**
  * The file (gunzipped when needed, BOM dropped) as runs of at least `minChunkBytes` bytes that
- * always end just after a '\n' (the last one may end at end of file instead). Cutting bytes at
- * '\n' never splits a UTF-8 character. Memory is bounded by the chunk size plus `maxLineBytes`: a
- * longer line is dropped as it is read and comes out as its own chunk (see LineByteChunk.tooLong).
- * When the stream breaks (a truncated gzip), the complete lines read so far come out before the error.
+ * always end just after a '\n' (the last one may end at end of file instead). See lineByteChunks.
  */
-export async function* readLineByteChunks(path: string, minChunkBytes = MIN_CHUNK_BYTES, maxLineBytes = MAX_RECORD_SIZE): AsyncGenerator<LineByteChunk> {
+export function readLineByteChunks(path: string, minChunkBytes = MIN_CHUNK_BYTES, maxLineBytes = MAX_RECORD_SIZE): AsyncGenerator<LineByteChunk> {
+  return lineByteChunks(openBytes(path), minChunkBytes, maxLineBytes);
+}
+
+/**
+ * A byte stream (BOM dropped) as runs of at least `minChunkBytes` bytes that always end just after
+ * a '\n' (the last one may end at the end instead): a file's through readLineByteChunks, stdin's
+ * through openStreamBytes, so both reach the same parser. Cutting bytes at '\n' never splits a
+ * UTF-8 character. Memory is bounded by the chunk size plus `maxLineBytes`: a longer line is
+ * dropped as it is read and comes out as its own chunk (see LineByteChunk.tooLong). When the
+ * stream breaks (a truncated gzip), the complete lines read so far come out before the error.
+ */
+export async function* lineByteChunks(bytes: AsyncIterable<Buffer>, minChunkBytes = MIN_CHUNK_BYTES, maxLineBytes = MAX_RECORD_SIZE): AsyncGenerator<LineByteChunk> {
   let pending: Buffer[] = [];
   let pendingBytes = 0;
   /** Bytes at the end of `pending` after its last '\n': the start of the line being read. */
@@ -66,7 +75,7 @@ export async function* readLineByteChunks(path: string, minChunkBytes = MIN_CHUN
   let first = true;
   let failure: unknown;
   try {
-    for await (let buf of openBytes(path)) {
+    for await (let buf of bytes) {
       if (first) {
         first = false;
         if (hasBom(buf)) buf = buf.subarray(3);

@@ -1,6 +1,6 @@
 import { createReadStream } from 'node:fs';
 import { open } from 'node:fs/promises';
-import { pipeline } from 'node:stream';
+import { pipeline, Readable } from 'node:stream';
 import { StringDecoder } from 'node:string_decoder';
 import { createGunzip } from 'node:zlib';
 import { UserError } from '../cli/command.js';
@@ -65,6 +65,56 @@ async function* streamBytes(path: string, gzipped: boolean, readBytes: number): 
     if (typeof code === 'string' && code.startsWith('Z_')) {
       throw new UserError(`${path}: gzip data is corrupt or truncated (${(err as Error).message})`);
     }
+    throw err;
+  }
+}
+
+/**
+ * A stream's content (stdin's), gunzipped when it starts with gzip magic, as openBytes gives a
+ * file's. The first buffer holds at least 3 bytes when the stream does, so that a reader can see
+ * a byte-order mark even when a pipe delivers a byte at a time. `name` names it in errors.
+ */
+export async function* openStreamBytes(input: AsyncIterable<Buffer>, name: string): AsyncGenerator<Buffer> {
+  const it = input[Symbol.asyncIterator]();
+  const head: Buffer[] = [];
+  let headBytes = 0;
+  let ended = false;
+  while (headBytes < 3) {
+    const r = await it.next();
+    if (r.done) {
+      ended = true;
+      break;
+    }
+    head.push(r.value);
+    headBytes += r.value.length;
+  }
+  const first = Buffer.concat(head);
+  async function* raw(): AsyncGenerator<Buffer> {
+    try {
+      if (first.length > 0) yield first;
+      if (ended) return;
+      for (;;) {
+        const r = await it.next();
+        if (r.done) return;
+        yield r.value;
+      }
+    } finally {
+      // A reader that stops early (its output pipe closed) must close the input too, or an open
+      // stdin keeps the process alive.
+      if (!ended) await it.return?.();
+    }
+  }
+  if (first[0] !== GZIP_MAGIC_0 || first[1] !== GZIP_MAGIC_1) {
+    yield* raw();
+    return;
+  }
+  const gunzip = createGunzip();
+  pipeline(Readable.from(raw()), gunzip, () => {});
+  try {
+    for await (const chunk of gunzip) yield chunk as Buffer;
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code;
+    if (typeof code === 'string' && code.startsWith('Z_')) throw new UserError(`${name}: gzip data is corrupt or truncated (${(err as Error).message})`);
     throw err;
   }
 }

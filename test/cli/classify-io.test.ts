@@ -7,7 +7,8 @@ import { Readable } from 'node:stream';
 import { test } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import { gzipSync } from 'node:zlib';
-import { streamLineByteChunks } from '../../src/cli/stream-lines.js';
+import { lineByteChunks } from '../../src/sources/lines.js';
+import { openStreamBytes } from '../../src/sources/open.js';
 import { syntheticPapers } from '../models/synthetic.js';
 import { run } from './run-cli.js';
 
@@ -110,13 +111,13 @@ test('classify --input -: stdin reads JSON lines exactly as a file, BOM, gzip, f
   assert.match(csv.err, /--input - reads JSON lines/);
 });
 
-test('streamLineByteChunks: whole lines, numbered as in a file, however the bytes arrive', async () => {
+test('stdin bytes: whole lines, numbered as in a file, however the bytes arrive', async () => {
   const text = 'a\nbb\r\nccc\n\ndddd';
   const bytes = Buffer.concat([Buffer.from([0xef, 0xbb, 0xbf]), Buffer.from(text)]);
   // One byte at a time: the BOM and gzip magic may be split across reads.
   for (const source of [[bytes], [...bytes].map((b) => Buffer.from([b])), [gzipSync(bytes)]]) {
     const chunks = [];
-    for await (const c of streamLineByteChunks(Readable.from(source), 'test', 4)) chunks.push({ text: c.bytes.toString(), firstLine: c.firstLine });
+    for await (const c of lineByteChunks(openStreamBytes(Readable.from(source), 'test'), 4)) chunks.push({ text: c.bytes.toString(), firstLine: c.firstLine });
     assert.equal(chunks.map((c) => c.text).join(''), text);
     for (const c of chunks) {
       assert.ok(c.text.endsWith('\n') || c === chunks[chunks.length - 1], `chunk ${JSON.stringify(c.text)} ends a line`);
@@ -124,6 +125,22 @@ test('streamLineByteChunks: whole lines, numbered as in a file, however the byte
     }
   }
   await assert.rejects(async () => {
-    for await (const _ of streamLineByteChunks(Readable.from([gzipSync(bytes).subarray(0, 12)]), 'stdin', 4)) void _;
+    for await (const _ of lineByteChunks(openStreamBytes(Readable.from([gzipSync(bytes).subarray(0, 12)]), 'stdin'), 4)) void _;
   }, /stdin: gzip data is corrupt or truncated/);
+});
+
+test('a line over the record limit is skipped and reported, from a file and from stdin, with 1 and 2 threads', { timeout: 120_000 }, async () => {
+  const path = join(dir, 'long-line.jsonl');
+  const long = JSON.stringify({ title: 'x '.repeat(9 << 20) });
+  writeFileSync(path, [JSON.stringify({ id: 'a', title: 'Graphene transport' }), long, JSON.stringify({ id: 'c', title: 'Prime gaps' })].join('\n') + '\n');
+  for (const threads of ['1', '2']) {
+    for (const viaStdin of [false, true]) {
+      const args = ['classify', '--model', model, '--input', viaStdin ? '-' : path, '--threads', threads];
+      const r = await spawnCli(args, viaStdin ? readFileSync(path) : null);
+      const what = `threads ${threads}${viaStdin ? ', stdin' : ''}`;
+      assert.equal(r.code, 0, `${what}: ${r.err}`);
+      assert.deepEqual(r.out.trim().split('\n').map((l) => (JSON.parse(l) as { id: string }).id), ['a', 'c'], what);
+      assert.match(r.err, /:2: skipped: .*(over the limit|too large)/, what);
+    }
+  }
 });

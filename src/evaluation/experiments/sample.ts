@@ -1,4 +1,5 @@
 import { readPapers, type ReadOptions } from '../../corpus/load.js';
+import { idPrefixes } from '../../corpus/synthetic-id.js';
 import { seededRng } from '../../corpus/random.js';
 import type { PaperRecord } from '../../corpus/record.js';
 
@@ -53,6 +54,8 @@ export function samplePapers(papers: Iterable<PaperRecord>, limit: number, seed:
 /** Stream files and keep a sample; `offered` counts the distinct papers read. */
 export async function loadPaperSample(paths: readonly string[], limit: number, seed: number, options: ReadOptions = {}): Promise<{ papers: PaperRecord[]; offered: number }> {
   const s = new PaperSampler(limit, seed);
-  for (const path of paths) for await (const p of readPapers(path, options)) s.add(p);
+  // Distinct prefixes, so id-less records of two files with the same name do not replace each other.
+  const prefixes = idPrefixes(paths);
+  for (const [i, path] of paths.entries()) for await (const p of readPapers(path, { ...options, idPrefix: prefixes[i]! })) s.add(p);
   return { papers: s.papers(), offered: s.offered };
 }
