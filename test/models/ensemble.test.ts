@@ -14,14 +14,20 @@ import type { PaperRecord } from '../../src/corpus/record.js';
 import { run } from '../cli/run-cli.js';
 import { syntheticPapers } from './synthetic.js';
 
-/** A classifier that answers fixed rows by paper title, to check how the ensemble combines them. */
-function fixed(labels: string[], rows: Record<string, number[]>): AsyncClassifier {
-  const builder = new PredictionBuilder(labels, 'primary');
+/**
+ * A classifier that answers fixed rows by paper title, to check how the ensemble combines them;
+ * with `thresholds`, a multi-label one with those tuned thresholds.
+ */
+function fixed(labels: string[], rows: Record<string, number[]>, thresholds?: number[]): AsyncClassifier {
+  const task = thresholds ? 'multilabel' : 'primary';
+  const t = thresholds ? Float32Array.from(thresholds) : null;
+  const builder = new PredictionBuilder(labels, task, t);
   const proba = async (papers: readonly PaperText[]) => Float32Array.from(papers.flatMap((p) => rows[p.title]!));
   return {
-    info: { backend: 'fixed', task: 'primary', labels, createdAt: '', training: { papers: 0, dataHash: '', seconds: 0, options: {} }, validation: {}, quantized: false },
+    info: { backend: 'fixed', task, labels, createdAt: '', training: { papers: 0, dataHash: '', seconds: 0, options: {} }, validation: {}, quantized: false },
     labels,
-    scheme: plainScheme('primary', labels),
+    scheme: plainScheme(task, labels),
+    thresholds: t,
     predictProbaAsync: proba,
     predictBatchAsync: async (papers, o) => builder.fromMatrix(await proba(papers), papers.length, o),
   };
@@ -42,21 +48,6 @@ test('members with different label sets are aligned by code and averaged with th
   await assert.rejects(() => openEnsemble({ members: ['a', 'b'], weights: [1] }, async (m) => models[m]!), /1 weights for 2 ensemble members/);
 });
 
-/** A multi-label classifier with fixed rows and tuned thresholds. */
-function fixedMultilabel(labels: string[], thresholds: number[], rows: Record<string, number[]>): AsyncClassifier {
-  const t = Float32Array.from(thresholds);
-  const builder = new PredictionBuilder(labels, 'multilabel', t);
-  const proba = async (papers: readonly PaperText[]) => Float32Array.from(papers.flatMap((p) => rows[p.title]!));
-  return {
-    info: { backend: 'fixed', task: 'multilabel', labels, createdAt: '', training: { papers: 0, dataHash: '', seconds: 0, options: {} }, validation: {}, quantized: false },
-    labels,
-    scheme: plainScheme('multilabel', labels),
-    thresholds: t,
-    predictProbaAsync: proba,
-    predictBatchAsync: async (papers, o) => builder.fromMatrix(await proba(papers), papers.length, o),
-  };
-}
-
 test('members whose schemes disagree on a category are refused: one folds hep-th into other, one has it as a class', async () => {
   const folds = fixed(['cs.CL', 'other'], { x: [0.5, 0.5] });
   const a: AsyncClassifier = { ...folds, scheme: { ...plainScheme('primary', ['cs.CL', 'other']), fold: { 'hep-th': 'other' } } };
@@ -66,8 +57,8 @@ test('members whose schemes disagree on a category are refused: one folds hep-th
 });
 
 test('a multi-label pool cuts at its members\' tuned thresholds, pooled like their probabilities', async () => {
-  const a = fixedMultilabel(['cs.CV', 'hep-th'], [0.2, 0.6], { x: [0.3, 0.65], y: [0.1, 0.9] });
-  const b = fixedMultilabel(['hep-th', 'math.NT'], [0.3, 0.1], { x: [0.4, 0.2], y: [0.2, 0.05] });
+  const a = fixed(['cs.CV', 'hep-th'], { x: [0.3, 0.65], y: [0.1, 0.9] }, [0.2, 0.6]);
+  const b = fixed(['hep-th', 'math.NT'], { x: [0.4, 0.2], y: [0.2, 0.05] }, [0.3, 0.1]);
   const models: Record<string, AsyncClassifier> = { a, b };
   // A pool of one model answers as that model: both of x's labels clear their thresholds, though one is under 0.5.
   const alone = await openEnsemble({ members: ['a'] }, async (m) => models[m]!);
