@@ -297,9 +297,20 @@ $('feedback-form').addEventListener('submit', async (ev) => {
 /** @type {{line: number, id?: string, title: string, labels: Label[], groups: any[]}[]} */
 let batchRows = [];
 let batchName = 'predictions';
+/** Each upload's number; an older upload's read loop that sees a newer one stops touching the page. */
+let batchSeq = 0;
+/** @type {AbortController | null} */
+let batchAbort = null;
 
 async function classifyFile(file) {
-  batchRows = [];
+  const mine = ++batchSeq;
+  // The server stops classifying the old file once its answer is cancelled (see routes.ts write()).
+  batchAbort?.abort();
+  const abort = new AbortController();
+  batchAbort = abort;
+  /** @type {typeof batchRows} */
+  const rows = [];
+  batchRows = rows;
   batchName = file.name.replace(/\.(gz)$/i, '').replace(/\.[^.]+$/, '') || 'predictions';
   const progress = /** @type {HTMLProgressElement} */ ($('progress'));
   progress.value = 0;
@@ -317,12 +328,19 @@ async function classifyFile(file) {
   let total = 0;
   let skipped = 0;
   try {
-    const res = await fetch(`v1/classify/file?filename=${encodeURIComponent(file.name)}&k=5`, { method: 'POST', headers: { 'content-type': 'application/octet-stream' }, body: file });
+    const res = await fetch(`v1/classify/file?filename=${encodeURIComponent(file.name)}&k=5`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/octet-stream' },
+      body: file,
+      signal: abort.signal,
+    });
+    if (mine !== batchSeq) return;
     if (!res.ok) await jsonOrThrow(res);
     const reader = res.body.pipeThrough(new TextDecoderStream()).getReader();
     let pending = '';
     for (;;) {
       const { value, done } = await reader.read();
+      if (mine !== batchSeq) return;
       if (value) pending += value;
       const lines = pending.split('\n');
       pending = done ? '' : lines.pop();
@@ -334,21 +352,22 @@ async function classifyFile(file) {
           progress.max = Math.max(1, total);
           progress.value = 0;
         } else if (ev.type === 'prediction') {
-          batchRows.push({ line: ev.line, id: ev.id, title: ev.title, labels: ev.labels, groups: ev.groups });
-          if (batchRows.length <= 20) {
+          rows.push({ line: ev.line, id: ev.id, title: ev.title, labels: ev.labels, groups: ev.groups });
+          if (rows.length <= 20) {
             const top = ev.labels[0];
             tbody.append(el('tr', {}, el('td', {}, String(ev.line)), el('td', {}, ev.title), el('td', {}, `${top.code} (${top.name})`), el('td', {}, pct(top.probability))));
             $('batch-table').hidden = false;
           }
         } else if (ev.type === 'skip') skipped++;
       }
-      progress.value = batchRows.length;
-      $('batch-status').textContent = `${batchRows.length} of ${total} classified${skipped ? `, ${skipped} rows skipped` : ''}`;
+      progress.value = rows.length;
+      $('batch-status').textContent = `${rows.length} of ${total} classified${skipped ? `, ${skipped} rows skipped` : ''}`;
       if (done) break;
     }
-    $('batch-status').textContent = `Done: ${batchRows.length} papers classified${skipped ? `, ${skipped} rows skipped (no title or abstract)` : ''}.`;
-    for (const id of ['download-csv', 'download-jsonl']) /** @type {HTMLButtonElement} */ ($(id)).disabled = batchRows.length === 0;
+    $('batch-status').textContent = `Done: ${rows.length} papers classified${skipped ? `, ${skipped} rows skipped (no title or abstract)` : ''}.`;
+    for (const id of ['download-csv', 'download-jsonl']) /** @type {HTMLButtonElement} */ ($(id)).disabled = rows.length === 0;
   } catch (e) {
+    if (mine !== batchSeq) return;
     progress.value = 0;
     $('batch-status').textContent = `Failed: ${e.message}`;
   }
