@@ -174,6 +174,23 @@ test('batch: a second upload replaces the first, whose rows never reach the seco
   assert.deepEqual(errors, []);
 });
 
+test('batch: skipped rows are listed with their row and the reason, the first five of them', { skip, timeout: 60_000 }, async () => {
+  const { page, errors } = await open();
+  await page.getByRole('tab', { name: 'Batch' }).click();
+  const csv = ['id,title,abstract', 'a1,Graphene nanoribbons,Electron transport', `a2,${'x'.repeat(10_001)},`, ...Array.from({ length: 6 }, (_, i) => `e${i},,`)].join('\n');
+  await page.setInputFiles('#file', { name: 'skips.csv', mimeType: 'text/csv', buffer: Buffer.from(csv) });
+  await page.getByText(/^Done: 1 papers classified, 7 rows skipped/).waitFor();
+  assert.deepEqual(await page.locator('#batch-skips li').allInnerTexts(), [
+    'Row 3: title: must be at most 10000 characters (got 10001)',
+    'Row 4: no title or abstract',
+    'Row 5: no title or abstract',
+    'Row 6: no title or abstract',
+    'Row 7: no title or abstract',
+    'and 2 more',
+  ]);
+  assert.deepEqual(errors, []);
+});
+
 test('readable on a phone: no horizontal scrolling', { skip, timeout: 60_000 }, async () => {
   const { page } = await open(390, 844);
   await page.getByLabel('Title', { exact: true }).fill('Topological insulators and Majorana zero modes');

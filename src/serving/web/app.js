@@ -301,6 +301,8 @@ let batchName = 'predictions';
 let batchSeq = 0;
 /** @type {AbortController | null} */
 let batchAbort = null;
+/** How many skipped rows are listed with their reasons; the rest are counted. */
+const SKIPS_LISTED = 5;
 
 async function classifyFile(file) {
   const mine = ++batchSeq;
@@ -319,6 +321,9 @@ async function classifyFile(file) {
   const tbody = $('batch-table').querySelector('tbody');
   tbody.replaceChildren();
   $('batch-table').hidden = true;
+  const skipList = $('batch-skips');
+  skipList.replaceChildren();
+  skipList.hidden = true;
   if (!serverUp || backend?.name !== 'server') {
     $('batch-status').textContent = 'Batch files are read by the server; switch off offline mode.';
     progress.value = 0;
@@ -358,13 +363,20 @@ async function classifyFile(file) {
             tbody.append(el('tr', {}, el('td', {}, String(ev.line)), el('td', {}, ev.title), el('td', {}, `${top.code} (${top.name})`), el('td', {}, pct(top.probability))));
             $('batch-table').hidden = false;
           }
-        } else if (ev.type === 'skip') skipped++;
+        } else if (ev.type === 'skip') {
+          skipped++;
+          if (skipped <= SKIPS_LISTED) {
+            skipList.append(el('li', {}, `Row ${ev.line}: ${ev.error ?? 'skipped'}`));
+            skipList.hidden = false;
+          }
+        }
       }
       progress.value = rows.length;
       $('batch-status').textContent = `${rows.length} of ${total} classified${skipped ? `, ${skipped} rows skipped` : ''}`;
       if (done) break;
     }
-    $('batch-status').textContent = `Done: ${rows.length} papers classified${skipped ? `, ${skipped} rows skipped (no title or abstract)` : ''}.`;
+    if (skipped > SKIPS_LISTED) skipList.append(el('li', {}, `and ${skipped - SKIPS_LISTED} more`));
+    $('batch-status').textContent = `Done: ${rows.length} papers classified${skipped ? `, ${skipped} rows skipped (reasons below)` : ''}.`;
     for (const id of ['download-csv', 'download-jsonl']) /** @type {HTMLButtonElement} */ ($(id)).disabled = rows.length === 0;
   } catch (e) {
     if (mine !== batchSeq) return;
