@@ -191,6 +191,20 @@ test('batch: skipped rows are listed with their row and the reason, the first fi
   assert.deepEqual(errors, []);
 });
 
+test('batch: a title that a spreadsheet would run as a formula is downloaded as text', { skip, timeout: 60_000 }, async () => {
+  const { page, errors } = await open();
+  await page.getByRole('tab', { name: 'Batch' }).click();
+  const titles = ['=HYPERLINK("http://example.com/x";"click")', '+1+1 graphene', '-2+3 lattice', '@SUM(A1) networks', 'Graphene nanoribbons'];
+  const csv = ['id,title,abstract', ...titles.map((t, i) => `f${i},"${t.replace(/"/g, '""')}",`)].join('\n');
+  await page.setInputFiles('#file', { name: 'formulas.csv', mimeType: 'text/csv', buffer: Buffer.from(csv) });
+  await page.getByText(/^Done: 5 papers classified/).waitFor();
+  const [csvDownload] = await Promise.all([page.waitForEvent('download'), page.getByRole('button', { name: 'Download CSV' }).click()]);
+  const lines = readFileSync((await csvDownload.path())!, 'utf8').trim().split(/\r\n/).slice(1);
+  const titleCells = lines.map((l) => l.match(/^\d+,f\d,("(?:[^"]|"")*"|[^,]*),/)![1]);
+  assert.deepEqual(titleCells, [`"'=HYPERLINK(""http://example.com/x"";""click"")"`, `'+1+1 graphene`, `'-2+3 lattice`, `'@SUM(A1) networks`, 'Graphene nanoribbons']);
+  assert.deepEqual(errors, []);
+});
+
 test('readable on a phone: no horizontal scrolling', { skip, timeout: 60_000 }, async () => {
   const { page } = await open(390, 844);
   await page.getByLabel('Title', { exact: true }).fill('Topological insulators and Majorana zero modes');

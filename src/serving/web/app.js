@@ -385,8 +385,13 @@ async function classifyFile(file) {
   }
 }
 
+/**
+ * One CSV field. A cell that starts with = + - @ tab or CR is a formula to Excel and LibreOffice
+ * (a title can carry one): a leading single quote makes it text (OWASP, "CSV Injection").
+ */
 function csvCell(v) {
-  const s = String(v ?? '');
+  let s = String(v ?? '');
+  if (/^[=+\-@\t\r]/.test(s)) s = `'${s}`;
   return /[",\n\r]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
 }
 
