@@ -106,6 +106,30 @@ test('a correction sent from the page lands in the feedback store', { skip, time
   assert.deepEqual(errors, []);
 });
 
+test('a correction is stored for the text on screen, never for a paper that was cleared away', { skip, timeout: 60_000 }, async () => {
+  const { page, errors } = await open();
+  const before = srv.state.feedback!.count();
+  await page.getByLabel('Title', { exact: true }).fill('On the zeros of L-functions');
+  await page.locator('ol.bars > li').first().waitFor();
+  await page.getByText('Wrong? Tell us the right categories').click();
+  await page.getByRole('button', { name: 'Clear' }).click();
+  await page.getByLabel(/^Correct categories/).fill('cond-mat.mes-hall');
+  // Nothing on screen: nothing to correct.
+  await page.getByRole('button', { name: 'Send correction' }).click();
+  await page.getByText(/^Not sent: type the title or abstract/).waitFor();
+  assert.equal(srv.state.feedback!.count(), before);
+  // New text, sent before any answer for it arrives (held here): stored with that text, no prediction.
+  await page.route('**/v1/classify', () => {});
+  await page.getByLabel('Title', { exact: true }).fill('Ballistic electrons in graphene');
+  await page.getByRole('button', { name: 'Send correction' }).click();
+  await page.getByText('Thank you: stored as cond-mat.mes-hall.').waitFor();
+  assert.equal(srv.state.feedback!.count(), before + 1);
+  const last = [...srv.state.feedback!.all()].at(-1)!;
+  assert.equal(last.title, 'Ballistic electrons in graphene');
+  assert.equal(last.predicted, undefined);
+  assert.deepEqual(errors, []);
+});
+
 test('keyboard: every control is labelled and reachable with Tab', { skip, timeout: 60_000 }, async () => {
   const { page } = await open();
   // Page-side code is a string: this project's type checking has no DOM library.

@@ -158,8 +158,12 @@ function currentOptions() {
   return o;
 }
 
+function currentPaper() {
+  return { title: /** @type {HTMLInputElement} */ ($('title')).value, abstract: /** @type {HTMLTextAreaElement} */ ($('abstract')).value };
+}
+
 async function classifyNow() {
-  const paper = { title: /** @type {HTMLInputElement} */ ($('title')).value, abstract: /** @type {HTMLTextAreaElement} */ ($('abstract')).value };
+  const paper = currentPaper();
   if (!paper.title.trim() && !paper.abstract.trim()) {
     renderEmpty();
     return;
@@ -177,6 +181,8 @@ async function classifyNow() {
     renderPrediction(p, paper);
   } catch (e) {
     if (e.name === 'AbortError' || mine !== seq) return;
+    lastPaper = null;
+    lastPrediction = null;
     $('result').replaceChildren(el('p', { class: 'error', role: 'alert' }, `Could not classify: ${e.message}`));
   } finally {
     if (mine === seq) $('result').setAttribute('aria-busy', 'false');
@@ -195,6 +201,8 @@ const groupClass = (g) => `g-${['physics', 'math', 'cs', 'q-bio', 'q-fin', 'stat
 
 function renderEmpty() {
   seq++;
+  lastPaper = null;
+  lastPrediction = null;
   $('result').replaceChildren(el('p', { class: 'empty' }, 'Type a title or paste an abstract: the categories appear as you type.'));
   $('explain').hidden = true;
 }
@@ -275,12 +283,20 @@ $('clear').addEventListener('click', () => {
 
 $('feedback-form').addEventListener('submit', async (ev) => {
   ev.preventDefault();
-  if (!lastPaper) return;
+  // The correction is for the text on screen, which may be newer than the last classified one
+  // (typed within the debounce, or after Clear).
+  const paper = currentPaper();
+  if (!paper.title.trim() && !paper.abstract.trim()) {
+    $('fb-status').textContent = 'Not sent: type the title or abstract the correction is for.';
+    return;
+  }
   const categories = /** @type {HTMLInputElement} */ ($('fb-categories')).value.split(/[\s,;]+/).filter(Boolean);
   $('fb-status').textContent = 'Sending…';
   try {
-    const body = { ...lastPaper, categories };
-    if (lastPrediction?.labels[0]) body.predicted = lastPrediction.labels[0].code;
+    /** @type {{title: string, abstract: string, categories: string[], predicted?: string}} */
+    const body = { ...paper, categories };
+    const shown = lastPaper && lastPaper.title === paper.title && lastPaper.abstract === paper.abstract;
+    if (shown && lastPrediction?.labels[0]) body.predicted = lastPrediction.labels[0].code;
     const token = /** @type {HTMLInputElement} */ ($('fb-token')).value.trim();
     /** @type {Record<string, string>} */
     const headers = { 'content-type': 'application/json' };
