@@ -130,6 +130,16 @@ test('a correction is stored for the text on screen, never for a paper that was 
   assert.deepEqual(errors, []);
 });
 
+test('a failed classification hides the highlighted words of the answer before it', { skip, timeout: 60_000 }, async () => {
+  const { page } = await open();
+  await page.getByLabel('Title', { exact: true }).fill('Free electron trajectories in graphene');
+  await page.locator('#explain mark').first().waitFor();
+  await page.route('**/v1/classify', (route) => route.fulfill({ status: 503, contentType: 'application/json', body: JSON.stringify({ error: { message: 'the model is reloading' } }) }));
+  await page.getByLabel('Title', { exact: true }).fill('Lattice QCD at finite density');
+  await page.getByRole('alert').filter({ hasText: 'Could not classify: the model is reloading' }).waitFor();
+  assert.equal(await page.locator('#explain').isVisible(), false);
+});
+
 test('keyboard: every control is labelled and reachable with Tab', { skip, timeout: 60_000 }, async () => {
   const { page } = await open();
   // Page-side code is a string: this project's type checking has no DOM library.

@@ -184,6 +184,8 @@ async function classifyNow() {
     lastPaper = null;
     lastPrediction = null;
     $('result').replaceChildren(el('p', { class: 'error', role: 'alert' }, `Could not classify: ${e.message}`));
+    // The words behind an earlier answer would read as the reason for this text.
+    $('explain').hidden = true;
   } finally {
     if (mine === seq) $('result').setAttribute('aria-busy', 'false');
   }
