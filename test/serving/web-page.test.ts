@@ -140,6 +140,19 @@ test('a failed classification hides the highlighted words of the answer before i
   assert.equal(await page.locator('#explain').isVisible(), false);
 });
 
+test('the skip link moves focus to the content and leaves the open tab open', { skip, timeout: 60_000 }, async () => {
+  const { page } = await open(1100, 900, srv.url + '/#batch');
+  await page.getByRole('link', { name: 'Skip to content' }).focus();
+  await page.keyboard.press('Enter');
+  assert.equal(await page.evaluate<string>(`document.activeElement?.id ?? ''`), 'main');
+  assert.equal(await page.locator('#batch').isVisible(), true);
+  assert.equal(await page.getByRole('tab', { name: 'Batch' }).getAttribute('aria-selected'), 'true');
+  // A fragment that names no tab (typed, or an old link) leaves the panels alone too.
+  await page.evaluate(`location.hash = '#main'`);
+  await page.evaluate(`new Promise((r) => setTimeout(r, 50))`);
+  assert.equal(await page.locator('#batch').isVisible(), true);
+});
+
 test('keyboard: every control is labelled and reachable with Tab', { skip, timeout: 60_000 }, async () => {
   const { page } = await open();
   // Page-side code is a string: this project's type checking has no DOM library.

@@ -496,7 +496,17 @@ function showTab(name) {
     $(/** @type {string} */ (t.getAttribute('aria-controls'))).hidden = !on;
   }
 }
-window.addEventListener('hashchange', () => showTab(location.hash.slice(1) || 'classify'));
-showTab(['classify', 'batch', 'model'].includes(location.hash.slice(1)) ? location.hash.slice(1) : 'classify');
+const TABS = ['classify', 'batch', 'model'];
+// Only tab names switch panels: any other fragment (#main, a hand-typed one) would hide them all.
+window.addEventListener('hashchange', () => {
+  const name = location.hash.slice(1) || 'classify';
+  if (TABS.includes(name)) showTab(name);
+});
+showTab(TABS.includes(location.hash.slice(1)) ? location.hash.slice(1) : 'classify');
+// Following #main only scrolls; keyboard users need focus there, and the URL keeps naming the tab.
+document.querySelector('a.skip')?.addEventListener('click', (ev) => {
+  ev.preventDefault();
+  $('main').focus();
+});
 
 void start();
