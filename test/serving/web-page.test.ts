@@ -59,6 +59,17 @@ async function open(width = 1100, height = 900, url = srv.url + '/', ready = 'Se
   return { page, errors };
 }
 
+/**
+ * Polls a page-side expression until it is truthy. page.waitForFunction would evaluate it inside
+ * the page, which the page's Content-Security-Policy (no unsafe-eval) forbids.
+ */
+async function until(page: Page, expression: string, timeoutMs = 10_000): Promise<void> {
+  for (const end = Date.now() + timeoutMs; !(await page.evaluate<boolean>(expression)); ) {
+    if (Date.now() > end) throw new Error(`timed out waiting for ${expression}`);
+    await page.waitForTimeout(50);
+  }
+}
+
 test('type an abstract: the expected category appears as bars, with group, archive and highlighted words', { skip, timeout: 60_000 }, async () => {
   const { page, errors } = await open();
   await page.getByLabel('Title', { exact: true }).fill('Free electron trajectories in graphene');
@@ -321,6 +332,35 @@ test('offline toggle: with the bundle present, the page fetches the model once a
     await page.getByText('Server', { exact: true }).waitFor();
     await page.getByLabel('Title', { exact: true }).fill('Free electron trajectories in graphene');
     await page.locator('ol.bars > li:first-child[data-code="cond-mat.mes-hall"]').waitFor();
+    assert.deepEqual(errors, []);
+  } finally {
+    await s.close();
+  }
+});
+
+test('offline toggle: unticked while the model downloads, the page stays on the server', { skip, timeout: 60_000 }, async () => {
+  const web = webDirWith(FAKE_BUNDLE, false);
+  const s = await startServer({ modelPath: defaultModelPath()!, feedbackPath: null, corsOrigins: [], webDir: web, ...DEFAULT_LIMITS }, { port: 0, host: '127.0.0.1' }, () => {});
+  try {
+    const { page, errors } = await open(1100, 900, s.url + '/');
+    let release!: () => void;
+    const held = new Promise<void>((r) => (release = r));
+    await page.route('**/v1/models/current/file', async (route) => {
+      await held;
+      await route.continue();
+    });
+    const toggle = page.getByLabel('Offline (in-browser)');
+    await toggle.check();
+    await page.getByText('Loading the model into the browser…').waitFor();
+    await toggle.uncheck();
+    await page.getByText('Server', { exact: true }).waitFor();
+    release();
+    await until(page, 'globalThis.fakeModelBytes > 0');
+    await page.getByLabel('Title', { exact: true }).fill('Free electron trajectories in graphene');
+    await page.locator('ol.bars > li').first().waitFor();
+    assert.equal(await page.locator('ol.bars > li').first().getAttribute('data-code'), 'cond-mat.mes-hall');
+    assert.equal(await page.locator('#status').innerText(), 'Server');
+    assert.equal(await toggle.isChecked(), false);
     assert.deepEqual(errors, []);
   } finally {
     await s.close();

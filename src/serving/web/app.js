@@ -87,6 +87,8 @@ let serverUp = false;
 let multiLabel = false;
 let seq = 0;
 let inflight = null;
+/** Bumped by every switch of backend: a slow info() must not describe a model no longer in use. */
+let backendSeq = 0;
 let lastPaper = null;
 let lastPrediction = null;
 
@@ -95,14 +97,17 @@ function setStatus(text) {
 }
 
 async function useBackend(b) {
+  const mine = ++backendSeq;
   backend = b;
   setStatus(b.name === 'server' ? 'Server' : 'Offline: running in this browser');
   try {
     const info = await b.info();
+    if (mine !== backendSeq) return;
     multiLabel = info.task === 'multilabel';
     $('threshold-box').hidden = !multiLabel;
     renderModel(info);
   } catch (e) {
+    if (mine !== backendSeq) return;
     $('model-info').textContent = `Could not load the model description: ${e.message}`;
   }
   $('feedback-box').hidden = b.name !== 'server';
@@ -127,14 +132,21 @@ async function start() {
   }
 }
 
+/** Bumped by every click on the offline box: a model download answers only the click that asked for it. */
+let offlineSeq = 0;
 $('offline').addEventListener('change', async (ev) => {
-  const on = /** @type {HTMLInputElement} */ (ev.target).checked;
-  if (!on) return useBackend(serverBackend);
+  const box = /** @type {HTMLInputElement} */ (ev.target);
+  const mine = ++offlineSeq;
+  if (!box.checked) return useBackend(serverBackend);
   setStatus('Loading the model into the browser…');
   try {
-    await useBackend(await browserBackend('v1/models/current/file'));
+    const b = await browserBackend('v1/models/current/file');
+    // Unticked (and maybe ticked again) while the model downloaded: that later choice stands.
+    if (mine !== offlineSeq) return;
+    await useBackend(b);
   } catch (e) {
-    /** @type {HTMLInputElement} */ (ev.target).checked = false;
+    if (mine !== offlineSeq) return;
+    box.checked = false;
     setStatus(`Offline mode failed: ${e.message}`);
   }
 });
