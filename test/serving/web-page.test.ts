@@ -263,6 +263,34 @@ test('batch: a title that a spreadsheet would run as a formula is downloaded as 
   assert.deepEqual(errors, []);
 });
 
+test('multi-label model: "Labels shown" caps the bars, the threshold picks which qualify', { skip, timeout: 60_000 }, async () => {
+  const s = await startServer({ modelPath: join(ROOT, 'models', 'multilabel.axcm'), feedbackPath: null, corsOrigins: [], webDir: join(ROOT, 'src', 'serving', 'web'), ...DEFAULT_LIMITS }, { port: 0, host: '127.0.0.1' }, () => {});
+  try {
+    const { page, errors } = await open(1100, 900, s.url + '/');
+    await page.locator('#threshold-box').waitFor();
+    const setThreshold = (v: string) => page.evaluate(`(() => { const t = document.getElementById('threshold'); t.value = '${v}'; t.dispatchEvent(new Event('input')); })()`);
+    const barsSettle = async (n: (count: number) => boolean) => {
+      await until(page, `document.getElementById('result').getAttribute('aria-busy') === 'false'`);
+      for (let i = 0; i < 50 && !n(await page.locator('ol.bars > li').count()); i++) await page.waitForTimeout(100);
+      return page.locator('ol.bars > li').count();
+    };
+    await setThreshold('0.05');
+    await page.getByLabel('Labels shown').selectOption('3');
+    await page.getByLabel('Title', { exact: true }).fill('Quantum machine learning for many-body physics');
+    await page.getByLabel(/^Abstract/).fill('We train neural networks on quantum states of spin chains and benchmark the learned phases against exact diagonalization and statistical mechanics.');
+    assert.equal(await barsSettle((c) => c === 3), 3);
+    await page.getByLabel('Labels shown').selectOption('10');
+    const many = await barsSettle((c) => c > 3);
+    assert.ok(many > 3 && many <= 10, `${many} bars with k = 10 at threshold 0.05`);
+    await setThreshold('0.95');
+    const few = await barsSettle((c) => c < many);
+    assert.ok(few >= 1 && few < many, `${few} bars at threshold 0.95 (${many} at 0.05)`);
+    assert.deepEqual(errors, []);
+  } finally {
+    await s.close();
+  }
+});
+
 test('readable on a phone: no horizontal scrolling', { skip, timeout: 60_000 }, async () => {
   const { page } = await open(390, 844);
   await page.getByLabel('Title', { exact: true }).fill('Topological insulators and Majorana zero modes');

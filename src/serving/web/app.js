@@ -164,8 +164,8 @@ function currentOptions() {
   const o = { k: Number(/** @type {HTMLSelectElement} */ ($('k')).value), explain: true };
   if (multiLabel) {
     const t = Number(/** @type {HTMLInputElement} */ ($('threshold')).value);
+    // The threshold decides which labels qualify; k still caps how many bars are drawn.
     if (t > 0) o.threshold = t;
-    o.k = Math.max(o.k, 20);
   }
   return o;
 }
