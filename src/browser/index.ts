@@ -7,9 +7,12 @@
  *   const model = await ArxivClassifier.loadModelFromBytes(bytes);
  *   model.predict({ title, abstract }, { k: 5, explain: true });
  */
+import type { LabelTask } from '../corpus/labels.js';
 import { simdAvailable } from '../models/kernels.js';
+import { describeLabel, type LabelInfo } from '../models/labels-info.js';
 import type { ModelInfo, PaperText, Prediction, PredictOptions } from '../models/model.js';
 import { modelFromBytes } from '../models/open-model.js';
+import { archiveOf, archiveTitle } from '../taxonomy/taxonomy.js';
 
 /** What a page gets from a loaded model: the Classifier verbs that need no file system. */
 export interface BrowserModel {
@@ -27,6 +30,10 @@ export interface ArxivClassifierApi {
   loadModelFromUrl(url: string): Promise<BrowserModel>;
   /** Which kernels score papers here: 'wasm-simd', or 'js' where WebAssembly SIMD is missing. */
   readonly kernelBackend: 'wasm-simd' | 'js';
+  /** A label's official name and group, as `/v1/models` lists a model's labels. */
+  describeLabel(label: string, task: LabelTask): LabelInfo;
+  /** A category's archive with its official name, as the API adds to a prediction; undefined outside arXiv's taxonomy. */
+  archiveOf(code: string): { code: string; name: string } | undefined;
 }
 
 declare global {
@@ -44,8 +51,17 @@ async function loadModelFromUrl(url: string): Promise<BrowserModel> {
   return modelFromBytes(await response.arrayBuffer(), url);
 }
 
+/** The same lookup as the API's (src/serving/output.ts), so both backends name the archive alike. */
+function archiveOfCode(code: string): { code: string; name: string } | undefined {
+  const archive = archiveOf(code);
+  const name = archiveTitle(archive);
+  return name ? { code: archive, name } : undefined;
+}
+
 globalThis.ArxivClassifier = {
   loadModelFromBytes,
   loadModelFromUrl,
   kernelBackend: simdAvailable() ? 'wasm-simd' : 'js',
+  describeLabel,
+  archiveOf: archiveOfCode,
 };

@@ -418,7 +418,12 @@ test('offline with the real bundle: same top category as the server', { skip, ti
     const { page, errors } = await open(1100, 900, host.url, 'Offline: running in this browser');
     await page.getByLabel('Title', { exact: true }).fill('Free electron trajectories in graphene');
     await page.locator('ol.bars > li:first-child[data-code="cond-mat.mes-hall"]').waitFor();
+    // The archive and the labels are named as the server names them.
+    assert.match(await page.getByTestId('archive').innerText(), /^Archive: Condensed Matter \(cond-mat\)$/);
     await page.screenshot({ path: join(ARTIFACTS, 'offline.png'), fullPage: true });
+    await page.getByRole('tab', { name: 'Model' }).click();
+    const row = page.locator('#model-info tr').filter({ hasText: 'cond-mat.mes-hall' });
+    assert.deepEqual(await row.locator('td').allInnerTexts(), ['cond-mat.mes-hall', 'Mesoscale and Nanoscale Physics', 'Physics']);
     assert.deepEqual(errors, []);
   } finally {
     host.server.close();

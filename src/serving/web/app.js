@@ -63,20 +63,25 @@ async function browserBackend(modelUrl) {
   return {
     name: 'browser',
     async classify(paper, options) {
-      return withArchive(model.predict(paper, options));
+      return withArchive(api, model.predict(paper, options));
     },
     async info() {
-      return model.info ?? { file: modelUrl, task: 'unknown', labels: [], validation: {}, training: {} };
+      const info = model.info;
+      if (!info) return { file: modelUrl, task: 'unknown', labels: [], validation: {}, training: {} };
+      // The file holds bare codes; /v1/models describes each (name, group): the bundle can do the same.
+      const describe = api.describeLabel ? (l) => api.describeLabel(l, info.task) : (l) => l;
+      return { ...info, multiLabel: info.task === 'multilabel', labels: info.labels.map(describe) };
     },
   };
 }
 
-/** The server adds the top label's archive; in the browser we derive it from the code. */
-function withArchive(p) {
+/** The server adds the top label's archive with its official name; the bundle carries the same taxonomy. */
+function withArchive(api, p) {
   if (p.archive || !p.labels[0]) return p;
   const code = p.labels[0].code;
-  const archive = code.includes('.') ? code.slice(0, code.indexOf('.')) : code;
-  return { ...p, archive: { code: archive, name: archive } };
+  // A bundle older than archiveOf: the archive's code is all we can give.
+  const archive = api.archiveOf ? api.archiveOf(code) : { code: code.split('.')[0], name: code.split('.')[0] };
+  return archive ? { ...p, archive } : p;
 }
 
 // ---- State ------------------------------------------------------------------------------------
