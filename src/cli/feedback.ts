@@ -28,35 +28,20 @@ Options:
     if (verb !== 'export' && verb !== 'count') throw new UsageError(verb ? `unknown verb "${verb}" (export or count)` : 'give a verb: export or count');
     if (!existsSync(db)) throw new UserError(`${db}: no feedback store here (--db)`);
     if (verb === 'count') {
-      const n = await asStoreError(db, async () => {
-        const store = new FeedbackStore(db, { mustExist: true });
-        try {
-          return store.count();
-        } finally {
-          store.close();
-        }
-      });
+      const store = new FeedbackStore(db, { mustExist: true });
+      let n: number;
+      try {
+        n = store.count();
+      } finally {
+        store.close();
+      }
       process.stdout.write(values.json ? JSON.stringify({ stored: n }) + '\n' : `${n} corrections in ${db}\n`);
       return 0;
     }
     const out = requireOption(values.out, 'out');
-    const r = await asStoreError(db, () => exportFeedback(db, out));
+    const r = await exportFeedback(db, out);
     if (values.json) process.stdout.write(JSON.stringify({ ...r, out }) + '\n');
     else process.stderr.write(`exported ${r.written} papers (${r.stored} corrections) → ${out}\n`);
     return 0;
   },
 };
-
-/**
- * SQLite's own errors (`--db` names a file that is not a SQLite database, or one without a
- * feedback table) become a message about the file rather than a stack.
- */
-async function asStoreError<T>(db: string, work: () => Promise<T>): Promise<T> {
-  try {
-    return await work();
-  } catch (e) {
-    const code = (e as { code?: unknown }).code;
-    if (typeof code === 'string' && code.startsWith('SQLITE_')) throw new UserError(`${db}: not a feedback store (${(e as Error).message})`);
-    throw e;
-  }
-}

@@ -12,7 +12,7 @@ export const command: Command = {
 
 Writes an int8 copy of a float model (about 4x smaller). With --prune, keeps only the N features
 that move scores most (weight spread × IDF × document frequency); on arXiv abstracts, pruning a
-150k-feature model to 80k costs about 0.1 point of top-1 (see docs/benchmarks.md). Pruning changes the scores, so
+150k-feature model to 50k costs about 0.2 point of top-1 (see docs/benchmarks.md). Pruning changes the scores, so
 its temperature (and a multi-label model's thresholds) fit them less well: --valid refits them on
 labelled papers the model was not trained on (train --prune does this on its own held-out slice).
 

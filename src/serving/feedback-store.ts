@@ -61,15 +61,24 @@ export class FeedbackStore {
     } catch (e) {
       throw new UserError(`${path}: cannot open the feedback store: ${(e as Error).message}`);
     }
-    // Short: a commit waits synchronously, and the whole server with it; a request that still
-    // finds the store locked gets a 503 and can try again.
-    this.db.pragma('busy_timeout = 1000');
-    // Read-write even for export: a read-only connection cannot open a WAL database whose
-    // -shm file is missing (after a clean shutdown).
-    this.db.pragma('journal_mode = WAL');
-    this.db.pragma('synchronous = FULL');
-    this.db.exec(SCHEMA);
-    this.insert = this.db.prepare('INSERT INTO feedback (received_at, paper_id, title, abstract, categories, predicted, model_etag) VALUES (?, ?, ?, ?, ?, ?, ?)');
+    try {
+      // Short: a commit waits synchronously, and the whole server with it; a request that still
+      // finds the store locked gets a 503 and can try again.
+      this.db.pragma('busy_timeout = 1000');
+      // Read-write even for export: a read-only connection cannot open a WAL database whose
+      // -shm file is missing (after a clean shutdown).
+      this.db.pragma('journal_mode = WAL');
+      this.db.pragma('synchronous = FULL');
+      this.db.exec(SCHEMA);
+      this.insert = this.db.prepare('INSERT INTO feedback (received_at, paper_id, title, abstract, categories, predicted, model_etag) VALUES (?, ?, ?, ?, ?, ?, ?)');
+    } catch (e) {
+      this.db.close();
+      // SQLite's own errors here mean the file is not a SQLite database, or holds another table
+      // named feedback: a message about the file, for `serve` and `feedback` alike.
+      const code = (e as { code?: unknown }).code;
+      if (typeof code === 'string' && code.startsWith('SQLITE_')) throw new UserError(`${path}: not a feedback store (${(e as Error).message})`);
+      throw e;
+    }
   }
 
   /** Commit one correction; returns its sequence number once the commit is on disk. */

@@ -53,6 +53,13 @@ test('export of a missing store is a clear error; bad usage is exit 2', async ()
   const r = await run(['feedback', 'export', '--db', join(dir, 'nope.sqlite'), '--out', join(dir, 'x.jsonl')]);
   assert.equal(r.code, 1);
   assert.match(r.err, /nope\.sqlite: no feedback store/);
+  // A file that is not a SQLite database: the store itself says so, for serve and feedback alike.
+  const notDb = join(dir, 'papers.jsonl');
+  writeFileSync(notDb, '{"title":"not a database"}\n'.repeat(100));
+  assert.throws(() => new FeedbackStore(notDb), /papers\.jsonl: not a feedback store \(file is not a database\)/);
+  const e = await run(['feedback', 'export', '--db', notDb, '--out', join(dir, 'y.jsonl')]);
+  assert.equal(e.code, 1);
+  assert.match(e.err, /^arxiv-classifier feedback: .*papers\.jsonl: not a feedback store/);
   assert.equal((await run(['feedback', 'frobnicate'])).code, 2);
   assert.equal((await run(['feedback', 'export', '--db', join(dir, 'fb.sqlite')])).code, 2);
 });
