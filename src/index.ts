@@ -6,6 +6,7 @@
  *   model.predict({ title, abstract }, { k: 5, explain: true });
  */
 import { loadPapers } from './corpus/load.js';
+import type { IngestReport } from './corpus/canonical.js';
 import type { PaperRecord } from './corpus/record.js';
 import type { LinearModel } from './models/linear.js';
 import { trainLinear, type TrainOptions, type TrainReport } from './models/train.js';
@@ -13,6 +14,7 @@ import { trainLinear, type TrainOptions, type TrainReport } from './models/train
 export * from './taxonomy/taxonomy.js';
 export type { PaperRecord } from './corpus/record.js';
 export { loadPapers, readPapers } from './corpus/load.js';
+export type { IngestReport } from './corpus/canonical.js';
 export { buildLabelScheme, labelsOf, type LabelScheme, type LabelSchemeOptions, type LabelTask } from './corpus/labels.js';
 export { splitRandom, splitTime } from './corpus/split.js';
 export { loadModel, defaultModelPath, SHIPPED_MODELS } from './models/load-model.js';
@@ -39,15 +41,27 @@ export { tokenize } from './text/tokenize.js';
 
 /**
  * Train a model on papers in memory, or on files in any ingestable format. Validation papers
- * (for early stopping and calibration) are held out of `data` unless given.
+ * (for early stopping and calibration) are held out of `data` unless given. When papers come from
+ * files, `report.ingest` says what reading them kept and skipped, and why.
  */
 export async function train(
   data: readonly PaperRecord[] | string | string[],
   options: Partial<TrainOptions> & { valid?: readonly PaperRecord[] | string } = {},
-): Promise<LinearModel & { report: TrainReport }> {
-  const papers = typeof data === 'string' || (Array.isArray(data) && typeof data[0] === 'string') ? (await loadPapers(data as string | string[])).papers : (data as readonly PaperRecord[]);
+): Promise<LinearModel & { report: TrainReport & { ingest?: { data?: IngestReport; valid?: IngestReport } } }> {
+  const ingest: { data?: IngestReport; valid?: IngestReport } = {};
+  let papers: readonly PaperRecord[];
+  if (typeof data === 'string' || (Array.isArray(data) && typeof data[0] === 'string')) {
+    const loaded = await loadPapers(data as string | string[]);
+    papers = loaded.papers;
+    ingest.data = loaded.report;
+  } else papers = data as readonly PaperRecord[];
   const { valid, ...rest } = options;
-  const validPapers = typeof valid === 'string' ? (await loadPapers(valid)).papers : (valid ?? null);
+  let validPapers: readonly PaperRecord[] | null = null;
+  if (typeof valid === 'string') {
+    const loaded = await loadPapers(valid);
+    validPapers = loaded.papers;
+    ingest.valid = loaded.report;
+  } else validPapers = valid ?? null;
   const { model, report } = await trainLinear(papers, validPapers, rest);
-  return Object.assign(model, { report });
+  return Object.assign(model, { report: Object.keys(ingest).length > 0 ? { ...report, ingest } : report });
 }

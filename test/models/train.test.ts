@@ -260,3 +260,19 @@ test('a multi-label model keeps the first epoch with the best validation P@1', a
   const p1 = report.epochs.map((e) => e.validAccuracy);
   assert.equal(report.bestEpoch, p1.indexOf(Math.max(...p1)) + 1, `P@1 ${p1}`);
 });
+
+test('the library train() on a file says in report.ingest what reading skipped', async () => {
+  const { train: trainFromFiles } = await import('../../src/index.js');
+  const path = join(dir, 'with-junk.jsonl');
+  const lines = train.map((p) => JSON.stringify(p));
+  lines.splice(3, 0, '{not json', JSON.stringify({ id: '2401.99999', title: 'x', abstract: 'y', categories: ['foo.BAR'] }));
+  writeFileSync(path, lines.join('\n') + '\n');
+  const model = await trainFromFiles(path, { ...fast, task: 'primary' });
+  const ingest = model.report.ingest?.data;
+  assert.ok(ingest, 'report.ingest.data is there');
+  assert.equal(ingest.kept, train.length);
+  assert.equal(Object.values(ingest.skipped).reduce((a, b) => a + (b ?? 0), 0), 2, JSON.stringify(ingest.skipped));
+  assert.equal(model.report.ingest?.valid, undefined);
+  const inMemory = await trainFromFiles(train, { ...fast, task: 'primary' });
+  assert.equal(inMemory.report.ingest, undefined);
+});
