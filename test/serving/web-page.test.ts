@@ -190,7 +190,7 @@ test('batch: upload a CSV, watch progress, download predictions as CSV and JSONL
   await page.getByRole('tab', { name: 'Batch' }).click();
   const csv = ['id,title,abstract', '2101.1,Graphene nanoribbons,Electron transport in graphene', '2101.2,"Lattice QCD, at finite density",Quarks and gluons on the lattice', '2101.3,,', '2101.4,Deep learning for image classification,Convolutional networks'].join('\n');
   await page.setInputFiles('#file', { name: 'papers.csv', mimeType: 'text/csv', buffer: Buffer.from(csv) });
-  await page.getByText(/^Done: 3 papers classified, 1 rows skipped/).waitFor();
+  await page.getByText(/^Done: 3 papers classified, 1 row skipped/).waitFor();
   assert.equal(await page.locator('#progress').getAttribute('max'), '3');
   assert.equal(await page.evaluate<number>(`document.getElementById('progress').value`), 3);
   assert.equal(await page.locator('#batch-table tbody tr').count(), 3);
@@ -237,7 +237,7 @@ test('batch: skipped rows are listed with their row and the reason, the first fi
   await page.getByRole('tab', { name: 'Batch' }).click();
   const csv = ['id,title,abstract', 'a1,Graphene nanoribbons,Electron transport', `a2,${'x'.repeat(10_001)},`, ...Array.from({ length: 6 }, (_, i) => `e${i},,`)].join('\n');
   await page.setInputFiles('#file', { name: 'skips.csv', mimeType: 'text/csv', buffer: Buffer.from(csv) });
-  await page.getByText(/^Done: 1 papers classified, 7 rows skipped/).waitFor();
+  await page.getByText(/^Done: 1 paper classified, 7 rows skipped/).waitFor();
   assert.deepEqual(await page.locator('#batch-skips li').allInnerTexts(), [
     'Row 3: title: must be at most 10000 characters (got 10001)',
     'Row 4: no title or abstract',

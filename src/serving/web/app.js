@@ -97,6 +97,11 @@ let backendSeq = 0;
 let lastPaper = null;
 let lastPrediction = null;
 
+/** "1 row", "2 rows". */
+function plural(n, noun) {
+  return `${n} ${noun}${n === 1 ? '' : 's'}`;
+}
+
 function setStatus(text) {
   $('status').textContent = text;
 }
@@ -407,11 +412,11 @@ async function classifyFile(file) {
         }
       }
       progress.value = rows.length;
-      $('batch-status').textContent = `${rows.length} of ${total} classified${skipped ? `, ${skipped} rows skipped` : ''}`;
+      $('batch-status').textContent = `${rows.length} of ${total} classified${skipped ? `, ${plural(skipped, 'row')} skipped` : ''}`;
       if (done) break;
     }
     if (skipped > SKIPS_LISTED) skipList.append(el('li', {}, `and ${skipped - SKIPS_LISTED} more`));
-    $('batch-status').textContent = `Done: ${rows.length} papers classified${skipped ? `, ${skipped} rows skipped (reasons below)` : ''}.`;
+    $('batch-status').textContent = `Done: ${plural(rows.length, 'paper')} classified${skipped ? `, ${plural(skipped, 'row')} skipped (reasons below)` : ''}.`;
     for (const id of ['download-csv', 'download-jsonl']) /** @type {HTMLButtonElement} */ ($(id)).disabled = rows.length === 0;
   } catch (e) {
     if (mine !== batchSeq) return;
