@@ -122,7 +122,7 @@ export type Evaluation = SingleLabelEvaluation | MultiLabelEvaluation;
 
 /** One row of the per-class report. */
 export interface ClassReportRow {
-  /** Class label ('cs.CL', a folded archive, 'other', a group id), or UNSEEN_LABEL. */
+  /** Class label ('cs.CL', a folded archive, 'other', a group id), UNSEEN_LABEL or NO_ANSWER_LABEL. */
   code: string;
   name: string;
   group: string;
@@ -205,6 +205,9 @@ export interface DetailedEvaluation {
 export const UNSEEN_LABEL = '(unseen)';
 /** The group (and archive) key of the unseen-label class: no real group can be spelled so. */
 const UNSEEN_GROUP_KEY = '\u0000unseen';
+/** The predicted class of a paper the backend gave no answer for (an all-zero row). */
+export const NO_ANSWER_LABEL = '(no answer)';
+const NO_ANSWER_GROUP_KEY = '\u0000no-answer';
 
 /**
  * Top-k over the model's C classes as scikit-learn's top_k_accuracy_score counts it, with papers
@@ -212,16 +215,18 @@ const UNSEEN_GROUP_KEY = '\u0000unseen';
  * unseen class's 0 outranks every other 0 by index, so a one-hot row (an LLM's answer) would make
  * an unseen paper a top-3 hit and push seen papers down.
  */
-function seenTopK(yTrue: Int32Array, proba: Float32Array, C: number, k: number): number {
+function seenTopK(yTrue: Int32Array, yPred: Int32Array, proba: Float32Array, C: number, k: number): number {
   const n = yTrue.length;
+  // A paper with no answer (yPred beyond the classes) misses too, whatever ties its zeros make.
+  const scored = (i: number) => yTrue[i]! < C && yPred[i]! < C;
   let seen = 0;
-  for (let i = 0; i < n; i++) if (yTrue[i]! < C) seen++;
+  for (let i = 0; i < n; i++) if (scored(i)) seen++;
   if (seen === 0) return 0;
   if (seen === n) return topKAccuracy(yTrue, proba, C, Math.min(k, C));
   const t = new Int32Array(seen);
   const p = new Float32Array(seen * C);
   for (let i = 0, j = 0; i < n; i++) {
-    if (yTrue[i]! >= C) continue;
+    if (!scored(i)) continue;
     t[j] = yTrue[i]!;
     p.set(proba.subarray(i * C, (i + 1) * C), j * C);
     j++;
@@ -331,10 +336,12 @@ function scoreProbabilities(model: EvaluatedModel, papers: readonly PaperRecord[
         }
       }
       // The model never answers with an empty set (see Prediction.labels); score what it returns.
-      if (!any) pred[i * C + best] = 1;
+      // An all-zero row is a backend with no answer: nothing predicted, nothing right.
+      const answered = proba[i * C + best]! > 0;
+      if (!any && answered) pred[i * C + best] = 1;
       const mapped = scheme.map(papers[i]!.primary);
       const primary = mapped === undefined ? -1 : scheme.indexOf(mapped);
-      if (primary >= 0) {
+      if (primary >= 0 && answered) {
         if (best === primary) primaryHit++;
         // Ties rank the higher index first, as scikit-learn's top_k_accuracy_score does.
         const py = proba[i * C + primary]!;
@@ -387,10 +394,17 @@ function scoreProbabilities(model: EvaluatedModel, papers: readonly PaperRecord[
     return { summary, details: { classes, confusion: null, groupConfusions: null, reliability: null, worstConfusions: [], latency } };
   }
 
-  // Papers whose label the model never saw get an extra class C with zero probability: always wrong, never dropped.
-  const C1 = C + 1;
+  // Two extra classes, never right: C, the truth of papers whose label the model never saw (so they
+  // are scored, not dropped), and C + 1, the prediction of a row that is all zeros, which is how a
+  // backend says it has no answer (an LLM reply that could not be read, a request that failed).
+  const C1 = C + 2;
+  const NO_ANSWER = C + 1;
   const padded = new Float32Array(n * C1);
-  for (let i = 0; i < n; i++) padded.set(proba.subarray(i * C, (i + 1) * C), i * C1);
+  for (let i = 0; i < n; i++) {
+    const row = proba.subarray(i * C, (i + 1) * C);
+    padded.set(row, i * C1);
+    if (!row.some((p) => p > 0)) padded[i * C1 + NO_ANSWER] = 1;
+  }
   const yTrue = new Int32Array(n);
   let unseen = 0;
   for (let i = 0; i < n; i++) {
@@ -419,7 +433,7 @@ function scoreProbabilities(model: EvaluatedModel, papers: readonly PaperRecord[
     const keys = new Map<string, number>();
     const out = new Int32Array(C1);
     for (let c = 0; c < C1; c++) {
-      const key = c === C ? UNSEEN_GROUP_KEY : mapper(model.labels[c]!);
+      const key = c === C ? UNSEEN_GROUP_KEY : c === NO_ANSWER ? NO_ANSWER_GROUP_KEY : mapper(model.labels[c]!);
       if (!keys.has(key)) keys.set(key, keys.size);
       out[c] = keys.get(key)!;
     }
@@ -447,9 +461,9 @@ function scoreProbabilities(model: EvaluatedModel, papers: readonly PaperRecord[
     // The same predictions as the confusion matrix and F1 (ties to the lower index).
     accuracy: accuracy(yTrue, yPred),
     top1: accuracy(yTrue, yPred),
-    top3: seenTopK(yTrue, proba, C, 3),
-    top5: seenTopK(yTrue, proba, C, 5),
-    top10: seenTopK(yTrue, proba, C, 10),
+    top3: seenTopK(yTrue, yPred, proba, C, 3),
+    top5: seenTopK(yTrue, yPred, proba, C, 5),
+    top10: seenTopK(yTrue, yPred, proba, C, 10),
     macroF1: prf.macro.f1,
     microF1: prf.micro.f1,
     weightedF1: prf.weighted.f1,
@@ -469,9 +483,9 @@ function scoreProbabilities(model: EvaluatedModel, papers: readonly PaperRecord[
     latencyP99Ms: latency.p99Ms,
   };
 
-  const names = [...model.labels, UNSEEN_LABEL];
+  const names = [...model.labels, UNSEEN_LABEL, NO_ANSWER_LABEL];
   const describeOrUnseen = (label: string) =>
-    label === UNSEEN_LABEL ? { name: 'Label the model never saw', group: '' } : describe(label);
+    label === UNSEEN_LABEL ? { name: 'Label the model never saw', group: '' } : label === NO_ANSWER_LABEL ? { name: 'No answer from the model', group: '' } : describe(label);
   const cm = confusionMatrix(yTrue, yPred, C1);
   const predSum = new Int32Array(C1);
   const tp = new Int32Array(C1);
@@ -497,7 +511,7 @@ function scoreProbabilities(model: EvaluatedModel, papers: readonly PaperRecord[
     shareOfTrue: w.count / prf.perClass.support[w.trueClass]!,
     examples: examples[q]!,
   }));
-  const groupNames = [...groups.keys.keys()].map((k) => (k === UNSEEN_GROUP_KEY ? UNSEEN_LABEL : k));
+  const groupNames = [...groups.keys.keys()].map((k) => (k === UNSEEN_GROUP_KEY ? UNSEEN_LABEL : k === NO_ANSWER_GROUP_KEY ? NO_ANSWER_LABEL : k));
   const groupConfusions = confusedGroups(yTrue, predictedGroups, groups.map, groupNames, groupOffsets, groupIndices);
   return {
     summary,

@@ -309,3 +309,23 @@ test('multi-label "top label is the primary" misses when the scheme drops the pr
   close(e.top5, 0, 1e-9, 'top5');
   close(e.microF1, 1, 1e-9, 'microF1');
 });
+
+test('an all-zero row is no answer: wrong in every metric, shown as its own predicted class, and no labels for multi-label', () => {
+  const m = fixedModel('primary', LABELS, { z: [0, 0, 0, 0], a: [0.75, 0.125, 0.0625, 0.0625] });
+  // z's true label is the first class, which argmax of zeros (ties to the lowest index) would pick.
+  const d = evaluateDetailed(m, [paper('z', ['cs.CL']), paper('a', ['cs.CL'])]);
+  const e = d.summary;
+  if (e.task !== 'primary') throw new Error('primary expected');
+  close(e.accuracy, 0.5, 1e-9, 'accuracy');
+  close(e.top3, 0.5, 1e-9, 'top3');
+  close(e.groupAccuracy, 0.5, 1e-9, 'groupAccuracy');
+  close(e.inCategoryP1, 0.5, 1e-9, 'inCategoryP1');
+  const noAnswer = d.details.classes.find((c) => c.code === '(no answer)');
+  assert.equal(noAnswer?.predicted, 1);
+  assert.ok(noAnswer, 'a "(no answer)" row');
+  const ml = fixedModel('multilabel', LABELS, { z: [0, 0, 0, 0] });
+  const me = evaluateClassifier(ml, [paper('z', ['cs.CL'])]);
+  if (me.task !== 'multilabel') throw new Error('multilabel expected');
+  close(me.predictedCardinality, 0, 1e-9, 'nothing predicted');
+  close(me.accuracy, 0, 1e-9, 'top label is the primary');
+});

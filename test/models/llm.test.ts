@@ -50,6 +50,31 @@ test('parseAnswer reads JSON, prose, fences, aliases and names, and refuses garb
   const r2 = parseAnswer('It is about physics and math in general.', allowed);
   assert.ok('unparsed' in r2 && r2.unparsed.startsWith('It is about physics'));
   assert.deepEqual(parseAnswer('{"category": "cs.CV", "confidence": 7}', allowed), { code: 'cs.CV', confidence: 0.07 });
+  assert.deepEqual(parseAnswer('{"category": "cs.CV", "confidence": 1.5}', allowed), { code: 'cs.CV', confidence: null });
+  // Never a guess: a JSON answer that names no label is final; two codes in prose are no answer;
+  // a one-word category name in prose is not an answer, a code is.
+  assert.ok('unparsed' in parseAnswer('{"category": "unknown", "reason": "could be cs.CV or hep-th"}', allowed));
+  assert.ok('unparsed' in parseAnswer('Could be cs.CV or hep-th.', allowed));
+  const withLogic = new Set([...allowed, 'math.LO']);
+  assert.ok('unparsed' in parseAnswer('I cannot decide; Logic alone is not enough.', withLogic));
+  assert.deepEqual(parseAnswer('Logic alone is not enough, but cs.CV seems right', withLogic), { code: 'cs.CV', confidence: null });
+});
+
+test('an unreadable answer is no answer, scored wrong and never as the first label; a stated confidence below chance keeps the named label on top', async () => {
+  const data = join(dir, 'garbage.jsonl');
+  // Both papers' true label is the first one, which a uniform row would have "predicted" by its tie.
+  writeFileSync(data, ['GARBAGE a', 'GARBAGE b'].map((t, i) => JSON.stringify({ id: `g${i}`, title: t, abstract: 'x', categories: [LABELS[0]] })).join('\n') + '\n');
+  const r = await run(['evaluate', '--backend', 'llm', '--base-url', server.url, '--llm-model', 'mock-1', '--labels', LABELS.join(','), '--llm-cache', 'off', '--data', data, '--json']);
+  assert.equal(r.code, 0, r.err);
+  const ev = JSON.parse(r.out) as { accuracy: number; top3: number; macroF1: number; usage: Record<string, number> };
+  assert.equal(ev.usage.unparsed, 2);
+  assert.equal(ev.accuracy, 0);
+  assert.equal(ev.top3, 0);
+  const normal = await run(['classify', '--backend', 'llm', '--base-url', server.url, '--llm-model', 'mock-1', '--labels', LABELS.join(','), '--llm-cache', 'off', '--title', 'image pixel camera', '--json']);
+  const low = await run(['classify', '--backend', 'llm', '--base-url', server.url, '--llm-model', 'mock-1', '--labels', LABELS.join(','), '--llm-cache', 'off', '--title', 'LOWCONF image pixel camera', '--json']);
+  const top = (out: string) => (JSON.parse(out) as { labels: { code: string; probability: number }[] }).labels[0]!;
+  assert.equal(top(low.out).code, top(normal.out).code, low.out);
+  assert.ok(top(low.out).probability < 0.5);
 });
 
 test('the prompt lists every allowed code with its official name, and few-shot examples cover labels in turn', () => {

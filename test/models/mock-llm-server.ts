@@ -13,6 +13,7 @@ import { TOPICS } from './synthetic.js';
  * - `GARBAGE`: answers with prose that names no category (and echoes the key);
  * - `NOTJSON`: a 200 whose body is not JSON, once, then a good answer;
  * - `PROSE` / `FENCED`: a good answer wrapped in prose or a code fence;
+ * - `LOWCONF`: a good answer with confidence 0.05, below chance;
  * - otherwise a JSON answer with the category whose topic words occur most in the paper.
  */
 export interface MockServer {
@@ -90,6 +91,7 @@ export async function startMockServer(options: { slowMs?: number; requireKey?: s
       if (title.includes('GARBAGE')) content = `I am not sure; it looks like science to me. (debug: ${auth})`;
       else if (title.includes('PROSE')) content = `The most likely primary category is ${code}, given the topic.`;
       else if (title.includes('FENCED')) content = '```json\n' + JSON.stringify({ label: code, probability: '80%' }) + '\n```';
+      else if (title.includes('LOWCONF')) content = JSON.stringify({ category: code, confidence: 0.05 });
       // Concurrency is only observable if requests overlap: hold each a moment.
       await new Promise((r) => setTimeout(r, 5));
       const promptTokens = Math.ceil(JSON.stringify(request.messages).length / 4);

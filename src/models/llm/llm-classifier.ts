@@ -20,9 +20,10 @@ interface Answer {
 
 /**
  * A primary-category classifier that asks a chat model. The answer's label gets the model's
- * stated confidence (1 when it gives none) and the rest is spread evenly over the other labels,
- * so that evaluation's probability metrics stay defined; an unreadable answer or a request that
- * failed for good gives a uniform row and is counted.
+ * stated confidence (1 when it gives none; just above chance when it states less) and the rest is
+ * spread evenly over the other labels, so that evaluation's probability metrics stay defined; an
+ * unreadable answer or a request that failed for good gives an all-zero row (no answer: scored
+ * as wrong, and as no labels by predictBatchAsync) and is counted.
  */
 export class LlmClassifier implements AsyncClassifier {
   readonly info: ModelInfo;
@@ -82,7 +83,9 @@ export class LlmClassifier implements AsyncClassifier {
 
   private async answer(paper: PaperText): Promise<Answer> {
     const C = this.labels.length;
-    const uniform = () => new Float32Array(C).fill(1 / C);
+    // All zeros: no answer. Evaluation scores it as wrong; a uniform row would be read as the
+    // first label (ties go to the lowest index) and score whenever that label was right.
+    const none = () => new Float32Array(C);
     let text: string;
     try {
       text = await this.client.complete(this.prompt.messages(paper));
@@ -90,15 +93,16 @@ export class LlmClassifier implements AsyncClassifier {
       // Configuration problems (bad key, URL, model) stop the run; a paper whose request kept failing does not.
       if (e instanceof ChatError && !e.retryable) throw e;
       this.unparsedCount++;
-      return { row: uniform(), unparsed: `request failed: ${(e as Error).message}` };
+      return { row: none(), unparsed: `request failed: ${(e as Error).message}` };
     }
     this.answered++;
     const parsed = parseAnswer(text, this.allowed);
     if ('unparsed' in parsed) {
       this.unparsedCount++;
-      return { row: uniform(), unparsed: parsed.unparsed };
+      return { row: none(), unparsed: parsed.unparsed };
     }
-    const p = Math.max(1 / C, parsed.confidence ?? 1);
+    // The named label stays on top even when the stated confidence is at or below chance.
+    const p = C === 1 ? 1 : Math.max((1 / C) * 1.01, parsed.confidence ?? 1);
     const row = new Float32Array(C).fill((1 - p) / (C - 1));
     row[this.labels.indexOf(parsed.code)] = p;
     return { row };
