@@ -75,9 +75,12 @@ export interface SingleLabelEvaluation {
   unseenLabel: number;
   /** Batch throughput of predictProba over the whole test set. */
   papersPerSecond: number;
-  /** One paper per call (see EvaluateOptions.latencySamples); 0 when not measured. */
-  latencyP50Ms: number;
-  latencyP99Ms: number;
+  /**
+   * One paper per call (see EvaluateOptions.latencySamples); absent when not measured (an LLM or
+   * ONNX backend unless asked), so that no comparison takes an unmeasured 0 for the fastest.
+   */
+  latencyP50Ms?: number;
+  latencyP99Ms?: number;
 }
 
 export interface MultiLabelEvaluation {
@@ -114,8 +117,9 @@ export interface MultiLabelEvaluation {
   accuracy: number;
   top5: number;
   papersPerSecond: number;
-  latencyP50Ms: number;
-  latencyP99Ms: number;
+  /** As in SingleLabelEvaluation: absent when not measured. */
+  latencyP50Ms?: number;
+  latencyP99Ms?: number;
 }
 
 export type Evaluation = SingleLabelEvaluation | MultiLabelEvaluation;
@@ -205,6 +209,10 @@ export interface DetailedEvaluation {
 export const UNSEEN_LABEL = '(unseen)';
 /** The group (and archive) key of the unseen-label class: no real group can be spelled so. */
 const UNSEEN_GROUP_KEY = '\u0000unseen';
+
+function latencyFields(latency: LatencyStats): { latencyP50Ms?: number; latencyP99Ms?: number } {
+  return latency.calls > 0 ? { latencyP50Ms: latency.p50Ms, latencyP99Ms: latency.p99Ms } : {};
+}
 /** The predicted class of a paper the backend gave no answer for (an all-zero row). */
 export const NO_ANSWER_LABEL = '(no answer)';
 const NO_ANSWER_GROUP_KEY = '\u0000no-answer';
@@ -387,8 +395,7 @@ function scoreProbabilities(model: EvaluatedModel, papers: readonly PaperRecord[
       accuracy: n ? primaryHit / n : 0,
       top5: n ? primaryTop5 / n : 0,
       papersPerSecond,
-      latencyP50Ms: latency.p50Ms,
-      latencyP99Ms: latency.p99Ms,
+      ...latencyFields(latency),
     };
     const classes = classRows(model.labels, describe, m.perLabel, predSum, tp);
     return { summary, details: { classes, confusion: null, groupConfusions: null, reliability: null, worstConfusions: [], latency } };
@@ -479,8 +486,7 @@ function scoreProbabilities(model: EvaluatedModel, papers: readonly PaperRecord[
     logLoss: logLoss(yTrue, padded, C1),
     unseenLabel: unseen,
     papersPerSecond,
-    latencyP50Ms: latency.p50Ms,
-    latencyP99Ms: latency.p99Ms,
+    ...latencyFields(latency),
   };
 
   const names = [...model.labels, UNSEEN_LABEL, NO_ANSWER_LABEL];

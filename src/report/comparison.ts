@@ -25,21 +25,24 @@ export interface ComparisonRow {
  */
 export function compareReports(reports: readonly ComparableReport[], classes = 0): Comparison {
   const rows: ComparisonRow[] = [];
+  // A primary model's micro-F1 and a multi-label model's are different measures: no winner then.
+  const sameTask = new Set(reports.map((r) => r.task)).size <= 1;
   for (const m of METRICS) {
     const values = reports.map((r) => r.summary[m.key] ?? null);
     if (values.every((v) => v === null)) continue;
-    rows.push({ key: m.key, label: m.label, values, best: bestOf(values, m.better), kind: m.kind });
+    rows.push({ key: m.key, label: m.label, values, best: sameTask ? bestOf(values, m.better) : null, kind: m.kind });
   }
   const first = reports.find((r) => r.classF1 !== null);
   if (first && classes > 0) {
     for (const code of [...first.classF1!.keys()].slice(0, classes)) {
       const values = reports.map((r) => r.classF1?.get(code) ?? null);
-      rows.push({ key: `f1:${code}`, label: `F1 ${code}`, values, best: bestOf(values, 'higher'), kind: 'score' });
+      rows.push({ key: `f1:${code}`, label: `F1 ${code}`, values, best: sameTask ? bestOf(values, 'higher') : null, kind: 'score' });
     }
   }
   return { models: reports.map((r) => ({ name: r.name, task: r.task })), rows };
 }
 
+/** The one model with the best value; null when fewer than two have it or the best is shared. */
 function bestOf(values: readonly (number | null)[], better: MetricInfo['better']): number | null {
   if (better === null || values.filter((v) => v !== null).length < 2) return null;
   let best: number | null = null;
@@ -47,7 +50,8 @@ function bestOf(values: readonly (number | null)[], better: MetricInfo['better']
     if (v === null) return;
     if (best === null || (better === 'higher' ? v > values[best]! : v < values[best]!)) best = i;
   });
-  return best;
+  const top = best === null ? null : values[best];
+  return values.filter((v) => v === top).length > 1 ? null : best;
 }
 
 const cell = (row: ComparisonRow, i: number) => (row.values[i] === null ? '-' : formatMetric(row.kind, row.values[i]!));
@@ -58,15 +62,18 @@ export function comparisonText(c: Comparison): string {
   const body = c.rows.map((r) => [r.label, ...c.models.map((_, i) => cell(r, i) + (r.best === i ? '*' : ' '))]);
   const widths = header.map((h, col) => Math.max(h.length, ...body.map((r) => r[col]!.length)));
   const line = (cells: string[]) => cells.map((v, col) => (col === 0 ? v.padEnd(widths[col]!) : v.padStart(widths[col]!))).join('  ').trimEnd();
-  return [line(header), ...body.map(line)].join('\n') + '\n\n* best of the compared models\n';
+  const tasks = [...new Set(c.models.map((m) => m.task))];
+  const note = tasks.length > 1 ? `different tasks (${tasks.join(', ')}): the same metric measures different things, so no best is marked\n` : '* best of the compared models\n';
+  return [line(header), ...body.map(line)].join('\n') + '\n\n' + note;
 }
 
 /** Markdown table; the best value of each row is bold. */
 export function comparisonMarkdown(c: Comparison): string {
   return mdTable(
     ['metric', ...c.models.map((m) => m.name)],
-    c.rows.map((r) => [r.label, ...c.models.map((_, i) => (r.best === i ? `**${cell(r, i)}**` : cell(r, i)))]),
+    c.rows.map((r) => [r.label, ...c.models.map((_, i) => cell(r, i))]),
     [false, ...c.models.map(() => true)],
+    (row, col) => row >= 0 && col > 0 && c.rows[row]!.best === col - 1,
   );
 }
 

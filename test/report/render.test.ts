@@ -2,7 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { EvaluationDetails, MultiLabelEvaluation } from '../../src/evaluation/evaluate.js';
 import type { ModelInfo } from '../../src/models/model.js';
-import { compareReports, comparisonText } from '../../src/report/comparison.js';
+import { compareReports, comparisonMarkdown, comparisonText } from '../../src/report/comparison.js';
 import { csvField, csvTable } from '../../src/report/csv.js';
 import { buildEvaluationReport, parseComparableReport } from '../../src/report/evaluation-report.js';
 import { mdCell } from '../../src/report/markdown.js';
@@ -73,7 +73,7 @@ test('group confusions: a table in the HTML and Markdown reports, absent when th
 
 test('compareReports: metrics missing from a report are null; best follows each metric direction', () => {
   const a = { name: 'a', task: 'primary', summary: { n: 10, accuracy: 0.7, ece: 0.05, top10: 0.9 }, classF1: null };
-  const b = { name: 'b', task: 'multilabel', summary: { n: 10, accuracy: 0.6, ece: 0.02, samplesF1: 0.5 }, classF1: null };
+  const b = { name: 'b', task: 'primary', summary: { n: 10, accuracy: 0.6, ece: 0.02, samplesF1: 0.5 }, classF1: null };
   const c = compareReports([a, b]);
   const row = (k: string) => c.rows.find((r) => r.key === k)!;
   assert.deepEqual(row('accuracy').values, [0.7, 0.6]);
@@ -84,6 +84,17 @@ test('compareReports: metrics missing from a report are null; best follows each 
   assert.equal(row('n').best, null, 'papers has no direction');
   assert.equal(c.rows.find((r) => r.key === 'macroF1'), undefined, 'absent everywhere → no row');
   assert.match(comparisonText(c), /top-10 accuracy\s+90\.00%\s+-/);
+  // A tie has no winner; reports of different tasks get no winners at all, and say why.
+  const tie = compareReports([a, { ...a, name: 'a2' }]);
+  assert.equal(tie.rows.find((r) => r.key === 'accuracy')!.best, null);
+  const mixed = compareReports([a, { ...b, task: 'multilabel' }]);
+  assert.ok(mixed.rows.every((r) => r.best === null));
+  assert.match(comparisonText(mixed), /different tasks \(primary, multilabel\)/);
+  // An unmeasured latency is absent from the summary, so it is '-', never the fastest.
+  const timed = { ...a, summary: { ...a.summary, latencyP50Ms: 0.4 } };
+  const lat = compareReports([timed, b]).rows.find((r) => r.key === 'latencyP50Ms')!;
+  assert.deepEqual([lat.values, lat.best], [[0.4, null], null]);
+  assert.match(comparisonMarkdown(compareReports([a, b])), /\*\*70\.00%\*\*/);
 });
 
 test('parseComparableReport rejects what it cannot read, naming the file and field', () => {
@@ -98,6 +109,7 @@ test('parseComparableReport rejects what it cannot read, naming the file and fie
 
 test('Markdown and CSV escaping', () => {
   assert.equal(mdCell('a|b <i>x</i> & c\nd'), 'a\\|b &lt;i>x&lt;/i> &amp; c d');
+  assert.equal(mdCell('![](http://t/x.png) [a](b) *em* _u_ `c`'), '\\!\\[\\](http://t/x.png) \\[a\\](b) \\*em\\* \\_u\\_ \\`c\\`');
   assert.equal(csvField('plain'), 'plain');
   assert.equal(csvField('a,b'), '"a,b"');
   assert.equal(csvField('say "hi"'), '"say ""hi"""');
