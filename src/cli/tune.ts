@@ -1,5 +1,6 @@
 import { appendFile, writeFile } from 'node:fs/promises';
 import { LABEL_TASKS, type LabelTask } from '../corpus/labels.js';
+import { emptyReport } from '../corpus/canonical.js';
 import { loadPapers } from '../corpus/load.js';
 import { loadPaperSample } from '../evaluation/experiments/sample.js';
 import { DEFAULT_SEARCH_SPACE } from '../evaluation/tuning/search-space.js';
@@ -8,6 +9,7 @@ import { intOption, parseCommandArgs, parseDuration, requireOption } from './arg
 import { UsageError, UserError, type Command } from './command.js';
 import { checkOutputFile } from './output-path.js';
 import { Progress } from './progress.js';
+import { skipSummary } from './skip-summary.js';
 import { parseFormat } from './stats.js';
 
 export const command: Command = {
@@ -92,9 +94,11 @@ Options:
     if (values['trials-out']) await checkOutputFile(values['trials-out'], '--trials-out');
 
     const reading = new Progress('reading');
-    const papers = limit !== undefined ? (await loadPaperSample(data, limit, seed, { format })).papers : (await loadPapers(data, { format })).papers;
-    const valid = values.valid ? (await loadPapers(values.valid, { format })).papers : null;
+    const read = { data: emptyReport(), valid: emptyReport() };
+    const papers = limit !== undefined ? (await loadPaperSample(data, limit, seed, { format, report: read.data })).papers : (await loadPapers(data, { format, report: read.data })).papers;
+    const valid = values.valid ? (await loadPapers(values.valid, { format, report: read.valid })).papers : null;
     reading.done();
+    for (const line of [skipSummary(read.data, data.join(', ')), values.valid ? skipSummary(read.valid, values.valid) : null]) if (line) process.stderr.write(line + '\n');
     if (papers.length === 0) throw new UserError(`no usable papers in ${data.join(', ')}`);
     if (valid && valid.length === 0) throw new UserError(`no usable papers in ${values.valid}`);
     const left = budget - (performance.now() - start) / 1000;

@@ -128,6 +128,10 @@ test('train and evaluate say on stderr what they skipped, in text mode too', asy
   assert.match(e.err, summary);
   const clean = await run(['evaluate', '--model', model, '--data', trainFile]);
   assert.doesNotMatch(clean.err, /skipped/, 'nothing to report when nothing was skipped');
+  // tune reads the same way, for its data and its validation papers.
+  const tuned = await run(['tune', '--data', weird, '--valid', weird, '--time-budget', '1s', '--out', join(dir, 'best.json')]);
+  assert.equal(tuned.code, 0, tuned.err);
+  assert.equal(tuned.err.match(new RegExp(summary.source, 'g'))?.length, 2, tuned.err);
 });
 
 test('feedback, experiment and taxonomy: bad arguments get messages and exit codes, not stacks', async () => {
