@@ -3,10 +3,9 @@ import { availableParallelism } from 'node:os';
 import { rename, rm } from 'node:fs/promises';
 import { toPaperText } from '../sources/fields.js';
 import { detectFormat } from '../sources/detect.js';
-import { parseJsonlChunk } from '../sources/jsonl.js';
+import { parseJsonlChunk, tooLongLineItem } from '../sources/jsonl.js';
 import { lineByteChunks, readLineByteChunks } from '../sources/lines.js';
 import { openStreamBytes } from '../sources/open.js';
-import { MAX_RECORD_SIZE } from '../sources/record-limit.js';
 import { readRows } from '../sources/read.js';
 import type { AsyncClassifier, PaperText, Prediction, PredictOptions } from '../models/model.js';
 import { PredictPool, type LinesChunk } from '../models/predict-pool.js';
@@ -114,10 +113,6 @@ function* jsonlPapers(bytes: Buffer, firstLine: number): Iterable<PaperItem> {
   yield* items;
 }
 
-function tooLongLine(bytes: number): string {
-  return `the line is ${bytes} bytes, over the limit of ${MAX_RECORD_SIZE} for one record`;
-}
-
 async function* filePapers(path: string, format: ReturnType<typeof parseFormat>): AsyncIterable<PaperItem> {
   for await (const item of readRows(path, format)) {
     if ('error' in item) {
@@ -196,7 +191,7 @@ async function classifyBatch(predictor: PredictPool | AsyncClassifier, input: st
       for await (const { bytes, firstLine, tooLong } of stdinChunks ?? readLineByteChunks(input, JSONL_CHUNK_BYTES)) {
         if (tooLong !== undefined) {
           failed++;
-          process.stderr.write(`${where}:${firstLine}: skipped: ${tooLongLine(tooLong)}\n`);
+          process.stderr.write(`${where}:${firstLine}: skipped: ${tooLongLineItem(firstLine).error}\n`);
           continue;
         }
         await enqueue(pool.predictJsonLines(bytes, firstLine, options));
@@ -210,7 +205,7 @@ async function classifyBatch(predictor: PredictPool | AsyncClassifier, input: st
       };
       const items = stdinChunks ? (async function* () {
         for await (const { bytes, firstLine, tooLong } of stdinChunks) {
-          if (tooLong !== undefined) yield { error: tooLongLine(tooLong), line: firstLine };
+          if (tooLong !== undefined) yield tooLongLineItem(firstLine);
           else yield* jsonlPapers(bytes, firstLine);
         }
       })() : filePapers(input, format);

@@ -9,10 +9,10 @@ import { UserError } from './command.js';
  * still fail later (a full disk); the writers report that themselves.
  */
 
-/** `path` can be created or replaced as a file: its directory exists and is writable, and it is not a directory. */
+/** `path` can be created or replaced as a file: its directory exists and is writable, and it is not a directory. `option` starts the message ("--out", "cannot write"). */
 export async function checkOutputFile(path: string, option: string): Promise<void> {
   const target = await statOrNull(path);
-  if (target?.isDirectory()) throw new UserError(`${option} ${path}: is a directory, expected a file name`);
+  if (target?.isDirectory()) throw new UserError(`${option} ${path}: it is a directory, expected a file name`);
   const dir = dirname(resolve(path));
   await checkWritableDirectory(dir, `${option} ${path}`);
 }

@@ -28,6 +28,7 @@ import type { Writable } from 'node:stream';
 import type { Worker } from 'node:worker_threads';
 import { createGunzip, createGzip } from 'node:zlib';
 import { UserError } from '../cli/command.js';
+import { checkOutputFile } from '../cli/output-path.js';
 import { detectFormat } from '../sources/detect.js';
 import { tooLongLineItem } from '../sources/jsonl.js';
 import { isGzipFile, openBytes } from '../sources/open.js';
@@ -118,7 +119,7 @@ export async function ingest(paths: readonly string[], out: string, options: Ing
   if (paths.length === 0) throw new UserError('no input files given');
   const started = performance.now();
   const inputs = await Promise.all(paths.map(describeInput));
-  await checkOutputDir(out);
+  await checkOutputFile(out, 'cannot write');
   const totalBytes = inputs.reduce((s, i) => s + i.estimate, 0);
 
   const formats: FormatName[] = [];
@@ -363,19 +364,6 @@ async function gzipContentSize(path: string, size: number): Promise<number> {
   } finally {
     await fh.close();
   }
-}
-
-async function checkOutputDir(out: string): Promise<void> {
-  const dir = dirname(out);
-  try {
-    if (!(await stat(dir)).isDirectory()) throw new UserError(`cannot write ${out}: ${dir} is not a directory`);
-  } catch (err) {
-    if (err instanceof UserError) throw err;
-    throw new UserError(`cannot write ${out}: directory ${dir} does not exist`);
-  }
-  // Checked now, not left to the final rename: that would fail only after all the work, and say EISDIR.
-  const existing = await stat(out).catch(() => undefined);
-  if (existing?.isDirectory()) throw new UserError(`cannot write ${out}: it is a directory (give a file name, e.g. ${join(out, 'corpus.jsonl')})`);
 }
 
 /** The id of the i-th record of a chunk's canonical output. */

@@ -42,7 +42,7 @@ export function parseJsonlChunk(chunk: string, firstLine: number, emit: (item: R
 }
 
 /** The error item of a line longer than the record limit, which the line readers never hold. */
-export function tooLongLineItem(line: number, limit = MAX_RECORD_SIZE): RowItem {
+export function tooLongLineItem(line: number, limit = MAX_RECORD_SIZE): { error: string; line: number } {
   return { error: `bad JSON: ${recordTooLarge(limit, 'an unclosed string?')}`, line };
 }
 

@@ -54,17 +54,20 @@ async function* streamBytes(path: string, gzipped: boolean, readBytes: number): 
     for await (const chunk of file) yield chunk as Buffer;
     return;
   }
-  const gunzip = createGunzip({ chunkSize: Math.min(readBytes, 256 * 1024) });
-  // pipeline forwards a read error to gunzip (so the loop below throws) and destroys the file
-  // stream when the consumer stops early.
-  pipeline(file, gunzip, () => {});
+  yield* gunzipped(file, path, Math.min(readBytes, 256 * 1024));
+}
+
+/** `source` gunzipped; a broken stream is a UserError naming `name`. */
+async function* gunzipped(source: NodeJS.ReadableStream, name: string, chunkSize?: number): AsyncGenerator<Buffer> {
+  const gunzip = createGunzip(chunkSize ? { chunkSize } : {});
+  // pipeline forwards a read error to gunzip (so the loop below throws) and destroys the source
+  // when the consumer stops early.
+  pipeline(source, gunzip, () => {});
   try {
     for await (const chunk of gunzip) yield chunk as Buffer;
   } catch (err) {
     const code = (err as NodeJS.ErrnoException).code;
-    if (typeof code === 'string' && code.startsWith('Z_')) {
-      throw new UserError(`${path}: gzip data is corrupt or truncated (${(err as Error).message})`);
-    }
+    if (typeof code === 'string' && code.startsWith('Z_')) throw new UserError(`${name}: gzip data is corrupt or truncated (${(err as Error).message})`);
     throw err;
   }
 }
@@ -108,15 +111,7 @@ export async function* openStreamBytes(input: AsyncIterable<Buffer>, name: strin
     yield* raw();
     return;
   }
-  const gunzip = createGunzip();
-  pipeline(Readable.from(raw()), gunzip, () => {});
-  try {
-    for await (const chunk of gunzip) yield chunk as Buffer;
-  } catch (err) {
-    const code = (err as NodeJS.ErrnoException).code;
-    if (typeof code === 'string' && code.startsWith('Z_')) throw new UserError(`${name}: gzip data is corrupt or truncated (${(err as Error).message})`);
-    throw err;
-  }
+  yield* gunzipped(Readable.from(raw()), name);
 }
 
 /** The file's content as Buffers of about 1 MiB, gunzipped when it starts with gzip magic. */
