@@ -1,17 +1,19 @@
-// Compile the WebAssembly text sources in tools/ into TypeScript modules of base64 constants:
-//   tools/kernels.wat    → src/models/kernels-wasm.ts     (the linear classifier's kernels)
-//   tools/json-text.wat  → src/sources/json-text-wasm.ts  (the ingest fast path's string copy)
+// Compile the WebAssembly sources in tools/ into TypeScript modules of base64 constants:
+//   tools/kernels.wat            → src/models/kernels-wasm.ts       (the linear classifier's kernels)
+//   tools/json-text.wat          → src/sources/json-text-wasm.ts    (the ingest fast path's string copy)
+//   tools/feature-counter.as.ts  → src/text/feature-counter-wasm.ts (tokenising and feature lookup)
 //
 //   node scripts/build-kernels.mjs          write them
 //   node scripts/build-kernels.mjs --check  exit 1 if one is out of date
 //
 // The classifier's kernels come out twice: one binary importing an ordinary memory and one importing
-// a shared memory (a WebAssembly module must declare which kind it imports). wabt is a
-// devDependency used only here; the runtime loads the base64 constants and never needs it.
+// a shared memory (a WebAssembly module must declare which kind it imports). wabt and assemblyscript
+// are devDependencies used only here; the runtime loads the base64 constants and never needs them.
 import { createHash } from 'node:crypto';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import asc from 'assemblyscript/asc';
 import initWabt from 'wabt';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
@@ -81,9 +83,38 @@ ${wrap(b64(compile(source, 'json-text.wat')))};
 `;
 }
 
+async function featureCounterModule() {
+  const source = readFileSync(join(root, 'tools', 'feature-counter.as.ts'), 'utf8');
+  const { binary, error, stderr } = await asc.compileString(source, {
+    optimizeLevel: 3,
+    shrinkLevel: 0,
+    runtime: 'stub',
+    noAssert: true,
+    importMemory: true,
+    noExportMemory: true,
+    initialMemory: 1,
+  });
+  if (error || !binary) {
+    console.error(`tools/feature-counter.as.ts: ${error?.message ?? 'no output'}\n${stderr.toString()}`);
+    process.exit(1);
+  }
+  return `// GENERATED FILE - do not edit. Source: tools/feature-counter.as.ts.
+// Regenerate with \`node scripts/build-kernels.mjs\` (needs the assemblyscript devDependency); the
+// runtime (src/text/feature-counter.ts) only decodes this constant and never needs assemblyscript.
+
+/** sha256 of the tools/feature-counter.as.ts this binary was built from (a test checks it is current). */
+export const FEATURE_COUNTER_SOURCE_SHA256 = '${sha256(source)}';
+
+/** The module (it imports its memory as env.memory); base64. */
+export const FEATURE_COUNTER_WASM =
+${wrap(b64(binary))};
+`;
+}
+
 const outputs = [
   [join(root, 'src', 'models', 'kernels-wasm.ts'), kernelsModule()],
   [join(root, 'src', 'sources', 'json-text-wasm.ts'), jsonTextModule()],
+  [join(root, 'src', 'text', 'feature-counter-wasm.ts'), await featureCounterModule()],
 ];
 let stale = 0;
 for (const [outPath, text] of outputs) {

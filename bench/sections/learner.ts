@@ -11,6 +11,8 @@ import { BUILD_COMMAND, ROOT, runCli, type ChildRun } from '../child.js';
 import type { SectionResult } from '../run.js';
 import { loadModel } from '../../src/models/load-model.js';
 import { loadPapers } from '../../src/corpus/load.js';
+import { LinearModel } from '../../src/models/linear.js';
+import { FeatureCounter } from '../../src/text/feature-counter.js';
 
 const SHARED = resolve(ROOT, '..', 'shared/data/arxiv-papers.jsonl.gz');
 const WORK = join(ROOT, '.bench', 'learner');
@@ -123,6 +125,7 @@ export async function run(): Promise<SectionResult> {
   lat.sort((a, b) => a - b);
   const p50 = lat[Math.floor(lat.length * 0.5)]!;
   const p99 = lat[Math.floor(lat.length * 0.99)]!;
+  const counting = loaded instanceof LinearModel ? countingMicroseconds(loaded, papers) : null;
 
   const peers: (PeerJson | string)[] = [];
   const wantPeers = process.env.AXC_BENCH_PEERS !== '0' && existsSync('/usr/bin/fasttext') && spawnSync(PY, ['-c', 'import sklearn'], { encoding: 'utf8' }).status === 0;
@@ -176,7 +179,13 @@ Train phases (s): ${Object.entries(tr.json.phases).map(([k, v]) => `${k} ${v}`).
 Batch classification: \`classify --input\` (int8 model, ${batch.json.threads} threads, JSON lines in and out) ${f(batch.json.papersPerSecond, 0)} papers/s,
 the median of ${BATCH_RUNS} runs (${byRate.map((b) => f(b.json.papersPerSecond, 0)).join(', ')}; the median run: ${batch.json.papers} papers in ${batch.json.seconds.toFixed(2)} s, the command's wall time with start-up ${batch.wallSeconds.toFixed(2)} s); \`evaluate\`'s
 in-process scoring, one thread: ${f(ev.json.papersPerSecond, 0)} papers/s (with char ${CHAR_NGRAMS}-grams ${f(evC.json.papersPerSecond, 0)}, the ensemble ${f(evE.json.papersPerSecond, 0)}). Single classify (int8 model,
-in-process, ${sample.length} papers): p50 ${p50.toFixed(3)} ms, p99 ${p99.toFixed(3)} ms.
+in-process, ${sample.length} papers): p50 ${p50.toFixed(3)} ms, p99 ${p99.toFixed(3)} ms.${
+    counting
+      ? `
+Feature counting alone (tokenising, hashing, vocabulary lookups and the TF-IDF row of each test paper; int8 model, one thread,
+in-process, median of ${COUNTING_RUNS} alternating passes): WebAssembly ${counting.wasm.toFixed(1)} µs per paper, the TypeScript path ${counting.js.toFixed(1)} µs.`
+      : ''
+  }
 
 | Multi-label | micro-F1 | samples-F1 | precision | recall | train s |
 |---|---:|---:|---:|---:|---:|
@@ -192,4 +201,25 @@ ${commands.map((c) => `    ${c.replaceAll(ROOT + '/', '')}`).join('\n')}
     markdown,
     json: { train: tr.json, evaluate: ev.json, batch: batch.json, batchRuns: batchRuns.map((b) => b.json.papersPerSecond), titleOnly: evT.json, quantized: evQ.json, multilabel: { train: trM.json, evaluate: evM.json }, charNgrams: { train: trC.json, evaluate: evC.json }, ensemble: evE.json, latencyMs: { p50, p99 }, peers },
   };
+}
+
+const COUNTING_RUNS = 5;
+
+/** Median µs per paper of FeatureCounter.vectorize over `papers`, the WebAssembly and TypeScript paths in turn. */
+function countingMicroseconds(model: LinearModel, papers: readonly { title: string; abstract?: string }[]): { wasm: number; js: number } | null {
+  const counters = { wasm: new FeatureCounter(model.vocab, model.spec.termOptions), js: new FeatureCounter(model.vocab, model.spec.termOptions, 'js') };
+  if (counters.wasm.backend !== 'wasm') return null;
+  const idx = new Int32Array(1 << 16);
+  const val = new Float32Array(1 << 16);
+  const runs: { wasm: number[]; js: number[] } = { wasm: [], js: [] };
+  for (let r = 0; r < COUNTING_RUNS; r++) {
+    for (const kind of ['wasm', 'js'] as const) {
+      const c = counters[kind];
+      const t = performance.now();
+      for (const p of papers) c.vectorize(p.title, p.abstract ?? '', idx, val);
+      runs[kind].push(((performance.now() - t) * 1000) / papers.length);
+    }
+  }
+  const median = (xs: number[]) => xs.sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
+  return { wasm: median(runs.wasm), js: median(runs.js) };
 }

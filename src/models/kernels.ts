@@ -1,4 +1,5 @@
 import { resizableBuffer, type ResizableBuffer } from '../text/resizable-buffer.js';
+import { fromBase64, WASM_PAGE_BYTES, wasmApi, type WasmMemory, type WasmModuleObject } from '../wasm/wasm-api.js';
 import { KERNELS_WASM_PLAIN, KERNELS_WASM_SHARED } from './kernels-wasm.js';
 
 /**
@@ -29,8 +30,7 @@ import { KERNELS_WASM_PLAIN, KERNELS_WASM_SHARED } from './kernels-wasm.js';
  * overlap.
  */
 
-/** Bytes in one WebAssembly page, the unit `memory.grow` counts in. */
-export const WASM_PAGE_BYTES = 65536;
+export { WASM_PAGE_BYTES };
 
 /** The largest a 32-bit WebAssembly memory can be: 65536 pages = 4 GiB. */
 export const MAX_MEMORY_BYTES = 65536 * WASM_PAGE_BYTES;
@@ -39,11 +39,7 @@ export const MAX_MEMORY_BYTES = 65536 * WASM_PAGE_BYTES;
  * What the kernels need of a memory. A `WebAssembly.Memory` satisfies it; so does `JsMemory`,
  * the stand-in `createMemory` returns where WebAssembly itself is missing (e.g. `node --jitless`).
  */
-export interface LinearMemory {
-  readonly buffer: ArrayBuffer | SharedArrayBuffer;
-  /** Grow by `deltaPages` pages of 64 KiB; returns the old size in pages; RangeError past the maximum. */
-  grow(deltaPages: number): number;
-}
+export type LinearMemory = WasmMemory;
 
 export interface MemoryOptions {
   /** Initial size, rounded up to whole pages (at least one). */
@@ -62,18 +58,6 @@ export interface KernelOptions {
   backend?: 'auto' | 'wasm' | 'js';
 }
 
-// --- the parts of the WebAssembly JS API used here (the project's lib settings do not declare it) ---
-
-interface WasmModuleObject {
-  readonly __wasmModule?: never;
-}
-interface WasmApi {
-  Memory: new (descriptor: { initial: number; maximum?: number; shared?: boolean }) => LinearMemory;
-  Module: new (bytes: Uint8Array) => WasmModuleObject;
-  Instance: new (module: WasmModuleObject, imports: Record<string, Record<string, unknown>>) => { readonly exports: Record<string, unknown> };
-  validate(bytes: Uint8Array): boolean;
-}
-
 /** The exports of tools/kernels.wat; every pointer a byte offset. */
 interface KernelImpl {
   scores_add(out: number, w: number, stride: number, cols: number, idx: number, val: number, nnz: number): void;
@@ -82,19 +66,9 @@ interface KernelImpl {
   rows_axpy_active(w: number, stride: number, cols: number, idx: number, val: number, nnz: number, active: number, g: number, na: number, shrink: number): void;
 }
 
-const wasmApi: WasmApi | undefined = (globalThis as unknown as { WebAssembly?: WasmApi }).WebAssembly;
-
 const bytesCache: { plain?: Uint8Array; shared?: Uint8Array } = {};
 const moduleCache: { plain?: WasmModuleObject; shared?: WasmModuleObject } = {};
 const validCache: { plain?: boolean; shared?: boolean } = {};
-
-/** Decodes base64 with `atob`, which Node and browsers both have (Buffer is Node-only). */
-function fromBase64(text: string): Uint8Array {
-  const binary = (globalThis as unknown as { atob(s: string): string }).atob(text);
-  const out = new Uint8Array(binary.length);
-  for (let i = 0; i < binary.length; i++) out[i] = binary.charCodeAt(i);
-  return out;
-}
 
 function moduleBytes(kind: 'plain' | 'shared'): Uint8Array {
   let b = bytesCache[kind];

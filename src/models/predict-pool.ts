@@ -16,9 +16,9 @@ export type LoadAnswer = null | { source: string; kind: ModelFileErrorKind; deta
 
 /**
  * Batch prediction on worker threads, each with its own copy of a model file. One thread scores
- * about 14k abstracts a second, most of it tokenising and looking up features; on the 2-core
- * benchmark machine two threads score about 1.5 times what one does, with a small model too, so
- * it is not the copies crowding the cache.
+ * 18–20k abstracts a second in process (parsing and writing the lines included), a third of it
+ * tokenising and looking up features; on the 2-core benchmark machine two threads score about 1.5
+ * times what one does, with a small model too, so it is not the copies crowding the cache.
  * Requests go to the least busy thread; answers come back in request order per call.
  */
 export class PredictPool {

@@ -12,6 +12,7 @@
 import { Buffer } from 'node:buffer';
 import { copied, copyUnicodeEscape } from './json-bytes.js';
 import { JSON_TEXT_WASM } from './json-text-wasm.js';
+import { wasmApi, type WasmModuleObject } from '../wasm/wasm-api.js';
 
 interface WasmGlobal {
   value: number;
@@ -22,22 +23,17 @@ interface Exports {
   next: WasmGlobal;
   out_end: WasmGlobal;
 }
-interface WasmApi {
-  Module: new (bytes: Uint8Array) => object;
-  Instance: new (module: object, imports: object) => { readonly exports: unknown };
-}
 
 const PAGE = 65536;
 /** Room after each region, so a 16-byte load or store near its end stays inside the memory. */
 const PAD = 64;
 
-let compiled: object | null | undefined;
+let compiled: WasmModuleObject | null | undefined;
 
-function compiledModule(): object | null {
+function compiledModule(): WasmModuleObject | null {
   if (compiled === undefined) {
-    const api = (globalThis as unknown as { WebAssembly?: WasmApi }).WebAssembly;
     try {
-      compiled = api ? new api.Module(Buffer.from(JSON_TEXT_WASM, 'base64')) : null;
+      compiled = wasmApi ? new wasmApi.Module(Buffer.from(JSON_TEXT_WASM, 'base64')) : null;
     } catch {
       compiled = null; // no SIMD (or no WebAssembly at all, e.g. --jitless): the JS copy runs
     }
@@ -63,8 +59,7 @@ export class JsonTextKernel {
   static create(): JsonTextKernel | undefined {
     const module = compiledModule();
     if (!module) return undefined;
-    const api = (globalThis as unknown as { WebAssembly: WasmApi }).WebAssembly;
-    return new JsonTextKernel(new api.Instance(module, {}));
+    return new JsonTextKernel(new wasmApi!.Instance(module, {}));
   }
 
   /** Copy `length` bytes of `source` to the start of the memory and size both output slots to match. */

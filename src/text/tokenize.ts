@@ -17,14 +17,14 @@ import { FNV_OFFSET, FNV_PRIME, fmix32, hashString } from './hash.js';
 
 const MATH = '$math$';
 const NUM = '#';
-const HASH_NUM = hashString(NUM);
-const HASH_MATH = hashString(MATH);
+export const HASH_NUM = hashString(NUM);
+export const HASH_MATH = hashString(MATH);
 
 /** Text-mode LaTeX commands whose name is formatting, not content. */
-const FORMATTING = new Set(['emph', 'textit', 'textbf', 'textrm', 'texttt', 'textsc', 'textsf', 'mathrm', 'mathbf', 'mathit', 'mathsf', 'mathtt', 'text', 'it', 'bf', 'rm', 'em', 'cite', 'ref', 'url', 'href', 'footnote', 'left', 'right', 'big', 'bigl', 'bigr', 'bigg', 'cdot', 'ldots', 'cdots', 'dots', 'quad', 'qquad']);
+export const FORMATTING: ReadonlySet<string> = new Set(['emph', 'textit', 'textbf', 'textrm', 'texttt', 'textsc', 'textsf', 'mathrm', 'mathbf', 'mathit', 'mathsf', 'mathtt', 'text', 'it', 'bf', 'rm', 'em', 'cite', 'ref', 'url', 'href', 'footnote', 'left', 'right', 'big', 'bigl', 'bigr', 'bigg', 'cdot', 'ldots', 'cdots', 'dots', 'quad', 'qquad']);
 
 /** Character classes for the whole BMP, built once: 1 = part of a word. Astral characters are separators. */
-const WORD = new Uint8Array(65536);
+export const WORD = new Uint8Array(65536);
 {
   const re = /[\p{L}\p{N}\p{M}]/u;
   for (let c = 0; c < 65536; c++) {
@@ -119,7 +119,7 @@ export class TokenSpans {
   }
 
   scan(raw: string): this {
-    const s = NON_ASCII.test(raw) ? raw.normalize('NFKC').toLowerCase() : raw.toLowerCase();
+    const s = foldText(raw);
     this.text = s;
     this.size = 0;
     const n = s.length;
@@ -192,6 +192,11 @@ export class TokenSpans {
     }
     return this;
   }
+}
+
+/** NFKC (only where the text has non-ASCII, which keeps the common case fast) and lower case. */
+export function foldText(raw: string): string {
+  return NON_ASCII.test(raw) ? raw.normalize('NFKC').toLowerCase() : raw.toLowerCase();
 }
 
 /** Tokens of `text`, in order. */

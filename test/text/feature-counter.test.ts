@@ -1,6 +1,10 @@
 import { test } from 'node:test';
+import { createHash } from 'node:crypto';
+import { readFileSync } from 'node:fs';
 import assert from 'node:assert/strict';
 import { FeatureCounter } from '../../src/text/feature-counter.js';
+import { FEATURE_COUNTER_SOURCE_SHA256 } from '../../src/text/feature-counter-wasm.js';
+import { combineHash, hashString } from '../../src/text/hash.js';
 import { HashIndex } from '../../src/text/hash-index.js';
 import { TermCounter, type TermOptions } from '../../src/text/terms.js';
 import { Vocabulary, vectorizeTerms } from '../../src/text/vocabulary.js';
@@ -49,4 +53,80 @@ test('FeatureCounter gives the rows of counting every term and then vectorising 
     assert.equal(cut, 10);
     assert.deepEqual(idxB.subarray(0, 10), idxA.subarray(0, 10));
   }
+});
+
+test('the WebAssembly counter gives the TypeScript path\'s rows, edge cases included', () => {
+  const long = 'graphene lattice '.repeat(4000); // 68,000 characters: over what the module takes
+  // NFKC turns each of these into 18 characters: short before folding, too long after.
+  const expands = '\ufdfa '.repeat(4000);
+  const texts: [string, string][] = [
+    ['Graphene GRAPHENE graphene: $\\mathcal{O}(n^2)$ and $$x$$ state-of-the-art 10GeV', 'We show \\emph{strong} \\textbf{bounds} \\emphx \\alpha \\(a+b\\) \\[c\\] \\) done.'],
+    ['Schrödinger’s cat, don\'t a-b-c-d-e-f multi-part-compound-word-here', 'ﬁnite Ｆｕｌｌ-width ΑΒΓ αβγ café naïve 3d 5g h2o 1-2 12-34 100nm 10 gev x y z'],
+    ['Emoji 🙂 and a lone \ud800 surrogate', 'tab\tnew\nline  spaces, commas;semi:colons "quotes" (parens) [brackets] {braces}'],
+    ['', 'only an abstract about graphene lattice phonons'],
+    ['only a title about graphene lattice phonons', ''],
+    [long, 'graphene'],
+    ['graphene lattice', long],
+    ['graphene lattice', expands],
+    [expands, 'graphene lattice'],
+    ['lattice '.repeat(37), 'graphene '.repeat(23)],
+    ['Rule of l’hôpital and d\'alembert', 'hôpital alembert'],
+    ['\\[x\\] post-hoc analysis of \\zeta at 5gev', 'in $foo-bar$ math, words join-not, 10ge5v'],
+    ['\\cite{x} \\ref \\quad \\qquad \\ldots \\mathrm{d} \\mathbb{R} \\textsc{abc} \\it \\bf', '$\\alpha$-stable $\\beta$ decay \\$ 5\\% \\\\ end'],
+  ];
+  const corpus = texts.map(([t, a]) => ({ title: t, abstract: a }));
+  for (const options of [
+    { ngrams: 2, titleWeight: 2 },
+    { ngrams: 1, titleWeight: 1 },
+    { ngrams: 3, titleWeight: 0.3 },
+    // 1.1 is not a float32: adding it in float32 rather than float64 gives other counts from 3 on.
+    { ngrams: 2, titleWeight: 1.1 },
+    { ngrams: 2, titleWeight: 0 },
+  ] satisfies TermOptions[]) {
+    const counter = new TermCounter(options);
+    const df = new HashIndex(1 << 12);
+    for (const p of corpus) {
+      const c = counter.count(p.title, p.abstract);
+      for (let k = 0; k < c.size; k++) df.increment(c.hashes[k]!);
+      // Also terms the tokenizer should never make (whole runs between spaces, and their pairs), so
+      // a counter that made them would find them in the vocabulary and differ.
+      const runs = `${p.title} ${p.abstract}`.toLowerCase().split(/\s+/).filter((w) => w.length > 0 && w.length < 100);
+      const hashes = runs.flatMap((w) => [w, w.replace(/^\W+|\W+$/g, ''), w.replace(/^\\/, '')]).map(hashString);
+      for (const h of hashes) df.increment(h);
+      for (let k = 0; k + 1 < hashes.length; k++) df.increment(combineHash(hashes[k]!, hashes[k + 1]!));
+    }
+    const vocab = Vocabulary.fromDocumentFrequencies(df, corpus.length, { minDf: 1, maxFeatures: 5000 });
+    const wasm = new FeatureCounter(vocab, options);
+    const js = new FeatureCounter(vocab, options, 'js');
+    assert.equal(wasm.backend, 'wasm');
+    assert.equal(js.backend, 'js');
+    const idxA = new Int32Array(1 << 16);
+    const valA = new Float32Array(1 << 16);
+    const idxB = new Int32Array(1 << 16);
+    const valB = new Float32Array(1 << 16);
+    // Twice over, in turn, so that counts left behind by one paper would show in the next.
+    for (const round of [1, 2]) {
+      for (const [i, p] of corpus.entries()) {
+        const a = js.vectorize(p.title, p.abstract, idxA, valA);
+        const b = wasm.vectorize(p.title, p.abstract, idxB, valB);
+        const what = `ngrams ${options.ngrams}, title weight ${options.titleWeight}, text ${i}, round ${round}`;
+        if (options.titleWeight > 0 || p.abstract) assert.ok(a > 0, `${what}: has features`);
+        assert.equal(b, a, `${what}: number of features`);
+        assert.deepEqual(idxB.subarray(0, b), idxA.subarray(0, a), `${what}: features`);
+        assert.deepEqual(valB.subarray(0, b), valA.subarray(0, a), `${what}: values`);
+      }
+    }
+  }
+});
+
+test('character n-gram models count in TypeScript', () => {
+  const vocab = Vocabulary.fromDocumentFrequencies(new HashIndex(16), 1, { minDf: 1, maxFeatures: 10 });
+  assert.equal(new FeatureCounter(vocab, { ngrams: 2, titleWeight: 2, charNgrams: 4 }).backend, 'js');
+  assert.equal(new FeatureCounter(vocab, { ngrams: 2, titleWeight: 2 }).backend, 'wasm');
+});
+
+test('the generated module is built from the current tools/feature-counter.as.ts', () => {
+  const source = readFileSync(new URL('../../tools/feature-counter.as.ts', import.meta.url), 'utf8');
+  const sha = createHash('sha256').update(source).digest('hex');
+  assert.equal(sha, FEATURE_COUNTER_SOURCE_SHA256, 'tools/feature-counter.as.ts changed: run node scripts/build-kernels.mjs');
 });
