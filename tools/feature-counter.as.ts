@@ -1,9 +1,9 @@
 // The prediction-time feature counter (src/text/feature-counter.ts) in WebAssembly, written in
-// AssemblyScript: tokenising a paper, hashing its words and word n-grams and looking each up in the
-// vocabulary was three fifths of the time it takes to classify one. It does exactly what the
-// TypeScript path does (TokenSpans.scan in src/text/tokenize.ts, TermHasher and
-// FeatureCounter.addField), so both give the same features in the same order; a test compares them.
-// Keep them in step.
+// AssemblyScript: tokenising a paper, hashing its words, word n-grams and character n-grams and
+// looking each up in the vocabulary took more of the time it takes to classify one than the
+// weights did. It does exactly what the TypeScript path does (TokenSpans.scan in
+// src/text/tokenize.ts, TermHasher in terms.ts and FeatureCounter.addField), so both give the same
+// features in the same order; a test compares them. Keep them in step.
 //
 // Compiled by `node scripts/build-kernels.mjs` into src/text/feature-counter-wasm.ts (base64). It
 // imports its memory (env.memory); the TypeScript side lays the regions out and passes their byte
@@ -14,6 +14,8 @@
 //   text     u16[...]    the field being counted, case-folded
 //   bytes    u8[...]     an ASCII field as bytes, before countAscii widens it into text
 //   toks     u32[...]    the field's token hashes
+//   starts   i32[...]    where each token starts in text (-1: '#' or '$math$', not spelt there)
+//   ends     i32[...]    and ends, for character n-grams
 //   touched  i32[...]    slot offsets (in i32s) of the paper's features, first-seen order
 //   fmt      3 u32 each  formatting command names (hash, offset in u16s of its chars, length)
 
@@ -21,6 +23,10 @@ const FNV_OFFSET: u32 = 0x811c9dc5;
 const FNV_PRIME: u32 = 0x01000193;
 const GOLDEN: u32 = 0x9e3779b1;
 const FILTER_BITS: u32 = 20;
+/** Word-boundary marks around a word for its character n-grams, and the salt of their hashes (terms.ts). */
+const OPEN: u32 = 60;
+const CLOSE: u32 = 62;
+const CHAR_GRAM_SALT: u32 = 0x2c1b3c6d;
 
 let word: usize = 0;
 let filter: usize = 0;
@@ -30,6 +36,8 @@ let shift: u32 = 0;
 let text: usize = 0;
 let bytes: usize = 0;
 let toks: usize = 0;
+let starts: usize = 0;
+let ends: usize = 0;
 let touched: usize = 0;
 let fmt: usize = 0;
 let fmtCount: i32 = 0;
@@ -46,6 +54,8 @@ export function init(
   textAt: usize,
   bytesAt: usize,
   toksAt: usize,
+  startsAt: usize,
+  endsAt: usize,
   touchedAt: usize,
   fmtAt: usize,
   fmtN: i32,
@@ -60,6 +70,8 @@ export function init(
   text = textAt;
   bytes = bytesAt;
   toks = toksAt;
+  starts = startsAt;
+  ends = endsAt;
   touched = touchedAt;
   fmt = fmtAt;
   fmtCount = fmtN;
@@ -102,9 +114,17 @@ function spanHash(a: i32, z: i32): u32 {
   return fmix32(h);
 }
 
-@inline function pushHash(h: u32): void {
-  store<u32>(toks + (<usize>ntok << 2), h);
+/** A token: its hash, and where it is spelt in text (a = -1 where it is not). */
+@inline function push(h: u32, a: i32, z: i32): void {
+  const at = <usize>ntok << 2;
+  store<u32>(toks + at, h);
+  store<i32>(starts + at, a);
+  store<i32>(ends + at, z);
   ntok++;
+}
+
+@inline function pushSpan(a: i32, z: i32): void {
+  push(spanHash(a, z), a, z);
 }
 
 /** A word from a to z, after number shaping and dropping single letters (TokenSpans.pushWord). */
@@ -114,7 +134,7 @@ function pushWord(a: i32, z: i32): void {
     let i = a + 1;
     while (i < z && isDigit(ch(i))) i++;
     if (i == z) {
-      pushHash(hashNum);
+      push(hashNum, -1, 0);
       return;
     }
     if (i - a >= 2 && z - i >= 2) {
@@ -126,14 +146,14 @@ function pushWord(a: i32, z: i32): void {
         }
       }
       if (letters) {
-        pushHash(hashNum);
-        pushHash(spanHash(i, z));
+        push(hashNum, -1, 0);
+        pushSpan(i, z);
         return;
       }
     }
   }
   if (z - a == 1 && c0 - 97 < 26) return;
-  pushHash(spanHash(a, z));
+  pushSpan(a, z);
 }
 
 /** Whether text[a..z), whose hash is h, is a formatting command's name. */
@@ -183,7 +203,7 @@ function scan(n: i32): void {
             a = k + 1;
           }
         }
-        if (parts <= 4) pushHash(spanHash(start, j));
+        if (parts <= 4) pushSpan(start, j);
       }
       i = j;
       if (i + 1 < n && (ch(i) == 39 || ch(i) == 8217) && isWord(ch(i + 1))) {
@@ -195,7 +215,7 @@ function scan(n: i32): void {
     if (code == 36) {
       if (i + 1 < n && ch(i + 1) == 36) i++;
       inMath = !inMath;
-      if (inMath) pushHash(hashMath);
+      if (inMath) push(hashMath, -1, 0);
       i++;
       continue;
     }
@@ -203,7 +223,7 @@ function scan(n: i32): void {
       const next: u32 = i + 1 < n ? ch(i + 1) : 0;
       if (next == 40 || next == 91) {
         inMath = true;
-        pushHash(hashMath);
+        push(hashMath, -1, 0);
         i += 2;
         continue;
       }
@@ -216,7 +236,7 @@ function scan(n: i32): void {
       while (j < n && ch(j) - 97 < 26) j++;
       if (j > i + 2) {
         const h = spanHash(i + 1, j);
-        if (!isFormatting(h, i + 1, j)) pushHash(h);
+        if (!isFormatting(h, i + 1, j)) push(h, i + 1, j);
       }
       i = j > i + 1 ? j : i + 2;
       continue;
@@ -248,12 +268,24 @@ function add(key: u32, weight: f64, size: i32): i32 {
   return size;
 }
 
+/** Hash of the character n-gram of the word text[a..z) (marked with < and >) from marked position p, length n (charGramHash). */
+function charGramHash(a: i32, z: i32, p: i32, n: i32): u32 {
+  const len = z - a + 2;
+  let h = FNV_OFFSET;
+  for (let q = p; q < p + n; q++) {
+    h ^= q == 0 ? OPEN : q == len - 1 ? CLOSE : ch(a + q - 1);
+    h *= FNV_PRIME;
+  }
+  return fmix32(h ^ CHAR_GRAM_SALT);
+}
+
 /**
  * Counts the features of the case-folded field text[0..n) with `weight`, after `size` features
  * already touched by this paper; returns the new number touched. Terms go in TermHasher's order:
- * the tokens, then each n-gram order in turn.
+ * the tokens, then each word n-gram order in turn, then each word's character n-grams of length
+ * `charN` (0: none).
  */
-export function count(n: i32, ngrams: i32, weight: f64, size: i32): i32 {
+export function count(n: i32, ngrams: i32, charN: i32, weight: f64, size: i32): i32 {
   scan(n);
   const t = ntok;
   for (let i = 0; i < t; i++) size = add(load<u32>(toks + (<usize>i << 2)), weight, size);
@@ -264,14 +296,23 @@ export function count(n: i32, ngrams: i32, weight: f64, size: i32): i32 {
       size = add(h, weight, size);
     }
   }
+  if (charN > 0) {
+    for (let i = 0; i < t; i++) {
+      const a = load<i32>(starts + (<usize>i << 2));
+      if (a < 0) continue;
+      const z = load<i32>(ends + (<usize>i << 2));
+      if (z - a < charN) continue;
+      for (let p = 0; p + charN <= z - a + 2; p++) size = add(charGramHash(a, z, p, charN), weight, size);
+    }
+  }
   return size;
 }
 
 /** As `count`, for an all-ASCII field as bytes[0..n): widened into text with A-Z folded first. */
-export function countAscii(n: i32, ngrams: i32, weight: f64, size: i32): i32 {
+export function countAscii(n: i32, ngrams: i32, charN: i32, weight: f64, size: i32): i32 {
   for (let i = 0; i < n; i++) {
     const c = <u32>load<u8>(bytes + <usize>i);
     store<u16>(text + (<usize>i << 1), <u16>(c - 65 < 26 ? c + 32 : c));
   }
-  return count(n, ngrams, weight, size);
+  return count(n, ngrams, charN, weight, size);
 }

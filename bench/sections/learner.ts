@@ -125,7 +125,9 @@ export async function run(): Promise<SectionResult> {
   lat.sort((a, b) => a - b);
   const p50 = lat[Math.floor(lat.length * 0.5)]!;
   const p99 = lat[Math.floor(lat.length * 0.99)]!;
+  const loadedC = await loadModel(modelC);
   const counting = loaded instanceof LinearModel ? countingMicroseconds(loaded, papers) : null;
+  const countingC = loadedC instanceof LinearModel ? countingMicroseconds(loadedC, papers) : null;
 
   const peers: (PeerJson | string)[] = [];
   const wantPeers = process.env.AXC_BENCH_PEERS !== '0' && existsSync('/usr/bin/fasttext') && spawnSync(PY, ['-c', 'import sklearn'], { encoding: 'utf8' }).status === 0;
@@ -183,7 +185,9 @@ in-process, ${sample.length} papers): p50 ${p50.toFixed(3)} ms, p99 ${p99.toFixe
     counting
       ? `
 Feature counting alone (tokenising, hashing, vocabulary lookups and the TF-IDF row of each test paper; int8 model, one thread,
-in-process, median of ${COUNTING_RUNS} alternating passes): WebAssembly ${counting.wasm.toFixed(1)} µs per paper, the TypeScript path ${counting.js.toFixed(1)} µs.`
+in-process, median of ${COUNTING_RUNS} alternating passes): WebAssembly ${counting.wasm.toFixed(1)} µs per paper, the TypeScript path ${counting.js.toFixed(1)} µs${
+          countingC ? ` (the model with char ${CHAR_NGRAMS}-grams: ${countingC.wasm.toFixed(1)} and ${countingC.js.toFixed(1)} µs)` : ''
+        }.`
       : ''
   }
 

@@ -8,8 +8,11 @@ import type { Vocabulary } from './vocabulary.js';
 /** Bits of the filter that answers most misses (128 KiB for 20): it stays in the CPU cache. */
 const FILTER_BITS = 20;
 
-/** Longest field (UTF-16 code units, after NFKC) the WebAssembly path counts; longer ones go the TypeScript way. */
-const WASM_FIELD_CAP = 1 << 16;
+/**
+ * Longest field (UTF-16 code units, after NFKC) the WebAssembly path counts; longer ones go the
+ * TypeScript way. arXiv caps abstracts at 1,920 characters; full texts (arXiver's markdown) are longer.
+ */
+const WASM_FIELD_CAP = 1 << 15;
 /** Longest word n-grams the WebAssembly path takes (its list of a paper's features is sized by them). */
 const WASM_MAX_NGRAMS = 4;
 
@@ -19,8 +22,8 @@ export type FeatureCounterBackend = 'auto' | 'js';
 /** The exports of tools/feature-counter.as.ts. */
 interface CounterExports {
   init(...offsetsAndHashes: number[]): void;
-  count(n: number, ngrams: number, weight: number, size: number): number;
-  countAscii(n: number, ngrams: number, weight: number, size: number): number;
+  count(n: number, ngrams: number, charN: number, weight: number, size: number): number;
+  countAscii(n: number, ngrams: number, charN: number, weight: number, size: number): number;
 }
 
 interface WasmCounter {
@@ -60,9 +63,8 @@ const encoder = new TextEncoder();
  *
  * Where WebAssembly runs, tokenising, hashing and the lookups run in it (tools/feature-counter.as.ts,
  * over the same table, kept in its memory): in one thread that counted the benchmark's test
- * papers in about 16 µs each where the TypeScript path took 26 (models/README.md). Models with
- * character n-grams, and papers with a field over 65,536 characters, take the TypeScript path;
- * both give identical rows.
+ * papers in about 16 µs each where the TypeScript path took 26 (models/README.md). Papers with a
+ * field over 32,768 characters take the TypeScript path; both give identical rows.
  */
 export class FeatureCounter {
   /** Four 32-bit words a slot: term (int32 bits), feature + 1 (0: empty), IDF, count (float32). */
@@ -85,9 +87,9 @@ export class FeatureCounter {
     let cap = 16;
     while (cap < vocab.size * 2) cap *= 2;
     const filterWords = 1 << (FILTER_BITS - 5);
-    const module = backend === 'auto' && !(options.charNgrams! > 0) && options.ngrams <= WASM_MAX_NGRAMS ? counterModule() : null;
+    const module = backend === 'auto' && options.ngrams <= WASM_MAX_NGRAMS ? counterModule() : null;
     if (module) {
-      const { counter, slots, filter } = wasmCounter(module, cap, filterWords, Math.max(1, options.ngrams));
+      const { counter, slots, filter } = wasmCounter(module, cap, filterWords, Math.max(1, options.ngrams), (options.charNgrams ?? 0) > 0);
       this.wasm = counter;
       this.slots = slots;
       this.filter = filter;
@@ -164,14 +166,15 @@ export class FeatureCounter {
     if (!text || weight <= 0) return size;
     if (text.length > WASM_FIELD_CAP) return -1;
     const ngrams = Math.max(1, this.options.ngrams);
+    const charN = Math.max(0, this.options.charNgrams ?? 0);
     const { read, written } = encoder.encodeInto(text, w.bytes);
     // One byte per character: all ASCII, so case folding is all there is to do, and the module does it.
-    if (read === text.length && written === read) return w.exports.countAscii(text.length, ngrams, weight, size);
+    if (read === text.length && written === read) return w.exports.countAscii(text.length, ngrams, charN, weight, size);
     const folded = foldText(text);
     if (folded.length > WASM_FIELD_CAP) return -1;
     const t = w.text;
     for (let i = 0; i < folded.length; i++) t[i] = folded.charCodeAt(i);
-    return w.exports.count(folded.length, ngrams, weight, size);
+    return w.exports.count(folded.length, ngrams, charN, weight, size);
   }
 
   private addField(text: string, weight: number): void {
@@ -213,7 +216,7 @@ export class FeatureCounter {
  * tools/feature-counter.as.ts), its instance, and views of the vocabulary table and filter for
  * the constructor to fill. The memory never grows, so the views stay valid.
  */
-function wasmCounter(module: WasmModuleObject, cap: number, filterWords: number, ngrams: number): { counter: WasmCounter; slots: Int32Array; filter: Int32Array } {
+function wasmCounter(module: WasmModuleObject, cap: number, filterWords: number, ngrams: number, charGrams: boolean): { counter: WasmCounter; slots: Int32Array; filter: Int32Array } {
   const api = wasmApi!;
   const names = [...FORMATTING];
   const nameChars = names.join('');
@@ -229,8 +232,12 @@ function wasmCounter(module: WasmModuleObject, cap: number, filterWords: number,
   const text = place(WASM_FIELD_CAP * 2);
   const bytes = place(WASM_FIELD_CAP);
   const toks = place(WASM_FIELD_CAP * 4);
-  // At most one token per character, so at most 2 × WASM_FIELD_CAP × ngrams distinct terms in a paper.
-  const touchedLength = 2 * WASM_FIELD_CAP * ngrams;
+  const starts = place(WASM_FIELD_CAP * 4);
+  const ends = place(WASM_FIELD_CAP * 4);
+  // At most one token per character, so a field has at most WASM_FIELD_CAP × ngrams word terms.
+  // Tokens overlap only where a compound is also counted whole, so their lengths add up to at most
+  // twice the field's, and each gives at most its length + 2 character n-grams: at most 4 more a character.
+  const touchedLength = 2 * WASM_FIELD_CAP * (ngrams + (charGrams ? 4 : 0));
   const touched = place(touchedLength * 4);
   const chars = place(nameChars.length * 2);
   const fmt = place(names.length * 12);
@@ -248,7 +255,7 @@ function wasmCounter(module: WasmModuleObject, cap: number, filterWords: number,
     offset += name.length;
   });
   const exports = new api.Instance(module, { env: { memory } }).exports as unknown as CounterExports;
-  exports.init(word, filter, slots, cap - 1, 32 - Math.log2(cap), text, bytes, toks, touched, fmt, names.length, HASH_NUM, HASH_MATH);
+  exports.init(word, filter, slots, cap - 1, 32 - Math.log2(cap), text, bytes, toks, starts, ends, touched, fmt, names.length, HASH_NUM, HASH_MATH);
   return {
     counter: {
       exports,

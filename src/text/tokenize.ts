@@ -13,6 +13,9 @@ import { FNV_OFFSET, FNV_PRIME, fmix32, hashString } from './hash.js';
  *   "based" still matches; apostrophes are dropped ("schrödinger's" → "schrödinger", "s" is dropped).
  * - Numbers become "#" shapes so that "2" and "17" share a feature but "3d", "5g", "h2o" stay words;
  *   a number glued to a unit ("10gev") splits into "#" and "gev".
+ *
+ * tools/feature-counter.as.ts does the same scan in WebAssembly for prediction: change the two
+ * together (test/text/feature-counter.test.ts compares them).
  */
 
 const MATH = '$math$';

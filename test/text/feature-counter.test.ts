@@ -56,9 +56,9 @@ test('FeatureCounter gives the rows of counting every term and then vectorising 
 });
 
 test('the WebAssembly counter gives the TypeScript path\'s rows, edge cases included', () => {
-  const long = 'graphene lattice '.repeat(4000); // 68,000 characters: over what the module takes
+  const long = 'graphene lattice '.repeat(2000); // 34,000 characters: over what the module takes
   // NFKC turns each of these into 18 characters: short before folding, too long after.
-  const expands = '\ufdfa '.repeat(4000);
+  const expands = '\ufdfa '.repeat(2000);
   const texts: [string, string][] = [
     ['Graphene GRAPHENE graphene: $\\mathcal{O}(n^2)$ and $$x$$ state-of-the-art 10GeV', 'We show \\emph{strong} \\textbf{bounds} \\emphx \\alpha \\(a+b\\) \\[c\\] \\) done.'],
     ['Schrödinger’s cat, don\'t a-b-c-d-e-f multi-part-compound-word-here', 'ﬁnite Ｆｕｌｌ-width ΑΒΓ αβγ café naïve 3d 5g h2o 1-2 12-34 100nm 10 gev x y z'],
@@ -82,6 +82,9 @@ test('the WebAssembly counter gives the TypeScript path\'s rows, edge cases incl
     // 1.1 is not a float32: adding it in float32 rather than float64 gives other counts from 3 on.
     { ngrams: 2, titleWeight: 1.1 },
     { ngrams: 2, titleWeight: 0 },
+    { ngrams: 2, titleWeight: 2, charNgrams: 4 },
+    { ngrams: 1, titleWeight: 1, charNgrams: 3 },
+    { ngrams: 2, titleWeight: 2, charNgrams: 1 },
   ] satisfies TermOptions[]) {
     const counter = new TermCounter(options);
     const df = new HashIndex(1 << 12);
@@ -109,7 +112,7 @@ test('the WebAssembly counter gives the TypeScript path\'s rows, edge cases incl
       for (const [i, p] of corpus.entries()) {
         const a = js.vectorize(p.title, p.abstract, idxA, valA);
         const b = wasm.vectorize(p.title, p.abstract, idxB, valB);
-        const what = `ngrams ${options.ngrams}, title weight ${options.titleWeight}, text ${i}, round ${round}`;
+        const what = `${JSON.stringify(options)}, text ${i}, round ${round}`;
         if (options.titleWeight > 0 || p.abstract) assert.ok(a > 0, `${what}: has features`);
         assert.equal(b, a, `${what}: number of features`);
         assert.deepEqual(idxB.subarray(0, b), idxA.subarray(0, a), `${what}: features`);
@@ -119,10 +122,11 @@ test('the WebAssembly counter gives the TypeScript path\'s rows, edge cases incl
   }
 });
 
-test('character n-gram models count in TypeScript', () => {
+test('every model counts in WebAssembly unless told not to', () => {
   const vocab = Vocabulary.fromDocumentFrequencies(new HashIndex(16), 1, { minDf: 1, maxFeatures: 10 });
-  assert.equal(new FeatureCounter(vocab, { ngrams: 2, titleWeight: 2, charNgrams: 4 }).backend, 'js');
+  assert.equal(new FeatureCounter(vocab, { ngrams: 2, titleWeight: 2, charNgrams: 4 }).backend, 'wasm');
   assert.equal(new FeatureCounter(vocab, { ngrams: 2, titleWeight: 2 }).backend, 'wasm');
+  assert.equal(new FeatureCounter(vocab, { ngrams: 2, titleWeight: 2 }, 'js').backend, 'js');
 });
 
 test('the generated module is built from the current tools/feature-counter.as.ts', () => {
