@@ -63,7 +63,8 @@ const encoder = new TextEncoder();
  *
  * Where WebAssembly runs, tokenising, hashing and the lookups run in it (tools/feature-counter.as.ts,
  * over the same table, kept in its memory): in one thread that counted the benchmark's test
- * papers in about 16 µs each where the TypeScript path took 26 (models/README.md). Papers with a
+ * papers in about 17 µs each where the TypeScript path took 28 (docs/benchmarks.md, "Feature
+ * counting alone"). Papers with a
  * field over 32,768 characters take the TypeScript path; both give identical rows.
  */
 export class FeatureCounter {
