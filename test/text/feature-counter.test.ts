@@ -122,6 +122,45 @@ test('the WebAssembly counter gives the TypeScript path\'s rows, edge cases incl
   }
 });
 
+test('the WebAssembly and TypeScript counters agree on random text made of awkward pieces', () => {
+  const pieces = ['a', 'b', 'z', 'A', 'Z', 'ab', 'gev', '1', '10', '0', '-', '--', "'", '’', '$', '$$', '\\', '\\(', '\\)', '\\[', '\\]', '\\emph', '\\alpha', '\\it', '{', '}', ' ', '  ', '\n', '\t', 'é', 'É', 'ﬁ', 'Ｆ', 'ß', 'İ', '🙂', '\ud800', '\udc00', '\u00a0', '\ufdfa', 'Σ', 'ς', '\u0301', '_', '.', ',', 'x-y', 'state-of-the-art'];
+  let seed = 12345;
+  const random = () => (seed = (Math.imul(seed, 1103515245) + 12345) >>> 0) / 2 ** 32;
+  const text = () => Array.from({ length: Math.floor(random() * 40) }, () => pieces[Math.floor(random() * pieces.length)]!).join('');
+  for (const options of [
+    { ngrams: 2, titleWeight: 2 },
+    { ngrams: 3, titleWeight: 1.1, charNgrams: 3 },
+    { ngrams: 1, titleWeight: 0.5, charNgrams: 1 },
+  ] satisfies TermOptions[]) {
+    const corpus = Array.from({ length: 600 }, () => ({ title: text(), abstract: text() }));
+    const counter = new TermCounter(options);
+    const df = new HashIndex(1 << 12);
+    for (const p of corpus) {
+      const c = counter.count(p.title, p.abstract);
+      for (let k = 0; k < c.size; k++) df.increment(c.hashes[k]!);
+    }
+    const vocab = Vocabulary.fromDocumentFrequencies(df, corpus.length, { minDf: 1, maxFeatures: 100_000 });
+    const wasm = new FeatureCounter(vocab, options);
+    const js = new FeatureCounter(vocab, options, 'js');
+    assert.equal(wasm.backend, 'wasm');
+    const idxA = new Int32Array(4096);
+    const valA = new Float32Array(4096);
+    const idxB = new Int32Array(4096);
+    const valB = new Float32Array(4096);
+    let nonEmpty = 0;
+    for (const [i, p] of corpus.entries()) {
+      const a = js.vectorize(p.title, p.abstract, idxA, valA);
+      const b = wasm.vectorize(p.title, p.abstract, idxB, valB);
+      const what = `${JSON.stringify(options)}, ${JSON.stringify(p)} (${i})`;
+      assert.equal(b, a, `${what}: number of features`);
+      assert.deepEqual(idxB.subarray(0, b), idxA.subarray(0, a), `${what}: features`);
+      assert.deepEqual(valB.subarray(0, b), valA.subarray(0, a), `${what}: values`);
+      if (a > 0) nonEmpty++;
+    }
+    assert.ok(nonEmpty > 500, `${JSON.stringify(options)}: most random texts have features (${nonEmpty})`);
+  }
+});
+
 test('every model counts in WebAssembly unless told not to', () => {
   const vocab = Vocabulary.fromDocumentFrequencies(new HashIndex(16), 1, { minDf: 1, maxFeatures: 10 });
   assert.equal(new FeatureCounter(vocab, { ngrams: 2, titleWeight: 2, charNgrams: 4 }).backend, 'wasm');
