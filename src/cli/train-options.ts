@@ -1,5 +1,6 @@
 import { readFile } from 'node:fs/promises';
 import { DEFAULT_TRAIN_OPTIONS, type TrainOptions } from '../models/train.js';
+import { MAX_CHAR_NGRAMS, MAX_TITLE_WEIGHT, MIN_TITLE_WEIGHT } from '../text/terms.js';
 import { UsageError, UserError } from './command.js';
 
 /** The TrainOptions that hold numbers. */
@@ -36,9 +37,8 @@ const NUMBER_RULES: Record<NumericKey, NumberRule> = {
   ngrams: { flag: 'ngrams', integer: true, min: 1, max: 4 },
   minDf: { flag: 'min-df', integer: true, min: 1 },
   maxFeatures: { flag: 'max-features', integer: true, min: 1 },
-  // Past about 1e30 title terms overflow float32 features; long before that the abstract stops counting.
-  titleWeight: { flag: 'title-weight', integer: false, min: 0, max: 1000 },
-  charNgrams: { flag: 'char-ngrams', integer: true, min: 2, max: 8, off: 0 },
+  titleWeight: { flag: 'title-weight', integer: false, min: MIN_TITLE_WEIGHT, max: MAX_TITLE_WEIGHT, off: 0 },
+  charNgrams: { flag: 'char-ngrams', integer: true, min: 2, max: MAX_CHAR_NGRAMS, off: 0 },
   dropAbstract: { flag: 'drop-abstract', integer: false, min: 0, max: 1, maxOpen: true },
   recentPriorMonths: { flag: 'recent-prior', integer: true, min: 0 },
   recentPriorStrength: { flag: 'recent-prior-strength', integer: false, min: 0, max: 1 },

@@ -40,7 +40,7 @@ Options:
   --ngrams N           longest word n-gram (default ${d.ngrams})
   --min-df N           drop terms in fewer papers (default ${d.minDf})
   --max-features N     vocabulary size cap (default ${d.maxFeatures})
-  --title-weight X     title term weight (default ${d.titleWeight})
+  --title-weight X     title term weight, 0 (titles ignored) or 0.001–1000 (default ${d.titleWeight})
   --char-ngrams N      also each word's character N-grams, 2 to 8 (default ${d.charNgrams} = off;
                        4 is more accurate, see models/README.md, and twice as slow)
   --drop-abstract P    train on the title alone with probability P (default ${d.dropAbstract})

@@ -1,6 +1,6 @@
 import type { LabelSchemeJSON } from '../corpus/labels.js';
 import { FeatureCounter } from '../text/feature-counter.js';
-import { termStrings, type TermOptions } from '../text/terms.js';
+import { MAX_CHAR_NGRAMS, MAX_TITLE_WEIGHT, MIN_TITLE_WEIGHT, termStrings, type TermOptions } from '../text/terms.js';
 import { Vocabulary } from '../text/vocabulary.js';
 import { describeLabel, labelPrediction, type LabelInfo } from './labels-info.js';
 import { fitTemperature, tuneThresholds, validationMetrics } from './calibration.js';
@@ -381,8 +381,8 @@ function checkSpecValues(meta: Pick<LinearModelSpec, 'info' | 'loss' | 'termOpti
   if (!(Number.isFinite(meta.temperature) && meta.temperature > 0)) bad(`temperature is ${meta.temperature}, not a number > 0`);
   const t = meta.termOptions;
   if (!(Number.isInteger(t.ngrams) && t.ngrams >= 1)) bad(`termOptions.ngrams is ${JSON.stringify(t.ngrams)}, not an integer >= 1`);
-  if (!(Number.isFinite(t.titleWeight) && t.titleWeight >= 0)) bad(`termOptions.titleWeight is ${JSON.stringify(t.titleWeight)}, not a number >= 0`);
-  if (t.charNgrams !== undefined && !(Number.isInteger(t.charNgrams) && t.charNgrams >= 0)) bad(`termOptions.charNgrams is ${JSON.stringify(t.charNgrams)}, not an integer >= 0`);
+  if (!(t.titleWeight === 0 || (t.titleWeight >= MIN_TITLE_WEIGHT && t.titleWeight <= MAX_TITLE_WEIGHT))) bad(`termOptions.titleWeight is ${JSON.stringify(t.titleWeight)}, not 0 or in [${MIN_TITLE_WEIGHT}, ${MAX_TITLE_WEIGHT}]`);
+  if (t.charNgrams !== undefined && !(Number.isInteger(t.charNgrams) && t.charNgrams >= 0 && t.charNgrams <= MAX_CHAR_NGRAMS)) bad(`termOptions.charNgrams is ${JSON.stringify(t.charNgrams)}, not an integer from 0 to ${MAX_CHAR_NGRAMS}`);
 }
 
 /** Index of the first NaN or infinity, or -1. */

@@ -5,7 +5,7 @@ import { splitRandom, yymmOf } from '../corpus/split.js';
 import { startWorker } from '../parallel/worker-url.js';
 import { WorkerClient } from '../parallel/rpc.js';
 import { HashIndex } from '../text/hash-index.js';
-import { DEFAULT_TERM_OPTIONS, type TermOptions } from '../text/terms.js';
+import { DEFAULT_TERM_OPTIONS, MAX_CHAR_NGRAMS, MAX_TITLE_WEIGHT, MIN_TITLE_WEIGHT, type TermOptions } from '../text/terms.js';
 import { DEFAULT_VOCABULARY_OPTIONS, Vocabulary, type VocabularyOptions } from '../text/vocabulary.js';
 import { fitTemperature, tuneThresholds, validationMetrics } from './calibration.js';
 import { dataHash } from './data-hash.js';
@@ -181,7 +181,8 @@ export async function trainLinear(
   const classWeight = makeClassWeights(counts, o.classWeight);
 
   const T = Math.max(1, Math.min(o.threads, train.length));
-  if (!(Number.isInteger(o.charNgrams) && (o.charNgrams === 0 || (o.charNgrams >= 2 && o.charNgrams <= 8)))) throw new RangeError(`charNgrams must be 0 (off) or an integer from 2 to 8, got ${o.charNgrams}`);
+  if (!(Number.isInteger(o.charNgrams) && (o.charNgrams === 0 || (o.charNgrams >= 2 && o.charNgrams <= MAX_CHAR_NGRAMS)))) throw new RangeError(`charNgrams must be 0 (off) or an integer from 2 to ${MAX_CHAR_NGRAMS}, got ${o.charNgrams}`);
+  if (!(o.titleWeight === 0 || (o.titleWeight >= MIN_TITLE_WEIGHT && o.titleWeight <= MAX_TITLE_WEIGHT))) throw new RangeError(`titleWeight must be 0 (titles ignored) or in [${MIN_TITLE_WEIGHT}, ${MAX_TITLE_WEIGHT}], got ${o.titleWeight}`);
   const termOptions: TermOptions = { ngrams: o.ngrams, titleWeight: o.titleWeight, ...(o.charNgrams > 0 ? { charNgrams: o.charNgrams } : {}) };
   const workers = Array.from({ length: T }, () => new WorkerClient(startWorker(import.meta.url, './train-worker.js')));
   try {

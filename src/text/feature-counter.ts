@@ -1,7 +1,7 @@
 import { fromBase64, WASM_PAGE_BYTES, wasmApi, type WasmModuleObject } from '../wasm/wasm-api.js';
 import { FEATURE_COUNTER_WASM } from './feature-counter-wasm.js';
 import { hashString } from './hash.js';
-import { TermHasher, type TermOptions } from './terms.js';
+import { MAX_CHAR_NGRAMS, TermHasher, type TermOptions } from './terms.js';
 import { FORMATTING, foldText, HASH_MATH, HASH_NUM, WORD } from './tokenize.js';
 import type { Vocabulary } from './vocabulary.js';
 
@@ -88,7 +88,10 @@ export class FeatureCounter {
     let cap = 16;
     while (cap < vocab.size * 2) cap *= 2;
     const filterWords = 1 << (FILTER_BITS - 5);
-    const module = backend === 'auto' && options.ngrams <= WASM_MAX_NGRAMS ? counterModule() : null;
+    const cn = options.charNgrams ?? 0;
+    // The module takes n-gram lengths as int32: other values (which training never makes) stay in TypeScript.
+    const fits = Number.isInteger(options.ngrams) && options.ngrams <= WASM_MAX_NGRAMS && Number.isInteger(cn) && cn <= MAX_CHAR_NGRAMS;
+    const module = backend === 'auto' && fits ? counterModule() : null;
     if (module) {
       const { counter, slots, filter } = wasmCounter(module, cap, filterWords, Math.max(1, options.ngrams), (options.charNgrams ?? 0) > 0);
       this.wasm = counter;

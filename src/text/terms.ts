@@ -18,6 +18,16 @@ export interface TermOptions {
 export const DEFAULT_TERM_OPTIONS: TermOptions = { ngrams: 2, titleWeight: 2 };
 
 /**
+ * A title weight is 0 (titles ignored) or in [MIN_TITLE_WEIGHT, MAX_TITLE_WEIGHT]: far below the
+ * minimum a title term's float32 count rounds to nothing and reads as "not seen"; past about 1e30
+ * title terms overflow float32 features, and long before that the abstract stops counting.
+ */
+export const MIN_TITLE_WEIGHT = 0.001;
+export const MAX_TITLE_WEIGHT = 1000;
+/** Longest character n-grams a model may use. */
+export const MAX_CHAR_NGRAMS = 8;
+
+/**
  * Per-document term counts in a reusable open-addressing table, so counting allocates nothing
  * per paper. After `count`, `size` unique hashes sit in `hashes[0..size)` with weights in `tf`.
  */

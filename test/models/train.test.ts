@@ -113,6 +113,10 @@ test('a file with a good checksum but values no trainer writes is refused, never
     [withMeta((m) => ((m.info as Record<string, unknown>).labels = undefined)), /info\.labels/],
     [withMeta((m) => (m.loss = 'hinge')), /loss is "hinge"/],
     [withMeta((m) => (m.termOptions = {})), /termOptions\.ngrams/],
+    // A count of a title word times 1e-50 is 0 in float32, which the counters read as "not seen yet".
+    [withMeta((m) => (m.termOptions = { ngrams: 2, titleWeight: 1e-50 })), /termOptions\.titleWeight is 1e-50, not 0 or in \[0\.001, 1000\]/],
+    // 2^32 + 4 would be 4 to a counter that takes int32.
+    [withMeta((m) => (m.termOptions = { ngrams: 2, titleWeight: 2, charNgrams: 2 ** 32 + 4 })), /termOptions\.charNgrams is 4294967300, not an integer from 0 to 8/],
   ];
   const w = Float32Array.from(good.tensors.weights!.data as Float32Array);
   w[7] = Number.NaN;

@@ -166,6 +166,10 @@ test('every model counts in WebAssembly unless told not to', () => {
   assert.equal(new FeatureCounter(vocab, { ngrams: 2, titleWeight: 2, charNgrams: 4 }).backend, 'wasm');
   assert.equal(new FeatureCounter(vocab, { ngrams: 2, titleWeight: 2 }).backend, 'wasm');
   assert.equal(new FeatureCounter(vocab, { ngrams: 2, titleWeight: 2 }, 'js').backend, 'js');
+  // Lengths the module cannot take as int32 stay in TypeScript (2^32 + 4 would wrap to 4).
+  assert.equal(new FeatureCounter(vocab, { ngrams: 2, titleWeight: 2, charNgrams: 2 ** 32 + 4 }).backend, 'js');
+  assert.equal(new FeatureCounter(vocab, { ngrams: 2, titleWeight: 2, charNgrams: 2.5 }).backend, 'js');
+  assert.equal(new FeatureCounter(vocab, { ngrams: 5, titleWeight: 2 }).backend, 'js');
 });
 
 test('the generated module is built from the current tools/feature-counter.as.ts', () => {
