@@ -64,8 +64,8 @@ const encoder = new TextEncoder();
  * Where WebAssembly runs, tokenising, hashing and the lookups run in it (tools/feature-counter.as.ts,
  * over the same table, kept in its memory): in one thread that counted the benchmark's test
  * papers in about 17 µs each where the TypeScript path took 28 (docs/benchmarks.md, "Feature
- * counting alone"). Papers with a
- * field over 32,768 characters take the TypeScript path; both give identical rows.
+ * counting alone"). Papers with a field over 32,768 characters take the TypeScript path; both
+ * give identical rows.
  */
 export class FeatureCounter {
   /** Four 32-bit words a slot: term (int32 bits), feature + 1 (0: empty), IDF, count (float32). */
@@ -93,7 +93,7 @@ export class FeatureCounter {
     const fits = Number.isInteger(options.ngrams) && options.ngrams <= WASM_MAX_NGRAMS && Number.isInteger(cn) && cn <= MAX_CHAR_NGRAMS;
     const module = backend === 'auto' && fits ? counterModule() : null;
     if (module) {
-      const { counter, slots, filter } = wasmCounter(module, cap, filterWords, Math.max(1, options.ngrams), (options.charNgrams ?? 0) > 0);
+      const { counter, slots, filter } = wasmCounter(module, cap, filterWords, Math.max(1, options.ngrams), cn > 0);
       this.wasm = counter;
       this.slots = slots;
       this.filter = filter;
