@@ -10,6 +10,31 @@ import { TermCounter, type TermOptions } from '../../src/text/terms.js';
 import { Vocabulary, vectorizeTerms } from '../../src/text/vocabulary.js';
 import { madeUpPapers } from '../made-up-papers.js';
 
+/** A vocabulary of every term the training counter makes of `papers`, plus any `extra` hashes. */
+function vocabularyOf(papers: readonly { title: string; abstract?: string }[], options: TermOptions, vocabOptions: { minDf: number; maxFeatures: number }, extra: (p: { title: string; abstract?: string }) => number[] = () => []): Vocabulary {
+  const counter = new TermCounter(options);
+  const df = new HashIndex(1 << 12);
+  for (const p of papers) {
+    const c = counter.count(p.title, p.abstract ?? '');
+    for (let k = 0; k < c.size; k++) df.increment(c.hashes[k]!);
+    for (const h of extra(p)) df.increment(h);
+  }
+  return Vocabulary.fromDocumentFrequencies(df, papers.length, vocabOptions);
+}
+
+const rowsA = { idx: new Int32Array(1 << 16), val: new Float32Array(1 << 16) };
+const rowsB = { idx: new Int32Array(1 << 16), val: new Float32Array(1 << 16) };
+
+/** Asserts both counters give `paper` the same row; returns its number of features. */
+function assertSameRows(js: FeatureCounter, wasm: FeatureCounter, paper: { title: string; abstract: string }, what: string): number {
+  const a = js.vectorize(paper.title, paper.abstract, rowsA.idx, rowsA.val);
+  const b = wasm.vectorize(paper.title, paper.abstract, rowsB.idx, rowsB.val);
+  assert.equal(b, a, `${what}: number of features`);
+  assert.deepEqual(rowsB.idx.subarray(0, b), rowsA.idx.subarray(0, a), `${what}: features`);
+  assert.deepEqual(rowsB.val.subarray(0, b), rowsA.val.subarray(0, a), `${what}: values`);
+  return a;
+}
+
 test('FeatureCounter gives the rows of counting every term and then vectorising (prediction path = training path)', () => {
   const papers = madeUpPapers(300, 5);
   papers.push({ title: 'Graphene graphene GRAPHENE: $\\mathcal{O}(n^2)$ state-of-the-art 10GeV', abstract: '' });
@@ -22,12 +47,7 @@ test('FeatureCounter gives the rows of counting every term and then vectorising 
     { ngrams: 2, titleWeight: 2, charNgrams: 4 },
   ] satisfies TermOptions[]) {
     const counter = new TermCounter(options);
-    const df = new HashIndex(1 << 12);
-    for (const p of papers.slice(0, 200)) {
-      const c = counter.count(p.title, p.abstract ?? '');
-      for (let k = 0; k < c.size; k++) df.increment(c.hashes[k]!);
-    }
-    const vocab = Vocabulary.fromDocumentFrequencies(df, 200, { minDf: 2, maxFeatures: 500 });
+    const vocab = vocabularyOf(papers.slice(0, 200), options, { minDf: 2, maxFeatures: 500 });
     assert.ok(vocab.size > 100, 'a vocabulary worth testing');
     const features = new FeatureCounter(vocab, options);
     const idxA = new Int32Array(4096);
@@ -86,37 +106,24 @@ test('the WebAssembly counter gives the TypeScript path\'s rows, edge cases incl
     { ngrams: 1, titleWeight: 1, charNgrams: 3 },
     { ngrams: 2, titleWeight: 2, charNgrams: 1 },
   ] satisfies TermOptions[]) {
-    const counter = new TermCounter(options);
-    const df = new HashIndex(1 << 12);
-    for (const p of corpus) {
-      const c = counter.count(p.title, p.abstract);
-      for (let k = 0; k < c.size; k++) df.increment(c.hashes[k]!);
-      // Also terms the tokenizer should never make (whole runs between spaces, and their pairs), so
-      // a counter that made them would find them in the vocabulary and differ.
+    // Also terms the tokenizer should never make (whole runs between spaces, and their pairs), so
+    // a counter that made them would find them in the vocabulary and differ.
+    const neverMade = (p: { title: string; abstract?: string }) => {
       const runs = `${p.title} ${p.abstract}`.toLowerCase().split(/\s+/).filter((w) => w.length > 0 && w.length < 100);
       const hashes = runs.flatMap((w) => [w, w.replace(/^\W+|\W+$/g, ''), w.replace(/^\\/, '')]).map(hashString);
-      for (const h of hashes) df.increment(h);
-      for (let k = 0; k + 1 < hashes.length; k++) df.increment(combineHash(hashes[k]!, hashes[k + 1]!));
-    }
-    const vocab = Vocabulary.fromDocumentFrequencies(df, corpus.length, { minDf: 1, maxFeatures: 5000 });
+      return [...hashes, ...hashes.slice(1).map((h, k) => combineHash(hashes[k]!, h))];
+    };
+    const vocab = vocabularyOf(corpus, options, { minDf: 1, maxFeatures: 5000 }, neverMade);
     const wasm = new FeatureCounter(vocab, options);
     const js = new FeatureCounter(vocab, options, 'js');
     assert.equal(wasm.backend, 'wasm');
     assert.equal(js.backend, 'js');
-    const idxA = new Int32Array(1 << 16);
-    const valA = new Float32Array(1 << 16);
-    const idxB = new Int32Array(1 << 16);
-    const valB = new Float32Array(1 << 16);
     // Twice over, in turn, so that counts left behind by one paper would show in the next.
     for (const round of [1, 2]) {
       for (const [i, p] of corpus.entries()) {
-        const a = js.vectorize(p.title, p.abstract, idxA, valA);
-        const b = wasm.vectorize(p.title, p.abstract, idxB, valB);
         const what = `${JSON.stringify(options)}, text ${i}, round ${round}`;
-        if (options.titleWeight > 0 || p.abstract) assert.ok(a > 0, `${what}: has features`);
-        assert.equal(b, a, `${what}: number of features`);
-        assert.deepEqual(idxB.subarray(0, b), idxA.subarray(0, a), `${what}: features`);
-        assert.deepEqual(valB.subarray(0, b), valA.subarray(0, a), `${what}: values`);
+        const n = assertSameRows(js, wasm, p, what);
+        if (options.titleWeight > 0 || p.abstract) assert.ok(n > 0, `${what}: has features`);
       }
     }
   }
@@ -133,29 +140,13 @@ test('the WebAssembly and TypeScript counters agree on random text made of awkwa
     { ngrams: 1, titleWeight: 0.5, charNgrams: 1 },
   ] satisfies TermOptions[]) {
     const corpus = Array.from({ length: 600 }, () => ({ title: text(), abstract: text() }));
-    const counter = new TermCounter(options);
-    const df = new HashIndex(1 << 12);
-    for (const p of corpus) {
-      const c = counter.count(p.title, p.abstract);
-      for (let k = 0; k < c.size; k++) df.increment(c.hashes[k]!);
-    }
-    const vocab = Vocabulary.fromDocumentFrequencies(df, corpus.length, { minDf: 1, maxFeatures: 100_000 });
+    const vocab = vocabularyOf(corpus, options, { minDf: 1, maxFeatures: 100_000 });
     const wasm = new FeatureCounter(vocab, options);
     const js = new FeatureCounter(vocab, options, 'js');
     assert.equal(wasm.backend, 'wasm');
-    const idxA = new Int32Array(4096);
-    const valA = new Float32Array(4096);
-    const idxB = new Int32Array(4096);
-    const valB = new Float32Array(4096);
     let nonEmpty = 0;
     for (const [i, p] of corpus.entries()) {
-      const a = js.vectorize(p.title, p.abstract, idxA, valA);
-      const b = wasm.vectorize(p.title, p.abstract, idxB, valB);
-      const what = `${JSON.stringify(options)}, ${JSON.stringify(p)} (${i})`;
-      assert.equal(b, a, `${what}: number of features`);
-      assert.deepEqual(idxB.subarray(0, b), idxA.subarray(0, a), `${what}: features`);
-      assert.deepEqual(valB.subarray(0, b), valA.subarray(0, a), `${what}: values`);
-      if (a > 0) nonEmpty++;
+      if (assertSameRows(js, wasm, p, `${JSON.stringify(options)}, ${JSON.stringify(p)} (${i})`) > 0) nonEmpty++;
     }
     assert.ok(nonEmpty > 500, `${JSON.stringify(options)}: most random texts have features (${nonEmpty})`);
   }
