@@ -157,6 +157,9 @@ Options:
       task,
       skipped: readReport.skipped,
       ...report,
+      // What was saved: with --prune, fewer features and a temperature fitted again.
+      features: model.vocab.size,
+      temperature: model.spec.temperature,
       validation: model.info.validation,
       peakRssMb,
       ...(tuning ? { tuning: { trials: tuning.trials.length, best: tuning.best, metric: tuning.metric, searchSeconds: tuning.elapsedSeconds, stoppedBecause: tuning.stoppedBecause } } : {}),
@@ -165,8 +168,8 @@ Options:
     else {
       const last = report.epochs[report.epochs.length - 1];
       process.stderr.write(
-        `trained ${task} model on ${report.papers} papers (${report.classes} classes, ${report.features} features) in ${report.seconds.toFixed(1)}s\n` +
-          `validation: ${report.validPapers} papers, accuracy ${(model.info.validation.accuracy ?? 0).toFixed(4)}, log-loss ${(model.info.validation.logLoss ?? 0).toFixed(4)} (kept epoch ${report.bestEpoch} of ${last?.epoch}), temperature ${report.temperature.toFixed(3)}\n` +
+        `trained ${task} model on ${report.papers} papers (${report.classes} classes, ${summary.features} features) in ${report.seconds.toFixed(1)}s\n` +
+          `validation: ${report.validPapers} papers, accuracy ${(model.info.validation.accuracy ?? 0).toFixed(4)}, log-loss ${(model.info.validation.logLoss ?? 0).toFixed(4)} (kept epoch ${report.bestEpoch} of ${last?.epoch}), temperature ${summary.temperature.toFixed(3)}\n` +
           ('skipped' in report.priorShift
             ? `class prior: all of TRAIN (${report.priorShift.skipped})\n`
             : `class prior: the newest months, ${formatMonth(report.priorShift.from)} to ${formatMonth(report.priorShift.to)} (${report.priorShift.papers} papers)\n`) +

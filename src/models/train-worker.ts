@@ -64,9 +64,10 @@ serve((m) => {
     }
     case 'vectorize': {
       const vocab = new Vocabulary(m.terms as Uint32Array, m.idf as Float32Array);
-      x = train!.toCsr(vocab);
-      xTitle = trainTitle?.toCsr(vocab) ?? null;
-      xValid = valid!.toCsr(vocab);
+      const cap = m.rowCapacity as number;
+      x = train!.toCsr(vocab, cap);
+      xTitle = trainTitle?.toCsr(vocab, cap) ?? null;
+      xValid = valid!.toCsr(vocab, cap);
       train = trainTitle = valid = null;
       counter = null;
       return { result: { rows: x.rows, nnz: x.indptr[x.rows]!, validRows: xValid.rows } };

@@ -219,7 +219,7 @@ export async function trainLinear(
     const vocab = Vocabulary.fromDocumentFrequencies(df, train.length, vocabOptions);
     const distinctTerms = df.size;
     phase('vocabulary');
-    await Promise.all(workers.map((w) => w.call({ type: 'vectorize', terms: vocab.terms, idf: vocab.idf })));
+    await Promise.all(workers.map((w) => w.call({ type: 'vectorize', terms: vocab.terms, idf: vocab.idf, rowCapacity: ROW_CAPACITY })));
     phase('vectorize');
 
     const F = vocab.size;
@@ -250,6 +250,7 @@ export async function trainLinear(
     const totalSteps = o.epochs * mixes;
     const epochs: EpochReport[] = [];
     let bestScore = -Infinity;
+    let bestLoss = Infinity;
     let bestEpoch = 0;
     const average = async () => {
       await Promise.all(workers.map((w, k) => w.call({ type: 'average', from: Math.floor((F * k) / T), to: Math.floor((F * (k + 1)) / T), bias: k === 0 })));
@@ -286,8 +287,11 @@ export async function trainLinear(
       epochs.push({ epoch: e + 1, loss: lossSum / Math.max(1, rows), validAccuracy: v.accuracy, validLoss: v.loss, seconds: (performance.now() - te) / 1000 });
       onProgress({ phase: 'epoch', epoch: e + 1, of: o.epochs, loss: lossSum / Math.max(1, rows), validAccuracy: v.accuracy, validLoss: v.loss });
       const score = loss === 'softmax' ? -v.loss : v.accuracy;
-      if (score > bestScore || bestEpoch === 0 || valid.length === 0) {
+      // Multi-label scores P@1, which small validation sets tie often (1.0 from the first epoch):
+      // a tie goes to the lower loss, or training would stop on an undertrained first epoch.
+      if (score > bestScore || (score === bestScore && v.loss < bestLoss) || bestEpoch === 0 || valid.length === 0) {
         bestScore = score;
+        bestLoss = v.loss;
         bestEpoch = e + 1;
         new Float32Array(memory.buffer, best, F * C).set(new Float32Array(memory.buffer, avg, F * C));
         new Float32Array(bestBias).set(new Float32Array(avgBias));

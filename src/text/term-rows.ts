@@ -70,9 +70,11 @@ export class TermRows {
 
   /**
    * The rows as L2-normalised sublinear TF-IDF rows over `vocab`, written over these terms; the
-   * terms are gone afterwards and any further use throws.
+   * terms are gone afterwards and any further use throws. A row keeps its first `maxRowFeatures`
+   * features, as prediction does (FeatureCounter), so that one huge paper cannot overflow the
+   * kernels' row scratch.
    */
-  toCsr(vocab: Vocabulary): CsrMatrix {
+  toCsr(vocab: Vocabulary, maxRowFeatures = Infinity): CsrMatrix {
     this.live();
     const rows = this.rows;
     const indptr = new Int32Array(rows + 1);
@@ -80,8 +82,8 @@ export class TermRows {
     const values = this.tf;
     let longest = 0;
     for (let i = 0; i < rows; i++) longest = Math.max(longest, this.ptr[i + 1]! - this.ptr[i]!);
-    const idx = new Int32Array(longest);
-    const val = new Float32Array(longest);
+    const idx = new Int32Array(Math.min(longest, maxRowFeatures));
+    const val = new Float32Array(idx.length);
     let out = 0;
     for (let i = 0; i < rows; i++) {
       const a = this.ptr[i]!;

@@ -90,7 +90,8 @@ export class Vocabulary {
 
 /**
  * Turn one document's term counts into an L2-normalised sublinear TF-IDF row. Returns the number
- * of features written into `outIdx`/`outVal`.
+ * of features written into `outIdx`/`outVal`; a document with more features than `outIdx` holds
+ * keeps its first, normalised over those (as FeatureCounter.vectorize).
  */
 export function vectorizeTerms(
   vocab: Vocabulary,
@@ -104,7 +105,8 @@ export function vectorizeTerms(
   const idf = vocab.idf;
   let n = 0;
   let norm = 0;
-  for (let k = 0; k < size; k++) {
+  const cap = outIdx.length;
+  for (let k = 0; k < size && n < cap; k++) {
     const f = index.get(hashes[k]!);
     if (f < 0) continue;
     const t = tf[k]!;

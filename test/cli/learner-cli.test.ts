@@ -157,3 +157,16 @@ test('train --time-budget searches settings first, within the budget, then train
   assert.equal(bad.code, 2);
   assert.match(bad.err, /--time-budget must be a duration/);
 });
+
+test('train --prune reports the saved model: its feature count and refitted temperature', async () => {
+  const pruned = join(dir, 'pruned.axcm');
+  const t = await run(['train', '--data', trainFile, '--task', 'primary', '--out', pruned, '--epochs', '3', '--min-df', '1', '--threads', '2', '--prune', '15', '--json']);
+  assert.equal(t.code, 0, t.err);
+  const j = JSON.parse(t.out) as { features: number; temperature: number; validation: { temperature: number } };
+  assert.equal(j.features, 15);
+  // validation.temperature is the refitted one, rounded to 4 places.
+  assert.ok(Math.abs(j.temperature - j.validation.temperature) < 1e-4, `${j.temperature} vs ${j.validation.temperature}`);
+  const text = await run(['train', '--data', trainFile, '--task', 'primary', '--out', pruned, '--epochs', '3', '--min-df', '1', '--threads', '2', '--prune', '15']);
+  assert.match(text.err, /\(4 classes, 15 features\)/);
+  assert.match(text.err, new RegExp(`temperature ${j.temperature.toFixed(3)}`));
+});

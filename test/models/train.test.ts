@@ -98,6 +98,26 @@ test('save, load and quantize keep predictions; corrupt files are refused', asyn
   await assert.rejects(loadModel(broken), ModelFileError);
 });
 
+test('multi-label early stopping breaks a tie in P@1 on validation loss, instead of keeping the first epoch', async () => {
+  // Separable topics: P@1 is 1 from the first epoch on, while the loss keeps falling.
+  const { report } = await trainLinear(train, syntheticPapers(15, 3), { ...fast, task: 'multilabel' });
+  const accuracies = report.epochs.map((e) => e.validAccuracy);
+  assert.ok(accuracies.every((a) => a === 1), `P@1 ${accuracies}`);
+  const losses = report.epochs.map((e) => e.validLoss);
+  assert.equal(report.bestEpoch, losses.indexOf(Math.min(...losses)) + 1, `kept epoch ${report.bestEpoch}, losses ${losses}`);
+  assert.ok(report.bestEpoch > 1);
+});
+
+test('a paper with more features than a row holds trains (keeping its first ones, as prediction does) instead of crashing', async () => {
+  const words = Array.from({ length: 9000 }, (_, i) => `w${i.toString(36)}`).join(' ');
+  const huge = { ...train[0]!, id: '2101.99999', abstract: words };
+  // Twice, so its 18,000 unigrams and bigrams pass min-df 2 and are features.
+  const twin = { ...huge, id: '2101.99998' };
+  const { model, report } = await trainLinear([...train, huge, twin], null, { ...fast, task: 'primary', minDf: 2 });
+  assert.ok(report.features > 16_384, `features ${report.features}`);
+  assert.equal(model.predict({ title: huge.title, abstract: huge.abstract }).labels[0]!.code, huge.categories[0]);
+});
+
 test('a file with a good checksum but values no trainer writes is refused, never predicts null', async () => {
   const { model } = await trainLinear(train, null, { ...fast, task: 'primary' });
   const { LinearModel } = await import('../../src/models/linear.js');
@@ -259,10 +279,13 @@ test('early stopping keeps the epoch with the lowest validation loss, not the fi
   assert.ok(accuracies[0] === Math.max(...accuracies) && lowest > 1, `accuracies ${accuracies}, losses ${losses}`);
 });
 
-test('a multi-label model keeps the first epoch with the best validation P@1', async () => {
+test('a multi-label model keeps the epoch with the best validation P@1, the lowest loss among ties', async () => {
   const { report } = await trainLinear(train, null, { ...fast, task: 'multilabel', patience: 10 });
   const p1 = report.epochs.map((e) => e.validAccuracy);
-  assert.equal(report.bestEpoch, p1.indexOf(Math.max(...p1)) + 1, `P@1 ${p1}`);
+  const top = Math.max(...p1);
+  const tied = report.epochs.filter((e) => e.validAccuracy === top);
+  const want = tied.reduce((a, b) => (b.validLoss < a.validLoss ? b : a));
+  assert.equal(report.bestEpoch, want.epoch, `P@1 ${p1}, losses ${report.epochs.map((e) => e.validLoss)}`);
 });
 
 test('the library train() on a file says in report.ingest what reading skipped', async () => {

@@ -68,3 +68,36 @@ test('TermRows keeps empty rows and rows with no known term as empty matrix rows
   assert.deepEqual([...m.indices], [2]);
   assert.ok(Math.abs(m.values[0]! - 1) < 1e-6, 'a lone feature is L2-normalised to 1');
 });
+
+test('toCsr keeps a row\'s first features up to a cap, normalised over those, as prediction does', async () => {
+  const { FeatureCounter } = await import('../../src/text/feature-counter.js');
+  const { TermCounter } = await import('../../src/text/terms.js');
+  const options = { ngrams: 2, titleWeight: 2 };
+  const words = Array.from({ length: 60 }, (_, i) => `word${String.fromCharCode(97 + (i % 26))}${String.fromCharCode(97 + Math.floor(i / 26))}`);
+  const papersText = [
+    { title: 'a long paper', abstract: words.join(' ') },
+    { title: 'a short one', abstract: words.slice(0, 5).join(' ') },
+  ];
+  const counter = new TermCounter(options);
+  const df = new Map<number, number>();
+  for (const p of papersText) {
+    const c = counter.count(p.title, p.abstract);
+    for (let k = 0; k < c.size; k++) df.set(c.hashes[k]!, (df.get(c.hashes[k]!) ?? 0) + 1);
+  }
+  const keys = Uint32Array.from(df.keys());
+  const vocab = new Vocabulary(keys, Float32Array.from(keys, (k) => 1 + 1 / df.get(k)!));
+  const rows = new TermRows();
+  for (const p of papersText) rows.add(counter.count(p.title, p.abstract));
+  const cap = 17;
+  const m = rows.toCsr(vocab, cap);
+  assert.equal(m.indptr[1], cap, 'the long paper keeps exactly the cap');
+  assert.ok(m.indptr[2]! - m.indptr[1]! < cap, 'the short one keeps all of its features');
+  const idx = new Int32Array(cap);
+  const val = new Float32Array(cap);
+  for (const backend of ['auto', 'js'] as const) {
+    const n = new FeatureCounter(vocab, options, backend).vectorize(papersText[0]!.title, papersText[0]!.abstract, idx, val);
+    assert.equal(n, cap);
+    assert.deepEqual(m.indices.subarray(0, cap), idx, `${backend}: same first features`);
+    assert.deepEqual(m.values.subarray(0, cap), val, `${backend}: same values, normalised over the kept features`);
+  }
+});
