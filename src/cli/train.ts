@@ -9,6 +9,7 @@ import { skipSummary } from './skip-summary.js';
 import { numericTrainOptions, readTrainConfig } from './train-options.js';
 import { splitRandom } from '../corpus/split.js';
 import type { PaperRecord } from '../corpus/record.js';
+import { DEFAULT_SEARCH_SPACE } from '../evaluation/tuning/search-space.js';
 import { tune, type TuneResult } from '../evaluation/tuning/tune.js';
 import { parseFormat } from './stats.js';
 
@@ -51,7 +52,8 @@ Options:
   --config FILE        JSON file of options (keys as in TrainOptions); flags override it
   --time-budget D      first search the settings that matter (random search, the defaults
                        first) for at most D (90s, 10m, 1h), scored on --valid or on a held-out
-                       10% of TRAIN, then train with the best; see also 'tune'
+                       10% of TRAIN, then train with the best; settings given by flag or
+                       --config are kept in every trial, not searched; see also 'tune'
   --quantize           write int8 weights (about 4x smaller)
   --quantized-out FILE also write an int8 copy of the model here
   --prune N            saved files keep only the N features that move scores most
@@ -128,9 +130,11 @@ Options:
     }
     let tuning: TuneResult | null = null;
     if (budget !== undefined) {
-      tuning = await searchSettings(papers, valid, options, budget);
-      // The search's best settings; flags given on the command line still win.
-      for (const [k, v] of Object.entries(tuning.config)) if (!(k in explicit(values))) (options as unknown as Record<string, unknown>)[k] = v;
+      // What the user set, by flag or in --config, is not searched: every trial trains with it, so
+      // the score the search reports is the score of the model that will be trained.
+      const chosen = new Set<string>([...Object.keys(explicit(values)), ...Object.keys(config)]);
+      tuning = await searchSettings(papers, valid, options, chosen, budget);
+      Object.assign(options, tuning.config);
     }
     const epochBar = new Progress('training', options.epochs);
     let result;
@@ -194,7 +198,9 @@ function explicit(values: Record<string, unknown>): Record<string, true> {
 }
 
 /** `--time-budget`: random search on a validation set (the given one, or 10% held out of TRAIN). */
-async function searchSettings(papers: readonly PaperRecord[], valid: readonly PaperRecord[] | null, options: TrainOptions, budgetSeconds: number): Promise<TuneResult> {
+async function searchSettings(papers: readonly PaperRecord[], valid: readonly PaperRecord[] | null, options: TrainOptions, chosen: ReadonlySet<string>, budgetSeconds: number): Promise<TuneResult> {
+  const space = DEFAULT_SEARCH_SPACE.filter((p) => !chosen.has(p.key));
+  if (space.length === 0) throw new UsageError(`--time-budget has nothing to search: ${DEFAULT_SEARCH_SPACE.map((p) => p.key).join(', ')} are all given`);
   const held = valid && valid.length > 0 ? { train: papers, valid } : (() => {
     const s = splitRandom(papers, { test: 0, valid: 0.1, seed: options.seed });
     return { train: s.train, valid: s.valid };
@@ -205,6 +211,8 @@ async function searchSettings(papers: readonly PaperRecord[], valid: readonly Pa
       scheme: { task: options.task, top: options.top, minCount: options.minCount, balance: options.balance, includeCrossLists: options.includeCrossLists },
       seed: options.seed,
       threads: options.threads,
+      fixed: Object.fromEntries(Object.entries(options).filter(([k]) => chosen.has(k) || !DEFAULT_SEARCH_SPACE.some((p) => p.key === k))),
+      space,
       budgetSeconds,
       onTrial: (t) => bar.update(t.trial, `trial ${t.trial}: ${t.metric} ${t.score === null ? 'failed' : t.score.toFixed(4)}`),
     });

@@ -142,9 +142,15 @@ test('--model names a shipped model: the multi-label one answers with cross-list
 
 test('train --time-budget searches settings first, within the budget, then trains with the best', async () => {
   const out = join(dir, 'tuned.axcm');
-  const r = await run(['train', '--data', trainFile, '--task', 'primary', '--min-df', '1', '--threads', '1', '--time-budget', '20s', '--out', out, '--json']);
+  const r = await run(['train', '--data', trainFile, '--task', 'primary', '--min-df', '1', '--epochs', '4', '--char-ngrams', '3', '--threads', '1', '--time-budget', '20s', '--out', out, '--json']);
   assert.equal(r.code, 0, r.err);
   const s = JSON.parse(r.out) as { tuning: { trials: number; searchSeconds: number; best: { settings: Record<string, unknown>; score: number } }; classes: number };
+  // What the user gives is not searched: every trial trains with it, as the final model does.
+  assert.ok(!('minDf' in s.tuning.best.settings) && !('epochs' in s.tuning.best.settings), JSON.stringify(s.tuning.best.settings));
+  assert.ok('lr' in s.tuning.best.settings, JSON.stringify(s.tuning.best.settings));
+  const trained = (await loadModel(out)).info.training.options;
+  assert.equal(trained.epochs, 4);
+  assert.equal(trained.charNgrams, 3);
   assert.ok(s.tuning.trials >= 1, 'at least the defaults were tried');
   assert.ok(s.tuning.searchSeconds <= 20 + 15, `search took ${s.tuning.searchSeconds} s for a 20 s budget`);
   assert.ok(s.tuning.best.score > 0.5, `best score ${s.tuning.best.score}`);
@@ -156,6 +162,11 @@ test('train --time-budget searches settings first, within the budget, then train
   const bad = await run(['train', '--data', trainFile, '--time-budget', 'soon', '--out', out]);
   assert.equal(bad.code, 2);
   assert.match(bad.err, /--time-budget must be a duration/);
+  const all = join(dir, 'all-settings.json');
+  writeFileSync(all, JSON.stringify({ maxFeatures: 5000, epochs: 3, lr: 1, l2: 0, titleWeight: 2, dropAbstract: 0, minDf: 1, ngrams: 2, classWeight: 'none' }));
+  const nothing = await run(['train', '--data', trainFile, '--config', all, '--time-budget', '5s', '--out', out]);
+  assert.equal(nothing.code, 2, nothing.err);
+  assert.match(nothing.err, /--time-budget has nothing to search/);
 });
 
 test('train --prune reports the saved model: its feature count and refitted temperature', async () => {

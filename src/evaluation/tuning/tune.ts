@@ -22,6 +22,8 @@ export interface TuneOptions {
   folds?: number;
   metric?: TuneMetric;
   threads?: number;
+  /** Training options every trial uses as they are (what the user chose); the space searches the rest. */
+  fixed?: Partial<TrainOptions>;
   space?: readonly ParameterSpec[];
   /** Called as each trial finishes (the CLI appends it to the JSONL log there). */
   onTrial?: (trial: TrialRecord) => void | Promise<void>;
@@ -99,7 +101,7 @@ export async function tune(train: readonly PaperRecord[], valid: readonly PaperR
   if (folds === 0 && (!valid || valid.length === 0)) throw new RangeError('tuning needs validation papers or folds >= 2');
   if (!(options.budgetSeconds > 0)) throw new RangeError(`time budget must be positive, got ${options.budgetSeconds}`);
   const foldOf = folds >= 2 ? stratifiedFolds(train, folds, options.seed) : null;
-  const base: Partial<TrainOptions> = { ...options.scheme, seed: options.seed, ...(options.threads !== undefined ? { threads: options.threads } : {}) };
+  const base: Partial<TrainOptions> = { ...options.fixed, ...options.scheme, seed: options.seed, ...(options.threads !== undefined ? { threads: options.threads } : {}) };
   const rng = seededRng(options.seed ^ 0x7a11);
 
   const trials: TrialRecord[] = [];
