@@ -111,9 +111,14 @@ export function countOutcome(report: IngestReport, o: CategoryOutcome, file: str
   return true;
 }
 
-/** The raw codes of a record, primary first. */
+/**
+ * The raw codes of a record, primary first, each once: readers usually list the primary among the
+ * categories already, and a code seen twice would be counted twice in the ingest report.
+ */
 export function rawCodes(raw: Pick<RawRecord, 'primary' | 'categories'>): string[] {
-  return raw.primary ? [raw.primary, ...raw.categories] : raw.categories;
+  const p = raw.primary;
+  if (!p || raw.categories[0] === p) return raw.categories;
+  return [p, ...raw.categories.filter((c) => c !== p)];
 }
 
 /**

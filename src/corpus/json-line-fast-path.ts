@@ -417,7 +417,7 @@ export class JsonLineFastPath {
 
   /**
    * When the metadata has its everyday shape, read it from the bytes and return true: a plain
-   * ASCII id without version suffix, URL or prefix (so normalizeArxivId keeps it as it is), a
+   * ASCII id without version suffix, URL, prefix or subject class (so normalizeArxivId keeps it as it is), a
    * categories string (its outcome cached by its bytes), no primary, a versions array maxVersionOf
    * can read, and a date that is YYYY-MM-DD already. Sets plainCategories, plainVersion and
    * plainDate (the date's opening quote, or -1). Anything else: false, and recordMetadata decides.
@@ -430,9 +430,13 @@ export class JsonLineFastPath {
     const idStart = starts[ID_SLOT]!;
     const idEnd = ends[ID_SLOT]!;
     if (idStart < 0 || b[idStart] !== QUOTE || idEnd - idStart < 3) return false;
+    let dot = false;
     for (let k = idStart + 1; k < idEnd - 1; k++) {
       const c = b[k]!;
       if (c <= 0x20 || c >= 0x7f || c === 0x5c || c === 0x76 || c === 0x56) return false;
+      // A '.' before a '/': an old-style id with its subject class, which normalizeArxivId drops.
+      if (c === 0x2e) dot = true;
+      else if (c === 0x2f && dot) return false;
     }
     // versions: what maxVersion gives (anything but an array gives none).
     const vStart = starts[VERSIONS_SLOT]!;

@@ -57,6 +57,7 @@ function textOf(v: unknown): string {
 
 const ABS_URL = /^(?:https?:\/\/)?(?:www\.|export\.)?arxiv\.org\/(?:abs|pdf)\/(.+?)(?:\.pdf)?\/?$/i;
 const VERSION_SUFFIX = /^(.*\d)v(\d+)$/;
+const OLD_ID_SUBJECT_CLASS = /^([a-z-]+)\.[a-z-]+\/(\d{7}(?:v\d+)?)$/i;
 
 /** arXiv numbers ids YYMM.NNNN up to 1412 and YYMM.NNNNN from 1501 (arXiv identifier scheme). */
 const FIVE_DIGIT_IDS_FROM = 1501;
@@ -83,6 +84,8 @@ export function normalizeArxivId(raw: string | number): { id: string; version?: 
   const url = ABS_URL.exec(id);
   if (url) id = url[1]!;
   if (/^arxiv:/i.test(id)) id = id.slice(6).trim();
+  // An old-style id may carry its subject class (math.GT/0309136); arXiv's id is the archive's (math/0309136).
+  id = id.replace(OLD_ID_SUBJECT_CLASS, '$1/$2');
   const v = VERSION_SUFFIX.exec(id);
   if (v) return { id: v[1]!, version: Number(v[2]) };
   return { id };

@@ -427,3 +427,43 @@ test('ingest: --out naming a directory is a clear error before any work', async 
   assert.doesNotMatch(r.err, /EISDIR/);
   assert.deepEqual(tempFiles(dir).filter((f) => f.includes('out-dir')), []);
 });
+
+test('ingest: a record with its own primary field counts each odd code once in the report', async () => {
+  const withPrimary = join(dir, 'primary-field.jsonl');
+  const rows = [
+    { id: '2101.00041', title: 't1', abstract: 'a1', primary: 'math.IT', categories: 'math.IT cs.LG' },
+    { id: '2101.00042', title: 't2', abstract: 'a2', primary: '68T05', categories: '68T05 cs.LG' },
+    { id: '2101.00043', title: 't3', abstract: 'a3', primary: 'foo.BAR', categories: 'foo.BAR cs.LG' },
+    // The primary listed, but not first: still once.
+    { id: '2101.00044', title: 't4', abstract: 'a4', primary: 'solv-int', categories: 'cs.LG solv-int' },
+  ];
+  writeFileSync(withPrimary, rows.map((r) => JSON.stringify(r)).join('\n') + '\n');
+  for (const workers of [0, 2]) {
+    const out = join(dir, `primary-field-${workers}.jsonl`);
+    const r = await ingest([withPrimary], out, { workers, chunkBytes: 128 });
+    assert.deepEqual(r.foreignCodes, { acm: 0, msc: 1 }, `workers ${workers}`);
+    assert.deepEqual(r.unknownCodes, { 'foo.BAR': 1 }, `workers ${workers}`);
+    assert.deepEqual(r.remapped, { 'math.IT→cs.IT': 1, 'solv-int→nlin.SI': 1 }, `workers ${workers}`);
+    const papers = readFileSync(out, 'utf8').trim().split('\n').map((l) => JSON.parse(l) as PaperRecord);
+    assert.deepEqual(papers.map((p) => p.categories[0]), ['cs.IT', 'cs.LG', 'cs.LG', 'nlin.SI'], `workers ${workers}`);
+  }
+});
+
+test('ingest: an old-style id with its subject class is the same paper as without it', async () => {
+  const path = join(dir, 'old-ids.jsonl');
+  writeFileSync(
+    path,
+    [
+      oai('math/0309136', 'math.GT', 1),
+      oai('math.GT/0309136', 'math.GT', 2),
+      oai('hep-th/9901001', 'hep-th', 1),
+    ].join('\n') + '\n',
+  );
+  for (const workers of [0, 2]) {
+    const out = join(dir, `old-ids-${workers}.jsonl`);
+    const r = await ingest([path], out, { workers, chunkBytes: 128 });
+    assert.equal(r.kept, 2, `workers ${workers}`);
+    const ids = readFileSync(out, 'utf8').trim().split('\n').map((l) => (JSON.parse(l) as PaperRecord).id);
+    assert.deepEqual(ids.sort(), ['hep-th/9901001', 'math/0309136'], `workers ${workers}`);
+  }
+});

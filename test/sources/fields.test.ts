@@ -138,6 +138,10 @@ test('normalizeArxivId and toIsoDate', () => {
   assert.deepEqual(normalizeArxivId('hep-th/9901001v2'), { id: 'hep-th/9901001', version: 2 });
   assert.deepEqual(normalizeArxivId('http://arxiv.org/abs/math/0211159'), { id: 'math/0211159' });
   assert.deepEqual(normalizeArxivId(' 0704.0001 '), { id: '0704.0001' });
+  // An old-style id's subject class is not part of arXiv's id.
+  assert.deepEqual(normalizeArxivId('math.GT/0309136'), { id: 'math/0309136' });
+  assert.deepEqual(normalizeArxivId('arXiv:cond-mat.str-el/0101001v2'), { id: 'cond-mat/0101001', version: 2 });
+  assert.deepEqual(normalizeArxivId('https://arxiv.org/abs/math.GT/0309136v3'), { id: 'math/0309136', version: 3 });
   assert.equal(toIsoDate('2008-11-13'), '2008-11-13');
   assert.equal(toIsoDate('2023-02-30T00:00:00'), '2023-02-30', 'the YYYY-MM-DD part is taken as written');
   assert.equal(toIsoDate('2023-13-01'), undefined);
