@@ -11,7 +11,8 @@
 // draws them uniformly instead (almost every row a cache miss). Each variant is warmed up, then
 // timed R times (best CPU time kept); --unpadded gives the wasm matrix stride C instead of
 // strideFor(C) (only differs when C % 4 != 0); all variants run in the same process on the same data.
-import { createMemory, Kernels, SparseRowScratch, strideFor, WasmArena } from '../src/models/kernels.js';
+import { Kernels, SparseRowScratch, strideFor } from '../src/models/kernels.js';
+import { createMemory, WasmArena } from '../src/wasm/memory.js';
 
 function arg(name: string, dflt: number): number {
   const i = process.argv.indexOf(`--${name}`);

@@ -9,14 +9,18 @@ import type { Classifier, LabelPrediction, ModelInfo, PaperText, Prediction, Pre
 import { requireTensor, ModelFileError, type ModelFileContents } from './model-codec.js';
 // Node-only (file I/O, hashing); the browser build swaps in stubs (scripts/build-web.ts).
 import { writeModelFile } from './model-file.js';
-import { createMemory, Kernels, SparseRowScratch, WasmArena } from './kernels.js';
+import { createMemory, WasmArena } from '../wasm/memory.js';
+import { Kernels, SparseRowScratch } from './kernels.js';
 import { compactRows, quantizeRows, rowNorms, selectRows } from './quantize.js';
 import type { LossKind } from './sgd.js';
 
 export const LINEAR_BACKEND = 'linear';
 
-/** Longest paper (distinct features) scored at once; longer ones keep their first features. */
-const ROW_CAPACITY = 1 << 14;
+/**
+ * Most features one paper's row holds, in prediction and in training alike; a paper with more
+ * keeps its first.
+ */
+export const ROW_CAPACITY = 1 << 14;
 
 interface KernelState {
   kernels: Kernels;

@@ -10,7 +10,8 @@ import type { CsrMatrix } from '../text/sparse.js';
 import { DEFAULT_RESERVE_BYTES, TermRows } from '../text/term-rows.js';
 import { TermCounter, type TermOptions } from '../text/terms.js';
 import { Vocabulary } from '../text/vocabulary.js';
-import { Kernels, SparseRowScratch, WasmArena, type LinearMemory } from './kernels.js';
+import { WasmArena, type LinearMemory } from '../wasm/memory.js';
+import { Kernels, SparseRowScratch } from './kernels.js';
 import { scoreRow, sgdEpoch, type KernelSlots, type LossKind } from './sgd.js';
 
 let me = 0;

@@ -9,14 +9,11 @@ import { DEFAULT_TERM_OPTIONS, MAX_CHAR_NGRAMS, MAX_TITLE_WEIGHT, MIN_TITLE_WEIG
 import { DEFAULT_VOCABULARY_OPTIONS, Vocabulary, type VocabularyOptions } from '../text/vocabulary.js';
 import { fitTemperature, tuneThresholds, validationMetrics } from './calibration.js';
 import { dataHash } from './data-hash.js';
-import { LINEAR_BACKEND, LinearModel } from './linear.js';
+import { LINEAR_BACKEND, LinearModel, ROW_CAPACITY } from './linear.js';
 import { sigmoid } from './loss.js';
-import { createMemory, WasmArena } from './kernels.js';
+import { createMemory, WasmArena } from '../wasm/memory.js';
 import { recentPriorShift } from './prior-shift.js';
 import type { LossKind } from './sgd.js';
-
-/** Longest sparse row (distinct features in one paper) the kernels take; longer rows are refused. */
-const ROW_CAPACITY = 1 << 14;
 
 /** Papers per message when their text goes to a training thread. */
 const TEXT_CHUNK = 4096;

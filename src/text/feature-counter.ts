@@ -1,3 +1,4 @@
+import { createMemory, WasmArena } from '../wasm/memory.js';
 import { fromBase64, WASM_PAGE_BYTES, wasmApi, type WasmModuleObject } from '../wasm/wasm-api.js';
 import { FEATURE_COUNTER_WASM } from './feature-counter-wasm.js';
 import { hashString } from './hash.js';
@@ -150,7 +151,7 @@ export class FeatureCounter {
       outVal[k] = v;
       norm += v * v;
     }
-    for (let k = 0; k < size; k++) floats[touched[k]! + 3] = 0;
+    this.clearCounts(touched, size);
     if (n === 0) return 0;
     const inv = 1 / Math.sqrt(norm);
     for (let k = 0; k < n; k++) outVal[k]! *= inv;
@@ -162,8 +163,14 @@ export class FeatureCounter {
     const size = this.countFieldWasm(w, title, this.options.titleWeight, 0);
     if (size < 0) return -1;
     const all = this.countFieldWasm(w, abstract, 1, size);
-    if (all < 0) for (let k = 0; k < size; k++) this.slotFloats[w.touched[k]! + 3] = 0;
+    if (all < 0) this.clearCounts(w.touched, size);
     return all;
+  }
+
+  /** Zero the counts of the first `size` touched slots: zero means "not seen yet" to the next paper. */
+  private clearCounts(touched: Int32Array, size: number): void {
+    const floats = this.slotFloats;
+    for (let k = 0; k < size; k++) floats[touched[k]! + 3] = 0;
   }
 
   private countFieldWasm(w: WasmCounter, text: string, weight: number, size: number): number {
@@ -218,18 +225,14 @@ export class FeatureCounter {
 /**
  * A memory holding the WebAssembly counter's tables and buffers (layout in
  * tools/feature-counter.as.ts), its instance, and views of the vocabulary table and filter for
- * the constructor to fill. The memory never grows, so the views stay valid.
+ * the constructor to fill.
  */
 function wasmCounter(module: WasmModuleObject, cap: number, filterWords: number, ngrams: number, charGrams: boolean): { counter: WasmCounter; slots: Int32Array; filter: Int32Array } {
-  const api = wasmApi!;
   const names = [...FORMATTING];
   const nameChars = names.join('');
-  let top = 0;
-  const place = (bytes: number): number => {
-    const at = top;
-    top = (top + bytes + 15) & ~15;
-    return at;
-  };
+  const memory = createMemory({ initialBytes: WASM_PAGE_BYTES });
+  const arena = new WasmArena(memory);
+  const place = (bytes: number): number => arena.alloc(bytes);
   const word = place(WORD.length);
   const filter = place(filterWords * 4);
   const slots = place(cap * 16);
@@ -245,7 +248,7 @@ function wasmCounter(module: WasmModuleObject, cap: number, filterWords: number,
   const touched = place(touchedLength * 4);
   const chars = place(nameChars.length * 2);
   const fmt = place(names.length * 12);
-  const memory = new api.Memory({ initial: Math.ceil(top / WASM_PAGE_BYTES) });
+  // Nothing is allocated after this, so the memory no longer grows and these views stay valid.
   const buffer = memory.buffer;
   new Uint8Array(buffer, word, WORD.length).set(WORD);
   const u16 = new Uint16Array(buffer);
@@ -258,7 +261,7 @@ function wasmCounter(module: WasmModuleObject, cap: number, filterWords: number,
     table[e * 3 + 2] = name.length;
     offset += name.length;
   });
-  const exports = new api.Instance(module, { env: { memory } }).exports as unknown as CounterExports;
+  const exports = new wasmApi!.Instance(module, { env: { memory } }).exports as unknown as CounterExports;
   exports.init(word, filter, slots, cap - 1, 32 - Math.log2(cap), text, bytes, toks, starts, ends, touched, fmt, names.length, HASH_NUM, HASH_MATH);
   return {
     counter: {
