@@ -42,6 +42,8 @@ const NUMBER_RULES: Record<NumericKey, NumberRule> = {
   dropAbstract: { flag: 'drop-abstract', integer: false, min: 0, max: 1, maxOpen: true },
   recentPriorMonths: { flag: 'recent-prior', integer: true, min: 0 },
   recentPriorStrength: { flag: 'recent-prior-strength', integer: false, min: 0, max: 1 },
+  crossListLoss: { flag: 'cross-list-loss', integer: false, min: 0, max: 10 },
+  archiveShare: { flag: 'archive-share', integer: false, min: 0, max: 2 },
   validFraction: { integer: false, min: 0, minOpen: true, max: 1, maxOpen: true },
   mixesPerEpoch: { integer: true, min: 1 },
   patience: { integer: true, min: 1 },

@@ -49,6 +49,10 @@ Options:
   --recent-prior N     primary/group: assume the class mix of the newest N months of TRAIN
                        rather than of all of it (default ${d.recentPriorMonths}; 0 = off)
   --recent-prior-strength X  how far to move toward that mix, 0 to 1 (default ${d.recentPriorStrength})
+  --cross-list-loss X  primary/group: also learn every category a paper carries, cross-lists
+                       too, in a one-vs-rest loss of this weight, 0 to 10 (default ${d.crossListLoss}; 0 = off)
+  --archive-share X    each category also learns from this share of its archive's gradient,
+                       0 to 2 (default ${d.archiveShare}; 0 = off)
   --config FILE        JSON file of options (keys as in TrainOptions); flags override it
   --time-budget D      first search the settings that matter (random search, the defaults
                        first) for at most D (90s, 10m, 1h), scored on --valid or on a held-out
@@ -84,6 +88,8 @@ Options:
       'class-weight': { type: 'string' },
       'recent-prior': { type: 'string' },
       'recent-prior-strength': { type: 'string' },
+      'cross-list-loss': { type: 'string' },
+      'archive-share': { type: 'string' },
       config: { type: 'string' },
       'time-budget': { type: 'string' },
       quantize: { type: 'boolean' },
@@ -191,7 +197,7 @@ function formatMonth(yyyymm: number): string {
 
 /** TrainOptions keys set by a flag (those a tuned setting must not override). */
 function explicit(values: Record<string, unknown>): Record<string, true> {
-  const flags: Record<string, string> = { epochs: 'epochs', lr: 'lr', l2: 'l2', ngrams: 'ngrams', 'min-df': 'minDf', 'max-features': 'maxFeatures', 'title-weight': 'titleWeight', 'char-ngrams': 'charNgrams', 'drop-abstract': 'dropAbstract', 'class-weight': 'classWeight', 'recent-prior': 'recentPriorMonths', 'recent-prior-strength': 'recentPriorStrength' };
+  const flags: Record<string, string> = { epochs: 'epochs', lr: 'lr', l2: 'l2', ngrams: 'ngrams', 'min-df': 'minDf', 'max-features': 'maxFeatures', 'title-weight': 'titleWeight', 'char-ngrams': 'charNgrams', 'drop-abstract': 'dropAbstract', 'class-weight': 'classWeight', 'recent-prior': 'recentPriorMonths', 'recent-prior-strength': 'recentPriorStrength', 'cross-list-loss': 'crossListLoss', 'archive-share': 'archiveShare' };
   const out: Record<string, true> = {};
   for (const [flag, key] of Object.entries(flags)) if (values[flag] !== undefined) out[key] = true;
   return out;

@@ -22,7 +22,9 @@ export interface KernelSlots {
 /**
  * Everything one pass of SGD over a shard needs. The sparse rows stay in ordinary typed arrays
  * and are copied into kernel scratch one at a time; the weights live in the kernel memory so the
- * SIMD kernels read and write them in place. Labels are CSR too (one entry per row for softmax).
+ * SIMD kernels read and write them in place. Labels are CSR too: for softmax the first entry of a
+ * row is its one class, and any further entries are its cross-lists, which only the cross-list
+ * loss reads.
  */
 export interface EpochInput {
   loss: LossKind;
@@ -48,6 +50,27 @@ export interface EpochInput {
   dropAbstract: number;
   /** Uniform [0,1) numbers, one per visited row, for abstract dropout (seeded by the caller). */
   coins: Float32Array | null;
+  /** Ties sibling categories together (see ArchiveShare); null = off. */
+  archiveShare: ArchiveShare | null;
+  /**
+   * Softmax only: the weight of a second, one-vs-rest loss on the same scores over all of a row's
+   * labels (primary and cross-lists), each class with its own bias `crossListBias`; 0 = off.
+   */
+  crossListLoss: number;
+  crossListBias: Float32Array | null;
+}
+
+/**
+ * Each class's gradient also takes `share` times the summed gradient of its archive (its siblings
+ * and itself). That is plain SGD on weights written as w_c + u_archive(c), folded into one matrix
+ * as it trains: a paper of one math category pulls every math category a little toward its words,
+ * so a category with few papers of its own starts from what its archive knows.
+ */
+export interface ArchiveShare {
+  /** Each class's archive, or -1 where the class is the only one of its archive. */
+  of: Int32Array;
+  archives: number;
+  share: number;
 }
 
 /**
@@ -80,6 +103,11 @@ export function sgdEpoch(p: EpochInput): number {
   const denseView = new Float32Array(mem, p.slots.dense, C);
   const scores = new Float64Array(C);
   const target = new Uint8Array(C);
+  const grad = new Float64Array(C);
+  const share = p.archiveShare;
+  const archiveSums = new Float64Array(share ? share.archives : 0);
+  const crossBias = p.crossListBias;
+  const crossWeight = crossBias ? p.crossListLoss : 0;
   const n = p.order.length;
   let loss = 0;
   for (let t = 0; t < n; t++) {
@@ -97,18 +125,18 @@ export function sgdEpoch(p: EpochInput): number {
     const la = p.labelPtr[row]!;
     const lz = p.labelPtr[row + 1]!;
     for (let q = la; q < lz; q++) target[p.labelIdx[q]!] = 1;
-    let na = 0;
     if (p.loss === 'softmax') {
       softmaxInPlace(scores, C);
       const y = p.labelIdx[la]!;
       loss -= Math.log(Math.max(scores[y]!, 1e-30));
-      for (let c = 0; c < C; c++) {
-        let g = scores[c]! - target[c]!;
-        if (g > GRADIENT_FLOOR || g < -GRADIENT_FLOOR) {
-          if (p.classWeight) g *= p.classWeight[y]!;
-          activeView[na] = c;
-          gradView[na] = -lr * g;
-          na++;
+      const cw = p.classWeight ? p.classWeight[y]! : 1;
+      for (let c = 0; c < C; c++) grad[c] = (scores[c]! - (c === y ? 1 : 0)) * cw;
+      if (crossWeight > 0) {
+        // Its own offset on each class's bias: a class is a cross-list far more often than a primary.
+        for (let c = 0; c < C; c++) {
+          const g = crossWeight * (sigmoid(scoresView[c]! + b[c]! + crossBias![c]!) - target[c]!);
+          grad[c]! += g;
+          crossBias![c]! -= lr * g;
         }
       }
     } else {
@@ -116,13 +144,21 @@ export function sgdEpoch(p: EpochInput): number {
         const pr = sigmoid(scores[c]!);
         const y = target[c]!;
         loss -= Math.log(Math.max(y ? pr : 1 - pr, 1e-30));
-        let g = pr - y;
-        if (g > GRADIENT_FLOOR || g < -GRADIENT_FLOOR) {
-          if (p.classWeight && y) g *= p.classWeight[c]!;
-          activeView[na] = c;
-          gradView[na] = -lr * g;
-          na++;
-        }
+        grad[c] = p.classWeight && y ? (pr - y) * p.classWeight[c]! : pr - y;
+      }
+    }
+    if (share) {
+      archiveSums.fill(0);
+      for (let c = 0; c < C; c++) if (share.of[c]! >= 0) archiveSums[share.of[c]!]! += grad[c]!;
+      for (let c = 0; c < C; c++) if (share.of[c]! >= 0) grad[c]! += share.share * archiveSums[share.of[c]!]!;
+    }
+    let na = 0;
+    for (let c = 0; c < C; c++) {
+      const g = grad[c]!;
+      if (g > GRADIENT_FLOOR || g < -GRADIENT_FLOOR) {
+        activeView[na] = c;
+        gradView[na] = -lr * g;
+        na++;
       }
     }
     for (let q = la; q < lz; q++) target[p.labelIdx[q]!] = 0;

@@ -12,7 +12,7 @@ import { TermCounter, type TermOptions } from '../text/terms.js';
 import { Vocabulary } from '../text/vocabulary.js';
 import { WasmArena, type LinearMemory } from '../wasm/memory.js';
 import { Kernels, SparseRowScratch } from './kernels.js';
-import { scoreRow, sgdEpoch, type KernelSlots, type LossKind } from './sgd.js';
+import { scoreRow, sgdEpoch, type ArchiveShare, type KernelSlots, type LossKind } from './sgd.js';
 
 let me = 0;
 let counter: TermCounter | null = null;
@@ -32,6 +32,9 @@ let best = 0;
 let slots: KernelSlots | null = null;
 let biasCopies: Float32Array[] = [];
 let avgBias: Float32Array = new Float32Array(0);
+/** The cross-list loss's bias offsets (sgd.ts), averaged like the bias; empty when that loss is off. */
+let crossBiasCopies: Float32Array[] = [];
+let avgCrossBias: Float32Array = new Float32Array(0);
 let classes = 0;
 let order = new Int32Array(0);
 
@@ -86,6 +89,8 @@ serve((m) => {
       slots = { kernels, row, scores: arena.allocF32(classes), grad: arena.allocF32(classes), active: arena.allocI32(classes), dense: arena.allocF32(classes) };
       biasCopies = (m.biasCopies as SharedArrayBuffer[]).map((b) => new Float32Array(b));
       avgBias = new Float32Array(m.avgBias as SharedArrayBuffer);
+      crossBiasCopies = ((m.crossBiasCopies as SharedArrayBuffer[] | null) ?? []).map((b) => new Float32Array(b));
+      avgCrossBias = m.avgCrossBias ? new Float32Array(m.avgCrossBias as SharedArrayBuffer) : new Float32Array(0);
       order = Int32Array.from({ length: x!.rows }, (_, i) => i);
       return { result: null };
     }
@@ -129,6 +134,9 @@ serve((m) => {
         l2: m.l2 as number,
         dropAbstract,
         coins,
+        archiveShare: (m.archiveShare as ArchiveShare | null) ?? null,
+        crossListLoss: m.crossListLoss as number,
+        crossListBias: crossBiasCopies[me] ?? null,
       });
       return { result: { loss, rows: to - from } };
     }
@@ -137,24 +145,14 @@ serve((m) => {
       const C = classes;
       const from = (m.from as number) * C;
       const to = (m.to as number) * C;
-      const T = copies.length;
-      const inv = 1 / T;
       const buf = memory!.buffer;
-      const views = copies.map((o) => new Float32Array(buf, o + from * 4, to - from));
-      const mean = new Float32Array(buf, avg + from * 4, to - from);
-      for (let i = 0; i < mean.length; i++) {
-        let s = 0;
-        for (let t = 0; t < T; t++) s += views[t]![i]!;
-        mean[i] = s * inv;
-      }
-      for (let t = 0; t < T; t++) views[t]!.set(mean);
+      averageCopies(
+        copies.map((o) => new Float32Array(buf, o + from * 4, to - from)),
+        new Float32Array(buf, avg + from * 4, to - from),
+      );
       if (m.bias) {
-        for (let c = 0; c < C; c++) {
-          let s = 0;
-          for (let t = 0; t < T; t++) s += biasCopies[t]![c]!;
-          avgBias[c] = s * inv;
-        }
-        for (let t = 0; t < T; t++) biasCopies[t]!.set(avgBias);
+        averageCopies(biasCopies, avgBias);
+        if (crossBiasCopies.length > 0) averageCopies(crossBiasCopies, avgCrossBias);
       }
       return { result: null };
     }
@@ -174,3 +172,14 @@ serve((m) => {
       throw new Error(`unknown message ${String(m.type)}`);
   }
 });
+
+/** Mean of every thread's copy into `mean`, then back into every copy. */
+function averageCopies(copies: Float32Array[], mean: Float32Array): void {
+  const inv = 1 / copies.length;
+  for (let c = 0; c < mean.length; c++) {
+    let s = 0;
+    for (const copy of copies) s += copy[c]!;
+    mean[c] = s * inv;
+  }
+  for (const copy of copies) copy.set(mean);
+}

@@ -1,5 +1,6 @@
 import { availableParallelism } from 'node:os';
-import { buildLabelScheme, labelledPapers, labelsOf, schemeToJSON, type LabelTask } from '../corpus/labels.js';
+import { buildLabelScheme, labelledPapers, labelsOf, schemeToJSON, type LabelScheme, type LabelTask } from '../corpus/labels.js';
+import { archiveOf } from '../taxonomy/taxonomy.js';
 import type { PaperRecord } from '../corpus/record.js';
 import { splitRandom, yymmOf } from '../corpus/split.js';
 import { startWorker } from '../parallel/worker-url.js';
@@ -13,7 +14,7 @@ import { LINEAR_BACKEND, LinearModel, ROW_CAPACITY } from './linear.js';
 import { sigmoid } from './loss.js';
 import { createMemory, WasmArena } from '../wasm/memory.js';
 import { recentPriorShift } from './prior-shift.js';
-import type { LossKind } from './sgd.js';
+import type { ArchiveShare, LossKind } from './sgd.js';
 
 /** Papers per message when their text goes to a training thread. */
 const TEXT_CHUNK = 4096;
@@ -56,6 +57,15 @@ export interface TrainOptions {
   recentPriorMonths: number;
   /** How much of the move to the recent class mix to apply (0 to 1). */
   recentPriorStrength: number;
+  /**
+   * Single-label tasks: weight of a second, one-vs-rest loss on the same weights over all of a
+   * paper's categories, cross-lists included (0 = off). The softmax learns from primaries alone;
+   * this lets a category that is more often a cross-list than a primary learn from every paper
+   * that carries it, which lifts it into the top few for papers like those.
+   */
+  crossListLoss: number;
+  /** Single-label tasks: each category's gradient also takes this share of its archive's summed gradient (0 = off; sgd.ts, ArchiveShare). */
+  archiveShare: number;
 }
 
 export const DEFAULT_TRAIN_OPTIONS: TrainOptions = {
@@ -84,6 +94,10 @@ export const DEFAULT_TRAIN_OPTIONS: TrainOptions = {
   // the benchmark's test months: 3 months at half strength raised top-1 there from 0.719 to 0.728.
   recentPriorMonths: 3,
   recentPriorStrength: 0.5,
+  // Both chosen on the S2 split (models/README.md, "Cross-lists and archives in training"): together
+  // they raised top-5 there from 0.9655 to 0.9697 and macro-F1 by 4.5 points, top-1 a little.
+  crossListLoss: 0.5,
+  archiveShare: 0.25,
 };
 
 export interface EpochReport {
@@ -172,6 +186,9 @@ export async function trainLinear(
   const loss: LossKind = o.task === 'multilabel' ? 'ova' : 'softmax';
   const trainLabels = train.map((p) => labelsOf(p, scheme));
   const validLabels = valid.map((p) => labelsOf(p, scheme));
+  const crossListLoss = loss === 'softmax' ? o.crossListLoss : 0;
+  // What the workers train on: for the cross-list loss, each primary followed by its cross-lists.
+  const sgdLabels = crossListLoss > 0 ? train.map((p, i) => withCrossLists(p, trainLabels[i]!, scheme)) : trainLabels;
   const counts = new Float64Array(C);
   for (const ls of trainLabels) for (const l of ls) counts[l]!++;
   const thinClasses = scheme.labels.filter((_, c) => counts[c]! < 2);
@@ -180,6 +197,9 @@ export async function trainLinear(
   const T = Math.max(1, Math.min(o.threads, train.length));
   if (!(Number.isInteger(o.charNgrams) && (o.charNgrams === 0 || (o.charNgrams >= 2 && o.charNgrams <= MAX_CHAR_NGRAMS)))) throw new RangeError(`charNgrams must be 0 (off) or an integer from 2 to ${MAX_CHAR_NGRAMS}, got ${o.charNgrams}`);
   if (!(o.titleWeight === 0 || (o.titleWeight >= MIN_TITLE_WEIGHT && o.titleWeight <= MAX_TITLE_WEIGHT))) throw new RangeError(`titleWeight must be 0 (titles ignored) or in [${MIN_TITLE_WEIGHT}, ${MAX_TITLE_WEIGHT}], got ${o.titleWeight}`);
+  for (const [name, v] of [['crossListLoss', o.crossListLoss], ['archiveShare', o.archiveShare]] as const) {
+    if (!(Number.isFinite(v) && v >= 0)) throw new RangeError(`${name} must be a number >= 0 (0 = off), got ${v}`);
+  }
   const termOptions: TermOptions = { ngrams: o.ngrams, titleWeight: o.titleWeight, ...(o.charNgrams > 0 ? { charNgrams: o.charNgrams } : {}) };
   const workers = Array.from({ length: T }, () => new WorkerClient(startWorker(import.meta.url, './train-worker.js')));
   try {
@@ -188,7 +208,7 @@ export async function trainLinear(
     onProgress({ phase: 'features' });
     await Promise.all(
       workers.map(async (w, k) => {
-        const mineLabels = shard(trainLabels, k);
+        const mineLabels = shard(sgdLabels, k);
         const ptr = new Int32Array(mineLabels.length + 1);
         mineLabels.forEach((ls, i) => (ptr[i + 1] = ptr[i]! + ls.length));
         await w.call({ type: 'begin', worker: k, termOptions, dropAbstract: o.dropAbstract, labelPtr: ptr, labelIdx: Int32Array.from(mineLabels.flat()) });
@@ -233,9 +253,24 @@ export async function trainLinear(
     const scratch = workers.map(() => arena.alloc(scratchBytes));
     const biasCopies = workers.map(() => sab(C));
     const avgBias = sab(C);
+    const crossBiasCopies = crossListLoss > 0 ? workers.map(() => sab(C)) : null;
+    if (crossBiasCopies) {
+      // Start each class at the log-odds of carrying it, so the first papers do not spend their steps on the biases.
+      const carried = new Float64Array(C);
+      for (const ls of sgdLabels) for (const l of ls) carried[l]!++;
+      for (const b of crossBiasCopies) {
+        const v = new Float32Array(b);
+        for (let c = 0; c < C; c++) {
+          const q = (carried[c]! + 0.5) / (sgdLabels.length + 1);
+          v[c] = Math.log(q / (1 - q));
+        }
+      }
+    }
+    // One-vs-rest labels are not rivals, and sharing lowered the multi-label model's micro-F1 on S2 (models/README.md).
+    const archiveShare = loss === 'softmax' && o.archiveShare > 0 ? archiveShareOf(scheme.labels, o.archiveShare) : null;
     const bestBias = sab(C);
     const validScores = sab(Math.max(1, valid.length) * C);
-    await Promise.all(workers.map((w, k) => w.call({ type: 'weights', classes: C, memory, copies, avg, best, scratch: scratch[k], rowCapacity: ROW_CAPACITY, biasCopies, avgBias })));
+    await Promise.all(workers.map((w, k) => w.call({ type: 'weights', classes: C, memory, copies, avg, best, scratch: scratch[k], rowCapacity: ROW_CAPACITY, biasCopies, avgBias, crossBiasCopies, avgCrossBias: crossBiasCopies ? sab(C) : null })));
     // Validation rows are sharded like training rows; scores come back in shard order.
     const validOrder = Array.from({ length: T }, (_, k) => valid.map((_, i) => i).filter((i) => i % T === k)).flat();
     const validOffsets = Array.from({ length: T }, (_, k) => validOrder.findIndex((i) => i % T === k));
@@ -267,7 +302,7 @@ export async function trainLinear(
         const lrStart = o.lr * (1 - step / totalSteps);
         const lrEnd = o.lr * (1 - (step + 1) / totalSteps);
         const res = await Promise.all(
-          workers.map((w) => w.call<{ loss: number; rows: number }>({ type: 'epoch', epoch: e, part, parts: mixes, seed: o.seed, lrStart, lrEnd, l2: o.l2, dropAbstract: o.dropAbstract, loss, classWeight })),
+          workers.map((w) => w.call<{ loss: number; rows: number }>({ type: 'epoch', epoch: e, part, parts: mixes, seed: o.seed, lrStart, lrEnd, l2: o.l2, dropAbstract: o.dropAbstract, loss, classWeight, archiveShare, crossListLoss })),
         );
         for (const r of res) {
           lossSum += r.loss;
@@ -351,6 +386,32 @@ export async function trainLinear(
   } finally {
     await Promise.all(workers.map((w) => w.close()));
   }
+}
+
+/** A paper's labels (its primary first) followed by its other categories that the scheme knows. */
+function withCrossLists(paper: PaperRecord, labels: number[], scheme: LabelScheme): number[] {
+  const out = [...labels];
+  for (const c of paper.categories) {
+    const l = scheme.map(c);
+    if (l === undefined) continue;
+    const i = scheme.indexOf(l);
+    if (!out.includes(i)) out.push(i);
+  }
+  return out;
+}
+
+/** Each label's archive (taxonomy.ts), numbered; -1 for a label alone in its archive, which has no siblings to share with. */
+function archiveShareOf(labels: readonly string[], share: number): ArchiveShare {
+  const archives = labels.map(archiveOf);
+  const size = new Map<string, number>();
+  for (const a of archives) size.set(a, (size.get(a) ?? 0) + 1);
+  const ids = new Map<string, number>();
+  const of = Int32Array.from(archives, (a) => {
+    if (size.get(a)! < 2) return -1;
+    if (!ids.has(a)) ids.set(a, ids.size);
+    return ids.get(a)!;
+  });
+  return { of, archives: ids.size, share };
 }
 
 function makeClassWeights(counts: Float64Array, mode: TrainOptions['classWeight']): Float32Array | null {

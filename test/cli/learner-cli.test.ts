@@ -126,6 +126,12 @@ test('bad input gets clear errors and the right exit codes', async () => {
   const badPrior = await run(['train', '--data', trainFile, '--recent-prior-strength', '1.5', '--out', join(dir, 'x.axcm')]);
   assert.equal(badPrior.code, 2);
   assert.match(badPrior.err, /--recent-prior-strength must be in \[0, 1\]/);
+  const badCross = await run(['train', '--data', trainFile, '--cross-list-loss=-1', '--out', join(dir, 'x.axcm')]);
+  assert.equal(badCross.code, 2);
+  assert.match(badCross.err, /--cross-list-loss must be in \[0, 10\]/);
+  const badShare = await run(['train', '--data', trainFile, '--archive-share', 'lots', '--out', join(dir, 'x.axcm')]);
+  assert.equal(badShare.code, 2);
+  assert.match(badShare.err, /--archive-share must be in \[0, 2\]/);
 });
 
 test('--model names a shipped model: the multi-label one answers with cross-lists', { skip: existsSync(join(import.meta.dirname, '../../models/multilabel.axcm')) ? false : 'models/multilabel.axcm is not in this checkout' }, async () => {

@@ -8,6 +8,8 @@ import { loadModel } from '../../src/models/load-model.js';
 import { evaluateClassifier } from '../../src/evaluation/evaluate.js';
 import { ModelFileError } from '../../src/models/model-file.js';
 import { syntheticPapers, TOPICS } from './synthetic.js';
+import { seededRng } from '../../src/corpus/random.js';
+import type { PaperRecord } from '../../src/corpus/record.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'axc-train-'));
 process.on('exit', () => rmSync(dir, { recursive: true, force: true }));
@@ -302,4 +304,57 @@ test('the library train() on a file says in report.ingest what reading skipped',
   assert.equal(model.report.ingest?.valid, undefined);
   const inMemory = await trainFromFiles(train, { ...fast, task: 'primary' });
   assert.equal(inMemory.report.ingest, undefined);
+});
+
+test('the cross-list loss teaches a category from the papers that carry it as a cross-list, not only as primary', async () => {
+  // eess.IV is the primary of 4 papers but a cross-list of 120 cs.CV papers about scanners.
+  const rng = seededRng(11);
+  const pick = (xs: string[]) => xs[Math.floor(rng() * xs.length)]!;
+  const scanner = ['mri', 'ultrasound', 'scanner', 'tomography', 'radiology'];
+  const paper = (i: number, primary: string, words: string[][], categories: string[]): PaperRecord => ({
+    id: `2401.${String(i).padStart(5, '0')}`,
+    title: words.map(pick).join(' '),
+    abstract: Array.from({ length: 24 }, (_, w) => pick(words[w % words.length]!)).join(' '),
+    categories,
+    primary,
+  });
+  const papers = [
+    ...syntheticPapers(60, 12),
+    ...Array.from({ length: 120 }, (_, i) => paper(9000 + i, 'cs.CV', [TOPICS['cs.CV']!, scanner], ['cs.CV', 'eess.IV'])),
+    ...Array.from({ length: 4 }, (_, i) => paper(9500 + i, 'eess.IV', [scanner, ['signal', 'reconstruction']], ['eess.IV'])),
+  ];
+  const options = { ...fast, task: 'primary' as const, archiveShare: 0, recentPriorMonths: 0 };
+  const on = await trainLinear(papers, null, options);
+  const off = await trainLinear(papers, null, { ...options, crossListLoss: 0 });
+  assert.equal(on.model.info.training.options.crossListLoss, 0.5);
+  const query = [{ title: 'mri scanner', abstract: 'ultrasound tomography radiology of the scanner' }];
+  const iv = on.model.labels.indexOf('eess.IV');
+  const pOn = on.model.predictProba(query)[iv]!;
+  const pOff = off.model.predictProba(query)[iv]!;
+  assert.ok(pOn > 2 * pOff, `P(eess.IV) with the cross-list loss ${pOn}, without ${pOff}`);
+  // The primary stays the primary: cs.CV papers are still called cs.CV.
+  assert.ok(evaluateClassifier(on.model, test_).accuracy > 0.95);
+});
+
+test('archive sharing lifts a thin category when its archive fits, and leaves other archives alone', async () => {
+  // math.AG and cs.DS have 3 papers each, on words of their own; a math.NT paper says nothing of either.
+  const thin = (i: number, code: string, words: string[]): PaperRecord => ({ id: `2401.${String(9000 + i).padStart(5, '0')}`, title: words.join(' '), abstract: `${words.join(' ')} ${words.join(' ')}`, categories: [code], primary: code });
+  const papers = [...train, ...[0, 1, 2].map((i) => thin(i, 'math.AG', ['sheaf', 'scheme', 'variety'])), ...[3, 4, 5].map((i) => thin(i, 'cs.DS', ['heap', 'queue', 'amortized']))];
+  const options = { ...fast, task: 'primary' as const, crossListLoss: 0, recentPriorMonths: 0 };
+  const shared = await trainLinear(papers, null, options);
+  const plain = await trainLinear(papers, null, { ...options, archiveShare: 0 });
+  const query = [{ title: 'prime zeta', abstract: 'modular congruence of the arithmetic zeta function' }];
+  const ratio = (m: typeof shared.model) => {
+    const p = m.predictProba(query);
+    return p[m.labels.indexOf('math.AG')]! / p[m.labels.indexOf('cs.DS')]!;
+  };
+  // Without sharing the two thin categories are alike to this paper; with it math.AG has learnt math.NT's words.
+  assert.ok(ratio(plain.model) < 1.5, `plain ratio ${ratio(plain.model)}`);
+  assert.ok(ratio(shared.model) > 2, `shared ratio ${ratio(shared.model)}`);
+  assert.ok(evaluateClassifier(shared.model, test_).accuracy > 0.95);
+});
+
+test('the cross-list loss and archive sharing refuse values that are not numbers >= 0', async () => {
+  await assert.rejects(trainLinear(train, null, { ...fast, crossListLoss: -1 }), /crossListLoss must be a number >= 0/);
+  await assert.rejects(trainLinear(train, null, { ...fast, archiveShare: Number.NaN }), /archiveShare must be a number >= 0/);
 });
