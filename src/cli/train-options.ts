@@ -1,5 +1,5 @@
 import { readFile } from 'node:fs/promises';
-import { DEFAULT_TRAIN_OPTIONS, type TrainOptions } from '../models/train.js';
+import { DEFAULT_TRAIN_OPTIONS, MAX_ARCHIVE_SHARE, MAX_CROSS_LIST_LOSS, type TrainOptions } from '../models/train.js';
 import { MAX_CHAR_NGRAMS, MAX_TITLE_WEIGHT, MIN_TITLE_WEIGHT } from '../text/terms.js';
 import { UsageError, UserError } from './command.js';
 
@@ -42,8 +42,8 @@ const NUMBER_RULES: Record<NumericKey, NumberRule> = {
   dropAbstract: { flag: 'drop-abstract', integer: false, min: 0, max: 1, maxOpen: true },
   recentPriorMonths: { flag: 'recent-prior', integer: true, min: 0 },
   recentPriorStrength: { flag: 'recent-prior-strength', integer: false, min: 0, max: 1 },
-  crossListLoss: { flag: 'cross-list-loss', integer: false, min: 0, max: 10 },
-  archiveShare: { flag: 'archive-share', integer: false, min: 0, max: 2 },
+  crossListLoss: { flag: 'cross-list-loss', integer: false, min: 0, max: MAX_CROSS_LIST_LOSS },
+  archiveShare: { flag: 'archive-share', integer: false, min: 0, max: MAX_ARCHIVE_SHARE },
   validFraction: { integer: false, min: 0, minOpen: true, max: 1, maxOpen: true },
   mixesPerEpoch: { integer: true, min: 1 },
   patience: { integer: true, min: 1 },

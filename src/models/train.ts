@@ -68,6 +68,10 @@ export interface TrainOptions {
   archiveShare: number;
 }
 
+/** Beyond these the extra losses swamp the softmax they are there to help (models/README.md). */
+export const MAX_CROSS_LIST_LOSS = 10;
+export const MAX_ARCHIVE_SHARE = 2;
+
 export const DEFAULT_TRAIN_OPTIONS: TrainOptions = {
   task: 'primary',
   seed: 1,
@@ -198,8 +202,8 @@ export async function trainLinear(
   const T = Math.max(1, Math.min(o.threads, train.length));
   if (!(Number.isInteger(o.charNgrams) && (o.charNgrams === 0 || (o.charNgrams >= 2 && o.charNgrams <= MAX_CHAR_NGRAMS)))) throw new RangeError(`charNgrams must be 0 (off) or an integer from 2 to ${MAX_CHAR_NGRAMS}, got ${o.charNgrams}`);
   if (!(o.titleWeight === 0 || (o.titleWeight >= MIN_TITLE_WEIGHT && o.titleWeight <= MAX_TITLE_WEIGHT))) throw new RangeError(`titleWeight must be 0 (titles ignored) or in [${MIN_TITLE_WEIGHT}, ${MAX_TITLE_WEIGHT}], got ${o.titleWeight}`);
-  for (const [name, v] of [['crossListLoss', o.crossListLoss], ['archiveShare', o.archiveShare]] as const) {
-    if (!(Number.isFinite(v) && v >= 0)) throw new RangeError(`${name} must be a number >= 0 (0 = off), got ${v}`);
+  for (const [name, v, max] of [['crossListLoss', o.crossListLoss, MAX_CROSS_LIST_LOSS], ['archiveShare', o.archiveShare, MAX_ARCHIVE_SHARE]] as const) {
+    if (!(v >= 0 && v <= max)) throw new RangeError(`${name} must be in [0, ${max}] (0 = off), got ${v}`);
   }
   const termOptions: TermOptions = { ngrams: o.ngrams, titleWeight: o.titleWeight, ...(o.charNgrams > 0 ? { charNgrams: o.charNgrams } : {}) };
   const workers = Array.from({ length: T }, () => new WorkerClient(startWorker(import.meta.url, './train-worker.js')));
@@ -355,7 +359,8 @@ export async function trainLinear(
     weights.set(new Float32Array(memory.buffer, best, F * C));
     const bias = Float32Array.from(new Float32Array(bestBias));
     const seconds = (performance.now() - t0) / 1000;
-    const { threads: _threads, ...recorded } = o;
+    // What training did, not what was asked: one-vs-rest models take neither extra loss.
+    const { threads: _threads, ...recorded } = loss === 'softmax' ? o : { ...o, crossListLoss: 0, archiveShare: 0 };
     void _threads;
     const model = new LinearModel(
       {
@@ -364,7 +369,7 @@ export async function trainLinear(
           task: o.task,
           labels: scheme.labels,
           createdAt: new Date().toISOString(),
-          training: { papers: train.length, dataHash: dataHash(train.map((p, i) => `${p.id}\t${trainLabels[i]!.join(',')}`)), seconds: Number(seconds.toFixed(1)), options: { ...recorded }, priorShift },
+          training: { papers: train.length, dataHash: dataHash(train.map((p, i) => `${p.id}\t${sgdLabels[i]!.join(',')}`)), seconds: Number(seconds.toFixed(1)), options: { ...recorded }, priorShift },
           validation: { papers: valid.length, accuracy: vm.accuracy, logLoss: vm.loss, bestEpoch, temperature: Number(temperature.toFixed(4)) },
           quantized: false,
         },

@@ -11,13 +11,13 @@ const sigmoid = (z: number) => 1 / (1 + Math.exp(-z));
  * weights, learning rate 1: the weight row of feature 0 moves by minus the gradient, whatever the
  * kernels do inside, so the gradient's formula is checked number by number.
  */
-function oneStep(crossListLoss: number, crossListBias: Float32Array | null, archiveShare: ArchiveShare | null) {
+function oneStep(crossListLoss: number, crossListBias: Float32Array | null, archiveShare: ArchiveShare | null, startBias = [0, 0, 0]) {
   const C = 3;
   const memory = createMemory({ initialBytes: 1 << 16 });
   const arena = new WasmArena(memory);
   const weights = arena.alloc(2 * C * 4);
   const slots = { kernels: new Kernels(memory), row: new SparseRowScratch(arena, 8), scores: arena.allocF32(C), grad: arena.allocF32(C), active: arena.allocI32(C), dense: arena.allocF32(C) };
-  const bias = new Float32Array(C);
+  const bias = Float32Array.from(startBias);
   const input: EpochInput = {
     loss: 'softmax',
     classes: C,
@@ -69,6 +69,19 @@ test('the cross-list loss adds w·(σ(score + bias + offset) − carried) per cl
   close(r.crossListBias!, offsets.map((o, c) => o - aux[c]!), 'offsets');
   // The loss it reports is the softmax's alone: that is what early stopping compares.
   assert.ok(Math.abs(r.loss - Math.log(3)) < 1e-9);
+});
+
+test('the cross-list sigmoid reads the softmax bias too: a class the bias already favours is pushed less', () => {
+  const start = [1, -1, 0.5];
+  const offsets = [-2, -1, 0.5];
+  const w = 0.5;
+  const r = oneStep(w, Float32Array.from(offsets), null, start);
+  const e = start.map(Math.exp);
+  const z = e.reduce((a, b) => a + b, 0);
+  const carried = [1, 0, 1];
+  const grad = start.map((b, c) => e[c]! / z - (c === 0 ? 1 : 0) + w * (sigmoid(b + offsets[c]!) - carried[c]!));
+  close(r.row, grad.map((g) => -g), 'weights');
+  close(r.bias, start.map((b, c) => b - grad[c]!), 'bias');
 });
 
 test('archive sharing adds share × the archive’s summed gradient to each of its classes; a class alone in its archive keeps its own', () => {
