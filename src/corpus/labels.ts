@@ -173,16 +173,7 @@ export function buildLabelScheme(papers: readonly PaperRecord[], options: LabelS
  * scheme drops the paper); multilabel gives every kept category, deduplicated after mapping.
  */
 export function labelsOf(paper: PaperRecord, scheme: LabelScheme): number[] {
-  if (scheme.task === 'multilabel') {
-    const out: number[] = [];
-    for (const c of paper.categories[0] === paper.primary ? paper.categories : [paper.primary, ...paper.categories]) {
-      const l = scheme.map(c);
-      if (l === undefined) continue;
-      const i = scheme.indexOf(l);
-      if (!out.includes(i)) out.push(i);
-    }
-    return out;
-  }
+  if (scheme.task === 'multilabel') return withCarriedLabels(paper, scheme, []);
   const l = scheme.map(paper.primary);
   if (l !== undefined) return [scheme.indexOf(l)];
   if (scheme.options.includeCrossLists) {
@@ -192,6 +183,21 @@ export function labelsOf(paper: PaperRecord, scheme: LabelScheme): number[] {
     }
   }
   return [];
+}
+
+/**
+ * `labels` followed by every class the paper's categories map to (its primary first), each once:
+ * a multi-label paper's labels, or a single-label one's class and then its cross-lists.
+ */
+export function withCarriedLabels(paper: PaperRecord, scheme: LabelScheme, labels: readonly number[]): number[] {
+  const out = [...labels];
+  for (const c of paper.categories[0] === paper.primary ? paper.categories : [paper.primary, ...paper.categories]) {
+    const l = scheme.map(c);
+    if (l === undefined) continue;
+    const i = scheme.indexOf(l);
+    if (!out.includes(i)) out.push(i);
+  }
+  return out;
 }
 
 /**

@@ -1,5 +1,5 @@
 import { availableParallelism } from 'node:os';
-import { buildLabelScheme, labelledPapers, labelsOf, schemeToJSON, type LabelScheme, type LabelTask } from '../corpus/labels.js';
+import { buildLabelScheme, labelledPapers, labelsOf, schemeToJSON, withCarriedLabels, type LabelTask } from '../corpus/labels.js';
 import { archiveOf } from '../taxonomy/taxonomy.js';
 import type { PaperRecord } from '../corpus/record.js';
 import { splitRandom, yymmOf } from '../corpus/split.js';
@@ -193,7 +193,7 @@ export async function trainLinear(
   const validLabels = valid.map((p) => labelsOf(p, scheme));
   const crossListLoss = loss === 'softmax' ? o.crossListLoss : 0;
   // What the workers train on: for the cross-list loss, each primary followed by its cross-lists.
-  const sgdLabels = crossListLoss > 0 ? train.map((p, i) => withCrossLists(p, trainLabels[i]!, scheme)) : trainLabels;
+  const sgdLabels = crossListLoss > 0 ? train.map((p, i) => withCarriedLabels(p, scheme, trainLabels[i]!)) : trainLabels;
   const counts = new Float64Array(C);
   for (const ls of trainLabels) for (const l of ls) counts[l]!++;
   const thinClasses = scheme.labels.filter((_, c) => counts[c]! < 2);
@@ -392,18 +392,6 @@ export async function trainLinear(
   } finally {
     await Promise.all(workers.map((w) => w.close()));
   }
-}
-
-/** A paper's labels (its primary first) followed by its other categories that the scheme knows. */
-function withCrossLists(paper: PaperRecord, labels: number[], scheme: LabelScheme): number[] {
-  const out = [...labels];
-  for (const c of paper.categories) {
-    const l = scheme.map(c);
-    if (l === undefined) continue;
-    const i = scheme.indexOf(l);
-    if (!out.includes(i)) out.push(i);
-  }
-  return out;
 }
 
 /** Each label's archive (taxonomy.ts), numbered; -1 for a label alone in its archive, which has no siblings to share with. */
