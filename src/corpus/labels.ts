@@ -11,6 +11,9 @@ export type LabelTask = 'primary' | 'multilabel' | 'group';
 
 export const LABEL_TASKS: readonly LabelTask[] = ['primary', 'multilabel', 'group'];
 
+/** What labelling reads of a paper. */
+export type PaperLabels = Pick<PaperRecord, 'primary' | 'categories'>;
+
 /** The catch-all class that rare categories fold into when `minCount` is set. */
 export const OTHER_LABEL = 'other';
 
@@ -71,7 +74,7 @@ function baseOf(task: LabelTask, code: string): string | undefined {
 }
 
 /** Distinct bases a paper contributes to the class counts. */
-function countedBases(paper: PaperRecord, o: LabelSchemeOptions): string[] {
+function countedBases(paper: PaperLabels, o: LabelSchemeOptions): string[] {
   const all = o.task === 'multilabel' || o.includeCrossLists === true;
   const codes = all ? paper.categories : [paper.primary];
   const out: string[] = [];
@@ -120,7 +123,7 @@ function compareLabels(a: string, b: string): number {
  *   unseen in the corpus fold the same way (they have 0 papers), so `map` works on new data.
  * - `top` N then keeps the N most frequent classes (ties by code); `map` drops the rest.
  */
-export function buildLabelScheme(papers: readonly PaperRecord[], options: LabelSchemeOptions): LabelScheme {
+export function buildLabelScheme(papers: Iterable<PaperLabels>, options: LabelSchemeOptions): LabelScheme {
   checkOptions(options);
   const { task } = options;
   const counts = new Map<string, number>();
@@ -172,7 +175,7 @@ export function buildLabelScheme(papers: readonly PaperRecord[], options: LabelS
  * A paper's class indices, primary first. Tasks primary and group give at most one (none when the
  * scheme drops the paper); multilabel gives every kept category, deduplicated after mapping.
  */
-export function labelsOf(paper: PaperRecord, scheme: LabelScheme): number[] {
+export function labelsOf(paper: PaperLabels, scheme: LabelScheme): number[] {
   if (scheme.task === 'multilabel') return withCarriedLabels(paper, scheme, []);
   const l = scheme.map(paper.primary);
   if (l !== undefined) return [scheme.indexOf(l)];
@@ -189,7 +192,7 @@ export function labelsOf(paper: PaperRecord, scheme: LabelScheme): number[] {
  * `labels` followed by every class the paper's categories map to (its primary first), each once:
  * a multi-label paper's labels, or a single-label one's class and then its cross-lists.
  */
-export function withCarriedLabels(paper: PaperRecord, scheme: LabelScheme, labels: readonly number[]): number[] {
+export function withCarriedLabels(paper: PaperLabels, scheme: LabelScheme, labels: readonly number[]): number[] {
   const out = [...labels];
   for (const c of paper.categories[0] === paper.primary ? paper.categories : [paper.primary, ...paper.categories]) {
     const l = scheme.map(c);
@@ -206,20 +209,29 @@ export function withCarriedLabels(paper: PaperRecord, scheme: LabelScheme, label
  * The result keeps corpus order.
  */
 export function applyBalance(papers: readonly PaperRecord[], scheme: LabelScheme, perClass: number, seed: number): PaperRecord[] {
+  const keep = balanceMask(papers.length, (i) => labelsOf(papers[i]!, scheme)[0] ?? -1, scheme.labels.length, perClass, seed);
+  return papers.filter((_, i) => keep[i] === 1);
+}
+
+/**
+ * applyBalance on `n` items known only by their first label (`firstLabel(i)`, -1 for none), for
+ * corpora too big to hold as records: 1 for each item kept. Same labels and seed, same choice.
+ */
+export function balanceMask(n: number, firstLabel: (i: number) => number, classes: number, perClass: number, seed: number): Uint8Array {
   if (!Number.isInteger(perClass) || perClass < 1) throw new RangeError(`perClass must be an integer >= 1, got ${perClass}`);
   const order = shuffle(
-    papers.map((_, i) => i),
+    Array.from({ length: n }, (_, i) => i),
     seededRng(seed),
   );
-  const taken = new Int32Array(scheme.labels.length);
-  const keep = new Uint8Array(papers.length);
+  const taken = new Int32Array(classes);
+  const keep = new Uint8Array(n);
   for (const i of order) {
-    const first = labelsOf(papers[i]!, scheme)[0];
-    if (first === undefined || taken[first]! >= perClass) continue;
+    const first = firstLabel(i);
+    if (first < 0 || taken[first]! >= perClass) continue;
     taken[first]!++;
     keep[i] = 1;
   }
-  return papers.filter((_, i) => keep[i] === 1);
+  return keep;
 }
 
 /** The papers a model sees under a scheme: those with a label, balanced when the scheme says so. */

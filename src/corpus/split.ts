@@ -32,35 +32,49 @@ function stochasticRound(x: number, rng: Rng): number {
  * Each part keeps corpus order. Same papers + same seed → same split.
  */
 export function splitRandom(papers: readonly PaperRecord[], options: RandomSplitOptions): Split {
+  const part = splitParts(papers.length, (i) => papers[i]!.primary, options);
+  const out: Split = { train: [], valid: [], test: [] };
+  papers.forEach((p, i) => (part[i] === SPLIT_TRAIN ? out.train : part[i] === SPLIT_VALID ? out.valid : out.test).push(p));
+  return out;
+}
+
+export const SPLIT_TRAIN = 0;
+export const SPLIT_VALID = 1;
+export const SPLIT_TEST = 2;
+
+/**
+ * splitRandom on `n` items known only by their class (`classOf(i)`), for corpora too big to hold
+ * as records: each item's part, SPLIT_TRAIN, SPLIT_VALID or SPLIT_TEST. The same classes in the
+ * same order and the same seed give the same parts as splitRandom.
+ */
+export function splitParts(n: number, classOf: (i: number) => string, options: RandomSplitOptions): Uint8Array {
   checkFraction(options.test, 'test');
   checkFraction(options.valid, 'valid');
   if (options.test + options.valid >= 1) throw new RangeError(`test + valid must be < 1, got ${options.test + options.valid}`);
   if (!Number.isInteger(options.seed)) throw new RangeError(`seed must be an integer, got ${options.seed}`);
   const byClass = new Map<string, number[]>();
-  papers.forEach((p, i) => {
-    const list = byClass.get(p.primary);
+  for (let i = 0; i < n; i++) {
+    const code = classOf(i);
+    const list = byClass.get(code);
     if (list) list.push(i);
-    else byClass.set(p.primary, [i]);
-  });
+    else byClass.set(code, [i]);
+  }
   const rng = seededRng(options.seed);
-  // 0 train, 1 valid, 2 test
-  const part = new Uint8Array(papers.length);
+  const part = new Uint8Array(n);
   for (const code of [...byClass.keys()].sort()) {
     const idx = shuffle(byClass.get(code)!, rng);
-    const n = idx.length;
-    let nTest = stochasticRound(n * options.test, rng);
-    let nValid = stochasticRound(n * options.valid, rng);
-    const room = Math.max(0, n - 1);
+    const m = idx.length;
+    let nTest = stochasticRound(m * options.test, rng);
+    let nValid = stochasticRound(m * options.valid, rng);
+    const room = Math.max(0, m - 1);
     if (nTest + nValid > room) {
       nValid = Math.max(0, room - nTest);
       nTest = Math.min(nTest, room);
     }
-    for (let k = 0; k < nTest; k++) part[idx[k]!] = 2;
-    for (let k = nTest; k < nTest + nValid; k++) part[idx[k]!] = 1;
+    for (let k = 0; k < nTest; k++) part[idx[k]!] = SPLIT_TEST;
+    for (let k = nTest; k < nTest + nValid; k++) part[idx[k]!] = SPLIT_VALID;
   }
-  const out: Split = { train: [], valid: [], test: [] };
-  papers.forEach((p, i) => (part[i] === 0 ? out.train : part[i] === 1 ? out.valid : out.test).push(p));
-  return out;
+  return part;
 }
 
 /** Two-digit years from 91 are 19xx (arXiv began in August 1991), others 20xx. */
