@@ -1,5 +1,5 @@
 /**
- * A big corpus for the scale benchmarks: the shared corpus repeated under fresh ids until it holds
+ * A big corpus for the scale benchmarks: a corpus (JSON lines, gzipped or not) repeated under fresh ids until it holds
  * the number of papers asked for, written as plain JSON lines (nothing of it is committed). The
  * first copy keeps the real ids; copy k (k ≥ 1) appends `~k`, which is no arXiv id, so its month
  * comes from its `date` field, which the copy sets to its id's month (the shared corpus's dates are
@@ -16,7 +16,8 @@ export async function writeRepeatedCorpus(source: string, out: string, papers: n
   let written = 0;
   let bytes = 0;
   for (let copy = 0; written < papers; copy++) {
-    const lines = createInterface({ input: createReadStream(source).pipe(createGunzip()), crlfDelay: Infinity });
+    const raw = createReadStream(source);
+    const lines = createInterface({ input: source.endsWith('.gz') ? raw.pipe(createGunzip()) : raw, crlfDelay: Infinity });
     let any = false;
     for await (const line of lines) {
       if (written >= papers) break;
@@ -43,6 +44,6 @@ export async function writeRepeatedCorpus(source: string, out: string, papers: n
 
 if (process.argv[1] && import.meta.url.endsWith(process.argv[1].replace(/^.*\//, ''))) {
   const [source, out, n] = process.argv.slice(2);
-  if (!source || !out || !n) throw new Error('usage: tsx bench/repeat-corpus.ts SOURCE.jsonl.gz OUT.jsonl PAPERS');
+  if (!source || !out || !n) throw new Error('usage: tsx bench/repeat-corpus.ts SOURCE.jsonl[.gz] OUT.jsonl PAPERS');
   console.log(await writeRepeatedCorpus(source, out, Number(n)));
 }

@@ -44,7 +44,7 @@ for (const { file, options } of MODELS) {
   model.spec.info.createdAt = dates[dates.length - 1] ?? '1970-01-01';
   model.spec.info.training.seconds = 0;
   // Pruning changes the scores: calibrate again on the same held-out papers.
-  const pruned = model.pruned(PRUNE).recalibrated(validation.papers, validation.labels);
+  const pruned = model.pruned(PRUNE).recalibrated(validation);
   await pruned.save(file, { quantize: true });
   const shipped = await loadModel(file);
   results[file] = {

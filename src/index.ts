@@ -5,11 +5,11 @@
  *   const model = await loadModel('model.axcm');
  *   model.predict({ title, abstract }, { k: 5, explain: true });
  */
-import { loadPapers } from './corpus/load.js';
+import { emptyReport } from './corpus/canonical.js';
 import type { IngestReport } from './corpus/canonical.js';
 import type { PaperRecord } from './corpus/record.js';
 import type { LinearModel } from './models/linear.js';
-import { trainLinear, type TrainOptions, type TrainReport } from './models/train.js';
+import { trainLinear, type PaperSource, type TrainOptions, type TrainReport } from './models/train.js';
 
 export * from './taxonomy/taxonomy.js';
 export type { PaperRecord } from './corpus/record.js';
@@ -22,7 +22,7 @@ export { modelFromBytes } from './models/open-model.js';
 export { ModelFileError } from './models/model-codec.js';
 export { LinearModel } from './models/linear.js';
 export type { Classifier, ModelInfo, PaperText, Prediction, PredictOptions, LabelPrediction, Reason } from './models/model.js';
-export { DEFAULT_TRAIN_OPTIONS, type TrainOptions, type TrainReport } from './models/train.js';
+export { DEFAULT_TRAIN_OPTIONS, NoPapersError, TrainingCacheError, TrainingMemoryError, type TrainOptions, type TrainReport, type TrainMemory } from './models/train.js';
 export { evaluateClassifier, type Evaluation } from './evaluation/evaluate.js';
 export { evaluateDetailed, type DetailedEvaluation, type EvaluationDetails, type EvaluateOptions } from './evaluation/evaluate.js';
 export * as metrics from './evaluation/metrics.js';
@@ -40,28 +40,27 @@ export { tune, type TuneOptions, type TuneResult, type TrialRecord } from './eva
 export { tokenize } from './text/tokenize.js';
 
 /**
- * Train a model on papers in memory, or on files in any ingestable format. Validation papers
- * (for early stopping and calibration) are held out of `data` unless given. When papers come from
- * files, `report.ingest` says what reading them kept and skipped, and why.
+ * Train a model on papers in memory, or on files in any ingestable format (read as a stream, so
+ * a corpus of millions of papers trains in bounded memory). Validation papers (for early
+ * stopping and calibration) are held out of `data` unless given. When papers come from files,
+ * `report.ingest` says what reading them kept and skipped, and why.
  */
 export async function train(
   data: readonly PaperRecord[] | string | string[],
-  options: Partial<TrainOptions> & { valid?: readonly PaperRecord[] | string } = {},
+  options: Partial<TrainOptions> & { valid?: readonly PaperRecord[] | string; cacheDir?: string } = {},
 ): Promise<LinearModel & { report: TrainReport & { ingest?: { data?: IngestReport; valid?: IngestReport } } }> {
   const ingest: { data?: IngestReport; valid?: IngestReport } = {};
-  let papers: readonly PaperRecord[];
+  let source: PaperSource;
   if (typeof data === 'string' || (Array.isArray(data) && typeof data[0] === 'string')) {
-    const loaded = await loadPapers(data as string | string[]);
-    papers = loaded.papers;
-    ingest.data = loaded.report;
-  } else papers = data as readonly PaperRecord[];
-  const { valid, ...rest } = options;
-  let validPapers: readonly PaperRecord[] | null = null;
+    ingest.data = emptyReport();
+    source = { files: data as string | string[], report: ingest.data };
+  } else source = data as readonly PaperRecord[];
+  const { valid, cacheDir, ...rest } = options;
+  let validSource: PaperSource | null = null;
   if (typeof valid === 'string') {
-    const loaded = await loadPapers(valid);
-    validPapers = loaded.papers;
-    ingest.valid = loaded.report;
-  } else validPapers = valid ?? null;
-  const { model, report } = await trainLinear(papers, validPapers, rest);
+    ingest.valid = emptyReport();
+    validSource = { files: valid, report: ingest.valid };
+  } else validSource = valid ?? null;
+  const { model, report } = await trainLinear(source, validSource, rest, () => {}, cacheDir !== undefined ? { cacheDir } : {});
   return Object.assign(model, { report: Object.keys(ingest).length > 0 ? { ...report, ingest } : report });
 }

@@ -1,10 +1,9 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { loadPapers } from '../corpus/load.js';
 import { experimentMarkdown } from '../evaluation/experiments/markdown.js';
 import { findPreset, PRESETS } from '../evaluation/experiments/presets.js';
 import { runExperiment } from '../evaluation/experiments/runner.js';
-import { loadPaperSample } from '../evaluation/experiments/sample.js';
+import { DEFAULT_SAMPLE_LIMIT, loadPaperSample } from '../evaluation/experiments/sample.js';
 import { intOption, parseCommandArgs } from './args.js';
 import { UsageError, UserError, type Command } from './command.js';
 import { checkOutputDirectory } from './output-path.js';
@@ -27,7 +26,8 @@ ${PRESETS.map((p) => `  ${p.name.padEnd(11)} ${p.title}`).join('\n')}
 Options:
   --data FILE      corpus (repeatable; any format 'ingest' reads)
   --out DIR        also write DIR/NAME.json and DIR/NAME.md
-  --limit N        use a uniform random sample of N papers (seeded); the whole corpus otherwise
+  --limit N        use a uniform random sample of at most N papers (seeded; default
+                   ${DEFAULT_SAMPLE_LIMIT.toLocaleString('en')}: the models train in memory, about 2 KB a paper)
   --seed N         seed for sampling, splitting and training (default 1)
   --threads N      training threads (default: all cores)
   --before MONTH   time-split only: first test month (YYMM, YYYYMM or YYYY-MM)
@@ -76,16 +76,9 @@ Options:
     if (values.out !== undefined) await checkOutputDirectory(values.out, '--out');
 
     const reading = new Progress('reading');
-    let papers;
-    let read: number;
-    if (limit !== undefined) {
-      const s = await loadPaperSample(data, limit, seed, { format });
-      papers = s.papers;
-      read = s.offered;
-    } else {
-      papers = (await loadPapers(data, { format })).papers;
-      read = papers.length;
-    }
+    const sample = await loadPaperSample(data, limit ?? DEFAULT_SAMPLE_LIMIT, seed, { format });
+    const papers = sample.papers;
+    const read = sample.offered;
     reading.done();
     if (papers.length === 0) throw new UserError(`no usable papers in ${data.join(', ')}`);
 
@@ -104,8 +97,9 @@ Options:
       throw e;
     }
     progress.done();
-    const full = { ...result, data, read, ...(limit !== undefined ? { limit } : {}), command: `arxiv-classifier experiment ${argv.join(' ')}` };
-    const md = experimentMarkdown(result) + `\nCommand: \`${full.command}\`${limit !== undefined ? ` (a seeded sample of ${papers.length} of ${read} papers)` : ''}\n`;
+    const sampled = read > papers.length;
+    const full = { ...result, data, read, ...(limit !== undefined || sampled ? { limit: limit ?? DEFAULT_SAMPLE_LIMIT } : {}), command: `arxiv-classifier experiment ${argv.join(' ')}` };
+    const md = experimentMarkdown(result) + `\nCommand: \`${full.command}\`${limit !== undefined || sampled ? ` (a seeded sample of ${papers.length} of ${read} papers)` : ''}\n`;
     if (values.out) {
       try {
         await mkdir(values.out, { recursive: true });

@@ -1,6 +1,7 @@
 import { statSync } from 'node:fs';
 import { labelsOf, schemeFromJSON } from '../corpus/labels.js';
 import { loadPapers } from '../corpus/load.js';
+import { heldOutTerms } from '../models/held-out.js';
 import { loadModel } from '../models/load-model.js';
 import { intOption, parseCommandArgs, requireOption } from './args.js';
 import { UsageError, UserError, type Command } from './command.js';
@@ -39,8 +40,11 @@ Options:
       const held = (await loadPapers(values.valid)).papers.map((p) => ({ paper: p, labels: labelsOf(p, scheme) })).filter((x) => x.labels.length > 0);
       if (held.length === 0) throw new UserError(`${values.valid}: no paper has a label this model knows, nothing to calibrate on`);
       small = small.recalibrated(
-        held.map((x) => x.paper),
-        held.map((x) => x.labels),
+        heldOutTerms(
+          held.map((x) => x.paper),
+          held.map((x) => x.labels),
+          small.spec.termOptions,
+        ),
       );
       recalibratedOn = held.length;
     }

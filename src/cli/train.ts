@@ -1,6 +1,9 @@
+import { access, constants, stat } from 'node:fs/promises';
+import { emptyReport } from '../corpus/canonical.js';
 import { LABEL_TASKS, type LabelTask } from '../corpus/labels.js';
-import { loadPapers } from '../corpus/load.js';
-import { DEFAULT_TRAIN_OPTIONS, trainLinear, UnlabelledValidationError, type TrainOptions } from '../models/train.js';
+import { DEFAULT_TRAIN_OPTIONS, NoPapersError, TrainingCacheError, trainLinear, UnlabelledValidationError, type TrainOptions } from '../models/train.js';
+import { DEFAULT_SAMPLE_LIMIT, loadPaperSample } from '../evaluation/experiments/sample.js';
+import type { FormatName } from '../sources/source.js';
 import { intOption, parseCommandArgs, parseDuration, requireOption } from './args.js';
 import { UsageError, UserError, type Command } from './command.js';
 import { checkOutputFile } from './output-path.js';
@@ -8,12 +11,20 @@ import { Progress } from './progress.js';
 import { skipSummary } from './skip-summary.js';
 import { numericTrainOptions, readTrainConfig } from './train-options.js';
 import { splitRandom } from '../corpus/split.js';
-import type { PaperRecord } from '../corpus/record.js';
 import { DEFAULT_SEARCH_SPACE } from '../evaluation/tuning/search-space.js';
 import { tune, type TuneResult } from '../evaluation/tuning/tune.js';
 import { parseFormat } from './stats.js';
 
 const d = DEFAULT_TRAIN_OPTIONS;
+
+/**
+ * Papers the `--time-budget` search trains and scores on: a seeded random sample of TRAIN (all of
+ * it when smaller), so that the search's memory stays bounded on any corpus; the chosen settings
+ * then train on all of it.
+ */
+export const SEARCH_SAMPLE = DEFAULT_SAMPLE_LIMIT;
+const SEARCH_VALID_SAMPLE = 50_000;
+
 
 export const command: Command = {
   name: 'train',
@@ -22,6 +33,10 @@ export const command: Command = {
 
 Train a linear model over TF-IDF word n-grams (multinomial logistic regression for primary and
 group, one-vs-rest for multilabel) with SGD on all cores. TRAIN may be any format 'ingest' reads.
+TRAIN is read once, as a stream: papers' terms and feature rows go to a disk cache, and memory
+holds the weights, a window of rows per thread and about 40 bytes per paper (labels, month, id),
+so all of arXiv (2.7M papers) trains in under 3 GB. --time-budget searches on a sample of at most
+${SEARCH_SAMPLE.toLocaleString('en')} papers.
 
 Options:
   --data FILE          training papers (repeatable)
@@ -62,6 +77,8 @@ Options:
   --quantized-out FILE also write an int8 copy of the model here
   --prune N            saved files keep only the N features that move scores most
   --format F           input format; guessed from the file when absent
+  --cache-dir DIR      folder for the disk cache of counted terms and feature rows (default
+                       the system's temporary folder; about 2 KB a paper, removed at the end)
   --json               print the training report as JSON
   -h, --help           this help`,
   async run(argv) {
@@ -96,6 +113,7 @@ Options:
       'quantized-out': { type: 'string' },
       prune: { type: 'string' },
       format: { type: 'string' },
+      'cache-dir': { type: 'string' },
       json: { type: 'boolean' },
     });
     const data = values.data ?? [];
@@ -122,42 +140,47 @@ Options:
     if (values['quantized-out']) await checkOutputFile(values['quantized-out'], '--quantized-out');
 
     const format = parseFormat(values.format);
-    const progress = new Progress('loading');
-    const { papers, report: readReport } = await loadPapers(data, { format, onProgress: (n) => progress.update(n, 'records') });
-    progress.done();
-    if (papers.length === 0) throw new UserError(`no usable papers in ${data.join(', ')} (${JSON.stringify(readReport.skipped)})`);
-    const validRead = values.valid ? await loadPapers(values.valid, { format }) : null;
-    // A valid file that yields nothing is a mistake to report, not a cue to hold out part of TRAIN instead.
-    if (validRead && validRead.papers.length === 0) throw new UserError(`${values.valid}: no usable validation papers (${JSON.stringify(validRead.report.skipped)})`);
-    const valid = validRead?.papers ?? null;
-    for (const [report, files] of [[readReport, data.join(', ')], [validRead?.report, values.valid]] as const) {
-      const line = report && files ? skipSummary(report, files) : null;
-      if (line) process.stderr.write(line + '\n');
-    }
+    const cacheDir = values['cache-dir'];
+    if (cacheDir !== undefined) await checkCacheDir(cacheDir);
+    const readReport = emptyReport();
+    const validReport = emptyReport();
     let tuning: TuneResult | null = null;
     if (budget !== undefined) {
       // What the user set, by flag or in --config, is not searched: every trial trains with it, so
       // the score the search reports is the score of the model that will be trained.
       const chosen = new Set<string>([...Object.keys(explicit(values)), ...Object.keys(config)]);
-      tuning = await searchSettings(papers, valid, options, chosen, budget);
+      tuning = await searchSettings(data, values.valid, format, options, chosen, budget);
       Object.assign(options, tuning.config);
     }
-    const epochBar = new Progress('training', options.epochs);
+    const progress = new Progress('training');
     let result;
     try {
-      result = await trainLinear(papers, valid, options, (p) => {
-        if (p.phase === 'epoch') epochBar.update(p.epoch!, `loss ${p.loss!.toFixed(4)} valid loss ${p.validLoss!.toFixed(4)} acc ${p.validAccuracy!.toFixed(4)}`);
-        else epochBar.update(0, p.phase);
-      });
+      result = await trainLinear(
+        { files: data, ...(format ? { format } : {}), report: readReport },
+        values.valid ? { files: [values.valid], ...(format ? { format } : {}), report: validReport } : null,
+        options,
+        (p) => {
+          if (p.phase === 'reading') progress.update(p.papers!, 'papers read');
+          else if (p.phase === 'epoch') progress.update(p.epoch!, `epoch ${p.epoch} of ${p.of}: loss ${p.loss!.toFixed(4)} valid loss ${p.validLoss!.toFixed(4)} acc ${p.validAccuracy!.toFixed(4)}`);
+          else progress.update(0, p.phase);
+        },
+        cacheDir !== undefined ? { cacheDir } : {},
+      );
     } catch (e) {
+      if (e instanceof NoPapersError) throw new UserError(`${e.which === 'valid' ? `${values.valid}: no usable validation papers` : `no usable papers in ${data.join(', ')}`} (${JSON.stringify((e.which === 'valid' ? validReport : readReport).skipped)})`);
       if (e instanceof UnlabelledValidationError) throw new UserError(`${values.valid}: ${e.message}`);
-      if (e instanceof RangeError) throw new UserError(e.message);
+      if (e instanceof RangeError || e instanceof TrainingCacheError) throw new UserError(e.message);
       throw e;
+    } finally {
+      progress.done();
     }
-    epochBar.done();
+    for (const [report, files] of [[readReport, data.join(', ')], [values.valid ? validReport : null, values.valid]] as const) {
+      const line = report && files ? skipSummary(report, files) : null;
+      if (line) process.stderr.write(line + '\n');
+    }
     const { report } = result;
     // Pruning changes the scores: the temperature (and thresholds) are fitted again on the same held-out papers.
-    const model = prune ? result.model.pruned(prune).recalibrated(result.validation.papers, result.validation.labels) : result.model;
+    const model = prune ? result.model.pruned(prune).recalibrated(result.validation) : result.model;
     await model.save(out, { quantize: values.quantize ?? false });
     if (values['quantized-out']) await model.save(values['quantized-out'], { quantize: true });
     // maxRSS covers the whole process, worker threads included (kilobytes on Linux).
@@ -204,9 +227,13 @@ function explicit(values: Record<string, unknown>): Record<string, true> {
 }
 
 /** `--time-budget`: random search on a validation set (the given one, or 10% held out of TRAIN). */
-async function searchSettings(papers: readonly PaperRecord[], valid: readonly PaperRecord[] | null, options: TrainOptions, chosen: ReadonlySet<string>, budgetSeconds: number): Promise<TuneResult> {
+async function searchSettings(data: readonly string[], validPath: string | undefined, format: FormatName | undefined, options: TrainOptions, chosen: ReadonlySet<string>, budgetSeconds: number): Promise<TuneResult> {
   const space = DEFAULT_SEARCH_SPACE.filter((p) => !chosen.has(p.key));
   if (space.length === 0) throw new UsageError(`--time-budget has nothing to search: ${DEFAULT_SEARCH_SPACE.map((p) => p.key).join(', ')} are all given`);
+  const read = format ? { format } : {};
+  const { papers } = await loadPaperSample(data, SEARCH_SAMPLE, options.seed, read);
+  if (papers.length === 0) throw new UserError(`no usable papers in ${data.join(', ')}`);
+  const valid = validPath ? (await loadPaperSample([validPath], SEARCH_VALID_SAMPLE, options.seed, read)).papers : null;
   const held = valid && valid.length > 0 ? { train: papers, valid } : (() => {
     const s = splitRandom(papers, { test: 0, valid: 0.1, seed: options.seed });
     return { train: s.train, valid: s.valid };
@@ -227,5 +254,17 @@ async function searchSettings(papers: readonly PaperRecord[], valid: readonly Pa
     throw e;
   } finally {
     bar.done();
+  }
+}
+
+/** The cache folder must exist and take writes before a long read begins. */
+async function checkCacheDir(dir: string): Promise<void> {
+  try {
+    const s = await stat(dir);
+    if (!s.isDirectory()) throw new UserError(`--cache-dir ${dir}: not a folder`);
+    await access(dir, constants.W_OK);
+  } catch (e) {
+    if (e instanceof UserError) throw e;
+    throw new UserError(`--cache-dir ${dir}: ${(e as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such folder' : 'cannot write there'}`);
   }
 }

@@ -1,8 +1,7 @@
 import { appendFile, writeFile } from 'node:fs/promises';
 import { LABEL_TASKS, type LabelTask } from '../corpus/labels.js';
 import { emptyReport } from '../corpus/canonical.js';
-import { loadPapers } from '../corpus/load.js';
-import { loadPaperSample } from '../evaluation/experiments/sample.js';
+import { DEFAULT_SAMPLE_LIMIT, loadPaperSample } from '../evaluation/experiments/sample.js';
 import { DEFAULT_SEARCH_SPACE } from '../evaluation/tuning/search-space.js';
 import { tune, TUNE_METRICS, type TuneMetric } from '../evaluation/tuning/tune.js';
 import { intOption, parseCommandArgs, parseDuration, requireOption } from './args.js';
@@ -36,7 +35,9 @@ Options:
                        label scheme, as for train (fixed during the search)
   --metric M           ${TUNE_METRICS.join(', ')} (default accuracy; microF1 for multilabel)
   --max-trials N       stop after N trials even if time is left
-  --limit N            tune on a seeded uniform sample of N training papers
+  --limit N            tune on a seeded uniform sample of at most N training papers (and
+                       of validation papers); default ${DEFAULT_SAMPLE_LIMIT.toLocaleString('en')}: trials hold them in memory,
+                       about 2 KB a paper
   --seed N             seed for the search, folds and training (default 1)
   --threads N          training threads (default: all cores)
   --format F           input format; guessed from the file when absent
@@ -95,8 +96,10 @@ Options:
 
     const reading = new Progress('reading');
     const read = { data: emptyReport(), valid: emptyReport() };
-    const papers = limit !== undefined ? (await loadPaperSample(data, limit, seed, { format, report: read.data })).papers : (await loadPapers(data, { format, report: read.data })).papers;
-    const valid = values.valid ? (await loadPapers(values.valid, { format, report: read.valid })).papers : null;
+    const sample = await loadPaperSample(data, limit ?? DEFAULT_SAMPLE_LIMIT, seed, { format, report: read.data });
+    const papers = sample.papers;
+    const valid = values.valid ? (await loadPaperSample([values.valid], limit ?? DEFAULT_SAMPLE_LIMIT, seed, { format, report: read.valid })).papers : null;
+    if (sample.offered > papers.length) process.stderr.write(`tuning on a seeded sample of ${papers.length.toLocaleString('en')} of the ${sample.offered.toLocaleString('en')} papers (--limit)\n`);
     reading.done();
     for (const line of [skipSummary(read.data, data.join(', ')), values.valid ? skipSummary(read.valid, values.valid) : null]) if (line) process.stderr.write(line + '\n');
     if (papers.length === 0) throw new UserError(`no usable papers in ${data.join(', ')}`);

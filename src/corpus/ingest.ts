@@ -300,7 +300,7 @@ async function* jsonlChunks(path: string, format: FormatName, o: JsonlChunkOptio
  * to `consume` chunk by chunk in input order, with `papers` filled in where threads parsed them; `workers` defaults as in ingest, by the file's size.
  * For loading big corpora into memory (training), where one thread parsing is the bottleneck.
  */
-export async function forEachCanonicalChunk(path: string, options: { workers?: number; format?: FormatName; idPrefix?: string }, consume: (r: ChunkResult) => void): Promise<void> {
+export async function forEachCanonicalChunk(path: string, options: { workers?: number; format?: FormatName; idPrefix?: string }, consume: (r: ChunkResult) => void | Promise<void>): Promise<void> {
   const input = await describeInput(path);
   const workers = chooseWorkers(options.workers, input.estimate);
   const pool = workers > 0 ? new ChunkPool(workers) : undefined;
@@ -309,7 +309,9 @@ export async function forEachCanonicalChunk(path: string, options: { workers?: n
   try {
     const chunkOptions: JsonlChunkOptions = { pool, buffers, chunkBytes: DEFAULT_CHUNK_BYTES, nextSeq: () => seq++, papers: true, ...(options.idPrefix !== undefined ? { idPrefix: options.idPrefix } : {}) };
     for await (const r of jsonlChunks(path, options.format ?? 'jsonl', chunkOptions)) {
-      consume(r);
+      // Awaited, so a slow consumer (training threads counting terms) holds the reader back
+      // instead of letting parsed chunks pile up.
+      await consume(r);
       if (r.input) buffers.giveInput(r.input);
       buffers.giveOutput(r.data.buffer as ArrayBuffer);
     }

@@ -65,49 +65,81 @@ export async function* readPapers(path: string, options: ReadFileOptions = {}): 
   for await (const v of readVersionedPapers(path, options)) yield v.paper;
 }
 
+/** Papers read from one file, in file order, with the source version each came from. */
+export interface PaperChunk {
+  path: string;
+  papers: PaperRecord[];
+  versions: number[];
+}
+
+const CHUNK_PAPERS = 1024;
+
 /**
- * Load whole files into memory (training and evaluation need random access), keeping one record
- * per id: the highest version, or the later one when versions tie. JSON lines, the big case, are
+ * Every paper of `paths`, a chunk at a time and in order, awaiting `consume` before reading on, so
+ * memory holds a few chunks whatever the corpus's size. JSON lines, the big case, are
  * canonicalised as `ingest` does it (on worker threads once the file is big enough to repay them)
- * and come back as canonical lines, so this thread only parses those.
+ * and come back as canonical lines, so this thread only parses those. Duplicates are passed on:
+ * deciding which to keep is the consumer's (see loadPapers, PaperTable).
+ */
+export async function forEachPaperChunk(paths: string | readonly string[], options: ReadOptions, consume: (chunk: PaperChunk) => void | Promise<void>): Promise<IngestReport> {
+  const report = options.report ?? emptyReport();
+  const list = typeof paths === 'string' ? [paths] : paths;
+  const prefixes = idPrefixes([...list]);
+  for (const [i, path] of list.entries()) {
+    const format = options.format ?? (await detectFormat(path));
+    const idPrefix = prefixes[i]!;
+    if (format !== 'jsonl') {
+      let chunk: PaperChunk = { path, papers: [], versions: [] };
+      for await (const { paper, version } of readVersionedPapers(path, { ...options, format, report, idPrefix })) {
+        chunk.papers.push(paper);
+        chunk.versions.push(version);
+        if (chunk.papers.length >= CHUNK_PAPERS) {
+          await consume(chunk);
+          chunk = { path, papers: [], versions: [] };
+        }
+      }
+      if (chunk.papers.length > 0) await consume(chunk);
+      continue;
+    }
+    let nextTick = report.read + PROGRESS_EVERY;
+    await forEachCanonicalChunk(path, { format, idPrefix }, async (r) => {
+      mergeReports(report, r.report);
+      // A chunk holds a few hundred records: report each multiple of PROGRESS_EVERY it passed.
+      for (; nextTick <= report.read; nextTick += PROGRESS_EVERY) options.onProgress?.(nextTick);
+      if (r.count > 0) await consume({ path, papers: r.papers ?? parseCanonicalLines(r.data, r.count), versions: Array.from(r.versions.subarray(0, r.count)) });
+    });
+  }
+  return report;
+}
+
+/**
+ * Load whole files into memory (for the library's array API and small corpora; training and the
+ * other commands stream instead), keeping one record per id: the highest version, or the later one
+ * when versions tie, at the place of the first.
  */
 export async function loadPapers(paths: string | string[], options: ReadOptions = {}): Promise<{ papers: PaperRecord[]; report: IngestReport }> {
   const report = options.report ?? emptyReport();
   const papers: PaperRecord[] = [];
   const versions: number[] = [];
   const index = new Map<string, number>();
-  const keep = (path: string, paper: PaperRecord, version: number) => {
-    const at = index.get(paper.id);
-    if (at === undefined) {
-      index.set(paper.id, papers.length);
-      papers.push(paper);
-      versions.push(version);
-      return;
+  await forEachPaperChunk(paths, { ...options, report }, (chunk) => {
+    for (let i = 0; i < chunk.papers.length; i++) {
+      const paper = chunk.papers[i]!;
+      const version = chunk.versions[i]!;
+      const at = index.get(paper.id);
+      if (at === undefined) {
+        index.set(paper.id, papers.length);
+        papers.push(paper);
+        versions.push(version);
+        continue;
+      }
+      recordSkip(report, 'duplicate', chunk.path, 0, `duplicate id ${paper.id}`);
+      report.kept--;
+      if (version >= versions[at]!) {
+        papers[at] = paper;
+        versions[at] = version;
+      }
     }
-    recordSkip(report, 'duplicate', path, 0, `duplicate id ${paper.id}`);
-    report.kept--;
-    if (version >= versions[at]!) {
-      papers[at] = paper;
-      versions[at] = version;
-    }
-  };
-  const list = Array.isArray(paths) ? paths : [paths];
-  const prefixes = idPrefixes(list);
-  for (const [i, path] of list.entries()) {
-    const format = options.format ?? (await detectFormat(path));
-    const idPrefix = prefixes[i]!;
-    if (format !== 'jsonl') {
-      for await (const { paper, version } of readVersionedPapers(path, { ...options, format, report, idPrefix })) keep(path, paper, version);
-      continue;
-    }
-    let nextTick = report.read + PROGRESS_EVERY;
-    await forEachCanonicalChunk(path, { format, idPrefix }, (r) => {
-      mergeReports(report, r.report);
-      const parsed = r.papers ?? parseCanonicalLines(r.data, r.count);
-      for (let i = 0; i < r.count; i++) keep(path, parsed[i]!, r.versions[i]!);
-      // A chunk holds a few hundred records: report each multiple of PROGRESS_EVERY it passed.
-      for (; nextTick <= report.read; nextTick += PROGRESS_EVERY) options.onProgress?.(nextTick);
-    });
-  }
+  });
   return { papers, report };
 }

@@ -1,7 +1,8 @@
 import type { LabelSchemeJSON } from '../corpus/labels.js';
 import { FeatureCounter } from '../text/feature-counter.js';
 import { MAX_CHAR_NGRAMS, MAX_TITLE_WEIGHT, MIN_TITLE_WEIGHT, termStrings, type TermOptions } from '../text/terms.js';
-import { Vocabulary } from '../text/vocabulary.js';
+import { vectorizeTerms, Vocabulary } from '../text/vocabulary.js';
+import type { HeldOutTerms } from './held-out.js';
 import { describeLabel, labelPrediction, type LabelInfo } from './labels-info.js';
 import { fitTemperature, tuneThresholds, validationMetrics } from './calibration.js';
 import { sigmoid, softmaxInPlace } from './loss.js';
@@ -121,6 +122,12 @@ export class LinearModel implements Classifier {
   private rawScores(paper: PaperText): number {
     const nnz = this.vectorize(paper);
     this.lastNnz = nnz;
+    this.rawScoresOfRow(nnz);
+    return nnz;
+  }
+
+  /** rawScores of the row already in rowIdx/rowVal. */
+  private rawScoresOfRow(nnz: number): void {
     const C = this.classes;
     const s = this.scores;
     const k = this.kernelState();
@@ -137,7 +144,6 @@ export class LinearModel implements Classifier {
       k.kernels.scoresAdd(k.scores, k.weights, C, C, k.row.idx, k.row.val, nz);
     }
     for (let c = 0; c < C; c++) s[c] = raw[c]! + this.bias[c]!;
-    return nnz;
   }
 
   /**
@@ -145,18 +151,20 @@ export class LinearModel implements Classifier {
    * held-out papers and their label indices, and its validation metrics measured again: pruning
    * changes the scores, so a temperature fitted before it fits them less well.
    */
-  recalibrated(papers: readonly PaperText[], labels: readonly (readonly number[])[]): LinearModel {
-    if (papers.length === 0) return this;
+  recalibrated(held: HeldOutTerms): LinearModel {
+    const n = held.ptr.length - 1;
+    if (n <= 0) return this;
     const C = this.classes;
-    const n = papers.length;
     const scores = new Float32Array(n * C);
     for (let i = 0; i < n; i++) {
-      this.rawScores(papers[i]!);
+      const a = held.ptr[i]!;
+      // As training vectorised them: the same rows FeatureCounter makes from the text.
+      const nnz = vectorizeTerms(this.vocab, held.hashes.subarray(a), held.tf.subarray(a), held.ptr[i + 1]! - a, this.rowIdx, this.rowVal);
+      this.rawScoresOfRow(nnz);
       for (let c = 0; c < C; c++) scores[i * C + c] = this.scores[c]!;
     }
-    const ptr = new Int32Array(n + 1);
-    for (let i = 0; i < n; i++) ptr[i + 1] = ptr[i]! + labels[i]!.length;
-    const idx = Int32Array.from(labels.flat());
+    const ptr = held.labelPtr;
+    const idx = held.labelIdx;
     const loss = this.spec.loss;
     const temperature = fitTemperature(scores, ptr, idx, C, loss);
     let thresholds = this.spec.thresholds;

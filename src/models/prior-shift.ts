@@ -32,13 +32,16 @@ const MIN_WINDOW_PAPERS = 1000;
 
 /**
  * The logit shift from the whole training set's class prior to that of its last `months` months.
- * `months[i]` is paper i's submission month as YYYYMM (undefined when unknown: counted in the
- * overall prior, never in the window); `labels[i]` its class indices. Counts are add-one smoothed.
+ * `months[i]` is paper i's submission month as YYYYMM (undefined or 0 when unknown: counted in the
+ * overall prior, never in the window); `labels[i]` its class index. Counts are add-one smoothed.
  */
-export function recentPriorShift(months: readonly (number | undefined)[], labels: readonly (readonly number[])[], classes: number, options: PriorShiftOptions): PriorShiftResult {
+export function recentPriorShift(months: ArrayLike<number | undefined>, labels: ArrayLike<number>, classes: number, options: PriorShiftOptions): PriorShiftResult {
   if (options.months <= 0 || options.strength === 0) return { skipped: 'turned off' };
   let newest = -1;
-  for (const m of months) if (m !== undefined && m > newest) newest = m;
+  for (let i = 0; i < months.length; i++) {
+    const m = months[i];
+    if (m !== undefined && m > newest) newest = m;
+  }
   if (newest < 0) return { skipped: 'no training paper has a date or a dated arXiv id' };
   const monthIndex = (yyyymm: number) => Math.floor(yyyymm / 100) * 12 + (yyyymm % 100) - 1;
   const first = monthIndex(newest) - options.months + 1;
@@ -49,15 +52,15 @@ export function recentPriorShift(months: readonly (number | undefined)[], labels
   let papersInWindow = 0;
   for (let i = 0; i < labels.length; i++) {
     const m = months[i];
-    const inWindow = m !== undefined && monthIndex(m) >= first;
+    // 0 is an unknown month, as in a typed array of months.
+    const inWindow = m !== undefined && m > 0 && monthIndex(m) >= first;
     if (inWindow) papersInWindow++;
-    for (const c of labels[i]!) {
-      all[c]!++;
-      nAll++;
-      if (inWindow) {
-        recent[c]!++;
-        nRecent++;
-      }
+    const c = labels[i]!;
+    all[c]!++;
+    nAll++;
+    if (inWindow) {
+      recent[c]!++;
+      nRecent++;
     }
   }
   const needed = Math.max(MIN_WINDOW_PAPERS, 10 * classes);

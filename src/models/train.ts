@@ -1,23 +1,27 @@
-import { availableParallelism } from 'node:os';
-import { buildLabelScheme, labelledPapers, labelsOf, schemeToJSON, withCarriedLabels, type LabelTask } from '../corpus/labels.js';
-import { archiveOf } from '../taxonomy/taxonomy.js';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { availableParallelism, tmpdir, totalmem } from 'node:os';
+import { join } from 'node:path';
+import { getHeapStatistics } from 'node:v8';
+import { emptyReport, type IngestReport } from '../corpus/canonical.js';
+import { schemeToJSON, type LabelTask } from '../corpus/labels.js';
+import { forEachPaperChunk } from '../corpus/load.js';
+import { FROM_TRAIN, FROM_VALID, PaperTable } from '../corpus/paper-table.js';
 import type { PaperRecord } from '../corpus/record.js';
-import { splitRandom, yymmOf } from '../corpus/split.js';
+import type { FormatName } from '../sources/source.js';
+import { archiveOf } from '../taxonomy/taxonomy.js';
 import { startWorker } from '../parallel/worker-url.js';
 import { WorkerClient } from '../parallel/rpc.js';
 import { HashIndex } from '../text/hash-index.js';
 import { DEFAULT_TERM_OPTIONS, MAX_CHAR_NGRAMS, MAX_TITLE_WEIGHT, MIN_TITLE_WEIGHT, type TermOptions } from '../text/terms.js';
-import { DEFAULT_VOCABULARY_OPTIONS, Vocabulary, type VocabularyOptions } from '../text/vocabulary.js';
+import { DEFAULT_VOCABULARY_OPTIONS, Vocabulary } from '../text/vocabulary.js';
 import { fitTemperature, tuneThresholds, validationMetrics } from './calibration.js';
-import { dataHash } from './data-hash.js';
 import { LINEAR_BACKEND, LinearModel, ROW_CAPACITY } from './linear.js';
+import type { HeldOutTerms } from './held-out.js';
+import { planTraining, UnlabelledValidationError } from './train-plan.js';
 import { sigmoid } from './loss.js';
 import { createMemory, WasmArena } from '../wasm/memory.js';
 import { recentPriorShift } from './prior-shift.js';
-import type { ArchiveShare, LossKind } from './sgd.js';
-
-/** Papers per message when their text goes to a training thread. */
-const TEXT_CHUNK = 4096;
+import type { ArchiveShare } from './sgd.js';
 
 /** Hyperparameters as plain data: what `train --config` reads and a model file records. */
 export interface TrainOptions {
@@ -128,39 +132,112 @@ export interface TrainReport {
   thinClasses: string[];
   /** The recent-months prior the model assumes (months as YYYYMM), or why it assumes none. */
   priorShift: { papers: number; from: number; to: number } | { skipped: string };
+  /** Where training's bytes went (see TrainMemory). */
+  memory: TrainMemory;
 }
 
-/** The validation papers given to trainLinear have no label in the scheme built from the training papers. */
-export class UnlabelledValidationError extends RangeError {
-  override name = 'UnlabelledValidationError';
+/** What training held, in bytes: the figures that grow with the corpus, and the disk it used. */
+export interface TrainMemory {
+  /** Per-paper metadata (labels, months, ids): about 40 bytes a paper. */
+  paperTable: number;
+  /** Every thread's weight copy, their average and the best so far (features × classes × 4 × (threads + 2)). */
+  weights: number;
+  /** The rows SGD holds at a time, all threads together. */
+  windows: number;
+  /** Terms spilled while reading, and vectorised rows cached for SGD (disk, deleted at the end). */
+  spillBytes: number;
+  rowCacheBytes: number;
+  /** Times a thread's document-frequency table was pruned (0: the vocabulary is exact). */
+  dfPrunes: number;
+}
+
+export { UnlabelledValidationError };
+
+/** A source read no usable paper: the training data, or validation files that were given. */
+export class NoPapersError extends RangeError {
+  override name = 'NoPapersError';
+  constructor(readonly which: 'train' | 'valid') {
+    super(which === 'train' ? 'no training papers were read' : 'no validation papers were read');
+  }
+}
+
+/** Training would need more memory than it is allowed; the message says what to change. */
+export class TrainingMemoryError extends RangeError {
+  override name = 'TrainingMemoryError';
+}
+
+/** Writing training's disk cache failed (a full disk, a missing or read-only folder); nothing was left behind. */
+export class TrainingCacheError extends Error {
+  override name = 'TrainingCacheError';
 }
 
 /** A trained model, its report, and the held-out papers it was calibrated on (to recalibrate after pruning). */
 export interface TrainResult {
   model: LinearModel;
   report: TrainReport;
-  validation: { papers: PaperRecord[]; labels: number[][] };
+  validation: HeldOutTerms;
 }
 
 export interface TrainProgress {
-  phase: 'features' | 'epoch' | 'calibrate';
+  phase: 'reading' | 'features' | 'epoch' | 'calibrate';
+  /** reading: papers read so far. */
+  papers?: number;
   epoch?: number;
   of?: number;
+  /** epoch: the pass's share done so far (0 to 1), reported between weight averages. */
+  done?: number;
   loss?: number;
   validAccuracy?: number;
   validLoss?: number;
 }
 
+/** Papers to train on: in memory, or files read as a stream (any format `ingest` reads). */
+export type PaperSource = readonly PaperRecord[] | CorpusFiles;
+
+export interface CorpusFiles {
+  files: string | readonly string[];
+  format?: FormatName;
+  /** Filled in as records are read: what was skipped and why. */
+  report?: IngestReport;
+}
+
+/** How a training run uses the machine; none of it changes the model. */
+export interface TrainRun {
+  /** Folder for the disk cache (a fresh subfolder, removed at the end); default the system's temporary folder. */
+  cacheDir?: string;
+  /** Bytes of rows each thread holds at a time for SGD (default DEFAULT_WINDOW_BYTES). */
+  windowBytes?: number;
+  /** Most bytes training may hold (default: the V8 heap limit's headroom and 3/4 of the machine's memory); see checkMemory. */
+  memoryLimitBytes?: number;
+}
+
 /**
- * Train a linear model. Papers are split across `threads` workers that count terms, vectorise
- * and run SGD on their shard; weights are averaged between passes. Deterministic for a given
- * seed and thread count.
+ * Rows each thread holds for SGD: a shard of up to about 2M papers' word n-gram rows fits (the
+ * shared corpus's 315k papers always do, so it trains exactly as it did in memory); larger shards
+ * are read from the disk cache a window at a time.
+ */
+export const DEFAULT_WINDOW_BYTES = 256 * 2 ** 20;
+
+/**
+ * Most validation papers held out of TRAIN: a 5% slice of 2.7M papers would be 135k, more than
+ * early stopping and calibration need, and held in memory.
+ */
+export const MAX_HELD_OUT = 50_000;
+
+/**
+ * Train a linear model. The papers are read once, as a stream: their text goes to `threads`
+ * workers that count terms and spill them to disk, while this thread keeps a few bytes of
+ * metadata per paper. Then the workers choose the vocabulary, vectorise their shards into a row
+ * cache on disk, and run SGD on their shard a window at a time; weights are averaged between
+ * passes. Deterministic for a given seed and thread count, and the same whether the papers come
+ * from files or from an array.
  */
 export async function trainLinear(
-  trainPapers: readonly PaperRecord[],
-  validPapers: readonly PaperRecord[] | null,
+  trainSource: PaperSource,
+  validSource: PaperSource | null,
   partial: Partial<TrainOptions> = {},
   onProgress: (p: TrainProgress) => void = () => {},
+  run: TrainRun = {},
 ): Promise<TrainResult> {
   const o: TrainOptions = { ...DEFAULT_TRAIN_OPTIONS, ...partial };
   const t0 = performance.now();
@@ -171,84 +248,63 @@ export async function trainLinear(
     phases[name] = Number(((now - mark) / 1000).toFixed(2));
     mark = now;
   };
-
-  const scheme = buildLabelScheme(trainPapers, { task: o.task, top: o.top, minCount: o.minCount, balance: o.balance, includeCrossLists: o.includeCrossLists, seed: o.seed });
-  let train = labelledPapers(trainPapers, scheme);
-  let valid: PaperRecord[];
-  if (validPapers && validPapers.length > 0) {
-    valid = validPapers.filter((p) => labelsOf(p, scheme).length > 0);
-    // Given validation papers that the scheme cannot label would leave training with no early
-    // stopping and no calibration at all, silently.
-    if (valid.length === 0) throw new UnlabelledValidationError(`none of the ${validPapers.length} validation papers has a label among the ${scheme.labels.length} classes trained on (${scheme.labels.slice(0, 5).join(', ')}${scheme.labels.length > 5 ? ', …' : ''})`);
-  } else {
-    const s = splitRandom(train, { test: 0, valid: o.validFraction, seed: o.seed });
-    train = s.train;
-    valid = s.valid;
-  }
-  if (train.length === 0) throw new RangeError('no training papers have a label in this scheme');
-  const C = scheme.labels.length;
-  if (C < 2) throw new RangeError(`training needs at least 2 classes, found ${C} (${scheme.labels.join(', ')})`);
-  const loss: LossKind = o.task === 'multilabel' ? 'ova' : 'softmax';
-  const trainLabels = train.map((p) => labelsOf(p, scheme));
-  const validLabels = valid.map((p) => labelsOf(p, scheme));
-  const crossListLoss = loss === 'softmax' ? o.crossListLoss : 0;
-  // What the workers train on: for the cross-list loss, each primary followed by its cross-lists.
-  const sgdLabels = crossListLoss > 0 ? train.map((p, i) => withCarriedLabels(p, scheme, trainLabels[i]!)) : trainLabels;
-  const counts = new Float64Array(C);
-  for (const ls of trainLabels) for (const l of ls) counts[l]!++;
-  const thinClasses = scheme.labels.filter((_, c) => counts[c]! < 2);
-  const classWeight = makeClassWeights(counts, o.classWeight);
-
-  const T = Math.max(1, Math.min(o.threads, train.length));
-  if (!(Number.isInteger(o.charNgrams) && (o.charNgrams === 0 || (o.charNgrams >= 2 && o.charNgrams <= MAX_CHAR_NGRAMS)))) throw new RangeError(`charNgrams must be 0 (off) or an integer from 2 to ${MAX_CHAR_NGRAMS}, got ${o.charNgrams}`);
-  if (!(o.titleWeight === 0 || (o.titleWeight >= MIN_TITLE_WEIGHT && o.titleWeight <= MAX_TITLE_WEIGHT))) throw new RangeError(`titleWeight must be 0 (titles ignored) or in [${MIN_TITLE_WEIGHT}, ${MAX_TITLE_WEIGHT}], got ${o.titleWeight}`);
-  for (const [name, v, max] of [['crossListLoss', o.crossListLoss, MAX_CROSS_LIST_LOSS], ['archiveShare', o.archiveShare, MAX_ARCHIVE_SHARE]] as const) {
-    if (!(v >= 0 && v <= max)) throw new RangeError(`${name} must be in [0, ${max}] (0 = off), got ${v}`);
-  }
+  checkTrainOptions(o);
+  const T = Math.max(1, Math.floor(o.threads));
   const termOptions: TermOptions = { ngrams: o.ngrams, titleWeight: o.titleWeight, ...(o.charNgrams > 0 ? { charNgrams: o.charNgrams } : {}) };
+  const limit = run.memoryLimitBytes ?? defaultMemoryLimit();
+  const windowBytes = run.windowBytes ?? DEFAULT_WINDOW_BYTES;
+  let dir: string;
+  try {
+    dir = await mkdtemp(join(run.cacheDir ?? tmpdir(), 'axc-train-'));
+  } catch (e) {
+    throw new TrainingCacheError(`cannot make training's cache folder in ${run.cacheDir ?? tmpdir()}: ${(e as Error).message} (choose another with --cache-dir)`);
+  }
   const workers = Array.from({ length: T }, () => new WorkerClient(startWorker(import.meta.url, './train-worker.js')));
   try {
-    // Shards: paper i goes to worker i mod T, valid papers likewise.
-    const shard = <X>(xs: readonly X[], k: number) => xs.filter((_, i) => i % T === k);
-    onProgress({ phase: 'features' });
-    await Promise.all(
-      workers.map(async (w, k) => {
-        const mineLabels = shard(sgdLabels, k);
-        const ptr = new Int32Array(mineLabels.length + 1);
-        mineLabels.forEach((ls, i) => (ptr[i + 1] = ptr[i]! + ls.length));
-        await w.call({ type: 'begin', worker: k, termOptions, dropAbstract: o.dropAbstract, labelPtr: ptr, labelIdx: Int32Array.from(mineLabels.flat()) });
-        // Two chunks in flight per worker: it counts one while the next is copied to it, and
-        // the papers' text is never copied whole into the worker.
-        let pending: Promise<unknown> = Promise.resolve();
-        for (const [papers, isValid] of [[shard(train, k), false], [shard(valid, k), true]] as const) {
-          for (let i = 0; i < papers.length; i += TEXT_CHUNK) {
-            const chunk = papers.slice(i, i + TEXT_CHUNK);
-            const sent = w.call({ type: 'count', valid: isValid, titles: chunk.map((p) => p.title), abstracts: chunk.map((p) => p.abstract) });
-            // A crashed worker rejects every call at once; the one awaited first reports it.
-            sent.catch(() => {});
-            await pending;
-            pending = sent;
-          }
-        }
-        await pending;
-      }),
-    );
-    const dfParts = await Promise.all(workers.map((w) => w.call<{ keys: Uint32Array; counts: Int32Array }>({ type: 'df' })));
-    phase('terms');
-    const df = new HashIndex(dfParts.reduce((s, p) => Math.max(s, p.keys.length), 1024));
-    for (const part of dfParts) for (let i = 0; i < part.keys.length; i++) df.increment(part.keys[i]!, part.counts[i]!);
-    const vocabOptions: VocabularyOptions = { minDf: o.minDf, maxFeatures: o.maxFeatures };
-    const vocab = Vocabulary.fromDocumentFrequencies(df, train.length, vocabOptions);
-    const distinctTerms = df.size;
-    phase('vocabulary');
-    await Promise.all(workers.map((w) => w.call({ type: 'vectorize', terms: vocab.terms, idf: vocab.idf, rowCapacity: ROW_CAPACITY })));
-    phase('vectorize');
+    await Promise.all(workers.map((w, k) => w.call({ type: 'begin', worker: k, threads: T, dir, termOptions })));
+    const table = new PaperTable();
+    const feed = new TextFeed(workers);
+    const guard = () => checkMemory(limit, table.bytes);
+    await readSource(trainSource, FROM_TRAIN, table, feed, (n) => {
+      guard();
+      onProgress({ phase: 'reading', papers: n });
+    });
+    const trainArrivals = table.size;
+    if (trainArrivals === 0) throw new NoPapersError('train');
+    if (validSource) await readSource(validSource, FROM_VALID, table, feed, guard);
+    // Validation files that yield nothing are a mistake to report, not a cue to hold out part of
+    // the training papers instead (an empty array in memory is the library's way to ask for that).
+    if (validSource && isFiles(validSource) && table.size === trainArrivals) throw new NoPapersError('valid');
+    await feed.drain();
+    const spilled = await Promise.all(workers.map((w) => w.call<{ rows: number; bytes: number }>({ type: 'counted' })));
+    phase('read');
+    const plan = planTraining(table, { ...o, maxHeldOut: MAX_HELD_OUT }, T);
+    const { scheme, C, loss, crossListLoss, trainCount, validCount } = plan;
+    const thinClasses = scheme.labels.filter((_, c) => plan.counts[c]! < 2);
+    const classWeight = makeClassWeights(plan.counts, o.classWeight);
+    phase('plan');
 
+    onProgress({ phase: 'features' });
+    const dfParts = await Promise.all(workers.map((w) => w.call<{ keys: Uint32Array; counts: Int32Array; distinct: number; prunes: number }>({ type: 'df', role: plan.role, minDf: o.minDf })));
+    const df = new HashIndex(dfParts.reduce((s, p) => s + p.keys.length, 1024));
+    for (const part of dfParts) for (let i = 0; i < part.keys.length; i++) df.set(part.keys[i]!, part.counts[i]!);
+    const vocab = Vocabulary.fromDocumentFrequencies(df, trainCount, { minDf: o.minDf, maxFeatures: o.maxFeatures });
+    const distinctTerms = dfParts.reduce((s, p) => s + p.distinct, 0);
+    phase('terms');
     const F = vocab.size;
+    const matrixBytes = F * C * 4;
+    const weightBytes = matrixBytes * (T + 2);
+    // Before anything big is made: the weights are fixed by now, and each thread adds a window.
+    checkMemory(limit, table.bytes + weightBytes + T * windowBytes, { features: F, classes: C, threads: T });
+    const vectorized = await Promise.all(
+      workers.map((w, k) => w.call<{ rows: number; cacheBytes: number; validRows: number; held: { ptr: Int32Array; hashes: Uint32Array; tf: Float32Array } }>({ type: 'vectorize', terms: vocab.terms, idf: vocab.idf, rowCapacity: ROW_CAPACITY, titles: o.dropAbstract > 0, windowBytes, labelPtr: plan.shardLabels[k]!.ptr, labelIdx: plan.shardLabels[k]!.idx })),
+    );
+    // Every thread read every spill file; now none will again.
+    await Promise.all(workers.map((_, k) => rm(join(dir, `terms-${k}.bin`), { force: true })));
+    phase('vectorize');
     const sab = (n: number) => new SharedArrayBuffer(n * 4);
     // All weight matrices live in one shared kernel memory: a copy per thread, their average and
     // the best average so far; then each thread's scratch. Nothing grows it after this.
-    const matrixBytes = F * C * 4;
     const scratchBytes = (ROW_CAPACITY * 2 + C * 4) * 4 + 256;
     const memory = createMemory({ initialBytes: matrixBytes * (T + 2) + scratchBytes * T + 1024, shared: true });
     const arena = new WasmArena(memory);
@@ -261,12 +317,11 @@ export async function trainLinear(
     const crossBiasCopies = crossListLoss > 0 ? workers.map(() => sab(C)) : null;
     if (crossBiasCopies) {
       // Start each class at the log-odds of carrying it, so the first papers do not spend their steps on the biases.
-      const carried = new Float64Array(C);
-      for (const ls of sgdLabels) for (const l of ls) carried[l]!++;
+      const carried = plan.carried;
       for (const b of crossBiasCopies) {
         const v = new Float32Array(b);
         for (let c = 0; c < C; c++) {
-          const q = (carried[c]! + 0.5) / (sgdLabels.length + 1);
+          const q = (carried[c]! + 0.5) / (trainCount + 1);
           v[c] = Math.log(q / (1 - q));
         }
       }
@@ -274,14 +329,16 @@ export async function trainLinear(
     // One-vs-rest labels are not rivals, and sharing lowered the multi-label model's micro-F1 on S2 (models/README.md).
     const archiveShare = loss === 'softmax' && o.archiveShare > 0 ? archiveShareOf(scheme.labels, o.archiveShare) : null;
     const bestBias = sab(C);
-    const validScores = sab(Math.max(1, valid.length) * C);
+    const validScores = sab(Math.max(1, validCount) * C);
     await Promise.all(workers.map((w, k) => w.call({ type: 'weights', classes: C, memory, copies, avg, best, scratch: scratch[k], rowCapacity: ROW_CAPACITY, biasCopies, avgBias, crossBiasCopies, avgCrossBias: crossBiasCopies ? sab(C) : null })));
     // Validation rows are sharded like training rows; scores come back in shard order.
-    const validOrder = Array.from({ length: T }, (_, k) => valid.map((_, i) => i).filter((i) => i % T === k)).flat();
-    const validOffsets = Array.from({ length: T }, (_, k) => validOrder.findIndex((i) => i % T === k));
-    const vPtr = new Int32Array(valid.length + 1);
-    validOrder.forEach((i, r) => (vPtr[r + 1] = vPtr[r]! + validLabels[i]!.length));
-    const vIdx = Int32Array.from(validOrder.flatMap((i) => validLabels[i]!));
+    const { vPtr, vIdx } = plan;
+    const validOffsets: number[] = [];
+    let offset = 0;
+    for (const v of vectorized) {
+      validOffsets.push(v.validRows > 0 ? offset : -1);
+      offset += v.validRows;
+    }
 
     const mixes = Math.max(1, o.mixesPerEpoch);
     const totalSteps = o.epochs * mixes;
@@ -293,7 +350,7 @@ export async function trainLinear(
       await Promise.all(workers.map((w, k) => w.call({ type: 'average', from: Math.floor((F * k) / T), to: Math.floor((F * (k + 1)) / T), bias: k === 0 })));
     };
     const scoreValid = async (useBest: boolean) => {
-      if (valid.length === 0) return;
+      if (validCount === 0) return;
       await Promise.all(
         workers.map((w, k) => (validOffsets[k]! < 0 ? Promise.resolve() : w.call({ type: 'score', out: validScores, offset: validOffsets[k], useBest, bestBias }))),
       );
@@ -320,13 +377,13 @@ export async function trainLinear(
       }
       if (T === 1) await average();
       await scoreValid(false);
-      const v = validationMetrics(new Float32Array(validScores, 0, valid.length * C), vPtr, vIdx, C, loss);
+      const v = validationMetrics(new Float32Array(validScores, 0, validCount * C), vPtr, vIdx, C, loss);
       epochs.push({ epoch: e + 1, loss: lossSum / Math.max(1, rows), validAccuracy: v.accuracy, validLoss: v.loss, seconds: (performance.now() - te) / 1000 });
       onProgress({ phase: 'epoch', epoch: e + 1, of: o.epochs, loss: lossSum / Math.max(1, rows), validAccuracy: v.accuracy, validLoss: v.loss });
       const score = loss === 'softmax' ? -v.loss : v.accuracy;
       // Multi-label scores P@1, which small validation sets tie often (1.0 from the first epoch):
       // a tie goes to the lower loss, or training would stop on an undertrained first epoch.
-      if (score > bestScore || (score === bestScore && v.loss < bestLoss) || bestEpoch === 0 || valid.length === 0) {
+      if (score > bestScore || (score === bestScore && v.loss < bestLoss) || bestEpoch === 0 || validCount === 0) {
         bestScore = score;
         bestLoss = v.loss;
         bestEpoch = e + 1;
@@ -339,10 +396,10 @@ export async function trainLinear(
     phase('sgd');
     onProgress({ phase: 'calibrate' });
     await scoreValid(true);
-    const scores = new Float32Array(validScores, 0, valid.length * C);
-    const temperature = valid.length > 0 ? fitTemperature(scores, vPtr, vIdx, C, loss) : 1;
+    const scores = new Float32Array(validScores, 0, validCount * C);
+    const temperature = validCount > 0 ? fitTemperature(scores, vPtr, vIdx, C, loss) : 1;
     let thresholds: Float32Array | null = null;
-    if (loss === 'ova' && valid.length > 0) {
+    if (loss === 'ova' && validCount > 0) {
       const probs = new Float32Array(scores.length);
       for (let i = 0; i < scores.length; i++) probs[i] = sigmoid(scores[i]! / temperature);
       thresholds = tuneThresholds(probs, vPtr, vIdx, C);
@@ -350,7 +407,7 @@ export async function trainLinear(
     const vm = validationMetrics(scores, vPtr, vIdx, C, loss, temperature);
     const prior =
       loss === 'softmax'
-        ? recentPriorShift(train.map(yymmOf), trainLabels, C, { months: o.recentPriorMonths, strength: o.recentPriorStrength })
+        ? recentPriorShift(plan.months, plan.firstLabels, C, { months: o.recentPriorMonths, strength: o.recentPriorStrength })
         : { skipped: 'multi-label models keep their per-label thresholds instead' };
     const priorShift = 'shift' in prior ? { papers: prior.papers, from: prior.from, to: prior.to } : prior;
     phase('calibrate');
@@ -369,8 +426,8 @@ export async function trainLinear(
           task: o.task,
           labels: scheme.labels,
           createdAt: new Date().toISOString(),
-          training: { papers: train.length, dataHash: dataHash(train.map((p, i) => `${p.id}\t${sgdLabels[i]!.join(',')}`)), seconds: Number(seconds.toFixed(1)), options: { ...recorded }, priorShift },
-          validation: { papers: valid.length, accuracy: vm.accuracy, logLoss: vm.loss, bestEpoch, temperature: Number(temperature.toFixed(4)) },
+          training: { papers: trainCount, dataHash: plan.dataHash, seconds: Number(seconds.toFixed(1)), options: { ...recorded }, priorShift },
+          validation: { papers: validCount, accuracy: vm.accuracy, logLoss: vm.loss, bestEpoch, temperature: Number(temperature.toFixed(4)) },
           quantized: false,
         },
         scheme: schemeToJSON(scheme),
@@ -384,14 +441,155 @@ export async function trainLinear(
       { kind: 'f32', w: weights },
       bias,
     );
+    const memoryReport: TrainMemory = {
+      paperTable: table.bytes,
+      weights: weightBytes,
+      windows: vectorized.reduce((s, v) => s + Math.min(v.cacheBytes, windowBytes), 0),
+      spillBytes: spilled.reduce((s, x) => s + x.bytes, 0),
+      rowCacheBytes: vectorized.reduce((s, v) => s + v.cacheBytes, 0),
+      dfPrunes: dfParts.reduce((s, p) => s + p.prunes, 0),
+    };
     return {
       model,
-      validation: { papers: valid, labels: validLabels },
-      report: { papers: train.length, validPapers: valid.length, classes: C, features: F, distinctTerms, epochs, bestEpoch, temperature, seconds, phases, thinClasses, priorShift },
+      validation: { ...concatTermRows(vectorized.map((v) => v.held)), labelPtr: vPtr, labelIdx: vIdx },
+      report: { papers: trainCount, validPapers: validCount, classes: C, features: F, distinctTerms, epochs, bestEpoch, temperature, seconds, phases, thinClasses, priorShift, memory: memoryReport },
     };
+  } catch (e) {
+    throw asCacheError(e, dir);
   } finally {
     await Promise.all(workers.map((w) => w.close()));
+    await rm(dir, { recursive: true, force: true }).catch(() => {});
   }
+}
+
+function checkTrainOptions(o: TrainOptions): void {
+  if (!(Number.isInteger(o.charNgrams) && (o.charNgrams === 0 || (o.charNgrams >= 2 && o.charNgrams <= MAX_CHAR_NGRAMS)))) throw new RangeError(`charNgrams must be 0 (off) or an integer from 2 to ${MAX_CHAR_NGRAMS}, got ${o.charNgrams}`);
+  if (!(o.titleWeight === 0 || (o.titleWeight >= MIN_TITLE_WEIGHT && o.titleWeight <= MAX_TITLE_WEIGHT))) throw new RangeError(`titleWeight must be 0 (titles ignored) or in [${MIN_TITLE_WEIGHT}, ${MAX_TITLE_WEIGHT}], got ${o.titleWeight}`);
+  for (const [name, v, max] of [['crossListLoss', o.crossListLoss, MAX_CROSS_LIST_LOSS], ['archiveShare', o.archiveShare, MAX_ARCHIVE_SHARE]] as const) {
+    if (!(v >= 0 && v <= max)) throw new RangeError(`${name} must be in [0, ${max}] (0 = off), got ${v}`);
+  }
+}
+
+/** Papers per message when their text goes to a training thread. */
+const TEXT_CHUNK = 4096;
+
+/**
+ * Hands each paper's text to a training thread (paper a to thread a mod T), a chunk at a time,
+ * with at most two chunks in flight per thread: it counts one while the next is copied to it,
+ * and reading waits for the slowest thread instead of piling papers up in memory.
+ */
+class TextFeed {
+  private readonly titles: string[][];
+  private readonly abstracts: string[][];
+  private readonly pending: Promise<unknown>[];
+  private arrivals = 0;
+
+  constructor(private readonly workers: readonly WorkerClient[]) {
+    this.titles = workers.map(() => []);
+    this.abstracts = workers.map(() => []);
+    this.pending = workers.map(() => Promise.resolve());
+  }
+
+  async add(title: string, abstract: string): Promise<void> {
+    const k = this.arrivals++ % this.workers.length;
+    this.titles[k]!.push(title);
+    this.abstracts[k]!.push(abstract);
+    if (this.titles[k]!.length >= TEXT_CHUNK) await this.send(k);
+  }
+
+  async drain(): Promise<void> {
+    for (let k = 0; k < this.workers.length; k++) if (this.titles[k]!.length > 0) await this.send(k);
+    await Promise.all(this.pending);
+  }
+
+  private async send(k: number): Promise<void> {
+    const sent = this.workers[k]!.call({ type: 'count', titles: this.titles[k], abstracts: this.abstracts[k] });
+    // A crashed worker rejects every call at once; the one awaited first reports it.
+    sent.catch(() => {});
+    this.titles[k] = [];
+    this.abstracts[k] = [];
+    await this.pending[k];
+    this.pending[k] = sent;
+  }
+}
+
+/** Read every paper of a source into the table and the training threads. */
+async function readSource(source: PaperSource, from: typeof FROM_TRAIN | typeof FROM_VALID, table: PaperTable, feed: TextFeed, onPapers: (n: number) => void): Promise<void> {
+  const take = async (papers: readonly PaperRecord[], versions: readonly number[] | null) => {
+    for (let i = 0; i < papers.length; i++) {
+      const p = papers[i]!;
+      table.add(p, versions ? versions[i]! : 0, from);
+      await feed.add(p.title, p.abstract);
+    }
+    onPapers(table.size);
+  };
+  if (isFiles(source)) {
+    const report = source.report ?? emptyReport();
+    await forEachPaperChunk(source.files, { ...(source.format ? { format: source.format } : {}), report }, (chunk) => take(chunk.papers, chunk.versions));
+    return;
+  }
+  for (let i = 0; i < source.length; i += TEXT_CHUNK) await take(source.slice(i, i + TEXT_CHUNK), null);
+}
+
+function isFiles(source: PaperSource): source is CorpusFiles {
+  return !Array.isArray(source) && typeof (source as CorpusFiles).files !== 'undefined';
+}
+
+/** The held-out papers' term rows, thread 0's first: the order their scores come back in. */
+function concatTermRows(parts: readonly { ptr: Int32Array; hashes: Uint32Array; tf: Float32Array }[]): { ptr: Int32Array; hashes: Uint32Array; tf: Float32Array } {
+  const rows = parts.reduce((s, p) => s + p.ptr.length - 1, 0);
+  const size = parts.reduce((s, p) => s + p.hashes.length, 0);
+  const ptr = new Int32Array(rows + 1);
+  const hashes = new Uint32Array(size);
+  const tf = new Float32Array(size);
+  let r = 0;
+  let at = 0;
+  for (const p of parts) {
+    for (let i = 1; i < p.ptr.length; i++) ptr[++r] = at + p.ptr[i]!;
+    hashes.set(p.hashes, at);
+    tf.set(p.tf, at);
+    at += p.hashes.length;
+  }
+  return { ptr, hashes, tf };
+}
+
+/**
+ * The most training may hold by default: what V8's heap limit leaves (the paper table and the
+ * text in flight live on the heap) is checked separately; this bounds the typed arrays and
+ * kernel memory, which live outside it, to 3/4 of the machine's memory.
+ */
+function defaultMemoryLimit(): number {
+  return Math.floor(totalmem() * 0.75);
+}
+
+/**
+ * Stop, with what to change, before training needs more than it may hold, rather than let V8 die
+ * at its heap limit or the system kill the process: the JS heap is checked against V8's own limit
+ * (with room to spare), and `bytes`, what training holds outside the heap, against `limit`.
+ */
+function checkMemory(limit: number, bytes: number, sizes?: { features: number; classes: number; threads: number }): void {
+  const heap = getHeapStatistics();
+  if (heap.used_heap_size > heap.heap_size_limit * 0.85) {
+    throw new TrainingMemoryError(`training's metadata outgrew the JavaScript heap (${mb(heap.used_heap_size)} of ${mb(heap.heap_size_limit)}): this should not happen below tens of millions of papers; split the corpus, or raise the limit with NODE_OPTIONS=--max-old-space-size=MB`);
+  }
+  if (bytes <= limit) return;
+  const what = sizes
+    ? `the weights (${sizes.features.toLocaleString('en')} features × ${sizes.classes} classes × ${sizes.threads + 2} copies) and the SGD windows need ${mb(bytes)}`
+    : `training's per-paper metadata needs ${mb(bytes)}`;
+  throw new TrainingMemoryError(`${what}, more than the ${mb(limit)} training may use: lower --max-features or --threads, or fold classes with --min-count/--top`);
+}
+
+function mb(bytes: number): string {
+  return `${Math.round(bytes / 2 ** 20).toLocaleString('en')} MB`;
+}
+
+/** A failed write of the disk cache, as an error that names the folder and what to do. */
+function asCacheError(e: unknown, dir: string): unknown {
+  const text = e instanceof Error ? e.message : String(e);
+  const code = /\b(ENOSPC|EDQUOT|EROFS|EACCES|EIO)\b/.exec(text)?.[1];
+  if (!code) return e;
+  const why = code === 'ENOSPC' || code === 'EDQUOT' ? 'the disk is full' : code === 'EROFS' ? 'the folder is read-only' : code === 'EACCES' ? 'permission denied' : 'an input/output error';
+  return new TrainingCacheError(`writing training's disk cache in ${dir} failed: ${why} (${code}); nothing was kept. Free space there or choose another folder with --cache-dir`);
 }
 
 /** Each label's archive (taxonomy.ts), numbered; -1 for a label alone in its archive, which has no siblings to share with. */

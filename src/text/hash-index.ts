@@ -100,6 +100,21 @@ export class HashIndex {
     for (let at = 0; at < slots.length; at += 2) if (slots[at + 1]! >= 0) fn(slots[at]! >>> 0, slots[at + 1]!);
   }
 
+  /** Keep only the entries whose value passes `keep`, in place (same capacity). */
+  retain(keep: (value: number) => boolean): void {
+    const old = this.slots;
+    this.slots = emptySlots(this.capacity);
+    this.size = 0;
+    for (let at = 0; at < old.length; at += 2) {
+      const v = old[at + 1]!;
+      if (v < 0 || !keep(v)) continue;
+      const t = this.find(old[at]! >>> 0);
+      this.slots[t] = old[at]!;
+      this.slots[t + 1] = v;
+      this.size++;
+    }
+  }
+
   private rehash(cap: number): void {
     const old = this.slots;
     this.slots = emptySlots(cap);

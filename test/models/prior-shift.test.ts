@@ -3,13 +3,13 @@ import assert from 'node:assert/strict';
 import { recentPriorShift } from '../../src/models/prior-shift.js';
 
 /** `n` papers of month `m` with class `c`. */
-function papers(spec: [month: number | undefined, cls: number, n: number][]): { months: (number | undefined)[]; labels: number[][] } {
+function papers(spec: [month: number | undefined, cls: number, n: number][]): { months: (number | undefined)[]; labels: number[] } {
   const months: (number | undefined)[] = [];
-  const labels: number[][] = [];
+  const labels: number[] = [];
   for (const [m, c, n] of spec) {
     for (let i = 0; i < n; i++) {
       months.push(m);
-      labels.push([c]);
+      labels.push(c);
     }
   }
   return { months, labels };

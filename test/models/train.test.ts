@@ -3,6 +3,7 @@ import assert from 'node:assert/strict';
 import { mkdtempSync, readFileSync, writeFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { heldOutTerms } from '../../src/models/held-out.js';
 import { trainLinear } from '../../src/models/train.js';
 import { loadModel } from '../../src/models/load-model.js';
 import { evaluateClassifier } from '../../src/evaluation/evaluate.js';
@@ -170,25 +171,31 @@ test('pruning keeps the features that matter and refuses quantized weights', asy
 });
 
 test('a pruned model recalibrated on the held-out papers fits them at least as well and ranks the same', async () => {
-  const { model, validation } = await trainLinear(train, null, { ...fast, task: 'primary', validFraction: 0.3 });
-  assert.ok(validation.papers.length > 0 && validation.papers.length === validation.labels.length);
+  const held = train.filter((_, i) => i % 3 === 0);
+  const { model, validation } = await trainLinear(train.filter((_, i) => i % 3 !== 0), held, { ...fast, task: 'primary' });
+  const labels = held.map((p) => [model.labels.indexOf(p.primary)]);
+  assert.equal(validation.ptr.length - 1, held.length, 'training hands back every held-out paper');
+  assert.deepEqual(Array.from(validation.labelIdx).sort(), labels.flat().sort(), 'with its label');
   // Few features left: the scores shrink, and the old temperature no longer fits them.
   const pruned = model.pruned(6);
-  const again = pruned.recalibrated(validation.papers, validation.labels);
+  const again = pruned.recalibrated(validation);
   const C = model.labels.length;
   const nll = (m: typeof model) => {
-    const p = m.predictProba(validation.papers);
+    const p = m.predictProba(held);
     let total = 0;
-    validation.labels.forEach((ls, i) => (total -= Math.log(Math.max(p[i * C + ls[0]!]!, 1e-12))));
-    return total / validation.papers.length;
+    labels.forEach((ls, i) => (total -= Math.log(Math.max(p[i * C + ls[0]!]!, 1e-12))));
+    return total / held.length;
   };
   assert.ok(nll(again) <= nll(pruned) + 1e-9, `recalibrated NLL ${nll(again)} vs ${nll(pruned)}`);
   assert.notEqual(again.spec.temperature, pruned.spec.temperature, `temperature ${pruned.spec.temperature} refitted`);
   assert.equal(again.info.validation.temperature, Number(again.spec.temperature.toFixed(4)));
-  assert.equal(again.info.validation.papers, validation.papers.length);
-  const top = (m: typeof model) => validation.papers.map((paper) => m.predict(paper, { k: 1 }).labels[0]!.code);
+  assert.equal(again.info.validation.papers, held.length);
+  // The term rows training kept give the temperature the papers' text gives.
+  const fromText = pruned.recalibrated(heldOutTerms(held, labels, model.spec.termOptions));
+  assert.ok(Math.abs(fromText.spec.temperature - again.spec.temperature) < 1e-6, `${fromText.spec.temperature} vs ${again.spec.temperature}`);
+  const top = (m: typeof model) => held.map((paper) => m.predict(paper, { k: 1 }).labels[0]!.code);
   assert.deepEqual(top(again), top(pruned), 'temperature never changes the ranking');
-  assert.equal(pruned.recalibrated([], []), pruned);
+  assert.equal(pruned.recalibrated(heldOutTerms([], [], model.spec.termOptions)), pruned);
 });
 
 test('empty input is refused, garbage gets low confidence', async () => {
