@@ -1,5 +1,4 @@
 import { closeSync, openSync, readSync, writeSync } from 'node:fs';
-import type { TermCounts } from './term-rows.js';
 
 /**
  * Papers' counted terms on disk, so that training holds none of them in memory while it reads a
@@ -11,6 +10,13 @@ import type { TermCounts } from './term-rows.js';
  * are the row's first t.
  */
 const BUFFER_WORDS = 1 << 20;
+
+/** What `TermSpillWriter.add` reads: one paper's distinct term hashes and their weights (a TermCounter). */
+export interface TermCounts {
+  readonly hashes: Uint32Array;
+  readonly tf: Float32Array;
+  readonly size: number;
+}
 
 export class TermSpillWriter {
   private words = new Uint32Array(BUFFER_WORDS);
