@@ -25,7 +25,7 @@ export async function writeRepeatedCorpus(source: string, out: string, papers: n
       any = true;
       const o = JSON.parse(line) as { id: string; date?: string };
       if (copy > 0) {
-        const month = yymmOf({ id: o.id, date: o.date, title: '', abstract: '', categories: [], primary: '' });
+        const month = yymmOf(o);
         if (month !== undefined) o.date = `${Math.floor(month / 100)}-${String(month % 100).padStart(2, '0')}-01`;
         o.id = `${o.id}~${copy}`;
       }

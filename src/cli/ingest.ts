@@ -1,6 +1,6 @@
 import { parseCommandArgs, intOption, requireOption } from './args.js';
 import { UsageError, type Command } from './command.js';
-import { formatCount, Progress } from './progress.js';
+import { Progress } from './progress.js';
 import { ingest, type IngestResult } from '../corpus/ingest.js';
 import { FORMAT_NAMES } from '../sources/source.js';
 import { parseFormat } from './stats.js';
@@ -16,6 +16,7 @@ Read arXiv metadata (OAI/Kaggle snapshot JSON lines, Kaggle JSON arrays, Keras C
 xlsx; gzipped or not) into one canonical JSON-lines corpus: canonical category codes (aliases and
 retired archives remapped, ACM/MSC codes dropped), one record per paper id (the highest version,
 the later record on ties). The output is written to a temp file and renamed into place at the end.
+Memory grows with the corpus: ~20-40 bytes a paper (its id hash and version, for dedupe).
 
 Options:
   --out PATH      corpus to write (gzipped when it ends in .gz)                    (required)
@@ -39,16 +40,17 @@ nothing was kept, 2 bad usage.`,
     const workers = values.workers === undefined ? undefined : intOption(values.workers, 'workers', 0);
     if (workers !== undefined && workers < 0) throw new UsageError('--workers must be 0 or more');
 
-    let bar: Progress | undefined;
-    const result = await ingest(positionals, out, {
-      ...(format ? { format } : {}),
-      ...(workers !== undefined ? { workers } : {}),
-      onProgress(done, total, records) {
-        bar ??= new Progress('ingest', total);
-        bar.update(done, `${formatCount(records)} records`);
-      },
-    });
-    bar?.done();
+    const bar = new Progress('ingest', undefined, { unit: 'records' });
+    let result;
+    try {
+      result = await ingest(positionals, out, {
+        ...(format ? { format } : {}),
+        ...(workers !== undefined ? { workers } : {}),
+        onProgress: (done, total, records) => bar.update(records, '', total > 0 ? done / total : undefined),
+      });
+    } finally {
+      bar.done();
+    }
     process.stderr.write(formatSummary(result));
     if (values.json) {
       // Whole-process figures (worker threads included), for benchmarks and capacity planning.

@@ -1,13 +1,12 @@
 import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
-import { CorpusWriter } from '../corpus/corpus-file.js';
-import { loadPapers } from '../corpus/load.js';
-import type { PaperRecord } from '../corpus/record.js';
-import { parseYearMonth, splitRandom, splitTime, type Split } from '../corpus/split.js';
+import { InputChangedError, PART_NAMES, splitFile, type SplitRule } from '../corpus/split-file.js';
+import { parseYearMonth } from '../corpus/split.js';
 import { FORMAT_NAMES } from '../sources/source.js';
 import { intOption, numberOption, parseCommandArgs, requireOption } from './args.js';
 import { UsageError, UserError, type Command } from './command.js';
 import { Progress } from './progress.js';
+import { skipSummary } from './skip-summary.js';
 import { checkReadable, parseFormat } from './stats.js';
 
 export const command: Command = {
@@ -17,6 +16,7 @@ export const command: Command = {
 
 Write DIR/train.jsonl, DIR/valid.jsonl and DIR/test.jsonl as canonical JSONL. CORPUS may be any
 ingestable format; duplicate ids keep the latest version.
+Memory grows with the corpus: ~50 bytes a paper (id hash, primary, month) held between two reads.
 
   --by random     stratified by primary category: each category is split in the given
                   proportions (a category with one paper stays in train). Seeded, deterministic.
@@ -36,6 +36,7 @@ Options:
   --valid-from YYMM  time: first month of valid
   --gzip          write .jsonl.gz
   --format F      input format: auto (default: detect from the content), ${FORMAT_NAMES.join(', ')}
+  --workers N     worker threads for JSON lines (default: up to 2 for large inputs; 0: none)
   --json          print counts as JSON
   -h, --help      this help`,
   async run(argv) {
@@ -51,6 +52,7 @@ Options:
         'valid-from': { type: 'string' },
         gzip: { type: 'boolean' },
         format: { type: 'string' },
+        workers: { type: 'string' },
         json: { type: 'boolean' },
       },
       true,
@@ -64,6 +66,8 @@ Options:
     const valid = fraction(values.valid, 'valid', 0.1);
     const seed = intOption(values.seed, 'seed', 42);
     const format = parseFormat(values.format);
+    const workers = values.workers === undefined ? undefined : intOption(values.workers, 'workers', 0);
+    if (workers !== undefined && workers < 0) throw new UsageError('--workers must be 0 or more');
     let before: number | undefined;
     let validFrom: number | undefined;
     if (by === 'time') {
@@ -77,32 +81,30 @@ Options:
     }
     await checkReadable(path);
 
-    const progress = new Progress('loading');
-    const { papers, report } = await loadPapers(path, { ...(format ? { format } : {}), onProgress: (n) => progress.update(n, 'records') });
-    progress.done();
-    if (papers.length === 0) {
-      const skipped = Object.entries(report.skipped).map(([k, v]) => `${k} ${v}`).join(', ');
-      throw new UserError(`${path}: no usable records (read ${report.read}${skipped ? `, skipped: ${skipped}` : ''})`);
-    }
-    let split: Split;
-    let undated: number | undefined;
-    if (by === 'time') {
-      const t = splitTime(papers, { before: before!, ...(validFrom !== undefined ? { validFrom } : { valid }), seed });
-      split = t;
-      undated = t.undated;
-    } else {
-      split = splitRandom(papers, { test, valid, seed });
-    }
-
     await mkdir(outDir, { recursive: true }).catch((e: Error) => {
       throw new UserError(`cannot create ${outDir}: ${e.message}`);
     });
     const ext = values.gzip ? '.jsonl.gz' : '.jsonl';
     const files = { train: join(outDir, `train${ext}`), valid: join(outDir, `valid${ext}`), test: join(outDir, `test${ext}`) };
-    for (const part of ['train', 'valid', 'test'] as const) await writeCorpus(files[part], split[part]);
+    const rule: SplitRule = by === 'time' ? { by, before: before!, ...(validFrom !== undefined ? { validFrom } : {}), valid, seed } : { by, test, valid, seed };
+    const progress = new Progress('reading', undefined, { unit: 'records' });
+    let result;
+    try {
+      result = await splitFile(path, { rule, files, ...(format ? { format } : {}), ...(workers !== undefined ? { workers } : {}), progress });
+    } catch (e) {
+      if (e instanceof InputChangedError) throw new UserError(e.message);
+      throw e;
+    } finally {
+      progress.done();
+    }
+    const { report, counts, classes, undated } = result;
+    if (result.papers === 0) {
+      const reasons = Object.entries(report.skipped).map(([k, v]) => `${k} ${v}`).join(', ');
+      throw new UserError(`${path}: no usable records (read ${report.read}${reasons ? `, skipped: ${reasons}` : ''})`);
+    }
+    const skipped = skipSummary(report, path);
+    if (skipped) process.stderr.write(skipped + '\n');
 
-    const counts = { train: split.train.length, valid: split.valid.length, test: split.test.length };
-    const classes = { train: distinctPrimary(split.train), valid: distinctPrimary(split.valid), test: distinctPrimary(split.test) };
     const summary = {
       corpus: path,
       by,
@@ -116,8 +118,8 @@ Options:
     if (values.json) {
       process.stdout.write(JSON.stringify(summary, null, 2) + '\n');
     } else {
-      process.stdout.write(`${path}: ${papers.length} papers → ${outDir}\n`);
-      for (const part of ['train', 'valid', 'test'] as const) {
+      process.stdout.write(`${path}: ${result.papers} papers → ${outDir}\n`);
+      for (const part of PART_NAMES) {
         process.stdout.write(`  ${part.padEnd(5)} ${String(counts[part]).padStart(9)}  ${String(classes[part]).padStart(4)} primary categories  ${files[part]}\n`);
       }
       if (undated !== undefined && undated > 0) process.stdout.write(`  ${undated} papers without a month (no dated id or date) left out\n`);
@@ -137,20 +139,5 @@ function month(value: string, name: string): number {
     return parseYearMonth(value);
   } catch (e) {
     throw new UsageError(`--${name}: ${(e as Error).message}`);
-  }
-}
-
-function distinctPrimary(papers: readonly PaperRecord[]): number {
-  return new Set(papers.map((p) => p.primary)).size;
-}
-
-async function writeCorpus(path: string, papers: readonly PaperRecord[]): Promise<void> {
-  const w = new CorpusWriter(path);
-  try {
-    for (const p of papers) await w.write(p);
-    await w.close();
-  } catch (e) {
-    await w.abort();
-    throw new UserError(`cannot write ${path}: ${(e as Error).message}`);
   }
 }

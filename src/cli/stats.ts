@@ -1,6 +1,6 @@
 import { stat } from 'node:fs/promises';
 import { emptyReport, type IngestReport } from '../corpus/canonical.js';
-import { readPapers } from '../corpus/load.js';
+import { streamPapers } from '../corpus/stream-papers.js';
 import { computeStats, type CorpusStats, type LengthStats } from '../corpus/stats.js';
 import { FORMAT_NAMES, type FormatName } from '../sources/source.js';
 import { groupName } from '../taxonomy/taxonomy.js';
@@ -18,6 +18,7 @@ export const command: Command = {
 Read a corpus in any ingestable format in one streaming pass and describe it: records, distinct
 categories, papers per group, categories per paper, title and abstract lengths (percentiles),
 date range and the most frequent categories. Records are counted as read (no deduplication).
+Memory does not grow with the corpus: only counters and fixed-size histograms are kept.
 
 Options:
   --json          machine-readable output
@@ -45,8 +46,8 @@ Options:
     await checkReadable(path);
 
     const report = emptyReport();
-    const progress = new Progress('loading');
-    const papers = readPapers(path, { ...(format ? { format } : {}), report, onProgress: (n) => progress.update(n, 'records') });
+    const progress = new Progress('reading', undefined, { unit: 'records' });
+    const papers = streamPapers(path, { ...(format ? { format } : {}), report, onProgress: (n, fraction) => progress.update(n, '', fraction) });
     // A report lists every category; what is printed keeps its --top rows.
     const full = await computeStats(papers, reportPath === undefined && top > 0 ? { top } : { distributions: reportPath !== undefined });
     progress.done();

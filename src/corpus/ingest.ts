@@ -140,10 +140,8 @@ export async function ingest(paths: readonly string[], out: string, options: Ing
   const files: IngestFileSummary[] = [];
   let records = 0;
   let bytesDone = 0;
-  let pool: ChunkPool | undefined;
-  let seq = 0;
   const sink = new Sink(pass1Path, outGz);
-  const buffers = new BufferPool(chunkBytes + POOL_SLACK_BYTES);
+  const reader = new CanonicalReader(workerCount, chunkBytes);
 
   /** Merge one chunk's result in input order: counts, dedupe, then its bytes to the temp file. */
   const take = async (file: string, r: ChunkResult): Promise<void> => {
@@ -159,10 +157,9 @@ export async function ingest(paths: readonly string[], out: string, options: Ing
       const detail = wantExample ? duplicateDetail(idAt(r.data, i), version, table.previousVersion, loser === index) : '';
       recordSkip(report, 'duplicate', file, r.lines[i]!, detail);
     }
-    if (r.input) buffers.giveInput(r.input);
-    const out = r.data.buffer as ArrayBuffer;
-    if (r.data.length > 0) await sink.write(r.data, () => buffers.giveOutput(out));
-    else buffers.giveOutput(out);
+    reader.releaseInput(r);
+    if (r.data.length > 0) await sink.write(r.data, () => reader.releaseOutput(r));
+    else reader.releaseOutput(r);
   };
 
   try {
@@ -170,26 +167,17 @@ export async function ingest(paths: readonly string[], out: string, options: Ing
       const format = formats[i]!;
       const readBefore = report.read;
       let fileBytes = 0;
-      if (format === 'jsonl') {
-        if (workerCount > 0) pool ??= new ChunkPool(workerCount);
-        const onRead = (bytes: number) => {
-          bytesDone += bytes;
-          options.onProgress?.(Math.min(bytesDone, totalBytes), totalBytes, report.read);
-        };
-        for await (const r of jsonlChunks(input.path, format, { pool, buffers, chunkBytes, nextSeq: () => seq++, onRead, idPrefix: prefixes[i]! })) {
-          fileBytes += r.bytes;
-          await take(input.path, r);
-        }
-      } else {
-        const builder = new ChunkBuilder(input.path, format, prefixes[i]!);
-        for await (const item of readRows(input.path, format)) {
-          builder.add(item);
-          if (builder.size >= BATCH_BYTES) {
-            await take(input.path, builder.finish(seq++));
-            options.onProgress?.(bytesDone, totalBytes, report.read);
-          }
-        }
-        await take(input.path, builder.finish(seq++));
+      const onRead = (bytes: number) => {
+        bytesDone += bytes;
+        options.onProgress?.(Math.min(bytesDone, totalBytes), totalBytes, report.read);
+      };
+      for await (const r of reader.chunks(input.path, format, { idPrefix: prefixes[i]!, onRead })) {
+        fileBytes += r.bytes;
+        await take(input.path, r);
+        if (format !== 'jsonl') options.onProgress?.(bytesDone, totalBytes, report.read);
+      }
+      if (format !== 'jsonl') {
+        // Table formats are read whole by their parsers: their size counts once they are done.
         fileBytes = input.size;
         bytesDone += input.estimate;
         options.onProgress?.(Math.min(bytesDone, totalBytes), totalBytes, report.read);
@@ -220,7 +208,7 @@ export async function ingest(paths: readonly string[], out: string, options: Ing
       bytes,
       seconds,
       mbPerSecond: seconds > 0 ? bytes / 1e6 / seconds : 0,
-      workers: pool ? workerCount : 0,
+      workers: reader.workers,
     };
   } catch (err) {
     await sink.destroy();
@@ -228,7 +216,78 @@ export async function ingest(paths: readonly string[], out: string, options: Ing
     await rm(pass2Path, { force: true });
     throw err;
   } finally {
-    await pool?.close();
+    await reader.close();
+  }
+}
+
+/**
+ * Canonical records of input files in any format, chunk by chunk in input order: JSON lines on
+ * worker threads (when given any) with a bounded number of chunks in flight, other formats in
+ * batches through a ChunkBuilder on this thread. One reader serves several files and passes, so
+ * its threads and buffers are made once. Give each result's buffers back (`release`) once done.
+ */
+export class CanonicalReader {
+  private pool: ChunkPool | undefined;
+  private readonly buffers: BufferPool;
+  private seq = 0;
+
+  constructor(
+    /** Worker threads for JSON lines (0: this thread); see chooseWorkers. */
+    private readonly workerCount: number,
+    private readonly chunkBytes = DEFAULT_CHUNK_BYTES,
+  ) {
+    this.buffers = new BufferPool(chunkBytes + POOL_SLACK_BYTES);
+  }
+
+  /** Threads started so far (none until a JSON-lines file is read with workers). */
+  get workers(): number {
+    return this.pool?.size ?? 0;
+  }
+
+  /**
+   * One file's records. `onRead` gets each JSON-lines chunk's size in bytes as it is read (table
+   * formats are parsed whole and report nothing); `papers` as in ChunkTask.
+   */
+  async *chunks(path: string, format: FormatName, o: { idPrefix?: string; onRead?: (bytes: number) => void; papers?: boolean } = {}): AsyncGenerator<ChunkResult> {
+    if (format === 'jsonl') {
+      if (this.workerCount > 0) this.pool ??= new ChunkPool(this.workerCount);
+      const chunkOptions: JsonlChunkOptions = {
+        pool: this.pool,
+        buffers: this.buffers,
+        chunkBytes: this.chunkBytes,
+        nextSeq: () => this.seq++,
+        ...(o.onRead ? { onRead: o.onRead } : {}),
+        ...(o.papers ? { papers: true } : {}),
+        ...(o.idPrefix !== undefined ? { idPrefix: o.idPrefix } : {}),
+      };
+      yield* jsonlChunks(path, format, chunkOptions);
+      return;
+    }
+    const builder = new ChunkBuilder(path, format, o.idPrefix);
+    for await (const item of readRows(path, format)) {
+      builder.add(item);
+      if (builder.size >= BATCH_BYTES) yield builder.finish(this.seq++);
+    }
+    yield builder.finish(this.seq++);
+  }
+
+  /** The result's input buffer may be reused. */
+  releaseInput(r: ChunkResult): void {
+    if (r.input) this.buffers.giveInput(r.input);
+  }
+
+  /** The result's `data` has been written or read and may be reused. */
+  releaseOutput(r: ChunkResult): void {
+    this.buffers.giveOutput(r.data.buffer as ArrayBuffer);
+  }
+
+  release(r: ChunkResult): void {
+    this.releaseInput(r);
+    this.releaseOutput(r);
+  }
+
+  async close(): Promise<void> {
+    await this.pool?.close();
   }
 }
 
@@ -302,31 +361,26 @@ async function* jsonlChunks(path: string, format: FormatName, o: JsonlChunkOptio
  */
 export async function forEachCanonicalChunk(path: string, options: { workers?: number; format?: FormatName; idPrefix?: string }, consume: (r: ChunkResult) => void | Promise<void>): Promise<void> {
   const input = await describeInput(path);
-  const workers = chooseWorkers(options.workers, input.estimate);
-  const pool = workers > 0 ? new ChunkPool(workers) : undefined;
-  const buffers = new BufferPool(DEFAULT_CHUNK_BYTES + POOL_SLACK_BYTES);
-  let seq = 0;
+  const reader = new CanonicalReader(chooseWorkers(options.workers, input.estimate));
   try {
-    const chunkOptions: JsonlChunkOptions = { pool, buffers, chunkBytes: DEFAULT_CHUNK_BYTES, nextSeq: () => seq++, papers: true, ...(options.idPrefix !== undefined ? { idPrefix: options.idPrefix } : {}) };
-    for await (const r of jsonlChunks(path, options.format ?? 'jsonl', chunkOptions)) {
+    for await (const r of reader.chunks(path, options.format ?? 'jsonl', { papers: true, ...(options.idPrefix !== undefined ? { idPrefix: options.idPrefix } : {}) })) {
       // Awaited, so a slow consumer (training threads counting terms) holds the reader back
       // instead of letting parsed chunks pile up.
       await consume(r);
-      if (r.input) buffers.giveInput(r.input);
-      buffers.giveOutput(r.data.buffer as ArrayBuffer);
+      reader.release(r);
     }
   } finally {
-    await pool?.close();
+    await reader.close();
   }
 }
 
-function chooseWorkers(requested: number | undefined, jsonlBytes: number): number {
+export function chooseWorkers(requested: number | undefined, jsonlBytes: number): number {
   if (requested !== undefined) return Math.max(0, Math.floor(requested));
   if (jsonlBytes < AUTO_WORKER_MIN_BYTES) return 0;
   return Math.max(1, Math.min(MAX_WORKERS, availableParallelism()));
 }
 
-interface Input {
+export interface Input {
   path: string;
   /** Size on disk. */
   size: number;
@@ -334,7 +388,8 @@ interface Input {
   estimate: number;
 }
 
-async function describeInput(path: string): Promise<Input> {
+/** An input's size, checked readable and non-empty (UserError otherwise). */
+export async function describeInput(path: string): Promise<Input> {
   let size: number;
   try {
     const s = await stat(path);
@@ -568,7 +623,8 @@ class BufferPool {
   }
 }
 
-function duplicateDetail(id: string, version: number, other: number, droppedThis: boolean): string {
+/** A duplicate's line in the report: which record was kept, by version. */
+export function duplicateDetail(id: string, version: number, other: number, droppedThis: boolean): string {
   if (droppedThis) return `duplicate id ${id}: this version ${version} dropped, an earlier record has version ${other}`;
   if (version === other) return `duplicate id ${id}: replaces an earlier record with the same version (${version})`;
   return `duplicate id ${id}: version ${version} replaces an earlier version ${other}`;

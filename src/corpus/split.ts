@@ -91,7 +91,7 @@ const ISO_DATE = /^(\d{4})-(\d{2})/;
  * `hep-th/9901001` → 199901), else from the `date` field, else undefined. The id is preferred
  * because metadata dumps often carry the last-update date rather than the submission date.
  */
-export function yymmOf(paper: PaperRecord): number | undefined {
+export function yymmOf(paper: Pick<PaperRecord, 'id' | 'date'>): number | undefined {
   const m = NEW_ID.exec(paper.id);
   if (m) {
     const month = Number(m[2]);

@@ -92,6 +92,17 @@ test('split --by random writes three canonical files, stratified and reproducibl
   assert.equal(readFileSync(join(again, 'test.jsonl'), 'utf8'), readFileSync(join(out, 'test.jsonl'), 'utf8'));
 });
 
+test('split reports skipped records with file:line, and --workers gives the same files', async () => {
+  const out = join(dir, 'workers0');
+  const r = await run(['split', corpus, '--out-dir', out, '--workers', '0']);
+  assert.equal(r.code, 0, r.err);
+  assert.match(r.err, new RegExp(`skipped 1 of ${total + 1} records in .*corpus\\.jsonl: bad-json 1 \\(first: .*corpus\\.jsonl:${total + 1}: `));
+  const threaded = join(dir, 'workers2');
+  assert.equal((await run(['split', corpus, '--out-dir', threaded, '--workers', '2'])).code, 0);
+  for (const part of ['train', 'valid', 'test']) assert.equal(readFileSync(join(threaded, `${part}.jsonl`), 'utf8'), readFileSync(join(out, `${part}.jsonl`), 'utf8'));
+  assert.equal((await run(['split', corpus, '--out-dir', out, '--workers', '-1'])).code, 2);
+});
+
 test('split --by time on id months, with --valid-from and --gzip', async () => {
   const out = join(dir, 'time');
   const r = await run(['split', corpus, '--by', 'time', '--before', '2303', '--valid-from', '2206', '--gzip', '--out-dir', out, '--json']);
