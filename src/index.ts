@@ -22,6 +22,7 @@ export { modelFromBytes } from './models/open-model.js';
 export { ModelFileError } from './models/model-codec.js';
 export { LinearModel } from './models/linear.js';
 export type { Classifier, ModelInfo, PaperText, Prediction, PredictOptions, LabelPrediction, Reason } from './models/model.js';
+export { heldOutTerms, type HeldOutTerms } from './models/held-out.js';
 export { DEFAULT_TRAIN_OPTIONS, NoPapersError, TrainingCacheError, TrainingMemoryError, type TrainOptions, type TrainReport, type TrainMemory } from './models/train.js';
 export { evaluateClassifier, type Evaluation } from './evaluation/evaluate.js';
 export { evaluateDetailed, type DetailedEvaluation, type EvaluationDetails, type EvaluateOptions } from './evaluation/evaluate.js';

@@ -152,7 +152,8 @@ Options:
       tuning = await searchSettings(data, values.valid, format, options, chosen, budget);
       Object.assign(options, tuning.config);
     }
-    const progress = new Progress('training');
+    const progress = new Progress('reading', undefined, { unit: 'papers' });
+    let phase = 'reading';
     let result;
     try {
       result = await trainLinear(
@@ -160,9 +161,14 @@ Options:
         values.valid ? { files: [values.valid], ...(format ? { format } : {}), report: validReport } : null,
         options,
         (p) => {
-          if (p.phase === 'reading') progress.update(p.papers!, 'papers read');
-          else if (p.phase === 'epoch') progress.update(p.epoch!, `epoch ${p.epoch} of ${p.of}: loss ${p.loss!.toFixed(4)} valid loss ${p.validLoss!.toFixed(4)} acc ${p.validAccuracy!.toFixed(4)}`);
-          else progress.update(0, p.phase);
+          const name = p.phase === 'epoch' ? 'training' : p.phase === 'features' ? 'vocabulary and features' : p.phase;
+          if (name !== phase) {
+            progress.phase(name, p.total);
+            phase = name;
+          }
+          if (p.phase === 'reading') progress.update(p.papers!);
+          else if (p.phase === 'epoch') progress.update(p.papers!, `epoch ${p.epoch} of ${p.of}${p.loss !== undefined ? `: loss ${p.loss.toFixed(4)}, valid loss ${p.validLoss!.toFixed(4)}, valid accuracy ${p.validAccuracy!.toFixed(4)}` : ''}`);
+          else progress.update(0);
         },
         cacheDir !== undefined ? { cacheDir } : {},
       );

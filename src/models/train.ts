@@ -180,12 +180,13 @@ export interface TrainResult {
 
 export interface TrainProgress {
   phase: 'reading' | 'features' | 'epoch' | 'calibrate';
-  /** reading: papers read so far. */
+  /** reading: papers read so far; epoch: papers trained on so far, over all passes. */
   papers?: number;
+  /** epoch: papers all the passes train on (passes × training papers). */
+  total?: number;
   epoch?: number;
   of?: number;
-  /** epoch: the pass's share done so far (0 to 1), reported between weight averages. */
-  done?: number;
+  /** epoch, once the pass is over: its training loss and validation scores. */
   loss?: number;
   validAccuracy?: number;
   validLoss?: number;
@@ -355,6 +356,7 @@ export async function trainLinear(
         workers.map((w, k) => (validOffsets[k]! < 0 ? Promise.resolve() : w.call({ type: 'score', out: validScores, offset: validOffsets[k], useBest, bestBias }))),
       );
     };
+    let stepsDone = 0;
     for (let e = 0; e < o.epochs; e++) {
       const te = performance.now();
       let lossSum = 0;
@@ -370,6 +372,8 @@ export async function trainLinear(
           lossSum += r.loss;
           rows += r.rows;
         }
+        stepsDone += res.reduce((n, r) => n + r.rows, 0);
+        if (part < mixes - 1) onProgress({ phase: 'epoch', epoch: e + 1, of: o.epochs, papers: stepsDone, total: o.epochs * trainCount });
         // Once a weight is NaN or infinite every later score is too: stop here rather than save a
         // model whose every number is NaN.
         if (!Number.isFinite(lossSum)) throw new RangeError(`training diverged (the loss became ${lossSum} in epoch ${e + 1}): try a lower learning rate (lr ${o.lr})${o.l2 > 0 ? ` or L2 penalty (l2 ${o.l2})` : ''}`);
@@ -379,7 +383,7 @@ export async function trainLinear(
       await scoreValid(false);
       const v = validationMetrics(new Float32Array(validScores, 0, validCount * C), vPtr, vIdx, C, loss);
       epochs.push({ epoch: e + 1, loss: lossSum / Math.max(1, rows), validAccuracy: v.accuracy, validLoss: v.loss, seconds: (performance.now() - te) / 1000 });
-      onProgress({ phase: 'epoch', epoch: e + 1, of: o.epochs, loss: lossSum / Math.max(1, rows), validAccuracy: v.accuracy, validLoss: v.loss });
+      onProgress({ phase: 'epoch', epoch: e + 1, of: o.epochs, papers: stepsDone, total: o.epochs * trainCount, loss: lossSum / Math.max(1, rows), validAccuracy: v.accuracy, validLoss: v.loss });
       const score = loss === 'softmax' ? -v.loss : v.accuracy;
       // Multi-label scores P@1, which small validation sets tie often (1.0 from the first epoch):
       // a tie goes to the lower loss, or training would stop on an undertrained first epoch.
