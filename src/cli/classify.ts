@@ -11,9 +11,10 @@ import type { AsyncClassifier, PaperText, Prediction, PredictOptions } from '../
 import { PredictPool, type LinesChunk } from '../models/predict-pool.js';
 import { predictionLine } from '../models/prediction-line.js';
 import { intOption, numberOption, parseCommandArgs } from './args.js';
-import { UsageError, UserError, type Command } from './command.js';
+import { type Command } from './command.js';
+import { UsageError, UserError } from '../base/errors.js';
 import { BACKEND_OPTIONS, BACKEND_USAGE, backendCall, backendOptions, reportUsage, resolveBackend } from './model-option.js';
-import { checkOutputFile } from './output-path.js';
+import { checkOutputFile } from '../base/output-path.js';
 import { Progress } from './progress.js';
 import { parseFormat } from './stats.js';
 

@@ -8,12 +8,3 @@ export interface Command {
   run(argv: string[]): Promise<number>;
 }
 
-/** Bad command-line usage: printed with the command's usage, exit code 2. */
-export class UsageError extends Error {
-  override name = 'UsageError';
-}
-
-/** A failure the user can act on (bad file, bad model): printed without a stack, exit code 1. */
-export class UserError extends Error {
-  override name = 'UserError';
-}

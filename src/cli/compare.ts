@@ -2,7 +2,8 @@ import { readFile } from 'node:fs/promises';
 import { compareReports, comparisonCsv, comparisonMarkdown, comparisonText } from '../report/comparison.js';
 import { parseComparableReport, type ComparableReport } from '../report/evaluation-report.js';
 import { intOption, parseCommandArgs } from './args.js';
-import { UsageError, UserError, type Command } from './command.js';
+import { type Command } from './command.js';
+import { UsageError, UserError } from '../base/errors.js';
 
 export const command: Command = {
   name: 'compare',

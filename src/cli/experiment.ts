@@ -5,8 +5,9 @@ import { findPreset, PRESETS } from '../evaluation/experiments/presets.js';
 import { runExperiment } from '../evaluation/experiments/runner.js';
 import { DEFAULT_SAMPLE_LIMIT, loadPaperSample } from '../evaluation/experiments/sample.js';
 import { intOption, parseCommandArgs } from './args.js';
-import { UsageError, UserError, type Command } from './command.js';
-import { checkOutputDirectory } from './output-path.js';
+import { type Command } from './command.js';
+import { UsageError, UserError } from '../base/errors.js';
+import { checkOutputDirectory } from '../base/output-path.js';
 import { Progress } from './progress.js';
 import { parseFormat } from './stats.js';
 

@@ -1,7 +1,8 @@
 import { existsSync } from 'node:fs';
 import { exportFeedback, FeedbackStore } from '../serving/feedback-store.js';
 import { parseCommandArgs, requireOption } from './args.js';
-import { UsageError, UserError, type Command } from './command.js';
+import { type Command } from './command.js';
+import { UsageError, UserError } from '../base/errors.js';
 
 export const command: Command = {
   name: 'feedback',

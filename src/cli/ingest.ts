@@ -1,5 +1,6 @@
 import { parseCommandArgs, intOption, requireOption } from './args.js';
-import { UsageError, type Command } from './command.js';
+import { type Command } from './command.js';
+import { UsageError } from '../base/errors.js';
 import { Progress } from './progress.js';
 import { ingest, type IngestResult } from '../corpus/ingest.js';
 import { FORMAT_NAMES } from '../sources/source.js';

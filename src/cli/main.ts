@@ -1,4 +1,5 @@
-import { UsageError, UserError, type Command } from './command.js';
+import { type Command } from './command.js';
+import { UsageError, UserError } from '../base/errors.js';
 
 /**
  * Commands load lazily so that `classify` does not pay for parsing the code of `train` or

@@ -1,4 +1,4 @@
-import { UsageError, UserError } from './command.js';
+import { UsageError, UserError } from '../base/errors.js';
 import { intOption, numberOption } from './args.js';
 import { BACKEND_NAMES, COMBINE_RULES, openBackend, type BackendName, type BackendOptions, type CombineRule } from '../models/backends.js';
 import { loadModel, modelPathFor, type LoadedModel } from '../models/load-model.js';

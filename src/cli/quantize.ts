@@ -4,7 +4,8 @@ import { loadPapers } from '../corpus/load.js';
 import { heldOutTerms } from '../models/held-out.js';
 import { loadModel } from '../models/load-model.js';
 import { intOption, parseCommandArgs, requireOption } from './args.js';
-import { UsageError, UserError, type Command } from './command.js';
+import { type Command } from './command.js';
+import { UsageError, UserError } from '../base/errors.js';
 
 export const command: Command = {
   name: 'quantize',

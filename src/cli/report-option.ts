@@ -1,6 +1,6 @@
 import { writeFile } from 'node:fs/promises';
 import { extname } from 'node:path';
-import { UsageError, UserError } from './command.js';
+import { UsageError, UserError } from '../base/errors.js';
 
 /** Formats a `--report` file can be written in. */
 export const REPORT_FORMATS = ['html', 'md', 'json', 'csv'] as const;

@@ -9,7 +9,8 @@ import { startServer, type RunningServer } from '../serving/server.js';
 import { defaultWebDir } from '../serving/static-files.js';
 import { BACKEND_OPTIONS, BACKEND_USAGE, backendCall, backendOptions } from './model-option.js';
 import { intOption, numberOption, parseCommandArgs } from './args.js';
-import { UsageError, UserError, type Command } from './command.js';
+import { type Command } from './command.js';
+import { UsageError, UserError } from '../base/errors.js';
 
 export const command: Command = {
   name: 'serve',

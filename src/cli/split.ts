@@ -4,7 +4,8 @@ import { InputChangedError, PART_NAMES, splitFile, type SplitRule } from '../cor
 import { parseYearMonth } from '../corpus/split.js';
 import { FORMAT_NAMES } from '../sources/source.js';
 import { intOption, numberOption, parseCommandArgs, requireOption } from './args.js';
-import { UsageError, UserError, type Command } from './command.js';
+import { type Command } from './command.js';
+import { UsageError, UserError } from '../base/errors.js';
 import { Progress } from './progress.js';
 import { skipSummary } from './skip-summary.js';
 import { checkReadable, parseFormat } from './stats.js';

@@ -5,7 +5,8 @@ import { computeStats, type CorpusStats, type LengthStats } from '../corpus/stat
 import { FORMAT_NAMES, type FormatName } from '../sources/source.js';
 import { groupName } from '../taxonomy/taxonomy.js';
 import { intOption, parseCommandArgs } from './args.js';
-import { UsageError, UserError, type Command } from './command.js';
+import { type Command } from './command.js';
+import { UsageError, UserError } from '../base/errors.js';
 import { renderStatsReport } from '../report/stats-report.js';
 import { Progress } from './progress.js';
 import { reportFormat, writeReport } from './report-option.js';

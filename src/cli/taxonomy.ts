@@ -1,5 +1,6 @@
 import { parseCommandArgs } from './args.js';
-import { UsageError, type Command } from './command.js';
+import { type Command } from './command.js';
+import { UsageError } from '../base/errors.js';
 import { CATEGORIES, canonicalizeCategories, getCategory, GROUPS, groupName } from '../taxonomy/taxonomy.js';
 
 export const command: Command = {

@@ -1,7 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import { DEFAULT_TRAIN_OPTIONS, MAX_ARCHIVE_SHARE, MAX_CROSS_LIST_LOSS, type TrainOptions } from '../models/train.js';
 import { MAX_CHAR_NGRAMS, MAX_TITLE_WEIGHT, MIN_TITLE_WEIGHT } from '../text/terms.js';
-import { UsageError, UserError } from './command.js';
+import { UsageError, UserError } from '../base/errors.js';
 
 /** The TrainOptions that hold numbers. */
 type NumericKey = { [K in keyof TrainOptions]-?: NonNullable<TrainOptions[K]> extends number ? K : never }[keyof TrainOptions];

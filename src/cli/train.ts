@@ -5,8 +5,9 @@ import { DEFAULT_TRAIN_OPTIONS, NoPapersError, TrainingCacheError, trainLinear, 
 import { DEFAULT_SAMPLE_LIMIT, loadPaperSample } from '../evaluation/experiments/sample.js';
 import type { FormatName } from '../sources/source.js';
 import { intOption, parseCommandArgs, parseDuration, requireOption } from './args.js';
-import { UsageError, UserError, type Command } from './command.js';
-import { checkOutputFile } from './output-path.js';
+import { type Command } from './command.js';
+import { UsageError, UserError } from '../base/errors.js';
+import { checkOutputFile } from '../base/output-path.js';
 import { Progress } from './progress.js';
 import { skipSummary } from './skip-summary.js';
 import { numericTrainOptions, readTrainConfig } from './train-options.js';

@@ -5,8 +5,9 @@ import { DEFAULT_SAMPLE_LIMIT, loadPaperSample } from '../evaluation/experiments
 import { DEFAULT_SEARCH_SPACE } from '../evaluation/tuning/search-space.js';
 import { tune, TUNE_METRICS, type TuneMetric } from '../evaluation/tuning/tune.js';
 import { intOption, parseCommandArgs, parseDuration, requireOption } from './args.js';
-import { UsageError, UserError, type Command } from './command.js';
-import { checkOutputFile } from './output-path.js';
+import { type Command } from './command.js';
+import { UsageError, UserError } from '../base/errors.js';
+import { checkOutputFile } from '../base/output-path.js';
 import { Progress } from './progress.js';
 import { skipSummary } from './skip-summary.js';
 import { parseFormat } from './stats.js';

@@ -36,7 +36,7 @@
  * This module only turns bytes into contents and back, with no Node APIs, so the browser bundle
  * shares it; reading and writing files is model-file.ts.
  */
-import { UserError } from '../cli/command.js';
+import { UserError } from '../base/errors.js';
 import { crc32 } from './crc32.js';
 
 /** The newest container format version this code writes and reads. */

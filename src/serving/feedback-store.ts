@@ -1,7 +1,7 @@
 import Database from 'better-sqlite3';
 import { CorpusWriter } from '../corpus/corpus-file.js';
 import type { PaperRecord } from '../corpus/record.js';
-import { UserError } from '../cli/command.js';
+import { UserError } from '../base/errors.js';
 
 /** A correction someone sent: the categories a paper really has, primary first (canonical codes). */
 export interface FeedbackInput {

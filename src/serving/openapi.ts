@@ -1,4 +1,4 @@
-import type { Route } from './routes.js';
+import type { Route } from './route.js';
 
 /** The OpenAPI 3.0 document for a route table: paths, parameters, bodies, responses, security. */
 export function buildOpenApi(routes: readonly Route[]): Record<string, unknown> {

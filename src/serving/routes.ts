@@ -3,7 +3,7 @@
  * request schema, responses) next to its handler. The router dispatches from this table and
  * /openapi.json is generated from it, so the documented API is the served API.
  */
-import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { ServerResponse } from 'node:http';
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { basename, extname, join } from 'node:path';
@@ -24,35 +24,7 @@ import { buildOpenApi } from './openapi.js';
 import { HttpError, invalid, sendJson } from './response.js';
 import { validate, type FieldProblem, type Schema } from './schema.js';
 
-export type Method = 'GET' | 'POST';
-
-export interface RequestContext {
-  req: IncomingMessage;
-  res: ServerResponse;
-  url: URL;
-  state: AppState;
-  /** Papers this request classified, for the metrics. */
-  classified: number;
-}
-
-export interface ResponseDoc {
-  description: string;
-  /** Media type → schema (omitted: described in words only). */
-  content?: Record<string, { schema?: Schema | { $ref: string } }>;
-}
-
-export interface Route {
-  method: Method;
-  path: string;
-  summary: string;
-  tag: string;
-  /** Needs the bearer token when one is configured. */
-  auth?: boolean;
-  query?: Record<string, Schema>;
-  body?: { required: boolean; content: Record<string, { schema?: Schema }>; description?: string };
-  responses: Record<string, ResponseDoc>;
-  handle(ctx: RequestContext): Promise<void> | void;
-}
+import type { RequestContext, ResponseDoc, Route } from './route.js';
 
 // ---- Schemas -------------------------------------------------------------------------------
 

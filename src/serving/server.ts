@@ -6,7 +6,8 @@ import { Metrics } from './metrics.js';
 import { ModelSlot } from './model-slot.js';
 import { PredictPool } from './predict-pool.js';
 import { HttpError, sendError } from './response.js';
-import { ROUTES, type RequestContext, type Route } from './routes.js';
+import type { RequestContext, Route } from './route.js';
+import { ROUTES } from './routes.js';
 import { serveStatic } from './static-files.js';
 
 /** Where each line of the server's log goes (stderr by default; tests collect it). */

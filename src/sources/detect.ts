@@ -1,4 +1,4 @@
-import { UserError } from '../cli/command.js';
+import { UserError } from '../base/errors.js';
 import { sniff } from './open.js';
 import type { FormatName } from './source.js';
 

@@ -1,4 +1,4 @@
-import { UserError } from '../cli/command.js';
+import { UserError } from '../base/errors.js';
 import { parseJsonObject } from './jsonl.js';
 import { openText } from './open.js';
 import { MAX_RECORD_SIZE, recordTooLarge } from './record-limit.js';

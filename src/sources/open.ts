@@ -3,7 +3,7 @@ import { open } from 'node:fs/promises';
 import { pipeline, Readable } from 'node:stream';
 import { StringDecoder } from 'node:string_decoder';
 import { createGunzip } from 'node:zlib';
-import { UserError } from '../cli/command.js';
+import { UserError } from '../base/errors.js';
 
 /** Read size for source files: large reads keep per-chunk overhead negligible next to parsing. */
 export const READ_CHUNK_BYTES = 1 << 20;

@@ -10,7 +10,7 @@
 import { open, type FileHandle } from 'node:fs/promises';
 import { parquetMetadataAsync, parquetReadObjects, parquetSchema, type AsyncBuffer, type FileMetaData } from 'hyparquet';
 import { compressors } from 'hyparquet-compressors';
-import { UserError } from '../cli/command.js';
+import { UserError } from '../base/errors.js';
 import type { Row, RowItem } from './source.js';
 
 export interface ParquetRowsOptions {

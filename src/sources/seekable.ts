@@ -10,7 +10,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
-import { UserError } from '../cli/command.js';
+import { UserError } from '../base/errors.js';
 import { isGzipFile, openBytes } from './open.js';
 
 /**

@@ -13,7 +13,7 @@
 import { open, type FileHandle } from 'node:fs/promises';
 import * as zlib from 'node:zlib';
 import { Inflate } from 'fflate';
-import { UserError } from '../cli/command.js';
+import { UserError } from '../base/errors.js';
 import type { Row, RowItem } from './source.js';
 
 const CHUNK_BYTES = 64 * 1024;

@@ -1,4 +1,4 @@
-import { resizableBuffer } from './resizable-buffer.js';
+import { resizableBuffer } from '../base/resizable-buffer.js';
 
 /**
  * The distinct values of a large array of 32-bit hashes, each with how often it occurs: document

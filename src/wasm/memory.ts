@@ -1,4 +1,4 @@
-import { resizableBuffer, type ResizableBuffer } from '../text/resizable-buffer.js';
+import { resizableBuffer, type ResizableBuffer } from '../base/resizable-buffer.js';
 import { WASM_PAGE_BYTES, wasmApi, type WasmMemory } from './wasm-api.js';
 
 /**

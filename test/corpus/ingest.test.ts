@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { test } from 'node:test';
 import { gunzipSync, gzipSync } from 'node:zlib';
 import { run } from '../cli/run-cli.js';
-import { UserError } from '../../src/cli/command.js';
+import { UserError } from '../../src/base/errors.js';
 import { ingest, lineAlignedChunks, type IngestResult, type LineChunkBytes, type TooLongLine } from '../../src/corpus/ingest.js';
 import { processJsonlChunk } from '../../src/corpus/ingest-worker.js';
 import type { PaperRecord } from '../../src/corpus/record.js';

@@ -16,7 +16,7 @@ import {
   type ModelFileContents,
   type ModelFileErrorKind,
 } from '../../src/models/model-file.js';
-import { UserError } from '../../src/cli/command.js';
+import { UserError } from '../../src/base/errors.js';
 
 const utf8 = new TextEncoder();
 

@@ -3,7 +3,7 @@ import { randomBytes } from 'node:crypto';
 import path from 'node:path';
 import { test } from 'node:test';
 import { gzipSync } from 'node:zlib';
-import { UserError } from '../../src/cli/command.js';
+import { UserError } from '../../src/base/errors.js';
 import { detectFormat } from '../../src/sources/detect.js';
 import { OAI_LINE_1, KAGGLE_ELEMENTS, tempDir, writeFixture, writeGzFixture } from './text-fixtures.js';
 

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { UserError } from '../../src/cli/command.js';
+import { UserError } from '../../src/base/errors.js';
 import { JsonArrayScanner, readJsonArrayRows } from '../../src/sources/json-array.js';
 import { MAX_RECORD_SIZE } from '../../src/sources/record-limit.js';
 import type { RowItem } from '../../src/sources/source.js';

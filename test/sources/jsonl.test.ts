@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import { test } from 'node:test';
-import { UserError } from '../../src/cli/command.js';
+import { UserError } from '../../src/base/errors.js';
 import { parseJsonlChunk, readJsonlRows } from '../../src/sources/jsonl.js';
 import { forEachLine, readLineByteChunks, readLineChunks, readLines } from '../../src/sources/lines.js';
 import { openText, sniff } from '../../src/sources/open.js';

@@ -4,7 +4,7 @@ import path from 'node:path';
 import { test } from 'node:test';
 import { gzipSync } from 'node:zlib';
 import { parquetWriteBuffer } from 'hyparquet-writer';
-import { UserError } from '../../src/cli/command.js';
+import { UserError } from '../../src/base/errors.js';
 import { toRawRecord } from '../../src/sources/fields.js';
 import { readRows } from '../../src/sources/read.js';
 import { readSeekable } from '../../src/sources/seekable.js';

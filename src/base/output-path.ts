@@ -1,7 +1,7 @@
 import { constants } from 'node:fs';
 import { access, stat } from 'node:fs/promises';
 import { dirname, resolve } from 'node:path';
-import { UserError } from './command.js';
+import { UserError } from './errors.js';
 
 /**
  * Commands check where their results go before the work that makes them: otherwise a typo in

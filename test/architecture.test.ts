@@ -1,0 +1,23 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { importCycles, importGraph, upwardImports } from '../scripts/import-graph.js';
+
+const graph = importGraph();
+
+test('imports flow one way: sources → corpus → text → models → evaluation → report → serving → cli', () => {
+  assert.deepEqual(upwardImports(graph), []);
+});
+
+test('no module imports itself back through others', () => {
+  assert.deepEqual(importCycles(graph), []);
+});
+
+test('the checks see what they are to catch', () => {
+  const bad = new Map(graph);
+  bad.set('sources/csv.ts', [...(graph.get('sources/csv.ts') ?? []), 'cli/main.ts']);
+  bad.set('models/loss.ts', [...(graph.get('models/loss.ts') ?? []), 'models/sgd.ts']);
+  assert.ok(graph.get('models/sgd.ts')!.includes('models/loss.ts'), 'sgd.ts imports loss.ts, so the extra edge closes a loop');
+  assert.deepEqual(upwardImports(bad), ['sources/csv.ts -> cli/main.ts']);
+  assert.ok(importCycles(bad).some((c) => c.includes('models/loss.ts') && c.includes('models/sgd.ts')), importCycles(bad).join('\n'));
+  assert.ok(graph.size > 100, `${graph.size} modules found`);
+});
