@@ -10,7 +10,7 @@ export const FROM_VALID = 1;
 /**
  * What training keeps of each paper while the text goes to the training threads: its categories
  * (interned codes), month, id, source and whether a later duplicate replaced it, all in typed
- * arrays. About 40 bytes a paper (110 MB for the 2.7M papers of the Kaggle snapshot) where the
+ * arrays. About 70 bytes a paper, growth slack included (177 MB for 2.7M papers), where the
  * papers as JS objects took over 1.5 KB each.
  */
 export class PaperTable {

@@ -138,7 +138,7 @@ export interface TrainReport {
 
 /** What training held, in bytes: the figures that grow with the corpus, and the disk it used. */
 export interface TrainMemory {
-  /** Per-paper metadata (labels, months, ids): about 40 bytes a paper. */
+  /** Per-paper metadata (labels, months, ids): about 70 bytes a paper. */
   paperTable: number;
   /** Every thread's weight copy, their average and the best so far (features × classes × 4 × (threads + 2)). */
   weights: number;
