@@ -79,7 +79,8 @@ Options:
   --prune N            saved files keep only the N features that move scores most
   --format F           input format; guessed from the file when absent
   --cache-dir DIR      folder for the disk cache of counted terms and feature rows (default
-                       the system's temporary folder; about 4.5 KB a paper, 12 GB for 2.7M papers, removed at the end)
+                       the system's temporary folder; about 4.5 KB a paper at its peak, 12 GB
+                       for 2.7M papers; removed at the end)
   --json               print the training report as JSON
   -h, --help           this help`,
   async run(argv) {
