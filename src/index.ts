@@ -25,13 +25,14 @@ export type { Classifier, ModelInfo, PaperText, Prediction, PredictOptions, Labe
 export { DEFAULT_TRAIN_OPTIONS, type TrainOptions, type TrainReport } from './models/train.js';
 export { evaluateClassifier, type Evaluation } from './evaluation/evaluate.js';
 export { evaluateDetailed, type DetailedEvaluation, type EvaluationDetails, type EvaluateOptions } from './evaluation/evaluate.js';
+export { evaluateFile, type EvaluateFileOptions, type FileEvaluation } from './evaluation/evaluate-file.js';
 export * as metrics from './evaluation/metrics.js';
 export { buildEvaluationReport, type EvaluationReport } from './report/evaluation-report.js';
 export { renderEvaluationReport } from './report/render-evaluation.js';
 export { openBackend, BACKEND_NAMES, COMBINE_RULES, type CombineRule, type BackendName, type BackendOptions, type LlmBackendOptions, type OnnxBackendOptions, type EnsembleBackendOptions } from './models/backends.js';
 export type { AsyncClassifier } from './models/model.js';
 export { evaluateBackend } from './evaluation/evaluate.js';
-export { evaluateEnsemble, type EnsembleEvaluation } from './evaluation/ensemble-evaluation.js';
+export { evaluateEnsemble, evaluateEnsembleFile, type EnsembleEvaluation } from './evaluation/ensemble-evaluation.js';
 export { Ensemble } from './models/ensemble.js';
 export { runExperiment, type ExperimentResult } from './evaluation/experiments/runner.js';
 export { PRESETS, findPreset } from './evaluation/experiments/presets.js';

@@ -102,7 +102,7 @@ type PaperItem = { paper: PaperText & { id?: string }; line: number } | { error:
 /** Papers in runs of JSON lines, mapped exactly as the JSON-lines reader and the prediction threads map a file's. */
 function* jsonlPapers(bytes: Buffer, firstLine: number): Iterable<PaperItem> {
   const items: PaperItem[] = [];
-  parseJsonlChunk(bytes.toString('utf8'), firstLine, (item) => {
+  parseJsonlChunk(bytes, firstLine, (item) => {
     if ('error' in item) {
       items.push(item);
       return;
