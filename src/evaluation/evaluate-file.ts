@@ -15,7 +15,7 @@ import { FirstSeen } from '../corpus/first-seen.js';
 import type { PaperRecord } from '../corpus/record.js';
 import type { AsyncClassifier, PaperText } from '../models/model.js';
 import type { PredictPool, ProbaChunk } from '../models/predict-pool.js';
-import { evaluationAccumulator, type EvaluationAccumulator } from './accumulator.js';
+import { evaluationAccumulator } from './accumulator.js';
 import { backendLatency, backendTarget, evaluationInputs, syncLatency, syncTarget, type DetailedEvaluation, type EvaluateOptions, type SyncModel } from './evaluate.js';
 import { summarizeLatency, type LatencyStats } from './latency.js';
 
@@ -46,8 +46,8 @@ export async function evaluateFile(model: SyncModel | AsyncClassifier, path: str
   const ingest = options.report ?? emptyReport();
   const format = options.format ?? (await detectFormat(path));
   const o = { ...options, format, report: ingest };
-  const usePool = !('predictProbaAsync' in model) && options.pool !== undefined && format === 'jsonl';
-  const evaluation = usePool ? await evaluateOnPool(model as SyncModel, options.pool!, path, o) : await evaluateBatches(model, path, o);
+  const pool = options.pool;
+  const evaluation = 'predictProbaAsync' in model || pool === undefined || format !== 'jsonl' ? await evaluateBatches(model, path, o) : await evaluateOnPool(model, pool, path, o);
   return { ...evaluation, ingest };
 }
 
@@ -66,7 +66,7 @@ async function evaluateBatches(model: SyncModel | AsyncClassifier, path: string,
     seconds += (performance.now() - t0) / 1000;
     // After the first batch, so one-time work (weight expansion, JIT) does not land on the first call.
     latency ??= isAsync ? await backendLatency(model, inputs, options) : syncLatency(model, inputs, options);
-    addAll(scores, papers, proba);
+    for (let i = 0; i < papers.length; i++) scores.add(papers[i]!, proba, i);
     options.onProgress?.(scores.n);
   }
   return scores.finish(seconds, latency ?? summarizeLatency([]));
@@ -118,10 +118,6 @@ async function evaluateOnPool(model: SyncModel, pool: PredictPool, path: string,
 
 function unscored(report: IngestReport): ProbaChunk {
   return { papers: [], hashes: new Uint32Array(0), lines: new Int32Array(0), report, proba: new Float32Array(0), sample: [] };
-}
-
-function addAll(scores: EvaluationAccumulator, papers: readonly PaperRecord[], proba: Float32Array): void {
-  for (let i = 0; i < papers.length; i++) scores.add(papers[i]!, proba, i);
 }
 
 /**

@@ -55,7 +55,10 @@ export interface SingleLabelEvaluation {
   logLoss: number;
   /** Test papers whose label the model has never seen (counted as errors). */
   unseenLabel: number;
-  /** Batch throughput of predictProba over the whole test set. */
+  /**
+   * Batch throughput: papers over the time predictProba took on them (evaluating a file on
+   * threads, evaluateFile with a pool: over the whole pass, reading and parsing included).
+   */
   papersPerSecond: number;
   /**
    * One paper per call (see EvaluateOptions.latencySamples); absent when not measured (an LLM or

@@ -12,6 +12,10 @@
  *   `topKAccuracy` deliberately follows scikit-learn's `top_k_accuracy_score`, where among equal
  *   scores the HIGHER index ranks first. NaN scores are not supported.
  * Shape mismatches and out-of-range class indices throw `RangeError`.
+ *
+ * The counting behind the batch functions is also offered one sample at a time (the row-level
+ * helpers and the *Counter classes), for evaluations streamed over more samples than memory holds;
+ * they sum in sample order, so streaming and batch give the same numbers to the last bit.
  */
 
 /** Precision, recall and F1 for one averaging scheme. */
