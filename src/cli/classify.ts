@@ -31,7 +31,8 @@ Options:
   --threshold X   multi-label: one threshold for every label instead of the tuned ones
   --explain       show the n-grams that pushed each label
   --input FILE    classify every paper in FILE (any format 'ingest' reads; '-' = JSON lines on
-                  stdin, gzipped or not, read as a JSON-lines file is)
+                  stdin, gzipped or not, read as a JSON-lines file is). FILE is streamed: memory
+                  does not grow with its size, and each answer is written as it comes
   --out FILE      batch output, one JSON object per line (default: stdout)
   --format F      input format; guessed from the file when absent
   --json          machine-readable output (batch with --out: a summary with papers/s)
@@ -103,7 +104,7 @@ type PaperItem = { paper: PaperText & { id?: string }; line: number } | { error:
 /** Papers in runs of JSON lines, mapped exactly as the JSON-lines reader and the prediction threads map a file's. */
 function* jsonlPapers(bytes: Buffer, firstLine: number): Iterable<PaperItem> {
   const items: PaperItem[] = [];
-  parseJsonlChunk(bytes.toString('utf8'), firstLine, (item) => {
+  parseJsonlChunk(bytes, firstLine, (item) => {
     if ('error' in item) {
       items.push(item);
       return;

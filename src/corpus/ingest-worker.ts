@@ -271,15 +271,21 @@ export function processJsonlChunk(task: ChunkTask): ChunkResult {
   return result;
 }
 
-/** The records of a chunk's canonical lines (`data`, `count` lines). */
+/**
+ * The records of a chunk's canonical lines (`data`, `count` lines). Decoded line by line, as
+ * processJsonlChunk decodes its input: one non-ASCII character makes the whole decoded string
+ * two-byte, and nearly every chunk of a real corpus has one, while most lines have none; their
+ * strings then stay one-byte, which JSON.parse and tokenising handle faster (measured on the shared
+ * corpus: 3.5 µs a record instead of 18–25).
+ */
 export function parseCanonicalLines(data: Uint8Array, count: number): PaperRecord[] {
   // Buffer's decoder: faster than TextDecoder on Node 20.
-  const text = Buffer.from(data.buffer, data.byteOffset, data.length).toString('utf8');
+  const bytes = Buffer.from(data.buffer, data.byteOffset, data.length);
   const out: PaperRecord[] = new Array(count);
   let pos = 0;
   for (let i = 0; i < count; i++) {
-    const nl = text.indexOf('\n', pos);
-    out[i] = JSON.parse(text.slice(pos, nl)) as PaperRecord;
+    const nl = bytes.indexOf(NEWLINE, pos);
+    out[i] = JSON.parse(bytes.toString('utf8', pos, nl)) as PaperRecord;
     pos = nl + 1;
   }
   return out;

@@ -12,6 +12,10 @@
  *   `topKAccuracy` deliberately follows scikit-learn's `top_k_accuracy_score`, where among equal
  *   scores the HIGHER index ranks first. NaN scores are not supported.
  * Shape mismatches and out-of-range class indices throw `RangeError`.
+ *
+ * The counting behind the batch functions is also offered one sample at a time (the row-level
+ * helpers and the *Counter classes), for evaluations streamed over more samples than memory holds;
+ * they sum in sample order, so streaming and batch give the same numbers to the last bit.
  */
 
 /** Precision, recall and F1 for one averaging scheme. */
@@ -119,19 +123,22 @@ function div(num: number, den: number): number {
 export function argmaxRows(proba: Float32Array, numClasses: number): Int32Array {
   const n = rowsOf(proba, numClasses);
   const out = new Int32Array(n);
-  for (let i = 0, off = 0; i < n; i++, off += numClasses) {
-    let best = 0;
-    let bestV = proba[off]!;
-    for (let j = 1; j < numClasses; j++) {
-      const v = proba[off + j]!;
-      if (v > bestV) {
-        bestV = v;
-        best = j;
-      }
-    }
-    out[i] = best;
-  }
+  for (let i = 0; i < n; i++) out[i] = argmaxAt(proba, i * numClasses, numClasses);
   return out;
+}
+
+/** Index (0 … cols − 1) of the largest value in `row[off .. off+cols)`, ties to the lower index. */
+export function argmaxAt(row: Float32Array, off: number, cols: number): number {
+  let best = 0;
+  let bestV = row[off]!;
+  for (let j = 1; j < cols; j++) {
+    const v = row[off + j]!;
+    if (v > bestV) {
+      bestV = v;
+      best = j;
+    }
+  }
+  return best;
 }
 
 /**
@@ -198,17 +205,22 @@ export function topKAccuracy(yTrue: Int32Array, proba: Float32Array, numClasses:
   checkPositiveInt('k', k);
   if (n === 0) return 0;
   let hits = 0;
-  for (let i = 0, off = 0; i < n; i++, off += numClasses) {
-    const y = yTrue[i]!;
-    const py = proba[off + y]!;
-    let rank = 0;
-    for (let j = 0; j < numClasses && rank < k; j++) {
-      const v = proba[off + j]!;
-      if (v > py || (v === py && j > y)) rank++;
-    }
-    if (rank < k) hits++;
-  }
+  for (let i = 0; i < n; i++) if (trueClassRank(proba, i * numClasses, numClasses, yTrue[i]!, k) < k) hits++;
   return hits / n;
+}
+
+/**
+ * Rank (0 = first) of class y in the row `proba[off .. off+numClasses)` as topKAccuracy ranks it,
+ * #{j : p_j > p_y} + #{j > y : p_j = p_y}, counted only up to `limit` (then `limit` is returned).
+ */
+export function trueClassRank(proba: Float32Array, off: number, numClasses: number, y: number, limit: number): number {
+  const py = proba[off + y]!;
+  let rank = 0;
+  for (let j = 0; j < numClasses && rank < limit; j++) {
+    const v = proba[off + j]!;
+    if (v > py || (v === py && j > y)) rank++;
+  }
+  return rank;
 }
 
 /** Share of samples with yPred[i] === yTrue[i] (sklearn `accuracy_score`). */
@@ -332,6 +344,18 @@ export function precisionRecallF1(yTrue: Int32Array, yPred: Int32Array, numClass
     predSum[p]!++;
     if (t === p) tp[t]!++;
   }
+  return precisionRecallF1FromCounts(tp, predSum, trueSum);
+}
+
+/**
+ * precisionRecallF1 from per-class counts (true positives, predictions, true occurrences), which a
+ * confusion matrix or a stream of predictions gives without keeping every sample.
+ */
+export function precisionRecallF1FromCounts(tp: Int32Array, predSum: Int32Array, trueSum: Int32Array): ClassificationScores {
+  const numClasses = tp.length;
+  if (predSum.length !== numClasses || trueSum.length !== numClasses) {
+    throw new RangeError(`count arrays differ in length: ${numClasses}, ${predSum.length}, ${trueSum.length}`);
+  }
   const perClass = perClassFromCounts(tp, predSum, trueSum);
 
   let presentCount = 0;
@@ -342,9 +366,10 @@ export function precisionRecallF1(yTrue: Int32Array, yPred: Int32Array, numClass
   let wp = 0;
   let wr = 0;
   let wf = 0;
-  const total = yTrue.length;
+  let total = 0;
   for (let j = 0; j < numClasses; j++) {
     const w = trueSum[j]!;
+    total += w;
     if (w === 0) continue;
     wp += w * perClass.precision[j]!;
     wr += w * perClass.recall[j]!;
@@ -410,34 +435,69 @@ export function classificationReport(
  * (lower, upper] convention of Guo et al. (2017).
  */
 export function reliabilityBins(yTrue: Int32Array, proba: Float32Array, numClasses: number, bins = 15): ReliabilityBins {
+  return reliabilityOf(yTrue, proba, numClasses, bins).bins();
+}
+
+function reliabilityOf(yTrue: Int32Array, proba: Float32Array, numClasses: number, bins: number): ReliabilityCounter {
   const n = checkSingleLabel(yTrue, proba, numClasses);
-  checkPositiveInt('bins', bins);
-  const edges = binEdges(bins);
-  const count = new Int32Array(bins);
-  const confSum = new Float64Array(bins);
-  const correct = new Float64Array(bins);
+  const counter = new ReliabilityCounter(bins);
   for (let i = 0, off = 0; i < n; i++, off += numClasses) {
-    let best = 0;
-    let conf = proba[off]!;
-    for (let j = 1; j < numClasses; j++) {
-      const v = proba[off + j]!;
-      if (v > conf) {
-        conf = v;
-        best = j;
-      }
+    const best = argmaxAt(proba, off, numClasses);
+    counter.add(proba[off + best]!, best === yTrue[i]);
+  }
+  return counter;
+}
+
+/**
+ * The counts behind reliabilityBins and expectedCalibrationError, one sample at a time: its
+ * top-label confidence and whether the top label was right.
+ */
+export class ReliabilityCounter {
+  private readonly edges: Float64Array;
+  private readonly count: Int32Array;
+  private readonly confSum: Float64Array;
+  private readonly correct: Float64Array;
+  private n = 0;
+
+  constructor(private readonly numBins = 15) {
+    checkPositiveInt('bins', numBins);
+    this.edges = binEdges(numBins);
+    this.count = new Int32Array(numBins);
+    this.confSum = new Float64Array(numBins);
+    this.correct = new Float64Array(numBins);
+  }
+
+  add(confidence: number, correct: boolean): void {
+    const b = binOf(confidence, this.edges, this.numBins);
+    this.count[b]!++;
+    this.confSum[b]! += confidence;
+    if (correct) this.correct[b]!++;
+    this.n++;
+  }
+
+  bins(): ReliabilityBins {
+    const bins = this.numBins;
+    const meanConfidence = new Float64Array(bins);
+    const acc = new Float64Array(bins);
+    for (let b = 0; b < bins; b++) {
+      meanConfidence[b] = div(this.confSum[b]!, this.count[b]!);
+      acc[b] = div(this.correct[b]!, this.count[b]!);
     }
-    const b = binOf(conf, edges, bins);
-    count[b]!++;
-    confSum[b]! += conf;
-    if (best === yTrue[i]) correct[b]!++;
+    return { edges: Float64Array.from(this.edges), count: Int32Array.from(this.count), meanConfidence, accuracy: acc };
   }
-  const meanConfidence = new Float64Array(bins);
-  const acc = new Float64Array(bins);
-  for (let b = 0; b < bins; b++) {
-    meanConfidence[b] = div(confSum[b]!, count[b]!);
-    acc[b] = div(correct[b]!, count[b]!);
+
+  /** Top-label expected calibration error over the samples added (see expectedCalibrationError). */
+  ece(): number {
+    const n = this.n;
+    if (n === 0) return 0;
+    const r = this.bins();
+    let ece = 0;
+    for (let b = 0; b < this.numBins; b++) {
+      const c = r.count[b]!;
+      if (c > 0) ece += (c / n) * Math.abs(r.accuracy[b]! - r.meanConfidence[b]!);
+    }
+    return ece;
   }
-  return { edges, count, meanConfidence, accuracy: acc };
 }
 
 function binEdges(bins: number): Float64Array {
@@ -464,15 +524,7 @@ function binOf(conf: number, edges: Float64Array, bins: number): number {
  * with the bins of {@link reliabilityBins}.
  */
 export function expectedCalibrationError(yTrue: Int32Array, proba: Float32Array, numClasses: number, bins = 15): number {
-  const r = reliabilityBins(yTrue, proba, numClasses, bins);
-  const n = yTrue.length;
-  if (n === 0) return 0;
-  let ece = 0;
-  for (let b = 0; b < bins; b++) {
-    const c = r.count[b]!;
-    if (c > 0) ece += (c / n) * Math.abs(r.accuracy[b]! - r.meanConfidence[b]!);
-  }
-  return ece;
+  return reliabilityOf(yTrue, proba, numClasses, bins).ece();
 }
 
 /**
@@ -491,13 +543,13 @@ export function logLoss(yTrue: Int32Array, proba: Float32Array, numClasses: numb
   if (!(eps >= 0 && eps < 0.5)) throw new RangeError(`eps must be in [0, 0.5), got ${eps}`);
   if (n === 0) return 0;
   let sum = 0;
-  for (let i = 0; i < n; i++) {
-    let p: number = proba[i * numClasses + yTrue[i]!]!;
-    if (p < eps) p = eps;
-    else if (p > 1 - eps) p = 1 - eps;
-    sum -= Math.log(p);
-  }
+  for (let i = 0; i < n; i++) sum += clippedNll(proba[i * numClasses + yTrue[i]!]!, eps);
   return sum / n;
+}
+
+/** −log p with p clipped to [eps, 1 − eps] first: one sample's term of {@link logLoss}. */
+export function clippedNll(p: number, eps = 1e-15): number {
+  return -Math.log(p < eps ? eps : p > 1 - eps ? 1 - eps : p);
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -564,14 +616,20 @@ export function topGroups(proba: Float32Array, numClasses: number, classToGroup:
   const n = Math.floor(proba.length / numClasses);
   const out = new Int32Array(n);
   const sums = new Float64Array(numGroups);
-  for (let i = 0, off = 0; i < n; i++, off += numClasses) {
-    sums.fill(0);
-    for (let j = 0; j < numClasses; j++) sums[classToGroup[j]!]! += proba[off + j]!;
-    let best = 0;
-    for (let g = 1; g < numGroups; g++) if (sums[g]! > sums[best]!) best = g;
-    out[i] = best;
-  }
+  for (let i = 0; i < n; i++) out[i] = topGroupAt(proba, i * numClasses, numClasses, classToGroup, sums);
   return out;
+}
+
+/**
+ * topGroups for the one row `proba[off .. off+numClasses)`; `sums` is scratch of length numGroups
+ * (unchecked: the caller has validated classToGroup).
+ */
+export function topGroupAt(proba: Float32Array, off: number, numClasses: number, classToGroup: Int32Array, sums: Float64Array): number {
+  sums.fill(0);
+  for (let j = 0; j < numClasses; j++) sums[classToGroup[j]!]! += proba[off + j]!;
+  let best = 0;
+  for (let g = 1; g < sums.length; g++) if (sums[g]! > sums[best]!) best = g;
+  return best;
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -598,56 +656,79 @@ export function multilabelMetrics(truth: Uint8Array, pred: Uint8Array, n: number
   checkPositiveInt('numLabels', numLabels);
   checkIndicator('truth', truth, n, numLabels);
   checkIndicator('pred', pred, n, numLabels);
-  const tp = new Int32Array(numLabels);
-  const predSum = new Int32Array(numLabels);
-  const trueSum = new Int32Array(numLabels);
-  let sp = 0;
-  let sr = 0;
-  let sf = 0;
-  let mismatches = 0;
-  let exact = 0;
-  let predTotal = 0;
-  let trueTotal = 0;
-  for (let i = 0, off = 0; i < n; i++, off += numLabels) {
+  const counter = new MultilabelCounter(numLabels);
+  for (let off = 0; off < n * numLabels; off += numLabels) counter.add(truth, pred, off);
+  return counter.scores();
+}
+
+/** The counts behind multilabelMetrics, one sample (row of 0/1 indicators) at a time. */
+export class MultilabelCounter {
+  /** Per label: true positives, predictions and true occurrences so far. */
+  readonly tp: Int32Array;
+  readonly predSum: Int32Array;
+  readonly trueSum: Int32Array;
+  private sp = 0;
+  private sr = 0;
+  private sf = 0;
+  private mismatches = 0;
+  private exact = 0;
+  private predTotal = 0;
+  private trueTotal = 0;
+  private n = 0;
+
+  constructor(private readonly numLabels: number) {
+    checkPositiveInt('numLabels', numLabels);
+    this.tp = new Int32Array(numLabels);
+    this.predSum = new Int32Array(numLabels);
+    this.trueSum = new Int32Array(numLabels);
+  }
+
+  /** One sample: the indicators truth[off .. off+L) and pred[off .. off+L). */
+  add(truth: Uint8Array, pred: Uint8Array, off = 0): void {
     let t = 0;
     let p = 0;
     let both = 0;
-    for (let j = 0; j < numLabels; j++) {
+    for (let j = 0; j < this.numLabels; j++) {
       const a = truth[off + j]!;
       const b = pred[off + j]!;
       if (a) {
         t++;
-        trueSum[j]!++;
+        this.trueSum[j]!++;
       }
       if (b) {
         p++;
-        predSum[j]!++;
+        this.predSum[j]!++;
       }
       if (a && b) {
         both++;
-        tp[j]!++;
+        this.tp[j]!++;
       }
     }
     const diff = t + p - 2 * both;
-    mismatches += diff;
-    if (diff === 0) exact++;
-    predTotal += p;
-    trueTotal += t;
-    sp += div(both, p);
-    sr += div(both, t);
-    sf += div(2 * both, t + p);
+    this.mismatches += diff;
+    if (diff === 0) this.exact++;
+    this.predTotal += p;
+    this.trueTotal += t;
+    this.sp += div(both, p);
+    this.sr += div(both, t);
+    this.sf += div(2 * both, t + p);
+    this.n++;
   }
-  const perLabel = perClassFromCounts(tp, predSum, trueSum);
-  return {
-    perLabel,
-    micro: microFromCounts(tp, predSum, trueSum),
-    macro: meanOver(perLabel, null, numLabels),
-    samples: { precision: div(sp, n), recall: div(sr, n), f1: div(sf, n) },
-    hammingLoss: div(mismatches, n * numLabels),
-    subsetAccuracy: div(exact, n),
-    predictedCardinality: div(predTotal, n),
-    trueCardinality: div(trueTotal, n),
-  };
+
+  scores(): MultilabelScores {
+    const { n, tp, predSum, trueSum } = this;
+    const perLabel = perClassFromCounts(Int32Array.from(tp), Int32Array.from(predSum), Int32Array.from(trueSum));
+    return {
+      perLabel,
+      micro: microFromCounts(tp, predSum, trueSum),
+      macro: meanOver(perLabel, null, this.numLabels),
+      samples: { precision: div(this.sp, n), recall: div(this.sr, n), f1: div(this.sf, n) },
+      hammingLoss: div(this.mismatches, n * this.numLabels),
+      subsetAccuracy: div(this.exact, n),
+      predictedCardinality: div(this.predTotal, n),
+      trueCardinality: div(this.trueTotal, n),
+    };
+  }
 }
 
 function checkRanking(truth: Uint8Array, scores: Float32Array, n: number, numLabels: number, k: number): void {
@@ -657,28 +738,12 @@ function checkRanking(truth: Uint8Array, scores: Float32Array, n: number, numLab
   checkMatrix('scores', scores, n, numLabels);
 }
 
-/** Hits of the per-row top-k (ties → lower index) in `truth`, with the per-row true counts. */
-function rankingHits(
-  truth: Uint8Array,
-  scores: Float32Array,
-  n: number,
-  numLabels: number,
-  k: number,
-  each: (hits: number, trueCount: number) => number,
-): number {
-  const kk = Math.min(k, numLabels);
-  const idx = new Int32Array(kk);
-  const vals = new Float64Array(kk);
-  let total = 0;
-  for (let i = 0, off = 0; i < n; i++, off += numLabels) {
-    topKRow(scores, off, numLabels, kk, idx, 0, vals);
-    let hits = 0;
-    for (let q = 0; q < kk; q++) hits += truth[off + idx[q]!]!;
-    let t = 0;
-    for (let j = 0; j < numLabels; j++) t += truth[off + j]!;
-    total += each(hits, t);
-  }
-  return div(total, n);
+/** precisionAtK, recallAtK and ndcgAtK (as named there) over every row of `truth` and `scores`. */
+function rankingOf(truth: Uint8Array, scores: Float32Array, n: number, numLabels: number, k: number): RankingCounter {
+  checkRanking(truth, scores, n, numLabels, k);
+  const counter = new RankingCounter(numLabels, k);
+  for (let off = 0; off < n * numLabels; off += numLabels) counter.add(truth, off, scores, off);
+  return counter;
 }
 
 /**
@@ -686,8 +751,7 @@ function rankingHits(
  * broken by the lower label index; when k > L the denominator stays k.
  */
 export function precisionAtK(truth: Uint8Array, scores: Float32Array, n: number, numLabels: number, k: number): number {
-  checkRanking(truth, scores, n, numLabels, k);
-  return rankingHits(truth, scores, n, numLabels, k, (hits) => hits / k);
+  return rankingOf(truth, scores, n, numLabels, k).precision;
 }
 
 /**
@@ -696,8 +760,7 @@ export function precisionAtK(truth: Uint8Array, scores: Float32Array, n: number,
  * sklearn's `ndcg_score` uses for such samples.
  */
 export function recallAtK(truth: Uint8Array, scores: Float32Array, n: number, numLabels: number, k: number): number {
-  checkRanking(truth, scores, n, numLabels, k);
-  return rankingHits(truth, scores, n, numLabels, k, (hits, t) => div(hits, t));
+  return rankingOf(truth, scores, n, numLabels, k).recall;
 }
 
 /**
@@ -709,23 +772,71 @@ export function recallAtK(truth: Uint8Array, scores: Float32Array, n: number, nu
  * - a sample with no true labels (ideal DCG 0) scores 0 and still counts in the mean.
  */
 export function ndcgAtK(truth: Uint8Array, scores: Float32Array, n: number, numLabels: number, k: number): number {
-  checkRanking(truth, scores, n, numLabels, k);
-  if (n === 0) return 0;
-  const kk = Math.min(k, numLabels);
-  const discount = new Float64Array(kk);
-  const idealPrefix = new Float64Array(kk + 1);
-  for (let r = 0; r < kk; r++) {
-    discount[r] = 1 / (Math.log(r + 2) / Math.LN2);
-    idealPrefix[r + 1] = idealPrefix[r]! + discount[r]!;
+  return rankingOf(truth, scores, n, numLabels, k).ndcg;
+}
+
+/**
+ * Precision@k, recall@k and NDCG@k for one k, one sample at a time: the sums behind precisionAtK,
+ * recallAtK and ndcgAtK, which report the same numbers for the same rows in the same order.
+ */
+export class RankingCounter {
+  private readonly kk: number;
+  private readonly idx: Int32Array;
+  private readonly vals: Float64Array;
+  private readonly discount: Float64Array;
+  private readonly idealPrefix: Float64Array;
+  private precisionSum = 0;
+  private recallSum = 0;
+  private ndcgSum = 0;
+  private n = 0;
+
+  constructor(
+    private readonly numLabels: number,
+    private readonly k: number,
+  ) {
+    checkPositiveInt('numLabels', numLabels);
+    checkPositiveInt('k', k);
+    const kk = Math.min(k, numLabels);
+    this.kk = kk;
+    this.idx = new Int32Array(kk);
+    this.vals = new Float64Array(kk);
+    this.discount = new Float64Array(kk);
+    this.idealPrefix = new Float64Array(kk + 1);
+    for (let r = 0; r < kk; r++) {
+      this.discount[r] = 1 / (Math.log(r + 2) / Math.LN2);
+      this.idealPrefix[r + 1] = this.idealPrefix[r]! + this.discount[r]!;
+    }
   }
-  const idx = new Int32Array(kk);
-  const vals = new Float64Array(kk);
-  let total = 0;
-  for (let i = 0, off = 0; i < n; i++, off += numLabels) {
+
+  /** One sample: 0/1 indicators truth[tOff .. tOff+L) and scores[sOff .. sOff+L). */
+  add(truth: Uint8Array, tOff: number, scores: Float32Array, sOff: number): void {
+    const { kk, idx, vals, numLabels } = this;
+    topKRow(scores, sOff, numLabels, kk, idx, 0, vals);
+    let hits = 0;
+    for (let q = 0; q < kk; q++) hits += truth[tOff + idx[q]!]!;
     let t = 0;
-    for (let j = 0; j < numLabels; j++) t += truth[off + j]!;
-    if (t === 0) continue;
-    topKRow(scores, off, numLabels, kk, idx, 0, vals);
+    for (let j = 0; j < numLabels; j++) t += truth[tOff + j]!;
+    this.precisionSum += hits / this.k;
+    this.recallSum += div(hits, t);
+    if (t > 0) this.ndcgSum += this.dcg(truth, tOff, scores, sOff) / this.idealPrefix[Math.min(kk, t)]!;
+    this.n++;
+  }
+
+  get precision(): number {
+    return div(this.precisionSum, this.n);
+  }
+
+  get recall(): number {
+    return div(this.recallSum, this.n);
+  }
+
+  get ndcg(): number {
+    return this.n === 0 ? 0 : this.ndcgSum / this.n;
+  }
+
+  /** DCG of the top-k that `add` just ranked into idx/vals. */
+  private dcg(truth: Uint8Array, tOff: number, scores: Float32Array, sOff: number): number {
+    const { kk, idx, vals, discount, numLabels } = this;
     // Walk the top-k in tie groups. Only the last group (value = score at rank kk-1) can have
     // members outside the top-k; its mean gain must be taken over the whole row.
     let dcg = 0;
@@ -739,20 +850,19 @@ export function ndcgAtK(truth: Uint8Array, scores: Float32Array, n: number, numL
       let gain = 0;
       let members = 0;
       if (end < kk) {
-        for (let r = start; r < end; r++) gain += truth[off + idx[r]!]!;
+        for (let r = start; r < end; r++) gain += truth[tOff + idx[r]!]!;
         members = end - start;
       } else {
         for (let j = 0; j < numLabels; j++) {
-          if (scores[off + j] === v) {
+          if (scores[sOff + j] === v) {
             members++;
-            gain += truth[off + j]!;
+            gain += truth[tOff + j]!;
           }
         }
       }
       dcg += (gain / members) * discSum;
       start = end;
     }
-    total += dcg / idealPrefix[Math.min(kk, t)]!;
+    return dcg;
   }
-  return total / n;
 }

@@ -1,4 +1,6 @@
 import { availableParallelism } from 'node:os';
+import type { IngestReport } from '../corpus/canonical.js';
+import type { PaperRecord } from '../corpus/record.js';
 import { startWorker } from '../parallel/worker-url.js';
 import { WorkerClient } from '../parallel/rpc.js';
 import { ModelFileError, type ModelFileErrorKind } from './model-codec.js';
@@ -9,6 +11,24 @@ export interface LinesChunk {
   lines: string | Uint8Array;
   papers: number;
   errors: { line: number; error: string }[];
+}
+
+/**
+ * A run of JSON lines canonicalised as ingest does it, with the model's probabilities for each
+ * record: what evaluation scores, without the abstracts.
+ */
+export interface ProbaChunk {
+  papers: Pick<PaperRecord, 'id' | 'title' | 'primary' | 'categories'>[];
+  /** Two 32-bit halves of each record's id hash (see id-table.ts). */
+  hashes: Uint32Array;
+  /** File line of each record. */
+  lines: Int32Array;
+  /** Read/kept/skipped counts of this run alone. */
+  report: IngestReport;
+  /** papers.length × classes, row-major. */
+  proba: Float32Array;
+  /** The texts the model was given for the first records, as many as asked for. */
+  sample: PaperText[];
 }
 
 /** A thread's answer to loading the model: null, or the ModelFileError it met, as data. */
@@ -70,6 +90,14 @@ export class PredictPool {
     // A copy, because `bytes` may be a view into a buffer that other chunks share.
     const own = new Uint8Array(bytes);
     return this.run<LinesChunk>({ type: 'jsonl', bytes: own, firstLine, options }, [own.buffer]);
+  }
+
+  /**
+   * Canonical records and their probabilities for whole JSON lines of `file` (the first `length`
+   * bytes of `buffer`, which moves to the thread), lines numbered from `firstLine`.
+   */
+  probaJsonLines(chunk: { buffer: ArrayBuffer; length: number; firstLine: number }, file: string, options: { titleOnly: boolean; sample: number }): Promise<ProbaChunk> {
+    return this.run<ProbaChunk>({ type: 'proba-jsonl', ...chunk, file, ...options }, [chunk.buffer]);
   }
 
   async close(): Promise<void> {

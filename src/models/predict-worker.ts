@@ -1,13 +1,15 @@
 /**
  * One prediction thread of a PredictPool: loads the model file itself (each thread keeps its own
- * copy of the weights in its kernel memory) and answers chunks of papers, or of raw JSON lines.
+ * copy of the weights in its kernel memory) and answers chunks of papers, or of raw JSON lines;
+ * for evaluation, raw JSON lines canonicalised as ingest does it, with their probabilities.
  */
 import { serve } from '../parallel/rpc.js';
 import { loadModel, type LoadedModel } from './load-model.js';
 import { ModelFileError } from './model-codec.js';
 import type { PaperText, PredictOptions } from './model.js';
 import { predictionLine } from './prediction-line.js';
-import type { LinesChunk, LoadAnswer } from './predict-pool.js';
+import type { LinesChunk, LoadAnswer, ProbaChunk } from './predict-pool.js';
+import { parseCanonicalLines, processJsonlChunk } from '../corpus/ingest-worker.js';
 import { parseJsonlChunk } from '../sources/jsonl.js';
 import { toPaperText } from '../sources/fields.js';
 
@@ -37,8 +39,7 @@ serve(async (m) => {
     const lines: string[] = [];
     const errors: LinesChunk['errors'] = [];
     const bytes = m.bytes as Uint8Array;
-    // Buffer's decoder: faster than TextDecoder on Node 20.
-    parseJsonlChunk(Buffer.from(bytes.buffer, bytes.byteOffset, bytes.length).toString('utf8'), m.firstLine as number, (item) => {
+    parseJsonlChunk(bytes, m.firstLine as number, (item) => {
       if ('error' in item) {
         errors.push(item);
         return;
@@ -51,6 +52,21 @@ serve(async (m) => {
     const out = encoder.encode(lines.join(''));
     const result: LinesChunk = { lines: out, papers: lines.length, errors };
     return { result, transfer: [out.buffer as ArrayBuffer] };
+  }
+  if (m.type === 'proba-jsonl') {
+    const r = processJsonlChunk({ seq: 0, file: m.file as string, format: 'jsonl', buffer: m.buffer as ArrayBuffer, length: m.length as number, firstLine: m.firstLine as number });
+    const records = parseCanonicalLines(r.data, r.count);
+    const texts: PaperText[] = records.map((p) => (m.titleOnly ? { title: p.title } : { title: p.title, abstract: p.abstract }));
+    const proba = model.predictProba(texts);
+    const result: ProbaChunk = {
+      papers: records.map(({ id, title, primary, categories }) => ({ id, title, primary, categories })),
+      hashes: r.hashes,
+      lines: r.lines,
+      report: r.report,
+      proba,
+      sample: texts.slice(0, m.sample as number),
+    };
+    return { result, transfer: [proba.buffer as ArrayBuffer, r.hashes.buffer as ArrayBuffer, r.lines.buffer as ArrayBuffer] };
   }
   throw new Error(`predict worker: unknown request ${String(m.type)}`);
 });

@@ -66,7 +66,7 @@ test('readJsonlRows: CRLF line endings and a UTF-8 BOM', async () => {
 
 test('parseJsonlChunk: numbers lines from firstLine and handles a chunk without final newline', () => {
   const items: RowItem[] = [];
-  parseJsonlChunk('{"a":1}\n\n{"a":\n"x"\n{"a":2}', 41, (item) => items.push(item));
+  parseJsonlChunk(Buffer.from('{"a":1}\n\n{"a":\n"x"\n{"a":2}'), 41, (item) => items.push(item));
   assert.deepEqual(
     items.map((i) => ('row' in i ? ['row', i.line, i.row.a] : ['error', i.line])),
     [
@@ -77,11 +77,47 @@ test('parseJsonlChunk: numbers lines from firstLine and handles a chunk without 
     ],
   );
   const scalar: RowItem[] = [];
-  parseJsonlChunk('"just a string"\nnull\n', 1, (item) => scalar.push(item));
+  parseJsonlChunk(Buffer.from('"just a string"\nnull\n'), 1, (item) => scalar.push(item));
   assert.deepEqual(
     scalar.map((i) => ('error' in i ? i.error : 'row')),
     ['bad JSON: expected an object, got a string', 'bad JSON: expected an object, got null'],
   );
+});
+
+test('parseJsonlChunk: decoding line by line gives the text decoding the whole chunk gives', () => {
+  // CRLF ends, blank and whitespace-only lines, multi-byte text, and invalid UTF-8 (a truncated
+  // sequence just before a line end, a lone continuation byte): each becomes U+FFFD either way.
+  const parts = [
+    Buffer.from('{"t":"Ωμέγα 🙂"}\r\n'),
+    Buffer.from('\r\n   \n'),
+    Buffer.from('{"t":"cut '),
+    Buffer.from([0xe2, 0x82]),
+    Buffer.from('"}\n{"t":"lone '),
+    Buffer.from([0x80]),
+    Buffer.from('"}\n'),
+    Buffer.from([0xe2, 0x82]),
+    Buffer.from('\n{"t":"last"}'),
+  ];
+  const bytes = Buffer.concat(parts);
+  const items: RowItem[] = [];
+  parseJsonlChunk(bytes, 7, (item) => items.push(item));
+  const expected = bytes
+    .toString('utf8')
+    .split('\n')
+    .map((text, k) => ({ text: text.replace(/\r$/, ''), line: 7 + k }))
+    .filter(({ text }) => text.trim().length > 0)
+    .map(({ text, line }) => {
+      try {
+        return { row: JSON.parse(text), line };
+      } catch {
+        return { error: true, line };
+      }
+    });
+  assert.deepEqual(
+    items.map((i) => ('row' in i ? { row: i.row, line: i.line } : { error: true, line: i.line })),
+    expected,
+  );
+  assert.equal(items.length, 5);
 });
 
 test('readLineChunks: large file is cut only at line ends, with correct first line numbers', async () => {
@@ -101,11 +137,11 @@ test('readLineChunks: large file is cut only at line ends, with correct first li
       expectedLine += c.chunk.split('\n').length - 1;
     }
     assert.equal(chunks.map((c) => c.chunk).join(''), text);
-    const items: RowItem[] = [];
-    for (const c of chunks) parseJsonlChunk(c.chunk, c.firstLine, (i) => items.push(i));
-    assert.equal(items.length, 30_000);
-    assert.ok(items.every((i, k) => 'row' in i && i.line === k + 1 && i.row.n === k));
     const byteChunks = await collect(readLineByteChunks(p));
+    const items: RowItem[] = [];
+    for (const c of byteChunks) parseJsonlChunk(c.bytes, c.firstLine, (i) => items.push(i));
+    assert.equal(items.length, 30_000);
+    assert.ok(items.every((i, k) => 'row' in i && i.line === k + 1 && i.row.n === k && i.row.t === JSON.parse(lines[k]!).t));
     assert.deepEqual(
       byteChunks.map((c) => c.firstLine),
       chunks.map((c) => c.firstLine),
