@@ -37,7 +37,7 @@ import type {
   ReliabilityBin,
   SingleLabelEvaluation,
   WorstConfusion,
-} from './evaluate.js';
+} from './evaluation.js';
 
 /** What scoring needs of a paper: its labels, and its id and title should it become an example. */
 export type ScoredPaper = PaperLabels & Pick<PaperRecord, 'id' | 'title'>;
