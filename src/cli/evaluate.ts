@@ -2,7 +2,7 @@ import { stat } from 'node:fs/promises';
 import { availableParallelism } from 'node:os';
 import { basename } from 'node:path';
 import { emptyReport } from '../corpus/canonical.js';
-import { evaluateFile } from '../evaluation/evaluate-file.js';
+import { evaluateFile, type FileEvaluation } from '../evaluation/evaluate-file.js';
 import type { Evaluation } from '../evaluation/evaluate.js';
 import { evaluateEnsembleFile } from '../evaluation/ensemble-evaluation.js';
 import { Ensemble } from '../models/ensemble.js';
@@ -103,7 +103,7 @@ With --backend ensemble, each member and the ensemble are shown side by side.`,
       return 0;
     }
     const pool = chosen.backend === 'linear' && (await wantsPool(data, options.format, threads)) ? await backendCall(PredictPool.open(modelPathFor(chosen.model)!, threads ?? Math.min(availableParallelism(), 8))) : undefined;
-    let evaluated;
+    let evaluated: FileEvaluation;
     try {
       evaluated = 'predictProbaAsync' in model ? await backendCall(evaluateFile(model, data, options)) : await evaluateFile(model, data, { ...options, ...(pool ? { pool } : {}) });
     } finally {
