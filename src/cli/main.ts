@@ -1,5 +1,6 @@
 import { type Command } from './command.js';
 import { UsageError, UserError } from '../base/errors.js';
+import { VERSION } from '../base/version.js';
 
 /**
  * Commands load lazily so that `classify` does not pay for parsing the code of `train` or
@@ -21,7 +22,6 @@ const COMMANDS: Record<string, { summary: string; load: () => Promise<{ command:
   feedback: { summary: 'Export stored feedback (corrections) as a corpus that train reads', load: () => import('./feedback.js') },
 };
 
-const VERSION = '0.1.0';
 
 function mainHelp(): string {
   const width = Math.max(...Object.keys(COMMANDS).map((n) => n.length));

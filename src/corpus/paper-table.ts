@@ -2,6 +2,7 @@ import { hashId, IdTable } from './id-table.js';
 import type { PaperLabels } from './labels.js';
 import type { PaperRecord } from './record.js';
 import { yymmOf } from './split.js';
+import { grown } from '../base/typed-arrays.js';
 
 /** Where a paper came from: the training files or the validation file (kept apart, never deduplicated together). */
 export const FROM_TRAIN = 0;
@@ -123,19 +124,12 @@ export class PaperTable {
       this.idPtr = grown(this.idPtr, n + 1);
     }
     const catNeed = this.catPtr[this.size]! + cats;
-    if (catNeed > this.catIdx.length) this.catIdx = grown(this.catIdx, Math.max(catNeed, this.catIdx.length * 2));
+    if (catNeed > this.catIdx.length) this.catIdx = grown(this.catIdx, catNeed);
     const idNeed = this.idPtr[this.size]! + idBytes;
-    if (idNeed > this.idBytes.length) this.idBytes = grown(this.idBytes, Math.max(idNeed, this.idBytes.length * 2));
+    if (idNeed > this.idBytes.length) this.idBytes = grown(this.idBytes, idNeed);
   }
 }
 
 const ENCODER = new TextEncoder();
 const DECODER = new TextDecoder();
 
-type TypedArray = Uint8Array | Uint16Array | Uint32Array | Int32Array;
-
-function grown<T extends TypedArray>(a: T, length: number): T {
-  const b = new (a.constructor as new (n: number) => T)(length);
-  b.set(a);
-  return b;
-}

@@ -33,6 +33,7 @@ import { PaperSlots } from './paper-slots.js';
 import { SpilledLines } from './spilled-lines.js';
 import { splitParts, SPLIT_TEST, SPLIT_TRAIN, SPLIT_VALID, yymmOf, type RandomSplitOptions } from './split.js';
 import { idPrefixes } from './synthetic-id.js';
+import { grown } from '../base/typed-arrays.js';
 
 export const PART_NAMES = ['train', 'valid', 'test'] as const;
 export type PartName = (typeof PART_NAMES)[number];
@@ -275,10 +276,4 @@ function chunkBytes(r: ChunkResult): Buffer {
 /** An order-sensitive digest of the records' id hashes, to check that pass 2 reads what pass 1 read. */
 function mix(acc: number, h1: number, h2: number): number {
   return (Math.imul(acc ^ h1, 0x01000193) + h2) | 0;
-}
-
-function grown(a: Int32Array, atLeast: number): Int32Array<ArrayBuffer> {
-  const out = new Int32Array(Math.max(atLeast, a.length * 2, 1024));
-  out.set(a);
-  return out;
 }

@@ -37,7 +37,7 @@
  * shares it; reading and writing files is model-file.ts.
  */
 import { UserError } from '../base/errors.js';
-import { crc32 } from './crc32.js';
+import { crc32 } from '../base/crc32.js';
 
 /** The newest container format version this code writes and reads. */
 export const FORMAT_VERSION = 2;

@@ -3,6 +3,7 @@ import { FROM_TRAIN, type PaperTable } from '../corpus/paper-table.js';
 import { splitParts, SPLIT_VALID } from '../corpus/split.js';
 import { DataHasher } from './data-hash.js';
 import type { LossKind } from './sgd.js';
+import { grown } from '../base/typed-arrays.js';
 
 /** What each paper read for training is, once the whole corpus has been seen (one byte a paper). */
 export const ROLE_NONE = 0;
@@ -174,12 +175,6 @@ class LabelRowsBuilder {
   finish(): LabelRows {
     return { ptr: this.ptr.slice(0, this.rows + 1), idx: this.idx.slice(0, this.ptr[this.rows]) };
   }
-}
-
-function grown(a: Int32Array, length: number): Int32Array {
-  const b = new Int32Array(length);
-  b.set(a);
-  return b;
 }
 
 function concatLabelRows(parts: LabelRows[]): LabelRows {

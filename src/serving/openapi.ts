@@ -1,4 +1,5 @@
 import type { Route } from './route.js';
+import { VERSION } from '../base/version.js';
 
 /** The OpenAPI 3.0 document for a route table: paths, parameters, bodies, responses, security. */
 export function buildOpenApi(routes: readonly Route[]): Record<string, unknown> {
@@ -19,7 +20,7 @@ export function buildOpenApi(routes: readonly Route[]): Record<string, unknown> 
     openapi: '3.0.3',
     info: {
       title: 'arxiv-classifier',
-      version: '0.1.0',
+      version: VERSION,
       description: 'Place arXiv papers in the arXiv taxonomy: primary category, multi-label and top-level group, with calibrated probabilities and explanations.',
     },
     paths,

@@ -11,13 +11,12 @@
  * numbers, dates included (Excel stores them as serial day numbers). `line` is the sheet row number.
  */
 import { open, type FileHandle } from 'node:fs/promises';
-import * as zlib from 'node:zlib';
 import { Inflate } from 'fflate';
+import { crc32 } from '../base/crc32.js';
 import { UserError } from '../base/errors.js';
 import type { Row, RowItem } from './source.js';
 
 const CHUNK_BYTES = 64 * 1024;
-const nativeCrc32 = (zlib as { crc32?: (data: Uint8Array, value?: number) => number }).crc32;
 
 export interface XlsxRowsOptions {
   /** How messages name the file (default `path`): the user's file when `path` is a gunzipped copy. */
@@ -745,7 +744,7 @@ class ZipFile {
       if (inflate === undefined) out.push(input);
       else inflate.push(input, at >= end);
       for (const chunk of out) {
-        crc = crc32(crc, chunk);
+        crc = crc32(chunk, crc);
         produced += chunk.length;
         yield chunk;
       }
@@ -834,25 +833,6 @@ async function readAt(handle: FileHandle, position: number, length: number): Pro
     done += bytesRead;
   }
   return done === length ? bytes : bytes.subarray(0, done);
-}
-
-let crcTable: Int32Array | undefined;
-
-/** CRC-32 (zip polynomial), continuing from `crc`; Node's native one where it has it (20.15+). */
-function crc32(crc: number, data: Uint8Array): number {
-  if (nativeCrc32 !== undefined) return nativeCrc32(data, crc);
-  if (crcTable === undefined) {
-    crcTable = new Int32Array(256);
-    for (let n = 0; n < 256; n++) {
-      let c = n;
-      for (let k = 0; k < 8; k++) c = c & 1 ? 0xedb88320 ^ (c >>> 1) : c >>> 1;
-      crcTable[n] = c;
-    }
-  }
-  const table = crcTable;
-  let c = ~crc;
-  for (let i = 0; i < data.length; i++) c = table[(c ^ data[i]) & 0xff] ^ (c >>> 8);
-  return ~c >>> 0;
 }
 
 function message(err: unknown): string {

@@ -1,5 +1,6 @@
 import { closeSync, openSync, readSync, writeSync } from 'node:fs';
 import type { CsrMatrix } from './sparse.js';
+import { grown } from '../base/typed-arrays.js';
 
 /**
  * A training thread's TF-IDF rows on disk, in blocks of BLOCK_ROWS rows, so that SGD holds a
@@ -35,8 +36,8 @@ export class RowCacheWriter {
     const r = this.rowsInBlock;
     const a = this.ptr[r]!;
     const ta = this.tPtr[r]!;
-    if (a + n > this.idx.length) [this.idx, this.val] = [grow(this.idx, a + n), grow(this.val, a + n)];
-    if (ta + tn > this.tIdx.length) [this.tIdx, this.tVal] = [grow(this.tIdx, ta + tn), grow(this.tVal, ta + tn)];
+    if (a + n > this.idx.length) [this.idx, this.val] = [grown(this.idx, a + n), grown(this.val, a + n)];
+    if (ta + tn > this.tIdx.length) [this.tIdx, this.tVal] = [grown(this.tIdx, ta + tn), grown(this.tVal, ta + tn)];
     this.idx.set(idx.subarray(0, n), a);
     this.val.set(val.subarray(0, n), a);
     this.tIdx.set(tIdx.subarray(0, tn), ta);
@@ -192,12 +193,6 @@ export class RowCache {
     if (this.fd !== null) closeSync(this.fd);
     this.fd = null;
   }
-}
-
-function grow<T extends Int32Array | Float32Array>(a: T, need: number): T {
-  const b = new (a.constructor as new (n: number) => T)(Math.max(need, a.length * 2));
-  b.set(a);
-  return b;
 }
 
 /** `into` with the first `n` entries of `from`. */

@@ -1,3 +1,5 @@
+import { grown } from '../base/typed-arrays.js';
+
 /** Rows of sparse vectors in compressed sparse row form: row i is indices/values[indptr[i]..indptr[i+1]). */
 export interface CsrMatrix {
   rows: number;
@@ -31,10 +33,4 @@ export class CsrBuilder {
     const nnz = this.indptr[this.rows]!;
     return { rows: this.rows, cols, indptr: this.indptr.slice(0, this.rows + 1), indices: this.indices.slice(0, nnz), values: this.values.slice(0, nnz) };
   }
-}
-
-function grown<T extends Int32Array | Float32Array>(a: T, length: number): T {
-  const b = new (a.constructor as new (n: number) => T)(length);
-  b.set(a);
-  return b;
 }

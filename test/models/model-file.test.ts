@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { crc32 } from '../../src/models/crc32.js';
+import { crc32 } from '../../src/base/crc32.js';
 import {
   FORMAT_VERSION,
   MODEL_FILE_MAGIC,
