@@ -20,7 +20,6 @@ import { parseFormat } from './stats.js';
 
 export const command: Command = {
   name: 'classify',
-  summary: 'Classify papers: top categories with probabilities and the words behind them',
   usage: `Usage: arxiv-classifier classify [--model MODEL] --title T [--abstract A] [options]
        arxiv-classifier classify [--model MODEL] --input FILE|- [--out PRED.jsonl] [options]
 

@@ -7,7 +7,6 @@ import { UsageError, UserError } from '../base/errors.js';
 
 export const command: Command = {
   name: 'compare',
-  summary: "Put several models' evaluation reports side by side",
   usage: `Usage: arxiv-classifier compare REPORT.json... [--format text|md|csv] [--json] [--classes N]
 
 Each REPORT is a file written by 'evaluate --report X.json' (or the output of 'evaluate --json').

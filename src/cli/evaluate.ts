@@ -29,7 +29,6 @@ const POOL_MIN_BYTES = 32 << 20;
 
 export const command: Command = {
   name: 'evaluate',
-  summary: 'Measure a model on labelled papers: accuracy, top-k, F1, calibration',
   usage: `Usage: arxiv-classifier evaluate [--model MODEL] --data TEST [--json] [--title-only] [--report FILE]
 
 TEST may be in any format 'ingest' reads; its labels are canonicalised and mapped through the

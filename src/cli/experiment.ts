@@ -15,7 +15,6 @@ const names = PRESETS.map((p) => p.name);
 
 export const command: Command = {
   name: 'experiment',
-  summary: "Reproduce a seed notebook's experiment (or a time split) on a corpus, next to its numbers",
   usage: `Usage: arxiv-classifier experiment NAME --data CORPUS [--out DIR] [options]
 
 Run one preset: build its classes and split, train our linear learner once per variant, and

@@ -6,7 +6,6 @@ import { UsageError, UserError } from '../base/errors.js';
 
 export const command: Command = {
   name: 'feedback',
-  summary: 'Export stored feedback (corrections) as a corpus that train reads',
   usage: `Usage: arxiv-classifier feedback export [--db feedback.sqlite] --out FILE.jsonl[.gz]
        arxiv-classifier feedback count [--db feedback.sqlite]
 

@@ -10,7 +10,6 @@ const MAX_LISTED_CODES = 20;
 
 export const command: Command = {
   name: 'ingest',
-  summary: 'Read arXiv metadata in any common format into a canonical corpus',
   usage: `Usage: arxiv-classifier ingest FILE... --out CORPUS.jsonl[.gz] [--format F] [--json]
 
 Read arXiv metadata (OAI/Kaggle snapshot JSON lines, Kaggle JSON arrays, Keras CSV, TSV, parquet,

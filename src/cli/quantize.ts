@@ -9,7 +9,6 @@ import { UsageError, UserError } from '../base/errors.js';
 
 export const command: Command = {
   name: 'quantize',
-  summary: 'Make a small copy of a model: int8 weights, optionally only its most useful features',
   usage: `Usage: arxiv-classifier quantize --model MODEL --out SMALL [--prune N [--valid VALID]] [--json]
 
 Writes an int8 copy of a float model (about 4x smaller). With --prune, keeps only the N features

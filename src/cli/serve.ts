@@ -14,7 +14,6 @@ import { UsageError, UserError } from '../base/errors.js';
 
 export const command: Command = {
   name: 'serve',
-  summary: 'Serve the model over HTTP (JSON API, feedback, metrics) with a web page',
   usage: `Usage: arxiv-classifier serve [--model MODEL] [--port 8080] [--host 127.0.0.1] [options]
 
 Serves the HTTP API (POST /v1/classify, /v1/classify/batch, /v1/classify/file, /v1/feedback;

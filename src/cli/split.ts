@@ -12,7 +12,6 @@ import { checkReadable, parseFormat } from './stats.js';
 
 export const command: Command = {
   name: 'split',
-  summary: 'Split a corpus into train, valid and test files (random stratified or by time)',
   usage: `Usage: arxiv-classifier split CORPUS --out-dir DIR [--by random|time] [options]
 
 Write DIR/train.jsonl, DIR/valid.jsonl and DIR/test.jsonl as canonical JSONL. CORPUS may be any

@@ -13,7 +13,6 @@ import { reportFormat, writeReport } from './report-option.js';
 
 export const command: Command = {
   name: 'stats',
-  summary: 'Describe a corpus: sizes, categories, groups, lengths, dates',
   usage: `Usage: arxiv-classifier stats CORPUS [--json] [--top N] [--format F] [--report FILE]
 
 Read a corpus in any ingestable format in one streaming pass and describe it: records, distinct

@@ -5,7 +5,6 @@ import { CATEGORIES, canonicalizeCategories, getCategory, GROUPS, groupName } fr
 
 export const command: Command = {
   name: 'taxonomy',
-  summary: 'List arXiv categories with names, archives and groups',
   usage: `Usage: arxiv-classifier taxonomy [--json] [--group G] [--resolve CODE...]
 
 List every arXiv category with its official name, archive and group.

@@ -29,7 +29,6 @@ const SEARCH_VALID_SAMPLE = 50_000;
 
 export const command: Command = {
   name: 'train',
-  summary: 'Train a classifier on a corpus and save it as one model file',
   usage: `Usage: arxiv-classifier train --data TRAIN --task primary|multilabel|group --out MODEL [options]
 
 Train a linear model over TF-IDF word n-grams (multinomial logistic regression for primary and

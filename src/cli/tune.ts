@@ -14,7 +14,6 @@ import { parseFormat } from './stats.js';
 
 export const command: Command = {
   name: 'tune',
-  summary: 'Search learner settings within a time budget; write the best as a train --config file',
   usage: `Usage: arxiv-classifier tune --data TRAIN (--valid VALID | --folds K) --time-budget 10m [options]
 
 Random search over the learner's settings (${DEFAULT_SEARCH_SPACE.map((s) => s.key).join(', ')}).
