@@ -1,5 +1,4 @@
 import { createWriteStream } from 'node:fs';
-import { availableParallelism } from 'node:os';
 import { rename, rm } from 'node:fs/promises';
 import { toPaperText } from '../sources/fields.js';
 import { detectFormat } from '../sources/detect.js';
@@ -17,6 +16,7 @@ import { BACKEND_OPTIONS, BACKEND_USAGE, backendCall, backendOptions, reportUsag
 import { checkOutputFile } from '../base/output-path.js';
 import { Progress } from './progress.js';
 import { parseFormat } from './stats.js';
+import { defaultThreads } from '../parallel/threads.js';
 
 export const command: Command = {
   name: 'classify',
@@ -72,7 +72,7 @@ ${BACKEND_USAGE}`,
     // A linear model file predicts batches on worker threads, each loading its own copy; this
     // thread then never loads the model (for the float model that took a quarter of a second).
     const chosen = backendOptions(values);
-    const threads = values.threads === undefined ? Math.min(availableParallelism(), 8) : intOption(values.threads, 'threads', 1);
+    const threads = values.threads === undefined ? defaultThreads() : intOption(values.threads, 'threads', 1);
     if (threads < 1) throw new UsageError('--threads must be >= 1');
     const pool = chosen.backend === 'linear' && chosen.model && threads > 1 ? await backendCall(PredictPool.open(chosen.model, threads)) : null;
     try {

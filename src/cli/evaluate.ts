@@ -20,6 +20,7 @@ import { Progress } from './progress.js';
 import { reportFormat, writeReport } from './report-option.js';
 import { skipSummary } from './skip-summary.js';
 import { parseFormat } from './stats.js';
+import { defaultThreads } from '../parallel/threads.js';
 
 /**
  * Below this much JSON lines a linear model scores in this thread unless --threads asks otherwise:
@@ -101,7 +102,7 @@ With --backend ensemble, each member and the ensemble are shown side by side.`,
       reportUsage(model);
       return 0;
     }
-    const pool = chosen.backend === 'linear' && (await wantsPool(data, options.format, threads)) ? await backendCall(PredictPool.open(modelPathFor(chosen.model)!, threads ?? Math.min(availableParallelism(), 8))) : undefined;
+    const pool = chosen.backend === 'linear' && (await wantsPool(data, options.format, threads)) ? await backendCall(PredictPool.open(modelPathFor(chosen.model)!, threads ?? defaultThreads())) : undefined;
     let evaluated: FileEvaluation;
     try {
       evaluated = 'predictProbaAsync' in model ? await backendCall(evaluateFile(model, data, options)) : await evaluateFile(model, data, { ...options, ...(pool ? { pool } : {}) });

@@ -1,10 +1,10 @@
-import { availableParallelism } from 'node:os';
 import type { IngestReport } from '../corpus/canonical.js';
 import type { PaperRecord } from '../corpus/record.js';
 import { startWorker } from '../parallel/worker-url.js';
 import { WorkerClient } from '../parallel/rpc.js';
 import { ModelFileError, type ModelFileErrorKind } from './model-codec.js';
 import type { PaperText, PredictOptions } from './model.js';
+import { defaultThreads } from '../parallel/threads.js';
 
 /** Predictions for a chunk of input: output lines (each ending in a newline), and what was skipped. */
 export interface LinesChunk {
@@ -103,8 +103,4 @@ export class PredictPool {
   async close(): Promise<void> {
     await Promise.all(this.workers.map((w) => w.close()));
   }
-}
-
-function defaultThreads(): number {
-  return Math.max(1, Math.min(availableParallelism(), 8));
 }

@@ -1,9 +1,9 @@
-import { availableParallelism } from 'node:os';
 import type { PaperText, PredictOptions } from '../models/model.js';
 import { WorkerClient } from '../parallel/rpc.js';
 import { startWorker } from '../parallel/worker-url.js';
 import type { ServedModel } from './model-slot.js';
 import { predictionOutput } from './output.js';
+import { defaultThreads } from '../parallel/threads.js';
 
 /** Batches smaller than this run on the request's own thread: splitting them costs more than it saves. */
 export const MIN_PARALLEL_BATCH = 64;
@@ -34,9 +34,9 @@ export class PredictPool {
     return pool;
   }
 
-  /** Default: one thread fewer than the cores, since the server's thread takes a slice too. */
+  /** Default: one thread fewer than commands take (defaultThreads), since the server's own thread takes a core too. */
   static defaultThreads(): number {
-    return Math.max(0, availableParallelism() - 1);
+    return defaultThreads() - 1;
   }
 
   /** Load `model`'s file in every thread (after a reload). */
