@@ -1,6 +1,6 @@
 import { createWriteStream } from 'node:fs';
 import { rename, rm } from 'node:fs/promises';
-import { toPaperText } from '../sources/fields.js';
+import { paperItem, type PaperItem } from '../sources/fields.js';
 import { detectFormat } from '../sources/detect.js';
 import { parseJsonlChunk, tooLongLineItem } from '../sources/jsonl.js';
 import { lineByteChunks, readLineByteChunks } from '../sources/lines.js';
@@ -98,32 +98,16 @@ export function formatPrediction(p: Prediction): string {
   return lines.join('\n');
 }
 
-type PaperItem = { paper: PaperText & { id?: string }; line: number } | { error: string; line: number };
 
 /** Papers in runs of JSON lines, mapped exactly as the JSON-lines reader and the prediction threads map a file's. */
 function* jsonlPapers(bytes: Buffer, firstLine: number): Iterable<PaperItem> {
   const items: PaperItem[] = [];
-  parseJsonlChunk(bytes, firstLine, (item) => {
-    if ('error' in item) {
-      items.push(item);
-      return;
-    }
-    const p = toPaperText(item.row);
-    items.push('reason' in p ? { error: p.detail, line: item.line } : { paper: p, line: item.line });
-  });
+  parseJsonlChunk(bytes, firstLine, (item) => items.push(paperItem(item)));
   yield* items;
 }
 
 async function* filePapers(path: string, format: ReturnType<typeof parseFormat>): AsyncIterable<PaperItem> {
-  for await (const item of readRows(path, format)) {
-    if ('error' in item) {
-      yield item;
-      continue;
-    }
-    const p = toPaperText(item.row);
-    if ('reason' in p) yield { error: p.detail, line: item.line };
-    else yield { paper: p, line: item.line };
-  }
+  for await (const item of readRows(path, format)) yield paperItem(item);
 }
 
 /** Papers per request to a backend or prediction thread: amortises messaging and keeps LLM requests in flight, small enough to stream. */

@@ -11,7 +11,7 @@ import { predictionLine } from './prediction-line.js';
 import type { LinesChunk, LoadAnswer, ProbaChunk } from './predict-pool.js';
 import { parseCanonicalLines, processJsonlChunk } from '../corpus/ingest-worker.js';
 import { parseJsonlChunk } from '../sources/jsonl.js';
-import { toPaperText } from '../sources/fields.js';
+import { paperItem } from '../sources/fields.js';
 
 let model: LoadedModel | null = null;
 const encoder = new TextEncoder();
@@ -39,14 +39,10 @@ serve(async (m) => {
     const lines: string[] = [];
     const errors: LinesChunk['errors'] = [];
     const bytes = m.bytes as Uint8Array;
-    parseJsonlChunk(bytes, m.firstLine as number, (item) => {
-      if ('error' in item) {
-        errors.push(item);
-        return;
-      }
-      const p = toPaperText(item.row);
-      if ('reason' in p) errors.push({ line: item.line, error: p.detail });
-      else lines.push(predictionLine(p.id, model!.predict(p, options)) + '\n');
+    parseJsonlChunk(bytes, m.firstLine as number, (row) => {
+      const item = paperItem(row);
+      if ('error' in item) errors.push(item);
+      else lines.push(predictionLine(item.paper.id, model!.predict(item.paper, options)) + '\n');
     });
     // Encoded here, so the main thread only writes bytes.
     const out = encoder.encode(lines.join(''));

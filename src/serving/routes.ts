@@ -10,7 +10,7 @@ import { basename, extname, join } from 'node:path';
 import { timingSafeEqual } from 'node:crypto';
 import { gunzip } from 'node:zlib';
 import type { PaperText, PredictOptions } from '../models/model.js';
-import { toPaperText } from '../sources/fields.js';
+import { paperItem } from '../sources/fields.js';
 import { readRows } from '../sources/read.js';
 import { FORMAT_NAMES, type FormatName } from '../sources/source.js';
 import { canonicalizeCategories, CATEGORIES, GROUPS, groupName } from '../taxonomy/taxonomy.js';
@@ -292,12 +292,9 @@ async function classifyFile(ctx: RequestContext): Promise<void> {
     await writeFile(path, bytes);
     const rows: { line: number; paper?: { id?: string; title: string; abstract: string }; error?: string }[] = [];
     try {
-      for await (const item of readRows(path, (format as FormatName | null) ?? undefined)) {
-        if ('error' in item) rows.push({ line: item.line, error: item.error });
-        else {
-          const p = toPaperText(item.row);
-          rows.push('reason' in p ? { line: item.line, error: p.detail } : { line: item.line, ...withinLimits(p) });
-        }
+      for await (const row of readRows(path, (format as FormatName | null) ?? undefined)) {
+        const item = paperItem(row);
+        rows.push('error' in item ? item : { line: item.line, ...withinLimits(item.paper) });
         if (rows.length > ctx.state.config.maxBatch * 10) throw invalid([{ field: '(body)', message: `the file has more than ${ctx.state.config.maxBatch * 10} rows; use NDJSON streaming for large jobs` }]);
       }
     } catch (e) {

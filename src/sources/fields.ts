@@ -1,6 +1,6 @@
 import { isoDate, toIsoDate } from './dates.js';
 import { PythonLiteralError, parsePythonLiteral, type PyValue } from './python-literal.js';
-import type { RawRecord, Row, SkipReason } from './source.js';
+import type { RawRecord, Row, RowItem, SkipReason } from './source.js';
 
 export type FieldResult = { record: RawRecord } | { reason: SkipReason; detail: string };
 
@@ -245,6 +245,16 @@ function cutAtWord(text: string, max: number): string {
   if (text.length <= max) return text;
   const space = text.lastIndexOf(' ', max);
   return (space > max * 0.8 ? text.slice(0, space) : text.slice(0, max)).trim();
+}
+
+/** A row read for classifying: the paper's id and text, or why it has none, with its line. */
+export type PaperItem = { paper: { id?: string; title: string; abstract: string }; line: number } | { error: string; line: number };
+
+/** What every reader of papers to classify (the CLI, the prediction threads, the server) makes of a row. */
+export function paperItem(item: RowItem): PaperItem {
+  if ('error' in item) return item;
+  const p = toPaperText(item.row);
+  return 'reason' in p ? { error: p.detail, line: item.line } : { paper: p, line: item.line };
 }
 
 /** Just the text and id of a row, for classifying papers that carry no categories yet. */
