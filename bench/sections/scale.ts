@@ -7,7 +7,7 @@
  * 2.7M papers. AXC_BENCH_SCALE_PAPERS overrides the sizes (comma-separated).
  */
 import { spawnSync } from 'node:child_process';
-import { createReadStream, createWriteStream, existsSync, mkdirSync, rmSync } from 'node:fs';
+import { createReadStream, createWriteStream, existsSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { once } from 'node:events';
 import { createInterface } from 'node:readline';
 import { join, resolve } from 'node:path';
@@ -35,14 +35,12 @@ interface EvalJson {
   accuracy: number;
   top5: number;
   macroF1: number;
-  papers: number;
-  peakRssMb?: number;
-  papersPerSecond?: number;
+  /** Papers scored. */
+  n: number;
 }
 interface ClassifyJson {
   papers: number;
   papersPerSecond: number;
-  peakRssMb?: number;
 }
 
 /** Peak RSS in MB and wall seconds of a command, from GNU time. */
@@ -139,6 +137,8 @@ export async function run(): Promise<SectionResult> {
     rmSync(ftTrain, { force: true });
   }
   rmSync(biggest.file, { force: true });
+  // Kept before the tables are written, so a mistake in them costs no rerun.
+  writeFileSync(join(WORK, 'raw.json'), JSON.stringify({ rows, evals, evalBig, classifyBig, fastText }, null, 2));
 
   const gb = (mb: number) => (mb / 1024).toFixed(2);
   const phaseNames = Object.keys(biggest.train.phases);
@@ -147,7 +147,7 @@ export async function run(): Promise<SectionResult> {
   const ftRow = typeof fastText === 'string' ? `| fastText CLI | ${fastText} | | | |` : `| fastText CLI (epoch 5, lr 1.0, dim 100, minCount 1, 2 threads) | ${f(fastText.top1)} | ${fastText.wall.toFixed(1)} | ${gb(fastText.rssMb)} | ${(fastText.wall / biggest.wall).toFixed(1)}× ours |`;
   const markdown = `The shared corpus's training months (ids ≤ 2603, ${rows[0]!.papers.toLocaleString('en')} papers) as they are, then
 repeated under fresh ids (bench/repeat-corpus.ts) to each size; every model is scored on the held-out months
-2604–2605 (${evals[0]!.papers.toLocaleString('en')} papers), the learner bench's test set. \`train\` with the default settings, 2 threads
+2604–2605 (${evals[0]!.n.toLocaleString('en')} papers), the learner bench's test set. \`train\` with the default settings, 2 threads
 and Node's default heap. Wall is the whole command (reading the JSON lines, training, saving); peak RSS
 is the process's, worker threads included. A repeated corpus has no new words, so its vocabulary and
 weights are those of one copy, as the Kaggle snapshot's would be within a few percent.
@@ -179,7 +179,7 @@ Classifying all ${biggest.papers.toLocaleString('en')} papers (GNU time's peak R
 `;
   return {
     title: TITLE,
-    command: `${BUILD_COMMAND} && npm run bench -- scale  # ${commands.join(' ; ')}`,
+    command: `${BUILD_COMMAND} && npm run bench -- scale  # ${commands.join(' ; ').replaceAll(ROOT + '/', '')}`,
     markdown,
     json: { train: rows.map((r) => ({ ...r.train, corpusPapers: r.papers, wallSeconds: r.wall })), heldOut: evals, evaluateAll: { wall: evalBig.wall, rssMb: evalBig.rssMb }, classifyAll: { wall: classifyBig.wall, rssMb: classifyBig.rssMb, ...classifyBigJson }, fastText },
   };
