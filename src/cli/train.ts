@@ -18,12 +18,7 @@ import { parseFormat } from './stats.js';
 
 const d = DEFAULT_TRAIN_OPTIONS;
 
-/**
- * Papers the `--time-budget` search trains and scores on: a seeded random sample of TRAIN (all of
- * it when smaller), so that the search's memory stays bounded on any corpus; the chosen settings
- * then train on all of it.
- */
-export const SEARCH_SAMPLE = DEFAULT_SAMPLE_LIMIT;
+/** Validation papers the --time-budget search scores on at most (a seeded sample of --valid). */
 const SEARCH_VALID_SAMPLE = 50_000;
 
 
@@ -36,7 +31,7 @@ group, one-vs-rest for multilabel) with SGD on all cores. TRAIN may be any forma
 TRAIN is read once, as a stream: papers' terms and feature rows go to a disk cache, and memory
 holds the weights, a window of rows per thread and about 70 bytes per paper (labels, month, id),
 so all of arXiv (2.7M papers) trains in under 3 GB. --time-budget searches on a sample of at most
-${SEARCH_SAMPLE.toLocaleString('en')} papers.
+${DEFAULT_SAMPLE_LIMIT.toLocaleString('en')} papers, then trains on all of TRAIN.
 
 Options:
   --data FILE          training papers (repeatable)
@@ -238,7 +233,7 @@ async function searchSettings(data: readonly string[], validPath: string | undef
   const space = DEFAULT_SEARCH_SPACE.filter((p) => !chosen.has(p.key));
   if (space.length === 0) throw new UsageError(`--time-budget has nothing to search: ${DEFAULT_SEARCH_SPACE.map((p) => p.key).join(', ')} are all given`);
   const read = format ? { format } : {};
-  const { papers } = await loadPaperSample(data, SEARCH_SAMPLE, options.seed, read);
+  const { papers } = await loadPaperSample(data, DEFAULT_SAMPLE_LIMIT, options.seed, read);
   if (papers.length === 0) throw new UserError(`no usable papers in ${data.join(', ')}`);
   const valid = validPath ? (await loadPaperSample([validPath], SEARCH_VALID_SAMPLE, options.seed, read)).papers : null;
   const held = valid && valid.length > 0 ? { train: papers, valid } : (() => {

@@ -214,9 +214,9 @@ export interface TrainRun {
 }
 
 /**
- * Rows each thread holds for SGD: a shard of up to about 2M papers' word n-gram rows fits (the
- * shared corpus's 315k papers always do, so it trains exactly as it did in memory); larger shards
- * are read from the disk cache a window at a time.
+ * Rows each thread holds for SGD: about 140k papers' word n-gram rows (1.8 KB a paper, titles
+ * included). A shard that fits trains exactly as training in memory did (the learner split's 275k
+ * papers on 2 threads do); a larger one is read from the disk cache a window at a time.
  */
 export const DEFAULT_WINDOW_BYTES = 256 * 2 ** 20;
 
