@@ -3,8 +3,8 @@ import { DEFAULT_TRAIN_OPTIONS, MAX_ARCHIVE_SHARE, MAX_CROSS_LIST_LOSS, type Tra
 import { MAX_CHAR_NGRAMS, MAX_TITLE_WEIGHT, MIN_TITLE_WEIGHT } from '../text/terms.js';
 import { UsageError, UserError } from '../base/errors.js';
 
-/** The TrainOptions that hold numbers. */
-type NumericKey = { [K in keyof TrainOptions]-?: NonNullable<TrainOptions[K]> extends number ? K : never }[keyof TrainOptions];
+/** The TrainOptions that hold numbers (one of them may also be 'auto'). */
+type NumericKey = { [K in keyof TrainOptions]-?: NonNullable<TrainOptions[K]> extends number | 'auto' ? K : never }[keyof TrainOptions];
 
 /** The legal values of one numeric option: every bound is inclusive unless marked open. */
 interface NumberRule {
@@ -17,6 +17,8 @@ interface NumberRule {
   maxOpen?: boolean;
   /** A value outside [min, max] that is legal too: the option's 'off'. */
   off?: number;
+  /** The word 'auto' is legal too: the learner picks the value (see epochsFor). */
+  auto?: boolean;
 }
 
 /**
@@ -31,7 +33,7 @@ const NUMBER_RULES: Record<NumericKey, NumberRule> = {
   balance: { flag: 'balance', integer: true, min: 1 },
   seed: { flag: 'seed', integer: true },
   threads: { flag: 'threads', integer: true, min: 1 },
-  epochs: { flag: 'epochs', integer: true, min: 1 },
+  epochs: { flag: 'epochs', integer: true, min: 1, auto: true },
   lr: { flag: 'lr', integer: false, min: 0, minOpen: true },
   l2: { flag: 'l2', integer: false, min: 0 },
   ngrams: { flag: 'ngrams', integer: true, min: 1, max: 4 },
@@ -58,11 +60,13 @@ function describe(rule: NumberRule): string {
   } else {
     range = rule.max === undefined ? `a number ${rule.minOpen ? '>' : '>='} ${rule.min}` : `in ${rule.minOpen ? '(' : '['}${rule.min}, ${rule.max}${rule.maxOpen ? ')' : ']'}`;
   }
+  if (rule.auto) return `'auto' or ${range}`;
   return rule.off === undefined ? range : `${rule.off} (off) or ${range}`;
 }
 
-function legal(rule: NumberRule, v: number): boolean {
-  if (!Number.isFinite(v)) return false;
+function legal(rule: NumberRule, v: number | string): boolean {
+  if (v === 'auto') return rule.auto === true;
+  if (typeof v !== 'number' || !Number.isFinite(v)) return false;
   if (v === rule.off) return true;
   if (rule.integer && !Number.isSafeInteger(v)) return false;
   if (rule.min !== undefined && (rule.minOpen ? v <= rule.min : v < rule.min)) return false;
@@ -86,7 +90,7 @@ export async function readTrainConfig(path: string): Promise<Partial<TrainOption
     const rule = (NUMBER_RULES as Record<string, NumberRule | undefined>)[key];
     if (rule) {
       // String(), not JSON.stringify: 1e999 in the file parses to Infinity, which JSON would print as null.
-      if (typeof value !== 'number' || !legal(rule, value)) throw new UsageError(`--config ${path}: "${key}" must be ${describe(rule)}, got ${typeof value === 'number' ? String(value) : JSON.stringify(value)}`);
+      if ((typeof value !== 'number' && typeof value !== 'string') || !legal(rule, value)) throw new UsageError(`--config ${path}: "${key}" must be ${describe(rule)}, got ${typeof value === 'number' ? String(value) : JSON.stringify(value)}`);
     } else if (key === 'includeCrossLists') {
       if (typeof value !== 'boolean') throw new UsageError(`--config ${path}: "${key}" must be true or false, got ${JSON.stringify(value)}`);
     } else if ((OTHER_KEYS as readonly string[]).includes(key)) {
@@ -103,11 +107,11 @@ export async function readTrainConfig(path: string): Promise<Partial<TrainOption
  * for top, minCount and balance, which are off unless set).
  */
 export function numericTrainOptions(flags: Record<string, string | boolean | string[] | undefined>, config: Partial<TrainOptions>): Pick<TrainOptions, NumericKey> {
-  const out: Partial<Record<NumericKey, number>> = {};
+  const out: Partial<Record<NumericKey, number | 'auto'>> = {};
   for (const [key, rule] of Object.entries(NUMBER_RULES) as [NumericKey, NumberRule][]) {
     const raw = rule.flag === undefined ? undefined : flags[rule.flag];
     if (typeof raw === 'string') {
-      const v = raw.trim() === '' ? NaN : Number(raw);
+      const v = rule.auto && raw.trim() === 'auto' ? 'auto' : raw.trim() === '' ? NaN : Number(raw);
       if (!legal(rule, v)) throw new UsageError(`--${rule.flag} must be ${describe(rule)}, got "${raw}"`);
       out[key] = v;
     } else {

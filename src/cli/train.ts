@@ -45,7 +45,8 @@ Options:
   --include-cross-lists  count cross-lists when ranking and folding classes
   --seed N             random seed (default ${d.seed})
   --threads N          worker threads (default: all cores, ${d.threads} here)
-  --epochs N           passes over the data (default ${d.epochs})
+  --epochs N|auto      passes over the data (default auto: 5 up to 1M training
+                       papers; past that fewer, about 5M papers seen, never under 3)
   --lr X               initial learning rate (default ${d.lr})
   --l2 X               L2 penalty (default ${d.l2})
   --ngrams N           longest word n-gram (default ${d.ngrams})

@@ -39,7 +39,8 @@ export interface TrainOptions {
   charNgrams: number;
   minDf: number;
   maxFeatures: number;
-  epochs: number;
+  /** Passes over the training papers, or 'auto' (see AUTO_EPOCHS): as many as the corpus size calls for. */
+  epochs: number | 'auto';
   /** Initial learning rate, decayed linearly to 0 over all epochs. */
   lr: number;
   l2: number;
@@ -73,6 +74,23 @@ export interface TrainOptions {
   archiveShare: number;
 }
 
+/**
+ * What `epochs: 'auto'` means: 5 passes (measured best on the shared corpus's time split: lr 2
+ * over 5 passes beats 0.5 over 6) up to 1M training papers; past that, as many as keep the papers
+ * SGD sees near 5M, never fewer than 3. SGD is most of training's time and grows with papers ×
+ * passes, and a bigger corpus needs fewer passes: on the learner split, 3 passes lost 2.8 points of
+ * macro-F1 to 5 at 130k training papers but 0.7 at 261k, with the same top-1 (models/README.md,
+ * "Passes and corpus size").
+ */
+export const AUTO_EPOCHS = { passes: 5, fewest: 3, papersSeen: 5_000_000 } as const;
+
+/** The passes training makes over `papers` training papers. */
+export function epochsFor(epochs: TrainOptions['epochs'], papers: number): number {
+  if (epochs !== 'auto') return epochs;
+  const fit = Math.round(AUTO_EPOCHS.papersSeen / Math.max(1, papers));
+  return Math.min(AUTO_EPOCHS.passes, Math.max(AUTO_EPOCHS.fewest, fit));
+}
+
 /** Beyond these the extra losses swamp the softmax they are there to help (models/README.md). */
 export const MAX_CROSS_LIST_LOSS = 10;
 export const MAX_ARCHIVE_SHARE = 2;
@@ -88,10 +106,10 @@ export const DEFAULT_TRAIN_OPTIONS: TrainOptions = {
   charNgrams: 0,
   minDf: DEFAULT_VOCABULARY_OPTIONS.minDf,
   maxFeatures: DEFAULT_VOCABULARY_OPTIONS.maxFeatures,
+  epochs: 'auto',
   // Measured on the shared corpus's time split (docs/benchmarks.md): lr 2 over 5 passes beats 0.5
   // over 6 on top-1, top-5, macro-F1 and multi-label F1, and trains faster (sharper softmax, fewer
   // classes to update per paper).
-  epochs: 5,
   lr: 2,
   l2: 0,
   dropAbstract: 0.2,
@@ -124,6 +142,8 @@ export interface TrainReport {
   classes: number;
   features: number;
   distinctTerms: number;
+  /** Passes planned (epochsFor); `epochs` has fewer when early stopping cut them short. */
+  passes: number;
   epochs: EpochReport[];
   bestEpoch: number;
   temperature: number;
@@ -343,7 +363,8 @@ export async function trainLinear(
     }
 
     const mixes = Math.max(1, o.mixesPerEpoch);
-    const totalSteps = o.epochs * mixes;
+    const passes = epochsFor(o.epochs, trainCount);
+    const totalSteps = passes * mixes;
     const epochs: EpochReport[] = [];
     let bestScore = -Infinity;
     let bestLoss = Infinity;
@@ -358,7 +379,7 @@ export async function trainLinear(
       );
     };
     let stepsDone = 0;
-    for (let e = 0; e < o.epochs; e++) {
+    for (let e = 0; e < passes; e++) {
       const te = performance.now();
       let lossSum = 0;
       let rows = 0;
@@ -374,7 +395,7 @@ export async function trainLinear(
           rows += r.rows;
         }
         stepsDone += res.reduce((n, r) => n + r.rows, 0);
-        if (part < mixes - 1) onProgress({ phase: 'epoch', epoch: e + 1, of: o.epochs, papers: stepsDone, total: o.epochs * trainCount });
+        if (part < mixes - 1) onProgress({ phase: 'epoch', epoch: e + 1, of: passes, papers: stepsDone, total: passes * trainCount });
         // Once a weight is NaN or infinite every later score is too: stop here rather than save a
         // model whose every number is NaN.
         if (!Number.isFinite(lossSum)) throw new RangeError(`training diverged (the loss became ${lossSum} in epoch ${e + 1}): try a lower learning rate (lr ${o.lr})${o.l2 > 0 ? ` or L2 penalty (l2 ${o.l2})` : ''}`);
@@ -384,7 +405,7 @@ export async function trainLinear(
       await scoreValid(false);
       const v = validationMetrics(new Float32Array(validScores, 0, validCount * C), vPtr, vIdx, C, loss);
       epochs.push({ epoch: e + 1, loss: lossSum / Math.max(1, rows), validAccuracy: v.accuracy, validLoss: v.loss, seconds: (performance.now() - te) / 1000 });
-      onProgress({ phase: 'epoch', epoch: e + 1, of: o.epochs, papers: stepsDone, total: o.epochs * trainCount, loss: lossSum / Math.max(1, rows), validAccuracy: v.accuracy, validLoss: v.loss });
+      onProgress({ phase: 'epoch', epoch: e + 1, of: passes, papers: stepsDone, total: passes * trainCount, loss: lossSum / Math.max(1, rows), validAccuracy: v.accuracy, validLoss: v.loss });
       const score = loss === 'softmax' ? -v.loss : v.accuracy;
       // Multi-label scores P@1, which small validation sets tie often (1.0 from the first epoch):
       // a tie goes to the lower loss, or training would stop on an undertrained first epoch.
@@ -457,7 +478,7 @@ export async function trainLinear(
     return {
       model,
       validation: { ...concatTermRows(vectorized.map((v) => v.held)), labelPtr: vPtr, labelIdx: vIdx },
-      report: { papers: trainCount, validPapers: validCount, classes: C, features: F, distinctTerms, epochs, bestEpoch, temperature, seconds, phases, thinClasses, priorShift, memory: memoryReport },
+      report: { papers: trainCount, validPapers: validCount, classes: C, features: F, distinctTerms, passes, epochs, bestEpoch, temperature, seconds, phases, thinClasses, priorShift, memory: memoryReport },
     };
   } catch (e) {
     throw asCacheError(e, dir);
@@ -468,6 +489,7 @@ export async function trainLinear(
 }
 
 function checkTrainOptions(o: TrainOptions): void {
+  if (!(o.epochs === 'auto' || (Number.isInteger(o.epochs) && o.epochs >= 1))) throw new RangeError(`epochs must be 'auto' or an integer >= 1, got ${JSON.stringify(o.epochs)}`);
   if (!(Number.isInteger(o.charNgrams) && (o.charNgrams === 0 || (o.charNgrams >= 2 && o.charNgrams <= MAX_CHAR_NGRAMS)))) throw new RangeError(`charNgrams must be 0 (off) or an integer from 2 to ${MAX_CHAR_NGRAMS}, got ${o.charNgrams}`);
   if (!(o.titleWeight === 0 || (o.titleWeight >= MIN_TITLE_WEIGHT && o.titleWeight <= MAX_TITLE_WEIGHT))) throw new RangeError(`titleWeight must be 0 (titles ignored) or in [${MIN_TITLE_WEIGHT}, ${MAX_TITLE_WEIGHT}], got ${o.titleWeight}`);
   for (const [name, v, max] of [['crossListLoss', o.crossListLoss, MAX_CROSS_LIST_LOSS], ['archiveShare', o.archiveShare, MAX_ARCHIVE_SHARE]] as const) {

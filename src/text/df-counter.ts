@@ -44,10 +44,25 @@ export class DfCounter {
   addRow(hashes: Uint32Array): void {
     if (this.used + hashes.length > this.buffer.length) this.flush();
     if (hashes.length > this.buffer.length) this.buffer = new Uint32Array(hashes.length);
-    for (let k = 0; k < hashes.length; k++) {
-      const h = hashes[k]!;
-      if (this.owns(h)) this.buffer[this.used++] = h;
+    const buffer = this.buffer;
+    let used = this.used;
+    if (this.shares === 1) {
+      buffer.set(hashes, used);
+      used += hashes.length;
+    } else if ((this.shares & (this.shares - 1)) === 0) {
+      // A power of two: the share is the low bits, without the float division % takes on hashes past 2^31.
+      const mask = this.shares - 1;
+      for (let k = 0; k < hashes.length; k++) {
+        const h = hashes[k]!;
+        if ((h & mask) === this.share) buffer[used++] = h;
+      }
+    } else {
+      for (let k = 0; k < hashes.length; k++) {
+        const h = hashes[k]!;
+        if (this.owns(h)) buffer[used++] = h;
+      }
     }
+    this.used = used;
   }
 
   /** Distinct terms counted (after any pruning). */
@@ -76,7 +91,8 @@ export class DfCounter {
 
   private flush(): void {
     if (this.used === 0) return;
-    const { keys, counts } = countDistinct(this.buffer.subarray(0, this.used));
+    // The buffer is small enough (16 MB) to partition in one pass, without countDistinct's scratch-saving groups.
+    const { keys, counts } = countDistinct(this.buffer.subarray(0, this.used), 1);
     this.used = 0;
     for (let i = 0; i < keys.length; i++) {
       this.table.increment(keys[i]!, counts[i]!);

@@ -4,7 +4,7 @@ import { mkdtempSync, readFileSync, writeFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { heldOutTerms } from '../../src/models/held-out.js';
-import { trainLinear } from '../../src/models/train.js';
+import { AUTO_EPOCHS, epochsFor, trainLinear } from '../../src/models/train.js';
 import { loadModel } from '../../src/models/load-model.js';
 import { evaluateClassifier } from '../../src/evaluation/evaluate.js';
 import { ModelFileError } from '../../src/models/model-file.js';
@@ -391,3 +391,20 @@ function logOdds(m: LinearModel, paper: { title: string; abstract: string }, a: 
   const p = raw.predictProba([paper]);
   return Math.log(p[a]!) - Math.log(p[b]!);
 }
+
+test("epochs 'auto' makes 5 passes up to 1M training papers, then fewer (never under 3); a number is kept as given", async () => {
+  assert.equal(epochsFor('auto', 200), AUTO_EPOCHS.passes);
+  assert.equal(epochsFor('auto', 1_000_000), 5);
+  assert.equal(epochsFor('auto', 1_250_000), 4);
+  assert.equal(epochsFor('auto', 2_700_000), 3);
+  assert.equal(epochsFor('auto', 50_000_000), AUTO_EPOCHS.fewest);
+  assert.equal(epochsFor(7, 50_000_000), 7);
+  const papers = syntheticPapers(40, 3);
+  const auto = await trainLinear(papers, null, { ...fast, epochs: 'auto', patience: 99 });
+  assert.equal(auto.report.passes, 5);
+  assert.equal(auto.report.epochs.length, 5);
+  const two = await trainLinear(papers, null, { ...fast, epochs: 2 });
+  assert.equal(two.report.passes, 2);
+  assert.equal(two.report.epochs.length, 2);
+  await assert.rejects(trainLinear(papers, null, { ...fast, epochs: 0 }), /epochs must be 'auto' or an integer >= 1, got 0/);
+});

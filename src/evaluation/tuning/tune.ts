@@ -2,7 +2,7 @@ import { labelsOf, schemeFromJSON, type LabelSchemeOptions } from '../../corpus/
 import { seededRng } from '../../corpus/random.js';
 import type { PaperRecord } from '../../corpus/record.js';
 import type { LinearModel } from '../../models/linear.js';
-import { DEFAULT_TRAIN_OPTIONS, trainLinear, type TrainOptions } from '../../models/train.js';
+import { DEFAULT_TRAIN_OPTIONS, epochsFor, trainLinear, type TrainOptions } from '../../models/train.js';
 import { evaluateClassifier, type Evaluation } from '../evaluate.js';
 import { foldSplit, stratifiedFolds } from './folds.js';
 import { DEFAULT_SEARCH_SPACE, defaultSettings, sampleSettings, type ParameterSpec, type TunedSettings } from './search-space.js';
@@ -78,8 +78,8 @@ function scoreOf(ev: Evaluation, metric: TuneMetric): number {
   return ev[metric];
 }
 
-function epochsOf(s: TunedSettings, base: Partial<TrainOptions>): number {
-  return s.epochs ?? base.epochs ?? DEFAULT_TRAIN_OPTIONS.epochs;
+function epochsOf(s: TunedSettings, base: Partial<TrainOptions>, papers: number): number {
+  return epochsFor(s.epochs ?? base.epochs ?? DEFAULT_TRAIN_OPTIONS.epochs, papers);
 }
 
 /**
@@ -141,7 +141,7 @@ export async function tune(train: readonly PaperRecord[], valid: readonly PaperR
       const left = options.budgetSeconds - elapsed();
       for (let r = 0; r < REDRAWS && settings === null; r++) {
         const candidate = sampleSettings(space, rng);
-        if (secondsPerUnit * (epochsOf(candidate, base) + OVERHEAD_EPOCHS) <= left) settings = candidate;
+        if (secondsPerUnit * (epochsOf(candidate, base, train.length) + OVERHEAD_EPOCHS) <= left) settings = candidate;
         else skipped++;
       }
       if (settings === null) break;
@@ -157,7 +157,7 @@ export async function tune(train: readonly PaperRecord[], valid: readonly PaperR
       if (n === 0) throw e;
       record = { trial: n + 1, status: 'failed', settings: settings!, metric, score: null, foldScores: [], seconds: (now() - ts) / 1000, finishedAt: elapsed(), error: (e as Error).message };
     }
-    secondsPerUnit = Math.max(secondsPerUnit, record.seconds / (epochsOf(record.settings, base) + OVERHEAD_EPOCHS));
+    secondsPerUnit = Math.max(secondsPerUnit, record.seconds / (epochsOf(record.settings, base, train.length) + OVERHEAD_EPOCHS));
     trials.push(record);
     await options.onTrial?.(record);
   }
