@@ -1,5 +1,5 @@
-// Microbenchmark: the linear model's hot loops in plain JS (as in src/models/sgd.ts) against the
-// wasm SIMD kernels of src/models/kernels.ts.
+// Microbenchmark: the linear model's hot loops in plain JS (as in src/models/linear/sgd.ts) against the
+// wasm SIMD kernels of src/models/linear/kernels.ts.
 //
 //   npx tsx bench/kernels.ts [--rows N] [--features F] [--classes C] [--nnz K] [--uniform] [--unpadded] [--reps R]
 //
@@ -11,7 +11,7 @@
 // draws them uniformly instead (almost every row a cache miss). Each variant is warmed up, then
 // timed R times (best CPU time kept); --unpadded gives the wasm matrix stride C instead of
 // strideFor(C) (only differs when C % 4 != 0); all variants run in the same process on the same data.
-import { Kernels, SparseRowScratch, strideFor } from '../src/models/kernels.js';
+import { Kernels, SparseRowScratch, strideFor } from '../src/models/linear/kernels.js';
 import { createMemory, WasmArena } from '../src/wasm/memory.js';
 
 function arg(name: string, dflt: number): number {

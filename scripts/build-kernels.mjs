@@ -1,5 +1,5 @@
 // Compile the WebAssembly sources in tools/ into TypeScript modules of base64 constants:
-//   tools/kernels.wat            → src/models/kernels-wasm.ts       (the linear classifier's kernels)
+//   tools/kernels.wat            → src/models/linear/kernels-wasm.ts (the linear classifier's kernels)
 //   tools/json-text.wat          → src/sources/json-text-wasm.ts    (the ingest fast path's string copy)
 //   tools/feature-counter.as.ts  → src/text/feature-counter-wasm.ts (tokenising and feature lookup)
 //
@@ -53,7 +53,7 @@ function kernelsModule() {
   const shared = compile(source.replace(PLAIN_IMPORT, SHARED_IMPORT), 'kernels-shared.wat');
   return `// GENERATED FILE - do not edit. Source: tools/kernels.wat.
 // Regenerate with \`node scripts/build-kernels.mjs\` (needs the wabt devDependency); the runtime
-// (src/models/kernels.ts) only decodes these constants and never needs wabt.
+// (src/models/linear/kernels.ts) only decodes these constants and never needs wabt.
 
 /** sha256 of the tools/kernels.wat these binaries were built from (a test checks it is current). */
 export const KERNELS_WAT_SHA256 = '${sha256(source)}';
@@ -112,7 +112,7 @@ ${wrap(b64(binary))};
 }
 
 const outputs = [
-  [join(root, 'src', 'models', 'kernels-wasm.ts'), kernelsModule()],
+  [join(root, 'src', 'models', 'linear', 'kernels-wasm.ts'), kernelsModule()],
   [join(root, 'src', 'sources', 'json-text-wasm.ts'), jsonTextModule()],
   [join(root, 'src', 'text', 'feature-counter-wasm.ts'), await featureCounterModule()],
 ];

@@ -12,7 +12,8 @@ import { loadPapers } from '../src/corpus/load.js';
 import { splitTime } from '../src/corpus/split.js';
 import { evaluateClassifier } from '../src/evaluation/evaluate.js';
 import { loadModel } from '../src/models/load-model.js';
-import { trainLinear, type TrainOptions } from '../src/models/train.js';
+import { trainLinear } from '../src/models/linear/train.js';
+import type { TrainOptions } from '../src/models/linear/train-settings.js';
 
 const DATA = resolve('..', 'shared/data/arxiv-papers.jsonl.gz');
 /**

@@ -18,7 +18,7 @@ export const BUNDLE_PATH = join('assets', 'arxiv-classifier.browser.js');
 const ENTRY = join(ROOT, 'src', 'browser', 'index.ts');
 const NODE_ONLY_STANDIN = join(ROOT, 'src', 'browser', 'node-only.ts');
 /** Modules under src/models that use Node APIs; nothing between bytes and predictions calls them. */
-const NODE_ONLY = /^\.\/(model-file|data-hash)\.js$/;
+const NODE_ONLY = /^\.{1,2}\/(?:[\w-]+\/)*(model-file|data-hash)\.js$/;
 
 const nodeOnlyStandIns: Plugin = {
   name: 'node-only-stand-ins',

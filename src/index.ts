@@ -8,8 +8,9 @@
 import { emptyReport } from './corpus/canonical.js';
 import type { IngestReport } from './corpus/canonical.js';
 import type { PaperRecord } from './corpus/record.js';
-import type { LinearModel } from './models/linear.js';
-import { trainLinear, type PaperSource, type TrainOptions, type TrainReport } from './models/train.js';
+import type { LinearModel } from './models/linear/linear.js';
+import { trainLinear, type PaperSource, type TrainReport } from './models/linear/train.js';
+import type { TrainOptions } from './models/linear/train-settings.js';
 
 export * from './taxonomy/taxonomy.js';
 export type { PaperRecord } from './corpus/record.js';
@@ -19,11 +20,12 @@ export { buildLabelScheme, labelsOf, type LabelScheme, type LabelSchemeOptions, 
 export { splitRandom, splitTime } from './corpus/split.js';
 export { loadModel, defaultModelPath, SHIPPED_MODELS } from './models/load-model.js';
 export { modelFromBytes } from './models/open-model.js';
-export { ModelFileError } from './models/model-codec.js';
-export { LinearModel } from './models/linear.js';
+export { ModelFileError } from './models/file/model-codec.js';
+export { LinearModel } from './models/linear/linear.js';
 export type { Classifier, ModelInfo, PaperText, Prediction, PredictOptions, LabelPrediction, Reason } from './models/model.js';
-export { heldOutTerms, type HeldOutTerms } from './models/held-out.js';
-export { DEFAULT_TRAIN_OPTIONS, NoPapersError, TrainingCacheError, TrainingMemoryError, type TrainOptions, type TrainReport, type TrainMemory } from './models/train.js';
+export { heldOutTerms, type HeldOutTerms } from './models/linear/held-out.js';
+export { NoPapersError, TrainingCacheError, TrainingMemoryError, type TrainReport, type TrainMemory } from './models/linear/train.js';
+export { DEFAULT_TRAIN_OPTIONS, TRAIN_SETTINGS, epochsFor, type TrainOptions, type Setting, type SettingRule } from './models/linear/train-settings.js';
 export { evaluateClassifier, type Evaluation } from './evaluation/evaluate.js';
 export { evaluateDetailed, type DetailedEvaluation, type EvaluationDetails, type EvaluateOptions } from './evaluation/evaluate.js';
 export { evaluateFile, type EvaluateFileOptions, type FileEvaluation } from './evaluation/evaluate-file.js';
@@ -34,7 +36,7 @@ export { openBackend, BACKEND_NAMES, COMBINE_RULES, type CombineRule, type Backe
 export type { AsyncClassifier } from './models/model.js';
 export { evaluateBackend } from './evaluation/evaluate.js';
 export { evaluateEnsemble, evaluateEnsembleFile, type EnsembleEvaluation } from './evaluation/ensemble-evaluation.js';
-export { Ensemble } from './models/ensemble.js';
+export { Ensemble } from './models/ensemble/ensemble.js';
 export { runExperiment, type ExperimentResult } from './evaluation/experiments/runner.js';
 export { PRESETS, findPreset } from './evaluation/experiments/presets.js';
 export type { ExperimentPreset } from './evaluation/experiments/preset.js';

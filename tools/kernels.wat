@@ -1,8 +1,8 @@
 ;; Hot kernels of the linear text classifier, in WebAssembly text with 128-bit SIMD (f32x4).
 ;;
-;; Compiled by `node scripts/build-kernels.mjs` into src/models/kernels-wasm.ts (base64), twice:
+;; Compiled by `node scripts/build-kernels.mjs` into src/models/linear/kernels-wasm.ts (base64), twice:
 ;; once importing an ordinary memory and once importing a shared one (the build script rewrites
-;; the memory import below to `(memory 1 65536 shared)`). src/models/kernels.ts is the TypeScript
+;; the memory import below to `(memory 1 65536 shared)`). src/models/linear/kernels.ts is the TypeScript
 ;; side and documents the contract; keep the two in step.
 ;;
 ;; Every pointer is a byte offset into the imported memory. A weight matrix is row-major: feature

@@ -11,7 +11,7 @@ import { BUILD_COMMAND, ROOT, runCli, type ChildRun } from '../child.js';
 import type { SectionResult } from '../run.js';
 import { loadModel } from '../../src/models/load-model.js';
 import { loadPapers } from '../../src/corpus/load.js';
-import { LinearModel } from '../../src/models/linear.js';
+import { LinearModel } from '../../src/models/linear/linear.js';
 import { FeatureCounter } from '../../src/text/feature-counter.js';
 
 const SHARED = resolve(ROOT, '..', 'shared/data/arxiv-papers.jsonl.gz');

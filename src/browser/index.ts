@@ -8,7 +8,7 @@
  *   model.predict({ title, abstract }, { k: 5, explain: true });
  */
 import type { LabelTask } from '../corpus/labels.js';
-import { simdAvailable } from '../models/kernels.js';
+import { simdAvailable } from '../models/linear/kernels.js';
 import { describeLabel, type LabelInfo } from '../models/labels-info.js';
 import type { ModelInfo, PaperText, Prediction, PredictOptions } from '../models/model.js';
 import { modelFromBytes } from '../models/open-model.js';

@@ -5,7 +5,7 @@ import { emptyReport } from '../corpus/canonical.js';
 import { evaluateFile, type FileEvaluation } from '../evaluation/evaluate-file.js';
 import type { Evaluation } from '../evaluation/evaluate.js';
 import { evaluateEnsembleFile } from '../evaluation/ensemble-evaluation.js';
-import { Ensemble } from '../models/ensemble.js';
+import { Ensemble } from '../models/ensemble/ensemble.js';
 import { modelPathFor } from '../models/load-model.js';
 import { PredictPool } from '../models/predict-pool.js';
 import { detectFormat } from '../sources/detect.js';

@@ -3,7 +3,7 @@ import { intOption, numberOption } from './args.js';
 import { BACKEND_NAMES, COMBINE_RULES, openBackend, type BackendName, type BackendOptions, type CombineRule } from '../models/backends.js';
 import { loadModel, modelPathFor, type LoadedModel } from '../models/load-model.js';
 import type { AsyncClassifier } from '../models/model.js';
-import { ModelFileError } from '../models/model-file.js';
+import { ModelFileError } from '../models/file/model-file.js';
 
 /** `--model PATH`, or the packaged default model when the flag is absent. */
 export async function resolveModel(path: string | undefined): Promise<LoadedModel> {

@@ -1,7 +1,7 @@
 import { statSync } from 'node:fs';
 import { labelsOf, schemeFromJSON } from '../corpus/labels.js';
 import { loadPapers } from '../corpus/load.js';
-import { heldOutTerms } from '../models/held-out.js';
+import { heldOutTerms } from '../models/linear/held-out.js';
 import { loadModel } from '../models/load-model.js';
 import { intOption, parseCommandArgs, requireOption } from './args.js';
 import { type Command } from './command.js';

@@ -1,18 +1,10 @@
 import { basename } from 'node:path';
 import type { EnsembleEvaluation } from '../evaluation/ensemble-evaluation.js';
 import type { Evaluation } from '../evaluation/evaluate.js';
+import { formatMetric, metricInfo, type MetricInfo } from '../evaluation/metric-catalog.js';
 
-const ROWS: { key: string; label: string; pct?: boolean; digits?: number }[] = [
-  { key: 'accuracy', label: 'accuracy', pct: true },
-  { key: 'top5', label: 'top-5', pct: true },
-  { key: 'macroF1', label: 'macro-F1', digits: 4 },
-  { key: 'weightedF1', label: 'weighted-F1', digits: 4 },
-  { key: 'microF1', label: 'micro-F1', digits: 4 },
-  { key: 'samplesF1', label: 'samples-F1', digits: 4 },
-  { key: 'groupAccuracy', label: 'group accuracy', pct: true },
-  { key: 'ece', label: 'ECE', digits: 4 },
-  { key: 'papersPerSecond', label: 'papers/s', digits: 0 },
-];
+/** The metrics a side-by-side table shows, in order (labels and formats from the metric catalogue). */
+const ROWS = ['accuracy', 'top5', 'macroF1', 'weightedF1', 'microF1', 'samplesF1', 'groupAccuracy', 'ece', 'papersPerSecond'].map(metricInfo);
 
 /** Members and the ensemble in columns, one metric per row. */
 export function formatSideBySide(e: EnsembleEvaluation): string {
@@ -20,16 +12,16 @@ export function formatSideBySide(e: EnsembleEvaluation): string {
     ...e.members.map((m) => ({ title: `${basename(m.name.replace(/\/+$/, ''))} (w=${m.weight.toFixed(2)})`, ev: m.evaluation })),
     { title: e.combine === 'mean' ? 'ensemble' : `ensemble (${e.combine})`, ev: e.ensemble },
   ];
-  const cell = (ev: Evaluation, r: (typeof ROWS)[number]) => {
+  const cell = (ev: Evaluation, r: MetricInfo) => {
     const v = (ev as unknown as Record<string, number | undefined>)[r.key];
     if (typeof v !== 'number') return undefined;
-    return r.pct ? `${(v * 100).toFixed(2)}%` : v.toFixed(r.digits ?? 4);
+    return formatMetric(r.kind, v);
   };
   // A multi-label member in a primary ensemble lacks some of the ensemble's metrics: a dash then.
   const rows = ROWS.filter((r) => cell(e.ensemble, r) !== undefined);
   const width = Math.max(...columns.map((c) => c.title.length), 9);
   const lines = [`${'papers'.padEnd(16)}${String(e.ensemble.n).padStart(width + 2)}`, `${''.padEnd(16)}${columns.map((c) => c.title.padStart(width + 2)).join('')}`];
-  for (const r of rows) lines.push(`${r.label.padEnd(16)}${columns.map((c) => (cell(c.ev, r) ?? '–').padStart(width + 2)).join('')}`);
+  for (const r of rows) lines.push(`${(r.short ?? r.label).padEnd(16)}${columns.map((c) => (cell(c.ev, r) ?? '–').padStart(width + 2)).join('')}`);
   if (e.search) {
     const what = e.search.searched ? 'weights' : 'temperature';
     const temperature = !e.search.searched || e.search.temperature !== 1 ? `, temperature ${e.search.temperature.toFixed(3)} (--temperature ${Number(e.search.temperature.toPrecision(4))} reuses it)` : '';

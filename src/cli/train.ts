@@ -1,7 +1,7 @@
 import { access, constants, stat } from 'node:fs/promises';
 import { emptyReport } from '../corpus/canonical.js';
-import { LABEL_TASKS, type LabelTask } from '../corpus/labels.js';
-import { DEFAULT_TRAIN_OPTIONS, NoPapersError, TrainingCacheError, trainLinear, UnlabelledValidationError, type TrainOptions } from '../models/train.js';
+import { NoPapersError, TrainingCacheError, trainLinear, UnlabelledValidationError } from '../models/linear/train.js';
+import { DEFAULT_TRAIN_OPTIONS, type TrainOptions } from '../models/linear/train-settings.js';
 import { DEFAULT_SAMPLE_LIMIT, loadPaperSample } from '../evaluation/experiments/sample.js';
 import type { FormatName } from '../sources/source.js';
 import { intOption, parseCommandArgs, parseDuration, requireOption } from './args.js';
@@ -10,7 +10,7 @@ import { UsageError, UserError } from '../base/errors.js';
 import { checkOutputFile } from '../base/output-path.js';
 import { Progress } from './progress.js';
 import { skipSummary } from './skip-summary.js';
-import { numericTrainOptions, readTrainConfig } from './train-options.js';
+import { readTrainConfig, settingFlags, settingsByFlag, settingsHelp, trainOptionsFrom } from './train-options.js';
 import { splitRandom } from '../corpus/split.js';
 import { DEFAULT_SEARCH_SPACE } from '../evaluation/tuning/search-space.js';
 import { tune, type TuneResult } from '../evaluation/tuning/tune.js';
@@ -37,33 +37,8 @@ Options:
   --data FILE          training papers (repeatable)
   --valid FILE         validation papers for early stopping and calibration
                        (default: a stratified ${d.validFraction} of TRAIN)
-  --task T             primary (default), multilabel or group
   --out MODEL          model file to write
-  --top N              keep the N most frequent classes
-  --min-count N        fold classes with fewer papers into their archive, then 'other'
-  --balance N          at most N papers per class (seeded)
-  --include-cross-lists  count cross-lists when ranking and folding classes
-  --seed N             random seed (default ${d.seed})
-  --threads N          worker threads (default: all cores, ${d.threads} here)
-  --epochs N|auto      passes over the data (default auto: 5 up to 1M training
-                       papers; past that fewer, about 5M papers seen, never under 3)
-  --lr X               initial learning rate (default ${d.lr})
-  --l2 X               L2 penalty (default ${d.l2})
-  --ngrams N           longest word n-gram (default ${d.ngrams})
-  --min-df N           drop terms in fewer papers (default ${d.minDf})
-  --max-features N     vocabulary size cap (default ${d.maxFeatures})
-  --title-weight X     title term weight, 0 (titles ignored) or 0.001–1000 (default ${d.titleWeight})
-  --char-ngrams N      also each word's character N-grams, 2 to 8 (default ${d.charNgrams} = off;
-                       4 is more accurate, see models/README.md, and twice as slow)
-  --drop-abstract P    train on the title alone with probability P (default ${d.dropAbstract})
-  --class-weight W     none (default), sqrt or balanced
-  --recent-prior N     primary/group: assume the class mix of the newest N months of TRAIN
-                       rather than of all of it (default ${d.recentPriorMonths}; 0 = off)
-  --recent-prior-strength X  how far to move toward that mix, 0 to 1 (default ${d.recentPriorStrength})
-  --cross-list-loss X  primary/group: also learn every category a paper carries, cross-lists
-                       too, in a one-vs-rest loss of this weight, 0 to 10 (default ${d.crossListLoss}; 0 = off)
-  --archive-share X    each category also learns from this share of its archive's gradient,
-                       0 to 2 (default ${d.archiveShare}; 0 = off)
+${settingsHelp()}
   --config FILE        JSON file of options (keys as in TrainOptions); flags override it
   --time-budget D      first search the settings that matter (random search, the defaults
                        first) for at most D (90s, 10m, 1h), scored on --valid or on a held-out
@@ -82,28 +57,8 @@ Options:
     const { values } = parseCommandArgs(argv, {
       data: { type: 'string', multiple: true },
       valid: { type: 'string' },
-      task: { type: 'string' },
       out: { type: 'string' },
-      top: { type: 'string' },
-      'min-count': { type: 'string' },
-      balance: { type: 'string' },
-      'include-cross-lists': { type: 'boolean' },
-      seed: { type: 'string' },
-      threads: { type: 'string' },
-      epochs: { type: 'string' },
-      lr: { type: 'string' },
-      l2: { type: 'string' },
-      ngrams: { type: 'string' },
-      'min-df': { type: 'string' },
-      'max-features': { type: 'string' },
-      'title-weight': { type: 'string' },
-      'drop-abstract': { type: 'string' },
-      'char-ngrams': { type: 'string' },
-      'class-weight': { type: 'string' },
-      'recent-prior': { type: 'string' },
-      'recent-prior-strength': { type: 'string' },
-      'cross-list-loss': { type: 'string' },
-      'archive-share': { type: 'string' },
+      ...settingFlags(),
       config: { type: 'string' },
       'time-budget': { type: 'string' },
       quantize: { type: 'boolean' },
@@ -117,18 +72,8 @@ Options:
     if (data.length === 0) throw new UsageError('--data is required');
     const out = requireOption(values.out, 'out');
     const config = values.config ? await readTrainConfig(values.config) : {};
-    const task = (values.task ?? config.task ?? 'primary') as LabelTask;
-    if (!LABEL_TASKS.includes(task)) throw new UsageError(`--task must be one of ${LABEL_TASKS.join(', ')}, got "${task}"`);
-    const classWeight = values['class-weight'] ?? config.classWeight ?? d.classWeight;
-    if (!['none', 'sqrt', 'balanced'].includes(classWeight)) throw new UsageError(`--class-weight must be none, sqrt or balanced, got "${classWeight}"`);
-    const options: TrainOptions = {
-      ...d,
-      ...config,
-      ...numericTrainOptions(values, config),
-      task,
-      includeCrossLists: values['include-cross-lists'] ?? config.includeCrossLists,
-      classWeight: classWeight as TrainOptions['classWeight'],
-    };
+    const options = trainOptionsFrom(values, config);
+    const task = options.task;
     const prune = values.prune === undefined ? undefined : intOption(values.prune, 'prune', 0);
     if (prune !== undefined && prune < 1) throw new UsageError('--prune must be >= 1');
     const budget = values['time-budget'] === undefined ? undefined : parseDuration(values['time-budget']);
@@ -145,7 +90,7 @@ Options:
     if (budget !== undefined) {
       // What the user set, by flag or in --config, is not searched: every trial trains with it, so
       // the score the search reports is the score of the model that will be trained.
-      const chosen = new Set<string>([...Object.keys(explicit(values)), ...Object.keys(config)]);
+      const chosen = new Set<string>([...settingsByFlag(values), ...Object.keys(config)]);
       tuning = await searchSettings(data, values.valid, format, options, chosen, budget);
       Object.assign(options, tuning.config);
     }
@@ -219,14 +164,6 @@ Options:
 
 function formatMonth(yyyymm: number): string {
   return `${Math.floor(yyyymm / 100)}-${String(yyyymm % 100).padStart(2, '0')}`;
-}
-
-/** TrainOptions keys set by a flag (those a tuned setting must not override). */
-function explicit(values: Record<string, unknown>): Record<string, true> {
-  const flags: Record<string, string> = { epochs: 'epochs', lr: 'lr', l2: 'l2', ngrams: 'ngrams', 'min-df': 'minDf', 'max-features': 'maxFeatures', 'title-weight': 'titleWeight', 'char-ngrams': 'charNgrams', 'drop-abstract': 'dropAbstract', 'class-weight': 'classWeight', 'recent-prior': 'recentPriorMonths', 'recent-prior-strength': 'recentPriorStrength', 'cross-list-loss': 'crossListLoss', 'archive-share': 'archiveShare' };
-  const out: Record<string, true> = {};
-  for (const [flag, key] of Object.entries(flags)) if (values[flag] !== undefined) out[key] = true;
-  return out;
 }
 
 /** `--time-budget`: random search on a validation set (the given one, or 10% held out of TRAIN). */

@@ -1,7 +1,7 @@
 import { emptyReport, type IngestReport } from '../corpus/canonical.js';
 import type { PaperRecord } from '../corpus/record.js';
 import type { CombineRule } from '../models/backends.js';
-import type { Ensemble, EnsembleRun, WeightSearch } from '../models/ensemble.js';
+import type { Ensemble, EnsembleRun, WeightSearch } from '../models/ensemble/ensemble.js';
 import { evaluationAccumulator } from './accumulator.js';
 import { backendTarget, evaluationInputs, type EvaluateOptions, type Evaluation, type EvaluationDetails } from './evaluate.js';
 import { testBatches, type EvaluateFileOptions } from './evaluate-file.js';

@@ -1,6 +1,6 @@
 import { existsSync, statSync } from 'node:fs';
 import type { LabelSchemeJSON } from '../corpus/labels.js';
-import type { LinearModel } from './linear.js';
+import type { LinearModel } from './linear/linear.js';
 import { loadModel } from './load-model.js';
 import type { AsyncClassifier, PaperText, Prediction, PredictOptions } from './model.js';
 
@@ -113,7 +113,7 @@ const REGISTRY: Record<BackendName, { open(o: BackendOptions): Promise<AsyncClas
   ensemble: {
     async open(o) {
       if (!o.ensemble) throw new RangeError('the ensemble backend needs members');
-      const { openEnsemble } = await import('./ensemble.js');
+      const { openEnsemble } = await import('./ensemble/ensemble.js');
       return openEnsemble(o.ensemble, (member) => openBackend(memberOptions(member, o)));
     },
   },

@@ -1,6 +1,6 @@
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { readModelFile } from './model-file.js';
+import { readModelFile } from './file/model-file.js';
 import { modelFromContents, type LoadedModel } from './open-model.js';
 
 export type { LoadedModel } from './open-model.js';

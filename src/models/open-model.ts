@@ -1,5 +1,5 @@
-import { LinearModel } from './linear.js';
-import { decodeModelFile, ModelFileError, type ModelFileContents } from './model-codec.js';
+import { LinearModel } from './linear/linear.js';
+import { decodeModelFile, ModelFileError, type ModelFileContents } from './file/model-codec.js';
 
 /** Every model class this version can read (one backend so far). */
 export type LoadedModel = LinearModel;

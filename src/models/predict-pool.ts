@@ -2,7 +2,7 @@ import type { IngestReport } from '../corpus/canonical.js';
 import type { PaperRecord } from '../corpus/record.js';
 import { startWorker } from '../parallel/worker-url.js';
 import { WorkerClient } from '../parallel/rpc.js';
-import { ModelFileError, type ModelFileErrorKind } from './model-codec.js';
+import { ModelFileError, type ModelFileErrorKind } from './file/model-codec.js';
 import type { PaperText, PredictOptions } from './model.js';
 import { defaultThreads } from '../parallel/threads.js';
 

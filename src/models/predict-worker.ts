@@ -5,7 +5,7 @@
  */
 import { serve } from '../parallel/rpc.js';
 import { loadModel, type LoadedModel } from './load-model.js';
-import { ModelFileError } from './model-codec.js';
+import { ModelFileError } from './file/model-codec.js';
 import type { PaperText, PredictOptions } from './model.js';
 import { predictionLine } from './prediction-line.js';
 import type { LinesChunk, LoadAnswer, ProbaChunk } from './predict-pool.js';

@@ -1,7 +1,7 @@
 import { csvTable } from './csv.js';
 import type { ComparableReport } from './evaluation-report.js';
 import { mdTable } from './markdown.js';
-import { formatMetric, METRICS, type MetricInfo } from './metric-catalog.js';
+import { formatMetric, METRICS, type MetricInfo } from '../evaluation/metric-catalog.js';
 
 /** Several models' numbers side by side: one row per metric, one column per report. */
 export interface Comparison {

@@ -2,7 +2,8 @@ import type { ClassReportRow, GroupConfusion, WorstConfusion } from '../evaluati
 import { element, escapeXml } from './svg.js';
 import { evaluationCharts } from './evaluation-charts.js';
 import type { EvaluationReport } from './evaluation-report.js';
-import { formatMetric, GROUP_CONFUSIONS_NOTE, metricsOf } from './metric-catalog.js';
+import { formatMetric, metricsOf } from '../evaluation/metric-catalog.js';
+import { GROUP_CONFUSIONS_NOTE } from './group-confusions-note.js';
 import { cards, figure, htmlPage, htmlTable, type Column } from './page.js';
 
 const HEADLINE_KEYS = ['accuracy', 'top3', 'top5', 'top10', 'inCategoryP1', 'groupAccuracy', 'macroF1', 'weightedF1', 'microF1', 'samplesF1', 'precisionAt1', 'ece', 'papersPerSecond', 'latencyP50Ms'];

@@ -1,6 +1,7 @@
 import type { EvaluationReport } from './evaluation-report.js';
 import { mdTable } from './markdown.js';
-import { formatMetric, GROUP_CONFUSIONS_NOTE, metricsOf } from './metric-catalog.js';
+import { formatMetric, metricsOf } from '../evaluation/metric-catalog.js';
+import { GROUP_CONFUSIONS_NOTE } from './group-confusions-note.js';
 
 /** Where the Markdown should link chart images from (relative paths), when they were written. */
 export interface MarkdownImages {

@@ -53,3 +53,29 @@ export function sendError(res: ServerResponse, e: HttpError): void {
   }
   sendJson(res, e.status, errorBody(e), e.headers);
 }
+
+/** Yield to the event loop between chunks of a long batch so other requests still get answers. */
+export const breathe = (): Promise<void> => new Promise((r) => setImmediate(r));
+
+/**
+ * Write and wait for the socket to drain when its buffer is full: a slow client throttles us. A
+ * client that has gone ends the handler (as a hang-up, see server.ts) instead of leaving it
+ * waiting for a drain that never comes.
+ */
+export async function write(res: ServerResponse, text: string): Promise<void> {
+  const gone = () => Object.assign(new Error('the client closed the connection'), { code: 'ECONNRESET' });
+  if (res.destroyed) throw gone();
+  if (res.write(text)) return;
+  await new Promise<void>((resolve, reject) => {
+    const drained = () => {
+      res.off('close', closed);
+      resolve();
+    };
+    const closed = () => {
+      res.off('drain', drained);
+      reject(gone());
+    };
+    res.once('drain', drained);
+    res.once('close', closed);
+  });
+}

@@ -3,9 +3,9 @@
  * `fields.ts` maps the many spellings of arXiv metadata onto one RawRecord. Keeping readers
  * ignorant of field meaning is what lets a new format be a small file.
  */
-export type FormatName = 'jsonl' | 'json-array' | 'csv' | 'tsv' | 'parquet' | 'xlsx';
+export const FORMAT_NAMES = ['jsonl', 'json-array', 'csv', 'tsv', 'parquet', 'xlsx'] as const;
 
-export const FORMAT_NAMES: readonly FormatName[] = ['jsonl', 'json-array', 'csv', 'tsv', 'parquet', 'xlsx'];
+export type FormatName = (typeof FORMAT_NAMES)[number];
 
 export type Row = Record<string, unknown>;
 

@@ -2,7 +2,7 @@ import { resizableBuffer, type ResizableBuffer } from '../base/resizable-buffer.
 import { WASM_PAGE_BYTES, wasmApi, type WasmMemory } from './wasm-api.js';
 
 /**
- * Linear memories and a bump allocator over them, for the WebAssembly kernels (src/models/kernels.ts)
+ * Linear memories and a bump allocator over them, for the WebAssembly kernels (src/models/linear/kernels.ts)
  * and the feature counter (src/text/feature-counter.ts). Every offset is a byte offset.
  *
  * Growing: `memory.grow` (which `WasmArena.alloc`/`reserve` call when they run out of room)

@@ -6,7 +6,7 @@ import { test } from 'node:test';
 import { seededRng } from '../../src/corpus/random.js';
 import type { PaperRecord } from '../../src/corpus/record.js';
 import { loadModel } from '../../src/models/load-model.js';
-import { DEFAULT_TRAIN_OPTIONS } from '../../src/models/train.js';
+import { DEFAULT_TRAIN_OPTIONS } from '../../src/models/linear/train-settings.js';
 import { foldSplit, stratifiedFolds } from '../../src/evaluation/tuning/folds.js';
 import { DEFAULT_SEARCH_SPACE, defaultSettings, sampleSettings } from '../../src/evaluation/tuning/search-space.js';
 import { tune } from '../../src/evaluation/tuning/tune.js';
@@ -63,7 +63,7 @@ test('search space: draws stay in range, are seeded, and the defaults are the le
   for (const spec of DEFAULT_SEARCH_SPACE) {
     const values = draws.map((d) => d[spec.key]);
     if (spec.kind === 'choice') {
-      for (const v of values) assert.ok(spec.values.includes(v!), `${spec.key}=${v}`);
+      for (const v of values) assert.ok(spec.values.includes(v as string | number), `${spec.key}=${v}`);
       assert.equal(new Set(values).size, spec.values.length, `${spec.key}: every choice drawn`);
     } else {
       for (const v of values) assert.ok(typeof v === 'number' && v >= spec.min && v <= spec.max, `${spec.key}=${v}`);

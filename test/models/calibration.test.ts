@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { seededRng } from '../../src/corpus/random.js';
-import { tuneThresholds } from '../../src/models/calibration.js';
+import { tuneThresholds } from '../../src/models/linear/calibration.js';
 
 function microF1(probs: Float32Array, truth: Uint8Array, thresholds: Float32Array, C: number): number {
   let tp = 0;

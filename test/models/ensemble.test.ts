@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { before, test } from 'node:test';
 import { fitTinyModel, writeTinyModel } from '../../scripts/tiny-onnx.js';
 import { plainScheme } from '../../src/models/backends.js';
-import { combine, ensembleLogLoss, fitPoolTemperature, openEnsemble, searchWeights } from '../../src/models/ensemble.js';
+import { combine, ensembleLogLoss, fitPoolTemperature, openEnsemble, searchWeights } from '../../src/models/ensemble/ensemble.js';
 import { evaluateEnsemble } from '../../src/evaluation/ensemble-evaluation.js';
 import type { AsyncClassifier, PaperText } from '../../src/models/model.js';
 import { PredictionBuilder } from '../../src/models/prediction.js';

@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { fileURLToPath } from 'node:url';
-import { LinearModel } from '../../src/models/linear.js';
+import { LinearModel } from '../../src/models/linear/linear.js';
 import { loadModel } from '../../src/models/load-model.js';
 import { madeUpPapers } from '../made-up-papers.js';
 

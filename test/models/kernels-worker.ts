@@ -1,7 +1,7 @@
 // Worker side of the shared-memory test in kernels.test.ts: builds its own Kernels over the
 // memory it was handed and runs the jobs it was given, writing into that same memory.
 import { parentPort, workerData } from 'node:worker_threads';
-import { Kernels } from '../../src/models/kernels.js';
+import { Kernels } from '../../src/models/linear/kernels.js';
 import type { LinearMemory } from '../../src/wasm/memory.js';
 
 export interface KernelsWorkerData {

@@ -3,10 +3,10 @@ import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { once } from 'node:events';
-import { Kernels, simdAvailable, SparseRowScratch, strideFor, type KernelOptions } from '../../src/models/kernels.js';
+import { Kernels, simdAvailable, SparseRowScratch, strideFor, type KernelOptions } from '../../src/models/linear/kernels.js';
 import { createMemory, JsMemory, WasmArena, type LinearMemory } from '../../src/wasm/memory.js';
 import { WASM_PAGE_BYTES } from '../../src/wasm/wasm-api.js';
-import { KERNELS_WAT_SHA256 } from '../../src/models/kernels-wasm.js';
+import { KERNELS_WAT_SHA256 } from '../../src/models/linear/kernels-wasm.js';
 import { startWorker } from '../../src/parallel/worker-url.js';
 import type { KernelsWorkerData, KernelsWorkerReply } from './kernels-worker.js';
 

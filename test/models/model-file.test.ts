@@ -15,7 +15,7 @@ import {
   writeModelFile,
   type ModelFileContents,
   type ModelFileErrorKind,
-} from '../../src/models/model-file.js';
+} from '../../src/models/file/model-file.js';
 import { UserError } from '../../src/base/errors.js';
 
 const utf8 = new TextEncoder();

@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { recentPriorShift } from '../../src/models/prior-shift.js';
+import { recentPriorShift } from '../../src/models/linear/prior-shift.js';
 
 /** `n` papers of month `m` with class `c`. */
 function papers(spec: [month: number | undefined, cls: number, n: number][]): { months: (number | undefined)[]; labels: number[] } {

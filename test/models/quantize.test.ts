@@ -8,7 +8,7 @@ import {
   quantizeRows,
   rowNorms,
   selectRows,
-} from '../../src/models/quantize.js';
+} from '../../src/models/linear/quantize.js';
 
 /** Deterministic pseudo-random floats in [-1, 1). */
 function randomMatrix(rows: number, cols: number, seed = 1): Float32Array {

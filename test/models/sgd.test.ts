@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { Kernels, SparseRowScratch } from '../../src/models/kernels.js';
-import { sgdEpoch, type ArchiveShare, type EpochInput } from '../../src/models/sgd.js';
+import { Kernels, SparseRowScratch } from '../../src/models/linear/kernels.js';
+import { sgdEpoch, type ArchiveShare, type EpochInput } from '../../src/models/linear/sgd.js';
 import { createMemory, WasmArena } from '../../src/wasm/memory.js';
 
 const sigmoid = (z: number) => 1 / (1 + Math.exp(-z));

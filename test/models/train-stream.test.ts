@@ -5,7 +5,7 @@ import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync 
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { emptyReport } from '../../src/corpus/canonical.js';
-import { TrainingCacheError, TrainingMemoryError, trainLinear } from '../../src/models/train.js';
+import { TrainingCacheError, TrainingMemoryError, trainLinear } from '../../src/models/linear/train.js';
 import { syntheticPapers } from './synthetic.js';
 import type { PaperRecord } from '../../src/corpus/record.js';
 

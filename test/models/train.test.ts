@@ -3,14 +3,15 @@ import assert from 'node:assert/strict';
 import { mkdtempSync, readFileSync, writeFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { heldOutTerms } from '../../src/models/held-out.js';
-import { AUTO_EPOCHS, epochsFor, trainLinear } from '../../src/models/train.js';
+import { heldOutTerms } from '../../src/models/linear/held-out.js';
+import { trainLinear } from '../../src/models/linear/train.js';
+import { AUTO_EPOCHS, epochsFor } from '../../src/models/linear/train-settings.js';
 import { loadModel } from '../../src/models/load-model.js';
 import { evaluateClassifier } from '../../src/evaluation/evaluate.js';
-import { ModelFileError } from '../../src/models/model-file.js';
+import { ModelFileError } from '../../src/models/file/model-file.js';
 import { syntheticPapers, TOPICS } from './synthetic.js';
 import { seededRng } from '../../src/corpus/random.js';
-import { LinearModel } from '../../src/models/linear.js';
+import { LinearModel } from '../../src/models/linear/linear.js';
 import type { PaperRecord } from '../../src/corpus/record.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'axc-train-'));
@@ -124,7 +125,7 @@ test('a paper with more features than a row holds trains (keeping its first ones
 
 test('a file with a good checksum but values no trainer writes is refused, never predicts null', async () => {
   const { model } = await trainLinear(train, null, { ...fast, task: 'primary' });
-  const { LinearModel } = await import('../../src/models/linear.js');
+  const { LinearModel } = await import('../../src/models/linear/linear.js');
   const good = model.toContents(false);
   assert.ok(LinearModel.fromContents(good, 'good.axcm'));
   const withMeta = (change: (m: Record<string, unknown>) => void) => {

@@ -1,22 +1,9 @@
+import { shortLabel } from '../metric-catalog.js';
 import type { ExperimentMetric } from './preset.js';
 import type { ExperimentResult } from './runner.js';
 
-const METRIC_TITLES: Record<ExperimentMetric, string> = {
-  accuracy: 'accuracy',
-  top5: 'top-5',
-  weightedF1: 'weighted F1',
-  macroF1: 'macro F1',
-  inferenceSeconds: 'inference s',
-  microF1: 'micro F1',
-  samplesF1: 'samples F1',
-  elementAccuracy: 'element acc.',
-  precision: 'precision',
-  recall: 'recall',
-  microF1Tuned: 'micro F1 (tuned thr.)',
-};
-
 export function metricTitle(m: ExperimentMetric): string {
-  return METRIC_TITLES[m];
+  return shortLabel(m);
 }
 
 function fmt(m: ExperimentMetric, v: number | undefined): string {

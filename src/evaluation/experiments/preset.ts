@@ -1,5 +1,5 @@
 import type { LabelSchemeOptions } from '../../corpus/labels.js';
-import type { TrainOptions } from '../../models/train.js';
+import type { TrainOptions } from '../../models/linear/train-settings.js';
 import type { TextVariant } from './text-variant.js';
 
 /**

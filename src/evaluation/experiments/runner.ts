@@ -2,8 +2,9 @@ import { applyBalance, buildLabelScheme, labelsOf, schemeFromJSON } from '../../
 import type { PaperRecord } from '../../corpus/record.js';
 import { parseYearMonth, splitRandom, splitTime, yymmOf } from '../../corpus/split.js';
 import { describeLabel } from '../../models/labels-info.js';
-import type { LinearModel } from '../../models/linear.js';
-import { trainLinear, type TrainOptions } from '../../models/train.js';
+import type { LinearModel } from '../../models/linear/linear.js';
+import { trainLinear } from '../../models/linear/train.js';
+import type { TrainOptions } from '../../models/linear/train-settings.js';
 import { evaluateClassifier } from '../evaluate.js';
 import { argmaxRows, classificationReport, confusionMatrix, multilabelMetrics } from '../metrics.js';
 import type { ExperimentMetric, ExperimentPreset } from './preset.js';

@@ -1,33 +1,23 @@
 import type { Rng } from '../../corpus/random.js';
-import { DEFAULT_TRAIN_OPTIONS, type TrainOptions } from '../../models/train.js';
+import { DEFAULT_TRAIN_OPTIONS, TRAIN_SETTING_KEYS, TRAIN_SETTINGS, type TrainOptions, type TuneRange } from '../../models/linear/train-settings.js';
 
-/** The learner settings a search may change: numbers and choices in TrainOptions. */
-export type TunableKey = 'maxFeatures' | 'epochs' | 'lr' | 'l2' | 'titleWeight' | 'dropAbstract' | 'minDf' | 'ngrams' | 'classWeight';
+/** The learner settings a search may change: any training setting (the default space names some). */
+export type TunableKey = keyof TrainOptions;
 
-export type ParameterSpec =
-  | { key: TunableKey; kind: 'int'; min: number; max: number; log?: boolean; step?: number }
-  | { key: TunableKey; kind: 'float'; min: number; max: number; log?: boolean }
-  | { key: TunableKey; kind: 'choice'; values: readonly (number | string)[] };
+export type ParameterSpec = { key: TunableKey } & TuneRange;
 
 /** A point of the space: the tuned settings only, as `train --config` reads them. */
-export type TunedSettings = Partial<Pick<TrainOptions, TunableKey>>;
+export type TunedSettings = Partial<TrainOptions>;
 
 /**
- * The default space: ranges around the defaults that measurements on the shared corpus found
- * (docs/benchmarks.md), wide enough to find something better on another corpus or task.
- * `l2` is applied to the rows a paper touches, once per paper, hence the small values.
+ * The default space: the settings whose entry in TRAIN_SETTINGS has a search range, ranges around
+ * the defaults that measurements on the shared corpus found (docs/benchmarks.md), wide enough to
+ * find something better on another corpus or task.
  */
-export const DEFAULT_SEARCH_SPACE: readonly ParameterSpec[] = [
-  { key: 'maxFeatures', kind: 'int', min: 20_000, max: 300_000, log: true, step: 1000 },
-  { key: 'epochs', kind: 'int', min: 3, max: 10 },
-  { key: 'lr', kind: 'float', min: 0.25, max: 4, log: true },
-  { key: 'l2', kind: 'choice', values: [0, 1e-6, 1e-5, 1e-4] },
-  { key: 'titleWeight', kind: 'float', min: 0.5, max: 4 },
-  { key: 'dropAbstract', kind: 'float', min: 0, max: 0.4 },
-  { key: 'minDf', kind: 'choice', values: [1, 2, 3, 5] },
-  { key: 'ngrams', kind: 'choice', values: [1, 2] },
-  { key: 'classWeight', kind: 'choice', values: ['none', 'sqrt'] },
-];
+export const DEFAULT_SEARCH_SPACE: readonly ParameterSpec[] = TRAIN_SETTING_KEYS.flatMap((key) => {
+  const range = TRAIN_SETTINGS[key].tune;
+  return range ? [{ key, ...range }] : [];
+});
 
 function round(v: number, digits: number): number {
   return Number(v.toPrecision(digits));

@@ -1,8 +1,9 @@
 import { labelsOf, schemeFromJSON, type LabelSchemeOptions } from '../../corpus/labels.js';
 import { seededRng } from '../../corpus/random.js';
 import type { PaperRecord } from '../../corpus/record.js';
-import type { LinearModel } from '../../models/linear.js';
-import { DEFAULT_TRAIN_OPTIONS, epochsFor, trainLinear, type TrainOptions } from '../../models/train.js';
+import type { LinearModel } from '../../models/linear/linear.js';
+import { trainLinear } from '../../models/linear/train.js';
+import { DEFAULT_TRAIN_OPTIONS, epochsFor, type TrainOptions } from '../../models/linear/train-settings.js';
 import { evaluateClassifier, type Evaluation } from '../evaluate.js';
 import { foldSplit, stratifiedFolds } from './folds.js';
 import { DEFAULT_SEARCH_SPACE, defaultSettings, sampleSettings, type ParameterSpec, type TunedSettings } from './search-space.js';

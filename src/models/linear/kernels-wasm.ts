@@ -1,9 +1,9 @@
 // GENERATED FILE - do not edit. Source: tools/kernels.wat.
 // Regenerate with `node scripts/build-kernels.mjs` (needs the wabt devDependency); the runtime
-// (src/models/kernels.ts) only decodes these constants and never needs wabt.
+// (src/models/linear/kernels.ts) only decodes these constants and never needs wabt.
 
 /** sha256 of the tools/kernels.wat these binaries were built from (a test checks it is current). */
-export const KERNELS_WAT_SHA256 = '2f8b791ec3bdc272ace64b4bc2505ae89caf0e069ce1678d0bc9423a9b088962';
+export const KERNELS_WAT_SHA256 = 'c94dc530732339225952eaeee9204395e4127cbf6a1deca0e34d7431e306494e';
 
 /** The kernels module importing an ordinary (non-shared) memory as env.memory; base64. */
 export const KERNELS_WASM_PLAIN =

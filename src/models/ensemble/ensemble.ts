@@ -1,9 +1,9 @@
-import { labelsOf, OTHER_LABEL, schemeFromJSON, type LabelSchemeJSON, type LabelTask } from '../corpus/labels.js';
-import { loadPapers } from '../corpus/load.js';
-import type { PaperRecord } from '../corpus/record.js';
-import type { CombineRule, EnsembleBackendOptions } from './backends.js';
-import type { AsyncClassifier, ModelInfo, PaperText, Prediction, PredictOptions } from './model.js';
-import { PredictionBuilder } from './prediction.js';
+import { labelsOf, OTHER_LABEL, schemeFromJSON, type LabelSchemeJSON, type LabelTask } from '../../corpus/labels.js';
+import { loadPapers } from '../../corpus/load.js';
+import type { PaperRecord } from '../../corpus/record.js';
+import type { CombineRule, EnsembleBackendOptions } from '../backends.js';
+import type { AsyncClassifier, ModelInfo, PaperText, Prediction, PredictOptions } from '../model.js';
+import { PredictionBuilder } from '../prediction.js';
 
 export interface EnsembleMember {
   /** As given on the command line (file, folder or `llm`). */

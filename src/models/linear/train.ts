@@ -2,131 +2,27 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir, totalmem } from 'node:os';
 import { join } from 'node:path';
 import { getHeapStatistics } from 'node:v8';
-import { emptyReport, type IngestReport } from '../corpus/canonical.js';
-import { schemeToJSON, type LabelTask } from '../corpus/labels.js';
-import { forEachPaperChunk } from '../corpus/load.js';
-import { FROM_TRAIN, FROM_VALID, PaperTable } from '../corpus/paper-table.js';
-import type { PaperRecord } from '../corpus/record.js';
-import type { FormatName } from '../sources/source.js';
-import { archiveOf } from '../taxonomy/taxonomy.js';
-import { startWorker } from '../parallel/worker-url.js';
-import { WorkerClient } from '../parallel/rpc.js';
-import { HashIndex } from '../text/hash-index.js';
-import { DEFAULT_TERM_OPTIONS, MAX_CHAR_NGRAMS, MAX_TITLE_WEIGHT, MIN_TITLE_WEIGHT, type TermOptions } from '../text/terms.js';
-import { DEFAULT_VOCABULARY_OPTIONS, Vocabulary } from '../text/vocabulary.js';
+import { emptyReport, type IngestReport } from '../../corpus/canonical.js';
+import { schemeToJSON } from '../../corpus/labels.js';
+import { forEachPaperChunk } from '../../corpus/load.js';
+import { FROM_TRAIN, FROM_VALID, PaperTable } from '../../corpus/paper-table.js';
+import type { PaperRecord } from '../../corpus/record.js';
+import type { FormatName } from '../../sources/source.js';
+import { archiveOf } from '../../taxonomy/taxonomy.js';
+import { startWorker } from '../../parallel/worker-url.js';
+import { WorkerClient } from '../../parallel/rpc.js';
+import { HashIndex } from '../../text/hash-index.js';
+import type { TermOptions } from '../../text/terms.js';
+import { Vocabulary } from '../../text/vocabulary.js';
 import { fitTemperature, tuneThresholds, validationMetrics } from './calibration.js';
 import { LINEAR_BACKEND, LinearModel, ROW_CAPACITY } from './linear.js';
 import type { HeldOutTerms } from './held-out.js';
 import { planTraining, UnlabelledValidationError } from './train-plan.js';
 import { sigmoid } from './loss.js';
-import { createMemory, WasmArena } from '../wasm/memory.js';
+import { createMemory, WasmArena } from '../../wasm/memory.js';
 import { recentPriorShift } from './prior-shift.js';
 import type { ArchiveShare } from './sgd.js';
-import { defaultThreads } from '../parallel/threads.js';
-
-/** Hyperparameters as plain data: what `train --config` reads and a model file records. */
-export interface TrainOptions {
-  task: LabelTask;
-  top?: number;
-  minCount?: number;
-  balance?: number;
-  includeCrossLists?: boolean;
-  seed: number;
-  threads: number;
-  ngrams: number;
-  titleWeight: number;
-  /** Character n-grams of each word as features too (see TermOptions.charNgrams); 0 = off. */
-  charNgrams: number;
-  minDf: number;
-  maxFeatures: number;
-  /** Passes over the training papers, or 'auto' (see AUTO_EPOCHS): as many as the corpus size calls for. */
-  epochs: number | 'auto';
-  /** Initial learning rate, decayed linearly to 0 over all epochs. */
-  lr: number;
-  l2: number;
-  /** Probability of training on the title alone (seed notebook 001 uses 0.2). */
-  dropAbstract: number;
-  classWeight: 'none' | 'balanced' | 'sqrt';
-  /** Share of the training papers held out for early stopping and calibration when no valid set is given. */
-  validFraction: number;
-  /** Weight averages per epoch across threads: more is closer to sequential SGD, each costs one pass over the weights. */
-  mixesPerEpoch: number;
-  /**
-   * Stop when the validation score has not improved for this many epochs. Single-label models are
-   * scored by log-loss, their objective: on a few thousand papers accuracy moves by a handful of
-   * papers from epoch to epoch, so it sometimes kept an earlier epoch whose loss, top-5 and
-   * macro-F1 were worse. One-vs-rest models keep P@1: their summed binary loss is mostly the
-   * many labels a paper does not have, and it says little about which labels cross the thresholds.
-   */
-  patience: number;
-  /** Single-label tasks: assume the class mix of the newest this-many training months (0: off; see prior-shift.ts). */
-  recentPriorMonths: number;
-  /** How much of the move to the recent class mix to apply (0 to 1). */
-  recentPriorStrength: number;
-  /**
-   * Single-label tasks: weight of a second, one-vs-rest loss on the same weights over all of a
-   * paper's categories, cross-lists included (0 = off). The softmax learns from primaries alone;
-   * this lets a category that is more often a cross-list than a primary learn from every paper
-   * that carries it, which lifts it into the top few for papers like those.
-   */
-  crossListLoss: number;
-  /** Single-label tasks: each category's gradient also takes this share of its archive's summed gradient (0 = off; sgd.ts, ArchiveShare). */
-  archiveShare: number;
-}
-
-/**
- * What `epochs: 'auto'` means: 5 passes (measured best on the shared corpus's time split: lr 2
- * over 5 passes beats 0.5 over 6) up to 1M training papers; past that, as many as keep the papers
- * SGD sees near 5M, never fewer than 3. SGD is most of training's time and grows with papers ×
- * passes, and a bigger corpus needs fewer passes: on the learner split, 3 passes lost 2.8 points of
- * macro-F1 to 5 at 130k training papers but 0.7 at 261k, with the same top-1 (models/README.md,
- * "Passes and corpus size").
- */
-export const AUTO_EPOCHS = { passes: 5, fewest: 3, papersSeen: 5_000_000 } as const;
-
-/** The passes training makes over `papers` training papers. */
-export function epochsFor(epochs: TrainOptions['epochs'], papers: number): number {
-  if (epochs !== 'auto') return epochs;
-  const fit = Math.round(AUTO_EPOCHS.papersSeen / Math.max(1, papers));
-  return Math.min(AUTO_EPOCHS.passes, Math.max(AUTO_EPOCHS.fewest, fit));
-}
-
-/** Beyond these the extra losses swamp the softmax they are there to help (models/README.md). */
-export const MAX_CROSS_LIST_LOSS = 10;
-export const MAX_ARCHIVE_SHARE = 2;
-
-export const DEFAULT_TRAIN_OPTIONS: TrainOptions = {
-  task: 'primary',
-  seed: 1,
-  threads: defaultThreads(),
-  ngrams: DEFAULT_TERM_OPTIONS.ngrams,
-  titleWeight: DEFAULT_TERM_OPTIONS.titleWeight,
-  // Off: on the S2 split (models/README.md) 4-grams raised macro-F1 by 3 points and top-1 by 0.24,
-  // but training took twice as long and scoring ran at half the speed.
-  charNgrams: 0,
-  minDf: DEFAULT_VOCABULARY_OPTIONS.minDf,
-  maxFeatures: DEFAULT_VOCABULARY_OPTIONS.maxFeatures,
-  epochs: 'auto',
-  // Measured on the shared corpus's time split (docs/benchmarks.md): lr 2 over 5 passes beats 0.5
-  // over 6 on top-1, top-5, macro-F1 and multi-label F1, and trains faster (sharper softmax, fewer
-  // classes to update per paper).
-  lr: 2,
-  l2: 0,
-  dropAbstract: 0.2,
-  classWeight: 'none',
-  validFraction: 0.05,
-  mixesPerEpoch: 2,
-  patience: 2,
-  // Chosen on an earlier time split of the shared corpus (train ≤ 2601, test 2602–2603), never on
-  // the benchmark's test months: 3 months at half strength raised top-1 there from 0.719 to 0.728.
-  recentPriorMonths: 3,
-  recentPriorStrength: 0.5,
-  // Both chosen on the S2 split (models/README.md, "Cross-lists and archives in training"): together
-  // they raised top-1 there by 0.35 points, top-5 by 0.4 and macro-F1 by 3.9 (mean of two seeds).
-  // A cross-list weight of 0.5 gave 0.05 more top-5 and 0.2 less top-1.
-  crossListLoss: 0.25,
-  archiveShare: 0.25,
-};
+import { checkTrainOptions, DEFAULT_TRAIN_OPTIONS, epochsFor, type TrainOptions } from './train-settings.js';
 
 export interface EpochReport {
   epoch: number;
@@ -485,15 +381,6 @@ export async function trainLinear(
   } finally {
     await Promise.all(workers.map((w) => w.close()));
     await rm(dir, { recursive: true, force: true }).catch(() => {});
-  }
-}
-
-function checkTrainOptions(o: TrainOptions): void {
-  if (!(o.epochs === 'auto' || (Number.isInteger(o.epochs) && o.epochs >= 1))) throw new RangeError(`epochs must be 'auto' or an integer >= 1, got ${JSON.stringify(o.epochs)}`);
-  if (!(Number.isInteger(o.charNgrams) && (o.charNgrams === 0 || (o.charNgrams >= 2 && o.charNgrams <= MAX_CHAR_NGRAMS)))) throw new RangeError(`charNgrams must be 0 (off) or an integer from 2 to ${MAX_CHAR_NGRAMS}, got ${o.charNgrams}`);
-  if (!(o.titleWeight === 0 || (o.titleWeight >= MIN_TITLE_WEIGHT && o.titleWeight <= MAX_TITLE_WEIGHT))) throw new RangeError(`titleWeight must be 0 (titles ignored) or in [${MIN_TITLE_WEIGHT}, ${MAX_TITLE_WEIGHT}], got ${o.titleWeight}`);
-  for (const [name, v, max] of [['crossListLoss', o.crossListLoss, MAX_CROSS_LIST_LOSS], ['archiveShare', o.archiveShare, MAX_ARCHIVE_SHARE]] as const) {
-    if (!(v >= 0 && v <= max)) throw new RangeError(`${name} must be in [0, ${max}] (0 = off), got ${v}`);
   }
 }
 

@@ -1,5 +1,5 @@
-import { isShared, type LinearMemory, type WasmArena } from '../wasm/memory.js';
-import { fromBase64, wasmApi, type WasmModuleObject } from '../wasm/wasm-api.js';
+import { isShared, type LinearMemory, type WasmArena } from '../../wasm/memory.js';
+import { fromBase64, wasmApi, type WasmModuleObject } from '../../wasm/wasm-api.js';
 import { KERNELS_WASM_PLAIN, KERNELS_WASM_SHARED } from './kernels-wasm.js';
 
 /**

@@ -8,15 +8,15 @@
  * count. Nothing here grows with the corpus but the labels of the shard and the window.
  */
 import { join } from 'node:path';
-import { seededRng } from '../corpus/random.js';
-import { serve } from '../parallel/rpc.js';
-import { DfCounter } from '../text/df-counter.js';
-import { BLOCK_ROWS, RowCacheWriter, type RowCache, type RowWindow } from '../text/row-cache.js';
-import { CsrBuilder, type CsrMatrix } from '../text/sparse.js';
-import { TermSpillReader, TermSpillWriter } from '../text/term-spill.js';
-import { TermCounter, type TermOptions } from '../text/terms.js';
-import { vectorizeTerms, Vocabulary } from '../text/vocabulary.js';
-import { WasmArena, type LinearMemory } from '../wasm/memory.js';
+import { seededRng } from '../../corpus/random.js';
+import { serve } from '../../parallel/rpc.js';
+import { DfCounter } from '../../text/df-counter.js';
+import { BLOCK_ROWS, RowCacheWriter, type RowCache, type RowWindow } from '../../text/row-cache.js';
+import { CsrBuilder, type CsrMatrix } from '../../text/sparse.js';
+import { TermSpillReader, TermSpillWriter } from '../../text/term-spill.js';
+import { TermCounter, type TermOptions } from '../../text/terms.js';
+import { vectorizeTerms, Vocabulary } from '../../text/vocabulary.js';
+import { WasmArena, type LinearMemory } from '../../wasm/memory.js';
 import { Kernels, SparseRowScratch } from './kernels.js';
 import { scoreRow, sgdEpoch, type ArchiveShare, type KernelSlots, type LossKind } from './sgd.js';
 import { ROLE_TRAIN, ROLE_VALID } from './train-plan.js';

@@ -36,8 +36,8 @@
  * This module only turns bytes into contents and back, with no Node APIs, so the browser bundle
  * shares it; reading and writing files is model-file.ts.
  */
-import { UserError } from '../base/errors.js';
-import { crc32 } from '../base/crc32.js';
+import { UserError } from '../../base/errors.js';
+import { crc32 } from '../../base/crc32.js';
 
 /** The newest container format version this code writes and reads. */
 export const FORMAT_VERSION = 2;

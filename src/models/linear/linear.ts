@@ -1,16 +1,16 @@
-import type { LabelSchemeJSON } from '../corpus/labels.js';
-import { FeatureCounter } from '../text/feature-counter.js';
-import { MAX_CHAR_NGRAMS, MAX_TITLE_WEIGHT, MIN_TITLE_WEIGHT, termStrings, type TermOptions } from '../text/terms.js';
-import { vectorizeTerms, Vocabulary } from '../text/vocabulary.js';
+import type { LabelSchemeJSON } from '../../corpus/labels.js';
+import { FeatureCounter } from '../../text/feature-counter.js';
+import { MAX_CHAR_NGRAMS, MAX_TITLE_WEIGHT, MIN_TITLE_WEIGHT, termStrings, type TermOptions } from '../../text/terms.js';
+import { vectorizeTerms, Vocabulary } from '../../text/vocabulary.js';
 import type { HeldOutTerms } from './held-out.js';
-import { describeLabel, labelPrediction, type LabelInfo } from './labels-info.js';
+import { describeLabel, labelPrediction, type LabelInfo } from '../labels-info.js';
 import { fitTemperature, tuneThresholds, validationMetrics } from './calibration.js';
 import { sigmoid, softmaxInPlace } from './loss.js';
-import type { Classifier, LabelPrediction, ModelInfo, PaperText, Prediction, PredictOptions, Reason } from './model.js';
-import { requireTensor, ModelFileError, type ModelFileContents } from './model-codec.js';
+import type { Classifier, LabelPrediction, ModelInfo, PaperText, Prediction, PredictOptions, Reason } from '../model.js';
+import { requireTensor, ModelFileError, type ModelFileContents } from '../file/model-codec.js';
 // Node-only (file I/O, hashing); the browser build swaps in stubs (scripts/build-web.ts).
-import { writeModelFile } from './model-file.js';
-import { createMemory, WasmArena } from '../wasm/memory.js';
+import { writeModelFile } from '../file/model-file.js';
+import { createMemory, WasmArena } from '../../wasm/memory.js';
 import { Kernels, SparseRowScratch } from './kernels.js';
 import { compactRows, quantizeRows, rowNorms, selectRows } from './quantize.js';
 import type { LossKind } from './sgd.js';

@@ -1,9 +1,9 @@
-import { balanceMask, buildLabelScheme, labelsOf, withCarriedLabels, type LabelScheme } from '../corpus/labels.js';
-import { FROM_TRAIN, type PaperTable } from '../corpus/paper-table.js';
-import { splitParts, SPLIT_VALID } from '../corpus/split.js';
+import { balanceMask, buildLabelScheme, labelsOf, withCarriedLabels, type LabelScheme } from '../../corpus/labels.js';
+import { FROM_TRAIN, type PaperTable } from '../../corpus/paper-table.js';
+import { splitParts, SPLIT_VALID } from '../../corpus/split.js';
 import { DataHasher } from './data-hash.js';
 import type { LossKind } from './sgd.js';
-import { grown } from '../base/typed-arrays.js';
+import { grown } from '../../base/typed-arrays.js';
 
 /** What each paper read for training is, once the whole corpus has been seen (one byte a paper). */
 export const ROLE_NONE = 0;

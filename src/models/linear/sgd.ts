@@ -1,4 +1,4 @@
-import type { CsrMatrix } from '../text/sparse.js';
+import type { CsrMatrix } from '../../text/sparse.js';
 import type { Kernels, SparseRowScratch } from './kernels.js';
 import { sigmoid, softmaxInPlace } from './loss.js';
 

@@ -1,9 +1,10 @@
 /**
- * How each headline metric of an evaluation is named and shown, in one place so the text, HTML,
- * Markdown and comparison views agree. Keys are the JSON keys of `Evaluation`.
+ * Every metric's name and how it is shown, in one place, so that reports, comparisons, side-by-side
+ * tables, experiments and tuning agree. Keys are the JSON keys of `Evaluation` (and of an
+ * experiment's results, for the few only experiments report).
  */
 
-export type MetricKind = 'rate' | 'score' | 'count' | 'ms' | 'perSecond';
+export type MetricKind = 'rate' | 'score' | 'count' | 'ms' | 'seconds' | 'perSecond';
 
 export interface MetricInfo {
   key: string;
@@ -11,16 +12,18 @@ export interface MetricInfo {
   kind: MetricKind;
   /** Which direction is better, for highlighting the best model in a comparison. */
   better: 'higher' | 'lower' | null;
+  /** The label in narrow tables (side-by-side, experiments); the full label where absent. */
+  short?: string;
   help?: string;
 }
 
-const m = (key: string, label: string, kind: MetricKind, better: MetricInfo['better'], help?: string): MetricInfo => ({ key, label, kind, better, ...(help ? { help } : {}) });
+const m = (key: string, label: string, kind: MetricKind, better: MetricInfo['better'], help?: string, short?: string): MetricInfo => ({ key, label, kind, better, ...(short ? { short } : {}), ...(help ? { help } : {}) });
 
 export const METRICS: readonly MetricInfo[] = [
   m('n', 'papers', 'count', null),
-  m('accuracy', 'accuracy (top-1)', 'rate', 'higher'),
+  m('accuracy', 'accuracy (top-1)', 'rate', 'higher', undefined, 'accuracy'),
   m('top3', 'top-3 accuracy', 'rate', 'higher'),
-  m('top5', 'top-5 accuracy', 'rate', 'higher'),
+  m('top5', 'top-5 accuracy', 'rate', 'higher', undefined, 'top-5'),
   m('top10', 'top-10 accuracy', 'rate', 'higher'),
   m('inCategoryP1', 'in-category P@1', 'rate', 'higher', "top prediction is any of the paper's categories (arXiv's own metric)"),
   m('archiveAccuracy', 'archive accuracy', 'rate', 'higher', 'probabilities summed per archive (cond-mat, math, cs, …)'),
@@ -34,8 +37,8 @@ export const METRICS: readonly MetricInfo[] = [
   m('weightedPrecision', 'weighted precision', 'score', 'higher'),
   m('weightedRecall', 'weighted recall', 'score', 'higher'),
   m('samplesF1', 'samples-F1', 'score', 'higher'),
-  m('precision', 'micro precision', 'score', 'higher'),
-  m('recall', 'micro recall', 'score', 'higher'),
+  m('precision', 'micro precision', 'score', 'higher', undefined, 'precision'),
+  m('recall', 'micro recall', 'score', 'higher', undefined, 'recall'),
   m('samplesPrecision', 'samples precision', 'score', 'higher'),
   m('samplesRecall', 'samples recall', 'score', 'higher'),
   m('hammingLoss', 'Hamming loss', 'score', 'lower'),
@@ -51,13 +54,30 @@ export const METRICS: readonly MetricInfo[] = [
   m('ndcgAt5', 'NDCG@5', 'score', 'higher'),
   m('predictedCardinality', 'labels per paper (predicted)', 'score', null),
   m('trueCardinality', 'labels per paper (true)', 'score', null),
-  m('ece', 'expected calibration error', 'score', 'lower', 'top-label ECE, 15 equal-width bins'),
+  m('ece', 'expected calibration error', 'score', 'lower', 'top-label ECE, 15 equal-width bins', 'ECE'),
   m('logLoss', 'log loss', 'score', 'lower'),
   m('unseenLabel', 'papers with an unseen label', 'count', null),
-  m('papersPerSecond', 'throughput (papers/s, batch)', 'perSecond', 'higher'),
+  m('papersPerSecond', 'throughput (papers/s, batch)', 'perSecond', 'higher', undefined, 'papers/s'),
+  // Reported by experiments only.
+  m('inferenceSeconds', 'inference seconds (whole test set)', 'seconds', 'lower', undefined, 'inference s'),
+  m('elementAccuracy', 'element accuracy (label by label)', 'score', 'higher', undefined, 'element acc.'),
+  m('microF1Tuned', 'micro-F1, thresholds tuned on validation', 'score', 'higher', undefined, 'micro-F1 (tuned thr.)'),
   m('latencyP50Ms', 'latency p50 (ms, one paper)', 'ms', 'lower'),
   m('latencyP99Ms', 'latency p99 (ms, one paper)', 'ms', 'lower'),
 ];
+
+/** The catalogue's entry for a metric key. */
+export function metricInfo(key: string): MetricInfo {
+  const info = METRICS.find((x) => x.key === key);
+  if (!info) throw new RangeError(`no metric named ${key} (known: ${METRICS.map((x) => x.key).join(', ')})`);
+  return info;
+}
+
+/** A metric's label in narrow tables. */
+export function shortLabel(key: string): string {
+  const info = metricInfo(key);
+  return info.short ?? info.label;
+}
 
 /** The metrics of METRICS that `summary` has, in catalogue order. */
 export function metricsOf(summary: object): MetricInfo[] {
@@ -73,12 +93,9 @@ export function formatMetric(kind: MetricKind, v: number): string {
     case 'count':
       return String(Math.round(v));
     case 'ms':
+    case 'seconds':
       return v.toFixed(3);
     case 'perSecond':
       return v >= 100 ? v.toFixed(0) : v.toFixed(1);
   }
 }
-
-/** What the reports' group-confusion table counts (HTML and Markdown). */
-export const GROUP_CONFUSIONS_NOTE =
-  'Papers whose predicted group (probabilities summed per group) was not the group of their primary category. "Cross-listed" counts those with a category in the predicted group: the errors that group accuracy with cross-lists forgives.';

@@ -1,5 +1,5 @@
-import type { PaperText } from './model.js';
-import { TermCounter, type TermOptions } from '../text/terms.js';
+import type { PaperText } from '../model.js';
+import { TermCounter, type TermOptions } from '../../text/terms.js';
 
 /**
  * Held-out papers as term rows (each paper's distinct term hashes and weights, as TermCounter

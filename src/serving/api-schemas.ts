@@ -1,0 +1,96 @@
+/**
+ * The API's request and response schemas: what the handlers validate against and what
+ * /openapi.json documents, from the same objects.
+ */
+import type { ResponseDoc } from './route.js';
+import type { Schema } from './schema.js';
+
+export const MAX_TITLE = 10_000;
+export const MAX_ABSTRACT = 100_000;
+
+export const paperProperties = {
+  id: { type: 'string', maxLength: 200, description: 'Your identifier, echoed back (e.g. an arXiv id).' },
+  title: { type: 'string', maxLength: MAX_TITLE, description: 'Paper title. A title alone works, less accurately.' },
+  abstract: { type: 'string', maxLength: MAX_ABSTRACT, description: 'Paper abstract.' },
+} satisfies Record<string, Schema>;
+
+export const optionProperties = {
+  k: { type: 'integer', minimum: 1, maximum: 200, description: 'Labels to return (multi-label models: a cap). Default 5.' },
+  explain: { oneOf: [{ type: 'boolean' }, { type: 'integer', minimum: 0, maximum: 50 }], description: 'Attach the n-grams that pushed each label: true for 5, or a number.' },
+  threshold: { type: 'number', minimum: 0, maximum: 1, description: 'Multi-label models: one threshold for every label instead of the tuned ones.' },
+} satisfies Record<string, Schema>;
+
+export const classifyRequest: Schema = {
+  type: 'object',
+  properties: { ...paperProperties, ...optionProperties },
+  required: ['title'],
+  additionalProperties: false,
+};
+
+export const batchPaper: Schema = { type: 'object', properties: paperProperties, required: ['title'], additionalProperties: false };
+
+export const batchRequest: Schema = {
+  type: 'array',
+  items: batchPaper,
+  minItems: 1,
+  maxItems: 10_000,
+  description: 'Papers to classify; options go in the query string.',
+};
+
+export const feedbackRequest: Schema = {
+  type: 'object',
+  properties: {
+    ...paperProperties,
+    categories: { type: 'array', items: { type: 'string', minLength: 1, maxLength: 40 }, minItems: 1, maxItems: 20, description: 'The correct arXiv categories, primary first.' },
+    predicted: { type: 'string', maxLength: 40, description: 'The label the model gave, for analysis.' },
+  },
+  required: ['title', 'categories'],
+  additionalProperties: false,
+};
+
+export const optionQuery: Record<string, Schema> = optionProperties;
+
+export const labelSchema: Schema = {
+  type: 'object',
+  properties: {
+    code: { type: 'string' },
+    name: { type: 'string' },
+    group: { type: 'string' },
+    groupName: { type: 'string' },
+    probability: { type: 'number' },
+  },
+  required: ['code', 'name', 'group', 'groupName', 'probability'],
+};
+
+export const predictionSchema: Schema = {
+  type: 'object',
+  properties: {
+    id: { type: 'string' },
+    labels: { type: 'array', items: labelSchema },
+    groups: { type: 'array', items: { type: 'object', properties: { code: { type: 'string' }, name: { type: 'string' }, probability: { type: 'number' } } } },
+    archive: { type: 'object', properties: { code: { type: 'string' }, name: { type: 'string' } } },
+  },
+  required: ['labels', 'groups'],
+};
+
+const errorRef = { $ref: '#/components/schemas/Error' };
+export const errorResponse = (description: string): ResponseDoc => ({ description, content: { 'application/json': { schema: errorRef } } });
+export const E400 = errorResponse('Invalid request: the body names the field');
+export const E401 = errorResponse('Missing or wrong bearer token');
+export const E413 = errorResponse('Body too large');
+export const E415 = errorResponse('Wrong Content-Type');
+
+export const NDJSON = 'application/x-ndjson';
+
+/** The media types /v1/classify/file accepts: every format `ingest` reads, raw or gzipped. */
+export const FILE_TYPES = [
+  'application/octet-stream',
+  'text/csv',
+  'text/tab-separated-values',
+  'text/plain',
+  'application/json',
+  NDJSON,
+  'application/jsonl',
+  'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet',
+  'application/gzip',
+];

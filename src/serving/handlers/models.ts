@@ -1,0 +1,66 @@
+/** The served model: its facts, its file, its report, and reloading it. */
+import { readFile } from 'node:fs/promises';
+import { basename } from 'node:path';
+import { describeLabel } from '../../models/labels-info.js';
+import type { AppState } from '../app-state.js';
+import { readBody } from '../body.js';
+import type { ServedModel } from '../model-slot.js';
+import { authorize } from '../request.js';
+import { HttpError, invalid, sendJson } from '../response.js';
+import type { RequestContext } from '../route.js';
+
+export async function reload(ctx: RequestContext): Promise<void> {
+  authorize(ctx);
+  const bytes = await readBody(ctx.req, 1024);
+  if (bytes.length > 0 && bytes.toString('utf8').trim() !== '{}') throw invalid([{ field: '(body)', message: 'reload takes no body: it reloads the configured model file' }]);
+  const r = ctx.state.cluster ? await ctx.state.cluster.reload() : await ctx.state.slot.reload();
+  if (r.ok) ctx.state.metrics.snapshot.reloads.ok++;
+  else ctx.state.metrics.snapshot.reloads.failed++;
+  if (r.ok) sendJson(ctx.res, 200, { reloaded: true, model: modelSummary(ctx.state, r.model) });
+  else sendJson(ctx.res, 409, { error: { status: 409, code: 'reload_failed', message: `the new model failed to load, still serving the old one: ${r.error}` }, reloaded: false, model: modelSummary(ctx.state, r.kept) });
+}
+
+/** A model file by its base name; another backend by its description (`llm:MODEL@URL`, ...). */
+export function servedName(served: ServedModel): string {
+  return served.bytes ? basename(served.path) : served.path;
+}
+
+export function modelSummary(state: AppState, served = state.slot.current): Record<string, unknown> {
+  const { model, etag, loadedAt } = served;
+  const info = model.info;
+  return {
+    file: servedName(served),
+    etag,
+    loadedAt,
+    backend: info.backend,
+    task: info.task,
+    multiLabel: info.task === 'multilabel',
+    createdAt: info.createdAt,
+    quantized: info.quantized,
+    training: { papers: info.training.papers, dataHash: info.training.dataHash, seconds: info.training.seconds, options: info.training.options },
+    validation: info.validation,
+    labels: info.labels.map((l) => describeLabel(l, info.task)),
+    report: state.config.reportPath ? '/v1/models/current/report' : null,
+  };
+}
+
+export async function report(ctx: RequestContext): Promise<void> {
+  const p = ctx.state.config.reportPath;
+  if (!p) throw new HttpError(404, 'not_found', 'no evaluation report is configured (serve --report FILE)');
+  const html = await readFile(p);
+  ctx.res.writeHead(200, { 'content-type': p.endsWith('.html') || p.endsWith('.htm') ? 'text/html; charset=utf-8' : 'text/plain; charset=utf-8', 'content-length': html.length });
+  ctx.res.end(html);
+}
+
+export function modelFile(ctx: RequestContext): void {
+  const { bytes, etag, path, model } = ctx.state.slot.current;
+  if (bytes === null) throw new HttpError(404, 'not_found', `the served backend (${model.info.backend}) is not one model file, so it cannot run in the browser`);
+  const headers = { etag, 'cache-control': 'no-cache', 'content-disposition': `attachment; filename="${basename(path).replace(/"/g, '')}"` };
+  if (ctx.req.headers['if-none-match'] === etag) {
+    ctx.res.writeHead(304, headers);
+    ctx.res.end();
+    return;
+  }
+  ctx.res.writeHead(200, { ...headers, 'content-type': 'application/octet-stream', 'content-length': bytes.length });
+  ctx.res.end(bytes);
+}

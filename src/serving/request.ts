@@ -1,0 +1,51 @@
+/** What every handler does with a request before its own work: validate, read options, check the token. */
+import { timingSafeEqual } from 'node:crypto';
+import type { PredictOptions } from '../models/model.js';
+import { optionQuery } from './api-schemas.js';
+import { HttpError, invalid } from './response.js';
+import type { RequestContext } from './route.js';
+import { validate, type FieldProblem, type Schema } from './schema.js';
+
+export function check(schema: Schema, value: unknown, path = ''): void {
+  const problems = validate(schema, value, path);
+  if (problems.length > 0) throw invalid(problems);
+}
+
+export function hasText(p: { title?: string; abstract?: string }): boolean {
+  return (p.title ?? '').trim() !== '' || (p.abstract ?? '').trim() !== '';
+}
+
+/** Options from the query string, typed by the same schemas as the JSON body's options. */
+export function queryOptions(url: URL): PredictOptions {
+  const raw: Record<string, unknown> = {};
+  const problems: FieldProblem[] = [];
+  for (const [key, value] of url.searchParams) {
+    if (!Object.hasOwn(optionQuery, key)) continue;
+    if (value === 'true' || value === 'false') raw[key] = value === 'true';
+    else if (value.trim() !== '' && Number.isFinite(Number(value))) raw[key] = Number(value);
+    else raw[key] = value;
+  }
+  for (const [key, schema] of Object.entries(optionQuery)) if (raw[key] !== undefined) problems.push(...validate(schema, raw[key], `query.${key}`));
+  if (problems.length > 0) throw invalid(problems);
+  return toOptions(raw);
+}
+
+export function toOptions(o: { k?: unknown; explain?: unknown; threshold?: unknown }): PredictOptions {
+  const options: PredictOptions = {};
+  if (typeof o.k === 'number') options.k = o.k;
+  if (typeof o.explain === 'boolean' || typeof o.explain === 'number') options.explain = o.explain;
+  if (typeof o.threshold === 'number') options.threshold = o.threshold;
+  return options;
+}
+
+export function authorize(ctx: RequestContext): void {
+  const token = ctx.state.config.token;
+  if (!token) return;
+  const header = ctx.req.headers.authorization ?? '';
+  // The scheme name is case-insensitive (RFC 9110, section 11.1).
+  const given = /^bearer /i.test(header) ? Buffer.from(header.slice(7).trim()) : Buffer.alloc(0);
+  const want = Buffer.from(token);
+  if (given.length !== want.length || !timingSafeEqual(given, want)) {
+    throw new HttpError(401, 'unauthorized', header ? 'the bearer token is wrong' : 'this route needs "Authorization: Bearer <token>"', [], { 'www-authenticate': 'Bearer realm="arxiv-classifier"' });
+  }
+}
