@@ -24,6 +24,10 @@ export class RowCacheWriter {
   private readonly offsets: number[] = [];
   private readonly blockRows: number[] = [];
   private readonly blockWords: number[] = [];
+  private readonly blockNnz: number[] = [];
+  private readonly blockTitleNnz: number[] = [];
+  /** The block being written, reused from block to block. */
+  private block = new Int32Array(0);
   private fileAt = 0;
   rows = 0;
 
@@ -53,7 +57,7 @@ export class RowCacheWriter {
   finish(): RowCache {
     if (this.rowsInBlock > 0) this.flushBlock();
     closeSync(this.fd);
-    return new RowCache(this.path, this.offsets, this.blockRows, this.blockWords);
+    return new RowCache(this.path, this.offsets, this.blockRows, this.blockWords, this.blockNnz, this.blockTitleNnz);
   }
 
   private flushBlock(): void {
@@ -61,9 +65,13 @@ export class RowCacheWriter {
     const nnz = this.ptr[rows]!;
     const tnnz = this.tPtr[rows]!;
     const words = 4 + 2 * (rows + 1) + 2 * nnz + 2 * tnnz;
-    const block = new Int32Array(words);
+    if (this.block.length < words) this.block = new Int32Array(Math.max(words, this.block.length + (this.block.length >>> 1)));
+    const block = this.block;
     const f = new Float32Array(block.buffer);
-    block.set([rows, nnz, tnnz, 0]);
+    block[0] = rows;
+    block[1] = nnz;
+    block[2] = tnnz;
+    block[3] = 0;
     let at = 4;
     block.set(this.ptr.subarray(0, rows + 1), at);
     at += rows + 1;
@@ -76,12 +84,14 @@ export class RowCacheWriter {
     block.set(this.tIdx.subarray(0, tnnz), at);
     at += tnnz;
     f.set(this.tVal.subarray(0, tnnz), at);
-    const bytes = new Uint8Array(block.buffer);
+    const bytes = new Uint8Array(block.buffer, 0, words * 4);
     let done = 0;
     while (done < bytes.length) done += writeSync(this.fd, bytes, done, bytes.length - done, this.fileAt + done);
     this.offsets.push(this.fileAt);
     this.blockRows.push(rows);
     this.blockWords.push(words);
+    this.blockNnz.push(nnz);
+    this.blockTitleNnz.push(tnnz);
     this.fileAt += bytes.length;
     this.rowsInBlock = 0;
   }
@@ -107,6 +117,8 @@ export class RowCache {
     private readonly offsets: readonly number[],
     private readonly blockRows: readonly number[],
     private readonly blockWords: readonly number[],
+    private readonly blockNnz: readonly number[],
+    private readonly blockTitleNnz: readonly number[],
   ) {
     this.fd = openSync(path, 'r');
   }
@@ -137,9 +149,22 @@ export class RowCache {
     if (this.fd === null) throw new Error(`${this.path}: the row cache is closed`);
     let rows = 0;
     let most = 0;
+    let allNnz = 0;
+    let allTitleNnz = 0;
     for (const b of ids) {
       rows += this.blockRows[b]!;
       most = Math.max(most, this.blockWords[b]!);
+      allNnz += this.blockNnz[b]!;
+      allTitleNnz += this.blockTitleNnz[b]!;
+    }
+    // Sized once for the window: growing as blocks arrive copied every entry about twice more.
+    if (allNnz > this.idx.length) {
+      this.idx = new Int32Array(allNnz);
+      this.val = new Float32Array(allNnz);
+    }
+    if (allTitleNnz > this.tIdx.length) {
+      this.tIdx = new Int32Array(allTitleNnz);
+      this.tVal = new Float32Array(allTitleNnz);
     }
     const stage = new Int32Array(most);
     const stageF = new Float32Array(stage.buffer);
@@ -163,16 +188,6 @@ export class RowCache {
       at += n + 1;
       for (let i = 1; i <= n; i++) tIndptr[r + i] = tnnz + stage[at + i]!;
       at += n + 1;
-      if (nnz + bn > this.idx.length) {
-        const size = Math.max(nnz + bn, this.idx.length * 2);
-        this.idx = keep(this.idx, new Int32Array(size), nnz);
-        this.val = keep(this.val, new Float32Array(size), nnz);
-      }
-      if (tnnz + btn > this.tIdx.length) {
-        const size = Math.max(tnnz + btn, this.tIdx.length * 2);
-        this.tIdx = keep(this.tIdx, new Int32Array(size), tnnz);
-        this.tVal = keep(this.tVal, new Float32Array(size), tnnz);
-      }
       this.idx.set(stage.subarray(at, at + bn), nnz);
       this.val.set(stageF.subarray(at + bn, at + 2 * bn), nnz);
       at += 2 * bn;
@@ -193,10 +208,4 @@ export class RowCache {
     if (this.fd !== null) closeSync(this.fd);
     this.fd = null;
   }
-}
-
-/** `into` with the first `n` entries of `from`. */
-function keep<T extends Int32Array | Float32Array>(from: T, into: T, n: number): T {
-  into.set(from.subarray(0, n));
-  return into;
 }

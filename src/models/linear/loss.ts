@@ -19,5 +19,7 @@ export function softmaxInPlace(s: Float64Array | Float32Array, n: number): numbe
 }
 
 export function sigmoid(x: number): number {
-  return x >= 0 ? 1 / (1 + Math.exp(-x)) : Math.exp(x) / (1 + Math.exp(x));
+  if (x >= 0) return 1 / (1 + Math.exp(-x));
+  const e = Math.exp(x);
+  return e / (1 + e);
 }
