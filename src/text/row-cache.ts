@@ -144,6 +144,38 @@ export class RowCache {
     return ids.reduce((s, b) => s + this.blockRows[b]!, 0);
   }
 
+  /**
+   * Make room for the largest of these windows at once, with a tenth to spare for later passes:
+   * a training thread seldom collects garbage (docs/DEVELOPING.md), so arrays outgrown window by
+   * window would stay resident beside their successors.
+   */
+  reserve(windows: readonly (readonly number[])[]): void {
+    let most = 0;
+    let mostTitle = 0;
+    for (const ids of windows) {
+      let nnz = 0;
+      let titleNnz = 0;
+      for (const b of ids) {
+        nnz += this.blockNnz[b]!;
+        titleNnz += this.blockTitleNnz[b]!;
+      }
+      most = Math.max(most, nnz);
+      mostTitle = Math.max(mostTitle, titleNnz);
+    }
+    this.room(Math.ceil(most * 1.1), Math.ceil(mostTitle * 1.1));
+  }
+
+  private room(nnz: number, titleNnz: number): void {
+    if (nnz > this.idx.length) {
+      this.idx = new Int32Array(nnz);
+      this.val = new Float32Array(nnz);
+    }
+    if (titleNnz > this.tIdx.length) {
+      this.tIdx = new Int32Array(titleNnz);
+      this.tVal = new Float32Array(titleNnz);
+    }
+  }
+
   /** Load blocks `ids`, in that order, into one window (its arrays are reused by the next load). */
   load(ids: readonly number[], cols: number): RowWindow {
     if (this.fd === null) throw new Error(`${this.path}: the row cache is closed`);
@@ -157,15 +189,8 @@ export class RowCache {
       allNnz += this.blockNnz[b]!;
       allTitleNnz += this.blockTitleNnz[b]!;
     }
-    // Sized once for the window: growing as blocks arrive copied every entry about twice more.
-    if (allNnz > this.idx.length) {
-      this.idx = new Int32Array(allNnz);
-      this.val = new Float32Array(allNnz);
-    }
-    if (allTitleNnz > this.tIdx.length) {
-      this.tIdx = new Int32Array(allTitleNnz);
-      this.tVal = new Float32Array(allTitleNnz);
-    }
+    // Sized before the blocks arrive (see reserve): growing as they came copied every entry about twice more.
+    this.room(allNnz, allTitleNnz);
     const stage = new Int32Array(most);
     const stageF = new Float32Array(stage.buffer);
     const indptr = new Int32Array(rows + 1);

@@ -306,6 +306,7 @@ function planPass(seed: number, epoch: number): void {
   }
   passWindows.push(current);
   for (const w of passWindows) passStarts.push(passStarts[passStarts.length - 1]! + c.rowsOf(w));
+  c.reserve(passWindows);
   loaded = null;
 }
 
