@@ -1,6 +1,6 @@
 import type { CsrMatrix } from '../../text/sparse.js';
 import type { Kernels, SparseRowScratch } from './kernels.js';
-import { sigmoid } from './loss.js';
+import { sigmoid, softmaxInPlace } from './loss.js';
 
 /** Which output layer a linear model trains: one label (softmax) or independent labels (one-vs-rest). */
 export type LossKind = 'softmax' | 'ova';
@@ -129,28 +129,17 @@ export function sgdEpoch(p: EpochInput): number {
     for (let q = la; q < lz; q++) target[p.labelIdx[q]!] = 1;
     let na = 0;
     if (p.loss === 'softmax') {
-      // One pass per step over the classes, each doing all it can, in the order and arithmetic of
-      // softmaxInPlace and the separate loops it replaces (the weights come out bit for bit the same):
-      // this per-class work in JS was a third of SGD's time.
-      let max = -Infinity;
-      for (let c = 0; c < C; c++) {
-        const s = scoresView[c]! + b[c]!;
-        scores[c] = s;
-        if (s > max) max = s;
-      }
-      let sum = 0;
-      for (let c = 0; c < C; c++) {
-        const e = Math.exp(scores[c]! - max);
-        scores[c] = e;
-        sum += e;
-      }
-      const inv = 1 / sum;
+      // After the softmax, one pass over the classes does all the rest (cross-list, archive sums;
+      // then active classes and bias), in the arithmetic of the separate loops it replaced: the
+      // weights come out bit for bit the same, and this per-class work was a third of SGD's time.
+      for (let c = 0; c < C; c++) scores[c] = scoresView[c]! + b[c]!;
+      softmaxInPlace(scores, C);
       const y = p.labelIdx[la]!;
-      loss -= Math.log(Math.max(scores[y]! * inv, 1e-30));
+      loss -= Math.log(Math.max(scores[y]!, 1e-30));
       const cw = p.classWeight ? p.classWeight[y]! : 1;
       if (share) archiveSums.fill(0);
       for (let c = 0; c < C; c++) {
-        let g = (scores[c]! * inv - (c === y ? 1 : 0)) * cw;
+        let g = (scores[c]! - (c === y ? 1 : 0)) * cw;
         if (crossWeight > 0) {
           // Its own offset on each class's bias: a class is a cross-list far more often than a primary.
           const gl = crossWeight * (sigmoid(scoresView[c]! + b[c]! + crossBias![c]!) - target[c]!);
