@@ -10,7 +10,7 @@ import { existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from 'no
 import { resolve } from 'node:path';
 import { loadPapers } from '../src/corpus/load.js';
 import { splitTime } from '../src/corpus/split.js';
-import { evaluateClassifier } from '../src/evaluation/evaluate.js';
+import { evaluate } from '../src/evaluation/evaluate.js';
 import { loadModel } from '../src/models/load-model.js';
 import { trainLinear } from '../src/models/linear/train.js';
 import type { TrainOptions } from '../src/models/linear/train-settings.js';
@@ -51,8 +51,8 @@ for (const { file, options } of MODELS) {
   results[file] = {
     bytes: statSync(file).size,
     train: { papers: report.papers, classes: report.classes, features: report.features, keptFeatures: shipped.vocab.size, bestEpoch: report.bestEpoch, priorShift: report.priorShift },
-    test: evaluateClassifier(shipped, test),
-    titleOnly: evaluateClassifier(shipped, test, { titleOnly: true }),
+    test: (await evaluate(shipped, test)).summary,
+    titleOnly: (await evaluate(shipped, test, { titleOnly: true })).summary,
   };
   // Throughput depends on the machine, not the model: keep the file deterministic.
   for (const k of ['test', 'titleOnly'] as const) {

@@ -15,7 +15,7 @@ import { join, resolve } from 'node:path';
 import { main } from '../src/cli/main.js';
 import { loadPapers } from '../src/corpus/load.js';
 import { computeStats } from '../src/corpus/stats.js';
-import { evaluateDetailed } from '../src/evaluation/evaluate.js';
+import { evaluate } from '../src/evaluation/evaluate.js';
 import { loadModel } from '../src/models/load-model.js';
 import { evaluationCharts } from '../src/report/evaluation-charts.js';
 import { evaluationCsv } from '../src/report/evaluation-csv.js';
@@ -41,7 +41,7 @@ try {
   const { papers, report: ingest } = await loadPapers(testFile);
   const model = await loadModel(MODEL);
   const t0 = performance.now();
-  const { summary, details } = evaluateDetailed(model, papers, { examplesPerConfusion: 2 });
+  const { summary, details } = await evaluate(model, papers, { examplesPerConfusion: 2 });
   console.error(`evaluated ${papers.length} papers in ${((performance.now() - t0) / 1000).toFixed(1)} s`);
   const dataLabel = 'test.jsonl of split ../shared/data/arxiv-papers.jsonl.gz --by time --before 2604 (papers from 2026-04 on)';
   const report = buildEvaluationReport({ name: 'primary', modelPath: MODEL, info: model.info, dataPath: dataLabel, skipped: ingest.skipped, titleOnly: false }, summary, details);

@@ -15,8 +15,7 @@ import { ROOT } from '../child.js';
 import type { SectionResult } from '../run.js';
 import { readPapers } from '../../src/corpus/load.js';
 import type { PaperRecord } from '../../src/corpus/record.js';
-import { evaluateBackend } from '../../src/evaluation/evaluate.js';
-import { asyncClassifier } from '../../src/models/backends.js';
+import { evaluate } from '../../src/evaluation/evaluate.js';
 import { defaultModelPath, loadModel } from '../../src/models/load-model.js';
 import { OnnxClassifier } from '../../src/models/onnx/onnx-classifier.js';
 import { syntheticPapers } from '../../test/models/synthetic.js';
@@ -61,7 +60,7 @@ export async function run(): Promise<SectionResult> {
     for (const threads of [1, 2]) {
       const model = await OnnxClassifier.open({ modelDir: dir, threads });
       await model.predictProbaAsync(texts.slice(0, 100));
-      const ev = await evaluateBackend(model, test);
+      const ev = (await evaluate(model, test)).summary;
       rows.push({ name: `onnx, ${threads} thread${threads > 1 ? 's' : ''} (tokenise + infer)`, docsPerSecond: ev.papersPerSecond, accuracy: ev.accuracy });
       if (threads === 2) {
         const t0 = performance.now();
@@ -74,9 +73,9 @@ export async function run(): Promise<SectionResult> {
     }
     const linearPath = defaultModelPath();
     if (linearPath) {
-      const linear = asyncClassifier(await loadModel(linearPath));
-      await linear.predictProbaAsync(texts.slice(0, 100));
-      const ev = await evaluateBackend(linear, test);
+      const linear = await loadModel(linearPath);
+      linear.predictProba(texts.slice(0, 100));
+      const ev = (await evaluate(linear, test)).summary;
       rows.push({ name: 'linear, shipped models/primary.axcm (1 thread)', docsPerSecond: ev.papersPerSecond, accuracy: ev.accuracy });
     }
     const table = [

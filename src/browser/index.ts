@@ -10,24 +10,17 @@
 import type { LabelTask } from '../corpus/labels.js';
 import { simdAvailable } from '../models/linear/kernels.js';
 import { describeLabel, type LabelInfo } from '../models/labels-info.js';
-import type { ModelInfo, PaperText, Prediction, PredictOptions } from '../models/model.js';
+import type { Classifier, SyncPath } from '../models/model.js';
 import { modelFromBytes } from '../models/open-model.js';
-import { archiveOf, archiveTitle } from '../taxonomy/taxonomy.js';
+import { archiveOfCode } from '../models/prediction-json.js';
 
-/** What a page gets from a loaded model: the Classifier verbs that need no file system. */
-export interface BrowserModel {
-  readonly info: ModelInfo;
-  readonly labels: readonly string[];
-  predict(paper: PaperText, options?: PredictOptions): Prediction;
-  predictBatch(papers: readonly PaperText[], options?: PredictOptions): Prediction[];
-  predictProba(papers: readonly PaperText[]): Float32Array;
-}
 
+/** What a page gets: models with the Classifier protocol and its synchronous path. */
 export interface ArxivClassifierApi {
   /** Decodes and validates a model file's bytes; rejects with a ModelFileError naming the problem. */
-  loadModelFromBytes(bytes: ArrayBuffer | Uint8Array, source?: string): Promise<BrowserModel>;
+  loadModelFromBytes(bytes: ArrayBuffer | Uint8Array, source?: string): Promise<Classifier & SyncPath>;
   /** Fetches a model file (once; cache it yourself) and loads it. */
-  loadModelFromUrl(url: string): Promise<BrowserModel>;
+  loadModelFromUrl(url: string): Promise<Classifier & SyncPath>;
   /** Which kernels score papers here: 'wasm-simd', or 'js' where WebAssembly SIMD is missing. */
   readonly kernelBackend: 'wasm-simd' | 'js';
   /** A label's official name and group, as `/v1/models` lists a model's labels. */
@@ -41,21 +34,14 @@ declare global {
   var ArxivClassifier: ArxivClassifierApi;
 }
 
-async function loadModelFromBytes(bytes: ArrayBuffer | Uint8Array, source = '<buffer>'): Promise<BrowserModel> {
+async function loadModelFromBytes(bytes: ArrayBuffer | Uint8Array, source = '<buffer>'): Promise<Classifier & SyncPath> {
   return modelFromBytes(bytes, source);
 }
 
-async function loadModelFromUrl(url: string): Promise<BrowserModel> {
+async function loadModelFromUrl(url: string): Promise<Classifier & SyncPath> {
   const response = await fetch(url);
   if (!response.ok) throw new Error(`${url}: HTTP ${response.status} ${response.statusText}`);
   return modelFromBytes(await response.arrayBuffer(), url);
-}
-
-/** The same lookup as the API's (src/serving/output.ts), so both backends name the archive alike. */
-function archiveOfCode(code: string): { code: string; name: string } | undefined {
-  const archive = archiveOf(code);
-  const name = archiveTitle(archive);
-  return name ? { code: archive, name } : undefined;
 }
 
 globalThis.ArxivClassifier = {

@@ -6,9 +6,9 @@ import { parseJsonlChunk, tooLongLineItem } from '../sources/jsonl.js';
 import { lineByteChunks, readLineByteChunks } from '../sources/lines.js';
 import { openStreamBytes } from '../sources/open.js';
 import { readRows } from '../sources/read.js';
-import type { AsyncClassifier, PaperText, Prediction, PredictOptions } from '../models/model.js';
+import type { Classifier, PaperText, Prediction, PredictOptions } from '../models/model.js';
 import { PredictPool, type LinesChunk } from '../models/predict-pool.js';
-import { predictionLine } from '../models/prediction-line.js';
+import { predictionLine } from '../models/prediction-json.js';
 import { intOption, numberOption, parseCommandArgs } from './args.js';
 import { type Command } from './command.js';
 import { UsageError, UserError } from '../base/errors.js';
@@ -121,7 +121,7 @@ function isClosedPipe(e: unknown, sink: NodeJS.WritableStream): boolean {
 }
 
 /** Batch prediction runs on a pool of threads, or on the backend itself. */
-async function classifyBatch(predictor: PredictPool | AsyncClassifier, input: string, out: string | undefined, format: ReturnType<typeof parseFormat>, options: PredictOptions, json: boolean): Promise<number> {
+async function classifyBatch(predictor: PredictPool | Classifier, input: string, out: string | undefined, format: ReturnType<typeof parseFormat>, options: PredictOptions, json: boolean): Promise<number> {
   const pool = predictor instanceof PredictPool ? predictor : null;
   const t0 = performance.now();
   const tmp = out ? `${out}.${process.pid}.tmp` : undefined;
@@ -165,7 +165,7 @@ async function classifyBatch(predictor: PredictPool | AsyncClassifier, input: st
     while (inFlight.length >= maxInFlight) await flushOne();
   };
   const predictLines = async (papers: (PaperText & { id?: string })[]): Promise<LinesChunk> => {
-    const predictions = await backendCall((predictor as AsyncClassifier).predictBatchAsync(papers, options));
+    const predictions = await backendCall((predictor as Classifier).predictBatchAsync(papers, options));
     return { lines: predictions.map((p, i) => predictionLine(papers[i]!.id, p) + '\n').join(''), papers: papers.length, errors: [] };
   };
   try {

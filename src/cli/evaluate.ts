@@ -1,5 +1,4 @@
 import { stat } from 'node:fs/promises';
-import { availableParallelism } from 'node:os';
 import { basename } from 'node:path';
 import { emptyReport } from '../corpus/canonical.js';
 import { evaluateFile, type FileEvaluation } from '../evaluation/evaluate-file.js';
@@ -15,7 +14,7 @@ import { renderEvaluationReport } from '../report/render-evaluation.js';
 import { intOption, parseCommandArgs, requireOption } from './args.js';
 import { type Command } from './command.js';
 import { UsageError, UserError } from '../base/errors.js';
-import { BACKEND_OPTIONS, BACKEND_USAGE, backendCall, backendOptions, reportUsage, resolveBackend, resolveModel } from './model-option.js';
+import { BACKEND_OPTIONS, BACKEND_USAGE, backendCall, backendOptions, reportUsage, resolveBackend } from './model-option.js';
 import { Progress } from './progress.js';
 import { reportFormat, writeReport } from './report-option.js';
 import { skipSummary } from './skip-summary.js';
@@ -76,9 +75,7 @@ With --backend ensemble, each member and the ensemble are shown side by side.`,
     const chosen = backendOptions(values);
     const threads = values.threads === undefined ? undefined : intOption(values.threads, 'threads', 1);
     if (threads !== undefined && threads < 1) throw new UsageError('--threads must be >= 1');
-    // A linear model file is evaluated in-process and synchronously (which also times single calls);
-    // other backends through their async interface.
-    const model = chosen.backend === 'linear' ? await resolveModel(chosen.model) : await resolveBackend(values);
+    const model = await resolveBackend(values);
     const ingest = emptyReport();
     const titleOnly = values['title-only'] ?? false;
     const progress = new Progress('evaluating');
@@ -105,7 +102,7 @@ With --backend ensemble, each member and the ensemble are shown side by side.`,
     const pool = chosen.backend === 'linear' && (await wantsPool(data, options.format, threads)) ? await backendCall(PredictPool.open(modelPathFor(chosen.model)!, threads ?? defaultThreads())) : undefined;
     let evaluated: FileEvaluation;
     try {
-      evaluated = 'predictProbaAsync' in model ? await backendCall(evaluateFile(model, data, options)) : await evaluateFile(model, data, { ...options, ...(pool ? { pool } : {}) });
+      evaluated = await backendCall(evaluateFile(model, data, { ...options, ...(pool ? { pool } : {}) }));
     } finally {
       await pool?.close();
     }
@@ -117,11 +114,11 @@ With --backend ensemble, each member and the ensemble are shown side by side.`,
       const report = buildEvaluationReport({ name, modelPath, info: model.info, dataPath: data, skipped: ingest.skipped, titleOnly }, result, details);
       await writeReport(reportPath, renderEvaluationReport(report, format));
     }
-    const usage = 'usage' in model && model.usage ? { usage: model.usage() } : {};
+    const usage = model.usage ? { usage: model.usage() } : {};
     const out = { model: values.model ?? (model.info.backend === 'linear' ? 'default' : model.info.backend), backend: model.info.backend, data, skipped: ingest.skipped, ...result, ...usage };
     if (values.json) process.stdout.write(JSON.stringify(out, null, 2) + '\n');
     else process.stdout.write(formatEvaluation(result) + '\n');
-    if ('predictProbaAsync' in model) reportUsage(model);
+    reportUsage(model);
     return 0;
   },
 };
@@ -131,7 +128,7 @@ async function wantsPool(data: string, format: ReturnType<typeof parseFormat>, t
   if (threads === 1) return false;
   if ((format ?? (await detectFormat(data))) !== 'jsonl') return false;
   if (threads !== undefined) return true;
-  return (await stat(data)).size >= POOL_MIN_BYTES && availableParallelism() > 1;
+  return (await stat(data)).size >= POOL_MIN_BYTES && defaultThreads() > 1;
 }
 
 export function formatEvaluation(e: Evaluation): string {

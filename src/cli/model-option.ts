@@ -1,16 +1,9 @@
 import { UsageError, UserError } from '../base/errors.js';
 import { intOption, numberOption } from './args.js';
 import { BACKEND_NAMES, COMBINE_RULES, openBackend, type BackendName, type BackendOptions, type CombineRule } from '../models/backends.js';
-import { loadModel, modelPathFor, type LoadedModel } from '../models/load-model.js';
-import type { AsyncClassifier } from '../models/model.js';
+import { modelPathFor } from '../models/load-model.js';
+import type { Classifier } from '../models/model.js';
 import { ModelFileError } from '../models/file/model-file.js';
-
-/** `--model PATH`, or the packaged default model when the flag is absent. */
-export async function resolveModel(path: string | undefined): Promise<LoadedModel> {
-  const p = modelPathFor(path);
-  if (!p) throw new UsageError('--model is required (no default model is installed)');
-  return loadModel(p);
-}
 
 /** The options that choose and configure a backend, shared by every command that classifies. */
 export const BACKEND_OPTIONS = {
@@ -158,12 +151,12 @@ export async function backendCall<T>(p: Promise<T>): Promise<T> {
 }
 
 /** Open the backend the command line asks for. */
-export async function resolveBackend(values: BackendValues): Promise<AsyncClassifier> {
+export async function resolveBackend(values: BackendValues): Promise<Classifier> {
   return backendCall(openBackend(backendOptions(values)));
 }
 
 /** Print a backend's usage line (tokens, cost, cache) on stderr when it has one. */
-export function reportUsage(model: AsyncClassifier): void {
+export function reportUsage(model: Classifier): void {
   const line = model.usageLine?.();
   if (line) process.stderr.write(line + '\n');
 }

@@ -4,7 +4,7 @@ import { availableParallelism } from 'node:os';
 import { resolve } from 'node:path';
 import { DEFAULT_LIMITS, type ServeConfig } from '../serving/app-state.js';
 import { announceReady, startPrimary, workerHooks } from '../serving/cluster.js';
-import { PredictPool } from '../serving/predict-pool.js';
+import { defaultThreads } from '../parallel/threads.js';
 import { startServer, type RunningServer } from '../serving/server.js';
 import { defaultWebDir } from '../serving/static-files.js';
 import { BACKEND_OPTIONS, BACKEND_USAGE, backendCall, backendOptions } from './model-option.js';
@@ -35,7 +35,7 @@ Options:
   --max-body-mb X      largest batch/file upload in MiB (default ${DEFAULT_LIMITS.maxBatchBodyBytes / 2 ** 20})
   --batch-threads N    threads that share large JSON batches with the server's thread, each
                        with its own copy of the model (default: cores - 1 with one serving
-                       process, ${PredictPool.defaultThreads()} here; 0 with --workers > 1)
+                       process, ${defaultThreads({ besideCaller: true })} here; 0 with --workers > 1)
   -h, --help           this help
 
 ${BACKEND_USAGE}
@@ -66,7 +66,7 @@ Any backend can be served; only a model file of ours can also run in the page (o
     if (maxBatch < 1) throw new UsageError('--max-batch must be >= 1');
     const maxBodyMb = numberOption(values['max-body-mb'], 'max-body-mb', DEFAULT_LIMITS.maxBatchBodyBytes / 2 ** 20);
     if (maxBodyMb <= 0) throw new UsageError('--max-body-mb must be > 0');
-    const batchThreads = intOption(values['batch-threads'], 'batch-threads', workers === 1 ? PredictPool.defaultThreads() : 0);
+    const batchThreads = intOption(values['batch-threads'], 'batch-threads', workers === 1 ? defaultThreads({ besideCaller: true }) : 0);
     if (batchThreads < 0) throw new UsageError('--batch-threads must be >= 0');
     let webDir: string | null;
     if (values.web === 'none') webDir = null;

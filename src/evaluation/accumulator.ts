@@ -30,7 +30,7 @@ import type {
   ConfusionExample,
   ConfusionView,
   DetailedEvaluation,
-  EvaluatedModel,
+  ClassifierLabels,
   EvaluateOptions,
   GroupConfusion,
   MultiLabelEvaluation,
@@ -62,8 +62,8 @@ export interface EvaluationAccumulator {
   finish(seconds: number, latency: LatencyStats): DetailedEvaluation;
 }
 
-export function evaluationAccumulator(model: EvaluatedModel, options: EvaluateOptions = {}): EvaluationAccumulator {
-  return model.task === 'multilabel' ? new MultiLabelAccumulator(model) : new SingleLabelAccumulator(model, options);
+export function evaluationAccumulator(model: ClassifierLabels, options: EvaluateOptions = {}): EvaluationAccumulator {
+  return model.scheme.task === 'multilabel' ? new MultiLabelAccumulator(model) : new SingleLabelAccumulator(model, options);
 }
 
 function latencyFields(latency: LatencyStats): { latencyP50Ms?: number; latencyP99Ms?: number } {
@@ -90,7 +90,7 @@ class MultiLabelAccumulator implements EvaluationAccumulator {
   private primaryHit = 0;
   private primaryTop5 = 0;
 
-  constructor(private readonly model: EvaluatedModel) {
+  constructor(private readonly model: ClassifierLabels) {
     this.scheme = schemeFromJSON(model.scheme);
     this.C = model.labels.length;
     this.thresholds = model.thresholds ?? null;
@@ -166,7 +166,7 @@ class MultiLabelAccumulator implements EvaluationAccumulator {
       papersPerSecond: n / Math.max(seconds, 1e-9),
       ...latencyFields(latency),
     };
-    const describe = (label: string) => describeLabel(label, model.task);
+    const describe = (label: string) => describeLabel(label, model.scheme.task);
     const classes = classRows(model.labels, describe, m.perLabel, this.counter.predSum, this.counter.tp);
     return { summary, details: { classes, confusion: null, groupConfusions: null, reliability: null, worstConfusions: [], latency } };
   }
@@ -222,7 +222,7 @@ class SingleLabelAccumulator implements EvaluationAccumulator {
   private nllSum = 0;
 
   constructor(
-    private readonly model: EvaluatedModel,
+    private readonly model: ClassifierLabels,
     private readonly options: EvaluateOptions,
   ) {
     this.scheme = schemeFromJSON(model.scheme);
@@ -230,7 +230,7 @@ class SingleLabelAccumulator implements EvaluationAccumulator {
     this.C1 = this.C + 2;
     this.padded = new Float32Array(this.C1);
     this.confusion = new Int32Array(this.C1 * this.C1);
-    this.groups = this.fold((l) => describeLabel(l, model.task).group);
+    this.groups = this.fold((l) => describeLabel(l, model.scheme.task).group);
     this.archives = this.fold(archiveKey);
     const G = this.groups.keys.size;
     this.groupConfusion = new Int32Array(G * G);
@@ -316,7 +316,7 @@ class SingleLabelAccumulator implements EvaluationAccumulator {
   private groupOf(code: string): number {
     let g = this.groupOfCode.get(code);
     if (g === undefined) {
-      g = this.groups.keys.get(describeLabel(code, this.model.task).group) ?? -1;
+      g = this.groups.keys.get(describeLabel(code, this.model.scheme.task).group) ?? -1;
       this.groupOfCode.set(code, g);
     }
     return g;
@@ -361,7 +361,7 @@ class SingleLabelAccumulator implements EvaluationAccumulator {
       return seen === 0 ? 0 : seen === n ? hits / n : ((hits / seen) * seen) / n;
     };
     const summary: SingleLabelEvaluation = {
-      task: model.task === 'group' ? 'group' : 'primary',
+      task: model.scheme.task === 'group' ? 'group' : 'primary',
       n,
       // The same predictions as the confusion matrix and F1 (ties to the lower index).
       accuracy: rate(this.hits),
@@ -389,7 +389,7 @@ class SingleLabelAccumulator implements EvaluationAccumulator {
 
     const names = [...model.labels, UNSEEN_LABEL, NO_ANSWER_LABEL];
     const describeOrUnseen = (label: string) =>
-      label === UNSEEN_LABEL ? { name: 'Label the model never saw', group: '' } : label === NO_ANSWER_LABEL ? { name: 'No answer from the model', group: '' } : describeLabel(label, model.task);
+      label === UNSEEN_LABEL ? { name: 'Label the model never saw', group: '' } : label === NO_ANSWER_LABEL ? { name: 'No answer from the model', group: '' } : describeLabel(label, model.scheme.task);
     const classes = classRows(names, describeOrUnseen, prf.perClass, predSum, tp);
     const rel = this.reliability.bins();
     const reliability: ReliabilityBin[] = [...rel.count].map((count, b) => ({

@@ -1,9 +1,9 @@
 import { emptyReport, type IngestReport } from '../corpus/canonical.js';
 import type { PaperRecord } from '../corpus/record.js';
-import type { CombineRule } from '../models/backends.js';
+import type { CombineRule } from '../models/ensemble/ensemble-options.js';
 import type { Ensemble, EnsembleRun, WeightSearch } from '../models/ensemble/ensemble.js';
 import { evaluationAccumulator } from './accumulator.js';
-import { backendTarget, evaluationInputs, type EvaluateOptions, type Evaluation, type EvaluationDetails } from './evaluate.js';
+import { evaluationInputs, type EvaluateOptions, type Evaluation, type EvaluationDetails } from './evaluate.js';
 import { testBatches, type EvaluateFileOptions } from './evaluate-file.js';
 import { summarizeLatency } from './latency.js';
 
@@ -43,8 +43,8 @@ export async function evaluateEnsembleFile(ensemble: Ensemble, path: string, opt
 
 /** Every member's evaluation (with default options: only the ensemble's is reported in detail) and the ensemble's. */
 function ensembleScores(ensemble: Ensemble, options: EvaluateOptions) {
-  const members = ensemble.members.map((m) => ({ m, scores: evaluationAccumulator(backendTarget(m.model)), seconds: 0 }));
-  const combined = evaluationAccumulator({ labels: ensemble.labels, task: ensemble.info.task, scheme: ensemble.scheme, thresholds: ensemble.thresholds }, options);
+  const members = ensemble.members.map((m) => ({ m, scores: evaluationAccumulator(m.model), seconds: 0 }));
+  const combined = evaluationAccumulator(ensemble, options);
   let seconds = 0;
   return {
     get n() {

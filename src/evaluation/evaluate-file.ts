@@ -13,10 +13,10 @@ import { emptyReport, mergeReports, type IngestReport } from '../corpus/canonica
 import { canonicalChunks, jsonlByteChunks, tooLongChunk } from '../corpus/canonical-chunks.js';
 import { FirstSeen } from '../corpus/first-seen.js';
 import type { PaperRecord } from '../corpus/record.js';
-import type { AsyncClassifier, PaperText } from '../models/model.js';
+import { hasSyncPath, type Classifier, type PaperText, type SyncPath } from '../models/model.js';
 import type { PredictPool, ProbaChunk } from '../models/predict-pool.js';
 import { evaluationAccumulator } from './accumulator.js';
-import { backendLatency, backendTarget, evaluationInputs, syncLatency, syncTarget, type DetailedEvaluation, type EvaluateOptions, type SyncModel } from './evaluate.js';
+import { evaluationInputs, modelLatency, type DetailedEvaluation, type EvaluateOptions } from './evaluate.js';
 import { summarizeLatency, type LatencyStats } from './latency.js';
 
 export interface EvaluateFileOptions extends EvaluateOptions {
@@ -42,30 +42,29 @@ export interface FileEvaluation extends DetailedEvaluation {
  * Evaluate a model on the labelled papers of `path`. papersPerSecond is the papers over the time
  * spent predicting them, or with a pool, over the whole pass (reading and parsing included).
  */
-export async function evaluateFile(model: SyncModel | AsyncClassifier, path: string, options: EvaluateFileOptions = {}): Promise<FileEvaluation> {
+export async function evaluateFile(model: Classifier, path: string, options: EvaluateFileOptions = {}): Promise<FileEvaluation> {
   const ingest = options.report ?? emptyReport();
   const format = options.format ?? (await detectFormat(path));
   const o = { ...options, format, report: ingest };
   const pool = options.pool;
-  const evaluation = 'predictProbaAsync' in model || pool === undefined || format !== 'jsonl' ? await evaluateBatches(model, path, o) : await evaluateOnPool(model, pool, path, o);
+  const evaluation = hasSyncPath(model) && pool !== undefined && format === 'jsonl' ? await evaluateOnPool(model, pool, path, o) : await evaluateBatches(model, path, o);
   return { ...evaluation, ingest };
 }
 
 /** Options with the report every path fills in. */
 type Reading = EvaluateFileOptions & { report: IngestReport };
 
-async function evaluateBatches(model: SyncModel | AsyncClassifier, path: string, options: Reading): Promise<DetailedEvaluation> {
-  const isAsync = 'predictProbaAsync' in model;
-  const scores = evaluationAccumulator(isAsync ? backendTarget(model) : syncTarget(model), options);
+async function evaluateBatches(model: Classifier, path: string, options: Reading): Promise<DetailedEvaluation> {
+  const scores = evaluationAccumulator(model, options);
   let seconds = 0;
   let latency: LatencyStats | undefined;
   for await (const papers of testBatches(path, options)) {
     const inputs = evaluationInputs(papers, options);
     const t0 = performance.now();
-    const proba = isAsync ? await model.predictProbaAsync(inputs) : model.predictProba(inputs);
+    const proba = hasSyncPath(model) ? model.predictProba(inputs) : await model.predictProbaAsync(inputs);
     seconds += (performance.now() - t0) / 1000;
     // After the first batch, so one-time work (weight expansion, JIT) does not land on the first call.
-    latency ??= isAsync ? await backendLatency(model, inputs, options) : syncLatency(model, inputs, options);
+    latency ??= await modelLatency(model, inputs, options);
     for (let i = 0; i < papers.length; i++) scores.add(papers[i]!, proba, i);
     options.onProgress?.(scores.n);
   }
@@ -73,8 +72,8 @@ async function evaluateBatches(model: SyncModel | AsyncClassifier, path: string,
 }
 
 /** Chunks go to the pool's threads, a few in flight per thread, and are scored here in file order. */
-async function evaluateOnPool(model: SyncModel, pool: PredictPool, path: string, options: Reading): Promise<DetailedEvaluation> {
-  const scores = evaluationAccumulator(syncTarget(model), options);
+async function evaluateOnPool(model: Classifier & SyncPath, pool: PredictPool, path: string, options: Reading): Promise<DetailedEvaluation> {
+  const scores = evaluationAccumulator(model, options);
   const report = options.report;
   const seen = new FirstSeen(report, path);
   const titleOnly = options.titleOnly ?? false;
@@ -110,10 +109,10 @@ async function evaluateOnPool(model: SyncModel, pool: PredictPool, path: string,
     throw e;
   }
   const seconds = (performance.now() - t0) / 1000;
-  // Timed here, with the threads done: warmed up by one batch first, as evaluateDetailed is.
+  // Timed here, with the threads done: warmed up by one batch first, as `evaluate` is.
   const texts = sample ?? [];
   model.predictProba(texts);
-  return scores.finish(seconds, syncLatency(model, texts, options));
+  return scores.finish(seconds, await modelLatency(model, texts, options));
 }
 
 function unscored(report: IngestReport): ProbaChunk {

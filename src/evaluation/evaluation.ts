@@ -1,4 +1,3 @@
-import type { LabelSchemeJSON, LabelTask } from '../corpus/labels.js';
 import type { Classifier } from '../models/model.js';
 import type { LatencyStats } from './latency.js';
 
@@ -187,14 +186,5 @@ export interface DetailedEvaluation {
   details: EvaluationDetails;
 }
 
-/** A model evaluated in-process and synchronously: a linear model file. */
-export type SyncModel = Classifier & { spec?: { scheme: LabelSchemeJSON; thresholds?: Float32Array | null } };
-
-/** What scoring needs to know of a model besides its probabilities. */
-export interface EvaluatedModel {
-  labels: readonly string[];
-  task: LabelTask;
-  scheme: LabelSchemeJSON;
-  thresholds?: Float32Array | null;
-}
-
+/** What scoring reads of a classifier besides its probabilities (its task is its scheme's). */
+export type ClassifierLabels = Pick<Classifier, 'labels' | 'scheme' | 'thresholds'>;

@@ -3,6 +3,7 @@
  * tables, experiments and tuning agree. Keys are the JSON keys of `Evaluation` (and of an
  * experiment's results, for the few only experiments report).
  */
+import type { Evaluation } from './evaluation.js';
 
 export type MetricKind = 'rate' | 'score' | 'count' | 'ms' | 'seconds' | 'perSecond';
 
@@ -98,4 +99,10 @@ export function formatMetric(kind: MetricKind, v: number): string {
     case 'perSecond':
       return v >= 100 ? v.toFixed(0) : v.toFixed(1);
   }
+}
+
+/** Metric `key` of an evaluation, or undefined where its task has no such number. */
+export function metricValue(e: Evaluation, key: string): number | undefined {
+  const v = (e as unknown as Record<string, unknown>)[key];
+  return typeof v === 'number' ? v : undefined;
 }

@@ -1,4 +1,4 @@
-import { OTHER_LABEL, type LabelTask } from '../corpus/labels.js';
+import { OTHER_LABEL, type LabelSchemeJSON, type LabelTask } from '../corpus/labels.js';
 import type { LabelPrediction } from './model.js';
 import { getCategory, GROUPS, groupName, groupOf, type GroupId } from '../taxonomy/taxonomy.js';
 
@@ -27,9 +27,14 @@ export function describeLabel(label: string, task: LabelTask): LabelInfo {
 }
 
 /**
- * A label with its probability, its keys always in this order: batch output (prediction-line.ts)
+ * A label with its probability, its keys always in this order: batch output (prediction-json.ts)
  * writes labels by hand and relies on it.
  */
 export function labelPrediction(d: LabelInfo, probability: number): LabelPrediction {
   return { code: d.code, name: d.name, group: d.group, groupName: d.groupName, probability };
+}
+
+/** A label scheme for backends whose classes are plain arXiv codes or groups (LLM, ONNX). */
+export function plainScheme(task: LabelSchemeJSON['task'], labels: string[]): LabelSchemeJSON {
+  return { task, labels, options: { task } };
 }

@@ -1,12 +1,11 @@
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { readModelFile } from './file/model-file.js';
-import { modelFromContents, type LoadedModel } from './open-model.js';
-
-export type { LoadedModel } from './open-model.js';
+import type { LinearModel } from './linear/linear.js';
+import { modelFromContents } from './open-model.js';
 
 /** Load any model file this version can read, dispatching on the backend named in its metadata. */
-export async function loadModel(path: string): Promise<LoadedModel> {
+export async function loadModel(path: string): Promise<LinearModel> {
   return modelFromContents(await readModelFile(path), path);
 }
 

@@ -60,32 +60,19 @@ export interface ModelInfo {
 }
 
 /**
- * The interface every backend implements (Annif-style): the same verbs behind the CLI, the
- * library and the HTTP API.
+ * The one protocol every backend implements (Annif-style): the same verbs behind the CLI, the
+ * library, evaluation and the HTTP API. A remote LLM or an ONNX session can only answer
+ * asynchronously, so the protocol is async; a model that answers in-process (our linear models)
+ * adds the synchronous fast path (`SyncPath`), which callers take through `hasSyncPath`.
  */
-export interface Classifier {
-  readonly info: ModelInfo;
-  readonly labels: readonly string[];
-  /** n × C probabilities, row-major: softmax for single-label tasks, sigmoids for multi-label. */
-  predictProba(papers: readonly PaperText[]): Float32Array;
-  predict(paper: PaperText, options?: PredictOptions): Prediction;
-  predictBatch(papers: readonly PaperText[], options?: PredictOptions): Prediction[];
-  save(path: string, options?: { quantize?: boolean }): Promise<void>;
-}
-
-/**
- * The face every backend shows the CLI, the evaluation and the HTTP API. A remote LLM or an ONNX
- * session can only answer asynchronously, so this is the async form of `Classifier`; a sync
- * Classifier gets it through `asyncClassifier` (src/models/backends.ts).
- */
-export interface AsyncClassifier {
+export interface Classifier extends Partial<SyncPath> {
   readonly info: ModelInfo;
   readonly labels: readonly string[];
   /** How test labels map onto this backend's classes (see src/corpus/labels.ts). */
   readonly scheme: LabelSchemeJSON;
   /** Multi-label only: tuned per-label thresholds, when the backend has them. */
   readonly thresholds?: Float32Array | null;
-  /** n × C probabilities, row-major, as `Classifier.predictProba`. */
+  /** n × C probabilities, row-major: softmax for single-label tasks, sigmoids for multi-label. */
   predictProbaAsync(papers: readonly PaperText[]): Promise<Float32Array>;
   predictBatchAsync(papers: readonly PaperText[], options?: PredictOptions): Promise<Prediction[]>;
   /** Counters worth showing after a run (tokens, cost, cache hits, unparsed answers). */
@@ -93,4 +80,16 @@ export interface AsyncClassifier {
   /** One line for the end of a run, or undefined when there is nothing to say. */
   usageLine?(): string | undefined;
   close?(): Promise<void>;
+}
+
+/** The same answers without waiting, for models that compute them in-process. */
+export interface SyncPath {
+  /** As `predictProbaAsync`. */
+  predictProba(papers: readonly PaperText[]): Float32Array;
+  predict(paper: PaperText, options?: PredictOptions): Prediction;
+  predictBatch(papers: readonly PaperText[], options?: PredictOptions): Prediction[];
+}
+
+export function hasSyncPath(model: Classifier): model is Classifier & SyncPath {
+  return typeof model.predictProba === 'function' && typeof model.predict === 'function' && typeof model.predictBatch === 'function';
 }

@@ -1,11 +1,11 @@
 import { LinearModel } from './linear/linear.js';
 import { decodeModelFile, ModelFileError, type ModelFileContents } from './file/model-codec.js';
 
-/** Every model class this version can read (one backend so far). */
-export type LoadedModel = LinearModel;
-
-/** The model a decoded file holds, dispatching on the backend named in its metadata. */
-export function modelFromContents(contents: ModelFileContents, source: string): LoadedModel {
+/**
+ * The model a decoded file holds, dispatching on the backend named in its metadata. Only linear
+ * models are stored as files so far; a second kind widens the return type to a union.
+ */
+export function modelFromContents(contents: ModelFileContents, source: string): LinearModel {
   const backend = (contents.meta as { backend?: unknown }).backend;
   if (backend === 'linear') return LinearModel.fromContents(contents, source);
   throw new ModelFileError(source, 'invalid', `unknown model backend "${String(backend)}"`);
@@ -16,7 +16,7 @@ export function modelFromContents(contents: ModelFileContents, source: string): 
  * any JavaScript runtime. The model keeps views onto `bytes`, so do not modify them afterwards.
  * `source` names the bytes in error messages.
  */
-export function modelFromBytes(bytes: Uint8Array | ArrayBuffer, source = '<buffer>'): LoadedModel {
+export function modelFromBytes(bytes: Uint8Array | ArrayBuffer, source = '<buffer>'): LinearModel {
   const view = bytes instanceof Uint8Array ? bytes : new Uint8Array(bytes);
   return modelFromContents(decodeModelFile(view, source), source);
 }

@@ -3,8 +3,12 @@ import type { PaperRecord } from '../corpus/record.js';
 import { startWorker } from '../parallel/worker-url.js';
 import { WorkerClient } from '../parallel/rpc.js';
 import { ModelFileError, type ModelFileErrorKind } from './file/model-codec.js';
-import type { PaperText, PredictOptions } from './model.js';
+import type { PaperText, PredictOptions, SyncPath } from './model.js';
 import { defaultThreads } from '../parallel/threads.js';
+import { predictionOutput } from './prediction-json.js';
+
+/** Batches smaller than this stay on the caller's thread in `predictShared`: splitting them costs more than it saves. */
+export const MIN_PARALLEL_BATCH = 64;
 
 /** Predictions for a chunk of input: output lines (each ending in a newline), and what was skipped. */
 export interface LinesChunk {
@@ -31,18 +35,27 @@ export interface ProbaChunk {
   sample: PaperText[];
 }
 
-/** A thread's answer to loading the model: null, or the ModelFileError it met, as data. */
-export type LoadAnswer = null | { source: string; kind: ModelFileErrorKind; detail: string };
+/** A thread's answer to loading the model: the file's ETag, or the ModelFileError it met, as data. */
+export type LoadAnswer = { etag: string } | { source: string; kind: ModelFileErrorKind; detail: string };
+
+/** The model a caller holds itself, and the ETag of its file, for `predictShared`. */
+export interface LocalModel {
+  model: SyncPath;
+  etag: string;
+}
 
 /**
- * Batch prediction on worker threads, each with its own copy of a model file. One thread scores
- * 18–20k abstracts a second in process (parsing and writing the lines included), a third of it
- * tokenising and looking up features; on the 2-core benchmark machine two threads score about 1.5
- * times what one does, with a small model too, so it is not the copies crowding the cache.
- * Requests go to the least busy thread; answers come back in request order per call.
+ * Prediction on worker threads, each with its own copy of a model file: batch files for the CLI
+ * and evaluation, large API batches for the server. One thread scores 18–20k abstracts a second
+ * in process (parsing and writing the lines included), a third of it tokenising and looking up
+ * features; on the 2-core benchmark machine two threads score about 1.5 times what one does, with
+ * a small model too, so it is not the copies crowding the cache. Requests go to the least busy
+ * thread; answers come back in request order per call.
  */
 export class PredictPool {
   private readonly busy: number[];
+  /** Slices of `predictShared` batches the threads answered (not declined): for tests and curiosity. */
+  threadSlices = 0;
 
   private constructor(private readonly workers: WorkerClient[]) {
     this.busy = workers.map(() => 0);
@@ -52,18 +65,35 @@ export class PredictPool {
     return this.workers.length;
   }
 
-  /** Rejects with the ModelFileError a thread met when the file is missing, damaged or not a model. */
-  static async open(modelPath: string, threads = defaultThreads()): Promise<PredictPool> {
-    const workers = Array.from({ length: Math.max(1, threads) }, () => new WorkerClient(startWorker(import.meta.url, './predict-worker.js')));
+  /**
+   * Start `threads` threads and load `modelPath` in each; rejects with the ModelFileError a thread
+   * met when the file is missing, damaged or not a model. `unref`: the threads do not keep the
+   * process alive (a server that is shutting down must not wait for them).
+   */
+  static async open(modelPath: string, threads = defaultThreads(), options: { unref?: boolean } = {}): Promise<PredictPool> {
+    const workers = Array.from({ length: Math.max(1, threads) }, () => {
+      const w = startWorker(import.meta.url, './predict-worker.js');
+      if (options.unref) w.unref();
+      return new WorkerClient(w);
+    });
+    const pool = new PredictPool(workers);
     try {
-      const answers = await Promise.all(workers.map((w) => w.call<LoadAnswer>({ type: 'load', path: modelPath })));
-      const failed = answers.find((a) => a !== null);
-      if (failed) throw new ModelFileError(failed.source, failed.kind, failed.detail);
+      await pool.load(modelPath);
     } catch (e) {
-      await Promise.all(workers.map((w) => w.close()));
+      await pool.close();
       throw e;
     }
-    return new PredictPool(workers);
+    return pool;
+  }
+
+  /**
+   * Load `modelPath` in every thread (again, after a reload) and return its ETag. A thread that
+   * fails keeps the model it had, and declines `predictShared` slices for the new one.
+   */
+  async load(modelPath: string): Promise<string> {
+    const answers = await Promise.all(this.workers.map((w) => w.call<LoadAnswer>({ type: 'load', path: modelPath })));
+    for (const a of answers) if ('kind' in a) throw new ModelFileError(a.source, a.kind, a.detail);
+    return (answers[0] as { etag: string }).etag;
   }
 
   private async run<T>(message: Record<string, unknown>, transfer: ArrayBuffer[] = []): Promise<T> {
@@ -98,6 +128,33 @@ export class PredictPool {
    */
   probaJsonLines(chunk: { buffer: ArrayBuffer; length: number; firstLine: number }, file: string, options: { titleOnly: boolean; sample: number }): Promise<ProbaChunk> {
     return this.run<ProbaChunk>({ type: 'proba-jsonl', ...chunk, file, ...options }, [chunk.buffer]);
+  }
+
+  /**
+   * The API's JSON text of each paper's prediction, in input order. A large batch is shared
+   * between the threads and the caller's own thread, which predicts the first slice with `local`
+   * while the threads do the rest, so one batch of 1,000 papers uses every core. A thread that
+   * does not hold `local`'s file (a reload is under way) declines its slice and the caller's
+   * thread does it, so a batch is always answered by the caller's model.
+   */
+  async predictShared(local: LocalModel, papers: readonly (PaperText & { id?: string })[], options: PredictOptions): Promise<string[]> {
+    const here = (slice: readonly (PaperText & { id?: string })[]): string[] => slice.map((p) => JSON.stringify(predictionOutput(local.model.predict(p, options), p.id)));
+    if (papers.length < MIN_PARALLEL_BATCH) return here(papers);
+    const parts = this.workers.length + 1;
+    const size = Math.ceil(papers.length / parts);
+    const slices = Array.from({ length: parts }, (_, i) => papers.slice(i * size, (i + 1) * size));
+    const remote = slices.slice(1).map((slice, i) => this.workers[i]!.call<string[] | null>({ type: 'api', etag: local.etag, papers: slice, options }));
+    const first = here(slices[0]!);
+    const rest = await Promise.all(
+      remote.map((r, i) =>
+        r.then((out) => {
+          if (out === null) return here(slices[i + 1]!);
+          this.threadSlices++;
+          return out;
+        }),
+      ),
+    );
+    return first.concat(...rest);
   }
 
   async close(): Promise<void> {

@@ -1,35 +1,50 @@
 /**
  * One prediction thread of a PredictPool: loads the model file itself (each thread keeps its own
  * copy of the weights in its kernel memory) and answers chunks of papers, or of raw JSON lines;
- * for evaluation, raw JSON lines canonicalised as ingest does it, with their probabilities.
+ * for evaluation, raw JSON lines canonicalised as ingest does it, with their probabilities; for
+ * the server, slices of API batches as JSON text, so they splice without copying objects.
  */
 import { serve } from '../parallel/rpc.js';
-import { loadModel, type LoadedModel } from './load-model.js';
-import { ModelFileError } from './file/model-codec.js';
+import { modelEtag, ModelFileError, readModelBytes } from './file/model-file.js';
+import type { LinearModel } from './linear/linear.js';
 import type { PaperText, PredictOptions } from './model.js';
-import { predictionLine } from './prediction-line.js';
+import { modelFromBytes } from './open-model.js';
+import { predictionLine, predictionOutput } from './prediction-json.js';
 import type { LinesChunk, LoadAnswer, ProbaChunk } from './predict-pool.js';
 import { parseCanonicalLines, processJsonlChunk } from '../corpus/ingest-worker.js';
 import { parseJsonlChunk } from '../sources/jsonl.js';
 import { paperItem } from '../sources/fields.js';
 
-let model: LoadedModel | null = null;
+let model: LinearModel | null = null;
+let etag = '';
 const encoder = new TextEncoder();
 
-serve(async (m) => {
-  if (m.type === 'load') {
-    try {
-      model = await loadModel(m.path as string);
-    } catch (e) {
-      // As data, so the pool can raise the same error class the main thread would have.
-      if (!(e instanceof ModelFileError)) throw e;
-      const result: LoadAnswer = { source: e.source, kind: e.kind, detail: e.detail };
-      return { result };
-    }
-    return { result: null };
+async function load(path: string): Promise<LoadAnswer> {
+  try {
+    const bytes = await readModelBytes(path);
+    const next = modelFromBytes(bytes, path);
+    // Score once so the lazy int8 → f32 expansion happens now, not inside the first request.
+    next.predict({ title: 'warm up' });
+    model = next;
+    etag = modelEtag(bytes);
+    return { etag };
+  } catch (e) {
+    // As data, so the pool can raise the same error class the main thread would have.
+    if (!(e instanceof ModelFileError)) throw e;
+    return { source: e.source, kind: e.kind, detail: e.detail };
   }
+}
+
+serve(async (m) => {
+  if (m.type === 'load') return { result: await load(m.path as string) };
+  // A slice for a model this thread does not hold (a reload is under way): the caller does it.
+  if (m.type === 'api' && m.etag !== etag) return { result: null };
   if (!model) throw new Error('predict worker: no model loaded');
   const options = m.options as PredictOptions;
+  if (m.type === 'api') {
+    const papers = m.papers as (PaperText & { id?: string })[];
+    return { result: papers.map((p) => JSON.stringify(predictionOutput(model!.predict(p, options), p.id))) };
+  }
   if (m.type === 'lines') {
     const papers = m.papers as (PaperText & { id?: string })[];
     const result: LinesChunk = { lines: papers.map((p) => predictionLine(p.id, model!.predict(p, options)) + '\n').join(''), papers: papers.length, errors: [] };

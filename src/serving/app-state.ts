@@ -2,7 +2,7 @@ import type { BackendOptions } from '../models/backends.js';
 import type { FeedbackStore } from './feedback-store.js';
 import type { Metrics, MetricsSnapshot, Gauges } from './metrics.js';
 import type { ModelSlot, ReloadResult } from './model-slot.js';
-import type { PredictPool } from './predict-pool.js';
+import type { PredictPool } from '../models/predict-pool.js';
 
 /** How `serve` was configured. */
 export interface ServeConfig {

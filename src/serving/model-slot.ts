@@ -1,9 +1,8 @@
-import { createHash } from 'node:crypto';
-import { readFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { openBackend, type BackendOptions } from '../models/backends.js';
-import { loadModel, type LoadedModel } from '../models/load-model.js';
-import type { ModelInfo, PaperText, Prediction, PredictOptions } from '../models/model.js';
+import { modelEtag, readModelBytes } from '../models/file/model-file.js';
+import { hasSyncPath, type Classifier, type PaperText, type Prediction, type PredictOptions } from '../models/model.js';
+import { modelFromBytes } from '../models/open-model.js';
 
 /**
  * What `serve` serves: one of our model files (path), or any other backend (LLM, ONNX folder,
@@ -11,14 +10,9 @@ import type { ModelInfo, PaperText, Prediction, PredictOptions } from '../models
  */
 export type ServeSource = { path: string } | { backend: BackendOptions; description: string };
 
-/** The model being served with the bytes of its file (for in-browser use) and their ETag. */
-export interface ServedModel {
-  /** What every route shows about it. */
-  model: { info: ModelInfo; labels: readonly string[] };
-  /** A model file of ours: predicted in-process and synchronously, shared with batch threads. */
-  linear: LoadedModel | null;
-  /** Any other backend, through its async interface. */
-  backend: AsyncBackend | null;
+/** The classifier being served, with where it came from and the bytes of its file (for in-browser use). */
+export interface Served {
+  model: Classifier;
   /** The model file, or a description of the backend (`onnx:DIR`, `llm:MODEL`, ...). */
   path: string;
   /** The model file's bytes; null for backends that are not one file of ours. */
@@ -28,36 +22,29 @@ export interface ServedModel {
   source: ServeSource;
 }
 
-type AsyncBackend = Awaited<ReturnType<typeof openBackend>>;
-
-/** Predictions for papers from whichever kind of model is served. */
-export async function predictPapers(served: ServedModel, papers: readonly PaperText[], options: PredictOptions): Promise<Prediction[]> {
-  if (served.linear) return papers.map((p) => served.linear!.predict({ title: p.title, abstract: p.abstract ?? '' }, options));
-  return served.backend!.predictBatchAsync(papers.map((p) => ({ title: p.title, abstract: p.abstract ?? '' })), options);
+/** Predictions for papers, in-process and at once where the model has a synchronous path. */
+export async function predictPapers(served: Served, papers: readonly PaperText[], options: PredictOptions): Promise<Prediction[]> {
+  const { model } = served;
+  if (hasSyncPath(model)) return papers.map((p) => model.predict(p, options));
+  return model.predictBatchAsync(papers, options);
 }
 
-export type ReloadResult = { ok: true; model: ServedModel } | { ok: false; error: string; kept: ServedModel };
+export type ReloadResult = { ok: true; model: Served } | { ok: false; error: string; kept: Served };
 
-/** The ETag of a model file's bytes (a strong validator: equal bytes, equal tag). */
-export function modelEtag(bytes: Uint8Array): string {
-  return `"${createHash('sha256').update(bytes).digest('base64url').slice(0, 27)}"`;
-}
-
-async function open(source: ServeSource): Promise<ServedModel> {
+async function open(source: ServeSource): Promise<Served> {
   const loadedAt = new Date().toISOString();
   if ('backend' in source) {
-    const backend = await openBackend(source.backend);
+    const model = await openBackend(source.backend);
     // No file to hash: the tag names the configuration and when it was opened.
     const etag = modelEtag(new TextEncoder().encode(`${source.description}\n${loadedAt}`));
-    return { model: backend, linear: null, backend, path: source.description, bytes: null, etag, loadedAt, source };
+    return { model, path: source.description, bytes: null, etag, loadedAt, source };
   }
   const abs = resolve(source.path);
-  const bytes = await readFile(abs);
-  const model = await loadModel(abs);
+  const bytes = await readModelBytes(abs);
+  const model = modelFromBytes(bytes, abs);
   // Score once so the lazy int8 → f32 expansion happens now, not inside the first request.
   model.predict({ title: 'warm up' });
-  const etag = modelEtag(bytes);
-  return { model, linear: model, backend: null, path: abs, bytes, etag, loadedAt, source: { path: abs } };
+  return { model, path: abs, bytes, etag: modelEtag(bytes), loadedAt, source: { path: abs } };
 }
 
 /**
@@ -67,20 +54,20 @@ async function open(source: ServeSource): Promise<ServedModel> {
  */
 export class ModelSlot {
   private reloading: Promise<ReloadResult> | null = null;
-  private readonly swapListeners: ((served: ServedModel) => Promise<void>)[] = [];
+  private readonly swapListeners: ((served: Served) => Promise<void>)[] = [];
 
-  private constructor(private served: ServedModel) {}
+  private constructor(private served: Served) {}
 
   static async open(source: ServeSource | string): Promise<ModelSlot> {
     return new ModelSlot(await open(typeof source === 'string' ? { path: source } : source));
   }
 
-  get current(): ServedModel {
+  get current(): Served {
     return this.served;
   }
 
   /** Run `listener` after each successful swap (before the reload reports success). */
-  onSwap(listener: (served: ServedModel) => Promise<void>): void {
+  onSwap(listener: (served: Served) => Promise<void>): void {
     this.swapListeners.push(listener);
   }
 

@@ -4,7 +4,7 @@ import type { AppState, ClusterHooks, ServeConfig } from './app-state.js';
 import { FeedbackStore } from './feedback-store.js';
 import { Metrics } from './metrics.js';
 import { ModelSlot } from './model-slot.js';
-import { PredictPool } from './predict-pool.js';
+import { PredictPool } from '../models/predict-pool.js';
 import { HttpError, sendError } from './response.js';
 import type { RequestContext, Route } from './route.js';
 import { ROUTES } from './routes.js';
@@ -120,8 +120,8 @@ export interface RunningServer {
 export async function startServer(config: ServeConfig, listen: { port: number; host: string }, log: Log = (l) => process.stderr.write(l + '\n'), cluster?: ClusterHooks): Promise<RunningServer> {
   const slot = await ModelSlot.open(config.backend ?? config.modelPath);
   // Batch threads each load the model file; other backends answer batches themselves.
-  const pool = config.batchThreads && slot.current.linear ? await PredictPool.start(config.batchThreads, slot.current) : null;
-  if (pool) slot.onSwap((served) => pool.load(served));
+  const pool = config.batchThreads && slot.current.bytes ? await PredictPool.open(slot.current.path, config.batchThreads, { unref: true }) : null;
+  if (pool) slot.onSwap(async (served) => void (await pool.load(served.path)));
   const feedback = config.feedbackPath ? new FeedbackStore(config.feedbackPath) : null;
   const state: AppState = { config, slot, feedback, metrics: new Metrics(), pool, startedAt: Date.now(), draining: false };
   if (cluster) state.cluster = cluster;

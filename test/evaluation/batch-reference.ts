@@ -33,7 +33,7 @@ import {
   type ConfusionExample,
   type ConfusionView,
   type DetailedEvaluation,
-  type EvaluatedModel,
+  type ClassifierLabels,
   type EvaluateOptions,
   type GroupConfusion,
   type MultiLabelEvaluation,
@@ -75,15 +75,15 @@ function archiveKey(label: string): string {
   return dot < 0 ? label : label.slice(0, dot);
 }
 
-export function batchScores(model: EvaluatedModel, papers: readonly PaperRecord[], proba: Float32Array, seconds: number, latency: LatencyStats, options: EvaluateOptions): DetailedEvaluation {
+export function batchScores(model: ClassifierLabels, papers: readonly PaperRecord[], proba: Float32Array, seconds: number, latency: LatencyStats, options: EvaluateOptions): DetailedEvaluation {
   const scheme = schemeFromJSON(model.scheme);
   const C = model.labels.length;
   const papersPerSecond = papers.length / Math.max(seconds, 1e-9);
   const n = papers.length;
   const labels = papers.map((p) => labelsOf(p, scheme));
-  const describe = (label: string) => describeLabel(label, model.task);
+  const describe = (label: string) => describeLabel(label, model.scheme.task);
 
-  if (model.task === 'multilabel') {
+  if (model.scheme.task === 'multilabel') {
     const truth = new Uint8Array(n * C);
     const pred = new Uint8Array(n * C);
     const thresholds = model.thresholds ?? null;
@@ -221,7 +221,7 @@ export function batchScores(model: EvaluatedModel, papers: readonly PaperRecord[
   const archives = groupOfClass(archiveKey);
   const predictedGroups = topGroups(padded, C1, groups.map, groups.count);
   const summary: SingleLabelEvaluation = {
-    task: model.task === 'group' ? 'group' : 'primary',
+    task: model.scheme.task === 'group' ? 'group' : 'primary',
     n,
     // The same predictions as the confusion matrix and F1 (ties to the lower index).
     accuracy: accuracy(yTrue, yPred),

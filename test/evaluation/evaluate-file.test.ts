@@ -7,7 +7,7 @@ import { emptyReport } from '../../src/corpus/canonical.js';
 import { loadPapers } from '../../src/corpus/load.js';
 import type { PaperRecord } from '../../src/corpus/record.js';
 import { evaluateFile } from '../../src/evaluation/evaluate-file.js';
-import { evaluateDetailed, type DetailedEvaluation } from '../../src/evaluation/evaluate.js';
+import { evaluate, type DetailedEvaluation } from '../../src/evaluation/evaluate.js';
 import { defaultModelPath, loadModel } from '../../src/models/load-model.js';
 import { PredictPool } from '../../src/models/predict-pool.js';
 import { madeUpOaiSnapshot } from '../made-up-papers.js';
@@ -24,7 +24,7 @@ function untimed(d: DetailedEvaluation): unknown {
 }
 
 // The OAI snapshot format (versions, update_date, …), with bad lines and ids met twice. A file of
-// ids met once scores as loadPapers + evaluateDetailed score it.
+// ids met once scores as loadPapers + evaluate scores it.
 const snapshot = madeUpOaiSnapshot(600);
 const clean = join(dir, 'clean.jsonl');
 writeFileSync(clean, snapshot);
@@ -34,17 +34,17 @@ const messy = join(dir, 'messy.jsonl');
 const later = JSON.stringify({ ...JSON.parse(lines[0]!), title: 'a later version', versions: [{ version: 'v1' }, { version: 'v2' }] });
 writeFileSync(messy, [lines[0], lines[1], '{"id": "broken', lines[2], '', lines[3], later, lines[4], lines[1], ...lines.slice(5)].join('\n') + '\n');
 
-test('evaluateFile scores a file as evaluateDetailed scores it loaded, in this thread and on threads', async () => {
+test('evaluateFile scores a file as evaluate scores it loaded, in this thread and on threads', async () => {
   const model = await loadModel(modelPath);
   const { papers } = await loadPapers(clean);
-  const expected = untimed(evaluateDetailed(model, papers));
+  const expected = untimed(await evaluate(model, papers));
   const report = emptyReport();
   assert.deepStrictEqual(untimed(await evaluateFile(model, clean, { report })), expected);
   assert.equal(report.kept, papers.length);
   const pool = await PredictPool.open(modelPath, 2);
   try {
     assert.deepStrictEqual(untimed(await evaluateFile(model, clean, { pool })), expected);
-    const titles = evaluateDetailed(model, papers, { titleOnly: true });
+    const titles = await evaluate(model, papers, { titleOnly: true });
     const streamed = await evaluateFile(model, clean, { pool, titleOnly: true });
     assert.deepStrictEqual(untimed(streamed), untimed(titles));
     assert.equal(streamed.details.latency.calls, 100, 'single calls timed after the pass');
@@ -56,7 +56,7 @@ test('evaluateFile scores a file as evaluateDetailed scores it loaded, in this t
 test('evaluateFile keeps the first record of an id, reports the rest with their lines, and skips bad lines', async () => {
   const model = await loadModel(modelPath);
   const first = (await loadPapers(clean)).papers;
-  const expected = untimed(evaluateDetailed(model, first));
+  const expected = untimed(await evaluate(model, first));
   const pool = await PredictPool.open(modelPath, 2);
   try {
     for (const options of [{}, { pool }]) {
@@ -88,5 +88,5 @@ test('evaluateFile reads any format ingest reads: a CSV file scores as loaded', 
   writeFileSync(csv, ['id,title,abstract,categories', ...papers.map((p) => [p.id, p.title, p.abstract, p.categories.join(' ')].map(quote).join(','))].join('\n') + '\n');
   const loaded = (await loadPapers(csv)).papers;
   assert.equal(loaded.length, 200);
-  assert.deepStrictEqual(untimed(await evaluateFile(model, csv)), untimed(evaluateDetailed(model, loaded)));
+  assert.deepStrictEqual(untimed(await evaluateFile(model, csv)), untimed(await evaluate(model, loaded)));
 });

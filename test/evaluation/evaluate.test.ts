@@ -1,9 +1,9 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import type { LabelSchemeJSON, LabelTask } from '../../src/corpus/labels.js';
+import type { LabelTask } from '../../src/corpus/labels.js';
 import type { PaperRecord } from '../../src/corpus/record.js';
-import { evaluateClassifier, evaluateDetailed, OTHER_ROW, UNSEEN_LABEL } from '../../src/evaluation/evaluate.js';
-import type { Classifier, ModelInfo, PaperText, Prediction } from '../../src/models/model.js';
+import { evaluate, OTHER_ROW, UNSEEN_LABEL } from '../../src/evaluation/evaluate.js';
+import type { Classifier, ModelInfo, PaperText, Prediction, SyncPath } from '../../src/models/model.js';
 
 function close(actual: number, expected: number, tol = 1e-9, what = ''): void {
   assert.ok(Math.abs(actual - expected) <= tol, `${what} expected ${expected}, got ${actual}`);
@@ -11,9 +11,9 @@ function close(actual: number, expected: number, tol = 1e-9, what = ''): void {
 
 /**
  * A classifier that answers fixed probabilities per title: the metrics below are then known by
- * hand, and every number evaluateDetailed reports can be checked against them.
+ * hand, and every number evaluate reports can be checked against them.
  */
-function fixedModel(task: LabelTask, labels: string[], rows: Record<string, number[]>): Classifier & { spec: { scheme: LabelSchemeJSON; thresholds: null } } {
+function fixedModel(task: LabelTask, labels: string[], rows: Record<string, number[]>): Classifier & SyncPath {
   const info: ModelInfo = {
     backend: 'fixed',
     task,
@@ -38,11 +38,13 @@ function fixedModel(task: LabelTask, labels: string[], rows: Record<string, numb
   return {
     info,
     labels,
+    scheme: { task, labels, options: { task } },
+    thresholds: null,
     predictProba,
+    predictProbaAsync: async (papers) => predictProba(papers),
     predict: unused,
     predictBatch: () => [unused()],
-    save: async () => {},
-    spec: { scheme: { task, labels, options: { task } }, thresholds: null },
+    predictBatchAsync: async () => [unused()],
   };
 }
 
@@ -75,9 +77,9 @@ const PAPERS = [
   paper('p5', ['astro-ph.GA']),
 ];
 
-test('single-label evaluation: every headline number by hand', () => {
+test('single-label evaluation: every headline number by hand', async () => {
   const model = fixedModel('primary', LABELS, ROWS);
-  const { summary: s, details: d } = evaluateDetailed(model, PAPERS, { latencySamples: 3, confusionTop: 2 });
+  const { summary: s, details: d } = await evaluate(model, PAPERS, { latencySamples: 3, confusionTop: 2 });
   assert.equal(s.task, 'primary');
   assert.equal(s.n, 6);
   assert.equal(s.unseenLabel, 1);
@@ -173,12 +175,12 @@ test('single-label evaluation: every headline number by hand', () => {
   close(rel[7]!.accuracy, 0);
 
   // The headline-only entry point returns the same numbers.
-  const again = evaluateClassifier(model, PAPERS, { latencySamples: 0 });
+  const again = (await evaluate(model, PAPERS, { latencySamples: 0 })).summary;
   close(again.accuracy, s.accuracy);
   assert.equal(again.latencyP50Ms, undefined, 'not measured: absent, not 0');
 });
 
-test('group accuracy with cross-lists counts a predicted group that is any of the paper’s groups', () => {
+test('group accuracy with cross-lists counts a predicted group that is any of the paper’s groups', async () => {
   // q0: a cs.LG paper cross-listed to hep-th, predicted physics (.75): wrong group, but listed.
   // q1: hep-ph only, predicted cs: wrong either way. q2: an astro-ph.GA paper cross-listed to cs.CL,
   // whose primary the model never saw, predicted cs: listed.
@@ -187,7 +189,7 @@ test('group accuracy with cross-lists counts a predicted group that is any of th
     q1: [0.5, 0.25, 0.125, 0.125],
     q2: [0.5, 0.25, 0.125, 0.125],
   });
-  const { summary: s, details } = evaluateDetailed(model, [paper('q0', ['cs.LG', 'hep-th']), paper('q1', ['hep-ph']), paper('q2', ['astro-ph.GA', 'cs.CL'])], { latencySamples: 1 });
+  const { summary: s, details } = await evaluate(model, [paper('q0', ['cs.LG', 'hep-th']), paper('q1', ['hep-ph']), paper('q2', ['astro-ph.GA', 'cs.CL'])], { latencySamples: 1 });
   assert.equal(s.task, 'primary');
   if (s.task !== 'primary') return;
   close(s.groupAccuracy, 0);
@@ -205,17 +207,17 @@ test('group accuracy with cross-lists counts a predicted group that is any of th
   close(details.groupConfusions!.reduce((t, g) => t + g.shareOfErrors, 0), 1);
 });
 
-test('worst-confusion examples: most confident first, capped per pair', () => {
+test('worst-confusion examples: most confident first, capped per pair', async () => {
   // Three cs.LG papers all predicted cs.CL with .5, .75, .625 → examples in order .75, .625.
   const rows = { a: [0.5, 0.5, 0, 0], b: [0.75, 0.25, 0, 0], c: [0.625, 0.375, 0, 0] };
   const model = fixedModel('primary', LABELS, rows);
-  const d = evaluateDetailed(model, [paper('a', ['cs.LG']), paper('b', ['cs.LG']), paper('c', ['cs.LG'])], { examplesPerConfusion: 2, latencySamples: 0 }).details;
+  const d = (await evaluate(model, [paper('a', ['cs.LG']), paper('b', ['cs.LG']), paper('c', ['cs.LG'])], { examplesPerConfusion: 2, latencySamples: 0 })).details;
   assert.equal(d.worstConfusions.length, 1);
   assert.deepEqual(d.worstConfusions[0]!.examples.map((e) => e.id), ['b', 'c']);
   assert.equal(d.worstConfusions[0]!.count, 3);
 });
 
-test('multi-label evaluation by hand', () => {
+test('multi-label evaluation by hand', async () => {
   // Labels 0 cs.CL, 1 cs.LG, 2 stat.ML; threshold 0.5; an empty answer becomes the argmax.
   //   paper  truth      scores          predicted
   //   q0     {0, 1}     .9  .6  .1      {0, 1}
@@ -224,7 +226,7 @@ test('multi-label evaluation by hand', () => {
   const labels = ['cs.CL', 'cs.LG', 'stat.ML'];
   const model = fixedModel('multilabel', labels, { q0: [0.9, 0.6, 0.1], q1: [0.2, 0.4, 0.7], q2: [0.3, 0.2, 0.1] });
   const papers = [paper('q0', ['cs.CL', 'cs.LG']), paper('q1', ['cs.LG', 'stat.ML']), paper('q2', ['stat.ML'])];
-  const { summary: s, details: d } = evaluateDetailed(model, papers, { latencySamples: 0 });
+  const { summary: s, details: d } = await evaluate(model, papers, { latencySamples: 0 });
   assert.equal(s.task, 'multilabel');
   if (s.task !== 'multilabel') return;
   // micro: tp 2 + 1 + 0 = 3 of 4 predicted, 5 true → P 3/4, R 3/5, F1 6/9.
@@ -271,11 +273,11 @@ test('multi-label evaluation by hand', () => {
   );
 });
 
-test('top-k and accuracy agree with the predictions and scikit-learn on one-hot and tied rows; unseen labels always miss', () => {
+test('top-k and accuracy agree with the predictions and scikit-learn on one-hot and tied rows; unseen labels always miss', async () => {
   // An LLM's one-hot answers: many classes tie at 0.
   const rows: Record<string, number[]> = { u: [1, 0, 0, 0], h: [1, 0, 0, 0], t: [0.5, 0.5, 0, 0] };
   const m = fixedModel('primary', LABELS, rows);
-  const e = evaluateClassifier(m, [paper('u', ['astro-ph.GA']), paper('h', ['hep-ph']), paper('t', ['cs.LG'])]);
+  const e = (await evaluate(m, [paper('u', ['astro-ph.GA']), paper('h', ['hep-ph']), paper('t', ['cs.LG'])])).summary;
   assert.equal(e.task, 'primary');
   if (e.task !== 'primary') return;
   // u: the model never saw astro-ph.GA, so no k makes it a hit. h: sklearn's top_k_accuracy_score
@@ -288,32 +290,30 @@ test('top-k and accuracy agree with the predictions and scikit-learn on one-hot 
   close(e.microF1, e.accuracy, 1e-9, 'microF1');
 });
 
-test('group accuracy with cross-lists counts the true class\'s own group ("other" too)', () => {
+test('group accuracy with cross-lists counts the true class\'s own group ("other" too)', async () => {
   const labels = ['cs.CL', 'cs.LG', 'other'];
-  const m = fixedModel('primary', labels, { x: [0.1, 0.1, 0.8] });
-  m.spec.scheme = { task: 'primary', labels, options: { task: 'primary', minCount: 2 }, fold: { 'hep-th': 'other' } };
-  const e = evaluateClassifier(m, [paper('x', ['hep-th'])]);
+  const m = { ...fixedModel('primary', labels, { x: [0.1, 0.1, 0.8] }), scheme: { task: 'primary', labels, options: { task: 'primary', minCount: 2 }, fold: { 'hep-th': 'other' } } } as const satisfies Classifier;
+  const e = (await evaluate(m, [paper('x', ['hep-th'])])).summary;
   if (e.task !== 'primary') throw new Error('primary expected');
   close(e.accuracy, 1, 1e-9, 'accuracy');
   close(e.groupAccuracy, 1, 1e-9, 'groupAccuracy');
   close(e.anyGroupAccuracy!, 1, 1e-9, 'anyGroupAccuracy');
 });
 
-test('multi-label "top label is the primary" misses when the scheme drops the primary, never scores a cross-list', () => {
+test('multi-label "top label is the primary" misses when the scheme drops the primary, never scores a cross-list', async () => {
   const labels = ['cs.CL', 'cs.LG'];
-  const m = fixedModel('multilabel', labels, { x: [0.1, 0.9] });
-  m.spec.scheme = { task: 'multilabel', labels, options: { task: 'multilabel', top: 2 } };
-  const e = evaluateClassifier(m, [paper('x', ['hep-th', 'cs.LG'])]);
+  const m = { ...fixedModel('multilabel', labels, { x: [0.1, 0.9] }), scheme: { task: 'multilabel', labels, options: { task: 'multilabel', top: 2 } } } as const satisfies Classifier;
+  const e = (await evaluate(m, [paper('x', ['hep-th', 'cs.LG'])])).summary;
   if (e.task !== 'multilabel') throw new Error('multilabel expected');
   close(e.accuracy, 0, 1e-9, 'accuracy');
   close(e.top5, 0, 1e-9, 'top5');
   close(e.microF1, 1, 1e-9, 'microF1');
 });
 
-test('an all-zero row is no answer: wrong in every metric, shown as its own predicted class, and no labels for multi-label', () => {
+test('an all-zero row is no answer: wrong in every metric, shown as its own predicted class, and no labels for multi-label', async () => {
   const m = fixedModel('primary', LABELS, { z: [0, 0, 0, 0], a: [0.75, 0.125, 0.0625, 0.0625] });
   // z's true label is the first class, which argmax of zeros (ties to the lowest index) would pick.
-  const d = evaluateDetailed(m, [paper('z', ['cs.CL']), paper('a', ['cs.CL'])]);
+  const d = await evaluate(m, [paper('z', ['cs.CL']), paper('a', ['cs.CL'])]);
   const e = d.summary;
   if (e.task !== 'primary') throw new Error('primary expected');
   close(e.accuracy, 0.5, 1e-9, 'accuracy');
@@ -324,7 +324,7 @@ test('an all-zero row is no answer: wrong in every metric, shown as its own pred
   assert.equal(noAnswer?.predicted, 1);
   assert.ok(noAnswer, 'a "(no answer)" row');
   const ml = fixedModel('multilabel', LABELS, { z: [0, 0, 0, 0] });
-  const me = evaluateClassifier(ml, [paper('z', ['cs.CL'])]);
+  const me = (await evaluate(ml, [paper('z', ['cs.CL'])])).summary;
   if (me.task !== 'multilabel') throw new Error('multilabel expected');
   close(me.predictedCardinality, 0, 1e-9, 'nothing predicted');
   close(me.accuracy, 0, 1e-9, 'top label is the primary');

@@ -4,7 +4,7 @@ import type { LabelTask } from '../../src/corpus/labels.js';
 import { seededRng } from '../../src/corpus/random.js';
 import type { PaperRecord } from '../../src/corpus/record.js';
 import { evaluationAccumulator } from '../../src/evaluation/accumulator.js';
-import type { EvaluatedModel, EvaluateOptions } from '../../src/evaluation/evaluate.js';
+import type { ClassifierLabels, EvaluateOptions } from '../../src/evaluation/evaluate.js';
 import { summarizeLatency } from '../../src/evaluation/latency.js';
 import { batchScores } from './batch-reference.js';
 
@@ -13,7 +13,7 @@ import { batchScores } from './batch-reference.js';
  * rows of all zeros (no answer), rows of equal values (ties everywhere), one-hot rows, values on
  * a coarse grid (ties between some classes), cross-lists into other groups and archives.
  */
-function madeUpSet(task: LabelTask, n: number, seed: number): { model: EvaluatedModel; papers: PaperRecord[]; proba: Float32Array } {
+function madeUpSet(task: LabelTask, n: number, seed: number): { model: ClassifierLabels; papers: PaperRecord[]; proba: Float32Array } {
   const rng = seededRng(seed);
   const labels = task === 'group' ? ['cs', 'math', 'physics', 'q-bio'] : ['cs.CL', 'cs.LG', 'hep-ph', 'hep-th', 'math.CO', 'math.NT', 'q-bio.NC'];
   const codes = ['cs.CL', 'cs.LG', 'hep-ph', 'hep-th', 'math.CO', 'math.NT', 'q-bio.NC', 'astro-ph.GA', 'q-fin.PR', 'cond-mat.str-el'];
@@ -43,11 +43,11 @@ function madeUpSet(task: LabelTask, n: number, seed: number): { model: Evaluated
     }
   }
   const thresholds = task === 'multilabel' ? Float32Array.from(labels, () => 0.1 + rng() * 0.5) : null;
-  return { model: { labels, task, scheme: { task, labels, options: { task } }, thresholds }, papers, proba };
+  return { model: { labels, scheme: { task, labels, options: { task } }, thresholds }, papers, proba };
 }
 
 /** The accumulator fed the papers in batches of `size`, each batch's rows in an array of its own. */
-function streamed(model: EvaluatedModel, papers: PaperRecord[], proba: Float32Array, size: number, options: EvaluateOptions) {
+function streamed(model: ClassifierLabels, papers: PaperRecord[], proba: Float32Array, size: number, options: EvaluateOptions) {
   const C = model.labels.length;
   const scores = evaluationAccumulator(model, options);
   for (let start = 0; start < papers.length; start += size) {

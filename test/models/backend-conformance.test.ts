@@ -6,7 +6,7 @@ import { after, before, test } from 'node:test';
 import { fitTinyModel, writeTinyModel } from '../../scripts/tiny-onnx.js';
 import { openBackend, type BackendName, type BackendOptions } from '../../src/models/backends.js';
 import { trainLinear } from '../../src/models/linear/train.js';
-import type { AsyncClassifier, PaperText } from '../../src/models/model.js';
+import { hasSyncPath, type Classifier, type PaperText } from '../../src/models/model.js';
 import { importOptional, MissingPackageError } from '../../src/models/onnx/runtime.js';
 import { startMockServer, type MockServer } from './mock-llm-server.js';
 import { syntheticPapers, TOPICS } from './synthetic.js';
@@ -59,7 +59,7 @@ const CASES: { backend: BackendName; options: () => BackendOptions; missing?: ()
   },
 ];
 
-async function checkContract(model: AsyncClassifier): Promise<void> {
+async function checkContract(model: Classifier): Promise<void> {
   const C = model.labels.length;
   assert.ok(C > 0, 'labels');
   assert.deepEqual([...model.labels], [...model.info.labels], 'labels are the info labels');
@@ -101,6 +101,13 @@ async function checkContract(model: AsyncClassifier): Promise<void> {
 
   assert.equal((await model.predictProbaAsync([])).length, 0, 'no papers, no probabilities');
   assert.deepEqual(await model.predictBatchAsync([]), [], 'no papers, no predictions');
+
+  // The synchronous path, where a backend has one, gives the same answers without waiting.
+  if (hasSyncPath(model)) {
+    assert.deepEqual(model.predictProba(papers), proba, 'predictProba is predictProbaAsync');
+    assert.deepEqual(model.predictBatch(papers, { k }), predictions, 'predictBatch is predictBatchAsync');
+    assert.deepEqual(model.predict(papers[0]!, { k }), predictions[0], 'predict is one paper of predictBatch');
+  }
 }
 
 for (const c of CASES) {
@@ -110,6 +117,8 @@ for (const c of CASES) {
     const model = await openBackend(c.options());
     try {
       assert.equal(model.info.backend, c.backend, 'info names the backend');
+      // Batch threads and in-process evaluation rely on it.
+      if (c.backend === 'linear') assert.ok(hasSyncPath(model), 'a linear model answers in-process');
       await checkContract(model);
     } finally {
       await model.close?.();

@@ -4,10 +4,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { before, test } from 'node:test';
 import { fitTinyModel, writeTinyModel } from '../../scripts/tiny-onnx.js';
-import { plainScheme } from '../../src/models/backends.js';
+import { plainScheme } from '../../src/models/labels-info.js';
 import { combine, ensembleLogLoss, fitPoolTemperature, openEnsemble, searchWeights } from '../../src/models/ensemble/ensemble.js';
 import { evaluateEnsemble } from '../../src/evaluation/ensemble-evaluation.js';
-import type { AsyncClassifier, PaperText } from '../../src/models/model.js';
+import type { Classifier, PaperText } from '../../src/models/model.js';
 import { PredictionBuilder } from '../../src/models/prediction.js';
 import { seededRng } from '../../src/corpus/random.js';
 import type { PaperRecord } from '../../src/corpus/record.js';
@@ -18,7 +18,7 @@ import { syntheticPapers } from './synthetic.js';
  * A classifier that answers fixed rows by paper title, to check how the ensemble combines them;
  * with `thresholds`, a multi-label one with those tuned thresholds.
  */
-function fixed(labels: string[], rows: Record<string, number[]>, thresholds?: number[]): AsyncClassifier {
+function fixed(labels: string[], rows: Record<string, number[]>, thresholds?: number[]): Classifier {
   const task = thresholds ? 'multilabel' : 'primary';
   const t = thresholds ? Float32Array.from(thresholds) : null;
   const builder = new PredictionBuilder(labels, task, t);
@@ -36,7 +36,7 @@ function fixed(labels: string[], rows: Record<string, number[]>, thresholds?: nu
 test('members with different label sets are aligned by code and averaged with their weights', async () => {
   const a = fixed(['cs.CV', 'hep-th'], { x: [0.8, 0.2], y: [0.1, 0.9] });
   const b = fixed(['hep-th', 'math.NT', 'cs.CV'], { x: [0.2, 0.2, 0.6], y: [0.5, 0.5, 0] });
-  const models: Record<string, AsyncClassifier> = { a, b };
+  const models: Record<string, Classifier> = { a, b };
   const e = await openEnsemble({ members: ['a', 'b'], weights: [3, 1] }, async (m) => models[m]!);
   assert.deepEqual(e.labels, ['cs.CV', 'hep-th', 'math.NT']);
   assert.deepEqual(e.weights, [0.75, 0.25]);
@@ -50,16 +50,16 @@ test('members with different label sets are aligned by code and averaged with th
 
 test('members whose schemes disagree on a category are refused: one folds hep-th into other, one has it as a class', async () => {
   const folds = fixed(['cs.CL', 'other'], { x: [0.5, 0.5] });
-  const a: AsyncClassifier = { ...folds, scheme: { ...plainScheme('primary', ['cs.CL', 'other']), fold: { 'hep-th': 'other' } } };
+  const a: Classifier = { ...folds, scheme: { ...plainScheme('primary', ['cs.CL', 'other']), fold: { 'hep-th': 'other' } } };
   const b = fixed(['cs.CL', 'hep-th'], { x: [0.5, 0.5] });
-  const models: Record<string, AsyncClassifier> = { a, b };
+  const models: Record<string, Classifier> = { a, b };
   await assert.rejects(() => openEnsemble({ members: ['a', 'b'] }, async (m) => models[m]!), /a folds hep-th into other, but b has hep-th as a class of its own/);
 });
 
 test('a multi-label pool cuts at its members\' tuned thresholds, pooled like their probabilities', async () => {
   const a = fixed(['cs.CV', 'hep-th'], { x: [0.3, 0.65], y: [0.1, 0.9] }, [0.2, 0.6]);
   const b = fixed(['hep-th', 'math.NT'], { x: [0.4, 0.2], y: [0.2, 0.05] }, [0.3, 0.1]);
-  const models: Record<string, AsyncClassifier> = { a, b };
+  const models: Record<string, Classifier> = { a, b };
   // A pool of one model answers as that model: both of x's labels clear their thresholds, though one is under 0.5.
   const alone = await openEnsemble({ members: ['a'] }, async (m) => models[m]!);
   assert.deepEqual([...alone.thresholds!].map((v) => Number(v.toFixed(6))), [0.2, 0.6]);
@@ -121,8 +121,8 @@ test('the product rule takes the weighted geometric mean, floors a label a membe
   const a = fixed(['cs.CV', 'hep-th', 'math.NT'], { x: [0.7, 0.2, 0.1] });
   // A multi-label member: independent per-category probabilities, and no math.NT at all.
   const ml = fixed(['cs.CV', 'hep-th', 'q-bio.NC'], { x: [0.05, 0.9, 0.5] });
-  const multilabel: AsyncClassifier = { ...ml, info: { ...ml.info, task: 'multilabel' } };
-  const models: Record<string, AsyncClassifier> = { a, ml: multilabel };
+  const multilabel: Classifier = { ...ml, info: { ...ml.info, task: 'multilabel' } };
+  const models: Record<string, Classifier> = { a, ml: multilabel };
   const e = await openEnsemble({ members: ['a', 'ml'], weights: [2, 1], combine: 'product' }, async (m) => models[m]!);
   assert.equal(e.info.task, 'primary');
   assert.deepEqual(e.labels, ['cs.CV', 'hep-th', 'math.NT', 'q-bio.NC']);
@@ -138,7 +138,7 @@ test('the product rule takes the weighted geometric mean, floors a label a membe
 
   // Only a primary ensemble takes multi-label members, and never a member of another task.
   await assert.rejects(() => openEnsemble({ members: ['ml', 'a'], combine: 'product' }, async (m) => models[m]!), /must share a task/);
-  const group: AsyncClassifier = { ...a, info: { ...a.info, task: 'group' } };
+  const group: Classifier = { ...a, info: { ...a.info, task: 'group' } };
   await assert.rejects(() => openEnsemble({ members: ['a', 'g'] }, async (m) => (m === 'g' ? group : a)), /g is group/);
 });
 
@@ -204,7 +204,7 @@ test('a product pool fits a temperature on validation that softens an overconfid
   // A mean pool has no temperature, so given weights leave nothing to tune.
   await assert.rejects(() => openEnsemble({ members: ['a', 'b'], weights: [2, 1], valid: validFile }, async () => a), /not both/);
   // Nor does a multi-label product pool: a temperature would move labels across the threshold.
-  const ml: AsyncClassifier = { ...a, info: { ...a.info, task: 'multilabel' }, scheme: plainScheme('multilabel', labels) };
+  const ml: Classifier = { ...a, info: { ...a.info, task: 'multilabel' }, scheme: plainScheme('multilabel', labels) };
   await assert.rejects(() => openEnsemble({ members: ['a', 'b'], weights: [2, 1], valid: validFile, combine: 'product' }, async () => ml), /multi-label product pool keeps temperature 1/);
   // A temperature fitted once can be given instead of refitting it.
   const given = await openEnsemble({ members: ['a', 'b'], weights: [2, 1], combine: 'product', temperature: fit.temperature }, async () => a);

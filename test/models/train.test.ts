@@ -7,7 +7,7 @@ import { heldOutTerms } from '../../src/models/linear/held-out.js';
 import { trainLinear } from '../../src/models/linear/train.js';
 import { AUTO_EPOCHS, epochsFor } from '../../src/models/linear/train-settings.js';
 import { loadModel } from '../../src/models/load-model.js';
-import { evaluateClassifier } from '../../src/evaluation/evaluate.js';
+import { evaluate } from '../../src/evaluation/evaluate.js';
 import { ModelFileError } from '../../src/models/file/model-file.js';
 import { syntheticPapers, TOPICS } from './synthetic.js';
 import { seededRng } from '../../src/corpus/random.js';
@@ -25,7 +25,7 @@ test('primary model separates topics and explains with topic words', async () =>
   const { model, report } = await trainLinear(train, null, { ...fast, task: 'primary' });
   assert.deepEqual(model.labels, ['cs.CV', 'hep-th', 'math.NT', 'q-bio.NC']);
   assert.ok(report.features > 20);
-  const e = evaluateClassifier(model, test_);
+  const e = (await evaluate(model, test_)).summary;
   assert.equal(e.task, 'primary');
   assert.ok(e.accuracy > 0.95, `accuracy ${e.accuracy}`);
   assert.equal(e.top5, 1);
@@ -157,8 +157,8 @@ test('pruning keeps the features that matter and refuses quantized weights', asy
   const pruned = model.pruned(half);
   assert.equal(pruned.vocab.size, half);
   assert.equal(model.pruned(report.features + 10), model);
-  const a = evaluateClassifier(model, test_);
-  const b = evaluateClassifier(pruned, test_);
+  const a = (await evaluate(model, test_)).summary;
+  const b = (await evaluate(pruned, test_)).summary;
   assert.ok(b.accuracy >= a.accuracy - 0.1, `pruned accuracy ${b.accuracy} vs ${a.accuracy}`);
   // Document frequency counts: a topic word found in many papers outranks a word seen once.
   const kept = new Set(pruned.vocab.terms);
@@ -209,7 +209,7 @@ test('empty input is refused, garbage gets low confidence', async () => {
 test('multi-label model predicts cross-lists and never an empty answer', async () => {
   const { model } = await trainLinear(train, null, { ...fast, task: 'multilabel' });
   assert.equal(model.info.task, 'multilabel');
-  const e = evaluateClassifier(model, test_);
+  const e = (await evaluate(model, test_)).summary;
   assert.equal(e.task, 'multilabel');
   if (e.task === 'multilabel') {
     assert.ok(e.microF1 > 0.7, `microF1 ${e.microF1}`);
@@ -347,7 +347,7 @@ test('the cross-list loss teaches a category from the papers that carry it as a 
   const gap = (m: LinearModel) => logOdds(m, query, iv, cv);
   assert.ok(gap(on.model) > gap(off.model) + 2, `log-odds of eess.IV over cs.CV: ${gap(on.model)} with the loss, ${gap(off.model)} without`);
   // The primary stays the primary: cs.CV papers are still called cs.CV.
-  assert.ok(evaluateClassifier(on.model, test_).accuracy > 0.95);
+  assert.ok((await evaluate(on.model, test_)).summary.accuracy > 0.95);
 });
 
 test('archive sharing lifts a thin category when its archive fits, and leaves other archives alone', async () => {
@@ -362,7 +362,7 @@ test('archive sharing lifts a thin category when its archive fits, and leaves ot
   // Without sharing the two thin categories are alike to this paper; with it math.AG has learnt math.NT's words.
   assert.ok(Math.abs(gap(plain.model)) < 0.1, `log-odds of math.AG over cs.DS without sharing ${gap(plain.model)}`);
   assert.ok(gap(shared.model) > 0.4, `with sharing ${gap(shared.model)}`);
-  assert.ok(evaluateClassifier(shared.model, test_).accuracy > 0.95);
+  assert.ok((await evaluate(shared.model, test_)).summary.accuracy > 0.95);
 });
 
 test('the cross-list loss and archive sharing refuse values outside their range; a multi-label model records them off', async () => {

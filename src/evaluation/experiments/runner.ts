@@ -5,7 +5,7 @@ import { describeLabel } from '../../models/labels-info.js';
 import type { LinearModel } from '../../models/linear/linear.js';
 import { trainLinear } from '../../models/linear/train.js';
 import type { TrainOptions } from '../../models/linear/train-settings.js';
-import { evaluateClassifier } from '../evaluate.js';
+import { evaluate } from '../evaluate.js';
 import { argmaxRows, classificationReport, confusionMatrix, multilabelMetrics } from '../metrics.js';
 import type { ExperimentMetric, ExperimentPreset } from './preset.js';
 import { applyTextVariant, describeTextVariant } from './text-variant.js';
@@ -115,8 +115,8 @@ export function prepareSplit(preset: ExperimentPreset, papers: readonly PaperRec
 }
 
 /** The preset's numbers for one model on one test set. */
-export function measure(model: LinearModel, papers: readonly PaperRecord[], preset: ExperimentPreset): Partial<Record<ExperimentMetric, number>> {
-  const ev = evaluateClassifier(model, papers);
+export async function measure(model: LinearModel, papers: readonly PaperRecord[], preset: ExperimentPreset): Promise<Partial<Record<ExperimentMetric, number>>> {
+  const ev = (await evaluate(model, papers)).summary;
   const values: Partial<Record<ExperimentMetric, number>> = {};
   const wanted = new Set(preset.metrics);
   const put = (k: ExperimentMetric, v: number) => {
@@ -218,7 +218,7 @@ export async function runExperiment(preset: ExperimentPreset, papers: readonly P
     classes = model.labels.length;
     for (const [ti, test] of split.tests.entries()) {
       const testPapers = applyTextVariant(test.papers, testVariant);
-      const values = test.papers.length > 0 ? measure(model, testPapers, preset) : {};
+      const values = test.papers.length > 0 ? await measure(model, testPapers, preset) : {};
       rows.push({
         variant: variant.name,
         trainText: describeTextVariant(variant.train),

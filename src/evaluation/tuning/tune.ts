@@ -4,7 +4,8 @@ import type { PaperRecord } from '../../corpus/record.js';
 import type { LinearModel } from '../../models/linear/linear.js';
 import { trainLinear } from '../../models/linear/train.js';
 import { DEFAULT_TRAIN_OPTIONS, epochsFor, type TrainOptions } from '../../models/linear/train-settings.js';
-import { evaluateClassifier, type Evaluation } from '../evaluate.js';
+import { evaluate, type Evaluation } from '../evaluate.js';
+import { metricValue } from '../metric-catalog.js';
 import { foldSplit, stratifiedFolds } from './folds.js';
 import { DEFAULT_SEARCH_SPACE, defaultSettings, sampleSettings, type ParameterSpec, type TunedSettings } from './search-space.js';
 
@@ -66,17 +67,9 @@ const OVERHEAD_EPOCHS = 3;
 const REDRAWS = 20;
 
 function scoreOf(ev: Evaluation, metric: TuneMetric): number {
-  if (ev.task === 'multilabel') {
-    if (metric === 'microF1') return ev.microF1;
-    if (metric === 'samplesF1') return ev.samplesF1;
-    if (metric === 'macroF1') return ev.macroF1;
-    if (metric === 'accuracy') return ev.accuracy;
-    if (metric === 'top5') return ev.top5;
-    throw new RangeError(`metric ${metric} does not apply to multi-label models`);
-  }
-  if (metric === 'microF1') return ev.microF1;
-  if (metric === 'samplesF1') throw new RangeError('metric samplesF1 applies to multi-label models only');
-  return ev[metric];
+  const v = metricValue(ev, metric);
+  if (v === undefined) throw new RangeError(`metric ${metric} does not apply to ${ev.task === 'multilabel' ? 'multi-label' : 'single-label'} models`);
+  return v;
 }
 
 function epochsOf(s: TunedSettings, base: Partial<TrainOptions>, papers: number): number {
@@ -117,17 +110,17 @@ export async function tune(train: readonly PaperRecord[], valid: readonly PaperR
     const scheme = schemeFromJSON(model.spec.scheme);
     return papers.filter((p) => labelsOf(p, scheme).length > 0);
   };
-  const evaluate = async (settings: TunedSettings): Promise<number[]> => {
+  const trial = async (settings: TunedSettings): Promise<number[]> => {
     const config = { ...base, ...settings };
     if (!foldOf) {
       const { model } = await trainLinear(train, null, config);
-      return [scoreOf(evaluateClassifier(model, scored(model, valid!)), metric)];
+      return [scoreOf((await evaluate(model, scored(model, valid!))).summary, metric)];
     }
     const scores: number[] = [];
     for (let f = 0; f < folds; f++) {
       const { train: tr, heldOut } = foldSplit(train, foldOf, f);
       const { model } = await trainLinear(tr, null, config);
-      scores.push(scoreOf(evaluateClassifier(model, scored(model, heldOut)), metric));
+      scores.push(scoreOf((await evaluate(model, scored(model, heldOut))).summary, metric));
     }
     return scores;
   };
@@ -150,7 +143,7 @@ export async function tune(train: readonly PaperRecord[], valid: readonly PaperR
     const ts = now();
     let record: TrialRecord;
     try {
-      const foldScores = await evaluate(settings!);
+      const foldScores = await trial(settings!);
       const seconds = (now() - ts) / 1000;
       record = { trial: n + 1, status: 'ok', settings: settings!, metric, score: foldScores.reduce((a, b) => a + b, 0) / foldScores.length, foldScores, seconds, finishedAt: elapsed() };
     } catch (e) {

@@ -1,14 +1,14 @@
 import { labelsOf, OTHER_LABEL, schemeFromJSON, type LabelSchemeJSON, type LabelTask } from '../../corpus/labels.js';
 import { loadPapers } from '../../corpus/load.js';
 import type { PaperRecord } from '../../corpus/record.js';
-import type { CombineRule, EnsembleBackendOptions } from '../backends.js';
-import type { AsyncClassifier, ModelInfo, PaperText, Prediction, PredictOptions } from '../model.js';
+import type { CombineRule, EnsembleBackendOptions } from './ensemble-options.js';
+import type { Classifier, ModelInfo, PaperText, Prediction, PredictOptions } from '../model.js';
 import { PredictionBuilder } from '../prediction.js';
 
 export interface EnsembleMember {
   /** As given on the command line (file, folder or `llm`). */
   name: string;
-  model: AsyncClassifier;
+  model: Classifier;
   /** Member class index → ensemble class index. */
   toEnsemble: Int32Array;
 }
@@ -39,7 +39,7 @@ export interface WeightSearch {
  * different label sets are aligned by label code: a member gives 0 to a label it does not have,
  * and single-label rows are renormalised so that they still sum to 1.
  */
-export class Ensemble implements AsyncClassifier {
+export class Ensemble implements Classifier {
   readonly info: ModelInfo;
   readonly scheme: LabelSchemeJSON;
   /** Built on first use and again after the weights change: a multi-label pool's thresholds follow them. */
@@ -400,7 +400,7 @@ function compareLabels(a: string, b: string): number {
  * first member sets the task; a primary-category ensemble may also take multi-label members,
  * whose per-category probabilities speak to the same codes.
  */
-export function ensembleScheme(members: readonly { name: string; model: AsyncClassifier }[]): LabelSchemeJSON {
+export function ensembleScheme(members: readonly { name: string; model: Classifier }[]): LabelSchemeJSON {
   const first = members[0]!.model;
   const task = first.info.task;
   for (const m of members) {
@@ -430,11 +430,11 @@ export function ensembleScheme(members: readonly { name: string; model: AsyncCla
 }
 
 /** Open every member, align labels, then set weights: given, tuned on `valid`, or equal. */
-export async function openEnsemble(o: EnsembleBackendOptions, open: (member: string) => Promise<AsyncClassifier>): Promise<Ensemble> {
+export async function openEnsemble(o: EnsembleBackendOptions, open: (member: string) => Promise<Classifier>): Promise<Ensemble> {
   if (o.members.length === 0) throw new RangeError('an ensemble needs at least one member');
   if (o.weights && o.valid && o.combine !== 'product') throw new RangeError('give ensemble weights or a validation set to tune them on, not both (a product pool takes both: the set then fits its temperature alone)');
   if (o.temperature !== undefined && o.valid) throw new RangeError('give an ensemble temperature or a validation set to fit it on, not both');
-  const opened: { name: string; model: AsyncClassifier }[] = [];
+  const opened: { name: string; model: Classifier }[] = [];
   for (const name of o.members) opened.push({ name, model: await open(name) });
   const scheme = ensembleScheme(opened);
   const index = new Map(scheme.labels.map((l, i) => [l, i]));

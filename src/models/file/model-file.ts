@@ -4,7 +4,7 @@
  */
 import { open, readFile, rename, unlink } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
-import { randomBytes } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
 import { decodeModelFile, encodeModelFile, ModelFileError, type ModelFileContents } from './model-codec.js';
 
 export * from './model-codec.js';
@@ -41,13 +41,24 @@ export async function writeModelFile(path: string, contents: ModelFileContents):
   }
 }
 
-/** Reads and fully validates a model file; errors name `path`. */
-export async function readModelFile(path: string): Promise<ModelFileContents> {
-  let bytes: Uint8Array;
+/** A model file's bytes, unchecked; a read error is a ModelFileError naming `path`. */
+export async function readModelBytes(path: string): Promise<Buffer> {
   try {
-    bytes = await readFile(path);
+    return await readFile(path);
   } catch (e) {
     throw new ModelFileError(path, 'io', `cannot read model file: ${ioMessage(e)}`);
   }
-  return decodeModelFile(bytes, path);
+}
+
+/** Reads and fully validates a model file; errors name `path`. */
+export async function readModelFile(path: string): Promise<ModelFileContents> {
+  return decodeModelFile(await readModelBytes(path), path);
+}
+
+/**
+ * The ETag of a model file's bytes (a strong validator: equal bytes, equal tag). The server and
+ * its prediction threads compare tags to know they hold the same model.
+ */
+export function modelEtag(bytes: Uint8Array): string {
+  return `"${createHash('sha256').update(bytes).digest('base64url').slice(0, 27)}"`;
 }

@@ -6,7 +6,7 @@ import type { HeldOutTerms } from './held-out.js';
 import { describeLabel, labelPrediction, type LabelInfo } from '../labels-info.js';
 import { fitTemperature, tuneThresholds, validationMetrics } from './calibration.js';
 import { sigmoid, softmaxInPlace } from './loss.js';
-import type { Classifier, LabelPrediction, ModelInfo, PaperText, Prediction, PredictOptions, Reason } from '../model.js';
+import type { Classifier, LabelPrediction, ModelInfo, PaperText, Prediction, PredictOptions, Reason, SyncPath } from '../model.js';
 import { requireTensor, ModelFileError, type ModelFileContents } from '../file/model-codec.js';
 // Node-only (file I/O, hashing); the browser build swaps in stubs (scripts/build-web.ts).
 import { writeModelFile } from '../file/model-file.js';
@@ -55,7 +55,7 @@ export type LinearWeights = { kind: 'f32'; w: Float32Array } | { kind: 'i8'; q: 
  * A linear classifier over TF-IDF n-gram features: multinomial logistic regression for one label
  * per paper, one-vs-rest logistic regression for several.
  */
-export class LinearModel implements Classifier {
+export class LinearModel implements Classifier, SyncPath {
   readonly classes: number;
   private readonly counter: FeatureCounter;
   private readonly rowIdx = new Int32Array(ROW_CAPACITY);
@@ -93,6 +93,22 @@ export class LinearModel implements Classifier {
 
   get labels(): readonly string[] {
     return this.spec.info.labels;
+  }
+
+  get scheme(): LabelSchemeJSON {
+    return this.spec.scheme;
+  }
+
+  get thresholds(): Float32Array | null {
+    return this.spec.thresholds ?? null;
+  }
+
+  async predictProbaAsync(papers: readonly PaperText[]): Promise<Float32Array> {
+    return this.predictProba(papers);
+  }
+
+  async predictBatchAsync(papers: readonly PaperText[], options?: PredictOptions): Promise<Prediction[]> {
+    return this.predictBatch(papers, options);
   }
 
   /** Vectorise one paper into the reusable row buffers; returns its number of features. */

@@ -1,8 +1,9 @@
 import { loadPapers } from '../../corpus/load.js';
 import { CATEGORIES, getCategory } from '../../taxonomy/taxonomy.js';
-import { plainScheme, type LlmBackendOptions } from '../backends.js';
+import { plainScheme } from '../labels-info.js';
+import type { LlmBackendOptions } from './llm-options.js';
 import type { LabelSchemeJSON } from '../../corpus/labels.js';
-import type { AsyncClassifier, ModelInfo, PaperText, Prediction, PredictOptions } from '../model.js';
+import type { Classifier, ModelInfo, PaperText, Prediction, PredictOptions } from '../model.js';
 import { PredictionBuilder } from '../prediction.js';
 import { ChatClient, ChatError } from './chat-client.js';
 import { parseAnswer } from './parse-answer.js';
@@ -25,7 +26,7 @@ interface Answer {
  * unreadable answer or a request that failed for good gives an all-zero row (no answer: scored
  * as wrong, and as no labels by predictBatchAsync) and is counted.
  */
-export class LlmClassifier implements AsyncClassifier {
+export class LlmClassifier implements Classifier {
   readonly info: ModelInfo;
   readonly scheme: LabelSchemeJSON;
   readonly thresholds = null;

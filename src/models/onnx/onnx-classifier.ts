@@ -1,10 +1,11 @@
 import { existsSync, readFileSync } from 'node:fs';
-import { availableParallelism } from 'node:os';
+import { defaultThreads } from '../../parallel/threads.js';
 import { join } from 'node:path';
 import type { LabelSchemeJSON, LabelTask } from '../../corpus/labels.js';
 import { GROUPS, resolveCode } from '../../taxonomy/taxonomy.js';
-import { plainScheme, type OnnxBackendOptions } from '../backends.js';
-import type { AsyncClassifier, ModelInfo, PaperText, Prediction, PredictOptions } from '../model.js';
+import { plainScheme } from '../labels-info.js';
+import type { OnnxBackendOptions } from './onnx-options.js';
+import type { Classifier, ModelInfo, PaperText, Prediction, PredictOptions } from '../model.js';
 import { PredictionBuilder } from '../prediction.js';
 import { loadOrt, loadTokenizers, type HfTokenizer, type OrtModule, type OrtSession } from './runtime.js';
 
@@ -68,7 +69,7 @@ export function parseConfig(json: unknown, path: string): OnnxModelConfig {
  * Papers are tokenised, sorted by length and batched so that padding stays small; logits become
  * softmax (single-label) or sigmoid (multi-label) probabilities.
  */
-export class OnnxClassifier implements AsyncClassifier {
+export class OnnxClassifier implements Classifier {
   readonly info: ModelInfo;
   readonly scheme: LabelSchemeJSON;
   readonly thresholds = null;
@@ -122,7 +123,7 @@ export class OnnxClassifier implements AsyncClassifier {
     let session: OrtSession;
     try {
       session = await ort.InferenceSession.create(join(dir, 'model.onnx'), {
-        intraOpNumThreads: o.threads ?? availableParallelism(),
+        intraOpNumThreads: o.threads ?? defaultThreads(),
         interOpNumThreads: 1,
         executionProviders: ['cpu'],
         graphOptimizationLevel: 'all',

@@ -8,7 +8,7 @@ import { FORMAT_NAMES, type FormatName } from '../../sources/source.js';
 import { FILE_TYPES, MAX_ABSTRACT, MAX_TITLE, NDJSON } from '../api-schemas.js';
 import { readBody, requireMediaType } from '../body.js';
 import { predictPapers } from '../model-slot.js';
-import { predictionOutput } from '../output.js';
+import { predictionOutput } from '../../models/prediction-json.js';
 import { queryOptions } from '../request.js';
 import { breathe, HttpError, invalid, write } from '../response.js';
 import type { RequestContext } from '../route.js';

@@ -1,9 +1,9 @@
 /** POST /v1/classify and /v1/classify/batch: one paper, a JSON array, or NDJSON streamed both ways. */
-import type { PaperText, PredictOptions } from '../../models/model.js';
+import { hasSyncPath, type PaperText, type PredictOptions } from '../../models/model.js';
 import { batchPaper, batchRequest, classifyRequest, NDJSON } from '../api-schemas.js';
 import { ndjsonLines, parseJson, readBody, requireMediaType } from '../body.js';
 import { predictPapers } from '../model-slot.js';
-import { predictionOutput } from '../output.js';
+import { predictionOutput } from '../../models/prediction-json.js';
 import { check, hasText, queryOptions, toOptions } from '../request.js';
 import { invalid, sendJson, write } from '../response.js';
 import type { RequestContext } from '../route.js';
@@ -31,9 +31,10 @@ export async function classifyBatch(ctx: RequestContext): Promise<void> {
   const empty = papers.findIndex((p) => !hasText(p));
   if (empty >= 0) throw invalid([{ field: `[${empty}].title`, message: 'the title and abstract are both empty: nothing to classify' }]);
   const served = ctx.state.slot.current;
+  const { model } = served;
   const parts =
-    ctx.state.pool && served.linear
-      ? await ctx.state.pool.predict(served, papers, options)
+    ctx.state.pool && hasSyncPath(model)
+      ? await ctx.state.pool.predictShared({ model, etag: served.etag }, papers, options)
       : (await predictPapers(served, papers, options)).map((p, i) => JSON.stringify(predictionOutput(p, papers[i]!.id)));
   ctx.classified = papers.length;
   // Spliced from per-paper JSON: the batch threads answer in text, and parsing it back only to

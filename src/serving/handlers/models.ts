@@ -4,7 +4,7 @@ import { basename } from 'node:path';
 import { describeLabel } from '../../models/labels-info.js';
 import type { AppState } from '../app-state.js';
 import { readBody } from '../body.js';
-import type { ServedModel } from '../model-slot.js';
+import type { Served } from '../model-slot.js';
 import { authorize } from '../request.js';
 import { HttpError, invalid, sendJson } from '../response.js';
 import type { RequestContext } from '../route.js';
@@ -21,7 +21,7 @@ export async function reload(ctx: RequestContext): Promise<void> {
 }
 
 /** A model file by its base name; another backend by its description (`llm:MODEL@URL`, ...). */
-export function servedName(served: ServedModel): string {
+export function servedName(served: Served): string {
   return served.bytes ? basename(served.path) : served.path;
 }
 

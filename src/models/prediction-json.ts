@@ -1,4 +1,24 @@
 import type { LabelPrediction, Prediction } from './model.js';
+import { archiveOf, archiveTitle } from '../taxonomy/taxonomy.js';
+
+/** A prediction as the HTTP API returns it: with the caller's id and the top label's archive. */
+export type PredictionOutput = Prediction & { id?: string; archive?: { code: string; name: string } };
+
+export function predictionOutput(p: Prediction, id: string | undefined): PredictionOutput {
+  const out: PredictionOutput = id === undefined ? { labels: p.labels, groups: p.groups } : { id, labels: p.labels, groups: p.groups };
+  // An LLM answer that named no valid category: said so, never guessed.
+  if (p.unparsed !== undefined) out.unparsed = p.unparsed;
+  const archive = p.labels[0] && archiveOfCode(p.labels[0].code);
+  if (archive) out.archive = archive;
+  return out;
+}
+
+/** A category's archive with its official name; undefined outside arXiv's taxonomy. */
+export function archiveOfCode(code: string): { code: string; name: string } | undefined {
+  const archive = archiveOf(code);
+  const name = archiveTitle(archive);
+  return name ? { code: archive, name } : undefined;
+}
 
 /**
  * One line of batch output (`classify --input`): the paper's id, its labels, its top group, and

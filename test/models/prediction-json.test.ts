@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { predictionLine } from '../../src/models/prediction-line.js';
+import { predictionLine } from '../../src/models/prediction-json.js';
 import { describeLabel, labelPrediction } from '../../src/models/labels-info.js';
 import { PredictionBuilder } from '../../src/models/prediction.js';
 import type { Prediction } from '../../src/models/model.js';
