@@ -14,15 +14,14 @@ import { WorkerClient } from '../../parallel/rpc.js';
 import { HashIndex } from '../../text/hash-index.js';
 import type { TermOptions } from '../../text/terms.js';
 import { Vocabulary } from '../../text/vocabulary.js';
-import { fitTemperature, tuneThresholds, validationMetrics } from './calibration.js';
+import { fitTemperature, validationMetrics } from './calibration.js';
 import { LINEAR_BACKEND, LinearModel, ROW_CAPACITY } from './linear.js';
 import type { HeldOutTerms } from './held-out.js';
 import { planTraining, UnlabelledValidationError } from './train-plan.js';
-import { sigmoid } from './loss.js';
+import type { ArchiveShare } from './loss.js';
+import { lossForTask } from './losses.js';
 import { createMemory, WasmArena } from '../../wasm/memory.js';
-import { recentPriorShift } from './prior-shift.js';
-import type { ArchiveShare } from './sgd.js';
-import { checkTrainOptions, DEFAULT_TRAIN_OPTIONS, epochsFor, type TrainOptions } from './train-settings.js';
+import { checkSetting, checkTrainOptions, DEFAULT_TRAIN_OPTIONS, epochsFor, THREADS_SETTING, type TrainOptions } from './train-settings.js';
 
 export interface EpochReport {
   epoch: number;
@@ -119,8 +118,10 @@ export interface CorpusFiles {
   report?: IngestReport;
 }
 
-/** How a training run uses the machine; none of it changes the model. */
+/** How a training run uses the machine: none of it is a hyperparameter, and only the thread count changes the weights. */
 export interface TrainRun {
+  /** Worker threads (default THREADS_SETTING's: all cores, at most 8). */
+  threads?: number;
   /** Folder for the disk cache (a fresh subfolder, removed at the end); default the system's temporary folder. */
   cacheDir?: string;
   /** Bytes of rows each thread holds at a time for SGD (default DEFAULT_WINDOW_BYTES). */
@@ -157,7 +158,7 @@ export async function trainLinear(
   onProgress: (p: TrainProgress) => void = () => {},
   run: TrainRun = {},
 ): Promise<TrainResult> {
-  const o: TrainOptions = { ...DEFAULT_TRAIN_OPTIONS, ...partial };
+  const asked: TrainOptions = { ...DEFAULT_TRAIN_OPTIONS, ...partial };
   const t0 = performance.now();
   const phases: Record<string, number> = {};
   let mark = t0;
@@ -166,8 +167,12 @@ export async function trainLinear(
     phases[name] = Number(((now - mark) / 1000).toFixed(2));
     mark = now;
   };
-  checkTrainOptions(o);
-  const T = Math.max(1, Math.floor(o.threads));
+  checkTrainOptions(asked);
+  const T = run.threads ?? THREADS_SETTING.default;
+  checkSetting('threads', THREADS_SETTING.rule, T);
+  const loss = lossForTask(asked.task);
+  // What training does, not what was asked: the settings a loss does not take are off.
+  const o = loss.trained(asked);
   const termOptions: TermOptions = { ngrams: o.ngrams, titleWeight: o.titleWeight, ...(o.charNgrams > 0 ? { charNgrams: o.charNgrams } : {}) };
   const limit = run.memoryLimitBytes ?? defaultMemoryLimit();
   const windowBytes = run.windowBytes ?? DEFAULT_WINDOW_BYTES;
@@ -197,7 +202,7 @@ export async function trainLinear(
     const spilled = await Promise.all(workers.map((w) => w.call<{ rows: number; bytes: number }>({ type: 'counted' })));
     phase('read');
     const plan = planTraining(table, { ...o, maxHeldOut: MAX_HELD_OUT }, T);
-    const { scheme, C, loss, crossListLoss, trainCount, validCount } = plan;
+    const { scheme, C, trainCount, validCount } = plan;
     const thinClasses = scheme.labels.filter((_, c) => plan.counts[c]! < 2);
     const classWeight = makeClassWeights(plan.counts, o.classWeight);
     phase('plan');
@@ -232,7 +237,7 @@ export async function trainLinear(
     const scratch = workers.map(() => arena.alloc(scratchBytes));
     const biasCopies = workers.map(() => sab(C));
     const avgBias = sab(C);
-    const crossBiasCopies = crossListLoss > 0 ? workers.map(() => sab(C)) : null;
+    const crossBiasCopies = o.crossListLoss > 0 ? workers.map(() => sab(C)) : null;
     if (crossBiasCopies) {
       // Start each class at the log-odds of carrying it, so the first papers do not spend their steps on the biases.
       const carried = plan.carried;
@@ -244,8 +249,7 @@ export async function trainLinear(
         }
       }
     }
-    // One-vs-rest labels are not rivals, and sharing lowered the multi-label model's micro-F1 on S2 (models/README.md).
-    const archiveShare = loss === 'softmax' && o.archiveShare > 0 ? archiveShareOf(scheme.labels, o.archiveShare) : null;
+    const archiveShare = o.archiveShare > 0 ? archiveShareOf(scheme.labels, o.archiveShare) : null;
     const bestBias = sab(C);
     const validScores = sab(Math.max(1, validCount) * C);
     await Promise.all(workers.map((w, k) => w.call({ type: 'weights', classes: C, memory, copies, avg, best, scratch: scratch[k], rowCapacity: ROW_CAPACITY, biasCopies, avgBias, crossBiasCopies, avgCrossBias: crossBiasCopies ? sab(C) : null })));
@@ -284,7 +288,7 @@ export async function trainLinear(
         const lrStart = o.lr * (1 - step / totalSteps);
         const lrEnd = o.lr * (1 - (step + 1) / totalSteps);
         const res = await Promise.all(
-          workers.map((w) => w.call<{ loss: number; rows: number }>({ type: 'epoch', epoch: e, part, parts: mixes, seed: o.seed, lrStart, lrEnd, l2: o.l2, dropAbstract: o.dropAbstract, loss, classWeight, archiveShare, crossListLoss })),
+          workers.map((w) => w.call<{ loss: number; rows: number }>({ type: 'epoch', epoch: e, part, parts: mixes, seed: o.seed, lrStart, lrEnd, l2: o.l2, dropAbstract: o.dropAbstract, loss: loss.name, classWeight, archiveShare, crossListLoss: o.crossListLoss })),
         );
         for (const r of res) {
           lossSum += r.loss;
@@ -302,7 +306,7 @@ export async function trainLinear(
       const v = validationMetrics(new Float32Array(validScores, 0, validCount * C), vPtr, vIdx, C, loss);
       epochs.push({ epoch: e + 1, loss: lossSum / Math.max(1, rows), validAccuracy: v.accuracy, validLoss: v.loss, seconds: (performance.now() - te) / 1000 });
       onProgress({ phase: 'epoch', epoch: e + 1, of: passes, papers: stepsDone, total: passes * trainCount, loss: lossSum / Math.max(1, rows), validAccuracy: v.accuracy, validLoss: v.loss });
-      const score = loss === 'softmax' ? -v.loss : v.accuracy;
+      const score = loss.stoppingScore(v);
       // Multi-label scores P@1, which small validation sets tie often (1.0 from the first epoch):
       // a tie goes to the lower loss, or training would stop on an undertrained first epoch.
       if (score > bestScore || (score === bestScore && v.loss < bestLoss) || bestEpoch === 0 || validCount === 0) {
@@ -320,17 +324,9 @@ export async function trainLinear(
     await scoreValid(true);
     const scores = new Float32Array(validScores, 0, validCount * C);
     const temperature = validCount > 0 ? fitTemperature(scores, vPtr, vIdx, C, loss) : 1;
-    let thresholds: Float32Array | null = null;
-    if (loss === 'ova' && validCount > 0) {
-      const probs = new Float32Array(scores.length);
-      for (let i = 0; i < scores.length; i++) probs[i] = sigmoid(scores[i]! / temperature);
-      thresholds = tuneThresholds(probs, vPtr, vIdx, C);
-    }
+    const thresholds = validCount > 0 ? loss.thresholds(scores, temperature, vPtr, vIdx, C) : null;
     const vm = validationMetrics(scores, vPtr, vIdx, C, loss, temperature);
-    const prior =
-      loss === 'softmax'
-        ? recentPriorShift(plan.months, plan.firstLabels, C, { months: o.recentPriorMonths, strength: o.recentPriorStrength })
-        : { skipped: 'multi-label models keep their per-label thresholds instead' };
+    const prior = loss.recentPrior(plan.months, plan.firstLabels, C, { months: o.recentPriorMonths, strength: o.recentPriorStrength });
     const priorShift = 'shift' in prior ? { papers: prior.papers, from: prior.from, to: prior.to } : prior;
     phase('calibrate');
 
@@ -338,9 +334,6 @@ export async function trainLinear(
     weights.set(new Float32Array(memory.buffer, best, F * C));
     const bias = Float32Array.from(new Float32Array(bestBias));
     const seconds = (performance.now() - t0) / 1000;
-    // What training did, not what was asked: one-vs-rest models take neither extra loss.
-    const { threads: _threads, ...recorded } = loss === 'softmax' ? o : { ...o, crossListLoss: 0, archiveShare: 0 };
-    void _threads;
     const model = new LinearModel(
       {
         info: {
@@ -348,12 +341,12 @@ export async function trainLinear(
           task: o.task,
           labels: scheme.labels,
           createdAt: new Date().toISOString(),
-          training: { papers: trainCount, dataHash: plan.dataHash, seconds: Number(seconds.toFixed(1)), options: { ...recorded }, priorShift },
+          training: { papers: trainCount, dataHash: plan.dataHash, seconds: Number(seconds.toFixed(1)), options: { ...o }, priorShift },
           validation: { papers: validCount, accuracy: vm.accuracy, logLoss: vm.loss, bestEpoch, temperature: Number(temperature.toFixed(4)) },
           quantized: false,
         },
         scheme: schemeToJSON(scheme),
-        loss,
+        loss: loss.name,
         termOptions,
         temperature,
         thresholds,
