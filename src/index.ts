@@ -9,7 +9,7 @@ import { emptyReport } from './corpus/canonical.js';
 import type { IngestReport } from './corpus/canonical.js';
 import type { PaperRecord } from './corpus/record.js';
 import type { LinearModel } from './models/linear/linear.js';
-import { trainLinear, type PaperSource, type TrainReport } from './models/linear/train.js';
+import { trainLinear, type PaperSource, type TrainReport, type TrainRun } from './models/linear/train.js';
 import type { TrainOptions } from './models/linear/train-settings.js';
 
 export * from './taxonomy/taxonomy.js';
@@ -25,7 +25,7 @@ export { LinearModel } from './models/linear/linear.js';
 export { hasSyncPath, type Classifier, type SyncPath, type ModelInfo, type PaperText, type Prediction, type PredictOptions, type LabelPrediction, type Reason } from './models/model.js';
 export { heldOutTerms, type HeldOutTerms } from './models/linear/held-out.js';
 export { NoPapersError, TrainingCacheError, TrainingMemoryError, type TrainReport, type TrainMemory } from './models/linear/train.js';
-export { DEFAULT_TRAIN_OPTIONS, TRAIN_SETTINGS, epochsFor, type TrainOptions, type Setting, type SettingRule } from './models/linear/train-settings.js';
+export { DEFAULT_TRAIN_OPTIONS, TRAIN_SETTINGS, THREADS_SETTING, epochsFor, type TrainOptions, type Setting, type SettingRule } from './models/linear/train-settings.js';
 export { evaluate, scoreProbabilities, type Evaluation, type DetailedEvaluation, type EvaluationDetails, type EvaluateOptions } from './evaluation/evaluate.js';
 export { evaluateFile, type EvaluateFileOptions, type FileEvaluation } from './evaluation/evaluate-file.js';
 export * as metrics from './evaluation/metrics.js';
@@ -44,11 +44,12 @@ export { tokenize } from './text/tokenize.js';
  * Train a model on papers in memory, or on files in any ingestable format (read as a stream, so
  * a corpus of millions of papers trains in bounded memory). Validation papers (for early
  * stopping and calibration) are held out of `data` unless given. When papers come from files,
- * `report.ingest` says what reading them kept and skipped, and why.
+ * `report.ingest` says what reading them kept and skipped, and why. `threads` and `cacheDir` say
+ * how the run uses the machine (TrainRun); the rest are the model's settings.
  */
 export async function train(
   data: readonly PaperRecord[] | string | string[],
-  options: Partial<TrainOptions> & { valid?: readonly PaperRecord[] | string; cacheDir?: string } = {},
+  options: Partial<TrainOptions> & Pick<TrainRun, 'threads' | 'cacheDir'> & { valid?: readonly PaperRecord[] | string } = {},
 ): Promise<LinearModel & { report: TrainReport & { ingest?: { data?: IngestReport; valid?: IngestReport } } }> {
   const ingest: { data?: IngestReport; valid?: IngestReport } = {};
   let source: PaperSource;
@@ -56,12 +57,12 @@ export async function train(
     ingest.data = emptyReport();
     source = { files: data as string | string[], report: ingest.data };
   } else source = data as readonly PaperRecord[];
-  const { valid, cacheDir, ...rest } = options;
+  const { valid, cacheDir, threads, ...rest } = options;
   let validSource: PaperSource | null = null;
   if (typeof valid === 'string') {
     ingest.valid = emptyReport();
     validSource = { files: valid, report: ingest.valid };
   } else validSource = valid ?? null;
-  const { model, report } = await trainLinear(source, validSource, rest, () => {}, cacheDir !== undefined ? { cacheDir } : {});
+  const { model, report } = await trainLinear(source, validSource, rest, () => {}, { cacheDir, threads });
   return Object.assign(model, { report: Object.keys(ingest).length > 0 ? { ...report, ingest } : report });
 }

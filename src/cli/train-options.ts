@@ -1,5 +1,5 @@
 import { readFile } from 'node:fs/promises';
-import { DEFAULT_TRAIN_OPTIONS, describeRule, isLegal, TRAIN_SETTING_KEYS, TRAIN_SETTINGS, type TrainOptions, type TrainSettingKey } from '../models/linear/train-settings.js';
+import { DEFAULT_TRAIN_OPTIONS, describeRule, isLegal, THREADS_SETTING, TRAIN_SETTING_KEYS, TRAIN_SETTINGS, type Setting, type TrainOptions } from '../models/linear/train-settings.js';
 import { UsageError, UserError } from '../base/errors.js';
 
 /**
@@ -10,8 +10,21 @@ import { UsageError, UserError } from '../base/errors.js';
  * weights with NaN that surface only when the model is saved.
  */
 
+/** What `--config` holds: the model's settings, and the run's thread count. */
+export type TrainConfig = Partial<TrainOptions> & { threads?: number };
+
+type ConfigKey = keyof TrainConfig;
+type Entry = readonly [ConfigKey, Setting<unknown>];
+
+/** Every setting `train` takes, in `--help`'s order; the thread count sits beside the seed, as the two together fix the weights. */
+const SETTINGS: readonly Entry[] = TRAIN_SETTING_KEYS.flatMap((k): Entry[] => {
+  const entry: Entry = [k, TRAIN_SETTINGS[k]];
+  return k === 'seed' ? [entry, ['threads', THREADS_SETTING]] : [entry];
+});
+const CONFIG_KEYS = SETTINGS.map(([k]) => k);
+
 /** The settings that have a flag, in `--help`'s order. */
-const FLAGGED = TRAIN_SETTING_KEYS.filter((k) => TRAIN_SETTINGS[k].flag !== undefined);
+const FLAGGED = SETTINGS.filter(([, s]) => s.flag !== undefined);
 
 /** The help column where descriptions start. */
 const HELP_COLUMN = 23;
@@ -19,18 +32,14 @@ const HELP_COLUMN = 23;
 /** parseArgs options for every setting's flag. */
 export function settingFlags(): Record<string, { type: 'string' } | { type: 'boolean' }> {
   const out: Record<string, { type: 'string' } | { type: 'boolean' }> = {};
-  for (const key of FLAGGED) {
-    const s = TRAIN_SETTINGS[key];
-    out[s.flag!] = s.rule.kind === 'boolean' ? { type: 'boolean' } : { type: 'string' };
-  }
+  for (const [, s] of FLAGGED) out[s.flag!] = s.rule.kind === 'boolean' ? { type: 'boolean' } : { type: 'string' };
   return out;
 }
 
 /** `train --help`'s lines for the settings with a flag. */
 export function settingsHelp(): string {
   const lines: string[] = [];
-  for (const key of FLAGGED) {
-    const s = TRAIN_SETTINGS[key];
+  for (const [, s] of FLAGGED) {
     const left = `  --${s.flag}${s.arg ? ` ${s.arg}` : ''}`;
     const text = (s.help ?? '').replaceAll('{default}', String(s.default)).split('\n');
     lines.push((left.length >= HELP_COLUMN - 1 ? `${left}  ` : left.padEnd(HELP_COLUMN - 1)) + text[0]);
@@ -40,19 +49,18 @@ export function settingsHelp(): string {
 }
 
 /** One flag's text as its setting's value, or a UsageError naming the flag. */
-function fromFlag(key: TrainSettingKey, raw: string | boolean): TrainOptions[TrainSettingKey] {
-  const { rule, flag } = TRAIN_SETTINGS[key];
+function fromFlag({ rule, flag }: Setting<unknown>, raw: string | boolean): unknown {
   let v: unknown = raw;
   if (typeof raw === 'string' && (rule.kind === 'int' || rule.kind === 'float')) {
     const text = raw.trim();
     v = rule.auto && text === 'auto' ? 'auto' : text === '' ? NaN : Number(text);
   }
   if (!isLegal(rule, v)) throw new UsageError(`--${flag} must be ${describeRule(rule)}, got "${String(raw)}"`);
-  return v as TrainOptions[TrainSettingKey];
+  return v;
 }
 
-/** A `--config` file: a JSON object of TrainOptions, every value checked as its flag would be. */
-export async function readTrainConfig(path: string): Promise<Partial<TrainOptions>> {
+/** A `--config` file: a JSON object of settings, every value checked as its flag would be. */
+export async function readTrainConfig(path: string): Promise<TrainConfig> {
   let parsed: unknown;
   try {
     parsed = JSON.parse(await readFile(path, 'utf8'));
@@ -64,25 +72,27 @@ export async function readTrainConfig(path: string): Promise<Partial<TrainOption
   }
   const config = parsed as Record<string, unknown>;
   for (const [key, value] of Object.entries(config)) {
-    if (!(TRAIN_SETTING_KEYS as readonly string[]).includes(key)) throw new UsageError(`--config ${path}: unknown option "${key}" (known: ${TRAIN_SETTING_KEYS.join(', ')})`);
-    const rule = TRAIN_SETTINGS[key as TrainSettingKey].rule;
+    const setting = SETTINGS.find(([k]) => k === key)?.[1];
+    if (!setting) throw new UsageError(`--config ${path}: unknown option "${key}" (known: ${CONFIG_KEYS.join(', ')})`);
+    const rule = setting.rule;
     // String(), not JSON.stringify: 1e999 in the file parses to Infinity, which JSON would print as null.
     if (!isLegal(rule, value)) throw new UsageError(`--config ${path}: "${key}" must be ${describeRule(rule)}, got ${typeof value === 'number' ? String(value) : JSON.stringify(value)}`);
   }
-  return config as Partial<TrainOptions>;
+  return config as TrainConfig;
 }
 
-/** Every setting: its flag when given, else the config's value, else the default. */
-export function trainOptionsFrom(flags: Record<string, unknown>, config: Partial<TrainOptions>): TrainOptions {
-  const out: Record<string, unknown> = { ...DEFAULT_TRAIN_OPTIONS, ...config };
-  for (const key of FLAGGED) {
-    const raw = flags[TRAIN_SETTINGS[key].flag!];
-    if (typeof raw === 'string' || typeof raw === 'boolean') out[key] = fromFlag(key, raw);
+/** Every setting, the thread count too: its flag when given, else the config's value, else the default. */
+export function trainOptionsFrom(flags: Record<string, unknown>, config: TrainConfig): { options: TrainOptions; threads: number } {
+  const out: Record<string, unknown> = { ...DEFAULT_TRAIN_OPTIONS, threads: THREADS_SETTING.default, ...config };
+  for (const [key, s] of FLAGGED) {
+    const raw = flags[s.flag!];
+    if (typeof raw === 'string' || typeof raw === 'boolean') out[key] = fromFlag(s, raw);
   }
-  return out as unknown as TrainOptions;
+  const { threads, ...options } = out;
+  return { options: options as unknown as TrainOptions, threads: threads as number };
 }
 
 /** The settings given by flag: those a tuned setting must not override. */
-export function settingsByFlag(flags: Record<string, unknown>): TrainSettingKey[] {
-  return FLAGGED.filter((key) => flags[TRAIN_SETTINGS[key].flag!] !== undefined);
+export function settingsByFlag(flags: Record<string, unknown>): ConfigKey[] {
+  return FLAGGED.filter(([, s]) => flags[s.flag!] !== undefined).map(([k]) => k);
 }

@@ -72,7 +72,7 @@ ${settingsHelp()}
     if (data.length === 0) throw new UsageError('--data is required');
     const out = requireOption(values.out, 'out');
     const config = values.config ? await readTrainConfig(values.config) : {};
-    const options = trainOptionsFrom(values, config);
+    const { options, threads } = trainOptionsFrom(values, config);
     const task = options.task;
     const prune = values.prune === undefined ? undefined : intOption(values.prune, 'prune', 0);
     if (prune !== undefined && prune < 1) throw new UsageError('--prune must be >= 1');
@@ -91,7 +91,7 @@ ${settingsHelp()}
       // What the user set, by flag or in --config, is not searched: every trial trains with it, so
       // the score the search reports is the score of the model that will be trained.
       const chosen = new Set<string>([...settingsByFlag(values), ...Object.keys(config)]);
-      tuning = await searchSettings(data, values.valid, format, options, chosen, budget);
+      tuning = await searchSettings(data, values.valid, format, options, threads, chosen, budget);
       Object.assign(options, tuning.config);
     }
     const progress = new Progress('reading', undefined, { unit: 'papers' });
@@ -112,7 +112,7 @@ ${settingsHelp()}
           else if (p.phase === 'epoch') progress.update(p.papers!, `epoch ${p.epoch} of ${p.of}${p.loss !== undefined ? `: loss ${p.loss.toFixed(4)}, valid loss ${p.validLoss!.toFixed(4)}, valid accuracy ${p.validAccuracy!.toFixed(4)}` : ''}`);
           else progress.update(0);
         },
-        cacheDir !== undefined ? { cacheDir } : {},
+        { threads, cacheDir },
       );
     } catch (e) {
       if (e instanceof NoPapersError) throw new UserError(`${e.which === 'valid' ? `${values.valid}: no usable validation papers` : `no usable papers in ${data.join(', ')}`} (${JSON.stringify((e.which === 'valid' ? validReport : readReport).skipped)})`);
@@ -167,7 +167,7 @@ function formatMonth(yyyymm: number): string {
 }
 
 /** `--time-budget`: random search on a validation set (the given one, or 10% held out of TRAIN). */
-async function searchSettings(data: readonly string[], validPath: string | undefined, format: FormatName | undefined, options: TrainOptions, chosen: ReadonlySet<string>, budgetSeconds: number): Promise<TuneResult> {
+async function searchSettings(data: readonly string[], validPath: string | undefined, format: FormatName | undefined, options: TrainOptions, threads: number, chosen: ReadonlySet<string>, budgetSeconds: number): Promise<TuneResult> {
   const space = DEFAULT_SEARCH_SPACE.filter((p) => !chosen.has(p.key));
   if (space.length === 0) throw new UsageError(`--time-budget has nothing to search: ${DEFAULT_SEARCH_SPACE.map((p) => p.key).join(', ')} are all given`);
   const read = format ? { format } : {};
@@ -183,7 +183,7 @@ async function searchSettings(data: readonly string[], validPath: string | undef
     return await tune(held.train, held.valid, {
       scheme: { task: options.task, top: options.top, minCount: options.minCount, balance: options.balance, includeCrossLists: options.includeCrossLists },
       seed: options.seed,
-      threads: options.threads,
+      threads,
       fixed: Object.fromEntries(Object.entries(options).filter(([k]) => chosen.has(k) || !DEFAULT_SEARCH_SPACE.some((p) => p.key === k))),
       space,
       budgetSeconds,

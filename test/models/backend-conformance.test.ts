@@ -28,9 +28,9 @@ before(async () => {
   files.linear = join(dir, 'a.axcm');
   files.other = join(dir, 'b.axcm');
   files.onnx = join(dir, 'tiny');
-  const quick = { threads: 1, epochs: 3, minDf: 1, lr: 0.5 };
-  await (await trainLinear(train, null, { ...quick, seed: 1 })).model.save(files.linear);
-  await (await trainLinear(train, null, { ...quick, seed: 2, ngrams: 1 })).model.save(files.other);
+  const quick = { epochs: 3, minDf: 1, lr: 0.5 };
+  await (await trainLinear(train, null, { ...quick, seed: 1 }, () => {}, { threads: 1 })).model.save(files.linear);
+  await (await trainLinear(train, null, { ...quick, seed: 2, ngrams: 1 }, () => {}, { threads: 1 })).model.save(files.other);
   writeTinyModel(fitTinyModel(train), files.onnx, 64);
   server = await startMockServer();
 });

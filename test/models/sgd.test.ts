@@ -1,7 +1,9 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { Kernels, SparseRowScratch } from '../../src/models/linear/kernels.js';
-import { sgdEpoch, type ArchiveShare, type EpochInput } from '../../src/models/linear/sgd.js';
+import type { ArchiveShare } from '../../src/models/linear/loss.js';
+import { SOFTMAX } from '../../src/models/linear/softmax-loss.js';
+import { sgdEpoch, type EpochInput } from '../../src/models/linear/sgd.js';
 import { createMemory, WasmArena } from '../../src/wasm/memory.js';
 
 const sigmoid = (z: number) => 1 / (1 + Math.exp(-z));
@@ -19,7 +21,7 @@ function oneStep(crossListLoss: number, crossListBias: Float32Array | null, arch
   const slots = { kernels: new Kernels(memory), row: new SparseRowScratch(arena, 8), scores: arena.allocF32(C), grad: arena.allocF32(C), active: arena.allocI32(C), dense: arena.allocF32(C) };
   const bias = Float32Array.from(startBias);
   const input: EpochInput = {
-    loss: 'softmax',
+    loss: SOFTMAX,
     classes: C,
     x: { rows: 1, cols: 2, indptr: Int32Array.of(0, 1), indices: Int32Array.of(0), values: Float32Array.of(1) },
     xTitle: null,

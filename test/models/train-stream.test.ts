@@ -14,7 +14,9 @@ process.on('exit', () => rmSync(dir, { recursive: true, force: true }));
 
 const train = syntheticPapers(60, 1);
 const probe = syntheticPapers(10, 2).map((p) => ({ title: p.title, abstract: p.abstract }));
-const fast = { threads: 2, epochs: 4, minDf: 1, lr: 0.5, seed: 7, task: 'primary' as const };
+const fast = { epochs: 4, minDf: 1, lr: 0.5, seed: 7, task: 'primary' as const };
+/** Two threads on every machine: the weights depend on the thread count. */
+const two = { threads: 2 };
 
 function writeJsonl(name: string, papers: readonly PaperRecord[], extra: (lines: string[]) => void = () => {}): string {
   const lines = papers.map((p) => JSON.stringify({ id: p.id, title: p.title, abstract: p.abstract, categories: p.categories }));
@@ -26,8 +28,8 @@ function writeJsonl(name: string, papers: readonly PaperRecord[], extra: (lines:
 
 test('training streamed from a file gives the model training on the same papers in memory gives', async () => {
   const file = writeJsonl('train.jsonl', train);
-  const fromFile = await trainLinear({ files: file }, null, fast);
-  const fromArray = await trainLinear(train, null, fast);
+  const fromFile = await trainLinear({ files: file }, null, fast, () => {}, two);
+  const fromArray = await trainLinear(train, null, fast, () => {}, two);
   assert.equal(fromFile.report.papers, fromArray.report.papers);
   assert.equal(fromFile.model.info.training.dataHash, fromArray.model.info.training.dataHash);
   assert.deepEqual(fromFile.model.predictProba(probe), fromArray.model.predictProba(probe));
@@ -35,9 +37,9 @@ test('training streamed from a file gives the model training on the same papers 
 });
 
 test('a shard larger than the SGD window is read a window at a time: deterministic, and as accurate', async () => {
-  const whole = await trainLinear(train, null, fast);
-  const windowed = await trainLinear(train, null, fast, () => {}, { windowBytes: 1 });
-  const again = await trainLinear(train, null, fast, () => {}, { windowBytes: 1 });
+  const whole = await trainLinear(train, null, fast, () => {}, two);
+  const windowed = await trainLinear(train, null, fast, () => {}, { ...two, windowBytes: 1 });
+  const again = await trainLinear(train, null, fast, () => {}, { ...two, windowBytes: 1 });
   assert.deepEqual(windowed.model.predictProba(probe), again.model.predictProba(probe), 'same seed, same model');
   assert.notDeepEqual(windowed.model.predictProba(probe), whole.model.predictProba(probe), 'the windows really changed the order');
   const top = (m: typeof whole.model) => probe.map((p) => m.predict(p, { k: 1 }).labels[0]!.code);
@@ -48,16 +50,16 @@ test('a shard larger than the SGD window is read a window at a time: determinist
 test('a later duplicate of a paper replaces it, in files as in memory', async () => {
   const renamed = train.map((p, i) => (i === 5 ? { ...p, categories: ['math.NT'], primary: 'math.NT' } : p));
   const file = writeJsonl('dups.jsonl', train, (lines) => lines.push(JSON.stringify({ id: train[5]!.id, title: train[5]!.title, abstract: train[5]!.abstract, categories: ['math.NT'] })));
-  const r = await trainLinear({ files: file }, null, fast);
+  const r = await trainLinear({ files: file }, null, fast, () => {}, two);
   assert.equal(r.report.papers + r.report.validPapers, train.length, 'the duplicate is not a paper of its own');
-  const inMemory = await trainLinear([...train, renamed[5]!], null, fast);
+  const inMemory = await trainLinear([...train, renamed[5]!], null, fast, () => {}, two);
   assert.equal(r.report.papers, inMemory.report.papers);
 });
 
 test('a corrupt line in the middle is counted with its line number and training goes on', async () => {
   const file = writeJsonl('corrupt.jsonl', train, (lines) => lines.splice(100, 0, '{"id": "broken", "title": '));
   const report = emptyReport();
-  const r = await trainLinear({ files: file, report }, null, fast);
+  const r = await trainLinear({ files: file, report }, null, fast, () => {}, two);
   assert.equal(r.report.papers + r.report.validPapers, train.length);
   assert.deepEqual(report.skipped, { 'bad-json': 1 });
   const example = report.examples['bad-json']![0]!;
@@ -65,7 +67,7 @@ test('a corrupt line in the middle is counted with its line number and training 
 });
 
 test('the memory guard stops training before the weights are made, and says what to change', async () => {
-  await assert.rejects(trainLinear(train, null, fast, () => {}, { memoryLimitBytes: 1 << 16 }), (e: unknown) => {
+  await assert.rejects(trainLinear(train, null, fast, () => {}, { ...two, memoryLimitBytes: 1 << 16 }), (e: unknown) => {
     assert.ok(e instanceof TrainingMemoryError, String(e));
     assert.match((e as Error).message, /--max-features/);
     return true;
@@ -75,15 +77,15 @@ test('the memory guard stops training before the weights are made, and says what
 test('a cache folder that cannot be made is a clear error', async () => {
   const notADir = join(dir, 'a-file');
   writeFileSync(notADir, 'x');
-  await assert.rejects(trainLinear(train, null, fast, () => {}, { cacheDir: notADir }), (e: unknown) => e instanceof TrainingCacheError && /--cache-dir/.test((e as Error).message));
+  await assert.rejects(trainLinear(train, null, fast, () => {}, { ...two, cacheDir: notADir }), (e: unknown) => e instanceof TrainingCacheError && /--cache-dir/.test((e as Error).message));
 });
 
 test('nothing is left in the cache folder, after training or after a failure', async () => {
   const cache = join(dir, 'cache');
   mkdirSync(cache);
-  await trainLinear(train, null, fast, () => {}, { cacheDir: cache });
+  await trainLinear(train, null, fast, () => {}, { ...two, cacheDir: cache });
   assert.deepEqual(readdirSync(cache), []);
-  await assert.rejects(trainLinear(train, null, { ...fast, task: 'primary', top: 1 }, () => {}, { cacheDir: cache }), /at least 2 classes/);
+  await assert.rejects(trainLinear(train, null, { ...fast, task: 'primary', top: 1 }, () => {}, { ...two, cacheDir: cache }), /at least 2 classes/);
   assert.deepEqual(readdirSync(cache), []);
 });
 

@@ -4,8 +4,8 @@ import { mkdtempSync, readFileSync, writeFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { heldOutTerms } from '../../src/models/linear/held-out.js';
-import { trainLinear } from '../../src/models/linear/train.js';
-import { AUTO_EPOCHS, epochsFor } from '../../src/models/linear/train-settings.js';
+import { trainLinear, type PaperSource } from '../../src/models/linear/train.js';
+import { AUTO_EPOCHS, epochsFor, type TrainOptions } from '../../src/models/linear/train-settings.js';
 import { loadModel } from '../../src/models/load-model.js';
 import { evaluate } from '../../src/evaluation/evaluate.js';
 import { ModelFileError } from '../../src/models/file/model-file.js';
@@ -19,10 +19,15 @@ process.on('exit', () => rmSync(dir, { recursive: true, force: true }));
 
 const train = syntheticPapers(60, 1);
 const test_ = syntheticPapers(15, 2);
-const fast = { threads: 2, epochs: 6, minDf: 1, lr: 0.5, seed: 7 };
+const fast = { epochs: 6, minDf: 1, lr: 0.5, seed: 7 };
+
+/** Two threads on every machine: the weights depend on the thread count. */
+function trainOnTwo(source: PaperSource, valid: PaperSource | null, options: Partial<TrainOptions>) {
+  return trainLinear(source, valid, options, () => {}, { threads: 2 });
+}
 
 test('primary model separates topics and explains with topic words', async () => {
-  const { model, report } = await trainLinear(train, null, { ...fast, task: 'primary' });
+  const { model, report } = await trainOnTwo(train, null, { ...fast, task: 'primary' });
   assert.deepEqual(model.labels, ['cs.CV', 'hep-th', 'math.NT', 'q-bio.NC']);
   assert.ok(report.features > 20);
   const e = (await evaluate(model, test_)).summary;
@@ -43,7 +48,7 @@ test('primary model separates topics and explains with topic words', async () =>
 });
 
 test('character n-grams are stored with the model: a saved and loaded model predicts the same and explains with grams', async () => {
-  const { model } = await trainLinear(train, null, { ...fast, task: 'primary', charNgrams: 4 });
+  const { model } = await trainOnTwo(train, null, { ...fast, task: 'primary', charNgrams: 4 });
   assert.equal(model.spec.termOptions.charNgrams, 4);
   const file = join(dir, 'chargrams.axcm');
   await model.save(file);
@@ -55,26 +60,28 @@ test('character n-grams are stored with the model: a saved and loaded model pred
   // A misspelt topic word has no word feature, but shares its grams with the right spelling.
   const reasons = loaded.predict({ title: 'neuronss and synapsees' }, { k: 1, explain: 10 }).labels[0]!.reasons!.map((r) => r.term);
   assert.ok(reasons.some((t) => /^[<a-z]{1}[a-z]{2}[a-z>]$/.test(t) && !t.includes(' ')), `reasons ${reasons}`);
-  const plain = await trainLinear(train, null, { ...fast, task: 'primary' });
+  const plain = await trainOnTwo(train, null, { ...fast, task: 'primary' });
   assert.equal(plain.model.spec.termOptions.charNgrams, undefined);
   await plain.model.save(file);
   assert.equal(readFileSync(file).readUInt16LE(8), 1, 'models without them stay readable by every release');
-  await assert.rejects(trainLinear(train, null, { ...fast, charNgrams: 1 }), /charNgrams must be 0/);
+  await assert.rejects(trainOnTwo(train, null, { ...fast, charNgrams: 1 }), /charNgrams must be 0/);
 });
 
 test('same seed and threads give identical weights; another seed differs', async () => {
-  const a = await trainLinear(train, null, { ...fast, task: 'primary' });
-  const b = await trainLinear(train, null, { ...fast, task: 'primary' });
-  const c = await trainLinear(train, null, { ...fast, task: 'primary', seed: 8 });
+  const a = await trainOnTwo(train, null, { ...fast, task: 'primary' });
+  const b = await trainOnTwo(train, null, { ...fast, task: 'primary' });
+  const c = await trainOnTwo(train, null, { ...fast, task: 'primary', seed: 8 });
   const wa = a.model.weights.kind === 'f32' ? a.model.weights.w : new Float32Array();
   const wb = b.model.weights.kind === 'f32' ? b.model.weights.w : new Float32Array();
   const wc = c.model.weights.kind === 'f32' ? c.model.weights.w : new Float32Array();
   assert.deepEqual(wa, wb);
   assert.notDeepEqual(wa, wc);
+  assert.equal('threads' in a.model.info.training.options, false, 'the thread count is the run’s, not the model’s');
+  await assert.rejects(trainLinear(train, null, fast, () => {}, { threads: 0 }), /threads must be an integer >= 1, got 0/);
 });
 
 test('save, load and quantize keep predictions; corrupt files are refused', async () => {
-  const { model } = await trainLinear(train, null, { ...fast, task: 'primary' });
+  const { model } = await trainOnTwo(train, null, { ...fast, task: 'primary' });
   const full = join(dir, 'm.axcm');
   const q = join(dir, 'm.q.axcm');
   await model.save(full);
@@ -105,7 +112,7 @@ test('save, load and quantize keep predictions; corrupt files are refused', asyn
 
 test('multi-label early stopping breaks a tie in P@1 on validation loss, instead of keeping the first epoch', async () => {
   // Separable topics: P@1 is 1 from the first epoch on, while the loss keeps falling.
-  const { report } = await trainLinear(train, syntheticPapers(15, 3), { ...fast, task: 'multilabel' });
+  const { report } = await trainOnTwo(train, syntheticPapers(15, 3), { ...fast, task: 'multilabel' });
   const accuracies = report.epochs.map((e) => e.validAccuracy);
   assert.ok(accuracies.every((a) => a === 1), `P@1 ${accuracies}`);
   const losses = report.epochs.map((e) => e.validLoss);
@@ -118,13 +125,13 @@ test('a paper with more features than a row holds trains (keeping its first ones
   const huge = { ...train[0]!, id: '2101.99999', abstract: words };
   // Twice, so its 18,000 unigrams and bigrams pass min-df 2 and are features.
   const twin = { ...huge, id: '2101.99998' };
-  const { model, report } = await trainLinear([...train, huge, twin], null, { ...fast, task: 'primary', minDf: 2 });
+  const { model, report } = await trainOnTwo([...train, huge, twin], null, { ...fast, task: 'primary', minDf: 2 });
   assert.ok(report.features > 16_384, `features ${report.features}`);
   assert.equal(model.predict({ title: huge.title, abstract: huge.abstract }).labels[0]!.code, huge.categories[0]);
 });
 
 test('a file with a good checksum but values no trainer writes is refused, never predicts null', async () => {
-  const { model } = await trainLinear(train, null, { ...fast, task: 'primary' });
+  const { model } = await trainOnTwo(train, null, { ...fast, task: 'primary' });
   const { LinearModel } = await import('../../src/models/linear/linear.js');
   const good = model.toContents(false);
   assert.ok(LinearModel.fromContents(good, 'good.axcm'));
@@ -152,7 +159,7 @@ test('a file with a good checksum but values no trainer writes is refused, never
 });
 
 test('pruning keeps the features that matter and refuses quantized weights', async () => {
-  const { model, report } = await trainLinear(train, null, { ...fast, task: 'primary' });
+  const { model, report } = await trainOnTwo(train, null, { ...fast, task: 'primary' });
   const half = Math.floor(report.features / 2);
   const pruned = model.pruned(half);
   assert.equal(pruned.vocab.size, half);
@@ -173,7 +180,7 @@ test('pruning keeps the features that matter and refuses quantized weights', asy
 
 test('a pruned model recalibrated on the held-out papers fits them at least as well and ranks the same', async () => {
   const held = train.filter((_, i) => i % 3 === 0);
-  const { model, validation } = await trainLinear(train.filter((_, i) => i % 3 !== 0), held, { ...fast, task: 'primary' });
+  const { model, validation } = await trainOnTwo(train.filter((_, i) => i % 3 !== 0), held, { ...fast, task: 'primary' });
   const labels = held.map((p) => [model.labels.indexOf(p.primary)]);
   assert.equal(validation.ptr.length - 1, held.length, 'training hands back every held-out paper');
   assert.deepEqual(Array.from(validation.labelIdx).sort(), labels.flat().sort(), 'with its label');
@@ -200,14 +207,14 @@ test('a pruned model recalibrated on the held-out papers fits them at least as w
 });
 
 test('empty input is refused, garbage gets low confidence', async () => {
-  const { model } = await trainLinear(train, null, { ...fast, task: 'primary' });
+  const { model } = await trainOnTwo(train, null, { ...fast, task: 'primary' });
   assert.throws(() => model.predict({ title: '  ', abstract: '' }), /title or an abstract/);
   const p = model.predict({ title: 'xqzv wprt', abstract: 'глокая куздра' });
   assert.ok(p.labels[0]!.probability < 0.6, `garbage confidence ${p.labels[0]!.probability}`);
 });
 
 test('multi-label model predicts cross-lists and never an empty answer', async () => {
-  const { model } = await trainLinear(train, null, { ...fast, task: 'multilabel' });
+  const { model } = await trainOnTwo(train, null, { ...fast, task: 'multilabel' });
   assert.equal(model.info.task, 'multilabel');
   const e = (await evaluate(model, test_)).summary;
   assert.equal(e.task, 'multilabel');
@@ -220,7 +227,7 @@ test('multi-label model predicts cross-lists and never an empty answer', async (
 });
 
 test('group task predicts top-level groups', async () => {
-  const { model } = await trainLinear(train, null, { ...fast, task: 'group' });
+  const { model } = await trainOnTwo(train, null, { ...fast, task: 'group' });
   assert.deepEqual([...model.labels].sort(), ['cs', 'math', 'physics', 'q-bio']);
   const p = model.predict({ title: 'string brane holography' });
   assert.equal(p.labels[0]!.code, 'physics');
@@ -229,7 +236,7 @@ test('group task predicts top-level groups', async () => {
 
 test('a class with a single paper is kept and reported as thin', async () => {
   const one = [...train, { id: '2401.99999', title: 'galaxy', abstract: 'galaxy cluster survey', categories: ['astro-ph.GA'], primary: 'astro-ph.GA' }];
-  const { model, report } = await trainLinear(one, train.slice(0, 40), { ...fast, task: 'primary' });
+  const { model, report } = await trainOnTwo(one, train.slice(0, 40), { ...fast, task: 'primary' });
   assert.ok(model.labels.includes('astro-ph.GA'));
   assert.deepEqual(report.thinClasses, ['astro-ph.GA']);
 });
@@ -243,8 +250,8 @@ test('the newest months’ class mix shifts probabilities toward what is common 
   const recent = [...hep, ...rest].map((p, i) => ({ ...p, id: `23${String(10 + (i % 3))}.${String(i).padStart(5, '0')}` }));
   const papers = [...old, ...recent];
   const options = { ...fast, epochs: 3, task: 'primary' as const };
-  const shifted = await trainLinear(papers, null, options);
-  const plain = await trainLinear(papers, null, { ...options, recentPriorMonths: 0 });
+  const shifted = await trainOnTwo(papers, null, options);
+  const plain = await trainOnTwo(papers, null, { ...options, recentPriorMonths: 0 });
   assert.deepEqual(plain.report.priorShift, { skipped: 'turned off' });
   const r = shifted.report.priorShift;
   assert.ok('papers' in r, JSON.stringify(r));
@@ -273,13 +280,13 @@ test('the newest months’ class mix shifts probabilities toward what is common 
   const loaded = await loadModel(file);
   assert.ok(Math.abs(logOdds(loaded as typeof shifted.model) - logOdds(shifted.model)) < 1e-4);
   // Multi-label models keep their thresholds and take no shift.
-  const ml = await trainLinear(papers, null, { ...options, task: 'multilabel' });
+  const ml = await trainOnTwo(papers, null, { ...options, task: 'multilabel' });
   assert.ok('skipped' in ml.report.priorShift);
   assert.equal(ml.model.spec.priorShift, null);
 });
 
 test('early stopping keeps the epoch with the lowest validation loss, not the first to reach the best accuracy', async () => {
-  const { report, model } = await trainLinear(train, null, { ...fast, task: 'primary' });
+  const { report, model } = await trainOnTwo(train, null, { ...fast, task: 'primary' });
   const losses = report.epochs.map((e) => e.validLoss);
   const lowest = losses.indexOf(Math.min(...losses)) + 1;
   assert.equal(report.bestEpoch, lowest, `losses ${losses}`);
@@ -291,7 +298,7 @@ test('early stopping keeps the epoch with the lowest validation loss, not the fi
 });
 
 test('a multi-label model keeps the epoch with the best validation P@1, the lowest loss among ties', async () => {
-  const { report } = await trainLinear(train, null, { ...fast, task: 'multilabel', patience: 10 });
+  const { report } = await trainOnTwo(train, null, { ...fast, task: 'multilabel', patience: 10 });
   const p1 = report.epochs.map((e) => e.validAccuracy);
   const top = Math.max(...p1);
   const tied = report.epochs.filter((e) => e.validAccuracy === top);
@@ -305,13 +312,13 @@ test('the library train() on a file says in report.ingest what reading skipped',
   const lines = train.map((p) => JSON.stringify(p));
   lines.splice(3, 0, '{not json', JSON.stringify({ id: '2401.99999', title: 'x', abstract: 'y', categories: ['foo.BAR'] }));
   writeFileSync(path, lines.join('\n') + '\n');
-  const model = await trainFromFiles(path, { ...fast, task: 'primary' });
+  const model = await trainFromFiles(path, { ...fast, threads: 2, task: 'primary' });
   const ingest = model.report.ingest?.data;
   assert.ok(ingest, 'report.ingest.data is there');
   assert.equal(ingest.kept, train.length);
   assert.equal(Object.values(ingest.skipped).reduce((a, b) => a + (b ?? 0), 0), 2, JSON.stringify(ingest.skipped));
   assert.equal(model.report.ingest?.valid, undefined);
-  const inMemory = await trainFromFiles(train, { ...fast, task: 'primary' });
+  const inMemory = await trainFromFiles(train, { ...fast, threads: 2, task: 'primary' });
   assert.equal(inMemory.report.ingest, undefined);
 });
 
@@ -333,8 +340,8 @@ test('the cross-list loss teaches a category from the papers that carry it as a 
     ...Array.from({ length: 4 }, (_, i) => paper(9500 + i, 'eess.IV', [scanner, ['signal', 'reconstruction']], ['eess.IV'])),
   ];
   const options = { ...fast, task: 'primary' as const, archiveShare: 0, recentPriorMonths: 0 };
-  const on = await trainLinear(papers, null, options);
-  const off = await trainLinear(papers, null, { ...options, crossListLoss: 0 });
+  const on = await trainOnTwo(papers, null, options);
+  const off = await trainOnTwo(papers, null, { ...options, crossListLoss: 0 });
   assert.equal(on.model.info.training.options.crossListLoss, 0.25);
   const query = { title: 'mri scanner', abstract: 'ultrasound tomography radiology of the scanner' };
   // Ranks, and log-odds at temperature 1: these topics are separable, so the fitted temperature
@@ -355,8 +362,8 @@ test('archive sharing lifts a thin category when its archive fits, and leaves ot
   const thin = (i: number, code: string, words: string[]): PaperRecord => ({ id: `2401.${String(9000 + i).padStart(5, '0')}`, title: words.join(' '), abstract: `${words.join(' ')} ${words.join(' ')}`, categories: [code], primary: code });
   const papers = [...train, ...[0, 1, 2].map((i) => thin(i, 'math.AG', ['sheaf', 'scheme', 'variety'])), ...[3, 4, 5].map((i) => thin(i, 'cs.DS', ['heap', 'queue', 'amortized']))];
   const options = { ...fast, task: 'primary' as const, crossListLoss: 0, recentPriorMonths: 0 };
-  const shared = await trainLinear(papers, null, options);
-  const plain = await trainLinear(papers, null, { ...options, archiveShare: 0 });
+  const shared = await trainOnTwo(papers, null, options);
+  const plain = await trainOnTwo(papers, null, { ...options, archiveShare: 0 });
   const query = { title: 'prime zeta', abstract: 'modular congruence of the arithmetic zeta function' };
   const gap = (m: LinearModel) => logOdds(m, query, m.labels.indexOf('math.AG'), m.labels.indexOf('cs.DS'));
   // Without sharing the two thin categories are alike to this paper; with it math.AG has learnt math.NT's words.
@@ -366,10 +373,10 @@ test('archive sharing lifts a thin category when its archive fits, and leaves ot
 });
 
 test('the cross-list loss and archive sharing refuse values outside their range; a multi-label model records them off', async () => {
-  await assert.rejects(trainLinear(train, null, { ...fast, crossListLoss: -1 }), /crossListLoss must be in \[0, 10\]/);
-  await assert.rejects(trainLinear(train, null, { ...fast, crossListLoss: 1e6 }), /crossListLoss must be in \[0, 10\]/);
-  await assert.rejects(trainLinear(train, null, { ...fast, archiveShare: Number.NaN }), /archiveShare must be in \[0, 2\]/);
-  const ml = await trainLinear(train.slice(0, 120), null, { ...fast, epochs: 1, task: 'multilabel' });
+  await assert.rejects(trainOnTwo(train, null, { ...fast, crossListLoss: -1 }), /crossListLoss must be in \[0, 10\]/);
+  await assert.rejects(trainOnTwo(train, null, { ...fast, crossListLoss: 1e6 }), /crossListLoss must be in \[0, 10\]/);
+  await assert.rejects(trainOnTwo(train, null, { ...fast, archiveShare: Number.NaN }), /archiveShare must be in \[0, 2\]/);
+  const ml = await trainOnTwo(train.slice(0, 120), null, { ...fast, epochs: 1, task: 'multilabel' });
   assert.equal(ml.model.info.training.options.crossListLoss, 0);
   assert.equal(ml.model.info.training.options.archiveShare, 0);
 });
@@ -378,11 +385,11 @@ test('the data hash covers the cross-lists a primary model learns from', async (
   const options = { ...fast, epochs: 1, task: 'primary' as const };
   // Every paper that is not math.NT gains a math.NT cross-list; the primaries stay as they were.
   const moved = train.map((p) => (p.primary === 'math.NT' ? p : { ...p, categories: [...new Set([...p.categories, 'math.NT'])] }));
-  const a = await trainLinear(train, null, options);
-  const b = await trainLinear(moved, null, options);
+  const a = await trainOnTwo(train, null, options);
+  const b = await trainOnTwo(moved, null, options);
   assert.notEqual(a.model.info.training.dataHash, b.model.info.training.dataHash);
-  const c = await trainLinear(train, null, { ...options, crossListLoss: 0 });
-  const d = await trainLinear(moved, null, { ...options, crossListLoss: 0 });
+  const c = await trainOnTwo(train, null, { ...options, crossListLoss: 0 });
+  const d = await trainOnTwo(moved, null, { ...options, crossListLoss: 0 });
   assert.equal(c.model.info.training.dataHash, d.model.info.training.dataHash, 'without the loss cross-lists play no part');
 });
 
@@ -401,11 +408,11 @@ test("epochs 'auto' makes 5 passes up to 1M training papers, then fewer (never u
   assert.equal(epochsFor('auto', 50_000_000), AUTO_EPOCHS.fewest);
   assert.equal(epochsFor(7, 50_000_000), 7);
   const papers = syntheticPapers(40, 3);
-  const auto = await trainLinear(papers, null, { ...fast, epochs: 'auto', patience: 99 });
+  const auto = await trainOnTwo(papers, null, { ...fast, epochs: 'auto', patience: 99 });
   assert.equal(auto.report.passes, 5);
   assert.equal(auto.report.epochs.length, 5);
-  const two = await trainLinear(papers, null, { ...fast, epochs: 2 });
+  const two = await trainOnTwo(papers, null, { ...fast, epochs: 2 });
   assert.equal(two.report.passes, 2);
   assert.equal(two.report.epochs.length, 2);
-  await assert.rejects(trainLinear(papers, null, { ...fast, epochs: 0 }), /epochs must be 'auto' or an integer >= 1, got 0/);
+  await assert.rejects(trainOnTwo(papers, null, { ...fast, epochs: 0 }), /epochs must be 'auto' or an integer >= 1, got 0/);
 });

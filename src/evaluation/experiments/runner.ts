@@ -204,7 +204,6 @@ export async function runExperiment(preset: ExperimentPreset, papers: readonly P
   // newest months' prior (the default, for predicting new papers) would be the wrong assumption.
   const prior: Partial<TrainOptions> = preset.split.kind === 'random' ? { recentPriorMonths: 0 } : {};
   const trainOptions: Partial<TrainOptions> = { ...prior, ...preset.train, ...preset.scheme, ...options.train, seed };
-  if (options.threads !== undefined) trainOptions.threads = options.threads;
   const rows: ExperimentRow[] = [];
   let classes = 0;
   let classificationReportOut: ExperimentResult['classificationReport'];
@@ -213,7 +212,7 @@ export async function runExperiment(preset: ExperimentPreset, papers: readonly P
     const testVariant = variant.test ?? variant.train;
     say(`${preset.name}: training "${variant.name}" on ${split.train.length} papers`);
     const ts = performance.now();
-    const { model } = await trainLinear(applyTextVariant(split.train, variant.train), split.valid ? applyTextVariant(split.valid, variant.train) : null, trainOptions);
+    const { model } = await trainLinear(applyTextVariant(split.train, variant.train), split.valid ? applyTextVariant(split.valid, variant.train) : null, trainOptions, () => {}, { threads: options.threads });
     const trainSeconds = (performance.now() - ts) / 1000;
     classes = model.labels.length;
     for (const [ti, test] of split.tests.entries()) {
@@ -235,8 +234,6 @@ export async function runExperiment(preset: ExperimentPreset, papers: readonly P
       }
     }
   }
-  const { threads: _threads, ...recorded } = trainOptions;
-  void _threads;
   return {
     preset: preset.name,
     title: preset.title,
@@ -255,7 +252,7 @@ export async function runExperiment(preset: ExperimentPreset, papers: readonly P
     classes,
     metrics: [...preset.metrics],
     ...(preset.threshold !== undefined ? { threshold: preset.threshold } : {}),
-    trainOptions: recorded,
+    trainOptions,
     rows,
     ...(classificationReportOut ? { classificationReport: classificationReportOut } : {}),
     ...(perLabel ? { perLabel } : {}),

@@ -95,7 +95,8 @@ export async function tune(train: readonly PaperRecord[], valid: readonly PaperR
   if (folds === 0 && (!valid || valid.length === 0)) throw new RangeError('tuning needs validation papers or folds >= 2');
   if (!(options.budgetSeconds > 0)) throw new RangeError(`time budget must be positive, got ${options.budgetSeconds}`);
   const foldOf = folds >= 2 ? stratifiedFolds(train, folds, options.seed) : null;
-  const base: Partial<TrainOptions> = { ...options.fixed, ...options.scheme, seed: options.seed, ...(options.threads !== undefined ? { threads: options.threads } : {}) };
+  const base: Partial<TrainOptions> = { ...options.fixed, ...options.scheme, seed: options.seed };
+  const run = { threads: options.threads };
   const rng = seededRng(options.seed ^ 0x7a11);
 
   const trials: TrialRecord[] = [];
@@ -113,13 +114,13 @@ export async function tune(train: readonly PaperRecord[], valid: readonly PaperR
   const trial = async (settings: TunedSettings): Promise<number[]> => {
     const config = { ...base, ...settings };
     if (!foldOf) {
-      const { model } = await trainLinear(train, null, config);
+      const { model } = await trainLinear(train, null, config, () => {}, run);
       return [scoreOf((await evaluate(model, scored(model, valid!))).summary, metric)];
     }
     const scores: number[] = [];
     for (let f = 0; f < folds; f++) {
       const { train: tr, heldOut } = foldSplit(train, foldOf, f);
-      const { model } = await trainLinear(tr, null, config);
+      const { model } = await trainLinear(tr, null, config, () => {}, run);
       scores.push(scoreOf((await evaluate(model, scored(model, heldOut))).summary, metric));
     }
     return scores;
@@ -158,12 +159,10 @@ export async function tune(train: readonly PaperRecord[], valid: readonly PaperR
 
   let best: TrialRecord | null = null;
   for (const t of trials) if (t.score !== null && (best === null || t.score > best.score!)) best = t;
-  const { threads: _threads, ...recorded } = base;
-  void _threads;
   return {
     trials,
     best,
-    config: { ...recorded, ...(best?.settings ?? {}) },
+    config: { ...base, ...(best?.settings ?? {}) },
     metric,
     budgetSeconds: options.budgetSeconds,
     elapsedSeconds: Number(elapsed().toFixed(1)),

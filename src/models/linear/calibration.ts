@@ -1,37 +1,16 @@
-import { sigmoid, softmaxInPlace } from './loss.js';
-import type { LossKind } from './sgd.js';
+import type { Loss } from './loss.js';
 
 /**
  * Temperature scaling (Guo et al. 2017): one scalar T dividing the raw scores, fitted on
  * validation to minimise negative log-likelihood. It changes confidence, never the ranking.
  */
-export function fitTemperature(scores: Float32Array, labelPtr: Int32Array, labelIdx: Int32Array, classes: number, loss: LossKind): number {
+export function fitTemperature(scores: Float32Array, labelPtr: Int32Array, labelIdx: Int32Array, classes: number, loss: Loss): number {
   const n = labelPtr.length - 1;
   if (n === 0) return 1;
   const nll = (T: number) => {
     const inv = 1 / T;
     let total = 0;
-    const C = classes;
-    for (let i = 0; i < n; i++) {
-      const o = i * C;
-      if (loss === 'softmax') {
-        let max = -Infinity;
-        for (let c = 0; c < C; c++) max = Math.max(max, scores[o + c]! * inv);
-        let sum = 0;
-        for (let c = 0; c < C; c++) sum += Math.exp(scores[o + c]! * inv - max);
-        const y = labelIdx[labelPtr[i]!]!;
-        total += max + Math.log(sum) - scores[o + y]! * inv;
-      } else {
-        const a = labelPtr[i]!;
-        const z = labelPtr[i + 1]!;
-        for (let c = 0; c < C; c++) {
-          let y = false;
-          for (let q = a; q < z; q++) if (labelIdx[q] === c) y = true;
-          const p = sigmoid(scores[o + c]! * inv);
-          total -= Math.log(Math.max(y ? p : 1 - p, 1e-12));
-        }
-      }
-    }
+    for (let i = 0; i < n; i++) total = loss.addTemperatureNll(total, scores, i * classes, classes, inv, labelIdx, labelPtr[i]!, labelPtr[i + 1]!);
     return total / n;
   };
   // Golden-section search over log T in [ln 0.05, ln 20]: NLL is unimodal in T for these models.
@@ -143,7 +122,7 @@ export function tuneThresholds(probs: Float32Array, labelPtr: Int32Array, labelI
 }
 
 /** Accuracy (top label is a true label) and mean log-loss of raw validation scores. */
-export function validationMetrics(scores: Float32Array, ptr: Int32Array, idx: Int32Array, C: number, loss: LossKind, temperature = 1): { accuracy: number; loss: number } {
+export function validationMetrics(scores: Float32Array, ptr: Int32Array, idx: Int32Array, C: number, loss: Loss, temperature = 1): { accuracy: number; loss: number } {
   const n = ptr.length - 1;
   if (n === 0) return { accuracy: 0, loss: 0 };
   const row = new Float64Array(C);
@@ -160,17 +139,8 @@ export function validationMetrics(scores: Float32Array, ptr: Int32Array, idx: In
     let hit = false;
     for (let q = a; q < z; q++) if (idx[q] === best) hit = true;
     if (hit) correct++;
-    if (loss === 'softmax') {
-      softmaxInPlace(row, C);
-      total -= Math.log(Math.max(row[idx[a]!]!, 1e-12));
-    } else {
-      for (let c = 0; c < C; c++) {
-        let y = false;
-        for (let q = a; q < z; q++) if (idx[q] === c) y = true;
-        const p = sigmoid(row[c]!);
-        total -= Math.log(Math.max(y ? p : 1 - p, 1e-12));
-      }
-    }
+    loss.probabilities(row, C, 1, null);
+    total = loss.addNll(total, row, C, idx, a, z);
   }
   return { accuracy: correct / n, loss: total / n };
 }

@@ -4,8 +4,9 @@ import { MAX_CHAR_NGRAMS, MAX_TITLE_WEIGHT, MIN_TITLE_WEIGHT, termStrings, type 
 import { vectorizeTerms, Vocabulary } from '../../text/vocabulary.js';
 import type { HeldOutTerms } from './held-out.js';
 import { describeLabel, labelPrediction, type LabelInfo } from '../labels-info.js';
-import { fitTemperature, tuneThresholds, validationMetrics } from './calibration.js';
-import { sigmoid, softmaxInPlace } from './loss.js';
+import { fitTemperature, validationMetrics } from './calibration.js';
+import type { Loss, LossName } from './loss.js';
+import { isLossName, lossFor } from './losses.js';
 import type { Classifier, LabelPrediction, ModelInfo, PaperText, Prediction, PredictOptions, Reason, SyncPath } from '../model.js';
 import { requireTensor, ModelFileError, type ModelFileContents } from '../file/model-codec.js';
 // Node-only (file I/O, hashing); the browser build swaps in stubs (scripts/build-web.ts).
@@ -13,7 +14,6 @@ import { writeModelFile } from '../file/model-file.js';
 import { createMemory, WasmArena } from '../../wasm/memory.js';
 import { Kernels, SparseRowScratch } from './kernels.js';
 import { compactRows, quantizeRows, rowNorms, selectRows } from './quantize.js';
-import type { LossKind } from './sgd.js';
 
 export const LINEAR_BACKEND = 'linear';
 
@@ -38,7 +38,7 @@ interface KernelState {
 export interface LinearModelSpec {
   info: ModelInfo;
   scheme: LabelSchemeJSON;
-  loss: LossKind;
+  loss: LossName;
   termOptions: TermOptions;
   /** Softmax temperature fitted on validation (1 = uncalibrated). */
   temperature: number;
@@ -57,6 +57,7 @@ export type LinearWeights = { kind: 'f32'; w: Float32Array } | { kind: 'i8'; q: 
  */
 export class LinearModel implements Classifier, SyncPath {
   readonly classes: number;
+  private readonly loss: Loss;
   private readonly counter: FeatureCounter;
   private readonly rowIdx = new Int32Array(ROW_CAPACITY);
   private readonly rowVal = new Float32Array(ROW_CAPACITY);
@@ -76,6 +77,7 @@ export class LinearModel implements Classifier, SyncPath {
     readonly bias: Float32Array,
   ) {
     this.classes = spec.info.labels.length;
+    this.loss = lossFor(spec.loss);
     this.counter = new FeatureCounter(vocab, spec.termOptions);
     this.scores = new Float64Array(this.classes);
     this.described = spec.info.labels.map((l) => describeLabel(l, spec.info.task));
@@ -121,16 +123,8 @@ export class LinearModel implements Classifier, SyncPath {
     const nnz = this.rawScores(paper);
     const C = this.classes;
     const s = this.scores;
-    const invT = 1 / this.spec.temperature;
-    if (this.spec.loss === 'softmax') {
-      const shift = this.spec.priorShift;
-      if (shift) for (let c = 0; c < C; c++) s[c] = s[c]! * invT + shift[c]!;
-      else for (let c = 0; c < C; c++) s[c]! *= invT;
-      softmaxInPlace(s, C);
-      for (let c = 0; c < C; c++) out[c] = s[c]!;
-    } else {
-      for (let c = 0; c < C; c++) out[c] = sigmoid(s[c]! * invT);
-    }
+    this.loss.probabilities(s, C, 1 / this.spec.temperature, this.spec.priorShift);
+    for (let c = 0; c < C; c++) out[c] = s[c]!;
     return nnz;
   }
 
@@ -181,14 +175,9 @@ export class LinearModel implements Classifier, SyncPath {
     }
     const ptr = held.labelPtr;
     const idx = held.labelIdx;
-    const loss = this.spec.loss;
+    const loss = this.loss;
     const temperature = fitTemperature(scores, ptr, idx, C, loss);
-    let thresholds = this.spec.thresholds;
-    if (loss === 'ova') {
-      const probs = new Float32Array(scores.length);
-      for (let i = 0; i < scores.length; i++) probs[i] = sigmoid(scores[i]! / temperature);
-      thresholds = tuneThresholds(probs, ptr, idx, C);
-    }
+    const thresholds = loss.thresholds(scores, temperature, ptr, idx, C) ?? this.spec.thresholds;
     const vm = validationMetrics(scores, ptr, idx, C, loss, temperature);
     const validation = { ...this.spec.info.validation, papers: n, accuracy: vm.accuracy, logLoss: vm.loss, temperature: Number(temperature.toFixed(4)) };
     return new LinearModel({ ...this.spec, info: { ...this.spec.info, validation }, temperature, thresholds }, this.vocab, this.weights, this.bias);
@@ -233,17 +222,7 @@ export class LinearModel implements Classifier, SyncPath {
     const p = new Float64Array(C);
     this.probabilities(paper, p);
     const k = Math.max(1, Math.min(options.k ?? 5, C));
-    let chosen: number[];
-    if (this.spec.loss === 'ova') {
-      const fixed = options.threshold;
-      const above: number[] = [];
-      for (let c = 0; c < C; c++) if (p[c]! >= (fixed ?? this.spec.thresholds?.[c] ?? 0.5)) above.push(c);
-      chosen = above.sort((a, b) => p[b]! - p[a]! || a - b).slice(0, k);
-      // Never an empty answer: the most likely label stands in.
-      if (chosen.length === 0) chosen = topK(p, 1);
-    } else {
-      chosen = topK(p, k);
-    }
+    const chosen = this.loss.chosen(p, k, options.threshold, this.spec.thresholds);
     const explainN = options.explain === true ? 5 : typeof options.explain === 'number' ? options.explain : 0;
     const terms = explainN > 0 ? termStrings(paper.title ?? '', paper.abstract ?? '', this.spec.termOptions) : null;
     const labels: LabelPrediction[] = chosen.map((c) => {
@@ -262,11 +241,7 @@ export class LinearModel implements Classifier, SyncPath {
   private groupsOf(p: Float64Array): Prediction['groups'] {
     const { codes, names, ofClass } = this.groupIndex;
     const mass = new Float64Array(codes.length);
-    const sum = this.spec.loss === 'softmax';
-    for (let c = 0; c < this.classes; c++) {
-      const g = ofClass[c]!;
-      mass[g] = sum ? mass[g]! + p[c]! : Math.max(mass[g]!, p[c]!);
-    }
+    this.loss.groupMass(p, ofClass, mass);
     return codes.map((code, g) => ({ code, name: names[g]!, probability: mass[g]! })).sort((a, b) => b.probability - a.probability);
   }
 
@@ -298,7 +273,7 @@ export class LinearModel implements Classifier, SyncPath {
     const F = this.vocab.size;
     if (maxFeatures >= F) return this;
     const C = this.classes;
-    const w = this.spec.loss === 'softmax' ? centredRows(this.weights.w, F, C) : this.weights.w;
+    const w = this.loss.singleLabel ? centredRows(this.weights.w, F, C) : this.weights.w;
     const norms = rowNorms(w, F, C);
     const n = this.spec.info.training.papers;
     for (let f = 0; f < F; f++) {
@@ -326,7 +301,7 @@ export class LinearModel implements Classifier, SyncPath {
     } else if (quantize) {
       // Softmax ignores a shift shared by a feature's classes; centring narrows each row's range,
       // so its int8 steps get finer.
-      const w = this.spec.loss === 'softmax' ? centredRows(this.weights.w, F, C) : this.weights.w;
+      const w = this.loss.singleLabel ? centredRows(this.weights.w, F, C) : this.weights.w;
       const { q, scales } = quantizeRows(w, F, C);
       tensors.weights_q = { dtype: 'i8', shape: [F, C], data: q };
       tensors.weight_scales = { dtype: 'f32', shape: [F], data: scales };
@@ -377,7 +352,7 @@ export class LinearModel implements Classifier, SyncPath {
     }
     const thresholds = contents.tensors.thresholds ? requireTensor(contents, 'thresholds', 'f32', [C], source).data : null;
     const priorShift = contents.tensors.prior_shift ? requireTensor(contents, 'prior_shift', 'f32', [C], source).data : null;
-    if (priorShift && meta.loss !== 'softmax') throw new ModelFileError(source, 'invalid', `a prior shift needs a softmax model, not ${meta.loss}`);
+    if (priorShift && !lossFor(meta.loss).singleLabel) throw new ModelFileError(source, 'invalid', `a prior shift needs a softmax model, not ${meta.loss}`);
     // A file can pass its checksum and still hold values no trainer writes (edited by hand, or
     // by a broken tool); one NaN would turn every probability into null, so refuse it here.
     const finite: [string, Float32Array | null][] = [['idf', idf.data], ['bias', bias.data], ['thresholds', thresholds], ['prior_shift', priorShift], weights.kind === 'i8' ? ['weight_scales', weights.scales] : ['weights', weights.w]];
@@ -405,7 +380,7 @@ function checkSpecValues(meta: Pick<LinearModelSpec, 'info' | 'loss' | 'termOpti
   };
   const labels: unknown = meta.info.labels;
   if (!Array.isArray(labels) || labels.length === 0 || labels.some((l) => typeof l !== 'string')) bad('info.labels must be a non-empty list of category codes');
-  if (meta.loss !== 'softmax' && meta.loss !== 'ova') bad(`loss is ${JSON.stringify(meta.loss)}, not "softmax" or "ova"`);
+  if (!isLossName(meta.loss)) bad(`loss is ${JSON.stringify(meta.loss)}, not "softmax" or "ova"`);
   if (!(Number.isFinite(meta.temperature) && meta.temperature > 0)) bad(`temperature is ${meta.temperature}, not a number > 0`);
   const t = meta.termOptions;
   if (!(Number.isInteger(t.ngrams) && t.ngrams >= 1)) bad(`termOptions.ngrams is ${JSON.stringify(t.ngrams)}, not an integer >= 1`);
@@ -422,22 +397,6 @@ function firstNonFinite(data: Float32Array): number {
 /** Whether a text is absent or only whitespace; unlike trim(), copies nothing (abstracts are long). */
 function isBlank(text: string | undefined): boolean {
   return text === undefined || !/\S/.test(text);
-}
-
-/** Indices of the k largest values, best first; ties go to the lower index. */
-function topK(p: Float64Array, k: number): number[] {
-  const best: number[] = [];
-  for (let c = 0; c < p.length; c++) {
-    const v = p[c]!;
-    if (best.length === k && v <= p[best[k - 1]!]!) continue;
-    let i = best.length === k ? k - 1 : best.length;
-    while (i > 0 && p[best[i - 1]!]! < v) {
-      best[i] = best[i - 1]!;
-      i--;
-    }
-    best[i] = c;
-  }
-  return best;
 }
 
 function padded16(n: number): number {

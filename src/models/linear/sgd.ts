@@ -1,9 +1,6 @@
 import type { CsrMatrix } from '../../text/sparse.js';
 import type { Kernels, SparseRowScratch } from './kernels.js';
-import { sigmoid, softmaxInPlace } from './loss.js';
-
-/** Which output layer a linear model trains: one label (softmax) or independent labels (one-vs-rest). */
-export type LossKind = 'softmax' | 'ova';
+import type { ArchiveShare, Loss } from './loss.js';
 
 /**
  * Where one training thread's numbers live inside the shared kernel memory (byte offsets): its
@@ -27,7 +24,7 @@ export interface KernelSlots {
  * loss reads.
  */
 export interface EpochInput {
-  loss: LossKind;
+  loss: Loss;
   classes: number;
   x: CsrMatrix;
   /** Title-only rows (same row order), used with probability `dropAbstract`. */
@@ -50,38 +47,11 @@ export interface EpochInput {
   dropAbstract: number;
   /** Uniform [0,1) numbers, one per visited row, for abstract dropout (seeded by the caller). */
   coins: Float32Array | null;
-  /** Ties sibling categories together (see ArchiveShare); null = off. */
+  /** The loss's extras (loss.ts, StepInput). */
   archiveShare: ArchiveShare | null;
-  /**
-   * Softmax only: the weight of a second, one-vs-rest loss on the same scores over all of a row's
-   * labels (primary and cross-lists), each class with its own bias `crossListBias`; 0 = off.
-   */
   crossListLoss: number;
   crossListBias: Float32Array | null;
 }
-
-/**
- * Each class's gradient also takes `share` times the summed gradient of its archive (its siblings
- * and itself). That is plain SGD on weights written as w_c + u_archive(c), folded into one matrix
- * as it trains: a paper of one math category pulls every math category a little toward its words,
- * so a category with few papers of its own starts from what its archive knows.
- */
-export interface ArchiveShare {
-  /** Each class's archive, or -1 where the class is the only one of its archive. */
-  of: Int32Array;
-  archives: number;
-  share: number;
-}
-
-/**
- * Gradients smaller than this are skipped in the weight update. After the first epoch most of
- * the softmax mass sits on a few classes, so this turns the update from O(nnz·C) into about
- * O(nnz·k) with a change in the weights far below float32 noise of the learning rate schedule.
- * The cross-list loss undoes that: its sigmoids stay above the floor for nearly every class, so
- * with it on nearly every row takes the dense update (on all 315k papers training took 42.4 s
- * against 41.4 s without it: docs/benchmarks.md).
- */
-const GRADIENT_FLOOR = 1e-4;
 
 /** Raw scores of one CSR row into `out` (length C, float64): bias + x·W, via the kernels. */
 export function scoreRow(slots: KernelSlots, x: CsrMatrix, row: number, weights: number, bias: Float32Array, classes: number, out: Float64Array): void {
@@ -97,22 +67,27 @@ export function scoreRow(slots: KernelSlots, x: CsrMatrix, row: number, weights:
 /** One pass; returns the summed training loss over the visited rows. */
 export function sgdEpoch(p: EpochInput): number {
   const C = p.classes;
-  const b = p.bias;
   const { kernels, row: scratch } = p.slots;
   const mem = kernels.memory.buffer;
   const scoresView = new Float32Array(mem, p.slots.scores, C);
-  const gradView = new Float32Array(mem, p.slots.grad, C);
   const activeView = new Int32Array(mem, p.slots.active, C);
+  const gradView = new Float32Array(mem, p.slots.grad, C);
   const denseView = new Float32Array(mem, p.slots.dense, C);
-  const scores = new Float64Array(C);
   const target = new Uint8Array(C);
-  const grad = new Float64Array(C);
-  const share = p.archiveShare;
-  const archiveSums = new Float64Array(share ? share.archives : 0);
-  const crossBias = p.crossListBias;
-  const crossWeight = crossBias ? p.crossListLoss : 0;
+  // One step object per pass, so the loss is chosen once here and not per row or class.
+  const step = p.loss.sgdStep({
+    classes: C,
+    scores: scoresView,
+    bias: p.bias,
+    target,
+    active: activeView,
+    grad: gradView,
+    classWeight: p.classWeight,
+    archiveShare: p.archiveShare,
+    crossListLoss: p.crossListLoss,
+    crossListBias: p.crossListBias,
+  });
   const n = p.order.length;
-  let loss = 0;
   for (let t = 0; t < n; t++) {
     const row = p.order[t]!;
     const lr = p.lrStart + ((p.lrEnd - p.lrStart) * t) / n;
@@ -127,55 +102,7 @@ export function sgdEpoch(p: EpochInput): number {
     const la = p.labelPtr[row]!;
     const lz = p.labelPtr[row + 1]!;
     for (let q = la; q < lz; q++) target[p.labelIdx[q]!] = 1;
-    let na = 0;
-    if (p.loss === 'softmax') {
-      // After the softmax, one pass over the classes does all the rest (cross-list, archive sums;
-      // then active classes and bias), in the arithmetic of the separate loops it replaced: the
-      // weights come out bit for bit the same, and this per-class work was a third of SGD's time.
-      for (let c = 0; c < C; c++) scores[c] = scoresView[c]! + b[c]!;
-      softmaxInPlace(scores, C);
-      const y = p.labelIdx[la]!;
-      loss -= Math.log(Math.max(scores[y]!, 1e-30));
-      const cw = p.classWeight ? p.classWeight[y]! : 1;
-      if (share) archiveSums.fill(0);
-      for (let c = 0; c < C; c++) {
-        let g = (scores[c]! - (c === y ? 1 : 0)) * cw;
-        if (crossWeight > 0) {
-          // Its own offset on each class's bias: a class is a cross-list far more often than a primary.
-          const gl = crossWeight * (sigmoid(scoresView[c]! + b[c]! + crossBias![c]!) - target[c]!);
-          g += gl;
-          crossBias![c]! -= lr * gl;
-        }
-        grad[c] = g;
-        if (share && share.of[c]! >= 0) archiveSums[share.of[c]!]! += g;
-      }
-      for (let c = 0; c < C; c++) {
-        let g = grad[c]!;
-        if (share && share.of[c]! >= 0) g += share.share * archiveSums[share.of[c]!]!;
-        if (g > GRADIENT_FLOOR || g < -GRADIENT_FLOOR) {
-          activeView[na] = c;
-          gradView[na] = -lr * g;
-          b[c]! += gradView[na]!;
-          na++;
-        }
-      }
-    } else {
-      for (let c = 0; c < C; c++) {
-        const pr = sigmoid(scoresView[c]! + b[c]!);
-        const y = target[c]!;
-        loss -= Math.log(Math.max(y ? pr : 1 - pr, 1e-30));
-        grad[c] = p.classWeight && y ? (pr - y) * p.classWeight[c]! : pr - y;
-      }
-      for (let c = 0; c < C; c++) {
-        const g = grad[c]!;
-        if (g > GRADIENT_FLOOR || g < -GRADIENT_FLOOR) {
-          activeView[na] = c;
-          gradView[na] = -lr * g;
-          na++;
-        }
-      }
-      for (let q = 0; q < na; q++) b[activeView[q]!]! += gradView[q]!;
-    }
+    const na = step.step(p.labelIdx[la]!, lr);
     for (let q = la; q < lz; q++) target[p.labelIdx[q]!] = 0;
     const shrink = p.l2 > 0 ? 1 - lr * p.l2 : 1;
     if (na * 2 > C) {
@@ -187,5 +114,5 @@ export function sgdEpoch(p: EpochInput): number {
       kernels.rowsAxpyActive(p.weights, C, C, scratch.idx, scratch.val, nnz, p.slots.active, p.slots.grad, na, shrink);
     }
   }
-  return loss;
+  return step.loss;
 }

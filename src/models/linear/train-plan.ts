@@ -2,7 +2,6 @@ import { balanceMask, buildLabelScheme, labelsOf, withCarriedLabels, type LabelS
 import { FROM_TRAIN, type PaperTable } from '../../corpus/paper-table.js';
 import { splitParts, SPLIT_VALID } from '../../corpus/split.js';
 import { DataHasher } from './data-hash.js';
-import type { LossKind } from './sgd.js';
 import { grown } from '../../base/typed-arrays.js';
 
 /** What each paper read for training is, once the whole corpus has been seen (one byte a paper). */
@@ -20,8 +19,6 @@ export interface LabelRows {
 export interface TrainingPlan {
   scheme: LabelScheme;
   C: number;
-  loss: LossKind;
-  crossListLoss: number;
   /** Each arrival's role (ROLE_*), in arrival order. */
   role: Uint8Array;
   trainCount: number;
@@ -49,6 +46,7 @@ export interface PlanOptions {
   includeCrossLists?: boolean;
   seed: number;
   validFraction: number;
+  /** The cross-list loss's weight as the loss trains with it (loss.ts, Loss.trained): with it on, SGD reads each paper's cross-lists too. */
   crossListLoss: number;
   /** Most papers held out of the training papers for validation (see MAX_HELD_OUT). */
   maxHeldOut: number;
@@ -110,8 +108,6 @@ export function planTraining(table: PaperTable, o: PlanOptions, threads: number)
   if (trainCount === 0) throw new RangeError('no training papers have a label in this scheme');
   if (C < 2) throw new RangeError(`training needs at least 2 classes, found ${C} (${scheme.labels.join(', ')})`);
 
-  const loss: LossKind = o.task === 'multilabel' ? 'ova' : 'softmax';
-  const crossListLoss = loss === 'softmax' ? o.crossListLoss : 0;
   const counts = new Float64Array(C);
   const carried = new Float64Array(C);
   const months = new Int32Array(trainCount);
@@ -130,7 +126,7 @@ export function planTraining(table: PaperTable, o: PlanOptions, threads: number)
       continue;
     }
     // What SGD trains on: for the cross-list loss, the primary followed by its cross-lists.
-    const sgd = crossListLoss > 0 ? withCarriedLabels(view, scheme, labels) : labels;
+    const sgd = o.crossListLoss > 0 ? withCarriedLabels(view, scheme, labels) : labels;
     for (const l of labels) counts[l]!++;
     for (const l of sgd) carried[l]!++;
     months[t] = table.monthOf(a) ?? 0;
@@ -143,8 +139,6 @@ export function planTraining(table: PaperTable, o: PlanOptions, threads: number)
   return {
     scheme,
     C,
-    loss,
-    crossListLoss,
     role,
     trainCount,
     validCount,

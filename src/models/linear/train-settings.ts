@@ -11,7 +11,6 @@ export interface TrainOptions {
   balance?: number;
   includeCrossLists?: boolean;
   seed: number;
-  threads: number;
   ngrams: number;
   titleWeight: number;
   /** Character n-grams of each word as features too (see TermOptions.charNgrams); 0 = off. */
@@ -107,7 +106,6 @@ export const TRAIN_SETTINGS: { readonly [K in keyof TrainOptions]-?: Setting<Tra
   balance: { rule: { kind: 'int', min: 1 }, default: undefined, flag: 'balance', arg: 'N', help: 'at most N papers per class (seeded)' },
   includeCrossLists: { rule: { kind: 'boolean' }, default: undefined, flag: 'include-cross-lists', help: 'count cross-lists when ranking and folding classes' },
   seed: { rule: { kind: 'int' }, default: 1, flag: 'seed', arg: 'N', help: 'random seed (default {default})' },
-  threads: { rule: { kind: 'int', min: 1 }, default: defaultThreads(), flag: 'threads', arg: 'N', help: 'worker threads (default: all cores, {default} here)' },
   maxFeatures: {
     rule: { kind: 'int', min: 1 },
     default: DEFAULT_VOCABULARY_OPTIONS.maxFeatures,
@@ -192,6 +190,13 @@ export const TRAIN_SETTINGS: { readonly [K in keyof TrainOptions]-?: Setting<Tra
 
 export type TrainSettingKey = keyof TrainOptions;
 
+/**
+ * Training's thread count: how a run uses the machine (TrainRun), not a hyperparameter, so no
+ * model file records it and no search tries it. Threads average their weights between passes,
+ * so the same seed and thread count give the same model.
+ */
+export const THREADS_SETTING: Setting<number> = { rule: { kind: 'int', min: 1 }, default: defaultThreads(), flag: 'threads', arg: 'N', help: 'worker threads (default: all cores, {default} here)' };
+
 /** The settings in table order. */
 export const TRAIN_SETTING_KEYS = Object.keys(TRAIN_SETTINGS) as TrainSettingKey[];
 
@@ -230,10 +235,13 @@ export function isLegal(rule: SettingRule, v: unknown): boolean {
 export function checkTrainOptions(o: Partial<TrainOptions>): void {
   for (const key of TRAIN_SETTING_KEYS) {
     const v = o[key];
-    if (v === undefined) continue;
-    const rule = TRAIN_SETTINGS[key].rule;
-    if (!isLegal(rule, v)) throw new RangeError(`${key} must be ${describeRule(rule)}, got ${typeof v === 'number' ? String(v) : JSON.stringify(v)}`);
+    if (v !== undefined) checkSetting(key, TRAIN_SETTINGS[key].rule, v);
   }
+}
+
+/** Throws a RangeError naming the setting when `v` breaks its rule. */
+export function checkSetting(name: string, rule: SettingRule, v: unknown): void {
+  if (!isLegal(rule, v)) throw new RangeError(`${name} must be ${describeRule(rule)}, got ${typeof v === 'number' ? String(v) : JSON.stringify(v)}`);
 }
 
 /**

@@ -18,7 +18,9 @@ import { TermCounter, type TermOptions } from '../../text/terms.js';
 import { vectorizeTerms, Vocabulary } from '../../text/vocabulary.js';
 import { WasmArena, type LinearMemory } from '../../wasm/memory.js';
 import { Kernels, SparseRowScratch } from './kernels.js';
-import { scoreRow, sgdEpoch, type ArchiveShare, type KernelSlots, type LossKind } from './sgd.js';
+import type { ArchiveShare, LossName } from './loss.js';
+import { lossFor } from './losses.js';
+import { scoreRow, sgdEpoch, type KernelSlots } from './sgd.js';
 import { ROLE_TRAIN, ROLE_VALID } from './train-plan.js';
 
 let me = 0;
@@ -192,7 +194,7 @@ serve((m) => {
         if (a >= z) continue;
         const win = windowAt(w, seed, epoch);
         loss += sgdEpoch({
-          loss: m.loss as LossKind,
+          loss: lossFor(m.loss as LossName),
           classes,
           x: win.window.x,
           xTitle: hasTitles ? win.window.xTitle : null,

@@ -14,15 +14,14 @@ import { WorkerClient } from '../../parallel/rpc.js';
 import { HashIndex } from '../../text/hash-index.js';
 import type { TermOptions } from '../../text/terms.js';
 import { Vocabulary } from '../../text/vocabulary.js';
-import { fitTemperature, tuneThresholds, validationMetrics } from './calibration.js';
+import { fitTemperature, validationMetrics } from './calibration.js';
 import { LINEAR_BACKEND, LinearModel, ROW_CAPACITY } from './linear.js';
 import type { HeldOutTerms } from './held-out.js';
-import { planTraining, UnlabelledValidationError } from './train-plan.js';
-import { sigmoid } from './loss.js';
-import { createMemory, WasmArena } from '../../wasm/memory.js';
-import { recentPriorShift } from './prior-shift.js';
-import type { ArchiveShare } from './sgd.js';
-import { checkTrainOptions, DEFAULT_TRAIN_OPTIONS, epochsFor, type TrainOptions } from './train-settings.js';
+import { planTraining, UnlabelledValidationError, type TrainingPlan } from './train-plan.js';
+import type { ArchiveShare, Loss } from './loss.js';
+import { lossForTask } from './losses.js';
+import { createMemory, WasmArena, type LinearMemory } from '../../wasm/memory.js';
+import { checkSetting, checkTrainOptions, DEFAULT_TRAIN_OPTIONS, epochsFor, THREADS_SETTING, type TrainOptions } from './train-settings.js';
 
 export interface EpochReport {
   epoch: number;
@@ -119,8 +118,10 @@ export interface CorpusFiles {
   report?: IngestReport;
 }
 
-/** How a training run uses the machine; none of it changes the model. */
+/** How a training run uses the machine: none of it is a hyperparameter, and only the thread count changes the weights. */
 export interface TrainRun {
+  /** Worker threads (default THREADS_SETTING's: all cores, at most 8). */
+  threads?: number;
   /** Folder for the disk cache (a fresh subfolder, removed at the end); default the system's temporary folder. */
   cacheDir?: string;
   /** Bytes of rows each thread holds at a time for SGD (default DEFAULT_WINDOW_BYTES). */
@@ -157,7 +158,7 @@ export async function trainLinear(
   onProgress: (p: TrainProgress) => void = () => {},
   run: TrainRun = {},
 ): Promise<TrainResult> {
-  const o: TrainOptions = { ...DEFAULT_TRAIN_OPTIONS, ...partial };
+  const asked: TrainOptions = { ...DEFAULT_TRAIN_OPTIONS, ...partial };
   const t0 = performance.now();
   const phases: Record<string, number> = {};
   let mark = t0;
@@ -166,8 +167,12 @@ export async function trainLinear(
     phases[name] = Number(((now - mark) / 1000).toFixed(2));
     mark = now;
   };
-  checkTrainOptions(o);
-  const T = Math.max(1, Math.floor(o.threads));
+  checkTrainOptions(asked);
+  const T = run.threads ?? THREADS_SETTING.default;
+  checkSetting('threads', THREADS_SETTING.rule, T);
+  const loss = lossForTask(asked.task);
+  // What training does, not what was asked: the settings a loss does not take are off.
+  const o = loss.trained(asked);
   const termOptions: TermOptions = { ngrams: o.ngrams, titleWeight: o.titleWeight, ...(o.charNgrams > 0 ? { charNgrams: o.charNgrams } : {}) };
   const limit = run.memoryLimitBytes ?? defaultMemoryLimit();
   const windowBytes = run.windowBytes ?? DEFAULT_WINDOW_BYTES;
@@ -180,167 +185,37 @@ export async function trainLinear(
   const workers = Array.from({ length: T }, () => new WorkerClient(startWorker(import.meta.url, './train-worker.js')));
   try {
     await Promise.all(workers.map((w, k) => w.call({ type: 'begin', worker: k, threads: T, dir, termOptions })));
-    const table = new PaperTable();
-    const feed = new TextFeed(workers);
-    const guard = () => checkMemory(limit, table.bytes);
-    await readSource(trainSource, FROM_TRAIN, table, feed, (n) => {
-      guard();
-      onProgress({ phase: 'reading', papers: n });
-    });
-    const trainArrivals = table.size;
-    if (trainArrivals === 0) throw new NoPapersError('train');
-    if (validSource) await readSource(validSource, FROM_VALID, table, feed, guard);
-    // Validation files that yield nothing are a mistake to report, not a cue to hold out part of
-    // the training papers instead (an empty array in memory is the library's way to ask for that).
-    if (validSource && isFiles(validSource) && table.size === trainArrivals) throw new NoPapersError('valid');
-    await feed.drain();
-    const spilled = await Promise.all(workers.map((w) => w.call<{ rows: number; bytes: number }>({ type: 'counted' })));
+    const { table, spillBytes } = await readCorpus(workers, trainSource, validSource, limit, onProgress);
     phase('read');
     const plan = planTraining(table, { ...o, maxHeldOut: MAX_HELD_OUT }, T);
-    const { scheme, C, loss, crossListLoss, trainCount, validCount } = plan;
+    const { scheme, C, trainCount, validCount, vPtr, vIdx } = plan;
     const thinClasses = scheme.labels.filter((_, c) => plan.counts[c]! < 2);
-    const classWeight = makeClassWeights(plan.counts, o.classWeight);
     phase('plan');
 
     onProgress({ phase: 'features' });
-    const dfParts = await Promise.all(workers.map((w) => w.call<{ keys: Uint32Array; counts: Int32Array; distinct: number; prunes: number }>({ type: 'df', role: plan.role, minDf: o.minDf })));
-    const df = new HashIndex(dfParts.reduce((s, p) => s + p.keys.length, 1024));
-    for (const part of dfParts) for (let i = 0; i < part.keys.length; i++) df.set(part.keys[i]!, part.counts[i]!);
-    const vocab = Vocabulary.fromDocumentFrequencies(df, trainCount, { minDf: o.minDf, maxFeatures: o.maxFeatures });
-    const distinctTerms = dfParts.reduce((s, p) => s + p.distinct, 0);
+    const { vocab, distinctTerms, dfPrunes } = await chooseVocabulary(workers, plan, o);
     phase('terms');
     const F = vocab.size;
-    const matrixBytes = F * C * 4;
-    const weightBytes = matrixBytes * (T + 2);
+    const weightBytes = F * C * 4 * (T + 2);
     // Before anything big is made: the weights are fixed by now, and each thread adds a window.
     checkMemory(limit, table.bytes + weightBytes + T * windowBytes, { features: F, classes: C, threads: T });
-    const vectorized = await Promise.all(
-      workers.map((w, k) => w.call<{ rows: number; cacheBytes: number; validRows: number; held: { ptr: Int32Array; hashes: Uint32Array; tf: Float32Array } }>({ type: 'vectorize', terms: vocab.terms, idf: vocab.idf, rowCapacity: ROW_CAPACITY, titles: o.dropAbstract > 0, windowBytes, labelPtr: plan.shardLabels[k]!.ptr, labelIdx: plan.shardLabels[k]!.idx })),
-    );
+    const vectorized = await vectorizeShards(workers, vocab, plan, o.dropAbstract > 0, windowBytes);
     // Every thread read every spill file; now none will again.
     await Promise.all(workers.map((_, k) => rm(join(dir, `terms-${k}.bin`), { force: true })));
     phase('vectorize');
-    const sab = (n: number) => new SharedArrayBuffer(n * 4);
-    // All weight matrices live in one shared kernel memory: a copy per thread, their average and
-    // the best average so far; then each thread's scratch. Nothing grows it after this.
-    const scratchBytes = (ROW_CAPACITY * 2 + C * 4) * 4 + 256;
-    const memory = createMemory({ initialBytes: matrixBytes * (T + 2) + scratchBytes * T + 1024, shared: true });
-    const arena = new WasmArena(memory);
-    const copies = workers.map(() => arena.alloc(matrixBytes));
-    const avg = arena.alloc(matrixBytes);
-    const best = arena.alloc(matrixBytes);
-    const scratch = workers.map(() => arena.alloc(scratchBytes));
-    const biasCopies = workers.map(() => sab(C));
-    const avgBias = sab(C);
-    const crossBiasCopies = crossListLoss > 0 ? workers.map(() => sab(C)) : null;
-    if (crossBiasCopies) {
-      // Start each class at the log-odds of carrying it, so the first papers do not spend their steps on the biases.
-      const carried = plan.carried;
-      for (const b of crossBiasCopies) {
-        const v = new Float32Array(b);
-        for (let c = 0; c < C; c++) {
-          const q = (carried[c]! + 0.5) / (trainCount + 1);
-          v[c] = Math.log(q / (1 - q));
-        }
-      }
-    }
-    // One-vs-rest labels are not rivals, and sharing lowered the multi-label model's micro-F1 on S2 (models/README.md).
-    const archiveShare = loss === 'softmax' && o.archiveShare > 0 ? archiveShareOf(scheme.labels, o.archiveShare) : null;
-    const bestBias = sab(C);
-    const validScores = sab(Math.max(1, validCount) * C);
-    await Promise.all(workers.map((w, k) => w.call({ type: 'weights', classes: C, memory, copies, avg, best, scratch: scratch[k], rowCapacity: ROW_CAPACITY, biasCopies, avgBias, crossBiasCopies, avgCrossBias: crossBiasCopies ? sab(C) : null })));
-    // Validation rows are sharded like training rows; scores come back in shard order.
-    const { vPtr, vIdx } = plan;
-    const validOffsets: number[] = [];
-    let offset = 0;
-    for (const v of vectorized) {
-      validOffsets.push(v.validRows > 0 ? offset : -1);
-      offset += v.validRows;
-    }
-
-    const mixes = Math.max(1, o.mixesPerEpoch);
-    const passes = epochsFor(o.epochs, trainCount);
-    const totalSteps = passes * mixes;
-    const epochs: EpochReport[] = [];
-    let bestScore = -Infinity;
-    let bestLoss = Infinity;
-    let bestEpoch = 0;
-    const average = async () => {
-      await Promise.all(workers.map((w, k) => w.call({ type: 'average', from: Math.floor((F * k) / T), to: Math.floor((F * (k + 1)) / T), bias: k === 0 })));
-    };
-    const scoreValid = async (useBest: boolean) => {
-      if (validCount === 0) return;
-      await Promise.all(
-        workers.map((w, k) => (validOffsets[k]! < 0 ? Promise.resolve() : w.call({ type: 'score', out: validScores, offset: validOffsets[k], useBest, bestBias }))),
-      );
-    };
-    let stepsDone = 0;
-    for (let e = 0; e < passes; e++) {
-      const te = performance.now();
-      let lossSum = 0;
-      let rows = 0;
-      for (let part = 0; part < mixes; part++) {
-        const step = e * mixes + part;
-        const lrStart = o.lr * (1 - step / totalSteps);
-        const lrEnd = o.lr * (1 - (step + 1) / totalSteps);
-        const res = await Promise.all(
-          workers.map((w) => w.call<{ loss: number; rows: number }>({ type: 'epoch', epoch: e, part, parts: mixes, seed: o.seed, lrStart, lrEnd, l2: o.l2, dropAbstract: o.dropAbstract, loss, classWeight, archiveShare, crossListLoss })),
-        );
-        for (const r of res) {
-          lossSum += r.loss;
-          rows += r.rows;
-        }
-        stepsDone += res.reduce((n, r) => n + r.rows, 0);
-        if (part < mixes - 1) onProgress({ phase: 'epoch', epoch: e + 1, of: passes, papers: stepsDone, total: passes * trainCount });
-        // Once a weight is NaN or infinite every later score is too: stop here rather than save a
-        // model whose every number is NaN.
-        if (!Number.isFinite(lossSum)) throw new RangeError(`training diverged (the loss became ${lossSum} in epoch ${e + 1}): try a lower learning rate (lr ${o.lr})${o.l2 > 0 ? ` or L2 penalty (l2 ${o.l2})` : ''}`);
-        if (T > 1) await average();
-      }
-      if (T === 1) await average();
-      await scoreValid(false);
-      const v = validationMetrics(new Float32Array(validScores, 0, validCount * C), vPtr, vIdx, C, loss);
-      epochs.push({ epoch: e + 1, loss: lossSum / Math.max(1, rows), validAccuracy: v.accuracy, validLoss: v.loss, seconds: (performance.now() - te) / 1000 });
-      onProgress({ phase: 'epoch', epoch: e + 1, of: passes, papers: stepsDone, total: passes * trainCount, loss: lossSum / Math.max(1, rows), validAccuracy: v.accuracy, validLoss: v.loss });
-      const score = loss === 'softmax' ? -v.loss : v.accuracy;
-      // Multi-label scores P@1, which small validation sets tie often (1.0 from the first epoch):
-      // a tie goes to the lower loss, or training would stop on an undertrained first epoch.
-      if (score > bestScore || (score === bestScore && v.loss < bestLoss) || bestEpoch === 0 || validCount === 0) {
-        bestScore = score;
-        bestLoss = v.loss;
-        bestEpoch = e + 1;
-        new Float32Array(memory.buffer, best, F * C).set(new Float32Array(memory.buffer, avg, F * C));
-        new Float32Array(bestBias).set(new Float32Array(avgBias));
-      } else if (e + 1 - bestEpoch >= o.patience) {
-        break;
-      }
-    }
+    const shared = await shareWeights(workers, plan, F, o.crossListLoss, vectorized.map((v) => v.validRows));
+    const { passes, epochs, bestEpoch } = await runPasses(workers, shared, plan, F, o, loss, onProgress);
     phase('sgd');
     onProgress({ phase: 'calibrate' });
-    await scoreValid(true);
-    const scores = new Float32Array(validScores, 0, validCount * C);
-    const temperature = validCount > 0 ? fitTemperature(scores, vPtr, vIdx, C, loss) : 1;
-    let thresholds: Float32Array | null = null;
-    if (loss === 'ova' && validCount > 0) {
-      const probs = new Float32Array(scores.length);
-      for (let i = 0; i < scores.length; i++) probs[i] = sigmoid(scores[i]! / temperature);
-      thresholds = tuneThresholds(probs, vPtr, vIdx, C);
-    }
-    const vm = validationMetrics(scores, vPtr, vIdx, C, loss, temperature);
-    const prior =
-      loss === 'softmax'
-        ? recentPriorShift(plan.months, plan.firstLabels, C, { months: o.recentPriorMonths, strength: o.recentPriorStrength })
-        : { skipped: 'multi-label models keep their per-label thresholds instead' };
+    await scoreValidation(workers, shared, true);
+    const { temperature, thresholds, validation, prior } = calibrate(new Float32Array(shared.validScores, 0, validCount * C), plan, o, loss);
     const priorShift = 'shift' in prior ? { papers: prior.papers, from: prior.from, to: prior.to } : prior;
     phase('calibrate');
 
     const weights = new Float32Array(F * C);
-    weights.set(new Float32Array(memory.buffer, best, F * C));
-    const bias = Float32Array.from(new Float32Array(bestBias));
+    weights.set(new Float32Array(shared.memory.buffer, shared.best, F * C));
+    const bias = Float32Array.from(new Float32Array(shared.bestBias));
     const seconds = (performance.now() - t0) / 1000;
-    // What training did, not what was asked: one-vs-rest models take neither extra loss.
-    const { threads: _threads, ...recorded } = loss === 'softmax' ? o : { ...o, crossListLoss: 0, archiveShare: 0 };
-    void _threads;
     const model = new LinearModel(
       {
         info: {
@@ -348,12 +223,12 @@ export async function trainLinear(
           task: o.task,
           labels: scheme.labels,
           createdAt: new Date().toISOString(),
-          training: { papers: trainCount, dataHash: plan.dataHash, seconds: Number(seconds.toFixed(1)), options: { ...recorded }, priorShift },
-          validation: { papers: validCount, accuracy: vm.accuracy, logLoss: vm.loss, bestEpoch, temperature: Number(temperature.toFixed(4)) },
+          training: { papers: trainCount, dataHash: plan.dataHash, seconds: Number(seconds.toFixed(1)), options: { ...o }, priorShift },
+          validation: { papers: validCount, accuracy: validation.accuracy, logLoss: validation.loss, bestEpoch, temperature: Number(temperature.toFixed(4)) },
           quantized: false,
         },
         scheme: schemeToJSON(scheme),
-        loss,
+        loss: loss.name,
         termOptions,
         temperature,
         thresholds,
@@ -367,9 +242,9 @@ export async function trainLinear(
       paperTable: table.bytes,
       weights: weightBytes,
       windows: vectorized.reduce((s, v) => s + Math.min(v.cacheBytes, windowBytes), 0),
-      spillBytes: spilled.reduce((s, x) => s + x.bytes, 0),
+      spillBytes,
       rowCacheBytes: vectorized.reduce((s, v) => s + v.cacheBytes, 0),
-      dfPrunes: dfParts.reduce((s, p) => s + p.prunes, 0),
+      dfPrunes,
     };
     return {
       model,
@@ -382,6 +257,209 @@ export async function trainLinear(
     await Promise.all(workers.map((w) => w.close()));
     await rm(dir, { recursive: true, force: true }).catch(() => {});
   }
+}
+
+/**
+ * Read the papers once: their metadata into a table on this thread, their text to the training
+ * threads, which count its terms and spill them to disk. Returns the table and the bytes spilled.
+ */
+async function readCorpus(
+  workers: readonly WorkerClient[],
+  trainSource: PaperSource,
+  validSource: PaperSource | null,
+  limit: number,
+  onProgress: (p: TrainProgress) => void,
+): Promise<{ table: PaperTable; spillBytes: number }> {
+  const table = new PaperTable();
+  const feed = new TextFeed(workers);
+  const guard = () => checkMemory(limit, table.bytes);
+  await readSource(trainSource, FROM_TRAIN, table, feed, (n) => {
+    guard();
+    onProgress({ phase: 'reading', papers: n });
+  });
+  const trainArrivals = table.size;
+  if (trainArrivals === 0) throw new NoPapersError('train');
+  if (validSource) await readSource(validSource, FROM_VALID, table, feed, guard);
+  // Validation files that yield nothing are a mistake to report, not a cue to hold out part of
+  // the training papers instead (an empty array in memory is the library's way to ask for that).
+  if (validSource && isFiles(validSource) && table.size === trainArrivals) throw new NoPapersError('valid');
+  await feed.drain();
+  const spilled = await Promise.all(workers.map((w) => w.call<{ rows: number; bytes: number }>({ type: 'counted' })));
+  return { table, spillBytes: spilled.reduce((s, x) => s + x.bytes, 0) };
+}
+
+/** The vocabulary, from the document frequencies each thread counted for its share of the hashes. */
+async function chooseVocabulary(workers: readonly WorkerClient[], plan: TrainingPlan, o: TrainOptions): Promise<{ vocab: Vocabulary; distinctTerms: number; dfPrunes: number }> {
+  const dfParts = await Promise.all(workers.map((w) => w.call<{ keys: Uint32Array; counts: Int32Array; distinct: number; prunes: number }>({ type: 'df', role: plan.role, minDf: o.minDf })));
+  const df = new HashIndex(dfParts.reduce((s, p) => s + p.keys.length, 1024));
+  for (const part of dfParts) for (let i = 0; i < part.keys.length; i++) df.set(part.keys[i]!, part.counts[i]!);
+  const vocab = Vocabulary.fromDocumentFrequencies(df, plan.trainCount, { minDf: o.minDf, maxFeatures: o.maxFeatures });
+  return { vocab, distinctTerms: dfParts.reduce((s, p) => s + p.distinct, 0), dfPrunes: dfParts.reduce((s, p) => s + p.prunes, 0) };
+}
+
+/** What a thread's vectorised shard came to: its row cache, its validation rows, and their terms for recalibrating. */
+interface Shard {
+  rows: number;
+  cacheBytes: number;
+  validRows: number;
+  held: { ptr: Int32Array; hashes: Uint32Array; tf: Float32Array };
+}
+
+/** Each thread's shard as feature rows in its row cache on disk, titles alone too when SGD drops abstracts. */
+async function vectorizeShards(workers: readonly WorkerClient[], vocab: Vocabulary, plan: TrainingPlan, titles: boolean, windowBytes: number): Promise<Shard[]> {
+  return Promise.all(
+    workers.map((w, k) => w.call<Shard>({ type: 'vectorize', terms: vocab.terms, idf: vocab.idf, rowCapacity: ROW_CAPACITY, titles, windowBytes, labelPtr: plan.shardLabels[k]!.ptr, labelIdx: plan.shardLabels[k]!.idx })),
+  );
+}
+
+/** The numbers every training thread shares, and where the validation scores come back. */
+interface SharedWeights {
+  memory: LinearMemory;
+  /** Byte offsets in `memory` of the average of the threads' weight copies and of the best average so far. */
+  avg: number;
+  best: number;
+  avgBias: SharedArrayBuffer;
+  bestBias: SharedArrayBuffer;
+  /** Validation rows' raw scores, C a row, thread 0's rows first. */
+  validScores: SharedArrayBuffer;
+  /** Where each thread's validation rows start in `validScores`; -1 for a thread with none. */
+  validOffsets: number[];
+}
+
+/**
+ * All weight matrices live in one shared kernel memory: a copy per thread, their average and the
+ * best average so far; then each thread's scratch. Nothing grows it after this. The biases (and
+ * the cross-list loss's offsets) are shared buffers beside it.
+ */
+async function shareWeights(workers: readonly WorkerClient[], plan: TrainingPlan, F: number, crossListLoss: number, validRows: readonly number[]): Promise<SharedWeights> {
+  const { C, trainCount } = plan;
+  const T = workers.length;
+  const matrixBytes = F * C * 4;
+  const sab = (n: number) => new SharedArrayBuffer(n * 4);
+  const scratchBytes = (ROW_CAPACITY * 2 + C * 4) * 4 + 256;
+  const memory = createMemory({ initialBytes: matrixBytes * (T + 2) + scratchBytes * T + 1024, shared: true });
+  const arena = new WasmArena(memory);
+  const copies = workers.map(() => arena.alloc(matrixBytes));
+  const avg = arena.alloc(matrixBytes);
+  const best = arena.alloc(matrixBytes);
+  const scratch = workers.map(() => arena.alloc(scratchBytes));
+  const biasCopies = workers.map(() => sab(C));
+  const avgBias = sab(C);
+  const crossBiasCopies = crossListLoss > 0 ? workers.map(() => sab(C)) : null;
+  if (crossBiasCopies) {
+    // Start each class at the log-odds of carrying it, so the first papers do not spend their steps on the biases.
+    const carried = plan.carried;
+    for (const b of crossBiasCopies) {
+      const v = new Float32Array(b);
+      for (let c = 0; c < C; c++) {
+        const q = (carried[c]! + 0.5) / (trainCount + 1);
+        v[c] = Math.log(q / (1 - q));
+      }
+    }
+  }
+  const bestBias = sab(C);
+  const validScores = sab(Math.max(1, plan.validCount) * C);
+  await Promise.all(workers.map((w, k) => w.call({ type: 'weights', classes: C, memory, copies, avg, best, scratch: scratch[k], rowCapacity: ROW_CAPACITY, biasCopies, avgBias, crossBiasCopies, avgCrossBias: crossBiasCopies ? sab(C) : null })));
+  // Validation rows are sharded like training rows; scores come back in shard order.
+  const validOffsets: number[] = [];
+  let offset = 0;
+  for (const n of validRows) {
+    validOffsets.push(n > 0 ? offset : -1);
+    offset += n;
+  }
+  return { memory, avg, best, avgBias, bestBias, validScores, validOffsets };
+}
+
+/**
+ * SGD: the planned passes, each in `mixesPerEpoch` parts with the threads' weights averaged after
+ * each, the learning rate falling linearly to 0 over all of them; after each pass the averaged
+ * weights are scored on validation, the best kept, and training stops after `patience` passes
+ * without a better one.
+ */
+async function runPasses(
+  workers: readonly WorkerClient[],
+  shared: SharedWeights,
+  plan: TrainingPlan,
+  F: number,
+  o: TrainOptions,
+  loss: Loss,
+  onProgress: (p: TrainProgress) => void,
+): Promise<{ passes: number; epochs: EpochReport[]; bestEpoch: number }> {
+  const { C, trainCount, validCount, vPtr, vIdx } = plan;
+  const T = workers.length;
+  const { memory, avg, best, avgBias, bestBias, validScores } = shared;
+  const classWeight = makeClassWeights(plan.counts, o.classWeight);
+  const archiveShare = o.archiveShare > 0 ? archiveShareOf(plan.scheme.labels, o.archiveShare) : null;
+  const mixes = Math.max(1, o.mixesPerEpoch);
+  const passes = epochsFor(o.epochs, trainCount);
+  const totalSteps = passes * mixes;
+  const epochs: EpochReport[] = [];
+  let bestScore = -Infinity;
+  let bestLoss = Infinity;
+  let bestEpoch = 0;
+  const average = async () => {
+    await Promise.all(workers.map((w, k) => w.call({ type: 'average', from: Math.floor((F * k) / T), to: Math.floor((F * (k + 1)) / T), bias: k === 0 })));
+  };
+  let stepsDone = 0;
+  for (let e = 0; e < passes; e++) {
+    const te = performance.now();
+    let lossSum = 0;
+    let rows = 0;
+    for (let part = 0; part < mixes; part++) {
+      const step = e * mixes + part;
+      const lrStart = o.lr * (1 - step / totalSteps);
+      const lrEnd = o.lr * (1 - (step + 1) / totalSteps);
+      const res = await Promise.all(
+        workers.map((w) => w.call<{ loss: number; rows: number }>({ type: 'epoch', epoch: e, part, parts: mixes, seed: o.seed, lrStart, lrEnd, l2: o.l2, dropAbstract: o.dropAbstract, loss: loss.name, classWeight, archiveShare, crossListLoss: o.crossListLoss })),
+      );
+      for (const r of res) {
+        lossSum += r.loss;
+        rows += r.rows;
+      }
+      stepsDone += res.reduce((n, r) => n + r.rows, 0);
+      if (part < mixes - 1) onProgress({ phase: 'epoch', epoch: e + 1, of: passes, papers: stepsDone, total: passes * trainCount });
+      // Once a weight is NaN or infinite every later score is too: stop here rather than save a
+      // model whose every number is NaN.
+      if (!Number.isFinite(lossSum)) throw new RangeError(`training diverged (the loss became ${lossSum} in epoch ${e + 1}): try a lower learning rate (lr ${o.lr})${o.l2 > 0 ? ` or L2 penalty (l2 ${o.l2})` : ''}`);
+      if (T > 1) await average();
+    }
+    if (T === 1) await average();
+    await scoreValidation(workers, shared, false);
+    const v = validationMetrics(new Float32Array(validScores, 0, validCount * C), vPtr, vIdx, C, loss);
+    epochs.push({ epoch: e + 1, loss: lossSum / Math.max(1, rows), validAccuracy: v.accuracy, validLoss: v.loss, seconds: (performance.now() - te) / 1000 });
+    onProgress({ phase: 'epoch', epoch: e + 1, of: passes, papers: stepsDone, total: passes * trainCount, loss: lossSum / Math.max(1, rows), validAccuracy: v.accuracy, validLoss: v.loss });
+    const score = loss.stoppingScore(v);
+    // Multi-label scores P@1, which small validation sets tie often (1.0 from the first epoch):
+    // a tie goes to the lower loss, or training would stop on an undertrained first epoch.
+    if (score > bestScore || (score === bestScore && v.loss < bestLoss) || bestEpoch === 0 || validCount === 0) {
+      bestScore = score;
+      bestLoss = v.loss;
+      bestEpoch = e + 1;
+      new Float32Array(memory.buffer, best, F * C).set(new Float32Array(memory.buffer, avg, F * C));
+      new Float32Array(bestBias).set(new Float32Array(avgBias));
+    } else if (e + 1 - bestEpoch >= o.patience) {
+      break;
+    }
+  }
+  return { passes, epochs, bestEpoch };
+}
+
+/** The validation rows' raw scores into `shared.validScores`, with the averaged weights or the best ones. */
+async function scoreValidation(workers: readonly WorkerClient[], shared: SharedWeights, useBest: boolean): Promise<void> {
+  const { validOffsets, validScores, bestBias } = shared;
+  await Promise.all(workers.map((w, k) => (validOffsets[k]! < 0 ? Promise.resolve() : w.call({ type: 'score', out: validScores, offset: validOffsets[k], useBest, bestBias }))));
+}
+
+/** Temperature (and the loss's thresholds) fitted on the best weights' validation scores, their metrics, and the recent class prior. */
+function calibrate(scores: Float32Array, plan: TrainingPlan, o: TrainOptions, loss: Loss) {
+  const { C, validCount, vPtr, vIdx } = plan;
+  const temperature = validCount > 0 ? fitTemperature(scores, vPtr, vIdx, C, loss) : 1;
+  return {
+    temperature,
+    thresholds: validCount > 0 ? loss.thresholds(scores, temperature, vPtr, vIdx, C) : null,
+    validation: validationMetrics(scores, vPtr, vIdx, C, loss, temperature),
+    prior: loss.recentPrior(plan.months, plan.firstLabels, C, { months: o.recentPriorMonths, strength: o.recentPriorStrength }),
+  };
 }
 
 /** Papers per message when their text goes to a training thread. */
