@@ -1,3 +1,4 @@
+import { formatMetric, METRIC_VIEWS, metricValue, viewMetrics } from '../evaluation/metric-catalog.js';
 import { stat } from 'node:fs/promises';
 import { basename } from 'node:path';
 import { emptyReport } from '../corpus/canonical.js';
@@ -132,29 +133,11 @@ async function wantsPool(data: string, format: ReturnType<typeof parseFormat>, t
 }
 
 export function formatEvaluation(e: Evaluation): string {
-  const pct = (x: number) => `${(x * 100).toFixed(2)}%`;
-  if (e.task === 'multilabel') {
-    return [
-      `papers           ${e.n}`,
-      `micro-F1         ${e.microF1.toFixed(4)}`,
-      `samples-F1       ${e.samplesF1.toFixed(4)}`,
-      `macro-F1         ${e.macroF1.toFixed(4)}`,
-      `precision        ${e.precision.toFixed(4)}`,
-      `recall           ${e.recall.toFixed(4)}`,
-      `P@1              ${e.precisionAt1.toFixed(4)}`,
-      `primary top-1    ${pct(e.accuracy)}`,
-      `papers/s         ${e.papersPerSecond.toFixed(0)}`,
-    ].join('\n');
+  const unseen = e.task !== 'multilabel' && e.unseenLabel ? ` (${e.unseenLabel} with a label the model never saw)` : '';
+  const lines = [`${'papers'.padEnd(17)}${e.n}${unseen}`];
+  for (const m of viewMetrics(e.task === 'multilabel' ? METRIC_VIEWS.textMultiLabel : METRIC_VIEWS.text)) {
+    const v = metricValue(e, m.key);
+    if (v !== undefined) lines.push(`${m.viewLabel.padEnd(17)}${formatMetric(m.kind, v)}`);
   }
-  return [
-    `papers           ${e.n}${e.unseenLabel ? ` (${e.unseenLabel} with a label the model never saw)` : ''}`,
-    `accuracy         ${pct(e.accuracy)}`,
-    `top-5            ${pct(e.top5)}`,
-    `macro-F1         ${e.macroF1.toFixed(4)}`,
-    `weighted-F1      ${e.weightedF1.toFixed(4)}`,
-    `in-category P@1  ${pct(e.inCategoryP1)}`,
-    `group accuracy   ${pct(e.groupAccuracy)}`,
-    `ECE              ${e.ece.toFixed(4)}`,
-    `papers/s         ${e.papersPerSecond.toFixed(0)}`,
-  ].join('\n');
+  return lines.join('\n');
 }

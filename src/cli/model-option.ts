@@ -34,7 +34,7 @@ export type BackendValues = { [K in keyof typeof BACKEND_OPTIONS]?: string };
 
 /** Help text for BACKEND_OPTIONS, for a command's usage. */
 export const BACKEND_USAGE = `Backends (default linear; see README "Backends"):
-  --backend B        linear | llm | onnx | ensemble
+  --backend B        ${BACKEND_NAMES.join(' | ')}
   --model MODEL      linear: model file, or a shipped model: primary (the default) or multilabel
   --base-url URL     llm: OpenAI-compatible API base, e.g. https://api.openai.com/v1
   --llm-model NAME   llm: model name sent to the endpoint

@@ -8,6 +8,7 @@ import { defaultThreads } from '../parallel/threads.js';
 import { startServer, type RunningServer } from '../serving/server.js';
 import { defaultWebDir } from '../serving/static-files.js';
 import { BACKEND_OPTIONS, BACKEND_USAGE, backendCall, backendOptions } from './model-option.js';
+import { describeBackend } from '../models/backends.js';
 import { intOption, numberOption, parseCommandArgs } from './args.js';
 import { type Command } from './command.js';
 import { UsageError, UserError } from '../base/errors.js';
@@ -165,11 +166,4 @@ async function runPrimary(workers: number, log: (line: string) => void, config: 
       void primary.reload().then((r) => log(r.ok ? 'reloaded the model in every process' : `reload failed, still serving the old model: ${r.error}`));
     });
   });
-}
-
-/** How a non-file backend is named in logs, /v1/models and /metrics (never with a key). */
-function describeBackend(o: ReturnType<typeof backendOptions>): string {
-  if (o.backend === 'llm') return `llm:${o.llm!.model}@${o.llm!.baseUrl}`;
-  if (o.backend === 'onnx') return `onnx:${resolve(o.onnx!.modelDir)}`;
-  return `ensemble:${o.ensemble!.members.join(',')}`;
 }

@@ -1,10 +1,10 @@
 import { basename } from 'node:path';
 import type { EnsembleEvaluation } from '../evaluation/ensemble-evaluation.js';
 import type { Evaluation } from '../evaluation/evaluate.js';
-import { formatMetric, metricInfo, type MetricInfo } from '../evaluation/metric-catalog.js';
+import { formatMetric, METRIC_VIEWS, viewMetrics, type MetricInfo } from '../evaluation/metric-catalog.js';
 
 /** The metrics a side-by-side table shows, in order (labels and formats from the metric catalogue). */
-const ROWS = ['accuracy', 'top5', 'macroF1', 'weightedF1', 'microF1', 'samplesF1', 'groupAccuracy', 'ece', 'papersPerSecond'].map(metricInfo);
+const ROWS = viewMetrics(METRIC_VIEWS.sideBySide);
 
 /** Members and the ensemble in columns, one metric per row. */
 export function formatSideBySide(e: EnsembleEvaluation): string {
@@ -21,7 +21,7 @@ export function formatSideBySide(e: EnsembleEvaluation): string {
   const rows = ROWS.filter((r) => cell(e.ensemble, r) !== undefined);
   const width = Math.max(...columns.map((c) => c.title.length), 9);
   const lines = [`${'papers'.padEnd(16)}${String(e.ensemble.n).padStart(width + 2)}`, `${''.padEnd(16)}${columns.map((c) => c.title.padStart(width + 2)).join('')}`];
-  for (const r of rows) lines.push(`${(r.short ?? r.label).padEnd(16)}${columns.map((c) => (cell(c.ev, r) ?? '–').padStart(width + 2)).join('')}`);
+  for (const r of rows) lines.push(`${r.viewLabel.padEnd(16)}${columns.map((c) => (cell(c.ev, r) ?? '–').padStart(width + 2)).join('')}`);
   if (e.search) {
     const what = e.search.searched ? 'weights' : 'temperature';
     const temperature = !e.search.searched || e.search.temperature !== 1 ? `, temperature ${e.search.temperature.toFixed(3)} (--temperature ${Number(e.search.temperature.toPrecision(4))} reuses it)` : '';

@@ -75,7 +75,7 @@ Options:
     const task = (values.task ?? 'primary') as LabelTask;
     if (!LABEL_TASKS.includes(task)) throw new UsageError(`--task must be one of ${LABEL_TASKS.join(', ')}, got "${task}"`);
     const metric = values.metric as TuneMetric | undefined;
-    if (metric !== undefined && !TUNE_METRICS.includes(metric)) throw new UsageError(`--metric must be one of ${TUNE_METRICS.join(', ')}, got "${metric}"`);
+    if (metric !== undefined && !(TUNE_METRICS as readonly string[]).includes(metric)) throw new UsageError(`--metric must be one of ${TUNE_METRICS.join(', ')}, got "${metric}"`);
     const optionalInt = (v: string | undefined, name: string, min: number) => {
       if (v === undefined) return undefined;
       const n = intOption(v, name, 0);

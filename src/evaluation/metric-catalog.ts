@@ -67,6 +67,35 @@ export const METRICS: readonly MetricInfo[] = [
   m('latencyP99Ms', 'latency p99 (ms, one paper)', 'ms', 'lower'),
 ];
 
+/** A metric in a view, with the view's own label where the catalogue's short one would mislead. */
+export type ViewEntry = string | { key: string; label: string };
+
+/**
+ * The short views and the metrics each shows, in order. Reports and `compare` show every metric
+ * an evaluation has; these list what the narrow views pick, so a new metric that belongs in one is
+ * one more key here.
+ */
+export const METRIC_VIEWS = {
+  /** `evaluate`'s text output, single-label models. */
+  text: ['accuracy', 'top5', 'macroF1', 'weightedF1', 'inCategoryP1', 'groupAccuracy', 'ece', 'papersPerSecond'],
+  /** `evaluate`'s text output, multi-label models. */
+  textMultiLabel: ['microF1', 'samplesF1', 'macroF1', 'precision', 'recall', 'precisionAt1', { key: 'accuracy', label: 'primary top-1' }, 'papersPerSecond'],
+  /** The side-by-side table of an ensemble and its members. */
+  sideBySide: ['accuracy', 'top5', 'macroF1', 'weightedF1', 'microF1', 'samplesF1', 'groupAccuracy', 'ece', 'papersPerSecond'],
+  /** The cards at the top of the HTML report. */
+  headline: ['accuracy', 'top3', 'top5', 'top10', 'inCategoryP1', 'groupAccuracy', 'macroF1', 'weightedF1', 'microF1', 'samplesF1', 'precisionAt1', 'ece', 'papersPerSecond', 'latencyP50Ms'],
+  /** What `tune` may maximise (higher is better for each). */
+  tune: ['accuracy', 'top5', 'macroF1', 'weightedF1', 'microF1', 'samplesF1'],
+} as const satisfies Record<string, readonly ViewEntry[]>;
+
+/** A view's entries with their catalogue entries, labelled as the view labels them. */
+export function viewMetrics(view: readonly ViewEntry[]): (MetricInfo & { viewLabel: string })[] {
+  return view.map((e) => {
+    const info = metricInfo(typeof e === 'string' ? e : e.key);
+    return { ...info, viewLabel: typeof e === 'string' ? (info.short ?? info.label) : e.label };
+  });
+}
+
 /** The catalogue's entry for a metric key. */
 export function metricInfo(key: string): MetricInfo {
   const info = METRICS.find((x) => x.key === key);

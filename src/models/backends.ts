@@ -1,4 +1,5 @@
 import { existsSync, statSync } from 'node:fs';
+import { resolve } from 'node:path';
 import { loadModel } from './load-model.js';
 import type { EnsembleBackendOptions } from './ensemble/ensemble-options.js';
 import type { LlmBackendOptions } from './llm/llm-options.js';
@@ -27,13 +28,14 @@ export interface BackendOptions {
  * Each backend loads lazily, so that the linear path never parses the LLM client or pulls in
  * onnxruntime (an optional dependency of ~300 MB that a user may have left out).
  */
-const REGISTRY: Record<BackendName, { open(o: BackendOptions): Promise<Classifier> }> = {
+const REGISTRY: Record<BackendName, { open(o: BackendOptions): Promise<Classifier>; describe(o: BackendOptions): string }> = {
   /** our TF-IDF n-gram linear models (a .axcm file) */
   linear: {
     async open(o) {
       if (o.model === undefined) throw new RangeError('the linear backend needs a model file');
       return loadModel(o.model);
     },
+    describe: (o) => `linear:${resolve(o.model ?? '')}`,
   },
   /** any OpenAI-compatible chat-completions endpoint, prompted with the label set */
   llm: {
@@ -42,6 +44,7 @@ const REGISTRY: Record<BackendName, { open(o: BackendOptions): Promise<Classifie
       const { LlmClassifier } = await import('./llm/llm-classifier.js');
       return LlmClassifier.open(o.llm);
     },
+    describe: (o) => `llm:${o.llm?.model}@${o.llm?.baseUrl}`,
   },
   /** a Hugging Face sequence-classification model exported to ONNX (model.onnx, tokenizer.json, config.json) */
   onnx: {
@@ -50,6 +53,7 @@ const REGISTRY: Record<BackendName, { open(o: BackendOptions): Promise<Classifie
       const { OnnxClassifier } = await import('./onnx/onnx-classifier.js');
       return OnnxClassifier.open(o.onnx);
     },
+    describe: (o) => `onnx:${resolve(o.onnx?.modelDir ?? '')}`,
   },
   /** weighted mean or product of several backends' probabilities */
   ensemble: {
@@ -58,8 +62,14 @@ const REGISTRY: Record<BackendName, { open(o: BackendOptions): Promise<Classifie
       const { openEnsemble } = await import('./ensemble/ensemble.js');
       return openEnsemble(o.ensemble, (member) => openBackend(memberOptions(member, o)));
     },
+    describe: (o) => `ensemble:${o.ensemble?.members.join(',')}`,
   },
 };
+
+/** How a backend is named in logs, /v1/models and /metrics: what it is and where, never a key. */
+export function describeBackend(o: BackendOptions): string {
+  return REGISTRY[o.backend ?? 'linear'].describe(o);
+}
 
 /** Open the backend `o.backend` names (linear when absent). */
 export async function openBackend(o: BackendOptions): Promise<Classifier> {

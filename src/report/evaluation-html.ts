@@ -2,11 +2,10 @@ import type { ClassReportRow, GroupConfusion, WorstConfusion } from '../evaluati
 import { element, escapeXml } from './svg.js';
 import { evaluationCharts } from './evaluation-charts.js';
 import type { EvaluationReport } from './evaluation-report.js';
-import { formatMetric, metricsOf } from '../evaluation/metric-catalog.js';
+import { formatMetric, METRIC_VIEWS, metricsOf } from '../evaluation/metric-catalog.js';
 import { GROUP_CONFUSIONS_NOTE } from './group-confusions-note.js';
 import { cards, figure, htmlPage, htmlTable, type Column } from './page.js';
 
-const HEADLINE_KEYS = ['accuracy', 'top3', 'top5', 'top10', 'inCategoryP1', 'groupAccuracy', 'macroF1', 'weightedF1', 'microF1', 'samplesF1', 'precisionAt1', 'ece', 'papersPerSecond', 'latencyP50Ms'];
 
 const f3 = (v: number) => v.toFixed(3);
 
@@ -14,7 +13,7 @@ const f3 = (v: number) => v.toFixed(3);
 export function evaluationHtml(r: EvaluationReport): string {
   const s = r.summary as unknown as Record<string, number>;
   const metrics = metricsOf(r.summary);
-  const headline = metrics.filter((m) => HEADLINE_KEYS.includes(m.key)).map((m) => ({ label: m.label, value: formatMetric(m.kind, s[m.key]!), ...(m.help ? { title: m.help } : {}) }));
+  const headline = metrics.filter((m) => (METRIC_VIEWS.headline as readonly string[]).includes(m.key)).map((m) => ({ label: m.label, value: formatMetric(m.kind, s[m.key]!), ...(m.help ? { title: m.help } : {}) }));
   const charts = evaluationCharts(r);
   const title = `Evaluation: ${r.name}`;
   let body = element('h1', {}, escapeXml(title));

@@ -28,9 +28,6 @@ export type ExperimentMetric =
   /** Multi-label with the model's own tuned per-label thresholds (never an empty answer). */
   | 'microF1Tuned';
 
-export const SINGLE_LABEL_METRICS: readonly ExperimentMetric[] = ['accuracy', 'top5', 'weightedF1', 'macroF1', 'inferenceSeconds'];
-export const MULTI_LABEL_METRICS: readonly ExperimentMetric[] = ['microF1', 'samplesF1', 'elementAccuracy', 'precision', 'recall', 'microF1Tuned', 'inferenceSeconds'];
-
 /** How the (possibly subsampled) corpus is divided. Random splits are stratified by primary category. */
 export type SplitSpec =
   | {

@@ -6,6 +6,7 @@ import type { LinearModel } from '../../models/linear/linear.js';
 import { trainLinear } from '../../models/linear/train.js';
 import type { TrainOptions } from '../../models/linear/train-settings.js';
 import { evaluate } from '../evaluate.js';
+import { metricValue } from '../metric-catalog.js';
 import { argmaxRows, classificationReport, confusionMatrix, multilabelMetrics } from '../metrics.js';
 import type { ExperimentMetric, ExperimentPreset } from './preset.js';
 import { applyTextVariant, describeTextVariant } from './text-variant.js';
@@ -124,6 +125,8 @@ export async function measure(model: LinearModel, papers: readonly PaperRecord[]
   };
   put('inferenceSeconds', ev.papersPerSecond > 0 ? ev.n / ev.papersPerSecond : 0);
   if (ev.task === 'multilabel') {
+    // The notebooks score multi-label models at one fixed threshold: these replace the
+    // evaluation's own numbers (at the model's tuned thresholds) of the same names.
     const fixed = fixedThresholdScores(model, papers, preset.threshold ?? 0.5);
     put('microF1', fixed.micro.f1);
     put('samplesF1', fixed.samples.f1);
@@ -131,11 +134,10 @@ export async function measure(model: LinearModel, papers: readonly PaperRecord[]
     put('recall', fixed.micro.recall);
     put('elementAccuracy', 1 - fixed.hammingLoss);
     put('microF1Tuned', ev.microF1);
-  } else {
-    put('accuracy', ev.accuracy);
-    put('top5', ev.top5);
-    put('weightedF1', ev.weightedF1);
-    put('macroF1', ev.macroF1);
+  }
+  for (const k of wanted) {
+    const v = metricValue(ev, k);
+    if (!(k in values) && v !== undefined) values[k] = v;
   }
   return values;
 }

@@ -5,13 +5,13 @@ import type { LinearModel } from '../../models/linear/linear.js';
 import { trainLinear } from '../../models/linear/train.js';
 import { DEFAULT_TRAIN_OPTIONS, epochsFor, type TrainOptions } from '../../models/linear/train-settings.js';
 import { evaluate, type Evaluation } from '../evaluate.js';
-import { metricValue } from '../metric-catalog.js';
+import { METRIC_VIEWS, metricValue } from '../metric-catalog.js';
 import { foldSplit, stratifiedFolds } from './folds.js';
 import { DEFAULT_SEARCH_SPACE, defaultSettings, sampleSettings, type ParameterSpec, type TunedSettings } from './search-space.js';
 
 /** What a search maximises, measured on the validation papers (or held-out folds). */
-export type TuneMetric = 'accuracy' | 'top5' | 'macroF1' | 'weightedF1' | 'microF1' | 'samplesF1';
-export const TUNE_METRICS: readonly TuneMetric[] = ['accuracy', 'top5', 'macroF1', 'weightedF1', 'microF1', 'samplesF1'];
+export const TUNE_METRICS = METRIC_VIEWS.tune;
+export type TuneMetric = (typeof TUNE_METRICS)[number];
 
 export interface TuneOptions {
   /** Label scheme, fixed for every trial and written to the best config. */
