@@ -86,21 +86,32 @@ export function createHandler(state: AppState, log: Log): (req: IncomingMessage,
       }
       throw new HttpError(404, 'not_found', `no route ${req.method} ${path}; see /openapi.json`);
     };
-    run().catch((e: unknown) => {
+    const fail = (e: unknown): void => {
       if (e instanceof HttpError) {
         sendError(res, e);
         return;
       }
       const err = e as NodeJS.ErrnoException;
       // A client that hangs up is not a server error; there is nobody left to answer. (Not
-      // `req.destroyed`: a request whose body has been read is destroyed too.)
-      if (err?.code === 'ECONNRESET' || err?.code === 'ERR_STREAM_PREMATURE_CLOSE' || req.socket.destroyed) {
+      // `req.destroyed`: a request whose body has been read is destroyed too. Not `req.socket`
+      // alone: a request stream torn down mid-read has let go of its socket, which the response
+      // may still hold.)
+      const socket = res.socket ?? req.socket;
+      if (err?.code === 'ECONNRESET' || err?.code === 'ERR_STREAM_PREMATURE_CLOSE' || !socket || socket.destroyed) {
         res.destroy();
         return;
       }
       log(`error: ${req.method} ${req.url}: ${err?.stack ?? String(e)}`);
       sendError(res, new HttpError(500, 'internal', 'internal error; the server log has the details'));
-    });
+    };
+    // The last line of defence: a failure while answering a failure ends this one connection,
+    // never the process.
+    run()
+      .catch(fail)
+      .catch((e: unknown) => {
+        log(`error: answering ${req.method} ${req.url} failed: ${(e as Error)?.stack ?? String(e)}`);
+        res.destroy();
+      });
   };
 }
 
