@@ -12,3 +12,17 @@ export class UsageError extends Error {
 export class UserError extends Error {
   override name = 'UserError';
 }
+
+/**
+ * An input that decompresses to more than its limit allows (a zip bomb, or just too big for the
+ * server): a UserError for the CLI, a 413 for the server.
+ */
+export class DecompressionLimitError extends UserError {
+  override name = 'DecompressionLimitError';
+  constructor(
+    what: string,
+    readonly limit: number,
+  ) {
+    super(`${what}: decompresses to more than the limit of ${limit} bytes`);
+  }
+}
