@@ -129,11 +129,30 @@ export interface RunningServer {
 
 /** Open the model (and feedback store) and listen. Rejects when the model fails to load or the port is taken. */
 export async function startServer(config: ServeConfig, listen: { port: number; host: string }, log: Log = (l) => process.stderr.write(l + '\n'), cluster?: ClusterHooks): Promise<RunningServer> {
-  const slot = await ModelSlot.open(config.backend ?? config.modelPath);
-  // Batch threads each load the model file; other backends answer batches themselves.
-  const pool = config.batchThreads && slot.current.linear ? await PredictPool.start(config.batchThreads, slot.current) : null;
-  if (pool) slot.onSwap((served) => pool.load(served));
+  // The store first: it fails in milliseconds, before the model loads and threads start.
   const feedback = config.feedbackPath ? new FeedbackStore(config.feedbackPath) : null;
+  let pool: PredictPool | null = null;
+  try {
+    const slot = await ModelSlot.open(config.backend ?? config.modelPath);
+    // Batch threads each load the model file; other backends answer batches themselves.
+    pool = config.batchThreads && slot.current.linear ? await PredictPool.start(config.batchThreads, slot.current) : null;
+    return await listenOn(config, listen, log, { slot, feedback, pool }, cluster);
+  } catch (e) {
+    // What was opened would keep the process alive (threads, the database) after a failed start.
+    feedback?.close();
+    await pool?.close();
+    throw e;
+  }
+}
+
+async function listenOn(
+  config: ServeConfig,
+  listen: { port: number; host: string },
+  log: Log,
+  { slot, feedback, pool }: Pick<AppState, 'slot' | 'feedback' | 'pool'>,
+  cluster: ClusterHooks | undefined,
+): Promise<RunningServer> {
+  if (pool) slot.onSwap((served) => pool.load(served));
   const state: AppState = { config, slot, feedback, metrics: new Metrics(), pool, startedAt: Date.now(), draining: false };
   if (cluster) state.cluster = cluster;
   const server = createServer({ keepAliveTimeout: 5000 });
@@ -156,19 +175,13 @@ export async function startServer(config: ServeConfig, listen: { port: number; h
   });
   // After the bookkeeping above, so a draining server's `connection: close` is set before any handler writes.
   server.on('request', createHandler(state, log));
-  try {
-    await new Promise<void>((resolve, reject) => {
-      server.once('error', reject);
-      server.listen(listen.port, listen.host, () => {
-        server.off('error', reject);
-        resolve();
-      });
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(listen.port, listen.host, () => {
+      server.off('error', reject);
+      resolve();
     });
-  } catch (e) {
-    feedback?.close();
-    await pool?.close();
-    throw e;
-  }
+  });
   const addr = server.address() as AddressInfo;
   const host = addr.family === 'IPv6' ? `[${addr.address}]` : addr.address;
   let closing: Promise<void> | null = null;
