@@ -1,3 +1,4 @@
+import { Redactor } from './redact.js';
 import { ResponseCache, type CachedResponse } from './response-cache.js';
 
 export interface ChatMessage {
@@ -78,8 +79,9 @@ export class ChatClient {
   readonly usage: ChatUsage = { requests: 0, cached: 0, promptTokens: 0, completionTokens: 0, retries: 0, failed: 0 };
   private readonly url: string;
   private readonly semaphore: Semaphore;
-  // A private field: it stays out of JSON.stringify, util.inspect and error objects.
+  // Private fields: they stay out of JSON.stringify, util.inspect and error objects.
   readonly #apiKey: string | undefined;
+  readonly #redactor: Redactor;
 
   private readonly options: Omit<ChatClientOptions, 'apiKey'>;
 
@@ -97,13 +99,16 @@ export class ChatClient {
     if (base.username || base.password) throw new RangeError('--base-url must not carry credentials; put the API key in the environment');
     this.url = options.baseUrl.replace(/\/+$/, '') + '/chat/completions';
     this.#apiKey = apiKey || undefined;
+    this.#redactor = new Redactor(this.#apiKey);
     this.semaphore = new Semaphore(Math.max(1, options.concurrency ?? 4));
   }
 
-  /** Remove the API key from any text that might reach a log, a file or an error. */
-  redact(text: string): string {
-    const key = this.#apiKey;
-    return key ? text.split(key).join('[redacted]') : text;
+  /**
+   * Remove the API key from any text that might reach a log, a file or an error, in any form an
+   * echo can take, before cutting it to `maxLength`. Everything the client says goes through here.
+   */
+  redact(text: string, maxLength?: number): string {
+    return this.#redactor.redact(text, maxLength);
   }
 
   /** The answer text for these messages, from the cache or the endpoint. */
@@ -161,7 +166,7 @@ export class ChatClient {
     if (!res.ok) {
       const retryable = res.status === 429 || res.status >= 500;
       const hint = res.status === 401 || res.status === 403 ? ' (check the API key in the environment variable)' : res.status === 404 ? ' (check --base-url and --llm-model)' : '';
-      const err = new ChatError(this.redact(`${this.url}: HTTP ${res.status}${hint}: ${text.slice(0, 200).replace(/\s+/g, ' ')}`), retryable, res.status);
+      const err = new ChatError(`${this.redact(`${this.url}: HTTP ${res.status}${hint}`)}: ${this.redact(text.replace(/\s+/g, ' '), 200)}`, retryable, res.status);
       const after = Number(res.headers.get('retry-after'));
       if (retryable && res.headers.has('retry-after') && Number.isFinite(after) && after >= 0) err.retryAfterMs = after * 1000;
       throw err;
@@ -170,7 +175,7 @@ export class ChatClient {
     try {
       parsed = JSON.parse(text) as typeof parsed;
     } catch {
-      throw new ChatError(this.redact(`${this.url}: the answer is not JSON: ${text.slice(0, 100).replace(/\s+/g, ' ')}`), true);
+      throw new ChatError(`${this.redact(this.url)}: the answer is not JSON: ${this.redact(text.replace(/\s+/g, ' '), 100)}`, true);
     }
     const content = parsed?.choices?.[0]?.message?.content;
     if (typeof content !== 'string') throw new ChatError(`${this.url}: the answer has no choices[0].message.content`, true);
