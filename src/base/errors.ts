@@ -26,3 +26,26 @@ export class DecompressionLimitError extends UserError {
     super(`${what}: decompresses to more than the limit of ${limit} bytes`);
   }
 }
+
+/**
+ * How a model backend behind the classifier (an LLM endpoint) failed: `timeout`, it did not answer
+ * in time; `unavailable`, it could not be reached or said it was overloaded or broken (429, 5xx);
+ * `refused`, it turned the request down (a wrong key, URL or model: 4xx); `bad_answer`, it
+ * answered with something that is not an answer.
+ */
+export type UpstreamFailure = 'timeout' | 'unavailable' | 'refused' | 'bad_answer';
+
+/**
+ * A model backend failed. `message` is for the operator (it may name the endpoint's URL);
+ * `reason` is short and names nothing internal, for clients. Both carry no secret.
+ */
+export class UpstreamError extends UserError {
+  override name = 'UpstreamError';
+  constructor(
+    message: string,
+    readonly failure: UpstreamFailure,
+    readonly reason: string,
+  ) {
+    super(message);
+  }
+}

@@ -1,14 +1,16 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { Server as NetServer, type AddressInfo, type Socket } from 'node:net';
+import { UpstreamError } from '../base/errors.js';
 import type { AppState, ClusterHooks, ServeConfig } from './app-state.js';
 import { FeedbackStore } from './feedback-store.js';
 import { Metrics } from './metrics.js';
 import { ModelSlot } from './model-slot.js';
 import { PredictPool } from './predict-pool.js';
-import { HttpError, sendError } from './response.js';
+import { HttpError, sendError, upstreamHttpError } from './response.js';
 import type { RequestContext, Route } from './route.js';
 import { ROUTES } from './routes.js';
 import { serveStatic } from './static-files.js';
+import { UpstreamHealth } from './upstream-health.js';
 
 /** Where each line of the server's log goes (stderr by default; tests collect it). */
 export type Log = (line: string) => void;
@@ -51,9 +53,11 @@ export function createHandler(state: AppState, log: Log): (req: IncomingMessage,
     const started = performance.now();
     let routeLabel = 'unmatched';
     let ctx: RequestContext | null = null;
+    let upstreamFailed = false;
     res.on('finish', () => {
       state.metrics.observe(req.method ?? 'GET', routeLabel, res.statusCode, (performance.now() - started) / 1000);
       state.metrics.snapshot.papersClassified += ctx?.classified ?? 0;
+      if (!upstreamFailed && (ctx?.classified ?? 0) > 0) state.upstream.succeeded();
     });
     const run = async (): Promise<void> => {
       applyCors(state.config, req, res);
@@ -89,6 +93,13 @@ export function createHandler(state: AppState, log: Log): (req: IncomingMessage,
     const fail = (e: unknown): void => {
       if (e instanceof HttpError) {
         sendError(res, e);
+        return;
+      }
+      if (e instanceof UpstreamError) {
+        upstreamFailed = true;
+        state.upstream.failed(e);
+        log(`error: ${req.method} ${req.url}: ${e.message}`);
+        sendError(res, upstreamHttpError(e));
         return;
       }
       const err = e as NodeJS.ErrnoException;
@@ -153,7 +164,9 @@ async function listenOn(
   cluster: ClusterHooks | undefined,
 ): Promise<RunningServer> {
   if (pool) slot.onSwap((served) => pool.load(served));
-  const state: AppState = { config, slot, feedback, metrics: new Metrics(), pool, startedAt: Date.now(), draining: false };
+  const metrics = new Metrics();
+  const upstream = new UpstreamHealth((failure) => (metrics.snapshot.upstreamErrors[failure] = (metrics.snapshot.upstreamErrors[failure] ?? 0) + 1));
+  const state: AppState = { config, slot, feedback, metrics, pool, startedAt: Date.now(), draining: false, upstream };
   if (cluster) state.cluster = cluster;
   const server = createServer({ keepAliveTimeout: 5000 });
   // Requests in flight per connection, so shutdown can end each connection once it has answered.

@@ -7,12 +7,12 @@ import { DecompressionLimit } from '../../sources/decompression-limit.js';
 import { paperItem } from '../../sources/fields.js';
 import { readRows } from '../../sources/read.js';
 import { FORMAT_NAMES, type FormatName } from '../../sources/source.js';
-import { FILE_TYPES, MAX_ABSTRACT, MAX_TITLE, NDJSON } from '../api-schemas.js';
+import { FILE_TYPES, MAX_ABSTRACT, MAX_TITLE } from '../api-schemas.js';
 import { readBody, requireMediaType } from '../body.js';
 import { predictPapers } from '../model-slot.js';
 import { predictionOutput } from '../output.js';
 import { queryOptions } from '../request.js';
-import { breathe, HttpError, invalid, write } from '../response.js';
+import { breathe, HttpError, invalid, startNdjson, write } from '../response.js';
 import type { RequestContext } from '../route.js';
 
 /**
@@ -50,7 +50,7 @@ export async function classifyFile(ctx: RequestContext): Promise<void> {
       throw invalid([{ field: '(body)', message: (e as Error).message.split(path).join(name) }]);
     }
     const { res } = ctx;
-    res.writeHead(200, { 'content-type': `${NDJSON}; charset=utf-8` });
+    startNdjson(res);
     const total = rows.filter((r) => r.paper).length;
     await write(res, JSON.stringify({ type: 'start', file: name, rows: rows.length, total }) + '\n');
     let out: string[] = [];
