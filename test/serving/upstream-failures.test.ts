@@ -6,10 +6,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 import { DEFAULT_LIMITS, type ServeConfig } from '../../src/serving/app-state.js';
-import { startServer, type RunningServer } from '../../src/serving/server.js';
 import { run } from '../cli/run-cli.js';
-import { startMockServer, type MockServer } from '../models/mock-llm-server.js';
 import { TOPICS } from '../models/synthetic.js';
+import { llmServing } from './llm-fixture.js';
 
 // An LLM endpoint that refuses every request (a wrong key: 401), or is not there at all, must
 // never take the server down, and its failure reaches clients as 502/503/504, never as a 500 or
@@ -17,43 +16,31 @@ import { TOPICS } from '../models/synthetic.js';
 const KEY = 'sk-upstream-failure-key';
 const LABELS = Object.keys(TOPICS);
 const dir = mkdtempSync(join(tmpdir(), 'axc-upstream-'));
-let llm: MockServer;
+const serving = llmServing(KEY, { requireKey: 'a-different-key' });
 let downUrl = '';
-const servers: RunningServer[] = [];
 
 function config(baseUrl: string, timeoutMs?: number): ServeConfig {
   const backend = { backend: 'llm' as const, llm: { baseUrl, model: 'mock', labels: LABELS, cacheDir: null, retries: 0, ...(timeoutMs ? { timeoutMs } : {}) } };
   return { modelPath: '', backend: { backend, description: `llm:mock@${baseUrl}` }, feedbackPath: null, corsOrigins: [], webDir: null, ...DEFAULT_LIMITS, batchThreads: 1 };
 }
 
-async function start(baseUrl: string, log: string[] = [], timeoutMs?: number): Promise<string> {
-  const s = await startServer(config(baseUrl, timeoutMs), { port: 0, host: '127.0.0.1' }, (l) => log.push(l));
-  servers.push(s);
-  return s.url;
-}
+const start = (baseUrl: string, log: string[] = [], timeoutMs?: number): Promise<string> => serving.start(config(baseUrl, timeoutMs), (l) => log.push(l));
 
 const post = (url: string, body: string, type = 'application/json') => fetch(url, { method: 'POST', headers: { 'content-type': type }, body });
 
 before(async () => {
-  llm = await startMockServer({ requireKey: 'a-different-key' });
   // A port that was just freed: connections to it are refused, as to an endpoint that is down.
   const gone = createServer();
   await new Promise<void>((resolve) => gone.listen(0, '127.0.0.1', resolve));
   downUrl = `http://127.0.0.1:${(gone.address() as AddressInfo).port}/v1`;
   await new Promise<void>((resolve) => gone.close(() => resolve()));
-  process.env.ARXIV_CLASSIFIER_LLM_KEY = KEY;
 });
 
-after(async () => {
-  for (const s of servers) await s.close();
-  await llm.close();
-  delete process.env.ARXIV_CLASSIFIER_LLM_KEY;
-  rmSync(dir, { recursive: true, force: true });
-});
+after(() => rmSync(dir, { recursive: true, force: true }));
 
 test('an NDJSON batch against an endpoint that answers 401 does not kill the server', async () => {
   const logged: string[] = [];
-  const url = await start(llm.url, logged);
+  const url = await start(serving.llm().url, logged);
   const res = await post(`${url}/v1/classify/batch`, '{"title":"a paper"}\n', 'application/x-ndjson');
   const lines = (await res.text()).trim().split('\n');
   // The stream ends with why it stopped.
@@ -92,7 +79,7 @@ test('an endpoint that is down: 503 on every classify route, /readyz and /metric
 });
 
 test('an endpoint that refuses is a 502, one that does not answer in time a 504', async () => {
-  const refused = await post(`${await start(llm.url)}/v1/classify`, '{"title":"graphene"}');
+  const refused = await post(`${await start(serving.llm().url)}/v1/classify`, '{"title":"graphene"}');
   assert.equal(refused.status, 502);
   assert.equal(((await refused.json()) as { error: { code: string } }).error.code, 'backend_refused');
   const hang = createServer(() => {});
