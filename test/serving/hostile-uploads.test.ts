@@ -36,3 +36,11 @@ test('an xlsx whose cell inflates far past the limit is refused with 413, and th
   assert.match(body.error.message, /decompresses to more than the limit of 1048576 bytes/);
   assert.equal((await fetch(`${srv.url}/healthz`)).status, 200);
 });
+
+test('a number JSON cannot hold (1e999) is named as such, not "expected a number, got number"', async () => {
+  const res = await fetch(`${srv.url}/v1/classify`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"title":"graphene","k":1e999}' });
+  assert.equal(res.status, 400);
+  const e = ((await res.json()) as { error: { field: string; message: string } }).error;
+  assert.equal(e.field, 'k');
+  assert.match(e.message, /expected an integer, got a number too large to represent/);
+});
