@@ -10,7 +10,8 @@ const PARQUET_MAGIC = [0x50, 0x41, 0x52, 0x31]; // PAR1
 const ZIP_MAGIC = [0x50, 0x4b, 0x03, 0x04]; // PK\3\4 (xlsx is a zip)
 const UTF8_BOM = [0xef, 0xbb, 0xbf];
 const SNIFF_BYTES = 4096;
-const STRAY_CONTROL_BYTES = 8;
+/** Control bytes allowed however short the file: one stray NUL in a record is already over 1% of a small file. */
+const STRAY_CONTROL_BYTES = 1;
 
 /** Control bytes that do not occur in text files (everything below 0x20 except \t \n \v \f \r, NUL included, and DEL). */
 function isControl(b: number): boolean {
@@ -26,7 +27,6 @@ function notTextReason(bytes: Buffer): string | undefined {
   if (startsWith(bytes, [0xff, 0xfe]) || startsWith(bytes, [0xfe, 0xff])) return 'it looks UTF-16 encoded; save it as UTF-8';
   let control = 0;
   for (const b of bytes) if (isControl(b)) control++;
-  // A few stray ones are allowed even in a short file, where one is already more than 1%.
   if (control > Math.max(STRAY_CONTROL_BYTES, bytes.length / 100)) return 'it holds binary data';
   return undefined;
 }
