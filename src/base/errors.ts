@@ -49,3 +49,30 @@ export class UpstreamError extends UserError {
     super(message);
   }
 }
+
+const FILE_ERRORS: Readonly<Record<string, string>> = {
+  ENOENT: 'no such file',
+  EISDIR: 'is a directory, expected a file',
+  ENOTDIR: 'part of the path is not a directory',
+  EACCES: 'permission denied',
+  EPERM: 'permission denied',
+  EEXIST: 'already exists',
+  ENOSPC: 'no space left on the device',
+  EROFS: 'the file system is read-only',
+};
+
+/**
+ * What a file-system error means, in words, for a message that already names the file; the
+ * error's own text ("EISDIR: illegal operation on a directory, read") for any other error.
+ */
+export function fileErrorText(e: unknown): string {
+  const code = (e as NodeJS.ErrnoException | null)?.code;
+  return (code !== undefined && FILE_ERRORS[code]) || (e instanceof Error ? e.message : String(e));
+}
+
+/** A file-system error that escaped every handler, as the user should read it: its path, then what happened; undefined for any other error. */
+export function describeFileError(e: unknown): string | undefined {
+  const err = e as NodeJS.ErrnoException | null;
+  if (err?.code === undefined || FILE_ERRORS[err.code] === undefined) return undefined;
+  return err.path ? `${err.path}: ${FILE_ERRORS[err.code]}` : FILE_ERRORS[err.code];
+}

@@ -52,8 +52,9 @@ async function open(source: ServeSource): Promise<ServedModel> {
     return { model: backend, linear: null, backend, path: source.description, bytes: null, etag, loadedAt, source };
   }
   const abs = resolve(source.path);
-  const bytes = await readFile(abs);
+  // Loaded first: loadModel says what is wrong with a path in words.
   const model = await loadModel(abs);
+  const bytes = await readFile(abs);
   // Score once so the lazy int8 → f32 expansion happens now, not inside the first request.
   model.predict({ title: 'warm up' });
   const etag = modelEtag(bytes);

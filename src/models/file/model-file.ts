@@ -4,16 +4,13 @@
  */
 import { readFile } from 'node:fs/promises';
 import { writeFileAtomic } from '../../base/atomic-file.js';
+import { fileErrorText } from '../../base/errors.js';
 import { decodeModelFile, encodeModelFile, ModelFileError, type ModelFileContents } from './model-codec.js';
 
 export * from './model-codec.js';
 
 function ioMessage(e: unknown): string {
-  const err = e as NodeJS.ErrnoException;
-  if (err.code === 'ENOENT') return 'no such file';
-  if (err.code === 'EISDIR') return 'is a directory, not a model file';
-  if (err.code === 'EACCES' || err.code === 'EPERM') return 'permission denied';
-  return err.message ?? String(e);
+  return (e as NodeJS.ErrnoException).code === 'EISDIR' ? 'is a directory, not a model file' : fileErrorText(e);
 }
 
 /**
