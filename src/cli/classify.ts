@@ -1,5 +1,6 @@
 import { createWriteStream } from 'node:fs';
-import { rename, rm } from 'node:fs/promises';
+import { rm } from 'node:fs/promises';
+import { renameDurably, tempPathBeside } from '../base/atomic-file.js';
 import { paperItem, type PaperItem } from '../sources/fields.js';
 import { detectFormat } from '../sources/detect.js';
 import { parseJsonlChunk, tooLongLineItem } from '../sources/jsonl.js';
@@ -124,7 +125,7 @@ function isClosedPipe(e: unknown, sink: NodeJS.WritableStream): boolean {
 async function classifyBatch(predictor: PredictPool | Classifier, input: string, out: string | undefined, format: ReturnType<typeof parseFormat>, options: PredictOptions, json: boolean): Promise<number> {
   const pool = predictor instanceof PredictPool ? predictor : null;
   const t0 = performance.now();
-  const tmp = out ? `${out}.${process.pid}.tmp` : undefined;
+  const tmp = out ? tempPathBeside(out) : undefined;
   const sink = tmp ? createWriteStream(tmp) : process.stdout;
   // A stream reports a failed open or write as an event, later: kept here, so that the next write
   // (or the wait for 'drain', which would never come) fails instead of the process crashing or hanging.
@@ -214,7 +215,7 @@ async function classifyBatch(predictor: PredictPool | Classifier, input: string,
         file.once('close', resolve);
         file.end();
       });
-      await rename(tmp, out!);
+      await renameDurably(tmp, out!);
     }
   } catch (e) {
     // Answers still in flight are no longer wanted; the pool closes when this returns.

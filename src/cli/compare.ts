@@ -3,7 +3,7 @@ import { compareReports, comparisonCsv, comparisonMarkdown, comparisonText } fro
 import { parseComparableReport, type ComparableReport } from '../report/evaluation-report.js';
 import { intOption, parseCommandArgs } from './args.js';
 import { type Command } from './command.js';
-import { UsageError, UserError } from '../base/errors.js';
+import { fileErrorText, UsageError, UserError } from '../base/errors.js';
 
 export const command: Command = {
   name: 'compare',
@@ -40,7 +40,7 @@ Options:
       try {
         content = await readFile(file, 'utf8');
       } catch (e) {
-        throw new UserError(`cannot read ${file}: ${(e as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : (e as Error).message}`);
+        throw new UserError(`cannot read ${file}: ${fileErrorText(e)}`);
       }
       let r: ComparableReport;
       try {

@@ -1,5 +1,5 @@
 import { type Command } from './command.js';
-import { UsageError, UserError } from '../base/errors.js';
+import { describeFileError, UsageError, UserError } from '../base/errors.js';
 import { VERSION } from '../base/version.js';
 
 /**
@@ -68,12 +68,12 @@ export async function main(argv: string[]): Promise<number> {
       process.stderr.write(`arxiv-classifier ${name}: ${e.message}\n`);
       return 1;
     }
-    const err = e as NodeJS.ErrnoException;
-    if (err && (err.code === 'ENOENT' || err.code === 'EACCES' || err.code === 'EISDIR')) {
-      process.stderr.write(`arxiv-classifier ${name}: ${err.message}\n`);
+    const fileError = describeFileError(e);
+    if (fileError !== undefined) {
+      process.stderr.write(`arxiv-classifier ${name}: ${fileError}\n`);
       return 1;
     }
-    process.stderr.write(`arxiv-classifier ${name}: ${err?.stack ?? String(e)}\n`);
+    process.stderr.write(`arxiv-classifier ${name}: ${(e as Error | null)?.stack ?? String(e)}\n`);
     return 1;
   }
 }

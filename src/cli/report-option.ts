@@ -1,4 +1,4 @@
-import { writeFile } from 'node:fs/promises';
+import { writeFileAtomic } from '../base/atomic-file.js';
 import { extname } from 'node:path';
 import { UsageError, UserError } from '../base/errors.js';
 
@@ -24,9 +24,10 @@ export function reportFormat(path: string, explicit: string | undefined, allowed
   return byExt;
 }
 
+/** Written atomically: a report being replaced is never seen half-written, or lost to a failed write. */
 export async function writeReport(path: string, content: string): Promise<void> {
   try {
-    await writeFile(path, content);
+    await writeFileAtomic(path, content);
   } catch (e) {
     throw new UserError(`cannot write report ${path}: ${(e as Error).message}`);
   }

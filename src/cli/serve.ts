@@ -101,6 +101,10 @@ Any backend can be served; only a model file of ours can also run in the page (o
       // A model or backend that cannot be opened is the user's to fix: a message, not a stack.
       running = await backendCall(startServer(config, { port, host }, log, hooks));
     } catch (e) {
+      // startServer closed what it opened; a worker's IPC channel would still keep it alive,
+      // and its primary waits for it to exit. (The worker's own disconnect, not the process's:
+      // that one exits at once, with code 0.)
+      cluster.worker?.disconnect();
       const err = e as NodeJS.ErrnoException;
       if (err.code === 'EADDRINUSE') throw new UserError(`port ${port} on ${host} is in use (--port)`);
       if (err.code === 'EACCES') throw new UserError(`not allowed to listen on ${host}:${port} (--port)`);

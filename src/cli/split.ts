@@ -5,7 +5,7 @@ import { parseYearMonth } from '../corpus/split.js';
 import { FORMAT_NAMES } from '../sources/source.js';
 import { intOption, numberOption, parseCommandArgs, requireOption } from './args.js';
 import { type Command } from './command.js';
-import { UsageError, UserError } from '../base/errors.js';
+import { fileErrorText, UsageError, UserError } from '../base/errors.js';
 import { Progress } from './progress.js';
 import { skipSummary } from './skip-summary.js';
 import { checkReadable, parseFormat } from './stats.js';
@@ -81,8 +81,8 @@ Options:
     }
     await checkReadable(path);
 
-    await mkdir(outDir, { recursive: true }).catch((e: Error) => {
-      throw new UserError(`cannot create ${outDir}: ${e.message}`);
+    await mkdir(outDir, { recursive: true }).catch((e: unknown) => {
+      throw new UserError(`cannot create ${outDir}: ${fileErrorText(e)}`);
     });
     const ext = values.gzip ? '.jsonl.gz' : '.jsonl';
     const files = { train: join(outDir, `train${ext}`), valid: join(outDir, `valid${ext}`), test: join(outDir, `test${ext}`) };

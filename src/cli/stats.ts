@@ -6,7 +6,7 @@ import { FORMAT_NAMES, type FormatName } from '../sources/source.js';
 import { groupName } from '../taxonomy/taxonomy.js';
 import { intOption, parseCommandArgs } from './args.js';
 import { type Command } from './command.js';
-import { UsageError, UserError } from '../base/errors.js';
+import { fileErrorText, UsageError, UserError } from '../base/errors.js';
 import { renderStatsReport } from '../report/stats-report.js';
 import { Progress } from './progress.js';
 import { reportFormat, writeReport } from './report-option.js';
@@ -77,7 +77,7 @@ export async function checkReadable(path: string): Promise<void> {
   try {
     info = await stat(path);
   } catch (e) {
-    throw new UserError(`cannot read ${path}: ${(e as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : (e as Error).message}`);
+    throw new UserError(`cannot read ${path}: ${fileErrorText(e)}`);
   }
   if (!info.isFile()) throw new UserError(`cannot read ${path}: not a file`);
 }

@@ -1,4 +1,5 @@
 import { appendFile, writeFile } from 'node:fs/promises';
+import { writeFileAtomic } from '../base/atomic-file.js';
 import { LABEL_TASKS, type LabelTask } from '../corpus/labels.js';
 import { emptyReport } from '../corpus/canonical.js';
 import { DEFAULT_SAMPLE_LIMIT, loadPaperSample } from '../evaluation/experiments/sample.js';
@@ -137,7 +138,7 @@ Options:
     }
     progress.done();
     const configText = JSON.stringify(result.config, null, 2) + '\n';
-    if (values.out) await writeFile(values.out, configText);
+    if (values.out) await writeFileAtomic(values.out, configText);
     const totalSeconds = (performance.now() - start) / 1000;
     if (values.json) {
       process.stdout.write(JSON.stringify({ ...result, budgetSeconds: budget, totalSeconds: Number(totalSeconds.toFixed(1)), out: values.out ?? null }, null, 2) + '\n');

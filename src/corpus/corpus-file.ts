@@ -1,7 +1,7 @@
 import { once } from 'node:events';
 import { createWriteStream, type WriteStream } from 'node:fs';
-import { rename, rm } from 'node:fs/promises';
-import { dirname, basename, join } from 'node:path';
+import { rm } from 'node:fs/promises';
+import { renameDurably, tempPathBeside } from '../base/atomic-file.js';
 import { createGzip, type Gzip } from 'node:zlib';
 import type { PaperRecord } from './record.js';
 
@@ -33,7 +33,7 @@ export class CorpusWriter {
   count = 0;
 
   constructor(readonly path: string) {
-    this.tmpPath = join(dirname(path), `.${basename(path)}.${process.pid}.${Date.now()}.tmp`);
+    this.tmpPath = tempPathBeside(path);
     this.file = createWriteStream(this.tmpPath);
     if (path.endsWith('.gz')) {
       const gz = createGzip({ level: 6 });
@@ -84,7 +84,7 @@ export class CorpusWriter {
 
   async close(): Promise<void> {
     await this.finish();
-    await rename(this.tmpPath, this.path);
+    await renameDurably(this.tmpPath, this.path);
   }
 
   /**
@@ -93,7 +93,7 @@ export class CorpusWriter {
    */
   static async closeTogether(writers: readonly CorpusWriter[]): Promise<void> {
     await Promise.all(writers.map((w) => w.finish()));
-    for (const w of writers) await rename(w.tmpPath, w.path);
+    for (const w of writers) await renameDurably(w.tmpPath, w.path);
   }
 
   /** Write out what is buffered and close the temp file. */

@@ -20,9 +20,9 @@
  */
 import { once } from 'node:events';
 import { createReadStream, createWriteStream, type WriteStream } from 'node:fs';
-import { open, rename, rm, stat } from 'node:fs/promises';
+import { open, rm, stat } from 'node:fs/promises';
 import { availableParallelism } from 'node:os';
-import { basename, dirname, join } from 'node:path';
+import { renameDurably, tempPathBeside } from '../base/atomic-file.js';
 import { finished, pipeline } from 'node:stream/promises';
 import type { Writable } from 'node:stream';
 import type { Worker } from 'node:worker_threads';
@@ -130,9 +130,9 @@ export async function ingest(paths: readonly string[], out: string, options: Ing
   const chunkBytes = Math.max(1, Math.floor(options.chunkBytes ?? DEFAULT_CHUNK_BYTES));
 
   const outGz = out.endsWith('.gz');
-  const stamp = `${process.pid}.${Date.now()}`;
-  const pass1Path = join(dirname(out), `.${basename(out)}.${stamp}.tmp`);
-  const pass2Path = join(dirname(out), `.${basename(out)}.${stamp}.dedupe.tmp`);
+  const stamp = String(Date.now());
+  const pass1Path = tempPathBeside(out, stamp);
+  const pass2Path = tempPathBeside(out, `${stamp}.dedupe`);
 
   const report = emptyReport();
   const table = new IdTable();
@@ -191,10 +191,10 @@ export async function ingest(paths: readonly string[], out: string, options: Ing
       written = false;
       await rm(pass1Path, { force: true });
     } else if (superseded.count === 0) {
-      await rename(pass1Path, out);
+      await renameDurably(pass1Path, out);
     } else {
       await dropSuperseded(pass1Path, pass2Path, outGz, superseded);
-      await rename(pass2Path, out);
+      await renameDurably(pass2Path, out);
       await rm(pass1Path, { force: true });
     }
     const seconds = (performance.now() - started) / 1000;

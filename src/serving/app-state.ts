@@ -3,6 +3,7 @@ import type { FeedbackStore } from './feedback-store.js';
 import type { Metrics, MetricsSnapshot, Gauges } from './metrics.js';
 import type { ModelSlot, ReloadResult } from './model-slot.js';
 import type { PredictPool } from '../models/predict-pool.js';
+import type { UpstreamHealth } from './upstream-health.js';
 
 /** How `serve` was configured. */
 export interface ServeConfig {
@@ -50,6 +51,8 @@ export interface AppState {
   startedAt: number;
   /** Set when shutdown starts: /readyz turns 503 so load balancers stop sending. */
   draining: boolean;
+  /** Whether the model backend answers, as requests found it. */
+  upstream: UpstreamHealth;
   cluster?: ClusterHooks;
 }
 

@@ -69,6 +69,11 @@ export class FeedbackStore {
       // -shm file is missing (after a clean shutdown).
       this.db.pragma('journal_mode = WAL');
       this.db.pragma('synchronous = FULL');
+      // A damaged page would otherwise go unnoticed until export reads it, long after the writes
+      // that landed beside it were acknowledged. quick_check reads every page, not every index
+      // entry: seconds for millions of corrections, once at start.
+      const check = this.db.pragma('quick_check', { simple: true });
+      if (check !== 'ok') throw new UserError(`${path}: the feedback store is damaged (SQLite quick_check: ${String(check).replace(/\*\*\* in database main \*\*\*/, '').replace(/\s+/g, ' ').trim().slice(0, 200)}); restore it from a backup, or move it aside to start a new one`);
       this.db.exec(SCHEMA);
       this.insert = this.db.prepare('INSERT INTO feedback (received_at, paper_id, title, abstract, categories, predicted, model_etag) VALUES (?, ?, ?, ?, ?, ?, ?)');
     } catch (e) {
@@ -76,7 +81,7 @@ export class FeedbackStore {
       // SQLite's own errors here mean the file is not a SQLite database, or holds another table
       // named feedback: a message about the file, for `serve` and `feedback` alike.
       const code = (e as { code?: unknown }).code;
-      if (typeof code === 'string' && code.startsWith('SQLITE_')) throw new UserError(`${path}: not a feedback store (${(e as Error).message})`);
+      if (typeof code === 'string' && code.startsWith('SQLITE_')) throw new UserError(`${path}: ${damagedOrForeign(code)} (${(e as Error).message})`);
       throw e;
     }
   }
@@ -108,6 +113,13 @@ export class FeedbackStore {
   }
 }
 
+/** What a SQLite error code says about the file, in the user's terms. */
+function damagedOrForeign(code: string): string {
+  if (code.startsWith('SQLITE_CORRUPT')) return 'the feedback store is damaged; restore it from a backup, or move it aside to start a new one';
+  if (code.startsWith('SQLITE_READONLY') || code.startsWith('SQLITE_CANTOPEN') || code.startsWith('SQLITE_PERM')) return 'cannot write the feedback store (check its permissions and its folder)';
+  return 'not a feedback store';
+}
+
 /** A stored correction as a canonical corpus record (`train --data` reads these). */
 export function feedbackToPaper(f: StoredFeedback): PaperRecord {
   return {
@@ -130,9 +142,15 @@ export async function exportFeedback(dbPath: string, outPath: string): Promise<{
   try {
     const latest = new Map<string, StoredFeedback>();
     let stored = 0;
-    for (const f of store.all()) {
-      stored++;
-      latest.set(f.id ?? `feedback:${f.seq}`, f);
+    try {
+      for (const f of store.all()) {
+        stored++;
+        latest.set(f.id ?? `feedback:${f.seq}`, f);
+      }
+    } catch (e) {
+      const code = (e as { code?: unknown }).code;
+      if (typeof code === 'string' && code.startsWith('SQLITE_')) throw new UserError(`${dbPath}: cannot read correction ${stored + 1} of the feedback store: ${(e as Error).message}`);
+      throw e;
     }
     const writer = new CorpusWriter(outPath);
     try {

@@ -17,10 +17,12 @@ export interface MetricsSnapshot {
   errors: Record<string, number>;
   feedbackStored: number;
   reloads: { ok: number; failed: number };
+  /** How the model backend failed (UpstreamFailure) → count. */
+  upstreamErrors: Record<string, number>;
 }
 
 export function emptySnapshot(): MetricsSnapshot {
-  return { requests: {}, latency: {}, papersClassified: 0, errors: {}, feedbackStored: 0, reloads: { ok: 0, failed: 0 } };
+  return { requests: {}, latency: {}, papersClassified: 0, errors: {}, feedbackStored: 0, reloads: { ok: 0, failed: 0 }, upstreamErrors: {} };
 }
 
 export class Metrics {
@@ -51,6 +53,7 @@ export function mergeSnapshots(into: MetricsSnapshot, from: MetricsSnapshot): Me
     t.count += h.count;
   }
   for (const [k, v] of Object.entries(from.errors)) into.errors[k] = (into.errors[k] ?? 0) + v;
+  for (const [k, v] of Object.entries(from.upstreamErrors)) into.upstreamErrors[k] = (into.upstreamErrors[k] ?? 0) + v;
   into.papersClassified += from.papersClassified;
   into.feedbackStored += from.feedbackStored;
   into.reloads.ok += from.reloads.ok;
@@ -76,6 +79,8 @@ export interface Gauges {
   uptimeSeconds: number;
   model: { path: string; task: string; labels: number; etag: string } | null;
   processes: number;
+  /** 1 while this process finds the model backend failing (see upstream-health.ts). */
+  backendFailing: number;
 }
 
 /** The text format Prometheus scrapes. */
@@ -104,6 +109,9 @@ export function renderPrometheus(s: MetricsSnapshot, g: Gauges): string {
   out.push('# HELP axc_feedback_stored_total Feedback records committed to the store.', '# TYPE axc_feedback_stored_total counter', `axc_feedback_stored_total ${s.feedbackStored}`);
   out.push('# HELP axc_model_reloads_total Model reloads, by result.', '# TYPE axc_model_reloads_total counter');
   out.push(`axc_model_reloads_total{result="ok"} ${s.reloads.ok}`, `axc_model_reloads_total{result="failed"} ${s.reloads.failed}`);
+  out.push('# HELP axc_backend_errors_total Requests the model backend failed, by how (timeout, unavailable, refused, bad_answer).', '# TYPE axc_backend_errors_total counter');
+  for (const [failure, v] of Object.entries(s.upstreamErrors).sort()) out.push(`axc_backend_errors_total{failure="${label(failure)}"} ${v}`);
+  out.push('# HELP axc_backend_failing 1 while the model backend is failing (as /readyz reports).', '# TYPE axc_backend_failing gauge', `axc_backend_failing ${g.backendFailing}`);
   if (g.model) {
     out.push('# HELP axc_model_info The model being served.', '# TYPE axc_model_info gauge');
     out.push(`axc_model_info{path="${label(g.model.path)}",task="${label(g.model.task)}",labels="${g.model.labels}",etag="${label(g.model.etag)}"} 1`);

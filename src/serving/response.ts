@@ -1,4 +1,6 @@
 import type { ServerResponse } from 'node:http';
+import type { UpstreamError } from '../base/errors.js';
+import { NDJSON } from './api-schemas.js';
 import type { FieldProblem } from './schema.js';
 
 /**
@@ -17,6 +19,13 @@ export class HttpError extends Error {
   ) {
     super(message);
   }
+}
+
+const UPSTREAM_STATUS = { timeout: 504, unavailable: 503, refused: 502, bad_answer: 502 } as const;
+
+/** A model backend's failure as the client sees it: 502, 503 or 504 with its short reason, never the endpoint's URL. */
+export function upstreamHttpError(e: UpstreamError): HttpError {
+  return new HttpError(UPSTREAM_STATUS[e.failure], `backend_${e.failure}`, `the model backend failed: ${e.reason}`);
 }
 
 /** The JSON error body every non-2xx response carries. */
@@ -48,10 +57,22 @@ export function sendJson(res: ServerResponse, status: number, body: unknown, hea
 
 export function sendError(res: ServerResponse, e: HttpError): void {
   if (res.headersSent) {
-    res.destroy(e);
+    // A stream of JSON lines already under way ends with the error as its last line, so the
+    // client learns why it stopped; any other answer can only be cut off.
+    if (String(res.getHeader('content-type') ?? '').startsWith(NDJSON) && !res.writableEnded && !res.destroyed) res.end(JSON.stringify({ type: 'error', ...errorBody(e) }) + '\n');
+    else res.destroy(e);
     return;
   }
   sendJson(res, e.status, errorBody(e), e.headers);
+}
+
+/**
+ * Start a 200 answer of JSON lines. The header is set, not passed to writeHead, so that it can
+ * be read back: a failure part way through ends such a stream with an error line (sendError).
+ */
+export function startNdjson(res: ServerResponse): void {
+  res.setHeader('content-type', `${NDJSON}; charset=utf-8`);
+  res.writeHead(200);
 }
 
 /** Yield to the event loop between chunks of a long batch so other requests still get answers. */

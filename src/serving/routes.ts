@@ -129,10 +129,14 @@ export const ROUTES: readonly Route[] = [
     method: 'GET',
     path: '/readyz',
     tag: 'ops',
-    summary: 'Readiness: a model is loaded and the server is not shutting down',
-    responses: { '200': { description: 'Ready', content: { 'application/json': {} } }, '503': { description: 'Shutting down' } },
-    handle: (ctx) =>
-      ctx.state.draining ? sendJson(ctx.res, 503, { ready: false, reason: 'shutting down' }) : sendJson(ctx.res, 200, { ready: true, model: ctx.state.slot.current.etag }),
+    summary: 'Readiness: a model is loaded, its backend answers, and the server is not shutting down',
+    responses: { '200': { description: 'Ready', content: { 'application/json': {} } }, '503': { description: 'Shutting down, or the model backend is failing' } },
+    handle: (ctx) => {
+      const failing = ctx.state.upstream.failing();
+      if (ctx.state.draining) sendJson(ctx.res, 503, { ready: false, reason: 'shutting down' });
+      else if (failing !== null) sendJson(ctx.res, 503, { ready: false, reason: `the model backend is failing: ${failing}` });
+      else sendJson(ctx.res, 200, { ready: true, model: ctx.state.slot.current.etag });
+    },
   },
   {
     method: 'GET',

@@ -18,6 +18,8 @@ export interface FieldProblem {
 
 function typeName(v: unknown): string {
   if (v === null) return 'null';
+  // JSON.parse reads 1e999 as Infinity: "got number" would contradict "expected a number".
+  if (typeof v === 'number' && !Number.isFinite(v)) return 'a number too large to represent';
   if (Array.isArray(v)) return 'array';
   return typeof v;
 }

@@ -1,14 +1,16 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { Server as NetServer, type AddressInfo, type Socket } from 'node:net';
+import { UpstreamError } from '../base/errors.js';
 import type { AppState, ClusterHooks, ServeConfig } from './app-state.js';
 import { FeedbackStore } from './feedback-store.js';
 import { Metrics } from './metrics.js';
 import { ModelSlot } from './model-slot.js';
 import { PredictPool } from '../models/predict-pool.js';
-import { HttpError, sendError } from './response.js';
+import { HttpError, sendError, upstreamHttpError } from './response.js';
 import type { RequestContext, Route } from './route.js';
 import { ROUTES } from './routes.js';
 import { serveStatic } from './static-files.js';
+import { UpstreamHealth } from './upstream-health.js';
 
 /** Where each line of the server's log goes (stderr by default; tests collect it). */
 export type Log = (line: string) => void;
@@ -51,9 +53,11 @@ export function createHandler(state: AppState, log: Log): (req: IncomingMessage,
     const started = performance.now();
     let routeLabel = 'unmatched';
     let ctx: RequestContext | null = null;
+    let upstreamFailed = false;
     res.on('finish', () => {
       state.metrics.observe(req.method ?? 'GET', routeLabel, res.statusCode, (performance.now() - started) / 1000);
       state.metrics.snapshot.papersClassified += ctx?.classified ?? 0;
+      if (!upstreamFailed && (ctx?.classified ?? 0) > 0) state.upstream.succeeded();
     });
     const run = async (): Promise<void> => {
       applyCors(state.config, req, res);
@@ -86,21 +90,39 @@ export function createHandler(state: AppState, log: Log): (req: IncomingMessage,
       }
       throw new HttpError(404, 'not_found', `no route ${req.method} ${path}; see /openapi.json`);
     };
-    run().catch((e: unknown) => {
+    const fail = (e: unknown): void => {
       if (e instanceof HttpError) {
         sendError(res, e);
         return;
       }
+      if (e instanceof UpstreamError) {
+        upstreamFailed = true;
+        state.upstream.failed(e);
+        log(`error: ${req.method} ${req.url}: ${e.message}`);
+        sendError(res, upstreamHttpError(e));
+        return;
+      }
       const err = e as NodeJS.ErrnoException;
       // A client that hangs up is not a server error; there is nobody left to answer. (Not
-      // `req.destroyed`: a request whose body has been read is destroyed too.)
-      if (err?.code === 'ECONNRESET' || err?.code === 'ERR_STREAM_PREMATURE_CLOSE' || req.socket.destroyed) {
+      // `req.destroyed`: a request whose body has been read is destroyed too. Not `req.socket`
+      // alone: a request stream torn down mid-read has let go of its socket, which the response
+      // may still hold.)
+      const socket = res.socket ?? req.socket;
+      if (err?.code === 'ECONNRESET' || err?.code === 'ERR_STREAM_PREMATURE_CLOSE' || !socket || socket.destroyed) {
         res.destroy();
         return;
       }
       log(`error: ${req.method} ${req.url}: ${err?.stack ?? String(e)}`);
       sendError(res, new HttpError(500, 'internal', 'internal error; the server log has the details'));
-    });
+    };
+    // The last line of defence: a failure while answering a failure ends this one connection,
+    // never the process.
+    run()
+      .catch(fail)
+      .catch((e: unknown) => {
+        log(`error: answering ${req.method} ${req.url} failed: ${(e as Error)?.stack ?? String(e)}`);
+        res.destroy();
+      });
   };
 }
 
@@ -118,12 +140,33 @@ export interface RunningServer {
 
 /** Open the model (and feedback store) and listen. Rejects when the model fails to load or the port is taken. */
 export async function startServer(config: ServeConfig, listen: { port: number; host: string }, log: Log = (l) => process.stderr.write(l + '\n'), cluster?: ClusterHooks): Promise<RunningServer> {
-  const slot = await ModelSlot.open(config.backend ?? config.modelPath);
-  // Batch threads each load the model file; other backends answer batches themselves.
-  const pool = config.batchThreads && slot.current.bytes ? await PredictPool.open(slot.current.path, config.batchThreads, { unref: true }) : null;
-  if (pool) slot.onSwap(async (served) => void (await pool.load(served.path)));
+  // The store first: it fails in milliseconds, before the model loads and threads start.
   const feedback = config.feedbackPath ? new FeedbackStore(config.feedbackPath) : null;
-  const state: AppState = { config, slot, feedback, metrics: new Metrics(), pool, startedAt: Date.now(), draining: false };
+  let pool: PredictPool | null = null;
+  try {
+    const slot = await ModelSlot.open(config.backend ?? config.modelPath);
+    // Batch threads each load the model file; other backends answer batches themselves.
+    pool = config.batchThreads && slot.current.bytes ? await PredictPool.open(slot.current.path, config.batchThreads, { unref: true }) : null;
+    return await listenOn(config, listen, log, { slot, feedback, pool }, cluster);
+  } catch (e) {
+    // What was opened would keep the process alive (threads, the database) after a failed start.
+    feedback?.close();
+    await pool?.close();
+    throw e;
+  }
+}
+
+async function listenOn(
+  config: ServeConfig,
+  listen: { port: number; host: string },
+  log: Log,
+  { slot, feedback, pool }: Pick<AppState, 'slot' | 'feedback' | 'pool'>,
+  cluster: ClusterHooks | undefined,
+): Promise<RunningServer> {
+  if (pool) slot.onSwap(async (served) => void (await pool.load(served.path)));
+  const metrics = new Metrics();
+  const upstream = new UpstreamHealth((failure) => (metrics.snapshot.upstreamErrors[failure] = (metrics.snapshot.upstreamErrors[failure] ?? 0) + 1));
+  const state: AppState = { config, slot, feedback, metrics, pool, startedAt: Date.now(), draining: false, upstream };
   if (cluster) state.cluster = cluster;
   const server = createServer({ keepAliveTimeout: 5000 });
   // Requests in flight per connection, so shutdown can end each connection once it has answered.
@@ -145,19 +188,13 @@ export async function startServer(config: ServeConfig, listen: { port: number; h
   });
   // After the bookkeeping above, so a draining server's `connection: close` is set before any handler writes.
   server.on('request', createHandler(state, log));
-  try {
-    await new Promise<void>((resolve, reject) => {
-      server.once('error', reject);
-      server.listen(listen.port, listen.host, () => {
-        server.off('error', reject);
-        resolve();
-      });
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(listen.port, listen.host, () => {
+      server.off('error', reject);
+      resolve();
     });
-  } catch (e) {
-    feedback?.close();
-    await pool?.close();
-    throw e;
-  }
+  });
   const addr = server.address() as AddressInfo;
   const host = addr.family === 'IPv6' ? `[${addr.address}]` : addr.address;
   let closing: Promise<void> | null = null;

@@ -1,3 +1,4 @@
+import type { DecompressionLimit } from './decompression-limit.js';
 import { openText } from './open.js';
 import { MAX_RECORD_SIZE, recordTooLarge } from './record-limit.js';
 import type { Row, RowItem } from './source.js';
@@ -220,7 +221,7 @@ function setField(row: Row, key: string, value: string): void {
  * A record whose field count differs from the header's yields an error item; `line` is the
  * physical line where the record starts.
  */
-export async function* readDelimitedRows(path: string, delimiter: Delimiter): AsyncGenerator<RowItem> {
+export async function* readDelimitedRows(path: string, delimiter: Delimiter, limit?: DecompressionLimit): AsyncGenerator<RowItem> {
   const parser = new DelimitedParser(delimiter);
   let header: string[] | undefined;
   const toItems = (records: DelimitedRecord[]): RowItem[] => {
@@ -244,7 +245,7 @@ export async function* readDelimitedRows(path: string, delimiter: Delimiter): As
     }
     return items;
   };
-  for await (const text of openText(path)) {
+  for await (const text of openText(path, limit)) {
     const records: DelimitedRecord[] = [];
     parser.feed(text, records);
     yield* toItems(records);

@@ -10,21 +10,24 @@ const PARQUET_MAGIC = [0x50, 0x41, 0x52, 0x31]; // PAR1
 const ZIP_MAGIC = [0x50, 0x4b, 0x03, 0x04]; // PK\3\4 (xlsx is a zip)
 const UTF8_BOM = [0xef, 0xbb, 0xbf];
 const SNIFF_BYTES = 4096;
+/** Control bytes allowed however short the file: one stray NUL in a record is already over 1% of a small file. */
+const STRAY_CONTROL_BYTES = 1;
 
-/** Control bytes that do not occur in text files (everything below 0x20 except \t \n \v \f \r, and DEL). */
+/** Control bytes that do not occur in text files (everything below 0x20 except \t \n \v \f \r, NUL included, and DEL). */
 function isControl(b: number): boolean {
   return (b < 0x20 && b !== 0x09 && b !== 0x0a && b !== 0x0b && b !== 0x0c && b !== 0x0d) || b === 0x7f;
 }
 
-/** Why the bytes do not look like text, or undefined when they do. */
+/**
+ * Why the bytes do not look like text, or undefined when they do. A NUL counts as one more
+ * control byte, not as proof: one stray NUL in a record is that record's problem (the readers
+ * report it), while binary data and UTF-16 hold them by the hundred.
+ */
 function notTextReason(bytes: Buffer): string | undefined {
   if (startsWith(bytes, [0xff, 0xfe]) || startsWith(bytes, [0xfe, 0xff])) return 'it looks UTF-16 encoded; save it as UTF-8';
   let control = 0;
-  for (const b of bytes) {
-    if (b === 0) return 'it holds binary data';
-    if (isControl(b)) control++;
-  }
-  if (control > bytes.length / 100) return 'it holds binary data';
+  for (const b of bytes) if (isControl(b)) control++;
+  if (control > Math.max(STRAY_CONTROL_BYTES, bytes.length / 100)) return 'it holds binary data';
   return undefined;
 }
 

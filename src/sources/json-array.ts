@@ -1,4 +1,5 @@
 import { UserError } from '../base/errors.js';
+import type { DecompressionLimit } from './decompression-limit.js';
 import { parseJsonObject } from './jsonl.js';
 import { openText } from './open.js';
 import { MAX_RECORD_SIZE, recordTooLarge } from './record-limit.js';
@@ -207,9 +208,9 @@ export class JsonArrayScanner {
  * constant memory; `line` is the 1-based element index. A bad element yields an error item and the
  * scan goes on with the next one.
  */
-export async function* readJsonArrayRows(path: string): AsyncGenerator<RowItem> {
+export async function* readJsonArrayRows(path: string, limit?: DecompressionLimit): AsyncGenerator<RowItem> {
   const scanner = new JsonArrayScanner(path);
-  for await (const text of openText(path)) {
+  for await (const text of openText(path, limit)) {
     const items: RowItem[] = [];
     scanner.feed(text, items);
     yield* items;

@@ -1,3 +1,4 @@
+import type { DecompressionLimit } from './decompression-limit.js';
 import { readLineByteChunks } from './lines.js';
 import { MAX_RECORD_SIZE, recordTooLarge } from './record-limit.js';
 import type { Row, RowItem } from './source.js';
@@ -69,8 +70,8 @@ export function tooLongLineItem(line: number, limit = MAX_RECORD_SIZE): { error:
  * Rows of a JSON-lines file (gzip-transparent); a bad line yields an error item, never a throw,
  * and so does a line longer than `maxLineBytes`.
  */
-export async function* readJsonlRows(path: string, maxLineBytes = MAX_RECORD_SIZE): AsyncGenerator<RowItem> {
-  for await (const { bytes, firstLine, tooLong } of readLineByteChunks(path, undefined, maxLineBytes)) {
+export async function* readJsonlRows(path: string, maxLineBytes = MAX_RECORD_SIZE, limit?: DecompressionLimit): AsyncGenerator<RowItem> {
+  for await (const { bytes, firstLine, tooLong } of readLineByteChunks(path, undefined, maxLineBytes, limit)) {
     if (tooLong !== undefined) {
       yield tooLongLineItem(firstLine, maxLineBytes);
       continue;

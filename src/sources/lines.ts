@@ -1,3 +1,4 @@
+import type { DecompressionLimit } from './decompression-limit.js';
 import { openBytes } from './open.js';
 import { MAX_RECORD_SIZE } from './record-limit.js';
 
@@ -52,8 +53,8 @@ export interface LineByteChunk {
  * The file (gunzipped when needed, BOM dropped) as runs of at least `minChunkBytes` bytes that
  * always end just after a '\n' (the last one may end at end of file instead). See lineByteChunks.
  */
-export function readLineByteChunks(path: string, minChunkBytes = MIN_CHUNK_BYTES, maxLineBytes = MAX_RECORD_SIZE): AsyncGenerator<LineByteChunk> {
-  return lineByteChunks(openBytes(path), minChunkBytes, maxLineBytes);
+export function readLineByteChunks(path: string, minChunkBytes = MIN_CHUNK_BYTES, maxLineBytes = MAX_RECORD_SIZE, limit?: DecompressionLimit): AsyncGenerator<LineByteChunk> {
+  return lineByteChunks(openBytes(path, limit), minChunkBytes, maxLineBytes);
 }
 
 /**

@@ -4,6 +4,7 @@ import { pipeline, Readable } from 'node:stream';
 import { StringDecoder } from 'node:string_decoder';
 import { createGunzip } from 'node:zlib';
 import { UserError } from '../base/errors.js';
+import type { DecompressionLimit } from './decompression-limit.js';
 
 /** Read size for source files: large reads keep per-chunk overhead negligible next to parsing. */
 export const READ_CHUNK_BYTES = 1 << 20;
@@ -48,23 +49,26 @@ export async function isGzipFile(path: string): Promise<boolean> {
   return head.length === 2 && head[0] === GZIP_MAGIC_0 && head[1] === GZIP_MAGIC_1;
 }
 
-async function* streamBytes(path: string, gzipped: boolean, readBytes: number): AsyncGenerator<Buffer> {
+async function* streamBytes(path: string, gzipped: boolean, readBytes: number, limit?: DecompressionLimit): AsyncGenerator<Buffer> {
   const file = createReadStream(path, { highWaterMark: readBytes });
   if (!gzipped) {
     for await (const chunk of file) yield chunk as Buffer;
     return;
   }
-  yield* gunzipped(file, path, Math.min(readBytes, 256 * 1024));
+  yield* gunzipped(file, path, Math.min(readBytes, 256 * 1024), limit);
 }
 
-/** `source` gunzipped; a broken stream is a UserError naming `name`. */
-async function* gunzipped(source: NodeJS.ReadableStream, name: string, chunkSize?: number): AsyncGenerator<Buffer> {
+/** `source` gunzipped, its output counted against `limit`; a broken stream is a UserError naming `name`. */
+async function* gunzipped(source: NodeJS.ReadableStream, name: string, chunkSize?: number, limit?: DecompressionLimit): AsyncGenerator<Buffer> {
   const gunzip = createGunzip(chunkSize ? { chunkSize } : {});
   // pipeline forwards a read error to gunzip (so the loop below throws) and destroys the source
   // when the consumer stops early.
   pipeline(source, gunzip, () => {});
   try {
-    for await (const chunk of gunzip) yield chunk as Buffer;
+    for await (const chunk of gunzip) {
+      limit?.count((chunk as Buffer).length);
+      yield chunk as Buffer;
+    }
   } catch (err) {
     const code = (err as NodeJS.ErrnoException).code;
     if (typeof code === 'string' && code.startsWith('Z_')) throw new UserError(`${name}: gzip data is corrupt or truncated (${(err as Error).message})`);
@@ -114,19 +118,19 @@ export async function* openStreamBytes(input: AsyncIterable<Buffer>, name: strin
   yield* gunzipped(Readable.from(raw()), name);
 }
 
-/** The file's content as Buffers of about 1 MiB, gunzipped when it starts with gzip magic. */
-export async function* openBytes(path: string): AsyncGenerator<Buffer> {
-  yield* streamBytes(path, await isGzipFile(path), READ_CHUNK_BYTES);
+/** The file's content as Buffers of about 1 MiB, gunzipped (within `limit`) when it starts with gzip magic. */
+export async function* openBytes(path: string, limit?: DecompressionLimit): AsyncGenerator<Buffer> {
+  yield* streamBytes(path, await isGzipFile(path), READ_CHUNK_BYTES, limit);
 }
 
 /**
  * The file's content as UTF-8 text chunks, gunzipped when it starts with gzip magic. Multi-byte
  * characters split between reads are reassembled; a leading byte-order mark is dropped.
  */
-export async function* openText(path: string): AsyncGenerator<string> {
+export async function* openText(path: string, limit?: DecompressionLimit): AsyncGenerator<string> {
   const decoder = new StringDecoder('utf8');
   let first = true;
-  for await (const bytes of openBytes(path)) {
+  for await (const bytes of openBytes(path, limit)) {
     let text = decoder.write(bytes);
     if (first && text.length > 0) {
       first = false;

@@ -8,9 +8,10 @@
  * brotli, lz4 via hyparquet-compressors).
  */
 import { open, type FileHandle } from 'node:fs/promises';
-import { parquetMetadataAsync, parquetReadObjects, parquetSchema, type AsyncBuffer, type FileMetaData } from 'hyparquet';
+import { parquetMetadataAsync, parquetReadObjects, parquetSchema, type AsyncBuffer, type Compressors, type FileMetaData } from 'hyparquet';
 import { compressors } from 'hyparquet-compressors';
-import { UserError } from '../base/errors.js';
+import { DecompressionLimitError, UserError } from '../base/errors.js';
+import type { DecompressionLimit } from './decompression-limit.js';
 import type { Row, RowItem } from './source.js';
 
 export interface ParquetRowsOptions {
@@ -21,6 +22,8 @@ export interface ParquetRowsOptions {
   columns?: readonly string[];
   /** How messages name the file (default `path`): the user's file when `path` is a gunzipped copy. */
   name?: string;
+  /** What the pages may decompress to, in all (unlimited when absent). */
+  limit?: DecompressionLimit;
 }
 
 /** Yields every row of the file in order; `line` is the 1-based row number. */
@@ -50,8 +53,9 @@ export async function* readParquetRows(path: string, options: ParquetRowsOptions
       groupStart = rowEnd;
       let rows: Record<string, unknown>[];
       try {
-        rows = await parquetReadObjects({ file, metadata, rowStart, rowEnd, columns, compressors });
+        rows = await parquetReadObjects({ file, metadata, rowStart, rowEnd, columns, compressors: options.limit ? limited(options.limit) : compressors });
       } catch (err) {
+        if (err instanceof DecompressionLimitError) throw err;
         throw new UserError(`${name}: cannot read parquet row group ${index + 1} (rows ${rowStart + 1}-${rowEnd}): ${message(err)}`);
       }
       for (let i = 0; i < rows.length; i++) {
@@ -61,6 +65,21 @@ export async function* readParquetRows(path: string, options: ParquetRowsOptions
   } finally {
     await handle.close();
   }
+}
+
+/**
+ * The codecs, each counting the page size it is asked for against `limit` before it allocates it:
+ * a page header may claim any size. (Uncompressed pages are never inflated, so never counted.)
+ */
+function limited(limit: DecompressionLimit): Compressors {
+  const out: Compressors = {};
+  for (const [codec, decompress] of Object.entries(compressors) as [keyof Compressors, NonNullable<Compressors[keyof Compressors]>][]) {
+    out[codec] = (input, outputLength) => {
+      limit.count(outputLength);
+      return decompress(input, outputLength);
+    };
+  }
+  return out;
 }
 
 /** An AsyncBuffer over an open file: each slice is one positioned read, nothing is cached. */

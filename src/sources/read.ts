@@ -1,4 +1,5 @@
 import { readDelimitedRows } from './csv.js';
+import type { DecompressionLimit } from './decompression-limit.js';
 import { detectFormat } from './detect.js';
 import { readJsonArrayRows } from './json-array.js';
 import { readJsonlRows } from './jsonl.js';
@@ -8,31 +9,32 @@ import type { FormatName, RowItem } from './source.js';
 /**
  * Rows of a metadata file in the given format, or the one its content shows. Parquet and xlsx
  * readers load only when such a file is read, so text ingestion does not pay for their parsers;
- * gzipped ones are read from a gunzipped temp copy (see seekable.ts).
+ * gzipped ones are read from a gunzipped temp copy (see seekable.ts). Every decompression on the
+ * way counts against `limit`, when given.
  */
-export async function* readRows(path: string, format?: FormatName): AsyncGenerator<RowItem> {
+export async function* readRows(path: string, format?: FormatName, limit?: DecompressionLimit): AsyncGenerator<RowItem> {
   const fmt = format ?? (await detectFormat(path));
   switch (fmt) {
     case 'jsonl':
-      yield* readJsonlRows(path);
+      yield* readJsonlRows(path, undefined, limit);
       return;
     case 'json-array':
-      yield* readJsonArrayRows(path);
+      yield* readJsonArrayRows(path, limit);
       return;
     case 'csv':
-      yield* readDelimitedRows(path, ',');
+      yield* readDelimitedRows(path, ',', limit);
       return;
     case 'tsv':
-      yield* readDelimitedRows(path, '\t');
+      yield* readDelimitedRows(path, '\t', limit);
       return;
     case 'parquet': {
       const { readParquetRows } = await import('./parquet.js');
-      yield* readSeekable(path, (file, name) => readParquetRows(file, { name }));
+      yield* readSeekable(path, (file, name) => readParquetRows(file, { name, limit }), { limit });
       return;
     }
     case 'xlsx': {
       const { readXlsxRows } = await import('./xlsx.js');
-      yield* readSeekable(path, (file, name) => readXlsxRows(file, { name }));
+      yield* readSeekable(path, (file, name) => readXlsxRows(file, { name, limit }), { limit });
       return;
     }
   }

@@ -11,14 +11,17 @@ import { join } from 'node:path';
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { UserError } from '../base/errors.js';
+import type { DecompressionLimit } from './decompression-limit.js';
 import { isGzipFile, openBytes } from './open.js';
 
 /**
  * What `read` yields for `path`, handed a file it can seek in: `path` itself, or a gunzipped copy
- * under `tempRoot` when `path` is gzipped. `name` is what messages should call the file: never the
- * copy's path, which means nothing to the user and is gone by the time they read it.
+ * (within `limit`) under `tempRoot` when `path` is gzipped. `name` is what messages should call
+ * the file: never the copy's path, which means nothing to the user and is gone by the time they
+ * read it.
  */
-export async function* readSeekable<T>(path: string, read: (file: string, name: string) => AsyncIterable<T>, tempRoot = tmpdir()): AsyncGenerator<T> {
+export async function* readSeekable<T>(path: string, read: (file: string, name: string) => AsyncIterable<T>, options: { tempRoot?: string; limit?: DecompressionLimit } = {}): AsyncGenerator<T> {
+  const tempRoot = options.tempRoot ?? tmpdir();
   if (!(await isGzipFile(path))) {
     yield* read(path, path);
     return;
@@ -27,7 +30,7 @@ export async function* readSeekable<T>(path: string, read: (file: string, name: 
   try {
     const copy = join(dir, 'content');
     try {
-      await pipeline(Readable.from(openBytes(path)), createWriteStream(copy));
+      await pipeline(Readable.from(openBytes(path, options.limit)), createWriteStream(copy));
     } catch (err) {
       if (err instanceof UserError) throw err; // corrupt gzip: already names the file
       throw new UserError(`${path}: cannot gunzip it into ${tempRoot} to read it: ${err instanceof Error ? err.message : String(err)}`);

@@ -15,11 +15,17 @@ import { open, type FileHandle } from 'node:fs/promises';
 import type { Row, RowItem } from './source.js';
 import { type XmlHandler, XmlScanner, scanAll, attribute, decodeXmlText, normalizeNewlines, trimXmlSpace, detach, decodeExcelEscapes } from './xml-scanner.js';
 import { type ZipEntry, ZipFile } from './zip.js';
+import type { DecompressionLimit } from './decompression-limit.js';
+import { MAX_RECORD_SIZE, recordTooLarge } from './record-limit.js';
 
 
 export interface XlsxRowsOptions {
   /** How messages name the file (default `path`): the user's file when `path` is a gunzipped copy. */
   name?: string;
+  /** What the zip entries may inflate to, in all (unlimited when absent). */
+  limit?: DecompressionLimit;
+  /** The longest cell text kept; a longer one makes its row an error. */
+  maxRecordSize?: number;
 }
 
 /** Yields the rows after the header of the workbook's first worksheet; empty rows are skipped. */
@@ -32,11 +38,12 @@ export async function* readXlsxRows(path: string, options: XlsxRowsOptions = {})
     throw new UserError(`${name}: cannot open xlsx file: ${message(err)}`);
   }
   try {
-    const zip = await ZipFile.read(handle);
+    const zip = await ZipFile.read(handle, options.limit);
     const sheet = await locateFirstSheet(zip);
-    const strings = sheet.sharedStrings === undefined ? [] : await readSharedStrings(zip, sheet.sharedStrings);
+    const maxText = options.maxRecordSize ?? MAX_RECORD_SIZE;
+    const strings = sheet.sharedStrings === undefined ? { strings: [], tooLong: new Set<number>() } : await readSharedStrings(zip, sheet.sharedStrings, maxText);
     const pending: RowItem[] = [];
-    const scanner = new XmlScanner(new SheetHandler(strings, (item) => pending.push(item)));
+    const scanner = new XmlScanner(new SheetHandler(strings, maxText, (item) => pending.push(item)), maxText);
     for await (const text of zip.text(sheet.entry)) {
       scanner.push(text);
       for (const item of pending) yield item;
@@ -136,12 +143,18 @@ function resolvePart(baseDir: string, target: string): string {
   return parts.join('/');
 }
 
-async function readSharedStrings(zip: ZipFile, entry: ZipEntry): Promise<string[]> {
-  const strings: string[] = [];
-  const scanner = new XmlScanner(new SharedStringsHandler(strings));
+/** The shared-string table; a string longer than the record limit is kept as '' and its index noted. */
+interface SharedStrings {
+  strings: string[];
+  tooLong: Set<number>;
+}
+
+async function readSharedStrings(zip: ZipFile, entry: ZipEntry, maxText: number): Promise<SharedStrings> {
+  const table: SharedStrings = { strings: [], tooLong: new Set() };
+  const scanner = new XmlScanner(new SharedStringsHandler(table, maxText), maxText);
   for await (const text of zip.text(entry)) scanner.push(text);
   scanner.end();
-  return strings;
+  return table;
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -158,11 +171,18 @@ class RichText {
   private preserveT = false;
   private current = '';
   private phonetic = 0;
+  private length = 0;
+  /** Whether the item's text ran past the limit: what was read of it is dropped. */
+  tooLong = false;
+
+  constructor(private readonly max: number) {}
 
   begin(attrs: string): void {
     this.parts = [];
     this.inT = false;
     this.phonetic = 0;
+    this.length = 0;
+    this.tooLong = false;
     this.preserveItem = attribute(attrs, 'xml:space') === 'preserve';
   }
 
@@ -182,12 +202,20 @@ class RichText {
       if (this.phonetic > 0) this.phonetic--;
     } else if (name === 't' && this.inT) {
       this.inT = false;
-      this.parts.push(this.preserveT ? this.current : trimXmlSpace(this.current));
+      if (!this.tooLong) this.parts.push(this.preserveT ? this.current : trimXmlSpace(this.current));
     }
   }
 
   text(raw: string, cdata: boolean): void {
-    if (this.inT) this.current += cdata ? normalizeNewlines(raw) : decodeXmlText(raw);
+    if (!this.inT || this.tooLong) return;
+    const piece = cdata ? normalizeNewlines(raw) : decodeXmlText(raw);
+    this.length += piece.length;
+    if (this.length <= this.max) this.current += piece;
+    else {
+      this.tooLong = true;
+      this.parts = [];
+      this.current = '';
+    }
   }
 
   value(): string {
@@ -196,14 +224,19 @@ class RichText {
 }
 
 class SharedStringsHandler implements XmlHandler {
-  private readonly rich = new RichText();
+  private readonly rich: RichText;
   private inItem = false;
 
-  constructor(private readonly strings: string[]) {}
+  constructor(
+    private readonly table: SharedStrings,
+    maxText: number,
+  ) {
+    this.rich = new RichText(maxText);
+  }
 
   open(name: string, attrs: string, selfClosing: boolean): void {
     if (name === 'si') {
-      if (selfClosing) this.strings.push('');
+      if (selfClosing) this.table.strings.push('');
       else {
         this.inItem = true;
         this.rich.begin(attrs);
@@ -215,7 +248,8 @@ class SharedStringsHandler implements XmlHandler {
     if (!this.inItem) return;
     if (name === 'si') {
       this.inItem = false;
-      this.strings.push(detach(this.rich.value()));
+      if (this.rich.tooLong) this.table.tooLong.add(this.table.strings.length);
+      this.table.strings.push(this.rich.tooLong ? '' : detach(this.rich.value()));
     } else this.rich.close(name);
   }
 
@@ -240,15 +274,19 @@ class SheetHandler implements XmlHandler {
   private cellRef = '';
   private inValue = false;
   private valueText = '';
+  private valueTooLong = false;
   private hasValue = false;
   private inInline = false;
   private hasInline = false;
-  private readonly rich = new RichText();
+  private readonly rich: RichText;
 
   constructor(
-    private readonly strings: readonly string[],
+    private readonly shared: SharedStrings,
+    private readonly maxText: number,
     private readonly emit: (item: RowItem) => void,
-  ) {}
+  ) {
+    this.rich = new RichText(maxText);
+  }
 
   open(name: string, attrs: string, selfClosing: boolean): void {
     if (this.inInline) {
@@ -272,6 +310,7 @@ class SheetHandler implements XmlHandler {
         this.nextColumn = index + 1;
         this.cellType = attribute(attrs, 't') ?? 'n';
         this.valueText = '';
+        this.valueTooLong = false;
         this.hasValue = false;
         this.hasInline = false;
         this.inCell = !selfClosing;
@@ -309,18 +348,29 @@ class SheetHandler implements XmlHandler {
 
   text(raw: string, cdata: boolean): void {
     if (this.inInline) this.rich.text(raw, cdata);
-    else if (this.inValue) this.valueText += cdata ? normalizeNewlines(raw) : decodeXmlText(raw);
+    else if (this.inValue && !this.valueTooLong) {
+      this.valueText += cdata ? normalizeNewlines(raw) : decodeXmlText(raw);
+      if (this.valueText.length > this.maxText) {
+        this.valueTooLong = true;
+        this.valueText = '';
+      }
+    }
   }
 
   private finishCell(): void {
     const column = columnIndex(this.cellRef) ?? this.nextColumn - 1;
     const text = this.valueText;
     let value: CellValue = null;
+    if (this.valueTooLong || (this.hasInline && this.rich.tooLong)) {
+      this.rowError ??= `cell ${this.cellRef}: ${recordTooLarge(this.maxText, 'a cell this long is seldom data')}`;
+      return;
+    }
     switch (this.cellType) {
       case 's': {
         if (!this.hasValue) break;
         const index = Number(text.trim());
-        if (Number.isInteger(index) && index >= 0 && index < this.strings.length) value = this.strings[index];
+        if (this.shared.tooLong.has(index)) this.rowError ??= `cell ${this.cellRef}: shared string ${index}: ${recordTooLarge(this.maxText, 'a cell this long is seldom data')}`;
+        else if (Number.isInteger(index) && index >= 0 && index < this.shared.strings.length) value = this.shared.strings[index];
         else this.rowError ??= `cell ${this.cellRef}: shared string index ${JSON.stringify(text.trim())} out of range`;
         break;
       }

@@ -2,6 +2,8 @@
  * An incremental XML scanner for the parts of an xlsx file: start tags, end tags and text, fed a
  * chunk at a time, with no DOM and no whole-document string, plus the decoding of XML text.
  */
+import { describeRecordLimit, MAX_RECORD_SIZE } from './record-limit.js';
+
 export interface XmlHandler {
   /** `name` is the local name (namespace prefix removed); `attrs` the raw attribute text. */
   open(name: string, attrs: string, selfClosing: boolean): void;
@@ -18,11 +20,19 @@ export interface XmlHandler {
 export class XmlScanner {
   private buffer = '';
 
-  constructor(private readonly handler: XmlHandler) {}
+  /**
+   * `maxPending`: the longest tag, comment or CDATA section kept waiting for its end; a longer one
+   * is an error, so an inflated part cannot grow the buffer without bound.
+   */
+  constructor(
+    private readonly handler: XmlHandler,
+    private readonly maxPending = MAX_RECORD_SIZE,
+  ) {}
 
   push(chunk: string): void {
     this.buffer = this.buffer === '' ? chunk : this.buffer + chunk;
     this.buffer = this.buffer.slice(this.scan(false));
+    if (this.buffer.length > this.maxPending) throw new Error(`an XML tag, comment or CDATA section longer than ${describeRecordLimit(this.maxPending)}`);
   }
 
   end(): void {
@@ -40,9 +50,15 @@ export class XmlScanner {
     while (pos < n) {
       const lt = s.indexOf('<', pos);
       if (lt < 0) {
-        if (!final) return pos;
-        h.text(s.slice(pos), false);
-        return n;
+        if (final) {
+          h.text(s.slice(pos), false);
+          return n;
+        }
+        // Text with no tag in sight is handed on now rather than kept: one cell's text can
+        // inflate to hundreds of megabytes, and the handler decides how much of it to keep.
+        const cut = textCut(s, pos);
+        if (cut > pos) h.text(s.slice(pos, cut), false);
+        return cut;
       }
       if (lt > pos) {
         h.text(s.slice(pos, lt), false);
@@ -88,6 +104,19 @@ export class XmlScanner {
     }
     return pos;
   }
+}
+
+/**
+ * Where text running to the end of the buffer can be cut without splitting an entity (`&amp;`) or
+ * a CR LF pair, which are decoded per piece.
+ */
+function textCut(s: string, from: number): number {
+  let end = s.length;
+  const amp = s.lastIndexOf('&');
+  // The longest entity the decoder knows is `&#x10FFFF;` (10 characters).
+  if (amp >= from && end - amp < 10 && s.indexOf(';', amp) < 0) end = amp;
+  if (end > from && s.charCodeAt(end - 1) === 13) end--;
+  return end;
 }
 
 /** Index of the `>` closing a start tag that begins at `from`, skipping quoted attribute values. */

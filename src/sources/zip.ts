@@ -5,9 +5,12 @@
 import type { FileHandle } from 'node:fs/promises';
 import { Inflate } from 'fflate';
 import { crc32 } from '../base/crc32.js';
+import type { DecompressionLimit } from './decompression-limit.js';
 
 /** Bytes read from the file at a time when streaming an entry. */
 const CHUNK_BYTES = 64 * 1024;
+/** Compressed bytes handed to the inflater at a time. */
+const INFLATE_SLICE_BYTES = 4 * 1024;
 export interface ZipEntry {
   name: string;
   method: number;
@@ -32,6 +35,7 @@ export class ZipFile {
     private readonly handle: FileHandle,
     private readonly size: number,
     entries: readonly ZipEntry[],
+    private readonly limit: DecompressionLimit | undefined,
   ) {
     for (const entry of entries) {
       this.byName.set(entry.name, entry);
@@ -39,7 +43,8 @@ export class ZipFile {
     }
   }
 
-  static async read(handle: FileHandle): Promise<ZipFile> {
+  /** Every entry read from it counts against `limit`, when given. */
+  static async read(handle: FileHandle, limit?: DecompressionLimit): Promise<ZipFile> {
     const { size } = await handle.stat();
     const tailLength = Math.min(size, 22 + 0xffff + 20);
     const tail = await readAt(handle, size - tailLength, tailLength);
@@ -88,7 +93,7 @@ export class ZipFile {
       entries.push(entry);
       p += 46 + nameLength + extraLength + commentLength;
     }
-    return new ZipFile(handle, size, entries);
+    return new ZipFile(handle, size, entries, limit);
   }
 
   find(name: string): ZipEntry | undefined {
@@ -108,21 +113,33 @@ export class ZipFile {
     if (end > this.size) throw new Error(`${entry.name} runs past the end of the file (truncated?)`);
 
     const out: Uint8Array[] = [];
-    const inflate = entry.method === 8 ? new Inflate((chunk) => out.push(chunk)) : undefined;
+    // Counted as it comes out of the inflater, so a bomb stops at the limit, not at the end of a chunk.
+    const inflate =
+      entry.method === 8
+        ? new Inflate((chunk) => {
+            this.limit?.count(chunk.length);
+            out.push(chunk);
+          })
+        : undefined;
     let crc = 0;
     let produced = 0;
     for (let at = start; at < end; ) {
       const length = Math.min(CHUNK_BYTES, end - at);
       const input = await readAt(this.handle, at, length);
       at += length;
-      if (inflate === undefined) out.push(input);
-      else inflate.push(input, at >= end);
-      for (const chunk of out) {
-        crc = crc32(chunk, crc);
-        produced += chunk.length;
-        yield chunk;
+      // Deflate can expand a thousandfold: fed a slice at a time, an entry's output reaches the
+      // reader a few megabytes at a time, never 64 MB in one piece.
+      for (let from = 0; from < input.length; from += INFLATE_SLICE_BYTES) {
+        const slice = input.subarray(from, from + INFLATE_SLICE_BYTES);
+        if (inflate === undefined) out.push(slice);
+        else inflate.push(slice, at >= end && from + INFLATE_SLICE_BYTES >= input.length);
+        for (const chunk of out) {
+          crc = crc32(chunk, crc);
+          produced += chunk.length;
+          yield chunk;
+        }
+        out.length = 0;
       }
-      out.length = 0;
     }
     if (produced !== entry.size) throw new Error(`${entry.name}: expected ${entry.size} bytes, got ${produced}`);
     if (crc >>> 0 !== entry.crc) throw new Error(`${entry.name}: CRC-32 mismatch (corrupt data)`);

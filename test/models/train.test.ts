@@ -153,6 +153,10 @@ test('a file with a good checksum but values no trainer writes is refused, never
   const w = Float32Array.from(good.tensors.weights!.data as Float32Array);
   w[7] = Number.NaN;
   cases.push([{ ...good, tensors: { ...good.tensors, weights: { dtype: 'f32', shape: good.tensors.weights!.shape, data: w } } }, /tensor weights holds NaN at index 7/]);
+  // Finite, but two of them in one score overflow float32 and the probabilities come out NaN.
+  const huge = Float32Array.from(good.tensors.weights!.data as Float32Array).fill(3e38);
+  cases.push([{ ...good, tensors: { ...good.tensors, weights: { dtype: 'f32', shape: good.tensors.weights!.shape, data: huge } } }, /tensor weights holds [\d.]+e\+38 at index 0, not a finite number within ±1000000/]);
+  cases.push([withMeta((m) => (m.temperature = 1e-30)), /temperature is 1e-30, not a number from 0\.01 to 100/]);
   for (const [contents, message] of cases) {
     assert.throws(() => LinearModel.fromContents(contents, 'edited.axcm'), (e: unknown) => e instanceof ModelFileError && message.test(e.message) && e.message.includes('edited.axcm'), String(message));
   }

@@ -2,43 +2,26 @@ import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { after, before, test } from 'node:test';
+import { after, test } from 'node:test';
 import { DEFAULT_LIMITS, type ServeConfig } from '../../src/serving/app-state.js';
-import { startServer, type RunningServer } from '../../src/serving/server.js';
 import { defaultModelPath } from '../../src/models/load-model.js';
-import { startMockServer, type MockServer } from '../models/mock-llm-server.js';
 import { TOPICS } from '../models/synthetic.js';
+import { llmServing } from './llm-fixture.js';
 
 // Every backend is served through the same routes: an ensemble of model files, and an LLM
 // behind an OpenAI-compatible endpoint (a stand-in on loopback).
 const dir = mkdtempSync(join(tmpdir(), 'axc-serve-backends-'));
 const KEY = 'sk-serve-test-key';
-let llm: MockServer;
-const servers: RunningServer[] = [];
+const serving = llmServing(KEY);
+const start = (c: ServeConfig): Promise<string> => serving.start(c);
 
 function config(backend: ServeConfig['backend']): ServeConfig {
   return { modelPath: '', backend, feedbackPath: null, corsOrigins: [], webDir: null, ...DEFAULT_LIMITS, batchThreads: 1 };
 }
 
-async function start(c: ServeConfig): Promise<string> {
-  const s = await startServer(c, { port: 0, host: '127.0.0.1' }, () => {});
-  servers.push(s);
-  return s.url.replace(/\/$/, '');
-}
-
 const postJson = (url: string, body: unknown) => fetch(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
 
-before(async () => {
-  llm = await startMockServer();
-  process.env.ARXIV_CLASSIFIER_LLM_KEY = KEY;
-});
-
-after(async () => {
-  for (const s of servers) await s.close();
-  await llm.close();
-  delete process.env.ARXIV_CLASSIFIER_LLM_KEY;
-  rmSync(dir, { recursive: true, force: true });
-});
+after(() => rmSync(dir, { recursive: true, force: true }));
 
 test('an ensemble is served: classify, batch, models; no model file to hand to a browser', async () => {
   const shipped = defaultModelPath()!;
@@ -65,7 +48,7 @@ test('an ensemble is served: classify, batch, models; no model file to hand to a
 test('an LLM backend is served; an unparsed answer says so; the key is nowhere in the answers', async () => {
   const labels = Object.keys(TOPICS);
   const url = await start(
-    config({ backend: { backend: 'llm', llm: { baseUrl: llm.url, model: 'mock', labels, cacheDir: null, retries: 1 } }, description: `llm:mock@${llm.url}` }),
+    config({ backend: { backend: 'llm', llm: { baseUrl: serving.llm().url, model: 'mock', labels, cacheDir: null, retries: 1 } }, description: `llm:mock@${serving.llm().url}` }),
   );
   const topic = labels[0]!;
   const good = await postJson(`${url}/v1/classify`, { title: TOPICS[topic]!.slice(0, 4).join(' ') });

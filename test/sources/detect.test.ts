@@ -57,3 +57,14 @@ test('detectFormat: empty, blank, binary, UTF-16 and missing files are clear err
   await rejectsWith(path.join(dir, 'missing.jsonl'), /no such file/);
   await rejectsWith(writeFixture(dir, 'corrupt.gz', Buffer.from([0x1f, 0x8b, 0x08, 0x00, 0xff, 0xff, 0xff, 0xff, 0x00, 0x03, 0xde, 0xad])), /gzip/);
 });
+
+test("one stray NUL byte in a record is that record's problem, not the whole file's", async () => {
+  const dir = tempDir();
+  const lines = ['{"id":"1","title":"Good one"}', '{"id":"2","title":"Bad\u0000one"}', '{"id":"3","title":"Good two"}'];
+  const file = writeFixture(dir, 'nul.jsonl', lines.join('\n') + '\n');
+  assert.equal(await detectFormat(file), 'jsonl');
+  const csv = writeFixture(dir, 'nul.csv', 'title,abstract\nGood,one\nBad\u0000,two\nGood,three\n');
+  assert.equal(await detectFormat(csv), 'csv');
+  // UTF-16 without a byte-order mark holds a NUL in every other byte: still refused.
+  await rejectsWith(writeFixture(dir, 'utf16-no-bom.csv', Buffer.from('title,abstract\nT,A\n'.repeat(20), 'utf16le')), /binary/);
+});

@@ -117,16 +117,16 @@ test('readSeekable: the gunzipped copy goes however reading ends, and messages n
     yield 1;
     yield 2;
   }
-  assert.deepEqual(await collect(readSeekable(plain, readWhole, root)), [`${plain}=abc`]);
+  assert.deepEqual(await collect(readSeekable(plain, readWhole, { tempRoot: root })), [`${plain}=abc`]);
   assert.deepEqual(copies, [plain], 'a plain file is read in place');
-  assert.deepEqual(await collect(readSeekable(gz, readWhole, root)), [`${gz} (gunzipped)=hello`]);
+  assert.deepEqual(await collect(readSeekable(gz, readWhole, { tempRoot: root })), [`${gz} (gunzipped)=hello`]);
   assert.ok(copies[1]!.startsWith(root + path.sep), 'a gzipped one through a copy under the temp root');
   assert.deepEqual(fs.readdirSync(root), []);
   // The reader fails.
-  await assert.rejects(collect(readSeekable(gz, failing, root)), /boom/);
+  await assert.rejects(collect(readSeekable(gz, failing, { tempRoot: root })), /boom/);
   assert.deepEqual(fs.readdirSync(root), []);
   // The consumer stops early.
-  for await (const first of readSeekable(gz, two, root)) {
+  for await (const first of readSeekable(gz, two, { tempRoot: root })) {
     assert.equal(first, 1);
     assert.equal(fs.readdirSync(root).length, 1, 'the copy exists while it is read');
     break;
@@ -135,7 +135,7 @@ test('readSeekable: the gunzipped copy goes however reading ends, and messages n
   // The gzip data is corrupt: the reader is never called.
   const whole = gzipSync(Buffer.from(Array.from({ length: 100_000 }, (_, i) => `line ${i}\n`).join('')));
   const cut = writeFixture(dir, 'cut.gz', whole.subarray(0, whole.length >> 1));
-  await assert.rejects(collect(readSeekable(cut, two, root)), (e: unknown) => e instanceof UserError && e.message.startsWith(`${cut}: gzip data is corrupt`));
+  await assert.rejects(collect(readSeekable(cut, two, { tempRoot: root })), (e: unknown) => e instanceof UserError && e.message.startsWith(`${cut}: gzip data is corrupt`));
   assert.deepEqual(fs.readdirSync(root), []);
   assert.equal(copies.length, 4);
 

@@ -2,41 +2,27 @@
  * Model files on disk: the container format itself (model-codec.ts, environment-neutral) plus
  * atomic writes and validated reads through Node's file system.
  */
-import { open, readFile, rename, unlink } from 'node:fs/promises';
-import { basename, dirname, join } from 'node:path';
-import { createHash, randomBytes } from 'node:crypto';
+import { createHash } from 'node:crypto';
+import { readFile } from 'node:fs/promises';
+import { writeFileAtomic } from '../../base/atomic-file.js';
+import { fileErrorText } from '../../base/errors.js';
 import { decodeModelFile, encodeModelFile, ModelFileError, type ModelFileContents } from './model-codec.js';
 
 export * from './model-codec.js';
 
 function ioMessage(e: unknown): string {
-  const err = e as NodeJS.ErrnoException;
-  if (err.code === 'ENOENT') return 'no such file';
-  if (err.code === 'EISDIR') return 'is a directory, not a model file';
-  if (err.code === 'EACCES' || err.code === 'EPERM') return 'permission denied';
-  return err.message ?? String(e);
+  return (e as NodeJS.ErrnoException).code === 'EISDIR' ? 'is a directory, not a model file' : fileErrorText(e);
 }
 
 /**
- * Writes a model file atomically: the bytes go to a temporary file in the same directory, are
- * flushed to disk, and the temporary file is renamed over `path`, so readers never see a
- * half-written model and a failed write leaves any previous model in place.
+ * Writes a model file atomically (base/atomic-file.ts): readers never see a half-written model
+ * and a failed write leaves any previous model in place.
  */
 export async function writeModelFile(path: string, contents: ModelFileContents): Promise<void> {
   const bytes = encodeModelFile(contents, path);
-  const tmp = join(dirname(path), `.${basename(path)}.${process.pid}.${randomBytes(6).toString('hex')}.tmp`);
   try {
-    const handle = await open(tmp, 'wx');
-    try {
-      await handle.writeFile(bytes);
-      await handle.sync();
-    } finally {
-      await handle.close();
-    }
-    await rename(tmp, path);
+    await writeFileAtomic(path, bytes);
   } catch (e) {
-    await unlink(tmp).catch(() => undefined);
-    if (e instanceof ModelFileError) throw e;
     throw new ModelFileError(path, 'io', `cannot write model file: ${ioMessage(e)}`);
   }
 }

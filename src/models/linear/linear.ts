@@ -354,11 +354,12 @@ export class LinearModel implements Classifier, SyncPath {
     const priorShift = contents.tensors.prior_shift ? requireTensor(contents, 'prior_shift', 'f32', [C], source).data : null;
     if (priorShift && !lossFor(meta.loss).singleLabel) throw new ModelFileError(source, 'invalid', `a prior shift needs a softmax model, not ${meta.loss}`);
     // A file can pass its checksum and still hold values no trainer writes (edited by hand, or
-    // by a broken tool); one NaN would turn every probability into null, so refuse it here.
+    // by a broken tool); one NaN would turn every probability into null, and so would a finite
+    // 3e38 once a score sums two of them past float32's range, so refuse both here.
     const finite: [string, Float32Array | null][] = [['idf', idf.data], ['bias', bias.data], ['thresholds', thresholds], ['prior_shift', priorShift], weights.kind === 'i8' ? ['weight_scales', weights.scales] : ['weights', weights.w]];
     for (const [name, data] of finite) {
-      const at = data ? firstNonFinite(data) : -1;
-      if (at >= 0) throw new ModelFileError(source, 'invalid', `tensor ${name} holds ${data![at]} at index ${at}`);
+      const at = data ? firstOutOfRange(data) : -1;
+      if (at >= 0) throw new ModelFileError(source, 'invalid', `tensor ${name} holds ${data![at]} at index ${at}, not a finite number within ±${MAX_MAGNITUDE}`);
     }
     const spec: LinearModelSpec = {
       info: meta.info,
@@ -381,16 +382,26 @@ function checkSpecValues(meta: Pick<LinearModelSpec, 'info' | 'loss' | 'termOpti
   const labels: unknown = meta.info.labels;
   if (!Array.isArray(labels) || labels.length === 0 || labels.some((l) => typeof l !== 'string')) bad('info.labels must be a non-empty list of category codes');
   if (!isLossName(meta.loss)) bad(`loss is ${JSON.stringify(meta.loss)}, not "softmax" or "ova"`);
-  if (!(Number.isFinite(meta.temperature) && meta.temperature > 0)) bad(`temperature is ${meta.temperature}, not a number > 0`);
+  if (!(meta.temperature >= MIN_TEMPERATURE && meta.temperature <= MAX_TEMPERATURE)) bad(`temperature is ${meta.temperature}, not a number from ${MIN_TEMPERATURE} to ${MAX_TEMPERATURE}`);
   const t = meta.termOptions;
   if (!(Number.isInteger(t.ngrams) && t.ngrams >= 1)) bad(`termOptions.ngrams is ${JSON.stringify(t.ngrams)}, not an integer >= 1`);
   if (!(t.titleWeight === 0 || (t.titleWeight >= MIN_TITLE_WEIGHT && t.titleWeight <= MAX_TITLE_WEIGHT))) bad(`termOptions.titleWeight is ${JSON.stringify(t.titleWeight)}, not 0 or in [${MIN_TITLE_WEIGHT}, ${MAX_TITLE_WEIGHT}]`);
   if (t.charNgrams !== undefined && !(Number.isInteger(t.charNgrams) && t.charNgrams >= 0 && t.charNgrams <= MAX_CHAR_NGRAMS)) bad(`termOptions.charNgrams is ${JSON.stringify(t.charNgrams)}, not an integer from 0 to ${MAX_CHAR_NGRAMS}`);
 }
 
-/** Index of the first NaN or infinity, or -1. */
-function firstNonFinite(data: Float32Array): number {
-  for (let i = 0; i < data.length; i++) if (!Number.isFinite(data[i]!)) return i;
+/**
+ * The largest magnitude a stored value may have. Trained weights, biases and idf values are
+ * tens at most; a score sums thousands of products, divided by a temperature down to
+ * MIN_TEMPERATURE, and must stay far inside float32's range (3.4e38).
+ */
+const MAX_MAGNITUDE = 1e6;
+/** Fitted temperatures lie in [0.05, 20] (calibration.ts); the bounds leave room around them. */
+const MIN_TEMPERATURE = 0.01;
+const MAX_TEMPERATURE = 100;
+
+/** Index of the first NaN, infinity or value beyond ±MAX_MAGNITUDE, or -1. */
+function firstOutOfRange(data: Float32Array): number {
+  for (let i = 0; i < data.length; i++) if (!(Math.abs(data[i]!) <= MAX_MAGNITUDE)) return i;
   return -1;
 }
 

@@ -1,3 +1,5 @@
+import { UpstreamError, type UpstreamFailure } from '../../base/errors.js';
+import { Redactor } from './redact.js';
 import { ResponseCache, type CachedResponse } from './response-cache.js';
 
 export interface ChatMessage {
@@ -36,16 +38,18 @@ export interface ChatUsage {
 }
 
 /** A request that failed for good; `retryable` false means a configuration problem (bad key, URL, model). */
-export class ChatError extends Error {
+export class ChatError extends UpstreamError {
   override name = 'ChatError';
   /** From a Retry-After header: how long the server asked us to wait. */
   retryAfterMs?: number;
   constructor(
     message: string,
+    failure: UpstreamFailure,
+    reason: string,
     readonly retryable: boolean,
     readonly status?: number,
   ) {
-    super(message);
+    super(message, failure, reason);
   }
 }
 
@@ -78,8 +82,9 @@ export class ChatClient {
   readonly usage: ChatUsage = { requests: 0, cached: 0, promptTokens: 0, completionTokens: 0, retries: 0, failed: 0 };
   private readonly url: string;
   private readonly semaphore: Semaphore;
-  // A private field: it stays out of JSON.stringify, util.inspect and error objects.
+  // Private fields: they stay out of JSON.stringify, util.inspect and error objects.
   readonly #apiKey: string | undefined;
+  readonly #redactor: Redactor;
 
   private readonly options: Omit<ChatClientOptions, 'apiKey'>;
 
@@ -97,13 +102,16 @@ export class ChatClient {
     if (base.username || base.password) throw new RangeError('--base-url must not carry credentials; put the API key in the environment');
     this.url = options.baseUrl.replace(/\/+$/, '') + '/chat/completions';
     this.#apiKey = apiKey || undefined;
+    this.#redactor = new Redactor(this.#apiKey);
     this.semaphore = new Semaphore(Math.max(1, options.concurrency ?? 4));
   }
 
-  /** Remove the API key from any text that might reach a log, a file or an error. */
-  redact(text: string): string {
-    const key = this.#apiKey;
-    return key ? text.split(key).join('[redacted]') : text;
+  /**
+   * Remove the API key from any text that might reach a log, a file or an error, in any form an
+   * echo can take, before cutting it to `maxLength`. Everything the client says goes through here.
+   */
+  redact(text: string, maxLength?: number): string {
+    return this.#redactor.redact(text, maxLength);
   }
 
   /** The answer text for these messages, from the cache or the endpoint. */
@@ -131,7 +139,7 @@ export class ChatClient {
       try {
         return await this.once(body);
       } catch (e) {
-        const err = e instanceof ChatError ? e : new ChatError(this.redact(`request failed: ${(e as Error).message}`), true);
+        const err = e instanceof ChatError ? e : new ChatError(this.redact(`request failed: ${(e as Error).message}`), 'unavailable', 'the model endpoint could not be asked', true);
         if (!err.retryable || attempt >= retries) {
           this.usage.failed++;
           throw err;
@@ -155,13 +163,16 @@ export class ChatClient {
       text = await res.text();
     } catch (e) {
       const name = (e as Error).name;
-      const why = name === 'TimeoutError' || name === 'AbortError' ? `no answer within ${timeoutMs} ms` : ((e as Error & { cause?: Error }).cause?.message ?? (e as Error).message);
-      throw new ChatError(this.redact(`${this.url}: ${why}`), true);
+      const timedOut = name === 'TimeoutError' || name === 'AbortError';
+      const why = timedOut ? `no answer within ${timeoutMs} ms` : ((e as Error & { cause?: Error }).cause?.message ?? (e as Error).message);
+      const reason = timedOut ? `the model endpoint gave no answer within ${timeoutMs} ms` : 'the model endpoint cannot be reached';
+      throw new ChatError(this.redact(`${this.url}: ${why}`), timedOut ? 'timeout' : 'unavailable', reason, true);
     }
     if (!res.ok) {
       const retryable = res.status === 429 || res.status >= 500;
       const hint = res.status === 401 || res.status === 403 ? ' (check the API key in the environment variable)' : res.status === 404 ? ' (check --base-url and --llm-model)' : '';
-      const err = new ChatError(this.redact(`${this.url}: HTTP ${res.status}${hint}: ${text.slice(0, 200).replace(/\s+/g, ' ')}`), retryable, res.status);
+      const reason = `the model endpoint answered HTTP ${res.status}${hint}`;
+      const err = new ChatError(`${this.redact(`${this.url}: HTTP ${res.status}${hint}`)}: ${this.redact(text.replace(/\s+/g, ' '), 200)}`, retryable ? 'unavailable' : 'refused', reason, retryable, res.status);
       const after = Number(res.headers.get('retry-after'));
       if (retryable && res.headers.has('retry-after') && Number.isFinite(after) && after >= 0) err.retryAfterMs = after * 1000;
       throw err;
@@ -170,10 +181,10 @@ export class ChatClient {
     try {
       parsed = JSON.parse(text) as typeof parsed;
     } catch {
-      throw new ChatError(this.redact(`${this.url}: the answer is not JSON: ${text.slice(0, 100).replace(/\s+/g, ' ')}`), true);
+      throw new ChatError(`${this.redact(this.url)}: the answer is not JSON: ${this.redact(text.replace(/\s+/g, ' '), 100)}`, 'bad_answer', 'the model endpoint answered with something other than JSON', true);
     }
     const content = parsed?.choices?.[0]?.message?.content;
-    if (typeof content !== 'string') throw new ChatError(`${this.url}: the answer has no choices[0].message.content`, true);
+    if (typeof content !== 'string') throw new ChatError(`${this.url}: the answer has no choices[0].message.content`, 'bad_answer', 'the model endpoint answered without a message', true);
     const promptTokens = Number(parsed.usage?.prompt_tokens) || 0;
     const completionTokens = Number(parsed.usage?.completion_tokens) || 0;
     this.usage.promptTokens += promptTokens;

@@ -13,10 +13,11 @@ import { defaultCacheDir, ResponseCache } from './response-cache.js';
 /** Where the API key is looked for, in order, unless `apiKeyEnv` names another variable. */
 export const API_KEY_ENV = ['ARXIV_CLASSIFIER_LLM_KEY', 'OPENAI_API_KEY'] as const;
 
-/** One paper's answer: its probability row and, when it could not be read, why. */
+/** One paper's answer: its probability row and, when it could not be read, why; `failed`, the request's error. */
 interface Answer {
   row: Float32Array;
   unparsed?: string;
+  failed?: ChatError;
 }
 
 /**
@@ -24,7 +25,9 @@ interface Answer {
  * stated confidence (1 when it gives none; just above chance when it states less) and the rest is
  * spread evenly over the other labels, so that evaluation's probability metrics stay defined; an
  * unreadable answer or a request that failed for good gives an all-zero row (no answer: scored
- * as wrong, and as no labels by predictBatchAsync) and is counted.
+ * as wrong, and as no labels by predictBatchAsync) and is counted. When every request of a call
+ * fails (one paper, or the endpoint down), the call throws the typed error instead: a run is not
+ * scored against an endpoint that never answered, and the server can say 502, 503 or 504.
  */
 export class LlmClassifier implements Classifier {
   readonly info: ModelInfo;
@@ -94,7 +97,9 @@ export class LlmClassifier implements Classifier {
       // Configuration problems (bad key, URL, model) stop the run; a paper whose request kept failing does not.
       if (e instanceof ChatError && !e.retryable) throw e;
       this.unparsedCount++;
-      return { row: none(), unparsed: `request failed: ${(e as Error).message}` };
+      if (!(e instanceof ChatError)) return { row: none(), unparsed: `request failed: ${(e as Error).message}` };
+      // The short reason: the message names the endpoint's URL, which answers must not show.
+      return { row: none(), unparsed: `request failed: ${e.reason}`, failed: e };
     }
     this.answered++;
     const parsed = parseAnswer(text, this.allowed);
@@ -111,7 +116,10 @@ export class LlmClassifier implements Classifier {
 
   private async answers(papers: readonly PaperText[]): Promise<Answer[]> {
     // The client bounds concurrency; asking for every paper at once keeps its pool full.
-    return Promise.all(papers.map((p) => this.answer(p)));
+    const answers = await Promise.all(papers.map((p) => this.answer(p)));
+    const failed = answers[0]?.failed;
+    if (failed && answers.every((a) => a.failed)) throw failed;
+    return answers;
   }
 
   async predictProbaAsync(papers: readonly PaperText[]): Promise<Float32Array> {

@@ -2,15 +2,17 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { basename, extname, join } from 'node:path';
 import { gunzip } from 'node:zlib';
+import { DecompressionLimitError } from '../../base/errors.js';
+import { DecompressionLimit } from '../../sources/decompression-limit.js';
 import { paperItem } from '../../sources/fields.js';
 import { readRows } from '../../sources/read.js';
 import { FORMAT_NAMES, type FormatName } from '../../sources/source.js';
-import { FILE_TYPES, MAX_ABSTRACT, MAX_TITLE, NDJSON } from '../api-schemas.js';
+import { FILE_TYPES, MAX_ABSTRACT, MAX_TITLE } from '../api-schemas.js';
 import { readBody, requireMediaType } from '../body.js';
 import { predictPapers } from '../model-slot.js';
 import { predictionOutput } from '../../models/prediction-json.js';
 import { queryOptions } from '../request.js';
-import { breathe, HttpError, invalid, write } from '../response.js';
+import { breathe, HttpError, invalid, startNdjson, write } from '../response.js';
 import type { RequestContext } from '../route.js';
 
 /**
@@ -25,8 +27,10 @@ export async function classifyFile(ctx: RequestContext): Promise<void> {
   const format = ctx.url.searchParams.get('format');
   if (format !== null && !(FORMAT_NAMES as readonly string[]).includes(format)) throw invalid([{ field: 'query.format', message: `must be one of ${FORMAT_NAMES.join(', ')}` }]);
   const name = uploadName(ctx.url.searchParams.get('filename'));
-  const limit = ctx.state.config.maxBatchBodyBytes;
-  const bytes = await uncompressed(await readBody(ctx.req, limit), limit);
+  // One limit for the body and everything it decompresses to, layer after layer (gzip, then the
+  // zip entries of an xlsx or the pages of a parquet file).
+  const limit = new DecompressionLimit(ctx.state.config.maxBatchBodyBytes, 'the uploaded file');
+  const bytes = await uncompressed(await readBody(ctx.req, limit.maxBytes), limit);
   if (bytes.length === 0) throw invalid([{ field: '(body)', message: 'the uploaded file is empty' }]);
   const dir = await mkdtemp(join(tmpdir(), 'axc-upload-'));
   const path = join(dir, extname(name) ? name : `${name}.dat`);
@@ -34,18 +38,19 @@ export async function classifyFile(ctx: RequestContext): Promise<void> {
     await writeFile(path, bytes);
     const rows: { line: number; paper?: { id?: string; title: string; abstract: string }; error?: string }[] = [];
     try {
-      for await (const row of readRows(path, (format as FormatName | null) ?? undefined)) {
+      for await (const row of readRows(path, (format as FormatName | null) ?? undefined, limit)) {
         const item = paperItem(row);
         rows.push('error' in item ? item : { line: item.line, ...withinLimits(item.paper) });
         if (rows.length > ctx.state.config.maxBatch * 10) throw invalid([{ field: '(body)', message: `the file has more than ${ctx.state.config.maxBatch * 10} rows; use NDJSON streaming for large jobs` }]);
       }
     } catch (e) {
       if (e instanceof HttpError) throw e;
+      if (e instanceof DecompressionLimitError) throw tooLarge(e);
       // Reader errors name our temp path; the user knows the file by its own name.
       throw invalid([{ field: '(body)', message: (e as Error).message.split(path).join(name) }]);
     }
     const { res } = ctx;
-    res.writeHead(200, { 'content-type': `${NDJSON}; charset=utf-8` });
+    startNdjson(res);
     const total = rows.filter((r) => r.paper).length;
     await write(res, JSON.stringify({ type: 'start', file: name, rows: rows.length, total }) + '\n');
     let out: string[] = [];
@@ -87,14 +92,21 @@ function uploadName(given: string | null): string {
  * A gzip upload, decompressed here, at most `limit` bytes of it: a few megabytes of gzip can hold
  * gigabytes of text, and the readers would hold every row of it in memory.
  */
-async function uncompressed(bytes: Buffer, limit: number): Promise<Buffer> {
+async function uncompressed(bytes: Buffer, limit: DecompressionLimit): Promise<Buffer> {
   if (bytes.length < 2 || bytes[0] !== 0x1f || bytes[1] !== 0x8b) return bytes;
+  let out: Buffer;
   try {
-    return await new Promise<Buffer>((resolve, reject) => gunzip(bytes, { maxOutputLength: limit }, (e, out) => (e ? reject(e) : resolve(out))));
+    out = await new Promise<Buffer>((resolve, reject) => gunzip(bytes, { maxOutputLength: limit.remaining }, (e, out) => (e ? reject(e) : resolve(out))));
   } catch (e) {
-    if ((e as NodeJS.ErrnoException).code === 'ERR_BUFFER_TOO_LARGE') throw new HttpError(413, 'payload_too_large', `the uploaded file decompresses to more than the limit of ${limit} bytes`);
+    if ((e as NodeJS.ErrnoException).code === 'ERR_BUFFER_TOO_LARGE') throw tooLarge(new DecompressionLimitError(limit.what, limit.maxBytes));
     throw invalid([{ field: '(body)', message: `the upload looks gzipped but does not decompress: ${(e as Error).message}` }]);
   }
+  limit.count(out.length);
+  return out;
+}
+
+function tooLarge(e: DecompressionLimitError): HttpError {
+  return new HttpError(413, 'payload_too_large', e.message);
 }
 
 /** A row of an uploaded file, or why it is skipped: the JSON routes' limits on title and abstract hold here too. */

@@ -5,7 +5,7 @@ import { ndjsonLines, parseJson, readBody, requireMediaType } from '../body.js';
 import { predictPapers } from '../model-slot.js';
 import { predictionOutput } from '../../models/prediction-json.js';
 import { check, hasText, queryOptions, toOptions } from '../request.js';
-import { invalid, sendJson, write } from '../response.js';
+import { invalid, sendJson, startNdjson, write } from '../response.js';
 import type { RequestContext } from '../route.js';
 import { validate, type Schema } from '../schema.js';
 
@@ -52,7 +52,7 @@ export async function classifyBatch(ctx: RequestContext): Promise<void> {
 /** NDJSON in, NDJSON out, line by line: any size, constant memory, one bad line does not stop the rest. */
 async function classifyNdjson(ctx: RequestContext, options: PredictOptions): Promise<void> {
   const { res } = ctx;
-  res.writeHead(200, { 'content-type': `${NDJSON}; charset=utf-8` });
+  startNdjson(res);
   let out: string[] = [];
   const maxLine = ctx.state.config.maxBodyBytes;
   for await (const item of ndjsonLines(ctx.req, maxLine)) {

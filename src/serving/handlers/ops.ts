@@ -16,6 +16,7 @@ export async function metrics(ctx: RequestContext): Promise<void> {
     uptimeSeconds: Math.round((Date.now() - state.startedAt) / 1000),
     model: { path: servedName(m), task: m.model.info.task, labels: m.model.labels.length, etag: m.etag },
     processes: state.cluster?.processes ?? 1,
+    backendFailing: state.upstream.failing() === null ? 0 : 1,
   });
   ctx.res.writeHead(200, { 'content-type': 'text/plain; version=0.0.4; charset=utf-8' });
   ctx.res.end(text);
