@@ -51,7 +51,7 @@ function phaseScript(dist: string, model: string): string {
 const t0 = performance.now();
 await import(${u('cli/main.js')});
 const { defaultModelPath } = await import(${u('models/load-model.js')});
-const { decodeModelFile } = await import(${u('models/model-codec.js')});
+const { decodeModelFile } = await import(${u('models/file/model-codec.js')});
 const { modelFromContents } = await import(${u('models/open-model.js')});
 const { readFile } = await import('node:fs/promises');
 const t1 = performance.now();
