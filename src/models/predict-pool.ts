@@ -35,8 +35,8 @@ export interface ProbaChunk {
   sample: PaperText[];
 }
 
-/** A thread's answer to loading the model: the file's ETag, or the ModelFileError it met, as data. */
-export type LoadAnswer = { etag: string } | { source: string; kind: ModelFileErrorKind; detail: string };
+/** A thread's answer to loading the model: null, or the ModelFileError it met, as data. */
+export type LoadAnswer = null | { source: string; kind: ModelFileErrorKind; detail: string };
 
 /** The model a caller holds itself, and the ETag of its file, for `predictShared`. */
 export interface LocalModel {
@@ -87,13 +87,13 @@ export class PredictPool {
   }
 
   /**
-   * Load `modelPath` in every thread (again, after a reload) and return its ETag. A thread that
-   * fails keeps the model it had, and declines `predictShared` slices for the new one.
+   * Load `modelPath` in every thread (again, after a reload). A thread that fails keeps the model
+   * it had, and declines `predictShared` slices for the new one.
    */
-  async load(modelPath: string): Promise<string> {
+  async load(modelPath: string): Promise<void> {
     const answers = await Promise.all(this.workers.map((w) => w.call<LoadAnswer>({ type: 'load', path: modelPath })));
-    for (const a of answers) if ('kind' in a) throw new ModelFileError(a.source, a.kind, a.detail);
-    return (answers[0] as { etag: string }).etag;
+    const failed = answers.find((a) => a !== null);
+    if (failed) throw new ModelFileError(failed.source, failed.kind, failed.detail);
   }
 
   private async run<T>(message: Record<string, unknown>, transfer: ArrayBuffer[] = []): Promise<T> {

@@ -16,18 +16,21 @@ import { parseJsonlChunk } from '../sources/jsonl.js';
 import { paperItem } from '../sources/fields.js';
 
 let model: LinearModel | null = null;
-let etag = '';
+let bytes: Uint8Array | null = null;
+/** The ETag of `bytes`, computed when a server's slice first asks: a batch file never needs it. */
+let etag: string | null = null;
 const encoder = new TextEncoder();
 
 async function load(path: string): Promise<LoadAnswer> {
   try {
-    const bytes = await readModelBytes(path);
-    const next = modelFromBytes(bytes, path);
+    const read = await readModelBytes(path);
+    const next = modelFromBytes(read, path);
     // Score once so the lazy int8 → f32 expansion happens now, not inside the first request.
     next.predict({ title: 'warm up' });
     model = next;
-    etag = modelEtag(bytes);
-    return { etag };
+    bytes = read;
+    etag = null;
+    return null;
   } catch (e) {
     // As data, so the pool can raise the same error class the main thread would have.
     if (!(e instanceof ModelFileError)) throw e;
@@ -38,7 +41,7 @@ async function load(path: string): Promise<LoadAnswer> {
 serve(async (m) => {
   if (m.type === 'load') return { result: await load(m.path as string) };
   // A slice for a model this thread does not hold (a reload is under way): the caller does it.
-  if (m.type === 'api' && m.etag !== etag) return { result: null };
+  if (m.type === 'api' && (bytes === null || m.etag !== (etag ??= modelEtag(bytes)))) return { result: null };
   if (!model) throw new Error('predict worker: no model loaded');
   const options = m.options as PredictOptions;
   if (m.type === 'api') {

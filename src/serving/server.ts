@@ -163,7 +163,7 @@ async function listenOn(
   { slot, feedback, pool }: Pick<AppState, 'slot' | 'feedback' | 'pool'>,
   cluster: ClusterHooks | undefined,
 ): Promise<RunningServer> {
-  if (pool) slot.onSwap(async (served) => void (await pool.load(served.path)));
+  if (pool) slot.onSwap((served) => pool.load(served.path));
   const metrics = new Metrics();
   const upstream = new UpstreamHealth((failure) => (metrics.snapshot.upstreamErrors[failure] = (metrics.snapshot.upstreamErrors[failure] ?? 0) + 1));
   const state: AppState = { config, slot, feedback, metrics, pool, startedAt: Date.now(), draining: false, upstream };
