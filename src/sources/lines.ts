@@ -32,6 +32,12 @@ function countNewlines(bytes: Buffer): number {
   return count;
 }
 
+/** Lines in a chunk of whole lines: its '\n's, plus one for a last line without one. */
+export function countLines(bytes: Buffer): number {
+  const n = countNewlines(bytes);
+  return bytes.length > 0 && bytes[bytes.length - 1] !== LF ? n + 1 : n;
+}
+
 function hasBom(buf: Buffer): boolean {
   return buf.length >= 3 && buf[0] === 0xef && buf[1] === 0xbb && buf[2] === 0xbf;
 }
