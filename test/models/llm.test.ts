@@ -124,6 +124,15 @@ test('the client retries 429 and 500, honours the timeout, and caps concurrency'
   assert.equal(client.usage.cached, 1);
 });
 
+test('an endless answer is cut off at the cap and fails as a bad answer, never held whole', async () => {
+  const client = new ChatClient({ baseUrl: server.url, model: 'm', apiKey: KEY, timeoutMs: 20_000, retries: 0, cache: null });
+  await assert.rejects(
+    () => client.complete([{ role: 'user', content: 'Title: HUGE h' }]),
+    (e: unknown) => e instanceof ChatError && e.failure === 'bad_answer' && /longer than 4194304 bytes/.test(e.message) && !e.message.includes(KEY),
+  );
+  assert.ok(server.hugeSent < 16 << 20, `the client stopped reading after ${server.hugeSent} of 64 MiB`);
+});
+
 test('the API key never reaches errors, cache files or CLI output, even when the server echoes it', async () => {
   const cacheDir = join(dir, 'secret-cache');
   const client = new ChatClient({ baseUrl: server.url, model: 'm', apiKey: KEY, retries: 1, backoffMs: 1, cache: new ResponseCache(cacheDir) });

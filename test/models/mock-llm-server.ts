@@ -12,6 +12,7 @@ import { TOPICS } from './synthetic.js';
  * - `ALWAYS500`: always fails;
  * - `GARBAGE`: answers with prose that names no category (and echoes the key);
  * - `NOTJSON`: a 200 whose body is not JSON, once, then a good answer;
+ * - `HUGE`: a 200 whose body goes on for 64 MiB (it counts the bytes the client took in `hugeSent`);
  * - `PROSE` / `FENCED`: a good answer wrapped in prose or a code fence;
  * - `LOWCONF`: a good answer with confidence 0.05, below chance;
  * - otherwise a JSON answer with the category whose topic words occur most in the paper.
@@ -24,6 +25,8 @@ export interface MockServer {
   maxConcurrent: number;
   /** Authorization headers seen. */
   authorizations: Set<string>;
+  /** Bytes of `HUGE` answers the client accepted before it hung up. */
+  hugeSent: number;
   close(): Promise<void>;
 }
 
@@ -52,7 +55,7 @@ function bestTopic(text: string): string {
 
 export async function startMockServer(options: { slowMs?: number; requireKey?: string } = {}): Promise<MockServer> {
   let active = 0;
-  const state = { attempts: new Map<string, number>(), requests: 0, maxConcurrent: 0, authorizations: new Set<string>() };
+  const state = { attempts: new Map<string, number>(), requests: 0, maxConcurrent: 0, authorizations: new Set<string>(), hugeSent: 0 };
   const server: Server = createServer(async (req, res) => {
     active++;
     state.maxConcurrent = Math.max(state.maxConcurrent, active);
@@ -82,6 +85,16 @@ export async function startMockServer(options: { slowMs?: number; requireKey?: s
         return;
       }
       if (title.includes('SLOW')) await new Promise((r) => setTimeout(r, options.slowMs ?? 2000));
+      if (title.includes('HUGE')) {
+        res.writeHead(200, { 'content-type': 'application/json' });
+        const piece = Buffer.alloc(1 << 20, 0x20);
+        for (let i = 0; i < 64 && !res.destroyed; i++) {
+          if (!res.write(piece)) await new Promise((r) => res.once('drain', r).once('close', r));
+          if (!res.destroyed) state.hugeSent += piece.length;
+        }
+        res.end();
+        return;
+      }
       if (title.includes('NOTJSON') && n === 1) {
         res.writeHead(200, { 'content-type': 'text/html' }).end('<html>502 Bad Gateway</html>');
         return;

@@ -160,8 +160,9 @@ export class ChatClient {
     let text: string;
     try {
       res = await fetch(this.url, { method: 'POST', headers, body: JSON.stringify(body), signal: AbortSignal.timeout(timeoutMs) });
-      text = await res.text();
+      text = await readCapped(res, MAX_ANSWER_BYTES, this.redact(this.url));
     } catch (e) {
+      if (e instanceof ChatError) throw e;
       const name = (e as Error).name;
       const timedOut = name === 'TimeoutError' || name === 'AbortError';
       const why = timedOut ? `no answer within ${timeoutMs} ms` : ((e as Error & { cause?: Error }).cause?.message ?? (e as Error).message);
@@ -191,4 +192,29 @@ export class ChatClient {
     this.usage.completionTokens += completionTokens;
     return { content: this.redact(content), promptTokens, completionTokens };
   }
+}
+
+/**
+ * The most of an answer read: a chat completion of a few labels is a few KB, and an endpoint (or
+ * something in front of it) that sends more must not grow the process without bound.
+ */
+const MAX_ANSWER_BYTES = 4 << 20;
+
+/** The body as text (as `res.text()` decodes it), or a ChatError naming `source` once it passes `max` bytes; the rest is not read. */
+async function readCapped(res: Response, max: number, source: string): Promise<string> {
+  if (!res.body) return '';
+  const reader = res.body.getReader();
+  const parts: Uint8Array[] = [];
+  let bytes = 0;
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) break;
+    bytes += value.length;
+    if (bytes > max) {
+      await reader.cancel();
+      throw new ChatError(`${source}: the answer is longer than ${max} bytes`, 'bad_answer', `the model endpoint answered with more than ${max >> 20} MiB`, true);
+    }
+    parts.push(value);
+  }
+  return new TextDecoder().decode(Buffer.concat(parts));
 }
