@@ -76,6 +76,7 @@ Any backend can be served; only a model file of ours can also run in the page (o
       webDir = resolve(values.web);
     } else webDir = defaultWebDir();
     if (values.report !== undefined && !existsSync(values.report)) throw new UserError(`--report ${values.report}: no such file`);
+    if (values.report !== undefined && !statSync(values.report).isFile()) throw new UserError(`--report ${values.report}: not a file (give the report's .html file)`);
     const feedbackArg = values['feedback-db'] ?? 'feedback.sqlite';
     const token = values.token ?? process.env.ARXIV_CLASSIFIER_TOKEN ?? undefined;
     const config: ServeConfig = {

@@ -52,3 +52,9 @@ for (const workers of ['1', '2']) {
     });
   }
 }
+
+test('serve --report on a folder is refused before anything starts', { timeout: 60_000 }, async () => {
+  const r = await serve(['--report', dir, '--feedback-db', 'none']);
+  assert.equal(r.code, 1, r.stderr);
+  assert.match(r.stderr, /--report .*: not a file/);
+});
