@@ -223,11 +223,21 @@ export function trueClassRank(proba: Float32Array, off: number, numClasses: numb
   return rank;
 }
 
+function checkSameLength(yTrue: Int32Array, yPred: Int32Array): void {
+  if (yTrue.length !== yPred.length) throw new RangeError(`yTrue has ${yTrue.length} samples but yPred has ${yPred.length}`);
+}
+
+/** True and predicted class indices: as many of each, every one a class below `numClasses`. */
+function checkLabelPairs(yTrue: Int32Array, yPred: Int32Array, numClasses: number): void {
+  checkPositiveInt('numClasses', numClasses);
+  checkSameLength(yTrue, yPred);
+  checkClasses('yTrue', yTrue, numClasses);
+  checkClasses('yPred', yPred, numClasses);
+}
+
 /** Share of samples with yPred[i] === yTrue[i] (sklearn `accuracy_score`). */
 export function accuracy(yTrue: Int32Array, yPred: Int32Array): number {
-  if (yTrue.length !== yPred.length) {
-    throw new RangeError(`yTrue has ${yTrue.length} samples but yPred has ${yPred.length}`);
-  }
+  checkSameLength(yTrue, yPred);
   const n = yTrue.length;
   if (n === 0) return 0;
   let hits = 0;
@@ -237,12 +247,7 @@ export function accuracy(yTrue: Int32Array, yPred: Int32Array): number {
 
 /** C × C confusion counts, row = true class, column = predicted class (sklearn `confusion_matrix`). */
 export function confusionMatrix(yTrue: Int32Array, yPred: Int32Array, numClasses: number): Int32Array {
-  checkPositiveInt('numClasses', numClasses);
-  if (yTrue.length !== yPred.length) {
-    throw new RangeError(`yTrue has ${yTrue.length} samples but yPred has ${yPred.length}`);
-  }
-  checkClasses('yTrue', yTrue, numClasses);
-  checkClasses('yPred', yPred, numClasses);
+  checkLabelPairs(yTrue, yPred, numClasses);
   const m = new Int32Array(numClasses * numClasses);
   for (let i = 0; i < yTrue.length; i++) m[yTrue[i]! * numClasses + yPred[i]!]!++;
   return m;
@@ -328,12 +333,7 @@ function meanOver(scores: PerClassScores, labels: Int32Array | null, count: numb
  * - weighted: mean weighted by support (true count), so prediction-only classes weigh 0.
  */
 export function precisionRecallF1(yTrue: Int32Array, yPred: Int32Array, numClasses: number): ClassificationScores {
-  checkPositiveInt('numClasses', numClasses);
-  if (yTrue.length !== yPred.length) {
-    throw new RangeError(`yTrue has ${yTrue.length} samples but yPred has ${yPred.length}`);
-  }
-  checkClasses('yTrue', yTrue, numClasses);
-  checkClasses('yPred', yPred, numClasses);
+  checkLabelPairs(yTrue, yPred, numClasses);
   const tp = new Int32Array(numClasses);
   const predSum = new Int32Array(numClasses);
   const trueSum = new Int32Array(numClasses);
