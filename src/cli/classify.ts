@@ -54,7 +54,7 @@ ${BACKEND_USAGE}`,
     });
     const options: PredictOptions = { k: intOption(values.k, 'k', 5), explain: values.explain ?? false };
     if (values.threshold !== undefined) options.threshold = numberOption(values.threshold, 'threshold', 0.5);
-    if (options.k! < 1) throw new UsageError('--k must be >= 1');
+    if (options.k! < 1) throw new UsageError(`--k must be >= 1, got ${options.k}`);
     if (values.input === undefined && values.title === undefined && values.abstract === undefined) throw new UsageError('give --title (and optionally --abstract), or --input FILE');
     if (values.input !== undefined && (values.title !== undefined || values.abstract !== undefined)) throw new UsageError('--input cannot be combined with --title/--abstract');
     if (values.input === undefined) {

@@ -1,6 +1,7 @@
 import { type Command } from './command.js';
 import { describeFileError, UsageError, UserError } from '../base/errors.js';
 import { VERSION } from '../base/version.js';
+import { didYouMean } from './args.js';
 
 /**
  * Commands load lazily so that `classify` does not pay for parsing the code of `train` or
@@ -49,7 +50,7 @@ export async function main(argv: string[]): Promise<number> {
   }
   const entry = COMMANDS[name];
   if (!entry) {
-    process.stderr.write(`arxiv-classifier: unknown command "${name}"\n\n${mainHelp()}\n`);
+    process.stderr.write(`arxiv-classifier: unknown command "${name}"${didYouMean(name, Object.keys(COMMANDS), '')}\n\n${mainHelp()}\n`);
     return 2;
   }
   const { command } = await entry.load();
@@ -61,7 +62,8 @@ export async function main(argv: string[]): Promise<number> {
     return await command.run(rest);
   } catch (e) {
     if (e instanceof UsageError) {
-      process.stderr.write(`arxiv-classifier ${name}: ${e.message}\n\n${command.usage.trimEnd()}\n`);
+      // One line and where to look: the whole usage would bury the error.
+      process.stderr.write(`arxiv-classifier ${name}: ${e.message}\nrun 'arxiv-classifier ${name} --help' for its options\n`);
       return 2;
     }
     if (e instanceof UserError) {

@@ -6,6 +6,7 @@ import { test } from 'node:test';
 import { loadModel } from '../../src/models/load-model.js';
 import { syntheticPapers } from '../models/synthetic.js';
 import { run } from './run-cli.js';
+import { didYouMean } from '../../src/cli/args.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'axc-option-checks-'));
 process.on('exit', () => rmSync(dir, { recursive: true, force: true }));
@@ -159,4 +160,19 @@ test('feedback, experiment and taxonomy: bad arguments get messages and exit cod
   assert.equal(cs.code, 0);
   assert.match(cs.out, /\n\d+ categories\n$/);
   assert.doesNotMatch(cs.out, /\n0 categories/);
+});
+
+test('bad usage is one line and a pointer to --help: a misspelt option names the nearest one, a negative value gets our check', async () => {
+  const misspelt = await run(['classify', '--titel', 'Graphene']);
+  assert.equal(misspelt.code, 2);
+  assert.equal(misspelt.err.trim().split('\n').length, 2, misspelt.err);
+  assert.match(misspelt.err, /unknown option --titel \(did you mean --title\?\)/);
+  assert.match(misspelt.err, /run 'arxiv-classifier classify --help'/);
+  const negative = await run(['classify', '--title', 'Graphene', '--k', '-1']);
+  assert.equal(negative.code, 2);
+  assert.match(negative.err, /--k must be >= 1, got -1/);
+  const command = await run(['clasify']);
+  assert.equal(command.code, 2);
+  assert.match(command.err, /unknown command "clasify" \(did you mean classify\?\)/);
+  assert.equal(didYouMean('zzzzzz', ['title', 'abstract']), '', 'nothing near: no guess');
 });
