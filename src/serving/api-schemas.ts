@@ -10,7 +10,7 @@ export const MAX_ABSTRACT = 100_000;
 
 export const paperProperties = {
   id: { type: 'string', maxLength: 200, description: 'Your identifier, echoed back (e.g. an arXiv id).' },
-  title: { type: 'string', maxLength: MAX_TITLE, description: 'Paper title. A title alone works, less accurately.' },
+  title: { type: 'string', maxLength: MAX_TITLE, description: 'Paper title. A title alone works, less accurately; so does an abstract alone. One of the two must have text.' },
   abstract: { type: 'string', maxLength: MAX_ABSTRACT, description: 'Paper abstract.' },
 } satisfies Record<string, Schema>;
 
@@ -23,11 +23,10 @@ export const optionProperties = {
 export const classifyRequest: Schema = {
   type: 'object',
   properties: { ...paperProperties, ...optionProperties },
-  required: ['title'],
   additionalProperties: false,
 };
 
-export const batchPaper: Schema = { type: 'object', properties: paperProperties, required: ['title'], additionalProperties: false };
+export const batchPaper: Schema = { type: 'object', properties: paperProperties, additionalProperties: false };
 
 export const batchRequest: Schema = {
   type: 'array',

@@ -1,6 +1,6 @@
 /** What every handler does with a request before its own work: validate, read options, check the token. */
 import { timingSafeEqual } from 'node:crypto';
-import type { PredictOptions } from '../models/model.js';
+import type { PaperText, PredictOptions } from '../models/model.js';
 import { optionQuery } from './api-schemas.js';
 import { HttpError, invalid } from './response.js';
 import type { RequestContext } from './route.js';
@@ -13,6 +13,14 @@ export function check(schema: Schema, value: unknown, path = ''): void {
 
 export function hasText(p: { title?: string; abstract?: string }): boolean {
   return (p.title ?? '').trim() !== '' || (p.abstract ?? '').trim() !== '';
+}
+
+/** A validated request paper as every backend takes it: a title (empty when only an abstract came) and its id. */
+export function paperOf(p: { id?: string; title?: string; abstract?: string }): PaperText & { id?: string } {
+  const paper: PaperText & { id?: string } = { title: p.title ?? '' };
+  if (p.abstract !== undefined) paper.abstract = p.abstract;
+  if (p.id !== undefined) paper.id = p.id;
+  return paper;
 }
 
 /** Options from the query string, typed by the same schemas as the JSON body's options. */

@@ -69,15 +69,21 @@ test('POST /v1/classify: labels with names, groups, archive and reasons', async 
   assert.equal(p.groups[0]!.code, 'physics');
   assert.ok(p.labels[0]!.reasons!.some((x) => x.term === 'graphene'));
   assert.ok(p.labels[0]!.probability >= p.labels[1]!.probability);
-  // Title only works too.
+  // Title only works too, and an abstract alone, as in the CLI and the library.
   const t = await post('/v1/classify', JSON.stringify({ title: 'Convolutional networks for image segmentation' }));
   assert.equal(((await t.json()) as Pred).labels[0]!.group, 'cs');
+  const a = await post('/v1/classify', JSON.stringify({ id: 'only-abstract', abstract: GRAPHENE.abstract }));
+  assert.equal(a.status, 200);
+  const ap = (await a.json()) as Pred & { id: string };
+  assert.equal(ap.id, 'only-abstract');
+  assert.equal(ap.labels[0]!.group, 'physics');
 });
 
 test('bad input: 400 naming the field, 413, 415, 404, 405 — never 500', async () => {
   const cases: [Response, number, string | undefined][] = [
     [await post('/v1/classify', JSON.stringify({ title: 5 })), 400, 'title'],
-    [await post('/v1/classify', JSON.stringify({ abstract: 'x' })), 400, 'title'],
+    [await post('/v1/classify', JSON.stringify({ abstract: '  ' })), 400, 'title'],
+    [await post('/v1/classify', JSON.stringify({})), 400, 'title'],
     [await post('/v1/classify', JSON.stringify({ title: '  ', abstract: '' })), 400, 'title'],
     [await post('/v1/classify', JSON.stringify({ title: 'x', k: 0 })), 400, 'k'],
     [await post('/v1/classify', JSON.stringify({ title: 'x', k: 2.5 })), 400, 'k'],

@@ -4,7 +4,7 @@ import { batchPaper, batchRequest, classifyRequest, NDJSON } from '../api-schema
 import { ndjsonLines, parseJson, readBody, requireMediaType } from '../body.js';
 import { predictPapers } from '../model-slot.js';
 import { predictionOutput } from '../../models/prediction-json.js';
-import { check, hasText, queryOptions, toOptions } from '../request.js';
+import { check, hasText, paperOf, queryOptions, toOptions } from '../request.js';
 import { invalid, sendJson, startNdjson, write } from '../response.js';
 import type { RequestContext } from '../route.js';
 import { validate, type Schema } from '../schema.js';
@@ -13,9 +13,9 @@ export async function classify(ctx: RequestContext): Promise<void> {
   requireMediaType(ctx.req, ['application/json']);
   const body = parseJson(await readBody(ctx.req, ctx.state.config.maxBodyBytes));
   check(classifyRequest, body);
-  const b = body as PaperText & { id?: string; k?: number; explain?: boolean | number; threshold?: number };
+  const b = body as Partial<PaperText> & { id?: string; k?: number; explain?: boolean | number; threshold?: number };
   if (!hasText(b)) throw invalid([{ field: 'title', message: 'the title and abstract are both empty: nothing to classify' }]);
-  const [p] = await predictPapers(ctx.state.slot.current, [b], toOptions(b));
+  const [p] = await predictPapers(ctx.state.slot.current, [paperOf(b)], toOptions(b));
   ctx.classified = 1;
   sendJson(ctx.res, 200, predictionOutput(p!, b.id));
 }
@@ -27,7 +27,7 @@ export async function classifyBatch(ctx: RequestContext): Promise<void> {
   const body = parseJson(await readBody(ctx.req, ctx.state.config.maxBatchBodyBytes));
   const schema = { ...batchRequest, maxItems: ctx.state.config.maxBatch } as Schema;
   check(schema, body);
-  const papers = body as (PaperText & { id?: string })[];
+  const papers = (body as (Partial<PaperText> & { id?: string })[]).map(paperOf);
   const empty = papers.findIndex((p) => !hasText(p));
   if (empty >= 0) throw invalid([{ field: `[${empty}].title`, message: 'the title and abstract are both empty: nothing to classify' }]);
   const served = ctx.state.slot.current;
@@ -71,7 +71,7 @@ async function classifyNdjson(ctx: RequestContext, options: PredictOptions): Pro
       continue;
     }
     const problems = validate(batchPaper, paper);
-    const p = paper as PaperText & { id?: string };
+    const p = paperOf(paper as Partial<PaperText> & { id?: string });
     if (problems.length === 0 && !hasText(p)) problems.push({ field: 'title', message: 'the title and abstract are both empty: nothing to classify' });
     if (problems.length > 0) {
       out.push(JSON.stringify({ line, error: { code: 'invalid_request', message: `line ${line}: ${problems[0]!.field}: ${problems[0]!.message}`, field: problems[0]!.field } }));
