@@ -48,7 +48,8 @@ export const BACKEND_USAGE = `Backends (default linear; see README "Backends"):
   --model-dir DIR    onnx: folder with model.onnx, tokenizer.json, config.json
   --threads N        linear batch (--input) and onnx: threads (default: all cores)
   --max-length N     onnx: longest input in tokens
-  --members A,B,..   ensemble: model files, ONNX model folders, or "llm"
+  --members A,B,..   ensemble: model files or shipped models (primary, multilabel), ONNX
+                     model folders, or "llm"
   --weights W,..     ensemble: member weights (default equal)
   --valid FILE       ensemble: labelled papers to tune the weights on (and a product pool's
                      temperature; beside --weights, the temperature alone)

@@ -1,6 +1,6 @@
 import { existsSync, statSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { loadModel } from './load-model.js';
+import { loadModel, modelPathFor } from './load-model.js';
 import type { EnsembleBackendOptions } from './ensemble/ensemble-options.js';
 import type { LlmBackendOptions } from './llm/llm-options.js';
 import type { Classifier } from './model.js';
@@ -76,12 +76,12 @@ export async function openBackend(o: BackendOptions): Promise<Classifier> {
   return REGISTRY[o.backend ?? 'linear'].open(o);
 }
 
-/** How an ensemble member string is read: `llm`, a folder (an ONNX model), or a model file. */
+/** How an ensemble member string is read: `llm`, a folder (an ONNX model), a model file, or a shipped model's name (`primary`, `multilabel`), as `--model` reads it. */
 export function memberOptions(member: string, parent: BackendOptions): BackendOptions {
   if (member === 'llm') {
     if (!parent.llm) throw new RangeError('ensemble member "llm" needs the llm options (base URL, model)');
     return { backend: 'llm', llm: parent.llm };
   }
   if (existsSync(member) && statSync(member).isDirectory()) return { backend: 'onnx', onnx: { ...parent.onnx, modelDir: member } };
-  return { backend: 'linear', model: member };
+  return { backend: 'linear', model: modelPathFor(member) ?? member };
 }

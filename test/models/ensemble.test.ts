@@ -1,5 +1,7 @@
 import assert from 'node:assert/strict';
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { memberOptions } from '../../src/models/backends.js';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { before, test } from 'node:test';
@@ -345,4 +347,11 @@ test('evaluate shows each member and the ensemble side by side, with weights tun
   const missing = await run(['evaluate', '--members', `${strong},${join(dir, 'nope.axcm')}`, '--data', testFile]);
   assert.equal(missing.code, 1);
   assert.match(missing.err, /nope\.axcm/);
+});
+
+test('an ensemble member may be a shipped model by name, as --model takes it', { skip: existsSync(fileURLToPath(new URL('../../models/multilabel.axcm', import.meta.url))) ? false : 'models/multilabel.axcm is not in this checkout' }, () => {
+  const o = memberOptions('multilabel', {});
+  assert.equal(o.backend, 'linear');
+  assert.equal(o.model, fileURLToPath(new URL('../../models/multilabel.axcm', import.meta.url)));
+  assert.equal(memberOptions('some/file.axcm', {}).model, 'some/file.axcm', 'a path stays a path');
 });
