@@ -10,6 +10,7 @@ import { readRows } from '../sources/read.js';
 import type { Classifier, PaperText, Prediction, PredictOptions } from '../models/model.js';
 import { PredictPool, type LinesChunk } from '../models/predict-pool.js';
 import { predictionLine } from '../models/prediction-json.js';
+import { checkPredictOptions } from '../models/predict-options.js';
 import { intOption, numberOption, parseCommandArgs } from './args.js';
 import { type Command } from './command.js';
 import { UsageError, UserError } from '../base/errors.js';
@@ -54,7 +55,12 @@ ${BACKEND_USAGE}`,
     });
     const options: PredictOptions = { k: intOption(values.k, 'k', 5), explain: values.explain ?? false };
     if (values.threshold !== undefined) options.threshold = numberOption(values.threshold, 'threshold', 0.5);
-    if (options.k! < 1) throw new UsageError(`--k must be >= 1, got ${options.k}`);
+    try {
+      checkPredictOptions(options);
+    } catch (e) {
+      // The library's words, with the flag's dashes.
+      throw new UsageError(`--${(e as Error).message}`);
+    }
     if (values.input === undefined && values.title === undefined && values.abstract === undefined) throw new UsageError('give --title (and optionally --abstract), or --input FILE');
     if (values.input !== undefined && (values.title !== undefined || values.abstract !== undefined)) throw new UsageError('--input cannot be combined with --title/--abstract');
     if (values.input === undefined) {

@@ -170,7 +170,10 @@ test('bad usage is one line and a pointer to --help: a misspelt option names the
   assert.match(misspelt.err, /run 'arxiv-classifier classify --help'/);
   const negative = await run(['classify', '--title', 'Graphene', '--k', '-1']);
   assert.equal(negative.code, 2);
-  assert.match(negative.err, /--k must be >= 1, got -1/);
+  assert.match(negative.err, /--k must be an integer >= 1, got -1/);
+  const threshold = await run(['classify', '--title', 'Graphene', '--threshold', '2']);
+  assert.equal(threshold.code, 2);
+  assert.match(threshold.err, /--threshold must be a number from 0 to 1, got 2/);
   const command = await run(['clasify']);
   assert.equal(command.code, 2);
   assert.match(command.err, /unknown command "clasify" \(did you mean classify\?\)/);

@@ -102,11 +102,18 @@ async function checkContract(model: Classifier): Promise<void> {
   assert.equal((await model.predictProbaAsync([])).length, 0, 'no papers, no probabilities');
   assert.deepEqual(await model.predictBatchAsync([]), [], 'no papers, no predictions');
 
+  // Bad options are refused in the same words by every backend (and the CLI, with dashes).
+  await assert.rejects(() => model.predictBatchAsync(papers, { k: 0 }), /^RangeError: k must be an integer >= 1, got 0$/);
+  await assert.rejects(() => model.predictBatchAsync(papers, { k: 'a' as unknown as number }), /k must be an integer >= 1, got "a"/);
+  await assert.rejects(() => model.predictBatchAsync(papers, { threshold: 2 }), /threshold must be a number from 0 to 1, got 2/);
+
   // The synchronous path, where a backend has one, gives the same answers without waiting.
   if (hasSyncPath(model)) {
     assert.deepEqual(model.predictProba(papers), proba, 'predictProba is predictProbaAsync');
     assert.deepEqual(model.predictBatch(papers, { k }), predictions, 'predictBatch is predictBatchAsync');
     assert.deepEqual(model.predict(papers[0]!, { k }), predictions[0], 'predict is one paper of predictBatch');
+    assert.throws(() => model.predict(null as unknown as PaperText), /a paper must be an object with a title or an abstract, got null/);
+    assert.throws(() => model.predict({ title: 5 } as unknown as PaperText), /a paper's title must be a string, got 5/);
   }
 }
 

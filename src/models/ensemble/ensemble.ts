@@ -4,6 +4,7 @@ import type { PaperRecord } from '../../corpus/record.js';
 import type { CombineRule, EnsembleBackendOptions } from './ensemble-options.js';
 import type { Classifier, ModelInfo, PaperText, Prediction, PredictOptions } from '../model.js';
 import { PredictionBuilder } from '../prediction.js';
+import { checkPredictOptions } from '../predict-options.js';
 
 export interface EnsembleMember {
   /** As given on the command line (file, folder or `llm`). */
@@ -139,6 +140,8 @@ export class Ensemble implements Classifier {
   }
 
   async predictBatchAsync(papers: readonly PaperText[], options: PredictOptions = {}): Promise<Prediction[]> {
+    // Before any work: a remote model's answers are paid for.
+    checkPredictOptions(options);
     this.builder ??= new PredictionBuilder(this.labels, this.info.task, this.thresholds);
     return this.builder.fromMatrix(await this.predictProbaAsync(papers), papers.length, options);
   }

@@ -4,6 +4,7 @@ import { MAX_CHAR_NGRAMS, MAX_TITLE_WEIGHT, MIN_TITLE_WEIGHT, termStrings, type 
 import { vectorizeTerms, Vocabulary } from '../../text/vocabulary.js';
 import type { HeldOutTerms } from './held-out.js';
 import { describeLabel, labelPrediction, type LabelInfo } from '../labels-info.js';
+import { checkPaper, checkPredictOptions } from '../predict-options.js';
 import { fitTemperature, validationMetrics } from './calibration.js';
 import type { Loss, LossName } from './loss.js';
 import { isLossName, lossFor } from './losses.js';
@@ -210,14 +211,18 @@ export class LinearModel implements Classifier, SyncPath {
     const out = new Float32Array(papers.length * C);
     const row = new Float64Array(C);
     for (let i = 0; i < papers.length; i++) {
-      this.probabilities(papers[i]!, row);
+      const paper = papers[i];
+      // A blank paper has probabilities (the base rates); only a paper that is not one is refused.
+      if (paper === null || typeof paper !== 'object') checkPaper(paper);
+      this.probabilities(paper!, row);
       out.set(row, i * C);
     }
     return out;
   }
 
   predict(paper: PaperText, options: PredictOptions = {}): Prediction {
-    if (isBlank(paper.title) && isBlank(paper.abstract)) throw new RangeError('a paper needs a title or an abstract');
+    checkPaper(paper);
+    checkPredictOptions(options);
     const C = this.classes;
     const p = new Float64Array(C);
     this.probabilities(paper, p);
@@ -403,11 +408,6 @@ const MAX_TEMPERATURE = 100;
 function firstOutOfRange(data: Float32Array): number {
   for (let i = 0; i < data.length; i++) if (!(Math.abs(data[i]!) <= MAX_MAGNITUDE)) return i;
   return -1;
-}
-
-/** Whether a text is absent or only whitespace; unlike trim(), copies nothing (abstracts are long). */
-function isBlank(text: string | undefined): boolean {
-  return text === undefined || !/\S/.test(text);
 }
 
 function padded16(n: number): number {

@@ -5,6 +5,7 @@ import type { LlmBackendOptions } from './llm-options.js';
 import type { LabelSchemeJSON } from '../../corpus/labels.js';
 import type { Classifier, ModelInfo, PaperText, Prediction, PredictOptions } from '../model.js';
 import { PredictionBuilder } from '../prediction.js';
+import { checkPredictOptions } from '../predict-options.js';
 import { ChatClient, ChatError } from './chat-client.js';
 import { parseAnswer } from './parse-answer.js';
 import { pickExamples, PromptBuilder } from './prompt.js';
@@ -130,6 +131,8 @@ export class LlmClassifier implements Classifier {
   }
 
   async predictBatchAsync(papers: readonly PaperText[], options: PredictOptions = {}): Promise<Prediction[]> {
+    // Before any work: a remote model's answers are paid for.
+    checkPredictOptions(options);
     const answers = await this.answers(papers);
     return answers.map((a) => {
       const prediction = this.builder.fromRow(a.row, 0, options);

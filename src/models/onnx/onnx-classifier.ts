@@ -7,6 +7,7 @@ import { plainScheme } from '../labels-info.js';
 import type { OnnxBackendOptions } from './onnx-options.js';
 import type { Classifier, ModelInfo, PaperText, Prediction, PredictOptions } from '../model.js';
 import { PredictionBuilder } from '../prediction.js';
+import { checkPredictOptions } from '../predict-options.js';
 import { loadOrt, loadTokenizers, type HfTokenizer, type OrtModule, type OrtSession } from './runtime.js';
 
 /** What we read from a Hugging Face config.json. */
@@ -199,6 +200,8 @@ export class OnnxClassifier implements Classifier {
   }
 
   async predictBatchAsync(papers: readonly PaperText[], options: PredictOptions = {}): Promise<Prediction[]> {
+    // Refused before any inference.
+    checkPredictOptions(options);
     return this.builder.fromMatrix(await this.predictProbaAsync(papers), papers.length, options);
   }
 

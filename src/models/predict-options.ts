@@ -1,0 +1,31 @@
+import type { PaperText, PredictOptions } from './model.js';
+
+/**
+ * The checks of what a caller hands a model, in one place, so that the library, the CLI and the
+ * HTTP API refuse the same things in the same words (the CLI puts `--` before the option's name).
+ */
+export function checkPredictOptions(o: PredictOptions | undefined): void {
+  if (o === undefined) return;
+  if (o === null || typeof o !== 'object') throw new RangeError(`options must be an object, got ${shown(o)}`);
+  if (o.k !== undefined && !(Number.isInteger(o.k) && o.k >= 1)) throw new RangeError(`k must be an integer >= 1, got ${shown(o.k)}`);
+  if (o.threshold !== undefined && !(typeof o.threshold === 'number' && o.threshold >= 0 && o.threshold <= 1)) throw new RangeError(`threshold must be a number from 0 to 1, got ${shown(o.threshold)}`);
+  if (o.explain !== undefined && typeof o.explain !== 'boolean' && !(Number.isInteger(o.explain) && o.explain >= 0)) throw new RangeError(`explain must be true, false or an integer >= 0, got ${shown(o.explain)}`);
+}
+
+/** A paper to classify: an object whose title or abstract (strings) has text. */
+export function checkPaper(p: unknown): asserts p is PaperText {
+  if (p === null || typeof p !== 'object') throw new RangeError(`a paper must be an object with a title or an abstract, got ${shown(p)}`);
+  const { title, abstract } = p as Record<string, unknown>;
+  if (title !== undefined && typeof title !== 'string') throw new RangeError(`a paper's title must be a string, got ${shown(title)}`);
+  if (abstract !== undefined && abstract !== null && typeof abstract !== 'string') throw new RangeError(`a paper's abstract must be a string, got ${shown(abstract)}`);
+  if (isBlank(title) && isBlank(abstract)) throw new RangeError('a paper needs a title or an abstract');
+}
+
+/** Absent, or only whitespace; unlike trim(), copies nothing (abstracts are long). */
+function isBlank(text: unknown): boolean {
+  return typeof text !== 'string' || !/\S/.test(text);
+}
+
+function shown(v: unknown): string {
+  return typeof v === 'string' ? JSON.stringify(v) : v === null ? 'null' : typeof v === 'object' ? 'an object' : String(v);
+}
