@@ -441,3 +441,26 @@ test('feedback: a locked store is a 503 to retry, a failing one a logged 500; "b
     store.add = add;
   }
 });
+
+test('feedback: POSTs waiting for a locked store do not hold up other requests, and are stored once it frees', async () => {
+  const Database = (await import('better-sqlite3')).default;
+  const body = JSON.stringify({ title: 'A paper', categories: ['cs.LG'] });
+  const auth = { authorization: `Bearer ${TOKEN}` };
+  const before = srv.state.feedback!.count();
+  const other = new Database(join(dir, 'feedback.sqlite'));
+  other.exec('BEGIN IMMEDIATE');
+  const posts = Array.from({ length: 5 }, () => post('/v1/feedback', body, 'application/json', auth));
+  try {
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    const started = performance.now();
+    assert.equal((await fetch(srv.url + '/healthz')).status, 200);
+    const waited = performance.now() - started;
+    assert.ok(waited < 250, `/healthz took ${Math.round(waited)} ms while five POSTs waited for the lock`);
+    await new Promise((resolve) => setTimeout(resolve, 200));
+  } finally {
+    other.exec('ROLLBACK');
+    other.close();
+  }
+  assert.deepEqual((await Promise.all(posts)).map((r) => r.status), [201, 201, 201, 201, 201]);
+  assert.equal(srv.state.feedback!.count(), before + 5);
+});
