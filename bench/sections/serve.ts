@@ -8,12 +8,12 @@
  *     the serving processes (from /metrics) sampled throughout.
  * AXC_BENCH_SERVE_SECONDS sets the length of each throughput run (default 15 s).
  */
-import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { availableParallelism, loadavg } from 'node:os';
 import { resolve } from 'node:path';
 import autocannon from 'autocannon';
-import { buildCli, BUILD_COMMAND, ROOT } from '../child.js';
+import { BUILD_COMMAND, ROOT } from '../child.js';
+import { cpuSeconds, rssBytes, startServeChild, stopServeChild as stopServer, type ServeChild } from '../serve-child.js';
 import type { SectionResult } from '../run.js';
 import { readPapers } from '../../src/corpus/load.js';
 import { syntheticPapers } from '../../test/models/synthetic.js';
@@ -40,44 +40,10 @@ async function samplePapers(n: number): Promise<{ papers: Paper[]; source: strin
   return { papers, source: `the first ${papers.length} papers of ../shared/data/arxiv-papers.jsonl.gz` };
 }
 
-interface Server {
-  child: ChildProcess;
-  url: string;
-  args: string[];
-}
-
-async function startServer(args: string[]): Promise<Server> {
-  const bin = buildCli();
+async function startServer(args: string[]): Promise<ServeChild> {
   // The model path is explicit: the .bench build has no models/ beside it.
-  const full = ['serve', '--model', 'models/primary.axcm', '--port', '0', '--feedback-db', 'none', '--web', 'none', ...args];
-  const child = spawn(process.execPath, [bin, ...full], { cwd: ROOT, stdio: ['ignore', 'ignore', 'pipe'] });
-  let err = '';
-  const url = await new Promise<string>((res, rej) => {
-    child.stderr!.on('data', (b: Buffer) => {
-      err += b.toString();
-      const m = /listening on (http:\/\/\S+)/.exec(err);
-      if (m) res(m[1]!);
-    });
-    child.on('exit', (code) => rej(new Error(`serve exited with ${code}:\n${err}`)));
-  });
-  return { child, url, args: full };
+  return startServeChild(['--model', 'models/primary.axcm', ...args]);
 }
-
-async function stopServer(s: Server): Promise<void> {
-  await new Promise<void>((res) => {
-    s.child.once('exit', () => res());
-    s.child.kill('SIGTERM');
-  });
-}
-
-async function metric(url: string, name: string): Promise<number> {
-  const text = await (await fetch(`${url}/metrics`)).text();
-  return Number(new RegExp(`^${name} ([0-9.e+-]+)$`, 'm').exec(text)?.[1] ?? NaN);
-}
-
-const rssBytes = (url: string): Promise<number> => metric(url, 'axc_process_resident_memory_bytes');
-/** CPU seconds the serving processes have used: on a shared machine, a measure other work does not skew. */
-const cpuSeconds = (url: string): Promise<number> => metric(url, 'axc_process_cpu_seconds_total');
 
 interface LoadResult {
   requestsPerSecond: number;

@@ -17,6 +17,8 @@ xlsx; gzipped or not) into one canonical JSON-lines corpus: canonical category c
 retired archives remapped, ACM/MSC codes dropped), one record per paper id (the highest version,
 the later record on ties). The output is written to a temp file and renamed into place at the end.
 Memory grows with the corpus: ~20-40 bytes a paper (its id hash and version, for dedupe).
+CSV quoted fields may span lines; a quote that never closes costs only its own line. In TSV a
+field opening with " is quoted only when the file's first such field reads as a quoted one.
 
 Options:
   --out PATH      corpus to write (gzipped when it ends in .gz)                    (required)

@@ -1,3 +1,4 @@
+import { setTimeout } from 'node:timers/promises';
 import Database from 'better-sqlite3';
 import { CorpusWriter } from '../corpus/corpus-file.js';
 import type { PaperRecord } from '../corpus/record.js';
@@ -62,8 +63,7 @@ export class FeedbackStore {
       throw new UserError(`${path}: cannot open the feedback store: ${(e as Error).message}`);
     }
     try {
-      // Short: a commit waits synchronously, and the whole server with it; a request that still
-      // finds the store locked gets a 503 and can try again.
+      // Opening may wait for another process's lock: nothing is served yet (see `add` for later).
       this.db.pragma('busy_timeout = 1000');
       // Read-write even for export: a read-only connection cannot open a WAL database whose
       // -shm file is missing (after a clean shutdown).
@@ -76,6 +76,9 @@ export class FeedbackStore {
       if (check !== 'ok') throw new UserError(`${path}: the feedback store is damaged (SQLite quick_check: ${String(check).replace(/\*\*\* in database main \*\*\*/, '').replace(/\s+/g, ' ').trim().slice(0, 200)}); restore it from a backup, or move it aside to start a new one`);
       this.db.exec(SCHEMA);
       this.insert = this.db.prepare('INSERT INTO feedback (received_at, paper_id, title, abstract, categories, predicted, model_etag) VALUES (?, ?, ?, ?, ?, ?, ?)');
+      // SQLite's busy handler sleeps in the calling thread, which is the server's only one: a
+      // lock held by another process would stall every request. `add` waits on timers instead.
+      this.db.pragma('busy_timeout = 0');
     } catch (e) {
       this.db.close();
       // SQLite's own errors here mean the file is not a SQLite database, or holds another table
@@ -86,11 +89,23 @@ export class FeedbackStore {
     }
   }
 
-  /** Commit one correction; returns its sequence number once the commit is on disk. */
-  add(f: FeedbackInput): StoredFeedback {
-    const receivedAt = new Date().toISOString();
-    const r = this.insert.run(receivedAt, f.id ?? null, f.title, f.abstract, JSON.stringify(f.categories), f.predicted ?? null, f.modelEtag ?? null);
-    return { ...f, seq: Number(r.lastInsertRowid), receivedAt };
+  /**
+   * Commit one correction; resolves with its sequence number once the commit is on disk. While
+   * another process holds the write lock it tries again on a timer, so other requests go on, and
+   * rejects with SQLite's SQLITE_BUSY error once `waitMs` have passed.
+   */
+  async add(f: FeedbackInput, waitMs = BUSY_WAIT_MS): Promise<StoredFeedback> {
+    const deadline = Date.now() + waitMs;
+    for (let pause = 2; ; pause = Math.min(pause * 2, 50)) {
+      try {
+        const receivedAt = new Date().toISOString();
+        const r = this.insert.run(receivedAt, f.id ?? null, f.title, f.abstract, JSON.stringify(f.categories), f.predicted ?? null, f.modelEtag ?? null);
+        return { ...f, seq: Number(r.lastInsertRowid), receivedAt };
+      } catch (e) {
+        if (!isBusy(e) || Date.now() + pause > deadline) throw e;
+      }
+      await setTimeout(pause);
+    }
   }
 
   count(): number {
@@ -111,6 +126,15 @@ export class FeedbackStore {
   close(): void {
     if (this.db.open) this.db.close();
   }
+}
+
+/** How long a write waits for another process's lock before the client is told to try again. */
+const BUSY_WAIT_MS = 1000;
+
+/** SQLite could not take the write lock (another connection holds it). */
+export function isBusy(e: unknown): boolean {
+  const code = (e as { code?: unknown }).code;
+  return typeof code === 'string' && code.startsWith('SQLITE_BUSY');
 }
 
 /** What a SQLite error code says about the file, in the user's terms. */

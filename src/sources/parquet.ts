@@ -12,6 +12,7 @@ import { parquetMetadataAsync, parquetReadObjects, parquetSchema, type AsyncBuff
 import { compressors } from 'hyparquet-compressors';
 import { DecompressionLimitError, UserError } from '../base/errors.js';
 import type { DecompressionLimit } from './decompression-limit.js';
+import { checkRowGroupPages } from './parquet-pages.js';
 import type { Row, RowItem } from './source.js';
 
 export interface ParquetRowsOptions {
@@ -53,7 +54,9 @@ export async function* readParquetRows(path: string, options: ParquetRowsOptions
       groupStart = rowEnd;
       let rows: Record<string, unknown>[];
       try {
-        rows = await parquetReadObjects({ file, metadata, rowStart, rowEnd, columns, compressors: options.limit ? limited(options.limit) : compressors });
+        // The check decompresses each page first, so it is what counts them against the limit.
+        await checkRowGroupPages(file, metadata, group, columns, options.limit ? limited(options.limit) : compressors);
+        rows = await parquetReadObjects({ file, metadata, rowStart, rowEnd, columns, compressors });
       } catch (err) {
         if (err instanceof DecompressionLimitError) throw err;
         throw new UserError(`${name}: cannot read parquet row group ${index + 1} (rows ${rowStart + 1}-${rowEnd}): ${message(err)}`);

@@ -15,10 +15,10 @@ const dir = mkdtempSync(join(tmpdir(), 'axc-feedback-damaged-'));
 after(() => rmSync(dir, { recursive: true, force: true }));
 
 let made = 0;
-function damagedStore(): string {
+async function damagedStore(): Promise<string> {
   const path = join(dir, `damaged-${++made}.sqlite`);
   const store = new FeedbackStore(path);
-  for (let i = 0; i < 400; i++) store.add({ id: `p${i}`, title: `Paper ${i}`, abstract: 'words '.repeat(150), categories: ['hep-th'] });
+  for (let i = 0; i < 400; i++) await store.add({ id: `p${i}`, title: `Paper ${i}`, abstract: 'words '.repeat(150), categories: ['hep-th'] });
   store.close();
   const size = statSync(path).size;
   assert.ok(size > 40 * 4096, 'the store spans many pages');
@@ -28,13 +28,13 @@ function damagedStore(): string {
   return path;
 }
 
-test('a damaged store is refused at open with a clear message', () => {
-  const path = damagedStore();
+test('a damaged store is refused at open with a clear message', async () => {
+  const path = await damagedStore();
   assert.throws(() => new FeedbackStore(path), /damaged-\d+\.sqlite: the feedback store is damaged \(SQLite quick_check: .*\); restore it from a backup/);
 });
 
 test('serve refuses a damaged store instead of acknowledging writes into it', async () => {
-  const path = damagedStore();
+  const path = await damagedStore();
   const config = { modelPath: defaultModelPath()!, feedbackPath: path, corsOrigins: [], webDir: null, ...DEFAULT_LIMITS, batchThreads: 0 };
   // Closed if it starts anyway, so that a failure here cannot keep the test process alive.
   const started = startServer(config, { port: 0, host: '127.0.0.1' }, () => {}).then(async (s) => s.close());
@@ -42,7 +42,7 @@ test('serve refuses a damaged store instead of acknowledging writes into it', as
 });
 
 test('feedback export of a damaged store: exit 1, a message, no stack, no file', async () => {
-  const path = damagedStore();
+  const path = await damagedStore();
   const out = join(dir, 'out.jsonl');
   const r = await run(['feedback', 'export', '--db', path, '--out', out]);
   assert.equal(r.code, 1);

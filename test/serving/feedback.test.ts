@@ -16,9 +16,9 @@ test('export: canonical corpus JSONL, latest correction per paper, and train rea
   const store = new FeedbackStore(db);
   // A topic the base corpus does not have, so the trained model can only know it from feedback.
   const extra = Array.from({ length: 40 }, (_, i) => ({ id: `fb${i}`, title: `galaxy cluster survey ${i}`, abstract: 'redshift survey of galaxy clusters and dark matter halos in cosmology', categories: ['astro-ph.CO'] }));
-  for (const f of extra) store.add(f);
-  store.add({ id: 'fb0', title: 'galaxy cluster survey 0', abstract: 'corrected', categories: ['astro-ph.GA', 'astro-ph.CO'] });
-  store.add({ title: 'no id here', abstract: 'x', categories: ['math.NT'] });
+  for (const f of extra) await store.add(f);
+  await store.add({ id: 'fb0', title: 'galaxy cluster survey 0', abstract: 'corrected', categories: ['astro-ph.GA', 'astro-ph.CO'] });
+  await store.add({ title: 'no id here', abstract: 'x', categories: ['math.NT'] });
   store.close();
 
   const out = join(dir, 'feedback.jsonl');

@@ -413,21 +413,31 @@ test('hostile requests are answered, never a crash: bad targets, Object-named fi
   assert.ok(!logs.some((l) => l.startsWith('error')), logs.join('\n'));
 });
 
-test('feedback: a locked store is a 503 to retry, a failing one a logged 500; "bearer" in any case', async () => {
+/** Another connection to the server's feedback store, holding its write lock as another process would. */
+async function holdWriteLock(): Promise<{ release(): void }> {
   const Database = (await import('better-sqlite3')).default;
+  const other = new Database(join(dir, 'feedback.sqlite'));
+  other.exec('BEGIN IMMEDIATE');
+  return {
+    release() {
+      other.exec('ROLLBACK');
+      other.close();
+    },
+  };
+}
+
+test('feedback: a locked store is a 503 to retry, a failing one a logged 500; "bearer" in any case', async () => {
   const body = JSON.stringify({ title: 'A paper', categories: ['cs.LG'] });
   const auth = { authorization: `bearer ${TOKEN}` };
   const before = srv.state.feedback!.count();
-  const other = new Database(join(dir, 'feedback.sqlite'));
-  other.exec('BEGIN IMMEDIATE');
+  const lock = await holdWriteLock();
   try {
     const locked = await post('/v1/feedback', body, 'application/json', auth);
     assert.equal(locked.status, 503);
     assert.equal(locked.headers.get('retry-after'), '1');
     assert.equal(((await locked.json()) as ErrorJson).error.code, 'feedback_busy');
   } finally {
-    other.exec('ROLLBACK');
-    other.close();
+    lock.release();
   }
   assert.equal((await post('/v1/feedback', body, 'application/json', auth)).status, 201);
   assert.equal(srv.state.feedback!.count(), before + 1);
@@ -446,4 +456,24 @@ test('feedback: a locked store is a 503 to retry, a failing one a logged 500; "b
   } finally {
     store.add = add;
   }
+});
+
+test('feedback: POSTs waiting for a locked store do not hold up other requests, and are stored once it frees', async () => {
+  const body = JSON.stringify({ title: 'A paper', categories: ['cs.LG'] });
+  const auth = { authorization: `Bearer ${TOKEN}` };
+  const before = srv.state.feedback!.count();
+  const lock = await holdWriteLock();
+  const posts = Array.from({ length: 5 }, () => post('/v1/feedback', body, 'application/json', auth));
+  try {
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    const started = performance.now();
+    assert.equal((await fetch(srv.url + '/healthz')).status, 200);
+    const waited = performance.now() - started;
+    assert.ok(waited < 250, `/healthz took ${Math.round(waited)} ms while five POSTs waited for the lock`);
+    await new Promise((resolve) => setTimeout(resolve, 200));
+  } finally {
+    lock.release();
+  }
+  assert.deepEqual((await Promise.all(posts)).map((r) => r.status), [201, 201, 201, 201, 201]);
+  assert.equal(srv.state.feedback!.count(), before + 5);
 });

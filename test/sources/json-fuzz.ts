@@ -1,4 +1,4 @@
-/** Helpers for the fuzz tests of the byte-level JSON code (the ingest fast path and its SIMD copy). */
+/** Helpers for the fuzz tests: of the byte-level JSON code (the ingest fast path and its SIMD copy), the readers, the server. */
 
 /** xorshift32: a small seeded generator, so a failing input can be found again. */
 export function rng(seed: number): () => number {
@@ -11,6 +11,11 @@ export function rng(seed: number): () => number {
     s >>>= 0;
     return s / 2 ** 32;
   };
+}
+
+/** One of `items`, chosen by `r`. */
+export function pick<T>(r: () => number, items: readonly T[]): T {
+  return items[Math.floor(r() * items.length)]!;
 }
 
 /**

@@ -175,3 +175,20 @@ test('parquet: truncated, corrupt, non-parquet and missing files fail naming the
 
   await assertFails(path.join(dir, 'missing.parquet'));
 });
+
+test('parquet: a page whose runs claim more values than it holds is refused before it is decoded', async () => {
+  // Dictionary indices of 50 × alpha then 50 × beta: bit width 1, a run of 50 zeros (header 0x64)
+  // and a run of 50 ones. The first run is made to claim 63: 113 values in a page of 100. A run
+  // claiming millions (a damaged page) once made the decoder write past its array until V8
+  // aborted the process.
+  const data = [...Array<string>(50).fill('alpha'), ...Array<string>(50).fill('beta')];
+  const bytes = Buffer.from(parquetWriteBuffer({ columnData: [{ name: 'title', type: 'STRING', data }], codec: 'UNCOMPRESSED' }));
+  const runs = bytes.indexOf(Buffer.from([0x01, 0x64, 0x00, 0x64, 0x01]));
+  assert.ok(runs > 0, 'the dictionary indices are where this test expects them');
+  const file = path.join(dir, 'long-run.parquet');
+  fs.writeFileSync(file, bytes);
+  assert.equal((await collect(readParquetRows(file))).length, 100);
+  bytes[runs + 1] = 0x7e;
+  fs.writeFileSync(file, bytes);
+  await assert.rejects(collect(readParquetRows(file)), /long-run\.parquet: cannot read parquet row group 1 \(rows 1-100\): a page claims a run of 50 values where 37 remain \(damaged data\?\)/);
+});

@@ -2,6 +2,7 @@
 import { canonicalizeCategories } from '../../taxonomy/taxonomy.js';
 import { feedbackRequest } from '../api-schemas.js';
 import { parseJson, readBody, requireMediaType } from '../body.js';
+import { isBusy } from '../feedback-store.js';
 import { authorize, check, hasText } from '../request.js';
 import { HttpError, invalid, sendJson } from '../response.js';
 import type { RequestContext } from '../route.js';
@@ -26,13 +27,13 @@ export async function feedback(ctx: RequestContext): Promise<void> {
   const input = { title: b.title, abstract: b.abstract ?? '', categories, modelEtag: ctx.state.slot.current.etag } as Parameters<typeof store.add>[0];
   if (b.id !== undefined) input.id = b.id;
   if (b.predicted !== undefined) input.predicted = b.predicted;
-  // Synchronous commit (WAL, synchronous=FULL): the 201 goes out only after the row is on disk.
-  let stored: ReturnType<typeof store.add>;
+  // Durable commit (WAL, synchronous=FULL): the 201 goes out only after the row is on disk.
+  let stored: Awaited<ReturnType<typeof store.add>>;
   try {
-    stored = store.add(input);
+    stored = await store.add(input);
   } catch (e) {
-    // Another process holds the store's write lock past its busy timeout.
-    if ((e as { code?: unknown }).code === 'SQLITE_BUSY') throw new HttpError(503, 'feedback_busy', 'the feedback store is locked by another writer; nothing was stored, try again', [], { 'retry-after': '1' });
+    // Another process held the store's write lock for as long as a write waits.
+    if (isBusy(e)) throw new HttpError(503, 'feedback_busy', 'the feedback store is locked by another writer; nothing was stored, try again', [], { 'retry-after': '1' });
     throw e;
   }
   ctx.state.metrics.snapshot.feedbackStored++;
