@@ -33,7 +33,7 @@ Options:
       try {
         n = store.count();
       } finally {
-        store.close();
+        await store.close();
       }
       process.stdout.write(values.json ? JSON.stringify({ stored: n }) + '\n' : `${n} corrections in ${db}\n`);
       return 0;

@@ -1,5 +1,7 @@
-import { setTimeout } from 'node:timers/promises';
 import Database from 'better-sqlite3';
+import { WorkerClient } from '../parallel/rpc.js';
+import { startWorker } from '../parallel/worker-url.js';
+import type { WriteAnswer } from './feedback-writer.js';
 import { CorpusWriter } from '../corpus/corpus-file.js';
 import type { PaperRecord } from '../corpus/record.js';
 import { UserError } from '../base/errors.js';
@@ -53,7 +55,8 @@ CREATE INDEX IF NOT EXISTS feedback_paper ON feedback(paper_id);
  */
 export class FeedbackStore {
   private readonly db: Database.Database;
-  private readonly insert: Database.Statement;
+  /** Started with the first write: `feedback export` and a server with no corrections need none. */
+  private writer: Promise<WorkerClient> | null = null;
 
   /** `mustExist`: refuse to create a new, empty store (export of a mistyped path). */
   constructor(readonly path: string, options: { mustExist?: boolean } = {}) {
@@ -75,10 +78,6 @@ export class FeedbackStore {
       const check = this.db.pragma('quick_check', { simple: true });
       if (check !== 'ok') throw new UserError(`${path}: the feedback store is damaged (SQLite quick_check: ${String(check).replace(/\*\*\* in database main \*\*\*/, '').replace(/\s+/g, ' ').trim().slice(0, 200)}); restore it from a backup, or move it aside to start a new one`);
       this.db.exec(SCHEMA);
-      this.insert = this.db.prepare('INSERT INTO feedback (received_at, paper_id, title, abstract, categories, predicted, model_etag) VALUES (?, ?, ?, ?, ?, ?, ?)');
-      // SQLite's busy handler sleeps in the calling thread, which is the server's only one: a
-      // lock held by another process would stall every request. `add` waits on timers instead.
-      this.db.pragma('busy_timeout = 0');
     } catch (e) {
       this.db.close();
       // SQLite's own errors here mean the file is not a SQLite database, or holds another table
@@ -90,22 +89,27 @@ export class FeedbackStore {
   }
 
   /**
-   * Commit one correction; resolves with its sequence number once the commit is on disk. While
-   * another process holds the write lock it tries again on a timer, so other requests go on, and
-   * rejects with SQLite's SQLITE_BUSY error once `waitMs` have passed.
+   * Commit one correction; resolves with its sequence number once the commit is on disk. The
+   * commit runs on a thread of its own, so neither the disk nor another process's write lock holds
+   * up other requests; past `BUSY_WAIT_MS` of waiting for the lock it rejects with SQLite's
+   * SQLITE_BUSY error (see isBusy).
    */
-  async add(f: FeedbackInput, waitMs = BUSY_WAIT_MS): Promise<StoredFeedback> {
-    const deadline = Date.now() + waitMs;
-    for (let pause = 2; ; pause = Math.min(pause * 2, 50)) {
-      try {
-        const receivedAt = new Date().toISOString();
-        const r = this.insert.run(receivedAt, f.id ?? null, f.title, f.abstract, JSON.stringify(f.categories), f.predicted ?? null, f.modelEtag ?? null);
-        return { ...f, seq: Number(r.lastInsertRowid), receivedAt };
-      } catch (e) {
-        if (!isBusy(e) || Date.now() + pause > deadline) throw e;
-      }
-      await setTimeout(pause);
-    }
+  async add(f: FeedbackInput): Promise<StoredFeedback> {
+    const writer = await (this.writer ??= this.startWriter());
+    const receivedAt = new Date().toISOString();
+    const row = [receivedAt, f.id ?? null, f.title, f.abstract, JSON.stringify(f.categories), f.predicted ?? null, f.modelEtag ?? null];
+    const answer = await writer.call<WriteAnswer>({ type: 'add', row });
+    if ('code' in answer) throw Object.assign(new Error(`${this.path}: ${answer.message}`), { code: answer.code });
+    return { ...f, seq: answer.seq, receivedAt };
+  }
+
+  private async startWriter(): Promise<WorkerClient> {
+    const worker = startWorker(import.meta.url, './feedback-writer.js');
+    // An idle writer must not keep a server that is shutting down alive.
+    worker.unref();
+    const client = new WorkerClient(worker);
+    await client.call({ type: 'open', path: this.path, busyMs: BUSY_WAIT_MS });
+    return client;
   }
 
   count(): number {
@@ -123,8 +127,16 @@ export class FeedbackStore {
     }
   }
 
-  close(): void {
+  /** Close the store; a write in flight finishes first. */
+  async close(): Promise<void> {
     if (this.db.open) this.db.close();
+    const writer = this.writer;
+    this.writer = null;
+    if (writer) {
+      const client = await writer.catch(() => null);
+      await client?.call({ type: 'close' }).catch(() => undefined);
+      await client?.close();
+    }
   }
 }
 
@@ -186,6 +198,6 @@ export async function exportFeedback(dbPath: string, outPath: string): Promise<{
     }
     return { stored, written: latest.size };
   } finally {
-    store.close();
+    await store.close();
   }
 }

@@ -150,7 +150,7 @@ export async function startServer(config: ServeConfig, listen: { port: number; h
     return await listenOn(config, listen, log, { slot, feedback, pool }, cluster);
   } catch (e) {
     // What was opened would keep the process alive (threads, the database) after a failed start.
-    feedback?.close();
+    await feedback?.close();
     await pool?.close();
     throw e;
   }
@@ -207,8 +207,7 @@ async function listenOn(
       // response has ended, even when the end of a large response is still buffered, unsent.
       NetServer.prototype.close.call(server, () => {
         clearTimeout(force);
-        feedback?.close();
-        void (pool?.close() ?? Promise.resolve()).then(() => resolve());
+        void Promise.all([feedback?.close(), pool?.close()]).then(() => resolve());
       });
       for (const [socket, n] of active) if (n === 0) socket.end();
     });

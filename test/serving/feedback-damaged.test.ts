@@ -19,7 +19,7 @@ async function damagedStore(): Promise<string> {
   const path = join(dir, `damaged-${++made}.sqlite`);
   const store = new FeedbackStore(path);
   for (let i = 0; i < 400; i++) await store.add({ id: `p${i}`, title: `Paper ${i}`, abstract: 'words '.repeat(150), categories: ['hep-th'] });
-  store.close();
+  await store.close();
   const size = statSync(path).size;
   assert.ok(size > 40 * 4096, 'the store spans many pages');
   const fd = openSync(path, 'r+');

@@ -19,7 +19,7 @@ test('export: canonical corpus JSONL, latest correction per paper, and train rea
   for (const f of extra) await store.add(f);
   await store.add({ id: 'fb0', title: 'galaxy cluster survey 0', abstract: 'corrected', categories: ['astro-ph.GA', 'astro-ph.CO'] });
   await store.add({ title: 'no id here', abstract: 'x', categories: ['math.NT'] });
-  store.close();
+  await store.close();
 
   const out = join(dir, 'feedback.jsonl');
   const r = await run(['feedback', 'export', '--db', db, '--out', out, '--json']);
@@ -92,7 +92,7 @@ test('kill -9 in the middle of a burst of feedback loses no acknowledged write',
   assert.ok(acked.length >= 150, `only ${acked.length} writes were acknowledged`);
   const store = new FeedbackStore(db, { mustExist: true });
   const ids = new Set([...store.all()].map((f) => f.id));
-  store.close();
+  await store.close();
   const lost = acked.filter((id) => !ids.has(id));
   assert.deepEqual(lost, [], `${lost.length} of ${acked.length} acknowledged writes were lost`);
   // Some writes were in flight when the process died: the store may hold them or not, but never more than were sent.
