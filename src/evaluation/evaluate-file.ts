@@ -5,7 +5,7 @@
  * a paper), to leave out later records of an id already scored (see first-seen.ts): unlike
  * loadPapers, the first record of an id counts, not the highest version.
  *
- * The numbers are those evaluateDetailed gives on the same papers loaded into memory.
+ * The numbers are those evaluate gives on the same papers loaded into memory.
  */
 import { detectFormat } from '../sources/detect.js';
 import type { FormatName } from '../sources/source.js';
