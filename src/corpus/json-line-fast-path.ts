@@ -66,12 +66,31 @@ addKey('abstract', ABSTRACT);
 DECODED.forEach((name, i) => addKey(name, DECODED_FIRST + i));
 for (const name of OTHER_FIELDS) addKey(name, DECLINE);
 
-/** The kind of the key whose bytes are b[s..e) (raw, between the quotes). */
+/**
+ * The kind of the key whose bytes are b[s..e) (raw, between the quotes). A known key in other
+ * letter case (`Title`) declines the line: fields.ts reads it, the fast path would not. Keys with
+ * spaces around them never reach here as known ones; fields.ts trims them, so they decline too.
+ */
 function keyKind(b: Uint8Array, s: number, e: number): number {
+  if (e > s && (isSpace(b[s]!) || isSpace(b[e - 1]!))) return DECLINE;
   const candidates = KEYS[e - s];
   if (candidates === undefined) return IGNORED;
   for (const { bytes, kind } of candidates) if (startsWith(b, s, bytes)) return kind;
+  for (const { bytes } of candidates) if (startsWithIgnoringCase(b, s, bytes)) return DECLINE;
   return IGNORED;
+}
+
+function isSpace(c: number): boolean {
+  return c === 0x20 || c === 0x09 || c === 0x0a || c === 0x0d;
+}
+
+/** startsWith with ASCII capitals in `b` read as small letters (`bytes` are lower case). */
+function startsWithIgnoringCase(b: Uint8Array, s: number, bytes: Uint8Array): boolean {
+  for (let k = 0; k < bytes.length; k++) {
+    const c = b[s + k]!;
+    if ((c >= 0x41 && c <= 0x5a ? c + 0x20 : c) !== bytes[k]) return false;
+  }
+  return true;
 }
 
 /** Whether b holds `bytes` at index s. */

@@ -8,8 +8,8 @@ export type FieldResult = { record: RawRecord } | { reason: SkipReason; detail: 
 export const MARKDOWN_ABSTRACT_CHARS = 2000;
 
 const ID_FIELDS = ['id', 'aid', 'paper_id', 'arxiv_id'];
-const TITLE_FIELDS = ['title', 'titles'];
-const ABSTRACT_FIELDS = ['abstract', 'summary', 'summaries'];
+const TITLE_FIELDS = ['title', 'titles', 'paper_title'];
+const ABSTRACT_FIELDS = ['abstract', 'summary', 'summaries', 'abstract_text', 'paper_abstract'];
 const CATEGORY_FIELDS = ['categories', 'terms', 'tag', 'category'];
 const PRIMARY_FIELDS = ['primary_category', 'main_category', 'primary'];
 const DATE_FIELDS = ['date', 'update_date', 'published', 'published_date', 'created'];
@@ -21,6 +21,29 @@ class FieldError extends Error {
   ) {
     super(message);
   }
+}
+
+/**
+ * The row with its field names in lower case and trimmed (`Title`, ` Abstract`), as the lists
+ * above spell them; the row itself when they already are, which is nearly always.
+ */
+function lowerCaseKeys(row: Row): Row {
+  let plain = true;
+  for (const k in row) {
+    if (/[A-Z]|^\s|\s$/.test(k)) {
+      plain = false;
+      break;
+    }
+  }
+  if (plain) return row;
+  const out: Row = {};
+  // An exact lower-case name wins over another spelling of it.
+  for (const k in row) if (!/[A-Z]|^\s|\s$/.test(k)) out[k] = row[k];
+  for (const k in row) {
+    const lower = k.trim().toLowerCase();
+    if (!Object.hasOwn(out, lower)) out[lower] = row[k];
+  }
+  return out;
 }
 
 /** The first of `names` whose value is present (not undefined, null or an empty string). */
@@ -173,7 +196,8 @@ function maxVersion(versions: unknown): number | undefined {
  * arxiv_data.csv, arXiver, spreadsheets, our canonical JSONL), onto a RawRecord, or say why it
  * cannot be used. Category codes stay as written; taxonomy.ts canonicalises them later.
  */
-export function toRawRecord(row: Row): FieldResult {
+export function toRawRecord(input: Row): FieldResult {
+  const row = lowerCaseKeys(input);
   const title = textOf(pick(row, TITLE_FIELDS)?.[1]);
   let abstract = textOf(pick(row, ABSTRACT_FIELDS)?.[1]);
   if (!abstract && typeof row.markdown === 'string') abstract = cutAtWord(normalizeWhitespace(row.markdown.slice(0, MARKDOWN_ABSTRACT_CHARS * 2)), MARKDOWN_ABSTRACT_CHARS);
@@ -258,7 +282,8 @@ export function paperItem(item: RowItem): PaperItem {
 }
 
 /** Just the text and id of a row, for classifying papers that carry no categories yet. */
-export function toPaperText(row: Row): { id?: string; title: string; abstract: string } | { reason: SkipReason; detail: string } {
+export function toPaperText(input: Row): { id?: string; title: string; abstract: string } | { reason: SkipReason; detail: string } {
+  const row = lowerCaseKeys(input);
   const title = textOf(pick(row, TITLE_FIELDS)?.[1]);
   let abstract = textOf(pick(row, ABSTRACT_FIELDS)?.[1]);
   if (!abstract && typeof row.markdown === 'string') abstract = cutAtWord(normalizeWhitespace(row.markdown.slice(0, MARKDOWN_ABSTRACT_CHARS * 2)), MARKDOWN_ABSTRACT_CHARS);

@@ -127,6 +127,10 @@ const DECLINED: string[] = [
   `{"id":"0705.0029","title":"t","abstract":"a","categories":"cs.LG","x":${'['.repeat(200)}${']'.repeat(200)}}`,
   '{"id":"0705.0030","title":"t","abstract":"a","categories":"cs.LG"', // unterminated object
   '{"id":"0705.0031","title":"t","abstract":"a","categories":"cs.LG","markdown":"full text"}',
+  '{"id":"0705.0100","Title":"Capitalised field names","Abstract":"read as title and abstract","Categories":"cs.LG"}', // other letter case
+  '{"id":"0705.0103","Title":"A capitalised title","abstract":"beside a plain abstract","categories":"cs.LG"}',
+  '{"id":"0705.0101","title":"t","abstract":"a","categories":"cs.LG"," primary":"math.NT"}', // spaces around a name
+  '{"id":"0705.0102","paper_title":"A synonym","abstract_text":"for the title and the abstract","categories":"cs.CL"}',
 ];
 
 const FILE = '/data/fixture.jsonl';

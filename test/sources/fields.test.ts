@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { toIsoDate } from '../../src/sources/dates.js';
-import { normalizeArxivId, toRawRecord, type FieldResult } from '../../src/sources/fields.js';
+import { normalizeArxivId, toPaperText, toRawRecord, type FieldResult } from '../../src/sources/fields.js';
 import type { RawRecord, Row } from '../../src/sources/source.js';
 import { KAGGLE_ELEMENTS, OAI_LINE_1, OAI_LINE_2 } from './text-fixtures.js';
 
@@ -191,4 +191,18 @@ test('toRawRecord: a date that cannot be read leaves the record undated, not ski
   // ... and year/month/day columns, when there are any, still count.
   assert.equal(record(toRawRecord({ title: 'T', categories: 'cs.LG', date: '1 2 3', year: 2018, month: 2, day: 1 })).date, '2018-02-01');
   assert.equal(record(toRawRecord({ title: 'T', categories: 'cs.LG', published: '43132' })).date, '2018-02-01', 'an Excel serial day as text');
+});
+
+test('field names are read in any letter case, with spaces around them, and in common spellings', () => {
+  const r = toRawRecord({ ' Title ': 'Graphene', ABSTRACT: 'Electrons in graphene.', Categories: 'cond-mat.mes-hall', ID: '2101.00001' });
+  assert.ok('record' in r, JSON.stringify(r));
+  assert.equal(r.record.title, 'Graphene');
+  assert.equal(r.record.abstract, 'Electrons in graphene.');
+  assert.deepEqual(r.record.categories, ['cond-mat.mes-hall']);
+  assert.equal(r.record.id, '2101.00001');
+  const s = toPaperText({ paper_title: 'A title', abstract_text: 'An abstract' });
+  assert.deepEqual(s, { title: 'A title', abstract: 'An abstract' });
+  // The exact lower-case name wins over another spelling of it.
+  const both = toPaperText({ Title: 'capital', title: 'lower' });
+  assert.ok('title' in both && both.title === 'lower');
 });
