@@ -264,6 +264,18 @@ export const OTHER_FIELDS: readonly string[] = [...ID_FIELDS, ...TITLE_FIELDS, .
   (f) => !(FAST_PATH_FIELDS as readonly string[]).includes(f),
 );
 
+/**
+ * Why a row to classify has no text: empty fields, or no field of a name we know, in which case
+ * the names found and the names accepted (a file with `Paper Name,Summary Text` columns).
+ */
+function noTextDetail(row: Row, asWritten: Row): string {
+  const textFields = [...TITLE_FIELDS, ...ABSTRACT_FIELDS, 'markdown'];
+  if (textFields.some((f) => Object.hasOwn(row, f))) return 'no title or abstract';
+  const found = Object.keys(asWritten);
+  const shown = found.length > 12 ? `${found.slice(0, 12).join(', ')}, …` : found.join(', ') || 'none';
+  return `no title or abstract field (fields found: ${shown}; a title is one of ${TITLE_FIELDS.join(', ')}, an abstract one of ${ABSTRACT_FIELDS.join(', ')}, in any letter case)`;
+}
+
 /** Cut text to at most `max` characters, at a word boundary when there is one near the end. */
 function cutAtWord(text: string, max: number): string {
   if (text.length <= max) return text;
@@ -287,7 +299,7 @@ export function toPaperText(input: Row): { id?: string; title: string; abstract:
   const title = textOf(pick(row, TITLE_FIELDS)?.[1]);
   let abstract = textOf(pick(row, ABSTRACT_FIELDS)?.[1]);
   if (!abstract && typeof row.markdown === 'string') abstract = cutAtWord(normalizeWhitespace(row.markdown.slice(0, MARKDOWN_ABSTRACT_CHARS * 2)), MARKDOWN_ABSTRACT_CHARS);
-  if (!title && !abstract) return { reason: 'no-text', detail: 'no title or abstract' };
+  if (!title && !abstract) return { reason: 'no-text', detail: noTextDetail(row, input) };
   const idField = pick(row, ID_FIELDS);
   const id = idField && (typeof idField[1] === 'string' || typeof idField[1] === 'number') ? normalizeArxivId(idField[1]).id : undefined;
   return id ? { id, title, abstract } : { title, abstract };

@@ -206,3 +206,11 @@ test('field names are read in any letter case, with spaces around them, and in c
   const both = toPaperText({ Title: 'capital', title: 'lower' });
   assert.ok('title' in both && both.title === 'lower');
 });
+
+test('a row with no text field of a known name says which fields it has and which names are read', () => {
+  const r = toPaperText({ 'Paper Name': 'x', 'Summary Text': 'y' });
+  assert.ok('reason' in r);
+  assert.match(r.detail, /fields found: Paper Name, Summary Text; a title is one of title, titles, paper_title, an abstract one of abstract, summary/);
+  const empty = toPaperText({ title: '', abstract: ' ' });
+  assert.ok('reason' in empty && empty.detail === 'no title or abstract', 'known fields, only empty');
+});
