@@ -29,7 +29,29 @@ export interface Prediction {
   groups: { code: string; name: string; probability: number }[];
   /** Set (to an excerpt of the answer) when a backend could not read its answer as a label (LLM); `labels` is then empty. */
   unparsed?: string;
+  /**
+   * Set when the model should not be trusted on this text (it knows too few of its words, the text
+   * does not read as English scientific prose, or the answer is no better than the base rates):
+   * callers say so instead of drawing confident bars. The labels are still given.
+   */
+  uncertain?: Uncertainty;
 }
+
+/** Why a prediction is flagged as unreliable, with the measurements behind it. */
+export interface Uncertainty {
+  /** One sentence for a person. */
+  reason: string;
+  /** Share of the text's word tokens that are in the model's vocabulary, 0–1. */
+  knownWords: number;
+}
+
+/**
+ * Which class mix a single-label model assumes (models/linear/prior.ts): `corpus` the training
+ * data's, `recent` its newest months' (the default where the model stores one), `balanced` equal
+ * classes (strength 1 the full logit adjustment; the string form uses the model's tuned strength),
+ * or category shares the caller knows (codes, archives or groups to shares; normalised).
+ */
+export type PriorChoice = 'corpus' | 'recent' | 'balanced' | { balanced: number } | { shares: Record<string, number> };
 
 export interface PredictOptions {
   /** How many labels to return (single-label), or the cap on returned labels (multi-label). */
@@ -38,6 +60,8 @@ export interface PredictOptions {
   explain?: boolean | number;
   /** Multi-label only: one threshold for every label instead of the tuned per-label ones. */
   threshold?: number;
+  /** Single-label linear models: the class mix to assume (default: the model's own default). */
+  prior?: PriorChoice;
 }
 
 /** Facts about a trained model, stored in its file and shown by `/v1/models`. */
@@ -57,6 +81,27 @@ export interface ModelInfo {
   /** Metrics on the validation split used for early stopping and calibration. */
   validation: Record<string, number | null>;
   quantized: boolean;
+  /** What a user should know before trusting the model on their papers (shipped models carry one). */
+  card?: ModelCard;
+}
+
+/**
+ * Test scores per field and the training mix, measured on a time-split twin of the model (trained
+ * the same way on the months before the test months), so a model trained on every month can ship
+ * with honest numbers.
+ */
+export interface ModelCard {
+  /** One sentence: how and on what the numbers below were measured. */
+  evaluation: string;
+  testPapers: number;
+  overall: { top1: number; top5: number; macroF1: number; groupAccuracy: number };
+  /** Per top-level group: papers in training and test, and how often the top answer is right. */
+  groups: { code: string; name: string; trainShare: number; testPapers: number; top1: number; groupAccuracy: number }[];
+  /** Per category (the test's primaries and the model's classes). */
+  categories: { code: string; name: string; group: string; trainPapers: number; testPapers: number; precision: number; recall: number; f1: number }[];
+  /** The trade-off of each `prior` choice on the same test. */
+  priors: { prior: string; top1: number; macroF1: number; neverPredicted: number; groups: Record<string, number> }[];
+  limitations: string[];
 }
 
 /**
