@@ -17,6 +17,7 @@ import { UsageError, UserError } from '../base/errors.js';
 import { BACKEND_OPTIONS, BACKEND_USAGE, backendCall, backendOptions, reportUsage, resolveBackend } from './model-option.js';
 import { checkOutputFile } from '../base/output-path.js';
 import { Progress } from './progress.js';
+import { checkPriorFor, PRIOR_OPTION, PRIOR_USAGE, priorOption } from './prior-option.js';
 import { parseFormat } from './stats.js';
 import { defaultThreads } from '../parallel/threads.js';
 
@@ -31,6 +32,7 @@ Options:
   --k N           labels to show (default 5; for multi-label models, a cap)
   --threshold X   multi-label: one threshold for every label instead of the tuned ones
   --explain       show the n-grams that pushed each label
+${PRIOR_USAGE}
   --input FILE    classify every paper in FILE (any format 'ingest' reads; '-' = JSON lines on
                   stdin, gzipped or not, read as a JSON-lines file is). FILE is streamed: memory
                   does not grow with its size, and each answer is written as it comes
@@ -48,6 +50,7 @@ ${BACKEND_USAGE}`,
       k: { type: 'string' },
       threshold: { type: 'string' },
       explain: { type: 'boolean' },
+      ...PRIOR_OPTION,
       input: { type: 'string' },
       out: { type: 'string' },
       format: { type: 'string' },
@@ -55,6 +58,8 @@ ${BACKEND_USAGE}`,
     });
     const options: PredictOptions = { k: intOption(values.k, 'k', 5), explain: values.explain ?? false };
     if (values.threshold !== undefined) options.threshold = numberOption(values.threshold, 'threshold', 0.5);
+    const prior = priorOption(values.prior);
+    if (prior !== undefined) options.prior = prior;
     try {
       checkPredictOptions(options);
     } catch (e) {
@@ -65,6 +70,7 @@ ${BACKEND_USAGE}`,
     if (values.input !== undefined && (values.title !== undefined || values.abstract !== undefined)) throw new UsageError('--input cannot be combined with --title/--abstract');
     if (values.input === undefined) {
       const model = await resolveBackend(values);
+      if (options.prior !== undefined) checkPriorFor(model, options.prior);
       const paper: PaperText = { title: values.title ?? '', abstract: values.abstract ?? '' };
       if (!paper.title.trim() && !paper.abstract!.trim()) throw new UserError('the title and abstract are both empty: nothing to classify');
       const [prediction] = await backendCall(model.predictBatchAsync([paper], options));
@@ -81,6 +87,8 @@ ${BACKEND_USAGE}`,
     const chosen = backendOptions(values);
     const threads = values.threads === undefined ? defaultThreads() : intOption(values.threads, 'threads', 1);
     if (threads < 1) throw new UsageError('--threads must be >= 1');
+    // Checked here, once, not in each thread (a model is loaded for it only when a prior is named).
+    if (options.prior !== undefined) checkPriorFor(await resolveBackend(values), options.prior);
     const pool = chosen.backend === 'linear' && chosen.model && threads > 1 ? await backendCall(PredictPool.open(chosen.model, threads)) : null;
     try {
       const model = pool ? null : await resolveBackend(values);

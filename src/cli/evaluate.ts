@@ -13,6 +13,7 @@ import { formatSideBySide } from './side-by-side.js';
 import { buildEvaluationReport } from '../report/evaluation-report.js';
 import { renderEvaluationReport } from '../report/render-evaluation.js';
 import { intOption, parseCommandArgs, requireOption } from './args.js';
+import { checkPriorFor, PRIOR_OPTION, PRIOR_USAGE, priorOption } from './prior-option.js';
 import { type Command } from './command.js';
 import { UsageError, UserError } from '../base/errors.js';
 import { BACKEND_OPTIONS, BACKEND_USAGE, backendCall, backendOptions, reportUsage, resolveBackend } from './model-option.js';
@@ -44,6 +45,7 @@ are reported as duplicates. A report keeps at most 3 example titles for each pai
 Options:
   --data FILE     labelled test papers
   --title-only    classify from titles alone
+${PRIOR_USAGE}
   --format F      input format; guessed from the file when absent
   --json          print one JSON object
   --report FILE   also write a full report: per-class table, confusion matrix, calibration,
@@ -63,6 +65,7 @@ With --backend ensemble, each member and the ensemble are shown side by side.`,
       ...BACKEND_OPTIONS,
       data: { type: 'string' },
       'title-only': { type: 'boolean' },
+      ...PRIOR_OPTION,
       format: { type: 'string' },
       json: { type: 'boolean' },
       report: { type: 'string' },
@@ -80,7 +83,9 @@ With --backend ensemble, each member and the ensemble are shown side by side.`,
     const ingest = emptyReport();
     const titleOnly = values['title-only'] ?? false;
     const progress = new Progress('evaluating');
-    const options = { format: parseFormat(values.format), report: ingest, titleOnly, onProgress: (n: number) => progress.update(n) };
+    const prior = priorOption(values.prior);
+    if (prior !== undefined) checkPriorFor(model, prior);
+    const options = { format: parseFormat(values.format), report: ingest, titleOnly, prior, onProgress: (n: number) => progress.update(n) };
     const checked = () => {
       progress.done();
       if (ingest.kept <= 0) throw new UserError(`no labelled papers in ${data} (${JSON.stringify(ingest.skipped)})`);

@@ -61,7 +61,8 @@ async function evaluateBatches(model: Classifier, path: string, options: Reading
   for await (const papers of testBatches(path, options)) {
     const inputs = evaluationInputs(papers, options);
     const t0 = performance.now();
-    const proba = hasSyncPath(model) ? model.predictProba(inputs) : await model.predictProbaAsync(inputs);
+    const prior = options.prior === undefined ? undefined : { prior: options.prior };
+    const proba = hasSyncPath(model) ? model.predictProba(inputs, prior) : await model.predictProbaAsync(inputs, prior);
     seconds += (performance.now() - t0) / 1000;
     // After the first batch, so one-time work (weight expansion, JIT) does not land on the first call.
     latency ??= await modelLatency(model, inputs, options);
@@ -77,6 +78,8 @@ async function evaluateOnPool(model: Classifier & SyncPath, pool: PredictPool, p
   const report = options.report;
   const seen = new FirstSeen(report, path);
   const titleOnly = options.titleOnly ?? false;
+  // Before the threads start: a prior the model cannot take is refused here, not in each thread.
+  if (options.prior !== undefined) model.predictProba([], { prior: options.prior });
   const inFlight: Promise<ProbaChunk>[] = [];
   const maxInFlight = pool.threads * 2;
   let sample: PaperText[] | undefined;
@@ -97,7 +100,7 @@ async function evaluateOnPool(model: Classifier & SyncPath, pool: PredictPool, p
       if ('tooLongLine' in chunk) {
         inFlight.push(Promise.resolve(unscored(tooLongChunk(path, 'jsonl', chunk.tooLongLine).report)));
       } else {
-        inFlight.push(pool.probaJsonLines(chunk, path, { titleOnly, sample: first ? (options.latencySamples ?? 100) : 0 }));
+        inFlight.push(pool.probaJsonLines(chunk, path, { titleOnly, sample: first ? (options.latencySamples ?? 100) : 0, prior: options.prior }));
         first = false;
       }
       while (inFlight.length >= maxInFlight) await take();

@@ -15,7 +15,8 @@ import type { EvaluateOptions, DetailedEvaluation, ClassifierLabels } from './ev
 export async function evaluate(model: Classifier, papers: readonly PaperRecord[], options: EvaluateOptions = {}): Promise<DetailedEvaluation> {
   const inputs = evaluationInputs(papers, options);
   const t0 = performance.now();
-  const proba = hasSyncPath(model) ? model.predictProba(inputs) : await model.predictProbaAsync(inputs);
+  const prior = options.prior === undefined ? undefined : { prior: options.prior };
+  const proba = hasSyncPath(model) ? model.predictProba(inputs, prior) : await model.predictProbaAsync(inputs, prior);
   const seconds = (performance.now() - t0) / 1000;
   // After the batch, so one-time work (weight expansion, JIT) does not land on the first call.
   const latency = await modelLatency(model, inputs, options);

@@ -1,3 +1,4 @@
+import type { PriorChoice } from '../models/model.js';
 import type { Classifier } from '../models/model.js';
 import type { LatencyStats } from './latency.js';
 
@@ -5,6 +6,8 @@ import type { LatencyStats } from './latency.js';
 export interface EvaluateOptions {
   /** Classify from titles alone (how a model copes before an abstract exists). */
   titleOnly?: boolean;
+  /** The class mix a single-label linear model assumes (PredictOptions.prior); its default when absent. */
+  prior?: PriorChoice;
   /** Papers classified one at a time to measure latency (default 100; 0 skips it). */
   latencySamples?: number;
   /** Classes (by test support) in the confusion-matrix view (default 20). */

@@ -117,8 +117,8 @@ export interface Classifier extends Partial<SyncPath> {
   readonly scheme: LabelSchemeJSON;
   /** Multi-label only: tuned per-label thresholds, when the backend has them. */
   readonly thresholds?: Float32Array | null;
-  /** n × C probabilities, row-major: softmax for single-label tasks, sigmoids for multi-label. */
-  predictProbaAsync(papers: readonly PaperText[]): Promise<Float32Array>;
+  /** n × C probabilities, row-major: softmax for single-label tasks, sigmoids for multi-label; `prior` as in PredictOptions. */
+  predictProbaAsync(papers: readonly PaperText[], options?: Pick<PredictOptions, 'prior'>): Promise<Float32Array>;
   predictBatchAsync(papers: readonly PaperText[], options?: PredictOptions): Promise<Prediction[]>;
   /** Counters worth showing after a run (tokens, cost, cache hits, unparsed answers). */
   usage?(): Record<string, number>;
@@ -130,7 +130,7 @@ export interface Classifier extends Partial<SyncPath> {
 /** The same answers without waiting, for models that compute them in-process. */
 export interface SyncPath {
   /** As `predictProbaAsync`. */
-  predictProba(papers: readonly PaperText[]): Float32Array;
+  predictProba(papers: readonly PaperText[], options?: Pick<PredictOptions, 'prior'>): Float32Array;
   predict(paper: PaperText, options?: PredictOptions): Prediction;
   predictBatch(papers: readonly PaperText[], options?: PredictOptions): Prediction[];
 }

@@ -1,4 +1,5 @@
 import type { PaperText, PredictOptions } from './model.js';
+import { checkPriorChoice } from './prior.js';
 
 /**
  * The checks of what a caller hands a model, in one place, so that the library, the CLI and the
@@ -10,6 +11,12 @@ export function checkPredictOptions(o: PredictOptions | undefined): void {
   if (o.k !== undefined && !(Number.isInteger(o.k) && o.k >= 1)) throw new RangeError(`k must be an integer >= 1, got ${shown(o.k)}`);
   if (o.threshold !== undefined && !(typeof o.threshold === 'number' && o.threshold >= 0 && o.threshold <= 1)) throw new RangeError(`threshold must be a number from 0 to 1, got ${shown(o.threshold)}`);
   if (o.explain !== undefined && typeof o.explain !== 'boolean' && !(Number.isInteger(o.explain) && o.explain >= 0)) throw new RangeError(`explain must be true, false or an integer >= 0, got ${shown(o.explain)}`);
+  if (o.prior !== undefined) checkPriorChoice(o.prior);
+}
+
+/** For backends that cannot move their class prior (ONNX, LLM, ensembles): refuse one rather than ignore it. */
+export function refusePrior(o: { prior?: unknown } | undefined, backend: string): void {
+  if (o?.prior !== undefined) throw new RangeError(`prior applies to linear single-label models, not to the ${backend} backend`);
 }
 
 /** A paper to classify: an object whose title or abstract (strings) has text. */

@@ -3,7 +3,7 @@ import type { PaperRecord } from '../corpus/record.js';
 import { startWorker } from '../parallel/worker-url.js';
 import { WorkerClient } from '../parallel/rpc.js';
 import { ModelFileError, type ModelFileErrorKind } from './file/model-codec.js';
-import type { PaperText, PredictOptions, SyncPath } from './model.js';
+import type { PaperText, PredictOptions, PriorChoice, SyncPath } from './model.js';
 import { defaultThreads } from '../parallel/threads.js';
 import { predictionOutput } from './prediction-json.js';
 
@@ -126,7 +126,7 @@ export class PredictPool {
    * Canonical records and their probabilities for whole JSON lines of `file` (the first `length`
    * bytes of `buffer`, which moves to the thread), lines numbered from `firstLine`.
    */
-  probaJsonLines(chunk: { buffer: ArrayBuffer; length: number; firstLine: number }, file: string, options: { titleOnly: boolean; sample: number }): Promise<ProbaChunk> {
+  probaJsonLines(chunk: { buffer: ArrayBuffer; length: number; firstLine: number }, file: string, options: { titleOnly: boolean; sample: number; prior?: PriorChoice }): Promise<ProbaChunk> {
     return this.run<ProbaChunk>({ type: 'proba-jsonl', ...chunk, file, ...options }, [chunk.buffer]);
   }
 

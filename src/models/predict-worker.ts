@@ -7,7 +7,7 @@
 import { serve } from '../parallel/rpc.js';
 import { modelEtag, ModelFileError, readModelBytes } from './file/model-file.js';
 import type { LinearModel } from './linear/linear.js';
-import type { PaperText, PredictOptions } from './model.js';
+import type { PaperText, PredictOptions, PriorChoice } from './model.js';
 import { modelFromBytes } from './open-model.js';
 import { predictionLine, predictionOutput } from './prediction-json.js';
 import type { LinesChunk, LoadAnswer, ProbaChunk } from './predict-pool.js';
@@ -71,7 +71,7 @@ serve(async (m) => {
     const r = processJsonlChunk({ seq: 0, file: m.file as string, format: 'jsonl', buffer: m.buffer as ArrayBuffer, length: m.length as number, firstLine: m.firstLine as number });
     const records = parseCanonicalLines(r.data, r.count);
     const texts: PaperText[] = records.map((p) => (m.titleOnly ? { title: p.title } : { title: p.title, abstract: p.abstract }));
-    const proba = model.predictProba(texts);
+    const proba = model.predictProba(texts, m.prior === undefined ? undefined : { prior: m.prior as PriorChoice });
     const result: ProbaChunk = {
       papers: records.map(({ id, title, primary, categories }) => ({ id, title, primary, categories })),
       hashes: r.hashes,

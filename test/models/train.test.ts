@@ -13,6 +13,7 @@ import { syntheticPapers, TOPICS } from './synthetic.js';
 import { seededRng } from '../../src/corpus/random.js';
 import { LinearModel } from '../../src/models/linear/linear.js';
 import type { PaperRecord } from '../../src/corpus/record.js';
+import type { PredictOptions } from '../../src/models/model.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'axc-train-'));
 process.on('exit', () => rmSync(dir, { recursive: true, force: true }));
@@ -287,6 +288,76 @@ test('the newest months’ class mix shifts probabilities toward what is common 
   const ml = await trainOnTwo(papers, null, { ...options, task: 'multilabel' });
   assert.ok('skipped' in ml.report.priorShift);
   assert.equal(ml.model.spec.priorShift, null);
+});
+
+/**
+ * Papers whose text says little: mostly filler, a topic word now and then. A model of them is
+ * unsure, so its class prior shows in every answer. `mix` is each class's share; `month` dates them.
+ */
+function vaguePapers(n: number, mix: Record<string, number>, month: string, seed: number): PaperRecord[] {
+  let state = seed;
+  const rng = () => ((state = (Math.imul(state, 1103515245) + 12345) >>> 0) / 2 ** 32);
+  const filler = ['we', 'study', 'the', 'a', 'new', 'method', 'results', 'show', 'that', 'our', 'approach', 'model'];
+  const codes = Object.keys(mix);
+  const out: PaperRecord[] = [];
+  for (let i = 0; i < n; i++) {
+    let r = rng();
+    let code = codes[codes.length - 1]!;
+    for (const c of codes) if ((r -= mix[c]!) < 0) {
+      code = c;
+      break;
+    }
+    const topic = TOPICS[code]!;
+    const words = Array.from({ length: 20 }, () => (rng() < 0.08 ? topic[Math.floor(rng() * topic.length)]! : filler[Math.floor(rng() * filler.length)]!));
+    out.push({ id: `${month}.${String(seed * 10000 + i).padStart(5, '0')}`, title: words.slice(0, 4).join(' '), abstract: words.join(' '), categories: [code], primary: code });
+  }
+  return out;
+}
+
+test('a trained model stores its class mixes: a caller picks corpus, recent, balanced or shares per call, and the file keeps the choice', async () => {
+  const even = { 'cs.CV': 0.25, 'hep-th': 0.25, 'math.NT': 0.25, 'q-bio.NC': 0.25 };
+  const papers = [...vaguePapers(1500, even, '2301', 1), ...vaguePapers(1500, { 'cs.CV': 0.1, 'hep-th': 0.7, 'math.NT': 0.1, 'q-bio.NC': 0.1 }, '2312', 2)];
+  const options = { ...fast, epochs: 3, task: 'primary' as const };
+  const shifted = await trainOnTwo(papers, null, options);
+  const plain = await trainOnTwo(papers, null, { ...options, recentPriorMonths: 0 });
+  const text = [{ title: 'we study the model', abstract: 'our approach and results' }];
+  const close = (a: Float32Array, b: Float32Array) => a.every((x, i) => Math.abs(x - b[i]!) < 1e-5);
+  // The default is the recent mix; asking for the corpus mix gives the model trained without one.
+  assert.ok(close(shifted.model.predictProba(text, { prior: 'corpus' }), plain.model.predictProba(text)));
+  assert.ok(close(shifted.model.predictProba(text, { prior: 'recent' }), shifted.model.predictProba(text)));
+  const hepIndex = shifted.model.labels.indexOf('hep-th');
+  const corpus = shifted.model.predictProba(text, { prior: 'corpus' });
+  const balanced = shifted.model.predictProba(text, { prior: { balanced: 1 } });
+  assert.ok(balanced[hepIndex]! < corpus[hepIndex]! - 0.05, `balancing lowers the most common class: ${balanced[hepIndex]} vs ${corpus[hepIndex]}`);
+  assert.ok(shifted.model.predictProba(text)[hepIndex]! > corpus[hepIndex]!, 'the recent mix has more hep-th');
+  const onlyMath = shifted.model.predict(text[0]!, { prior: { shares: { math: 1 } } });
+  assert.equal(onlyMath.labels[0]!.code, 'math.NT');
+  assert.throws(() => shifted.model.predict(text[0]!, { prior: { shares: { 'q-fin.ST': 1 } } }), /"q-fin.ST" is not a category, archive or group this model predicts/);
+  const file = join(dir, 'priors.axcm');
+  await shifted.model.save(file, { quantize: true });
+  const loaded = (await loadModel(file)) as typeof shifted.model;
+  const near = (a: Float32Array, b: Float32Array) => a.every((x, i) => Math.abs(x - b[i]!) < 0.02);
+  assert.ok(near(loaded.predictProba(text, { prior: { balanced: 1 } }), balanced));
+  assert.ok(near(loaded.predictProba(text), shifted.model.predictProba(text)));
+  // A file whose default is balanced: predictions without a prior take it.
+  const byDefault = await trainOnTwo(papers, null, { ...options, defaultPrior: 'balanced', balancedPrior: 1 });
+  assert.ok(close(byDefault.model.predictProba(text), byDefault.model.predictProba(text, { prior: { balanced: 1 } })));
+  const ml = await trainOnTwo(papers, null, { ...options, task: 'multilabel' });
+  assert.throws(() => ml.model.predict(text[0]!, { prior: 'balanced' }), /prior applies to single-label models/);
+});
+
+test('class weights change what the features learn, not the class mix the model assumes', async () => {
+  // 70% hep-th: balanced weights train as if every class were equally common; the model must
+  // still assume the training mix unless asked to balance.
+  const papers = vaguePapers(3000, { 'cs.CV': 0.1, 'hep-th': 0.7, 'math.NT': 0.1, 'q-bio.NC': 0.1 }, '2312', 3);
+  const options = { ...fast, epochs: 3, task: 'primary' as const, recentPriorMonths: 0 };
+  const weighted = await trainOnTwo(papers, null, { ...options, classWeight: 'balanced' });
+  const hepIndex = weighted.model.labels.indexOf('hep-th');
+  const filler = [{ title: 'we study the model', abstract: 'our approach and results show that' }];
+  const hep = (prior: PredictOptions['prior']) => weighted.model.predictProba(filler, { prior })[hepIndex]!;
+  // A text that says nothing gets the prior itself: the training mix (70%), not equal classes.
+  assert.ok(hep('corpus') > 0.5, `hep-th on filler: ${hep('corpus')}`);
+  assert.ok(hep({ balanced: 1 }) < 0.4, `hep-th on filler, balanced: ${hep({ balanced: 1 })}`);
 });
 
 test('early stopping keeps the epoch with the lowest validation loss, not the first to reach the best accuracy', async () => {

@@ -4,7 +4,7 @@ import type { PaperRecord } from '../../corpus/record.js';
 import type { CombineRule, EnsembleBackendOptions } from './ensemble-options.js';
 import type { Classifier, ModelInfo, PaperText, Prediction, PredictOptions } from '../model.js';
 import { PredictionBuilder } from '../prediction.js';
-import { checkPredictOptions } from '../predict-options.js';
+import { checkPredictOptions, refusePrior } from '../predict-options.js';
 
 export interface EnsembleMember {
   /** As given on the command line (file, folder or `llm`). */
@@ -135,13 +135,15 @@ export class Ensemble implements Classifier {
     return { members, proba, seconds };
   }
 
-  async predictProbaAsync(papers: readonly PaperText[]): Promise<Float32Array> {
+  async predictProbaAsync(papers: readonly PaperText[], options?: Pick<PredictOptions, 'prior'>): Promise<Float32Array> {
+    refusePrior(options, 'ensemble');
     return (await this.run(papers)).proba;
   }
 
   async predictBatchAsync(papers: readonly PaperText[], options: PredictOptions = {}): Promise<Prediction[]> {
     // Before any work: a remote model's answers are paid for.
     checkPredictOptions(options);
+    refusePrior(options, 'ensemble');
     this.builder ??= new PredictionBuilder(this.labels, this.info.task, this.thresholds);
     return this.builder.fromMatrix(await this.predictProbaAsync(papers), papers.length, options);
   }

@@ -8,13 +8,14 @@ import { checkPaper, checkPredictOptions } from '../predict-options.js';
 import { fitTemperature, validationMetrics } from './calibration.js';
 import type { Loss, LossName } from './loss.js';
 import { isLossName, lossFor } from './losses.js';
-import type { Classifier, LabelPrediction, ModelInfo, PaperText, Prediction, PredictOptions, Reason, SyncPath } from '../model.js';
+import type { Classifier, LabelPrediction, ModelInfo, PaperText, Prediction, PredictOptions, PriorChoice, Reason, SyncPath } from '../model.js';
 import { requireTensor, ModelFileError, type ModelFileContents } from '../file/model-codec.js';
 // Node-only (file I/O, hashing); the browser build swaps in stubs (scripts/build-web.ts).
 import { writeModelFile } from '../file/model-file.js';
 import { createMemory, WasmArena } from '../../wasm/memory.js';
 import { Kernels, SparseRowScratch } from './kernels.js';
 import { compactRows, quantizeRows, rowNorms, selectRows } from './quantize.js';
+import { checkPriorChoice, priorName, priorShift, type ClassPriors } from '../prior.js';
 
 export const LINEAR_BACKEND = 'linear';
 
@@ -45,8 +46,10 @@ export interface LinearModelSpec {
   temperature: number;
   /** Multi-label: per-class decision thresholds tuned on validation. */
   thresholds: Float32Array | null;
-  /** Softmax: added to each logit after the temperature, to assume the newest months' class mix (prior-shift.ts). */
+  /** Softmax: added to each logit after the temperature, to assume the default class mix (prior.ts). */
   priorShift: Float32Array | null;
+  /** Softmax: the class mixes a caller may choose among (prior.ts); null in files saved before there was a choice. */
+  priors: ClassPriors | null;
 }
 
 /** Feature weights as float32, or as int8 rows with one scale each (a quantized file). */
@@ -70,6 +73,8 @@ export class LinearModel implements Classifier, SyncPath {
   private readonly groupIndex: { codes: string[]; names: string[]; ofClass: Int32Array };
   private lastNnz = 0;
   private kernel: KernelState | null = null;
+  /** Shifts of the priors callers asked for, by name; few distinct ones are asked for. */
+  private readonly shifts = new Map<string, Float32Array | null>();
 
   constructor(
     readonly spec: LinearModelSpec,
@@ -106,8 +111,24 @@ export class LinearModel implements Classifier, SyncPath {
     return this.spec.thresholds ?? null;
   }
 
-  async predictProbaAsync(papers: readonly PaperText[]): Promise<Float32Array> {
-    return this.predictProba(papers);
+  async predictProbaAsync(papers: readonly PaperText[], options?: Pick<PredictOptions, 'prior'>): Promise<Float32Array> {
+    return this.predictProba(papers, options);
+  }
+
+  /** The logit shift that assumes `choice` (the model's default when undefined). */
+  shiftFor(choice: PriorChoice | undefined): Float32Array | null {
+    if (choice === undefined) return this.spec.priorShift;
+    if (!this.loss.singleLabel) throw new RangeError('prior applies to single-label models; a multi-label model answers by its per-label thresholds');
+    const priors = this.spec.priors;
+    if (!priors) throw new RangeError('this model file stores no class mixes (it was saved before priors could be chosen): retrain it to choose a prior');
+    const key = priorName(checkPriorChoice(choice)) + (typeof choice === 'object' && 'shares' in choice ? JSON.stringify(choice.shares) : '');
+    let shift = this.shifts.get(key);
+    if (shift === undefined) {
+      shift = priorShift(choice, priors, this.labels);
+      if (this.shifts.size >= 64) this.shifts.clear();
+      this.shifts.set(key, shift);
+    }
+    return shift;
   }
 
   async predictBatchAsync(papers: readonly PaperText[], options?: PredictOptions): Promise<Prediction[]> {
@@ -119,12 +140,12 @@ export class LinearModel implements Classifier, SyncPath {
     return this.counter.vectorize(paper.title ?? '', paper.abstract ?? '', this.rowIdx, this.rowVal);
   }
 
-  /** Calibrated probabilities of one paper into `out` (length C). */
-  probabilities(paper: PaperText, out: Float64Array | Float32Array): number {
+  /** Calibrated probabilities of one paper into `out` (length C), assuming the class mix `shift` stands for. */
+  probabilities(paper: PaperText, out: Float64Array | Float32Array, shift: Float32Array | null = this.spec.priorShift): number {
     const nnz = this.rawScores(paper);
     const C = this.classes;
     const s = this.scores;
-    this.loss.probabilities(s, C, 1 / this.spec.temperature, this.spec.priorShift);
+    this.loss.probabilities(s, C, 1 / this.spec.temperature, shift);
     for (let c = 0; c < C; c++) out[c] = s[c]!;
     return nnz;
   }
@@ -206,15 +227,16 @@ export class LinearModel implements Classifier, SyncPath {
     return this.kernel;
   }
 
-  predictProba(papers: readonly PaperText[]): Float32Array {
+  predictProba(papers: readonly PaperText[], options?: Pick<PredictOptions, 'prior'>): Float32Array {
     const C = this.classes;
+    const shift = this.shiftFor(options?.prior);
     const out = new Float32Array(papers.length * C);
     const row = new Float64Array(C);
     for (let i = 0; i < papers.length; i++) {
       const paper = papers[i];
       // A blank paper has probabilities (the base rates); only a paper that is not one is refused.
       if (paper === null || typeof paper !== 'object') checkPaper(paper);
-      this.probabilities(paper!, row);
+      this.probabilities(paper!, row, shift);
       out.set(row, i * C);
     }
     return out;
@@ -225,7 +247,7 @@ export class LinearModel implements Classifier, SyncPath {
     checkPredictOptions(options);
     const C = this.classes;
     const p = new Float64Array(C);
-    this.probabilities(paper, p);
+    this.probabilities(paper, p, this.shiftFor(options.prior));
     const k = Math.max(1, Math.min(options.k ?? 5, C));
     const chosen = this.loss.chosen(p, k, options.threshold, this.spec.thresholds);
     const explainN = options.explain === true ? 5 : typeof options.explain === 'number' ? options.explain : 0;
@@ -314,7 +336,13 @@ export class LinearModel implements Classifier, SyncPath {
       tensors.weights = { dtype: 'f32', shape: [F, C], data: this.weights.w };
     }
     if (this.spec.thresholds) tensors.thresholds = { dtype: 'f32', shape: [C], data: this.spec.thresholds };
+    // Readers from before priors could be chosen still find the default's shift.
     if (this.spec.priorShift) tensors.prior_shift = { dtype: 'f32', shape: [C], data: this.spec.priorShift };
+    const priors = this.spec.priors;
+    if (priors) {
+      tensors.prior_train = { dtype: 'f32', shape: [C], data: priors.train };
+      if (priors.recent) tensors.prior_recent = { dtype: 'f32', shape: [C], data: priors.recent };
+    }
     const info = { ...this.spec.info, quantized: quantize || this.weights.kind === 'i8' };
     return {
       meta: {
@@ -324,6 +352,7 @@ export class LinearModel implements Classifier, SyncPath {
         loss: this.spec.loss,
         termOptions: this.spec.termOptions,
         temperature: this.spec.temperature,
+        ...(priors && { priors: { recentWindow: priors.recentWindow, recentStrength: priors.recentStrength, balancedStrength: priors.balancedStrength, defaultChoice: priors.defaultChoice } }),
       } as unknown as Record<string, unknown>,
       tensors,
       // Readers from before character n-grams would compute other features and mispredict.
@@ -358,10 +387,11 @@ export class LinearModel implements Classifier, SyncPath {
     const thresholds = contents.tensors.thresholds ? requireTensor(contents, 'thresholds', 'f32', [C], source).data : null;
     const priorShift = contents.tensors.prior_shift ? requireTensor(contents, 'prior_shift', 'f32', [C], source).data : null;
     if (priorShift && !lossFor(meta.loss).singleLabel) throw new ModelFileError(source, 'invalid', `a prior shift needs a softmax model, not ${meta.loss}`);
+    const priors = readPriors(contents, meta as { priors?: unknown; loss: LossName }, C, source);
     // A file can pass its checksum and still hold values no trainer writes (edited by hand, or
     // by a broken tool); one NaN would turn every probability into null, and so would a finite
     // 3e38 once a score sums two of them past float32's range, so refuse both here.
-    const finite: [string, Float32Array | null][] = [['idf', idf.data], ['bias', bias.data], ['thresholds', thresholds], ['prior_shift', priorShift], weights.kind === 'i8' ? ['weight_scales', weights.scales] : ['weights', weights.w]];
+    const finite: [string, Float32Array | null][] = [['idf', idf.data], ['bias', bias.data], ['thresholds', thresholds], ['prior_shift', priorShift], ['prior_train', priors?.train ?? null], ['prior_recent', priors?.recent ?? null], weights.kind === 'i8' ? ['weight_scales', weights.scales] : ['weights', weights.w]];
     for (const [name, data] of finite) {
       const at = data ? firstOutOfRange(data) : -1;
       if (at >= 0) throw new ModelFileError(source, 'invalid', `tensor ${name} holds ${data![at]} at index ${at}, not a finite number within ±${MAX_MAGNITUDE}`);
@@ -374,9 +404,33 @@ export class LinearModel implements Classifier, SyncPath {
       temperature: meta.temperature,
       thresholds,
       priorShift,
+      priors,
     };
     return new LinearModel(spec, new Vocabulary(terms.data, idf.data), weights, bias.data);
   }
+}
+
+/** The class mixes of a file that stores them, checked; null for one saved before priors could be chosen. */
+function readPriors(contents: ModelFileContents, meta: { priors?: unknown; loss: LossName }, C: number, source: string): ClassPriors | null {
+  if (!contents.tensors.prior_train) return null;
+  if (!lossFor(meta.loss).singleLabel) throw new ModelFileError(source, 'invalid', `class priors need a softmax model, not ${meta.loss}`);
+  const m = meta.priors as Partial<ClassPriors> | undefined;
+  const bad = (what: string): never => {
+    throw new ModelFileError(source, 'invalid', `metadata field priors.${what}`);
+  };
+  if (!m || typeof m !== 'object') return bad('is missing (the file has prior_train)');
+  if (!(typeof m.recentStrength === 'number' && m.recentStrength >= 0 && m.recentStrength <= 1)) bad(`recentStrength is ${JSON.stringify(m.recentStrength)}, not a number from 0 to 1`);
+  if (!(typeof m.balancedStrength === 'number' && m.balancedStrength >= 0 && m.balancedStrength <= 2)) bad(`balancedStrength is ${JSON.stringify(m.balancedStrength)}, not a number from 0 to 2`);
+  let defaultChoice: PriorChoice;
+  try {
+    defaultChoice = checkPriorChoice(m.defaultChoice);
+  } catch (e) {
+    return bad(`defaultChoice: ${(e as Error).message}`);
+  }
+  const train = requireTensor(contents, 'prior_train', 'f32', [C], source).data;
+  const recent = contents.tensors.prior_recent ? requireTensor(contents, 'prior_recent', 'f32', [C], source).data : null;
+  const window = m.recentWindow && typeof m.recentWindow === 'object' ? m.recentWindow : { skipped: 'not recorded' };
+  return { train, recent, recentWindow: window, recentStrength: m.recentStrength!, balancedStrength: m.balancedStrength!, defaultChoice };
 }
 
 /** The metadata values prediction depends on, checked beyond their presence. */

@@ -3,7 +3,6 @@
  * calibrated. Softmax for one label per paper, independent sigmoids (one-vs-rest) for several;
  * each is one `Loss` (softmax-loss.ts, ova-loss.ts), picked by name in losses.ts.
  */
-import type { PriorShiftOptions, PriorShiftResult } from './prior-shift.js';
 import type { TrainOptions } from './train-settings.js';
 
 /** A loss as settings, reports and model files spell it. */
@@ -33,8 +32,6 @@ export interface Loss {
   addNll(total: number, p: Float64Array, C: number, labelIdx: Int32Array, a: number, z: number): number;
   /** Per-class decision thresholds fitted on validation scores (rows of C), or null where the loss answers by rank. */
   thresholds(scores: Float32Array, temperature: number, labelPtr: Int32Array, labelIdx: Int32Array, C: number): Float32Array | null;
-  /** The shift toward the newest training months' class mix (prior-shift.ts), or why there is none. */
-  recentPrior(months: Int32Array, firstLabels: Int32Array, C: number, options: PriorShiftOptions): PriorShiftResult;
   /** The classes a prediction answers with, most probable first. */
   chosen(p: Float64Array, k: number, threshold: number | undefined, thresholds: Float32Array | null): number[];
   /** Each group's probability from its classes' (`ofClass[c]` is class c's group) into `mass`, zeroed. */

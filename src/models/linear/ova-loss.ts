@@ -32,7 +32,6 @@ export const ONE_VS_REST: Loss = {
     for (let i = 0; i < scores.length; i++) probs[i] = sigmoid(scores[i]! / temperature);
     return tuneThresholds(probs, labelPtr, labelIdx, C);
   },
-  recentPrior: () => ({ skipped: 'multi-label models keep their per-label thresholds instead' }),
   chosen(p, k, threshold, thresholds) {
     const above: number[] = [];
     for (let c = 0; c < p.length; c++) if (p[c]! >= (threshold ?? thresholds?.[c] ?? 0.5)) above.push(c);

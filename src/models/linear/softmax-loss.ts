@@ -4,7 +4,6 @@
  * archive (StepInput); the loss it reports is the softmax's alone, which early stopping compares.
  */
 import { GRADIENT_FLOOR, softmaxInPlace, sigmoid, type ArchiveShare, type Loss, type SgdStep, type StepInput } from './loss.js';
-import { recentPriorShift } from './prior-shift.js';
 import { topK } from './top-k.js';
 
 export const SOFTMAX: Loss = {
@@ -29,7 +28,6 @@ export const SOFTMAX: Loss = {
   },
   addNll: (total, p, _C, labelIdx, a) => total - Math.log(Math.max(p[labelIdx[a]!]!, 1e-12)),
   thresholds: () => null,
-  recentPrior: (months, firstLabels, C, options) => recentPriorShift(months, firstLabels, C, options),
   chosen: (p, k) => topK(p, k),
   groupMass(p, ofClass, mass) {
     for (let c = 0; c < ofClass.length; c++) mass[ofClass[c]!]! += p[c]!;

@@ -41,6 +41,10 @@ export interface TrainOptions {
   recentPriorMonths: number;
   /** How much of the move to the recent class mix to apply (0 to 1). */
   recentPriorStrength: number;
+  /** Single-label tasks: the class mix predictions assume unless the caller names one (prior.ts). */
+  defaultPrior: 'recent' | 'corpus' | 'balanced';
+  /** Strength of `balanced` (0: the training mix, 1: equal classes) when the caller names none. */
+  balancedPrior: number;
   /**
    * Single-label tasks: weight of a second, one-vs-rest loss on the same weights over all of a
    * paper's categories, cross-lists included (0 = off). The softmax learns from primaries alone;
@@ -166,6 +170,20 @@ export const TRAIN_SETTINGS: { readonly [K in keyof TrainOptions]-?: Setting<Tra
     help: 'primary/group: assume the class mix of the newest N months of TRAIN\nrather than of all of it (default {default}; 0 = off)',
   },
   recentPriorStrength: { rule: { kind: 'float', min: 0, max: 1 }, default: 0.5, flag: 'recent-prior-strength', arg: 'X', help: 'how far to move toward that mix, 0 to 1 (default {default})' },
+  defaultPrior: {
+    rule: { kind: 'choice', values: ['recent', 'corpus', 'balanced'] },
+    default: 'recent',
+    flag: 'default-prior',
+    arg: 'P',
+    help: 'primary/group: the class mix predictions assume unless told otherwise\n(--prior): recent (default), corpus or balanced',
+  },
+  balancedPrior: {
+    rule: { kind: 'float', min: 0, max: 2 },
+    default: 0.5,
+    flag: 'balanced-prior',
+    arg: 'X',
+    help: "strength of --prior balanced, 0 (the training mix) to 1 (equal classes)\n(default {default})",
+  },
   // Both chosen on the S2 split (models/README.md, "Cross-lists and archives in training"): together
   // they raised top-1 there by 0.35 points, top-5 by 0.4 and macro-F1 by 3.9 (mean of two seeds).
   // A cross-list weight of 0.5 gave 0.05 more top-5 and 0.2 less top-1.

@@ -15,6 +15,7 @@ import { HashIndex } from '../../text/hash-index.js';
 import type { TermOptions } from '../../text/terms.js';
 import { Vocabulary } from '../../text/vocabulary.js';
 import { fitTemperature, validationMetrics } from './calibration.js';
+import { classMixes, priorShift as priorShiftOf } from '../prior.js';
 import { LINEAR_BACKEND, LinearModel, ROW_CAPACITY } from './linear.js';
 import type { HeldOutTerms } from './held-out.js';
 import { planTraining, UnlabelledValidationError, type TrainingPlan } from './train-plan.js';
@@ -208,13 +209,15 @@ export async function trainLinear(
     phase('sgd');
     onProgress({ phase: 'calibrate' });
     await scoreValidation(workers, shared, true);
-    const { temperature, thresholds, validation, prior } = calibrate(new Float32Array(shared.validScores, 0, validCount * C), plan, o, loss);
-    const priorShift = 'shift' in prior ? { papers: prior.papers, from: prior.from, to: prior.to } : prior;
+    const validScores = new Float32Array(shared.validScores, 0, validCount * C);
+    const bias = Float32Array.from(new Float32Array(shared.bestBias));
+    if (loss.singleLabel) unweightPrior(bias, validScores, makeClassWeights(plan.counts, o.classWeight));
+    const { temperature, thresholds, validation, priors } = calibrate(validScores, plan, o, loss);
+    const priorShift = priors ? priors.recentWindow : { skipped: 'multi-label models keep their per-label thresholds instead' };
     phase('calibrate');
 
     const weights = new Float32Array(F * C);
     weights.set(new Float32Array(shared.memory.buffer, shared.best, F * C));
-    const bias = Float32Array.from(new Float32Array(shared.bestBias));
     const seconds = (performance.now() - t0) / 1000;
     const model = new LinearModel(
       {
@@ -232,7 +235,8 @@ export async function trainLinear(
         termOptions,
         temperature,
         thresholds,
-        priorShift: 'shift' in prior ? prior.shift : null,
+        priorShift: priors ? priorShiftOf(priors.defaultChoice, priors, scheme.labels) : null,
+        priors,
       },
       vocab,
       { kind: 'f32', w: weights },
@@ -450,16 +454,31 @@ async function scoreValidation(workers: readonly WorkerClient[], shared: SharedW
   await Promise.all(workers.map((w, k) => (validOffsets[k]! < 0 ? Promise.resolve() : w.call({ type: 'score', out: validScores, offset: validOffsets[k], useBest, bestBias }))));
 }
 
-/** Temperature (and the loss's thresholds) fitted on the best weights' validation scores, their metrics, and the recent class prior. */
+/** Temperature (and the loss's thresholds) fitted on the best weights' validation scores, their metrics, and the class mixes a softmax model may assume. */
 function calibrate(scores: Float32Array, plan: TrainingPlan, o: TrainOptions, loss: Loss) {
   const { C, validCount, vPtr, vIdx } = plan;
   const temperature = validCount > 0 ? fitTemperature(scores, vPtr, vIdx, C, loss) : 1;
+  const mixes = loss.singleLabel ? classMixes(plan.months, plan.firstLabels, C, { months: o.recentPriorStrength > 0 ? o.recentPriorMonths : 0 }) : null;
   return {
     temperature,
     thresholds: validCount > 0 ? loss.thresholds(scores, temperature, vPtr, vIdx, C) : null,
     validation: validationMetrics(scores, vPtr, vIdx, C, loss, temperature),
-    prior: loss.recentPrior(plan.months, plan.firstLabels, C, { months: o.recentPriorMonths, strength: o.recentPriorStrength }),
+    priors: mixes && { ...mixes, recentStrength: o.recentPriorStrength, balancedStrength: o.balancedPrior, defaultChoice: o.defaultPrior },
   };
+}
+
+/**
+ * Class weights train a softmax model as if each class's papers were that many times as common,
+ * so its logits assume the training mix times the weights: subtracting ln w moves them back to
+ * the training mix, from which every prior is a shift (prior.ts). The weights then only change
+ * what the features learnt, which is what they are for: thin classes win when the text says so.
+ */
+function unweightPrior(bias: Float32Array, validScores: Float32Array, weights: Float32Array | null): void {
+  if (!weights) return;
+  const C = bias.length;
+  const log = Float32Array.from(weights, (w) => Math.log(w));
+  for (let c = 0; c < C; c++) bias[c]! -= log[c]!;
+  for (let i = 0; i < validScores.length; i += C) for (let c = 0; c < C; c++) validScores[i + c]! -= log[c]!;
 }
 
 /** Papers per message when their text goes to a training thread. */

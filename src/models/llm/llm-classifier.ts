@@ -5,7 +5,7 @@ import type { LlmBackendOptions } from './llm-options.js';
 import type { LabelSchemeJSON } from '../../corpus/labels.js';
 import type { Classifier, ModelInfo, PaperText, Prediction, PredictOptions } from '../model.js';
 import { PredictionBuilder } from '../prediction.js';
-import { checkPredictOptions } from '../predict-options.js';
+import { checkPredictOptions, refusePrior } from '../predict-options.js';
 import { ChatClient, ChatError } from './chat-client.js';
 import { parseAnswer } from './parse-answer.js';
 import { pickExamples, PromptBuilder } from './prompt.js';
@@ -123,7 +123,8 @@ export class LlmClassifier implements Classifier {
     return answers;
   }
 
-  async predictProbaAsync(papers: readonly PaperText[]): Promise<Float32Array> {
+  async predictProbaAsync(papers: readonly PaperText[], options?: Pick<PredictOptions, 'prior'>): Promise<Float32Array> {
+    refusePrior(options, 'llm');
     const C = this.labels.length;
     const out = new Float32Array(papers.length * C);
     (await this.answers(papers)).forEach((a, i) => out.set(a.row, i * C));
@@ -133,6 +134,7 @@ export class LlmClassifier implements Classifier {
   async predictBatchAsync(papers: readonly PaperText[], options: PredictOptions = {}): Promise<Prediction[]> {
     // Before any work: a remote model's answers are paid for.
     checkPredictOptions(options);
+    refusePrior(options, 'llm');
     const answers = await this.answers(papers);
     return answers.map((a) => {
       const prediction = this.builder.fromRow(a.row, 0, options);

@@ -7,7 +7,7 @@ import { plainScheme } from '../labels-info.js';
 import type { OnnxBackendOptions } from './onnx-options.js';
 import type { Classifier, ModelInfo, PaperText, Prediction, PredictOptions } from '../model.js';
 import { PredictionBuilder } from '../prediction.js';
-import { checkPredictOptions } from '../predict-options.js';
+import { checkPredictOptions, refusePrior } from '../predict-options.js';
 import { loadOrt, loadTokenizers, type HfTokenizer, type OrtModule, type OrtSession } from './runtime.js';
 
 /** What we read from a Hugging Face config.json. */
@@ -148,7 +148,8 @@ export class OnnxClassifier implements Classifier {
     return ids.length <= max ? ids : [...ids.slice(0, max - 1), ids[ids.length - 1]!];
   }
 
-  async predictProbaAsync(papers: readonly PaperText[]): Promise<Float32Array> {
+  async predictProbaAsync(papers: readonly PaperText[], options?: Pick<PredictOptions, 'prior'>): Promise<Float32Array> {
+    refusePrior(options, 'onnx');
     const C = this.labels.length;
     const out = new Float32Array(papers.length * C);
     const encoded = papers.map((p) => this.encode(p));
@@ -202,6 +203,7 @@ export class OnnxClassifier implements Classifier {
   async predictBatchAsync(papers: readonly PaperText[], options: PredictOptions = {}): Promise<Prediction[]> {
     // Refused before any inference.
     checkPredictOptions(options);
+    refusePrior(options, 'onnx');
     return this.builder.fromMatrix(await this.predictProbaAsync(papers), papers.length, options);
   }
 
