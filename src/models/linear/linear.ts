@@ -16,6 +16,9 @@ import { createMemory, WasmArena } from '../../wasm/memory.js';
 import { Kernels, SparseRowScratch } from './kernels.js';
 import { compactRows, quantizeRows, rowNorms, selectRows } from './quantize.js';
 import { checkPriorChoice, priorName, priorShift, type ClassPriors } from '../prior.js';
+import { KnownWords } from '../../text/known-words.js';
+import { isFunctionTerm } from '../../text/stop-words.js';
+import { klDivergence, uncertaintyOf } from '../uncertainty.js';
 
 export const LINEAR_BACKEND = 'linear';
 
@@ -75,6 +78,9 @@ export class LinearModel implements Classifier, SyncPath {
   private kernel: KernelState | null = null;
   /** Shifts of the priors callers asked for, by name; few distinct ones are asked for. */
   private readonly shifts = new Map<string, Float32Array | null>();
+  /** Single-label models: the answer to an empty text (the base rates) under each shift. */
+  private readonly baseRates = new Map<Float32Array | null, Float64Array>();
+  private knownWords: KnownWords | null = null;
 
   constructor(
     readonly spec: LinearModelSpec,
@@ -247,7 +253,8 @@ export class LinearModel implements Classifier, SyncPath {
     checkPredictOptions(options);
     const C = this.classes;
     const p = new Float64Array(C);
-    this.probabilities(paper, p, this.shiftFor(options.prior));
+    const shift = this.shiftFor(options.prior);
+    this.probabilities(paper, p, shift);
     const k = Math.max(1, Math.min(options.k ?? 5, C));
     const chosen = this.loss.chosen(p, k, options.threshold, this.spec.thresholds);
     const explainN = options.explain === true ? 5 : typeof options.explain === 'number' ? options.explain : 0;
@@ -257,7 +264,30 @@ export class LinearModel implements Classifier, SyncPath {
       if (terms) lp.reasons = this.reasons(c, explainN, terms);
       return lp;
     });
-    return { labels, groups: this.groupsOf(p) };
+    const prediction: Prediction = { labels, groups: this.groupsOf(p) };
+    const uncertain = this.uncertainty(paper, p, shift);
+    if (uncertain) prediction.uncertain = uncertain;
+    return prediction;
+  }
+
+  /** Why this answer should not be trusted (models/uncertainty.ts), or undefined. */
+  private uncertainty(paper: PaperText, p: Float64Array, shift: Float32Array | null): Prediction['uncertain'] {
+    this.knownWords ??= new KnownWords(this.vocab.index);
+    const counts = this.knownWords.count(paper.title, paper.abstract);
+    // Multi-label answers are thresholds per label, not a distribution to compare with base rates.
+    let distance = Infinity;
+    if (this.loss.singleLabel) {
+      let base = this.baseRates.get(shift);
+      if (!base) {
+        base = new Float64Array(this.classes);
+        // This overwrites the row buffers: predict has read the paper's reasons from them already.
+        this.probabilities({ title: '' }, base, shift);
+        if (this.baseRates.size >= 64) this.baseRates.clear();
+        this.baseRates.set(shift, base);
+      }
+      distance = klDivergence(p, base);
+    }
+    return uncertaintyOf(counts, distance);
   }
 
   predictBatch(papers: readonly PaperText[], options: PredictOptions = {}): Prediction[] {
@@ -284,7 +314,8 @@ export class LinearModel implements Classifier, SyncPath {
       const contribution = w * this.rowVal[k]!;
       if (contribution <= 0) continue;
       const term = terms.get(this.vocab.terms[f]!);
-      if (term !== undefined) out.push({ term, weight: contribution });
+      // "the", "for the", a number: true weights, but they say nothing about the field.
+      if (term !== undefined && !isFunctionTerm(term)) out.push({ term, weight: contribution });
     }
     return out.sort((a, b) => b.weight - a.weight).slice(0, n);
   }
