@@ -18,6 +18,14 @@ export const optionProperties = {
   k: { type: 'integer', minimum: 1, maximum: 200, description: 'Labels to return (multi-label models: a cap). Default 5.' },
   explain: { oneOf: [{ type: 'boolean' }, { type: 'integer', minimum: 0, maximum: 50 }], description: 'Attach the n-grams that pushed each label: true for 5, or a number.' },
   threshold: { type: 'number', minimum: 0, maximum: 1, description: 'Multi-label models: one threshold for every label instead of the tuned ones.' },
+  prior: {
+    oneOf: [
+      { type: 'string', maxLength: 40 },
+      { type: 'object', properties: {}, additionalProperties: true },
+    ],
+    description:
+      'Primary models: the class mix to assume. "recent" (the default: the newest training months), "corpus" (the training data), "balanced" (equal classes; "balanced:0.3" or {"balanced": 0.3} sets the strength, 0 to 1), or {"shares": {"physics": 0.6, "math.AG": 0.1, ...}}: categories, archives or groups to shares or counts.',
+  },
 } satisfies Record<string, Schema>;
 
 export const classifyRequest: Schema = {

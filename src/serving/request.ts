@@ -1,6 +1,8 @@
 /** What every handler does with a request before its own work: validate, read options, check the token. */
 import { timingSafeEqual } from 'node:crypto';
-import type { PaperText, PredictOptions } from '../models/model.js';
+import { hasSyncPath, type Classifier, type PaperText, type PredictOptions } from '../models/model.js';
+import { refusePrior } from '../models/predict-options.js';
+import { checkPriorChoice, parsePriorWord } from '../models/prior.js';
 import { optionQuery } from './api-schemas.js';
 import { HttpError, invalid } from './response.js';
 import type { RequestContext } from './route.js';
@@ -38,12 +40,31 @@ export function queryOptions(url: URL): PredictOptions {
   return toOptions(raw);
 }
 
-export function toOptions(o: { k?: unknown; explain?: unknown; threshold?: unknown }): PredictOptions {
+export function toOptions(o: { k?: unknown; explain?: unknown; threshold?: unknown; prior?: unknown }): PredictOptions {
   const options: PredictOptions = {};
   if (typeof o.k === 'number') options.k = o.k;
   if (typeof o.explain === 'boolean' || typeof o.explain === 'number') options.explain = o.explain;
   if (typeof o.threshold === 'number') options.threshold = o.threshold;
+  if (o.prior !== undefined) {
+    try {
+      options.prior = (typeof o.prior === 'string' ? parsePriorWord(o.prior) : undefined) ?? checkPriorChoice(o.prior);
+    } catch (e) {
+      throw invalid([{ field: 'prior', message: (e as Error).message.replace(/^prior:? ?/, '') }]);
+    }
+  }
   return options;
+}
+
+/** A prior the served model cannot take (a multi-label or non-linear model, an unknown code) is the caller's error, found before any work. */
+export function checkPriorOn(model: Classifier, options: PredictOptions): void {
+  if (options.prior === undefined) return;
+  try {
+    if (hasSyncPath(model)) model.predictProba([], { prior: options.prior });
+    else refusePrior(options, model.info.backend);
+  } catch (e) {
+    if (e instanceof RangeError) throw invalid([{ field: 'prior', message: e.message.replace(/^prior:? ?/, '') }]);
+    throw e;
+  }
 }
 
 export function authorize(ctx: RequestContext): void {

@@ -11,7 +11,7 @@ import { FILE_TYPES, MAX_ABSTRACT, MAX_TITLE } from '../api-schemas.js';
 import { readBody, requireMediaType } from '../body.js';
 import { predictPapers } from '../model-slot.js';
 import { predictionOutput } from '../../models/prediction-json.js';
-import { queryOptions } from '../request.js';
+import { checkPriorOn, queryOptions } from '../request.js';
 import { breathe, HttpError, invalid, startNdjson, write } from '../response.js';
 import type { RequestContext } from '../route.js';
 
@@ -24,6 +24,7 @@ import type { RequestContext } from '../route.js';
 export async function classifyFile(ctx: RequestContext): Promise<void> {
   requireMediaType(ctx.req, FILE_TYPES);
   const options = queryOptions(ctx.url);
+  checkPriorOn(ctx.state.slot.current.model, options);
   const format = ctx.url.searchParams.get('format');
   if (format !== null && !(FORMAT_NAMES as readonly string[]).includes(format)) throw invalid([{ field: 'query.format', message: `must be one of ${FORMAT_NAMES.join(', ')}` }]);
   const name = uploadName(ctx.url.searchParams.get('filename'));

@@ -4,7 +4,7 @@ import { batchPaper, batchRequest, classifyRequest, NDJSON } from '../api-schema
 import { ndjsonLines, parseJson, readBody, requireMediaType } from '../body.js';
 import { predictPapers } from '../model-slot.js';
 import { predictionOutput } from '../../models/prediction-json.js';
-import { check, hasText, paperOf, queryOptions, toOptions } from '../request.js';
+import { check, checkPriorOn, hasText, paperOf, queryOptions, toOptions } from '../request.js';
 import { invalid, sendJson, startNdjson, write } from '../response.js';
 import type { RequestContext } from '../route.js';
 import { validate, type Schema } from '../schema.js';
@@ -13,9 +13,11 @@ export async function classify(ctx: RequestContext): Promise<void> {
   requireMediaType(ctx.req, ['application/json']);
   const body = parseJson(await readBody(ctx.req, ctx.state.config.maxBodyBytes));
   check(classifyRequest, body);
-  const b = body as Partial<PaperText> & { id?: string; k?: number; explain?: boolean | number; threshold?: number };
+  const b = body as Partial<PaperText> & { id?: string; k?: number; explain?: boolean | number; threshold?: number; prior?: unknown };
   if (!hasText(b)) throw invalid([{ field: 'title', message: 'the title and abstract are both empty: nothing to classify' }]);
-  const [p] = await predictPapers(ctx.state.slot.current, [paperOf(b)], toOptions(b));
+  const options = toOptions(b);
+  checkPriorOn(ctx.state.slot.current.model, options);
+  const [p] = await predictPapers(ctx.state.slot.current, [paperOf(b)], options);
   ctx.classified = 1;
   sendJson(ctx.res, 200, predictionOutput(p!, b.id));
 }
@@ -23,6 +25,7 @@ export async function classify(ctx: RequestContext): Promise<void> {
 export async function classifyBatch(ctx: RequestContext): Promise<void> {
   const type = requireMediaType(ctx.req, ['application/json', NDJSON]);
   const options = queryOptions(ctx.url);
+  checkPriorOn(ctx.state.slot.current.model, options);
   if (type === NDJSON) return classifyNdjson(ctx, options);
   const body = parseJson(await readBody(ctx.req, ctx.state.config.maxBatchBodyBytes));
   const schema = { ...batchRequest, maxItems: ctx.state.config.maxBatch } as Schema;
