@@ -8,8 +8,9 @@
  * - `corpus`: the training data's own mix (no shift);
  * - `recent`: the newest training months' mix, at a strength below 1 because the recent prior is
  *   estimated from fewer papers and drift need not continue at the same pace;
- * - `balanced`: equal classes, at a strength β (q ∝ π_train^(1−β): the logit adjustment of Menon
- *   et al., 2021), so that thin categories win when the text says so;
+ * - `balanced`: toward equal classes, at a strength β: q ∝ π^(1−β), π the recent mix where the
+ *   model has one, else the training mix (the logit adjustment of Menon et al., 2021), so that
+ *   thin categories win when the text says so; β = 1 is equal classes whatever π was;
  * - shares the caller knows: categories, archives or groups to shares (or counts), normalised.
  */
 import { archiveOf, groupOf } from '../taxonomy/taxonomy.js';
@@ -85,14 +86,15 @@ export function priorShift(choice: PriorChoice, priors: ClassPriors, labels: rea
   const { train } = priors;
   const C = train.length;
   if (choice === 'corpus') return null;
-  if (choice === 'recent') {
-    if (!priors.recent) return null;
-    const recent = priors.recent;
-    return Float32Array.from(train, (t, c) => priors.recentStrength * (recent[c]! - t));
-  }
+  // ln π_recent − ln π_train, as far as the recent strength goes.
+  const recent = priors.recent;
+  const toRecent = recent ? Float32Array.from(train, (t, c) => priors.recentStrength * (recent[c]! - t)) : null;
+  if (choice === 'recent') return toRecent;
   if (choice === 'balanced' || 'balanced' in choice) {
     const beta = choice === 'balanced' ? priors.balancedStrength : choice.balanced;
-    return beta === 0 ? null : Float32Array.from(train, (t) => -beta * t);
+    if (beta === 0) return toRecent;
+    // ln q − ln π_train with ln q = (1 − β)(ln π_train + toRecent), up to a constant.
+    return Float32Array.from(train, (t, c) => (1 - beta) * (toRecent?.[c] ?? 0) - beta * t);
   }
   const shares = sharesOver(choice.shares, labels, train);
   const out = new Float32Array(C);

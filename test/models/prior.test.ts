@@ -124,6 +124,22 @@ test('balanced moves logits by −β ln π: at β = 1 a text that says nothing g
   assert.equal(priorShift({ balanced: 0 }, priors, labels), null);
 });
 
+test('balanced builds on the recent mix where there is one: a little of it is the recent mix flattened, all of it equal classes', () => {
+  const { priors, labels } = fourClasses();
+  // Recently cs.LG is as common as hep-th.
+  const withRecent: ClassPriors = { ...priors, recent: Float32Array.from([0.4, 0.1, 0.1, 0.4], Math.log), recentStrength: 1 };
+  const assumed = (choice: Parameters<typeof priorShift>[0]) => {
+    const shift = priorShift(choice, withRecent, labels);
+    return softmax(Array.from(withRecent.train, (t, c) => t + (shift?.[c] ?? 0)));
+  };
+  const recent = assumed('recent');
+  assert.ok(Math.abs(recent[3]! - 0.4) < 1e-4, String(recent));
+  for (const p of assumed({ balanced: 1 })) assert.ok(Math.abs(p - 0.25) < 1e-5);
+  const slightly = assumed({ balanced: 0.2 });
+  // Flattened from the recent mix, not from the training one: cs.LG stays level with hep-th.
+  assert.ok(Math.abs(slightly[3]! - slightly[0]!) < 1e-5 && slightly[1]! > recent[1]!, String(slightly));
+});
+
 test('shares name categories, archives or groups; a category listed itself is not given its group share too; unlisted ones keep a trace', () => {
   const { priors, labels } = fourClasses();
   const assumed = (shares: Record<string, number>) => {
