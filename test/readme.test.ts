@@ -62,7 +62,7 @@ function cliHas(command: string, flag: string | undefined): boolean {
 const PRELUDE = `set -euo pipefail\narxiv-classifier() { "${process.execPath}" ${CLI.map((a) => `"${a}"`).join(' ')} "$@"; }\n`;
 
 function runShell(code: string, cwd: string): { status: number | null; out: string } {
-  const r = spawnSync('bash', ['-c', PRELUDE + code], { cwd, encoding: 'utf8', env: { ...process.env, CI: '1' }, maxBuffer: 64 << 20 });
+  const r = spawnSync('bash', ['-c', PRELUDE + code], { cwd, encoding: 'utf8', env: { ...process.env, CI: '1', ARXIV_CLASSIFIER_DATA: join(cwd, '.arxiv-classifier-data') }, maxBuffer: 64 << 20 });
   return { status: r.status, out: `${r.stdout}\n${r.stderr}` };
 }
 

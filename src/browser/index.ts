@@ -13,6 +13,8 @@ import { describeLabel, type LabelInfo } from '../models/labels-info.js';
 import type { Classifier, SyncPath } from '../models/model.js';
 import { modelFromBytes } from '../models/open-model.js';
 import { archiveOfCode } from '../models/prediction-json.js';
+import { papersOfText } from './file-papers.js';
+import type { PaperItem } from '../sources/fields.js';
 
 
 /** What a page gets: models with the Classifier protocol and its synchronous path. */
@@ -27,6 +29,8 @@ export interface ArxivClassifierApi {
   describeLabel(label: string, task: LabelTask): LabelInfo;
   /** A category's archive with its official name, as the API adds to a prediction; undefined outside arXiv's taxonomy. */
   archiveOf(code: string): { code: string; name: string } | undefined;
+  /** The papers of a CSV, TSV, JSON or JSON-lines file's text, read as `ingest` reads them (each with its line, or why it has no text). */
+  papersOfText(name: string, text: string): PaperItem[] | { unsupported: string };
 }
 
 declare global {
@@ -50,4 +54,5 @@ globalThis.ArxivClassifier = {
   kernelBackend: simdAvailable() ? 'wasm-simd' : 'js',
   describeLabel,
   archiveOf: archiveOfCode,
+  papersOfText,
 };

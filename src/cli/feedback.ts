@@ -3,6 +3,7 @@ import { exportFeedback, FeedbackStore } from '../serving/feedback-store.js';
 import { parseCommandArgs, requireOption } from './args.js';
 import { type Command } from './command.js';
 import { UsageError, UserError } from '../base/errors.js';
+import { defaultFeedbackPath } from '../base/data-dir.js';
 
 export const command: Command = {
   name: 'feedback',
@@ -16,7 +17,8 @@ more than once keeps its latest correction) for training together with the origi
   arxiv-classifier train --data corpus.jsonl.gz --data feedback.jsonl --out model.axcm
 
 Options:
-  --db FILE    the feedback store (default ./feedback.sqlite)
+  --db FILE    the feedback store (default: serve's, ${defaultFeedbackPath()};
+               $ARXIV_CLASSIFIER_DATA or $XDG_DATA_HOME move it)
   --out FILE   corpus file to write (export; gzipped when it ends in .gz)
   --json       machine-readable output
   -h, --help   this help`,
@@ -24,7 +26,7 @@ Options:
     const { values, positionals } = parseCommandArgs(argv, { db: { type: 'string' }, out: { type: 'string' }, json: { type: 'boolean' } }, true);
     const [verb, ...extra] = positionals;
     if (extra.length > 0) throw new UsageError(`unexpected argument "${extra[0]}"`);
-    const db = values.db ?? 'feedback.sqlite';
+    const db = values.db ?? defaultFeedbackPath();
     if (verb !== 'export' && verb !== 'count') throw new UsageError(verb ? `unknown verb "${verb}" (export or count)` : 'give a verb: export or count');
     if (!existsSync(db)) throw new UserError(`${db}: no feedback store here (--db)`);
     if (verb === 'count') {

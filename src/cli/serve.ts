@@ -1,7 +1,7 @@
 import cluster from 'node:cluster';
-import { existsSync, statSync } from 'node:fs';
+import { existsSync, mkdirSync, statSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
-import { resolve } from 'node:path';
+import { dirname, resolve } from 'node:path';
 import { DEFAULT_LIMITS, type ServeConfig } from '../serving/app-state.js';
 import { announceReady, startPrimary, workerHooks } from '../serving/cluster.js';
 import { defaultThreads } from '../parallel/threads.js';
@@ -12,6 +12,7 @@ import { describeBackend } from '../models/backends.js';
 import { intOption, numberOption, parseCommandArgs } from './args.js';
 import { type Command } from './command.js';
 import { UsageError, UserError } from '../base/errors.js';
+import { defaultFeedbackPath } from '../base/data-dir.js';
 
 export const command: Command = {
   name: 'serve',
@@ -29,7 +30,11 @@ Options:
   --token T            bearer token required by feedback and admin routes
                        (default: $ARXIV_CLASSIFIER_TOKEN; none = open)
   --cors ORIGINS       comma-separated origins allowed to call the API from a browser, or '*'
-  --feedback-db FILE   SQLite file for feedback (default ./feedback.sqlite; 'none' turns it off)
+  --feedback-db FILE   SQLite file for corrections sent from the page or POST /v1/feedback
+                       (default ${defaultFeedbackPath()}, a per-user
+                       directory: $ARXIV_CLASSIFIER_DATA, else $XDG_DATA_HOME/arxiv-classifier,
+                       else ~/.local/share/arxiv-classifier; 'none' turns feedback off).
+                       Said on stderr at start-up.
   --web DIR            the web page's directory (default: the built page; 'none' = API only)
   --report FILE        an evaluation report (HTML) to link from the model page
   --max-batch N        most papers in one JSON batch (default ${DEFAULT_LIMITS.maxBatch})
@@ -77,7 +82,15 @@ Any backend can be served; only a model file of ours can also run in the page (o
     } else webDir = defaultWebDir();
     if (values.report !== undefined && !existsSync(values.report)) throw new UserError(`--report ${values.report}: no such file`);
     if (values.report !== undefined && !statSync(values.report).isFile()) throw new UserError(`--report ${values.report}: not a file (give the report's .html file)`);
-    const feedbackArg = values['feedback-db'] ?? 'feedback.sqlite';
+    const feedbackArg = values['feedback-db'] ?? defaultFeedbackPath();
+    // The default store's directory is ours to make; a path the user gave must already lead somewhere.
+    if (values['feedback-db'] === undefined && cluster.isPrimary) {
+      try {
+        mkdirSync(dirname(feedbackArg), { recursive: true });
+      } catch (e) {
+        throw new UserError(`cannot make ${dirname(feedbackArg)} for the feedback store (${(e as Error).message}): give --feedback-db FILE or none`);
+      }
+    }
     const token = values.token ?? process.env.ARXIV_CLASSIFIER_TOKEN ?? undefined;
     const config: ServeConfig = {
       modelPath,
@@ -116,6 +129,7 @@ Any backend can be served; only a model file of ours can also run in the page (o
     else {
       const info = server.state.slot.current.model.info;
       log(`serving ${info.task} model ${server.state.slot.current.path} (${info.labels.length} labels)`);
+      log(config.feedbackPath ? `feedback store: ${config.feedbackPath}${values['feedback-db'] === undefined ? ' (the default; --feedback-db FILE or none to change)' : ''}` : 'feedback: off (--feedback-db none)');
       if (!config.token && host !== '127.0.0.1' && host !== 'localhost' && host !== '::1') log('warning: no --token: anyone who can reach this port can send feedback and reload the model');
       log(`listening on ${server.url}`);
     }
@@ -157,6 +171,7 @@ async function runPrimary(workers: number, log: (line: string) => void, config: 
     throw new UserError(`${(e as Error).message}; see the messages above`);
   }
   log(`serving ${config.modelPath} with ${workers} processes`);
+  log(config.feedbackPath ? `feedback store: ${config.feedbackPath}` : 'feedback: off (--feedback-db none)');
   log(`listening on ${url}`);
   return new Promise<number>((done) => {
     const stop = (): void => {

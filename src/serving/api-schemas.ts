@@ -101,3 +101,68 @@ export const FILE_TYPES = [
   'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet',
   'application/gzip',
 ];
+
+const num: Schema = { type: 'number' };
+const str: Schema = { type: 'string' };
+
+/** `ModelCard` (src/models/model.ts): test scores per field, measured on a time-split twin of the model. */
+export const modelCardSchema: Schema = {
+  type: 'object',
+  description: 'What a user should know before trusting the model: scores on papers it never saw, per field and per category, the trade-off of each prior, and its limitations. Absent from models trained without one.',
+  properties: {
+    evaluation: { type: 'string', description: 'One sentence: how and on what the numbers were measured.' },
+    testPapers: { type: 'integer' },
+    overall: { type: 'object', properties: { top1: num, top5: num, macroF1: num, groupAccuracy: num }, required: ['top1', 'top5', 'macroF1', 'groupAccuracy'] },
+    groups: {
+      type: 'array',
+      items: { type: 'object', properties: { code: str, name: str, trainShare: num, testPapers: { type: 'integer' }, top1: num, groupAccuracy: num }, required: ['code', 'name', 'trainShare', 'testPapers', 'top1', 'groupAccuracy'] },
+    },
+    categories: {
+      type: 'array',
+      items: {
+        type: 'object',
+        properties: { code: str, name: str, group: str, trainPapers: { type: 'integer' }, testPapers: { type: 'integer' }, precision: num, recall: num, f1: num },
+        required: ['code', 'name', 'group', 'trainPapers', 'testPapers', 'precision', 'recall', 'f1'],
+      },
+    },
+    priors: {
+      type: 'array',
+      items: { type: 'object', properties: { prior: str, top1: num, macroF1: num, neverPredicted: { type: 'integer' }, groups: { type: 'object', properties: {}, description: 'Group code → share of test papers predicted in it.' } }, required: ['prior', 'top1', 'macroF1', 'neverPredicted'] },
+    },
+    limitations: { type: 'array', items: str },
+  },
+  required: ['evaluation', 'testPapers', 'overall', 'groups', 'categories', 'priors', 'limitations'],
+};
+
+/** GET /v1/models. */
+export const modelsResponse: Schema = {
+  type: 'object',
+  properties: {
+    current: {
+      type: 'object',
+      properties: {
+        file: { type: 'string', description: 'The model file\'s name, or the backend\'s description.' },
+        etag: str,
+        loadedAt: str,
+        backend: str,
+        task: str,
+        multiLabel: { type: 'boolean' },
+        createdAt: str,
+        quantized: { type: 'boolean' },
+        training: { type: 'object', properties: { papers: { type: 'integer' }, dataHash: str, seconds: num, options: { type: 'object', properties: {} } } },
+        validation: { type: 'object', properties: {}, description: 'Metrics on the validation split (name → number).' },
+        labels: { type: 'array', items: { type: 'object', properties: { code: str, name: str, group: str, groupName: str }, required: ['code', 'name', 'group', 'groupName'] } },
+        report: str,
+        card: modelCardSchema,
+      },
+      required: ['file', 'etag', 'backend', 'task', 'multiLabel', 'labels'],
+    },
+    feedback: {
+      type: 'object',
+      description: 'Whether POST /v1/feedback stores corrections here, and whether it needs the bearer token: the web page shows its correction form and token field from these.',
+      properties: { enabled: { type: 'boolean' }, token: { type: 'boolean' } },
+      required: ['enabled', 'token'],
+    },
+  },
+  required: ['current', 'feedback'],
+};

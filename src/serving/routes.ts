@@ -5,7 +5,7 @@
  * api-schemas.ts, handlers in handlers/.
  */
 import { FORMAT_NAMES } from '../sources/source.js';
-import { batchPaper, batchRequest, classifyRequest, E400, E401, E413, E415, errorResponse, feedbackRequest, FILE_TYPES, NDJSON, optionQuery, predictionSchema } from './api-schemas.js';
+import { batchPaper, batchRequest, classifyRequest, E400, E401, E413, E415, errorResponse, feedbackRequest, FILE_TYPES, modelsResponse, NDJSON, optionQuery, predictionSchema } from './api-schemas.js';
 import { classify, classifyBatch } from './handlers/classify.js';
 import { classifyFile } from './handlers/classify-file.js';
 import { feedback } from './handlers/feedback.js';
@@ -89,15 +89,15 @@ export const ROUTES: readonly Route[] = [
     method: 'GET',
     path: '/v1/models',
     tag: 'model',
-    summary: 'The served model: task, labels, training data size, validation metrics',
-    responses: { '200': { description: 'Model facts', content: { 'application/json': {} } } },
-    handle: (ctx) => sendJson(ctx.res, 200, { current: modelSummary(ctx.state) }),
+    summary: 'The served model: task, labels, training data size, validation metrics, its model card; and whether this server takes corrections',
+    responses: { '200': { description: 'Model facts', content: { 'application/json': { schema: modelsResponse } } } },
+    handle: (ctx) => sendJson(ctx.res, 200, { current: modelSummary(ctx.state), feedback: { enabled: ctx.state.feedback !== null, token: ctx.state.config.token !== undefined } }),
   },
   {
     method: 'GET',
     path: '/v1/models/current/file',
     tag: 'model',
-    summary: 'The model file itself (for in-browser classification); honours If-None-Match',
+    summary: 'The model file itself (for in-browser classification); gzip-compressed for clients that accept it (X-Decoded-Length gives the size once decompressed); honours If-None-Match',
     responses: { '200': { description: 'Model file bytes', content: { 'application/octet-stream': {} } }, '304': { description: 'Not modified' }, '404': errorResponse('The served backend is not a model file (an LLM, ONNX or ensemble backend)') },
     handle: modelFile,
   },

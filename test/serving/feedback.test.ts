@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, test } from 'node:test';
@@ -62,6 +62,21 @@ test('export of a missing store is a clear error; bad usage is exit 2', async ()
   assert.match(e.err, /^arxiv-classifier feedback: .*papers\.jsonl: not a feedback store/);
   assert.equal((await run(['feedback', 'frobnicate'])).code, 2);
   assert.equal((await run(['feedback', 'export', '--db', join(dir, 'fb.sqlite')])).code, 2);
+});
+
+test('serve keeps corrections in a per-user data directory by default, and says where on stderr', { timeout: 60_000 }, async () => {
+  const data = join(dir, 'xdg');
+  const s = await startServeChild(['--web', 'none'], { ARXIV_CLASSIFIER_DATA: '', XDG_DATA_HOME: data });
+  try {
+    const store = join(data, 'arxiv-classifier', 'feedback.sqlite');
+    assert.match(s.stderr(), new RegExp(`feedback store: ${store.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')} \\(the default`));
+    const r = await fetch(`${s.url}/v1/feedback`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ title: 'A paper', categories: ['cs.LG'] }) });
+    assert.equal(r.status, 201);
+    assert.ok(existsSync(store), `no store at ${store}`);
+  } finally {
+    s.child.kill('SIGTERM');
+    await s.exited;
+  }
 });
 
 test('kill -9 in the middle of a burst of feedback loses no acknowledged write', { timeout: 120_000 }, async () => {

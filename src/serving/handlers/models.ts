@@ -1,6 +1,8 @@
 /** The served model: its facts, its file, its report, and reloading it. */
 import { readFile } from 'node:fs/promises';
 import { basename } from 'node:path';
+import { promisify } from 'node:util';
+import { gzip } from 'node:zlib';
 import { describeLabel } from '../../models/labels-info.js';
 import type { AppState } from '../app-state.js';
 import { readBody } from '../body.js';
@@ -41,6 +43,7 @@ export function modelSummary(state: AppState, served = state.slot.current): Reco
     validation: info.validation,
     labels: info.labels.map((l) => describeLabel(l, info.task)),
     report: state.config.reportPath ? '/v1/models/current/report' : null,
+    ...(info.card ? { card: info.card } : {}),
   };
 }
 
@@ -52,15 +55,38 @@ export async function report(ctx: RequestContext): Promise<void> {
   ctx.res.end(html);
 }
 
-export function modelFile(ctx: RequestContext): void {
+/** The served file gzipped, made once per model (keyed by its ETag): a page downloads it in a third of the bytes. */
+let gzipped: { etag: string; body: Promise<Buffer> } | null = null;
+
+function gzippedModel(etag: string, bytes: Buffer): Promise<Buffer> {
+  if (gzipped?.etag !== etag) gzipped = { etag, body: promisify(gzip)(bytes, { level: 6 }) };
+  return gzipped.body;
+}
+
+/** Whether the request's Accept-Encoding takes gzip (and does not refuse it with q=0). */
+export function acceptsGzip(header: string | undefined): boolean {
+  for (const part of (header ?? '').split(',')) {
+    const [name, ...params] = part.trim().toLowerCase().split(';');
+    if (name !== 'gzip' && name !== '*') continue;
+    const q = params.map((p) => p.trim()).find((p) => p.startsWith('q='));
+    return q === undefined || Number(q.slice(2)) > 0;
+  }
+  return false;
+}
+
+export async function modelFile(ctx: RequestContext): Promise<void> {
   const { bytes, etag, path, model } = ctx.state.slot.current;
   if (bytes === null) throw new HttpError(404, 'not_found', `the served backend (${model.info.backend}) is not one model file, so it cannot run in the browser`);
-  const headers = { etag, 'cache-control': 'no-cache', 'content-disposition': `attachment; filename="${basename(path).replace(/"/g, '')}"` };
+  const headers: Record<string, string | number> = { etag, 'cache-control': 'no-cache', vary: 'accept-encoding', 'content-disposition': `attachment; filename="${basename(path).replace(/"/g, '')}"` };
   if (ctx.req.headers['if-none-match'] === etag) {
     ctx.res.writeHead(304, headers);
     ctx.res.end();
     return;
   }
-  ctx.res.writeHead(200, { ...headers, 'content-type': 'application/octet-stream', 'content-length': bytes.length });
-  ctx.res.end(bytes);
+  // The page shows download progress in bytes: behind Content-Encoding its reader sees decoded
+  // bytes, so it is told their total too.
+  const body = acceptsGzip(ctx.req.headers['accept-encoding']) ? await gzippedModel(etag, bytes) : null;
+  if (body) Object.assign(headers, { 'content-encoding': 'gzip', 'x-decoded-length': bytes.length });
+  ctx.res.writeHead(200, { ...headers, 'content-type': 'application/octet-stream', 'content-length': (body ?? bytes).length });
+  ctx.res.end(body ?? bytes);
 }
