@@ -254,7 +254,7 @@ test('the newest months’ class mix shifts probabilities toward what is common 
   const rest = pool.filter((p) => p.primary !== 'hep-th').slice(0, 360);
   const recent = [...hep, ...rest].map((p, i) => ({ ...p, id: `23${String(10 + (i % 3))}.${String(i).padStart(5, '0')}` }));
   const papers = [...old, ...recent];
-  const options = { ...fast, epochs: 3, task: 'primary' as const };
+  const options = { ...fast, epochs: 3, task: 'primary' as const, defaultBalance: 0 };
   const shifted = await trainOnTwo(papers, null, options);
   const plain = await trainOnTwo(papers, null, { ...options, recentPriorMonths: 0 });
   assert.deepEqual(plain.report.priorShift, { skipped: 'turned off' });
@@ -317,11 +317,16 @@ function vaguePapers(n: number, mix: Record<string, number>, month: string, seed
 test('a trained model stores its class mixes: a caller picks corpus, recent, balanced or shares per call, and the file keeps the choice', async () => {
   const even = { 'cs.CV': 0.25, 'hep-th': 0.25, 'math.NT': 0.25, 'q-bio.NC': 0.25 };
   const papers = [...vaguePapers(1500, even, '2301', 1), ...vaguePapers(1500, { 'cs.CV': 0.1, 'hep-th': 0.7, 'math.NT': 0.1, 'q-bio.NC': 0.1 }, '2312', 2)];
-  const options = { ...fast, epochs: 3, task: 'primary' as const };
+  const options = { ...fast, epochs: 3, task: 'primary' as const, defaultBalance: 0 };
+  const close = (a: Float32Array, b: Float32Array) => a.every((x, i) => Math.abs(x - b[i]!) < 1e-5);
   const shifted = await trainOnTwo(papers, null, options);
   const plain = await trainOnTwo(papers, null, { ...options, recentPriorMonths: 0 });
   const text = [{ title: 'we study the model', abstract: 'our approach and results' }];
-  const close = (a: Float32Array, b: Float32Array) => a.every((x, i) => Math.abs(x - b[i]!) < 1e-5);
+  // Left at its default, the default leans a little from the recent mix toward equal classes.
+  const { defaultBalance: _, ...defaults } = options;
+  const leaning = await trainOnTwo(papers, null, defaults);
+  assert.deepEqual(leaning.model.spec.priors!.defaultChoice, { balanced: 0.1 });
+  assert.ok(close(leaning.model.predictProba(text), leaning.model.predictProba(text, { prior: { balanced: 0.1 } })));
   // The default is the recent mix; asking for the corpus mix gives the model trained without one.
   assert.ok(close(shifted.model.predictProba(text, { prior: 'corpus' }), plain.model.predictProba(text)));
   assert.ok(close(shifted.model.predictProba(text, { prior: 'recent' }), shifted.model.predictProba(text)));

@@ -16,6 +16,7 @@ import type { TermOptions } from '../../text/terms.js';
 import { Vocabulary } from '../../text/vocabulary.js';
 import { fitTemperature, validationMetrics } from './calibration.js';
 import { classMixes, priorShift as priorShiftOf } from '../prior.js';
+import type { PriorChoice } from '../model.js';
 import { LINEAR_BACKEND, LinearModel, ROW_CAPACITY } from './linear.js';
 import type { HeldOutTerms } from './held-out.js';
 import { planTraining, UnlabelledValidationError, type TrainingPlan } from './train-plan.js';
@@ -463,8 +464,13 @@ function calibrate(scores: Float32Array, plan: TrainingPlan, o: TrainOptions, lo
     temperature,
     thresholds: validCount > 0 ? loss.thresholds(scores, temperature, vPtr, vIdx, C) : null,
     validation: validationMetrics(scores, vPtr, vIdx, C, loss, temperature),
-    priors: mixes && { ...mixes, recentStrength: o.recentPriorStrength, balancedStrength: o.balancedPrior, defaultChoice: o.defaultPrior },
+    priors: mixes && { ...mixes, recentStrength: o.recentPriorStrength, balancedStrength: o.balancedPrior, defaultChoice: defaultChoiceOf(o) },
   };
+}
+
+/** What predictions assume unless the caller names a prior. */
+function defaultChoiceOf(o: TrainOptions): PriorChoice {
+  return o.defaultPrior === 'recent' && o.defaultBalance > 0 ? { balanced: o.defaultBalance } : o.defaultPrior;
 }
 
 /**
