@@ -8,8 +8,8 @@ import { lineByteChunks, readLineByteChunks } from '../sources/lines.js';
 import { openStreamBytes } from '../sources/open.js';
 import { readRows } from '../sources/read.js';
 import type { Classifier, PaperText, Prediction, PredictOptions } from '../models/model.js';
-import { PredictPool, type LinesChunk } from '../models/predict-pool.js';
-import { predictionLine } from '../models/prediction-json.js';
+import { PredictPool, type LinesChunk, type NumberedPaper } from '../models/predict-pool.js';
+import { predictionLine, predictionRecord } from '../models/prediction-json.js';
 import { checkPredictOptions } from '../models/predict-options.js';
 import { intOption, numberOption, parseCommandArgs } from './args.js';
 import { type Command } from './command.js';
@@ -68,7 +68,7 @@ ${BACKEND_USAGE}`,
       const paper: PaperText = { title: values.title ?? '', abstract: values.abstract ?? '' };
       if (!paper.title.trim() && !paper.abstract!.trim()) throw new UserError('the title and abstract are both empty: nothing to classify');
       const [prediction] = await backendCall(model.predictBatchAsync([paper], options));
-      if (values.json) process.stdout.write(JSON.stringify(prediction, null, 2) + '\n');
+      if (values.json) process.stdout.write(JSON.stringify(predictionRecord(prediction!), null, 2) + '\n');
       else process.stdout.write(formatPrediction(prediction!) + '\n');
       reportUsage(model);
       return 0;
@@ -171,9 +171,9 @@ async function classifyBatch(predictor: PredictPool | Classifier, input: string,
     inFlight.push(chunk);
     while (inFlight.length >= maxInFlight) await flushOne();
   };
-  const predictLines = async (papers: (PaperText & { id?: string })[]): Promise<LinesChunk> => {
+  const predictLines = async (papers: NumberedPaper[]): Promise<LinesChunk> => {
     const predictions = await backendCall((predictor as Classifier).predictBatchAsync(papers, options));
-    return { lines: predictions.map((p, i) => predictionLine(papers[i]!.id, p) + '\n').join(''), papers: papers.length, errors: [] };
+    return { lines: predictions.map((p, i) => predictionLine(papers[i]!.id, p, papers[i]!.row) + '\n').join(''), papers: papers.length, errors: [] };
   };
   try {
     const stdinChunks = input === '-' ? lineByteChunks(openStreamBytes(process.stdin, where), JSONL_CHUNK_BYTES) : null;
@@ -189,7 +189,7 @@ async function classifyBatch(predictor: PredictPool | Classifier, input: string,
         await enqueue(pool.predictJsonLines(bytes, firstLine, options));
       }
     } else {
-      let chunk: (PaperText & { id?: string })[] = [];
+      let chunk: NumberedPaper[] = [];
       const submit = async () => {
         const papers = chunk;
         chunk = [];
@@ -207,6 +207,8 @@ async function classifyBatch(predictor: PredictPool | Classifier, input: string,
           process.stderr.write(`${where}:${item.line}: skipped: ${item.error}\n`);
           continue;
         }
+        // Its row, for the output when it has no id (see PredictionRecord).
+        (item.paper as NumberedPaper).row = item.line;
         chunk.push(item.paper);
         if (chunk.length >= CHUNK) await submit();
       }

@@ -9,8 +9,8 @@ import { modelEtag, ModelFileError, readModelBytes } from './file/model-file.js'
 import type { LinearModel } from './linear/linear.js';
 import type { PaperText, PredictOptions } from './model.js';
 import { modelFromBytes } from './open-model.js';
-import { predictionLine, predictionOutput } from './prediction-json.js';
-import type { LinesChunk, LoadAnswer, ProbaChunk } from './predict-pool.js';
+import { predictionLine } from './prediction-json.js';
+import type { LinesChunk, LoadAnswer, NumberedPaper, ProbaChunk } from './predict-pool.js';
 import { parseCanonicalLines, processJsonlChunk } from '../corpus/ingest-worker.js';
 import { parseJsonlChunk } from '../sources/jsonl.js';
 import { paperItem } from '../sources/fields.js';
@@ -46,11 +46,12 @@ serve(async (m) => {
   const options = m.options as PredictOptions;
   if (m.type === 'api') {
     const papers = m.papers as (PaperText & { id?: string })[];
-    return { result: papers.map((p) => JSON.stringify(predictionOutput(model!.predict(p, options), p.id))) };
+    const first = m.first as number;
+    return { result: papers.map((p, i) => predictionLine(p.id, model!.predict(p, options), first + i)) };
   }
   if (m.type === 'lines') {
-    const papers = m.papers as (PaperText & { id?: string })[];
-    const result: LinesChunk = { lines: papers.map((p) => predictionLine(p.id, model!.predict(p, options)) + '\n').join(''), papers: papers.length, errors: [] };
+    const papers = m.papers as NumberedPaper[];
+    const result: LinesChunk = { lines: papers.map((p) => predictionLine(p.id, model!.predict(p, options), p.row) + '\n').join(''), papers: papers.length, errors: [] };
     return { result };
   }
   if (m.type === 'jsonl') {
@@ -60,7 +61,7 @@ serve(async (m) => {
     parseJsonlChunk(bytes, m.firstLine as number, (row) => {
       const item = paperItem(row);
       if ('error' in item) errors.push(item);
-      else lines.push(predictionLine(item.paper.id, model!.predict(item.paper, options)) + '\n');
+      else lines.push(predictionLine(item.paper.id, model!.predict(item.paper, options), item.line) + '\n');
     });
     // Encoded here, so the main thread only writes bytes.
     const out = encoder.encode(lines.join(''));

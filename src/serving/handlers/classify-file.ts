@@ -10,7 +10,7 @@ import { FORMAT_NAMES, type FormatName } from '../../sources/source.js';
 import { FILE_TYPES, MAX_ABSTRACT, MAX_TITLE } from '../api-schemas.js';
 import { readBody, requireMediaType } from '../body.js';
 import { predictPapers } from '../model-slot.js';
-import { predictionOutput } from '../../models/prediction-json.js';
+import { predictionRecord } from '../../models/prediction-json.js';
 import { queryOptions } from '../request.js';
 import { breathe, HttpError, invalid, startNdjson, write } from '../response.js';
 import type { RequestContext } from '../route.js';
@@ -61,7 +61,7 @@ export async function classifyFile(ctx: RequestContext): Promise<void> {
         out.push(JSON.stringify({ type: 'skip', line: r.line, error: r.error }));
       } else {
         const [p] = await predictPapers(ctx.state.slot.current, [r.paper], options);
-        out.push(JSON.stringify({ type: 'prediction', line: r.line, title: r.paper.title, ...predictionOutput(p!, r.paper.id) }));
+        out.push(JSON.stringify({ type: 'prediction', line: r.line, title: r.paper.title, ...predictionRecord(p!, r.paper.id, r.line) }));
         ctx.classified++;
       }
       if (out.length >= 200) {
