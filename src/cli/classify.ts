@@ -9,7 +9,9 @@ import { openStreamBytes } from '../sources/open.js';
 import { readRows } from '../sources/read.js';
 import type { Classifier, PaperText, Prediction, PredictOptions } from '../models/model.js';
 import { PredictPool, type LinesChunk, type NumberedPaper } from '../models/predict-pool.js';
-import { predictionLine, predictionRecord } from '../models/prediction-json.js';
+import { predictionRecord } from '../models/prediction-json.js';
+import { ChunkEncoder, type PredictionFormat } from '../models/prediction-table.js';
+import { framing, ParquetPredictions, predictionFormatOf } from './prediction-output.js';
 import { checkPredictOptions } from '../models/predict-options.js';
 import { intOption, numberOption, parseCommandArgs } from './args.js';
 import { type Command } from './command.js';
@@ -34,7 +36,13 @@ Options:
   --input FILE    classify every paper in FILE (any format 'ingest' reads; '-' = JSON lines on
                   stdin, gzipped or not, read as a JSON-lines file is). FILE is streamed: memory
                   does not grow with its size, and each answer is written as it comes
-  --out FILE      batch output, one JSON object per line (default: stdout)
+  --out FILE      batch output, in the format its extension names: .jsonl or .ndjson (one JSON
+                  object per line, as on stdout), .json (a JSON array), .csv (one row per paper:
+                  id, row, label, name, probability, group, group_name, group_probability,
+                  archive, labels, uncertain, unparsed; cells a spreadsheet would run as formulas
+                  start with ') or .parquet (the same columns). Default, or '-': JSON lines on
+                  stdout. Each object has the paper's id, or its row (the line it is on) when it
+                  has none
   --format F      input format; guessed from the file when absent
   --json          machine-readable output (batch with --out: a summary with papers/s)
   -h, --help      this help
@@ -75,7 +83,9 @@ ${BACKEND_USAGE}`,
     }
     const format = parseFormat(values.format);
     if (values.input === '-' && format !== undefined && format !== 'jsonl') throw new UsageError(`--input - reads JSON lines from stdin; --format ${format} needs a file`);
-    if (values.out !== undefined) await checkOutputFile(values.out, '--out');
+    const outFormat = predictionFormatOf(values.out);
+    const out = values.out === '-' ? undefined : values.out;
+    if (out !== undefined) await checkOutputFile(out, '--out');
     // A linear model file predicts batches on worker threads, each loading its own copy; this
     // thread then never loads the model (for the float model that took a quarter of a second).
     const chosen = backendOptions(values);
@@ -84,7 +94,7 @@ ${BACKEND_USAGE}`,
     const pool = chosen.backend === 'linear' && chosen.model && threads > 1 ? await backendCall(PredictPool.open(chosen.model, threads)) : null;
     try {
       const model = pool ? null : await resolveBackend(values);
-      const code = await classifyBatch(pool ?? model!, values.input, values.out, format, options, values.json ?? false);
+      const code = await classifyBatch(pool ?? model!, values.input, out, outFormat, format, options, values.json ?? false);
       if (model) reportUsage(model);
       return code;
     } finally {
@@ -128,7 +138,7 @@ function isClosedPipe(e: unknown, sink: NodeJS.WritableStream): boolean {
 }
 
 /** Batch prediction runs on a pool of threads, or on the backend itself. */
-async function classifyBatch(predictor: PredictPool | Classifier, input: string, out: string | undefined, format: ReturnType<typeof parseFormat>, options: PredictOptions, json: boolean): Promise<number> {
+async function classifyBatch(predictor: PredictPool | Classifier, input: string, out: string | undefined, outFormat: PredictionFormat, format: ReturnType<typeof parseFormat>, options: PredictOptions, json: boolean): Promise<number> {
   const pool = predictor instanceof PredictPool ? predictor : null;
   const t0 = performance.now();
   const tmp = out ? tempPathBeside(out) : undefined;
@@ -159,12 +169,20 @@ async function classifyBatch(predictor: PredictPool | Classifier, input: string,
     if (!sink.write(data)) await Promise.race([new Promise<void>((r) => sink.once('drain', () => r())), sinkFailed]);
     if (sinkError) throw sinkError;
   };
+  const frame = framing(outFormat);
+  let parquet: ParquetPredictions | null = null;
+  let wrote = false;
   const flushOne = async () => {
     const chunk = await inFlight.shift()!;
     for (const e of chunk.errors) process.stderr.write(`${where}:${e.line}: skipped: ${e.error}\n`);
     failed += chunk.errors.length;
     done += chunk.papers;
-    await write(chunk.lines);
+    if (parquet) await parquet.add(chunk.rows ?? []);
+    else if (chunk.papers > 0) {
+      if (wrote) await write(frame.between);
+      await write(chunk.lines);
+      wrote = true;
+    }
     progress.update(done);
   };
   const enqueue = async (chunk: Promise<LinesChunk>) => {
@@ -173,9 +191,13 @@ async function classifyBatch(predictor: PredictPool | Classifier, input: string,
   };
   const predictLines = async (papers: NumberedPaper[]): Promise<LinesChunk> => {
     const predictions = await backendCall((predictor as Classifier).predictBatchAsync(papers, options));
-    return { lines: predictions.map((p, i) => predictionLine(papers[i]!.id, p, papers[i]!.row) + '\n').join(''), papers: papers.length, errors: [] };
+    const chunk = new ChunkEncoder(outFormat);
+    predictions.forEach((p, i) => chunk.add(papers[i]!.id, p, papers[i]!.row));
+    return { lines: chunk.text(), papers: papers.length, errors: [], ...(parquet ? { rows: chunk.rows } : {}) };
   };
   try {
+    if (outFormat === 'parquet') parquet = await ParquetPredictions.open(write);
+    await write(frame.head);
     const stdinChunks = input === '-' ? lineByteChunks(openStreamBytes(process.stdin, where), JSONL_CHUNK_BYTES) : null;
     if (pool && (stdinChunks || (format ?? (await detectFormat(input))) === 'jsonl')) {
       // JSON lines go to the threads as bytes: decoding and parsing them there leaves this thread
@@ -186,14 +208,14 @@ async function classifyBatch(predictor: PredictPool | Classifier, input: string,
           process.stderr.write(`${where}:${firstLine}: skipped: ${tooLongLineItem(firstLine).error}\n`);
           continue;
         }
-        await enqueue(pool.predictJsonLines(bytes, firstLine, options));
+        await enqueue(pool.predictJsonLines(bytes, firstLine, options, outFormat));
       }
     } else {
       let chunk: NumberedPaper[] = [];
       const submit = async () => {
         const papers = chunk;
         chunk = [];
-        await enqueue(pool ? pool.predictLines(papers, options) : predictLines(papers));
+        await enqueue(pool ? pool.predictLines(papers, options, outFormat) : predictLines(papers));
       };
       const items = stdinChunks ? (async function* () {
         for await (const { bytes, firstLine, tooLong } of stdinChunks) {
@@ -215,6 +237,8 @@ async function classifyBatch(predictor: PredictPool | Classifier, input: string,
       if (chunk.length) await submit();
     }
     while (inFlight.length) await flushOne();
+    await write(frame.tail(wrote));
+    await parquet?.finish();
     if (tmp) {
       const file = sink as ReturnType<typeof createWriteStream>;
       if (sinkError) throw sinkError;

@@ -6,6 +6,7 @@ import { ModelFileError, type ModelFileErrorKind } from './file/model-codec.js';
 import type { PaperText, PredictOptions, SyncPath } from './model.js';
 import { defaultThreads } from '../parallel/threads.js';
 import { predictionLine } from './prediction-json.js';
+import type { Cell, PredictionFormat } from './prediction-table.js';
 
 /** Batches smaller than this stay on the caller's thread in `predictShared`: splitting them costs more than it saves. */
 export const MIN_PARALLEL_BATCH = 64;
@@ -15,7 +16,9 @@ export const MIN_PARALLEL_BATCH = 64;
 export type NumberedPaper = PaperText & { id?: string; row?: number };
 
 export interface LinesChunk {
+  /** Encoded in the chunk's format (see ChunkEncoder); empty for parquet, whose cells are in `rows`. */
   lines: string | Uint8Array;
+  rows?: Cell[][];
   papers: number;
   errors: { line: number; error: string }[];
 }
@@ -111,18 +114,18 @@ export class PredictPool {
   }
 
   /** Batch output lines (see predictionLine) for a chunk of papers. */
-  predictLines(papers: readonly NumberedPaper[], options: PredictOptions): Promise<LinesChunk> {
-    return this.run<LinesChunk>({ type: 'lines', papers, options });
+  predictLines(papers: readonly NumberedPaper[], options: PredictOptions, format: PredictionFormat = 'jsonl'): Promise<LinesChunk> {
+    return this.run<LinesChunk>({ type: 'lines', papers, options, format });
   }
 
   /**
    * Batch output lines for a run of whole JSON lines (UTF-8, as from readLineByteChunks) that the
    * thread parses itself; lines that hold no paper come back as errors with their line numbers.
    */
-  predictJsonLines(bytes: Uint8Array, firstLine: number, options: PredictOptions): Promise<LinesChunk> {
+  predictJsonLines(bytes: Uint8Array, firstLine: number, options: PredictOptions, format: PredictionFormat = 'jsonl'): Promise<LinesChunk> {
     // A copy, because `bytes` may be a view into a buffer that other chunks share.
     const own = new Uint8Array(bytes);
-    return this.run<LinesChunk>({ type: 'jsonl', bytes: own, firstLine, options }, [own.buffer]);
+    return this.run<LinesChunk>({ type: 'jsonl', bytes: own, firstLine, options, format }, [own.buffer]);
   }
 
   /**

@@ -10,6 +10,7 @@ import type { LinearModel } from './linear/linear.js';
 import type { PaperText, PredictOptions } from './model.js';
 import { modelFromBytes } from './open-model.js';
 import { predictionLine } from './prediction-json.js';
+import { ChunkEncoder, type PredictionFormat } from './prediction-table.js';
 import type { LinesChunk, LoadAnswer, NumberedPaper, ProbaChunk } from './predict-pool.js';
 import { parseCanonicalLines, processJsonlChunk } from '../corpus/ingest-worker.js';
 import { parseJsonlChunk } from '../sources/jsonl.js';
@@ -51,21 +52,23 @@ serve(async (m) => {
   }
   if (m.type === 'lines') {
     const papers = m.papers as NumberedPaper[];
-    const result: LinesChunk = { lines: papers.map((p) => predictionLine(p.id, model!.predict(p, options), p.row) + '\n').join(''), papers: papers.length, errors: [] };
+    const chunk = new ChunkEncoder(m.format as PredictionFormat);
+    for (const p of papers) chunk.add(p.id, model.predict(p, options), p.row);
+    const result: LinesChunk = { lines: chunk.text(), papers: papers.length, errors: [], ...(chunk.format === 'parquet' ? { rows: chunk.rows } : {}) };
     return { result };
   }
   if (m.type === 'jsonl') {
-    const lines: string[] = [];
+    const chunk = new ChunkEncoder(m.format as PredictionFormat);
     const errors: LinesChunk['errors'] = [];
     const bytes = m.bytes as Uint8Array;
     parseJsonlChunk(bytes, m.firstLine as number, (row) => {
       const item = paperItem(row);
       if ('error' in item) errors.push(item);
-      else lines.push(predictionLine(item.paper.id, model!.predict(item.paper, options), item.line) + '\n');
+      else chunk.add(item.paper.id, model!.predict(item.paper, options), item.line);
     });
     // Encoded here, so the main thread only writes bytes.
-    const out = encoder.encode(lines.join(''));
-    const result: LinesChunk = { lines: out, papers: lines.length, errors };
+    const out = encoder.encode(chunk.text());
+    const result: LinesChunk = { lines: out, papers: chunk.count, errors, ...(chunk.format === 'parquet' ? { rows: chunk.rows } : {}) };
     return { result, transfer: [out.buffer as ArrayBuffer] };
   }
   if (m.type === 'proba-jsonl') {

@@ -429,7 +429,8 @@ async function classifyFile(file) {
 
 /**
  * One CSV field. A cell that starts with = + - @ tab or CR is a formula to Excel and LibreOffice
- * (a title can carry one): a leading single quote makes it text (OWASP, "CSV Injection").
+ * (a title can carry one): a leading single quote makes it text (OWASP, "CSV Injection"). The same
+ * rule as `classify --out x.csv` (src/base/csv-field.ts); test/base/csv-field.test.ts checks they agree.
  */
 function csvCell(v) {
   let s = String(v ?? '');
