@@ -1,7 +1,7 @@
 import { createWriteStream } from 'node:fs';
 import { rm } from 'node:fs/promises';
 import { renameDurably, tempPathBeside } from '../base/atomic-file.js';
-import { paperItem, type PaperItem } from '../sources/fields.js';
+import { missingColumns, paperItem, type ColumnChoice, type PaperItem } from '../sources/fields.js';
 import { detectFormat } from '../sources/detect.js';
 import { parseJsonlChunk, tooLongLineItem } from '../sources/jsonl.js';
 import { lineByteChunks, readLineByteChunks } from '../sources/lines.js';
@@ -43,7 +43,12 @@ Options:
                   start with ') or .parquet (the same columns). Default, or '-': JSON lines on
                   stdout. Each object has the paper's id, or its row (the line it is on) when it
                   has none
-  --format F      input format; guessed from the file when absent
+  --format F      input format; guessed from the file when absent (CSV: comma, semicolon or tab,
+                  by the header line)
+  --title-col C, --abstract-col C, --id-col C
+                  the input's fields holding the title, the abstract and the id, in any letter
+                  case (default: the usual names, title/titles/paper_title, abstract/summary/
+                  abstract_text, id/aid/arxiv_id, in any letter case)
   --json          machine-readable output (batch with --out: a summary with papers/s)
   -h, --help      this help
 
@@ -59,8 +64,12 @@ ${BACKEND_USAGE}`,
       input: { type: 'string' },
       out: { type: 'string' },
       format: { type: 'string' },
+      'title-col': { type: 'string' },
+      'abstract-col': { type: 'string' },
+      'id-col': { type: 'string' },
       json: { type: 'boolean' },
     });
+    const columns = columnChoice(values);
     const options: PredictOptions = { k: intOption(values.k, 'k', 5), explain: values.explain ?? false };
     if (values.threshold !== undefined) options.threshold = numberOption(values.threshold, 'threshold', 0.5);
     try {
@@ -71,6 +80,7 @@ ${BACKEND_USAGE}`,
     }
     if (values.input === undefined && values.title === undefined && values.abstract === undefined) throw new UsageError('give --title (and optionally --abstract), or --input FILE');
     if (values.input !== undefined && (values.title !== undefined || values.abstract !== undefined)) throw new UsageError('--input cannot be combined with --title/--abstract');
+    if (values.input === undefined && columns) throw new UsageError('--title-col, --abstract-col and --id-col name fields of an --input file');
     if (values.input === undefined) {
       const model = await resolveBackend(values);
       const paper: PaperText = { title: values.title ?? '', abstract: values.abstract ?? '' };
@@ -94,7 +104,7 @@ ${BACKEND_USAGE}`,
     const pool = chosen.backend === 'linear' && chosen.model && threads > 1 ? await backendCall(PredictPool.open(chosen.model, threads)) : null;
     try {
       const model = pool ? null : await resolveBackend(values);
-      const code = await classifyBatch(pool ?? model!, values.input, out, outFormat, format, options, values.json ?? false);
+      const code = await classifyBatch(pool ?? model!, values.input, out, outFormat, format, columns, options, values.json ?? false);
       if (model) reportUsage(model);
       return code;
     } finally {
@@ -117,14 +127,35 @@ export function formatPrediction(p: Prediction): string {
 
 
 /** Papers in runs of JSON lines, mapped exactly as the JSON-lines reader and the prediction threads map a file's. */
-function* jsonlPapers(bytes: Buffer, firstLine: number): Iterable<PaperItem> {
+function* jsonlPapers(bytes: Buffer, firstLine: number, columns: ColumnChoice | undefined): Iterable<PaperItem> {
   const items: PaperItem[] = [];
-  parseJsonlChunk(bytes, firstLine, (item) => items.push(paperItem(item)));
+  parseJsonlChunk(bytes, firstLine, (item) => items.push(paperItem(item, columns)));
   yield* items;
 }
 
-async function* filePapers(path: string, format: ReturnType<typeof parseFormat>): AsyncIterable<PaperItem> {
-  for await (const item of readRows(path, format)) yield paperItem(item);
+async function* filePapers(path: string, format: ReturnType<typeof parseFormat>, columns: ColumnChoice | undefined): AsyncIterable<PaperItem> {
+  let first = true;
+  for await (const item of readRows(path, format)) {
+    // A field name that the file's first row lacks is wrong for the whole file.
+    if (first && columns && 'row' in item) {
+      first = false;
+      const missing = missingColumns(item.row, columns);
+      if (missing) throw new UserError(`${path}: ${missing}`);
+    }
+    yield paperItem(item, columns);
+  }
+}
+
+/** The fields named by --title-col, --abstract-col and --id-col, or undefined when none is. */
+export function columnChoice(values: { 'title-col'?: string; 'abstract-col'?: string; 'id-col'?: string }): ColumnChoice | undefined {
+  const columns: ColumnChoice = {};
+  for (const [flag, key] of [['title-col', 'title'], ['abstract-col', 'abstract'], ['id-col', 'id']] as const) {
+    const v = values[flag];
+    if (v === undefined) continue;
+    if (!v.trim()) throw new UsageError(`--${flag} needs a field name`);
+    columns[key] = v;
+  }
+  return Object.keys(columns).length > 0 ? columns : undefined;
 }
 
 /** Papers per request to a backend or prediction thread: amortises messaging and keeps LLM requests in flight, small enough to stream. */
@@ -138,7 +169,7 @@ function isClosedPipe(e: unknown, sink: NodeJS.WritableStream): boolean {
 }
 
 /** Batch prediction runs on a pool of threads, or on the backend itself. */
-async function classifyBatch(predictor: PredictPool | Classifier, input: string, out: string | undefined, outFormat: PredictionFormat, format: ReturnType<typeof parseFormat>, options: PredictOptions, json: boolean): Promise<number> {
+async function classifyBatch(predictor: PredictPool | Classifier, input: string, out: string | undefined, outFormat: PredictionFormat, format: ReturnType<typeof parseFormat>, columns: ColumnChoice | undefined, options: PredictOptions, json: boolean): Promise<number> {
   const pool = predictor instanceof PredictPool ? predictor : null;
   const t0 = performance.now();
   const tmp = out ? tempPathBeside(out) : undefined;
@@ -199,7 +230,8 @@ async function classifyBatch(predictor: PredictPool | Classifier, input: string,
     if (outFormat === 'parquet') parquet = await ParquetPredictions.open(write);
     await write(frame.head);
     const stdinChunks = input === '-' ? lineByteChunks(openStreamBytes(process.stdin, where), JSONL_CHUNK_BYTES) : null;
-    if (pool && (stdinChunks || (format ?? (await detectFormat(input))) === 'jsonl')) {
+    // Fields named by flags are looked up on this thread, which reports a wrong name once, as an error.
+    if (pool && !columns && (stdinChunks || (format ?? (await detectFormat(input))) === 'jsonl')) {
       // JSON lines go to the threads as bytes: decoding and parsing them there leaves this thread
       // free, where otherwise it would be the bottleneck.
       for await (const { bytes, firstLine, tooLong } of stdinChunks ?? readLineByteChunks(input, JSONL_CHUNK_BYTES)) {
@@ -220,9 +252,9 @@ async function classifyBatch(predictor: PredictPool | Classifier, input: string,
       const items = stdinChunks ? (async function* () {
         for await (const { bytes, firstLine, tooLong } of stdinChunks) {
           if (tooLong !== undefined) yield tooLongLineItem(firstLine);
-          else yield* jsonlPapers(bytes, firstLine);
+          else yield* jsonlPapers(bytes, firstLine, columns);
         }
-      })() : filePapers(input, format);
+      })() : filePapers(input, format, columns);
       for await (const item of items) {
         if ('error' in item) {
           failed++;
