@@ -93,9 +93,10 @@ ${BACKEND_USAGE}`,
     }
     const format = parseFormat(values.format);
     if (values.input === '-' && format !== undefined && format !== 'jsonl') throw new UsageError(`--input - reads JSON lines from stdin; --format ${format} needs a file`);
-    const outFormat = predictionFormatOf(values.out);
     const out = values.out === '-' ? undefined : values.out;
+    // A directory, or a file in a missing one, is said as such before its extension is looked at.
     if (out !== undefined) await checkOutputFile(out, '--out');
+    const outFormat = predictionFormatOf(values.out);
     // A linear model file predicts batches on worker threads, each loading its own copy; this
     // thread then never loads the model (for the float model that took a quarter of a second).
     const chosen = backendOptions(values);
