@@ -22,7 +22,8 @@ export { loadModel, defaultModelPath, SHIPPED_MODELS } from './models/load-model
 export { modelFromBytes } from './models/open-model.js';
 export { ModelFileError } from './models/file/model-codec.js';
 export { LinearModel } from './models/linear/linear.js';
-export { hasSyncPath, type Classifier, type SyncPath, type ModelInfo, type PaperText, type Prediction, type PredictOptions, type LabelPrediction, type Reason } from './models/model.js';
+export { hasSyncPath, type Classifier, type SyncPath, type ModelInfo, type PaperText, type Prediction, type PredictOptions, type LabelPrediction, type Reason, type Uncertainty } from './models/model.js';
+export { predictionRecord, predictionLine, type PredictionRecord } from './models/prediction-json.js';
 export { heldOutTerms, type HeldOutTerms } from './models/linear/held-out.js';
 export { NoPapersError, TrainingCacheError, TrainingMemoryError, type TrainReport, type TrainMemory } from './models/linear/train.js';
 export { DEFAULT_TRAIN_OPTIONS, TRAIN_SETTINGS, THREADS_SETTING, epochsFor, type TrainOptions, type Setting, type SettingRule } from './models/linear/train-settings.js';

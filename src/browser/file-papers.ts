@@ -3,7 +3,7 @@
  * TSV, a JSON array or JSON lines, read by the same parsers and field rules as `ingest` and the
  * server's /v1/classify/file. Excel and Parquet need the server (or the CLI).
  */
-import { DelimitedParser, type DelimitedRecord } from '../sources/csv.js';
+import { DelimitedParser, sniffDelimiter, type Delimiter, type DelimitedRecord } from '../sources/csv.js';
 import { parseJsonObject } from '../sources/jsonl.js';
 import { paperItem, type PaperItem } from '../sources/fields.js';
 import type { Row, RowItem } from '../sources/source.js';
@@ -25,7 +25,7 @@ export function browserFormat(name: string, text: string): BrowserFormat | { uns
   return firstLine.includes('\t') ? 'tsv' : 'csv';
 }
 
-function delimitedItems(text: string, delimiter: ',' | '\t'): RowItem[] {
+function delimitedItems(text: string, delimiter: Delimiter): RowItem[] {
   const parser = new DelimitedParser(delimiter);
   const records: DelimitedRecord[] = [];
   parser.feed(text, records);
@@ -72,6 +72,6 @@ function jsonLineItems(text: string): RowItem[] {
 export function papersOfText(name: string, text: string): PaperItem[] | { unsupported: string } {
   const format = browserFormat(name, text);
   if (typeof format === 'object') return format;
-  const items = format === 'csv' || format === 'tsv' ? delimitedItems(text, format === 'csv' ? ',' : '\t') : format === 'json' ? jsonArrayItems(text) : jsonLineItems(text);
-  return items.map(paperItem);
+  const items = format === 'csv' || format === 'tsv' ? delimitedItems(text, format === 'csv' ? sniffDelimiter(text).delimiter : '\t') : format === 'json' ? jsonArrayItems(text) : jsonLineItems(text);
+  return items.map((item) => paperItem(item));
 }

@@ -10,9 +10,9 @@
 import type { LabelTask } from '../corpus/labels.js';
 import { simdAvailable } from '../models/linear/kernels.js';
 import { describeLabel, type LabelInfo } from '../models/labels-info.js';
-import type { Classifier, SyncPath } from '../models/model.js';
+import type { Classifier, Prediction, SyncPath } from '../models/model.js';
 import { modelFromBytes } from '../models/open-model.js';
-import { archiveOfCode } from '../models/prediction-json.js';
+import { archiveOfCode, predictionRecord, type PredictionRecord } from '../models/prediction-json.js';
 import { papersOfText } from './file-papers.js';
 import type { PaperItem } from '../sources/fields.js';
 
@@ -31,6 +31,8 @@ export interface ArxivClassifierApi {
   archiveOf(code: string): { code: string; name: string } | undefined;
   /** The papers of a CSV, TSV, JSON or JSON-lines file's text, read as `ingest` reads them (each with its line, or why it has no text). */
   papersOfText(name: string, text: string): PaperItem[] | { unsupported: string };
+  /** A prediction as the API and `classify --input` write it (src/models/prediction-json.ts). */
+  predictionRecord(p: Prediction, id?: string, row?: number): PredictionRecord;
 }
 
 declare global {
@@ -55,4 +57,5 @@ globalThis.ArxivClassifier = {
   describeLabel,
   archiveOf: archiveOfCode,
   papersOfText,
+  predictionRecord,
 };

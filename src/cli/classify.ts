@@ -1,15 +1,17 @@
 import { createWriteStream } from 'node:fs';
 import { rm } from 'node:fs/promises';
 import { renameDurably, tempPathBeside } from '../base/atomic-file.js';
-import { paperItem, type PaperItem } from '../sources/fields.js';
+import { missingColumns, paperItem, type ColumnChoice, type PaperItem } from '../sources/fields.js';
 import { detectFormat } from '../sources/detect.js';
 import { parseJsonlChunk, tooLongLineItem } from '../sources/jsonl.js';
 import { lineByteChunks, readLineByteChunks } from '../sources/lines.js';
 import { openStreamBytes } from '../sources/open.js';
 import { readRows } from '../sources/read.js';
 import type { Classifier, PaperText, Prediction, PredictOptions } from '../models/model.js';
-import { PredictPool, type LinesChunk } from '../models/predict-pool.js';
-import { predictionLine } from '../models/prediction-json.js';
+import { PredictPool, type LinesChunk, type NumberedPaper } from '../models/predict-pool.js';
+import { predictionRecord } from '../models/prediction-json.js';
+import { ChunkEncoder, type PredictionFormat } from '../models/prediction-table.js';
+import { framing, ParquetPredictions, predictionFormatOf } from './prediction-output.js';
 import { checkPredictOptions } from '../models/predict-options.js';
 import { intOption, numberOption, parseCommandArgs } from './args.js';
 import { type Command } from './command.js';
@@ -36,8 +38,19 @@ ${PRIOR_USAGE}
   --input FILE    classify every paper in FILE (any format 'ingest' reads; '-' = JSON lines on
                   stdin, gzipped or not, read as a JSON-lines file is). FILE is streamed: memory
                   does not grow with its size, and each answer is written as it comes
-  --out FILE      batch output, one JSON object per line (default: stdout)
-  --format F      input format; guessed from the file when absent
+  --out FILE      batch output, in the format its extension names: .jsonl or .ndjson (one JSON
+                  object per line, as on stdout), .json (a JSON array), .csv (one row per paper:
+                  id, row, label, name, probability, group, group_name, group_probability,
+                  archive, labels, uncertain, unparsed; cells a spreadsheet would run as formulas
+                  start with ') or .parquet (the same columns). Default, or '-': JSON lines on
+                  stdout. Each object has the paper's id, or its row (the line it is on) when it
+                  has none
+  --format F      input format; guessed from the file when absent (CSV: comma, semicolon or tab,
+                  by the header line)
+  --title-col C, --abstract-col C, --id-col C
+                  the input's fields holding the title, the abstract and the id, in any letter
+                  case (default: the usual names, title/titles/paper_title, abstract/summary/
+                  abstract_text, id/aid/arxiv_id, in any letter case)
   --json          machine-readable output (batch with --out: a summary with papers/s)
   -h, --help      this help
 
@@ -54,8 +67,12 @@ ${BACKEND_USAGE}`,
       input: { type: 'string' },
       out: { type: 'string' },
       format: { type: 'string' },
+      'title-col': { type: 'string' },
+      'abstract-col': { type: 'string' },
+      'id-col': { type: 'string' },
       json: { type: 'boolean' },
     });
+    const columns = columnChoice(values);
     const options: PredictOptions = { k: intOption(values.k, 'k', 5), explain: values.explain ?? false };
     if (values.threshold !== undefined) options.threshold = numberOption(values.threshold, 'threshold', 0.5);
     const prior = priorOption(values.prior);
@@ -68,20 +85,24 @@ ${BACKEND_USAGE}`,
     }
     if (values.input === undefined && values.title === undefined && values.abstract === undefined) throw new UsageError('give --title (and optionally --abstract), or --input FILE');
     if (values.input !== undefined && (values.title !== undefined || values.abstract !== undefined)) throw new UsageError('--input cannot be combined with --title/--abstract');
+    if (values.input === undefined && columns) throw new UsageError('--title-col, --abstract-col and --id-col name fields of an --input file');
     if (values.input === undefined) {
       const model = await resolveBackend(values);
       if (options.prior !== undefined) checkPriorFor(model, options.prior);
       const paper: PaperText = { title: values.title ?? '', abstract: values.abstract ?? '' };
       if (!paper.title.trim() && !paper.abstract!.trim()) throw new UserError('the title and abstract are both empty: nothing to classify');
       const [prediction] = await backendCall(model.predictBatchAsync([paper], options));
-      if (values.json) process.stdout.write(JSON.stringify(prediction, null, 2) + '\n');
+      if (values.json) process.stdout.write(JSON.stringify(predictionRecord(prediction!), null, 2) + '\n');
       else process.stdout.write(formatPrediction(prediction!) + '\n');
       reportUsage(model);
       return 0;
     }
     const format = parseFormat(values.format);
     if (values.input === '-' && format !== undefined && format !== 'jsonl') throw new UsageError(`--input - reads JSON lines from stdin; --format ${format} needs a file`);
-    if (values.out !== undefined) await checkOutputFile(values.out, '--out');
+    const out = values.out === '-' ? undefined : values.out;
+    // A directory, or a file in a missing one, is said as such before its extension is looked at.
+    if (out !== undefined) await checkOutputFile(out, '--out');
+    const outFormat = predictionFormatOf(values.out);
     // A linear model file predicts batches on worker threads, each loading its own copy; this
     // thread then never loads the model (for the float model that took a quarter of a second).
     const chosen = backendOptions(values);
@@ -92,7 +113,7 @@ ${BACKEND_USAGE}`,
     const pool = chosen.backend === 'linear' && chosen.model && threads > 1 ? await backendCall(PredictPool.open(chosen.model, threads)) : null;
     try {
       const model = pool ? null : await resolveBackend(values);
-      const code = await classifyBatch(pool ?? model!, values.input, values.out, format, options, values.json ?? false);
+      const code = await classifyBatch(pool ?? model!, values.input, out, outFormat, format, columns, options, values.json ?? false);
       if (model) reportUsage(model);
       return code;
     } finally {
@@ -115,14 +136,35 @@ export function formatPrediction(p: Prediction): string {
 
 
 /** Papers in runs of JSON lines, mapped exactly as the JSON-lines reader and the prediction threads map a file's. */
-function* jsonlPapers(bytes: Buffer, firstLine: number): Iterable<PaperItem> {
+function* jsonlPapers(bytes: Buffer, firstLine: number, columns: ColumnChoice | undefined): Iterable<PaperItem> {
   const items: PaperItem[] = [];
-  parseJsonlChunk(bytes, firstLine, (item) => items.push(paperItem(item)));
+  parseJsonlChunk(bytes, firstLine, (item) => items.push(paperItem(item, columns)));
   yield* items;
 }
 
-async function* filePapers(path: string, format: ReturnType<typeof parseFormat>): AsyncIterable<PaperItem> {
-  for await (const item of readRows(path, format)) yield paperItem(item);
+async function* filePapers(path: string, format: ReturnType<typeof parseFormat>, columns: ColumnChoice | undefined): AsyncIterable<PaperItem> {
+  let first = true;
+  for await (const item of readRows(path, format)) {
+    // A field name that the file's first row lacks is wrong for the whole file.
+    if (first && columns && 'row' in item) {
+      first = false;
+      const missing = missingColumns(item.row, columns);
+      if (missing) throw new UserError(`${path}: ${missing}`);
+    }
+    yield paperItem(item, columns);
+  }
+}
+
+/** The fields named by --title-col, --abstract-col and --id-col, or undefined when none is. */
+export function columnChoice(values: { 'title-col'?: string; 'abstract-col'?: string; 'id-col'?: string }): ColumnChoice | undefined {
+  const columns: ColumnChoice = {};
+  for (const [flag, key] of [['title-col', 'title'], ['abstract-col', 'abstract'], ['id-col', 'id']] as const) {
+    const v = values[flag];
+    if (v === undefined) continue;
+    if (!v.trim()) throw new UsageError(`--${flag} needs a field name`);
+    columns[key] = v;
+  }
+  return Object.keys(columns).length > 0 ? columns : undefined;
 }
 
 /** Papers per request to a backend or prediction thread: amortises messaging and keeps LLM requests in flight, small enough to stream. */
@@ -136,7 +178,7 @@ function isClosedPipe(e: unknown, sink: NodeJS.WritableStream): boolean {
 }
 
 /** Batch prediction runs on a pool of threads, or on the backend itself. */
-async function classifyBatch(predictor: PredictPool | Classifier, input: string, out: string | undefined, format: ReturnType<typeof parseFormat>, options: PredictOptions, json: boolean): Promise<number> {
+async function classifyBatch(predictor: PredictPool | Classifier, input: string, out: string | undefined, outFormat: PredictionFormat, format: ReturnType<typeof parseFormat>, columns: ColumnChoice | undefined, options: PredictOptions, json: boolean): Promise<number> {
   const pool = predictor instanceof PredictPool ? predictor : null;
   const t0 = performance.now();
   const tmp = out ? tempPathBeside(out) : undefined;
@@ -167,25 +209,38 @@ async function classifyBatch(predictor: PredictPool | Classifier, input: string,
     if (!sink.write(data)) await Promise.race([new Promise<void>((r) => sink.once('drain', () => r())), sinkFailed]);
     if (sinkError) throw sinkError;
   };
+  const frame = framing(outFormat);
+  let parquet: ParquetPredictions | null = null;
+  let wrote = false;
   const flushOne = async () => {
     const chunk = await inFlight.shift()!;
     for (const e of chunk.errors) process.stderr.write(`${where}:${e.line}: skipped: ${e.error}\n`);
     failed += chunk.errors.length;
     done += chunk.papers;
-    await write(chunk.lines);
+    if (parquet) await parquet.add(chunk.rows ?? []);
+    else if (chunk.papers > 0) {
+      if (wrote) await write(frame.between);
+      await write(chunk.lines);
+      wrote = true;
+    }
     progress.update(done);
   };
   const enqueue = async (chunk: Promise<LinesChunk>) => {
     inFlight.push(chunk);
     while (inFlight.length >= maxInFlight) await flushOne();
   };
-  const predictLines = async (papers: (PaperText & { id?: string })[]): Promise<LinesChunk> => {
+  const predictLines = async (papers: NumberedPaper[]): Promise<LinesChunk> => {
     const predictions = await backendCall((predictor as Classifier).predictBatchAsync(papers, options));
-    return { lines: predictions.map((p, i) => predictionLine(papers[i]!.id, p) + '\n').join(''), papers: papers.length, errors: [] };
+    const chunk = new ChunkEncoder(outFormat);
+    predictions.forEach((p, i) => chunk.add(papers[i]!.id, p, papers[i]!.row));
+    return { lines: chunk.text(), papers: papers.length, errors: [], ...(parquet ? { rows: chunk.rows } : {}) };
   };
   try {
+    if (outFormat === 'parquet') parquet = await ParquetPredictions.open(write);
+    await write(frame.head);
     const stdinChunks = input === '-' ? lineByteChunks(openStreamBytes(process.stdin, where), JSONL_CHUNK_BYTES) : null;
-    if (pool && (stdinChunks || (format ?? (await detectFormat(input))) === 'jsonl')) {
+    // Fields named by flags are looked up on this thread, which reports a wrong name once, as an error.
+    if (pool && !columns && (stdinChunks || (format ?? (await detectFormat(input))) === 'jsonl')) {
       // JSON lines go to the threads as bytes: decoding and parsing them there leaves this thread
       // free, where otherwise it would be the bottleneck.
       for await (const { bytes, firstLine, tooLong } of stdinChunks ?? readLineByteChunks(input, JSONL_CHUNK_BYTES)) {
@@ -194,33 +249,37 @@ async function classifyBatch(predictor: PredictPool | Classifier, input: string,
           process.stderr.write(`${where}:${firstLine}: skipped: ${tooLongLineItem(firstLine).error}\n`);
           continue;
         }
-        await enqueue(pool.predictJsonLines(bytes, firstLine, options));
+        await enqueue(pool.predictJsonLines(bytes, firstLine, options, outFormat));
       }
     } else {
-      let chunk: (PaperText & { id?: string })[] = [];
+      let chunk: NumberedPaper[] = [];
       const submit = async () => {
         const papers = chunk;
         chunk = [];
-        await enqueue(pool ? pool.predictLines(papers, options) : predictLines(papers));
+        await enqueue(pool ? pool.predictLines(papers, options, outFormat) : predictLines(papers));
       };
       const items = stdinChunks ? (async function* () {
         for await (const { bytes, firstLine, tooLong } of stdinChunks) {
           if (tooLong !== undefined) yield tooLongLineItem(firstLine);
-          else yield* jsonlPapers(bytes, firstLine);
+          else yield* jsonlPapers(bytes, firstLine, columns);
         }
-      })() : filePapers(input, format);
+      })() : filePapers(input, format, columns);
       for await (const item of items) {
         if ('error' in item) {
           failed++;
           process.stderr.write(`${where}:${item.line}: skipped: ${item.error}\n`);
           continue;
         }
+        // Its row, for the output when it has no id (see PredictionRecord).
+        (item.paper as NumberedPaper).row = item.line;
         chunk.push(item.paper);
         if (chunk.length >= CHUNK) await submit();
       }
       if (chunk.length) await submit();
     }
     while (inFlight.length) await flushOne();
+    await write(frame.tail(wrote));
+    await parquet?.finish();
     if (tmp) {
       const file = sink as ReturnType<typeof createWriteStream>;
       if (sinkError) throw sinkError;

@@ -5,14 +5,20 @@ import { WorkerClient } from '../parallel/rpc.js';
 import { ModelFileError, type ModelFileErrorKind } from './file/model-codec.js';
 import type { PaperText, PredictOptions, PriorChoice, SyncPath } from './model.js';
 import { defaultThreads } from '../parallel/threads.js';
-import { predictionOutput } from './prediction-json.js';
+import { predictionLine } from './prediction-json.js';
+import type { Cell, PredictionFormat } from './prediction-table.js';
 
 /** Batches smaller than this stay on the caller's thread in `predictShared`: splitting them costs more than it saves. */
 export const MIN_PARALLEL_BATCH = 64;
 
 /** Predictions for a chunk of input: output lines (each ending in a newline), and what was skipped. */
+/** A paper of an input file, with its row (see PredictionRecord) for when it has no id. */
+export type NumberedPaper = PaperText & { id?: string; row?: number };
+
 export interface LinesChunk {
+  /** Encoded in the chunk's format (see ChunkEncoder); empty for parquet, whose cells are in `rows`. */
   lines: string | Uint8Array;
+  rows?: Cell[][];
   papers: number;
   errors: { line: number; error: string }[];
 }
@@ -108,18 +114,18 @@ export class PredictPool {
   }
 
   /** Batch output lines (see predictionLine) for a chunk of papers. */
-  predictLines(papers: readonly (PaperText & { id?: string })[], options: PredictOptions): Promise<LinesChunk> {
-    return this.run<LinesChunk>({ type: 'lines', papers, options });
+  predictLines(papers: readonly NumberedPaper[], options: PredictOptions, format: PredictionFormat = 'jsonl'): Promise<LinesChunk> {
+    return this.run<LinesChunk>({ type: 'lines', papers, options, format });
   }
 
   /**
    * Batch output lines for a run of whole JSON lines (UTF-8, as from readLineByteChunks) that the
    * thread parses itself; lines that hold no paper come back as errors with their line numbers.
    */
-  predictJsonLines(bytes: Uint8Array, firstLine: number, options: PredictOptions): Promise<LinesChunk> {
+  predictJsonLines(bytes: Uint8Array, firstLine: number, options: PredictOptions, format: PredictionFormat = 'jsonl'): Promise<LinesChunk> {
     // A copy, because `bytes` may be a view into a buffer that other chunks share.
     const own = new Uint8Array(bytes);
-    return this.run<LinesChunk>({ type: 'jsonl', bytes: own, firstLine, options }, [own.buffer]);
+    return this.run<LinesChunk>({ type: 'jsonl', bytes: own, firstLine, options, format }, [own.buffer]);
   }
 
   /**
@@ -138,17 +144,18 @@ export class PredictPool {
    * thread does it, so a batch is always answered by the caller's model.
    */
   async predictShared(local: LocalModel, papers: readonly (PaperText & { id?: string })[], options: PredictOptions): Promise<string[]> {
-    const here = (slice: readonly (PaperText & { id?: string })[]): string[] => slice.map((p) => JSON.stringify(predictionOutput(local.model.predict(p, options), p.id)));
-    if (papers.length < MIN_PARALLEL_BATCH) return here(papers);
+    // A paper without an id is answered with its place in the batch, from 1 (see PredictionRecord).
+    const here = (slice: readonly (PaperText & { id?: string })[], first: number): string[] => slice.map((p, i) => predictionLine(p.id, local.model.predict(p, options), first + i));
+    if (papers.length < MIN_PARALLEL_BATCH) return here(papers, 1);
     const parts = this.workers.length + 1;
     const size = Math.ceil(papers.length / parts);
     const slices = Array.from({ length: parts }, (_, i) => papers.slice(i * size, (i + 1) * size));
-    const remote = slices.slice(1).map((slice, i) => this.workers[i]!.call<string[] | null>({ type: 'api', etag: local.etag, papers: slice, options }));
-    const first = here(slices[0]!);
+    const remote = slices.slice(1).map((slice, i) => this.workers[i]!.call<string[] | null>({ type: 'api', etag: local.etag, papers: slice, first: (i + 1) * size + 1, options }));
+    const first = here(slices[0]!, 1);
     const rest = await Promise.all(
       remote.map((r, i) =>
         r.then((out) => {
-          if (out === null) return here(slices[i + 1]!);
+          if (out === null) return here(slices[i + 1]!, (i + 1) * size + 1);
           this.threadSlices++;
           return out;
         }),

@@ -9,8 +9,9 @@ import { modelEtag, ModelFileError, readModelBytes } from './file/model-file.js'
 import type { LinearModel } from './linear/linear.js';
 import type { PaperText, PredictOptions, PriorChoice } from './model.js';
 import { modelFromBytes } from './open-model.js';
-import { predictionLine, predictionOutput } from './prediction-json.js';
-import type { LinesChunk, LoadAnswer, ProbaChunk } from './predict-pool.js';
+import { predictionLine } from './prediction-json.js';
+import { ChunkEncoder, type PredictionFormat } from './prediction-table.js';
+import type { LinesChunk, LoadAnswer, NumberedPaper, ProbaChunk } from './predict-pool.js';
 import { parseCanonicalLines, processJsonlChunk } from '../corpus/ingest-worker.js';
 import { parseJsonlChunk } from '../sources/jsonl.js';
 import { paperItem } from '../sources/fields.js';
@@ -46,25 +47,28 @@ serve(async (m) => {
   const options = m.options as PredictOptions;
   if (m.type === 'api') {
     const papers = m.papers as (PaperText & { id?: string })[];
-    return { result: papers.map((p) => JSON.stringify(predictionOutput(model!.predict(p, options), p.id))) };
+    const first = m.first as number;
+    return { result: papers.map((p, i) => predictionLine(p.id, model!.predict(p, options), first + i)) };
   }
   if (m.type === 'lines') {
-    const papers = m.papers as (PaperText & { id?: string })[];
-    const result: LinesChunk = { lines: papers.map((p) => predictionLine(p.id, model!.predict(p, options)) + '\n').join(''), papers: papers.length, errors: [] };
+    const papers = m.papers as NumberedPaper[];
+    const chunk = new ChunkEncoder(m.format as PredictionFormat);
+    for (const p of papers) chunk.add(p.id, model.predict(p, options), p.row);
+    const result: LinesChunk = { lines: chunk.text(), papers: papers.length, errors: [], ...(chunk.format === 'parquet' ? { rows: chunk.rows } : {}) };
     return { result };
   }
   if (m.type === 'jsonl') {
-    const lines: string[] = [];
+    const chunk = new ChunkEncoder(m.format as PredictionFormat);
     const errors: LinesChunk['errors'] = [];
     const bytes = m.bytes as Uint8Array;
     parseJsonlChunk(bytes, m.firstLine as number, (row) => {
       const item = paperItem(row);
       if ('error' in item) errors.push(item);
-      else lines.push(predictionLine(item.paper.id, model!.predict(item.paper, options)) + '\n');
+      else chunk.add(item.paper.id, model!.predict(item.paper, options), item.line);
     });
     // Encoded here, so the main thread only writes bytes.
-    const out = encoder.encode(lines.join(''));
-    const result: LinesChunk = { lines: out, papers: lines.length, errors };
+    const out = encoder.encode(chunk.text());
+    const result: LinesChunk = { lines: out, papers: chunk.count, errors, ...(chunk.format === 'parquet' ? { rows: chunk.rows } : {}) };
     return { result, transfer: [out.buffer as ArrayBuffer] };
   }
   if (m.type === 'proba-jsonl') {

@@ -65,17 +65,34 @@ export const labelSchema: Schema = {
     group: { type: 'string' },
     groupName: { type: 'string' },
     probability: { type: 'number' },
+    reasons: {
+      type: 'array',
+      items: { type: 'object', properties: { term: { type: 'string' }, weight: { type: 'number' } }, required: ['term', 'weight'] },
+      description: 'With explain: the n-grams of the text that pushed this label, strongest first.',
+    },
   },
   required: ['code', 'name', 'group', 'groupName', 'probability'],
 };
 
+/**
+ * One prediction, the same shape as every line of `classify --input` and the library's
+ * `predictionRecord` (src/models/prediction-json.ts says what each field holds).
+ */
 export const predictionSchema: Schema = {
   type: 'object',
   properties: {
-    id: { type: 'string' },
-    labels: { type: 'array', items: labelSchema },
-    groups: { type: 'array', items: { type: 'object', properties: { code: { type: 'string' }, name: { type: 'string' }, probability: { type: 'number' } } } },
-    archive: { type: 'object', properties: { code: { type: 'string' }, name: { type: 'string' } } },
+    id: { type: 'string', description: 'The paper\'s id, when the request gave one.' },
+    row: { type: 'integer', description: 'Without an id, in a batch or file: the paper\'s place in it (batch element from 1, NDJSON or file line, spreadsheet row).' },
+    labels: { type: 'array', items: labelSchema, description: 'Best first; empty only with unparsed.' },
+    groups: { type: 'array', items: { type: 'object', properties: { code: { type: 'string' }, name: { type: 'string' }, probability: { type: 'number' } }, required: ['code', 'name', 'probability'] }, description: 'Probability mass per top-level group, best first.' },
+    archive: { type: 'object', properties: { code: { type: 'string' }, name: { type: 'string' } }, required: ['code', 'name'], description: 'The top label\'s archive.' },
+    unparsed: { type: 'string', description: 'An LLM answer that named no valid category (labels is then empty).' },
+    uncertain: {
+      type: 'object',
+      properties: { reason: { type: 'string' }, knownWords: { type: 'number', description: 'Share of the text\'s words the model knows, 0–1.' } },
+      required: ['reason', 'knownWords'],
+      description: 'Set when the model should not be trusted on this text; the labels are still given.',
+    },
   },
   required: ['labels', 'groups'],
 };

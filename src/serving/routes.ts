@@ -56,6 +56,9 @@ export const ROUTES: readonly Route[] = [
       ...optionQuery,
       filename: { type: 'string', description: 'The file name, echoed back.' },
       format: { type: 'string', enum: FORMAT_NAMES, description: 'The format, when detection by content should be overridden.' },
+      title_col: { type: 'string', maxLength: 200, description: 'The field holding the title, in any letter case (default: title, titles, paper_title).' },
+      abstract_col: { type: 'string', maxLength: 200, description: 'The field holding the abstract, in any letter case (default: abstract, summary, abstract_text, …).' },
+      id_col: { type: 'string', maxLength: 200, description: 'The field holding the id, in any letter case (default: id, aid, arxiv_id, …).' },
     },
     body: { required: true, content: Object.fromEntries(FILE_TYPES.map((t) => [t, {}])) },
     responses: {

@@ -3,7 +3,34 @@ import { openText } from './open.js';
 import { MAX_RECORD_SIZE, recordTooLarge } from './record-limit.js';
 import type { Row, RowItem } from './source.js';
 
-export type Delimiter = ',' | '\t';
+export type Delimiter = ',' | ';' | '\t';
+
+/** Delimiters a header line is sniffed for, in the order that breaks a tie. */
+const SNIFFED: readonly Delimiter[] = [',', '\t', ';'];
+
+/**
+ * The delimiter of a CSV-like file from its header line: the one of comma, tab and semicolon
+ * (European spreadsheets write `;`) that occurs most often outside quoted fields, comma on a tie
+ * or when there is none (one column). The header line ends at the first line break outside
+ * quotes; `complete` says whether `text` reached it (or is the whole file).
+ */
+export function sniffDelimiter(text: string, atEnd = true): { delimiter: Delimiter; complete: boolean } {
+  const counts = [0, 0, 0];
+  let quoted = false;
+  let i = text.charCodeAt(0) === BOM ? 1 : 0;
+  for (; i < text.length; i++) {
+    const c = text[i]!;
+    if (c === '"') quoted = !quoted;
+    else if (!quoted) {
+      if (c === '\n' || c === '\r') break;
+      const k = SNIFFED.indexOf(c as Delimiter);
+      if (k >= 0) counts[k]!++;
+    }
+  }
+  let best = 0;
+  for (let k = 1; k < SNIFFED.length; k++) if (counts[k]! > counts[best]!) best = k;
+  return { delimiter: SNIFFED[best]!, complete: i < text.length || atEnd };
+}
 
 /** One parsed record: its fields and the physical line it starts on, or why it is malformed. */
 export interface DelimitedRecord {
@@ -105,7 +132,7 @@ export class DelimitedParser {
     /** Records longer than this many characters are reported and skipped (see record-limit.ts). */
     private readonly maxRecordChars = MAX_RECORD_SIZE,
   ) {
-    this.quoting = delimiter === ',' ? 'quoted' : 'undecided';
+    this.quoting = delimiter === '\t' ? 'undecided' : 'quoted';
   }
 
   /** Parse a chunk, appending completed records to `out` (malformed ones with an `error`). */
@@ -366,8 +393,10 @@ function setField(row: Row, key: string, value: string): void {
  * A record whose field count differs from the header's yields an error item; `line` is the
  * physical line where the record starts.
  */
-export async function* readDelimitedRows(path: string, delimiter: Delimiter, limit?: DecompressionLimit): AsyncGenerator<RowItem> {
-  const parser = new DelimitedParser(delimiter);
+export async function* readDelimitedRows(path: string, delimiter: Delimiter | 'sniff', limit?: DecompressionLimit): AsyncGenerator<RowItem> {
+  let parser = delimiter === 'sniff' ? undefined : new DelimitedParser(delimiter);
+  /** Text read before the header line is whole, when the delimiter is sniffed from it. */
+  let head = '';
   let header: string[] | undefined;
   const toItems = (records: DelimitedRecord[]): RowItem[] => {
     const items: RowItem[] = [];
@@ -391,11 +420,23 @@ export async function* readDelimitedRows(path: string, delimiter: Delimiter, lim
     return items;
   };
   for await (const text of openText(path, limit)) {
+    let chunk = text;
+    if (!parser) {
+      head += text;
+      const sniffed = sniffDelimiter(head, false);
+      // A header line longer than a record may be is the parser's to report.
+      if (!sniffed.complete && head.length < MAX_RECORD_SIZE) continue;
+      parser = new DelimitedParser(sniffed.delimiter);
+      chunk = head;
+      head = '';
+    }
     const records: DelimitedRecord[] = [];
-    parser.feed(text, records);
+    parser.feed(chunk, records);
     yield* toItems(records);
   }
+  parser ??= new DelimitedParser(sniffDelimiter(head).delimiter);
   const records: DelimitedRecord[] = [];
+  if (head) parser.feed(head, records);
   parser.end(records);
   yield* toItems(records);
 }

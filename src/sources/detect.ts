@@ -1,4 +1,5 @@
 import { UserError } from '../base/errors.js';
+import { sniffDelimiter } from './csv.js';
 import { sniff } from './open.js';
 import type { FormatName } from './source.js';
 
@@ -53,8 +54,6 @@ export async function detectFormat(path: string): Promise<FormatName> {
   const first = text[i];
   if (first === 0x5b) return 'json-array'; // [
   if (first === 0x7b) return 'jsonl'; // {
-  let end = text.indexOf(0x0a, i);
-  if (end < 0) end = text.length;
-  const header = text.subarray(i, end);
-  return header.includes(0x09) ? 'tsv' : 'csv';
+  // The header line's delimiter, outside quotes: tab, or comma or semicolon (read as CSV).
+  return sniffDelimiter(text.subarray(i).toString('utf8')).delimiter === '\t' ? 'tsv' : 'csv';
 }

@@ -273,7 +273,41 @@ function noTextDetail(row: Row, asWritten: Row): string {
   if (textFields.some((f) => Object.hasOwn(row, f))) return 'no title or abstract';
   const found = Object.keys(asWritten);
   const shown = found.length > 12 ? `${found.slice(0, 12).join(', ')}, …` : found.join(', ') || 'none';
-  return `no title or abstract field (fields found: ${shown}; a title is one of ${TITLE_FIELDS.join(', ')}, an abstract one of ${ABSTRACT_FIELDS.join(', ')}, in any letter case)`;
+  return `no title or abstract field (fields found: ${shown}; a title is one of ${TITLE_FIELDS.join(', ')}, an abstract one of ${ABSTRACT_FIELDS.join(', ')}, in any letter case; or name the fields with --title-col and --abstract-col, title_col and abstract_col in /v1/classify/file)`;
+}
+
+/** Fields named by the user (`--title-col` …), read instead of the known spellings; any letter case. */
+export interface ColumnChoice {
+  title?: string;
+  abstract?: string;
+  id?: string;
+}
+
+/** The key of `row` that `name` names, in any letter case and with spaces around it ignored. */
+function findColumn(row: Row, name: string): string | undefined {
+  if (Object.hasOwn(row, name)) return name;
+  const want = name.trim().toLowerCase();
+  for (const k in row) if (k.trim().toLowerCase() === want) return k;
+  return undefined;
+}
+
+const COLUMN_FLAGS: Record<keyof ColumnChoice, string> = { title: '--title-col', abstract: '--abstract-col', id: '--id-col' };
+
+/**
+ * Why `row` (the first of a file) lacks a field the user named, listing the fields it has; or
+ * undefined when it has them all. A wrong name is the whole file's problem, not each row's.
+ */
+export function missingColumns(row: Row, columns: ColumnChoice): string | undefined {
+  const missing = (Object.keys(COLUMN_FLAGS) as (keyof ColumnChoice)[]).filter((k) => columns[k] !== undefined && findColumn(row, columns[k]!) === undefined);
+  if (missing.length === 0) return undefined;
+  const found = Object.keys(row);
+  const shown = found.length > 20 ? `${found.slice(0, 20).join(', ')}, …` : found.join(', ') || 'none';
+  return `${missing.map((k) => `${COLUMN_FLAGS[k]} ${JSON.stringify(columns[k])}`).join(', ')}: no such field (fields found: ${shown}; names match in any letter case)`;
+}
+
+function columnValue(row: Row, name: string): unknown {
+  const key = findColumn(row, name);
+  return key === undefined ? undefined : row[key];
 }
 
 /** Cut text to at most `max` characters, at a word boundary when there is one near the end. */
@@ -287,14 +321,15 @@ function cutAtWord(text: string, max: number): string {
 export type PaperItem = { paper: { id?: string; title: string; abstract: string }; line: number } | { error: string; line: number };
 
 /** What every reader of papers to classify (the CLI, the prediction threads, the server) makes of a row. */
-export function paperItem(item: RowItem): PaperItem {
+export function paperItem(item: RowItem, columns?: ColumnChoice): PaperItem {
   if ('error' in item) return item;
-  const p = toPaperText(item.row);
+  const p = toPaperText(item.row, columns);
   return 'reason' in p ? { error: p.detail, line: item.line } : { paper: p, line: item.line };
 }
 
 /** Just the text and id of a row, for classifying papers that carry no categories yet. */
-export function toPaperText(input: Row): { id?: string; title: string; abstract: string } | { reason: SkipReason; detail: string } {
+export function toPaperText(input: Row, columns?: ColumnChoice): { id?: string; title: string; abstract: string } | { reason: SkipReason; detail: string } {
+  if (columns && (columns.title !== undefined || columns.abstract !== undefined || columns.id !== undefined)) return chosenPaperText(input, columns);
   const row = lowerCaseKeys(input);
   const title = textOf(pick(row, TITLE_FIELDS)?.[1]);
   let abstract = textOf(pick(row, ABSTRACT_FIELDS)?.[1]);
@@ -302,5 +337,25 @@ export function toPaperText(input: Row): { id?: string; title: string; abstract:
   if (!title && !abstract) return { reason: 'no-text', detail: noTextDetail(row, input) };
   const idField = pick(row, ID_FIELDS);
   const id = idField && (typeof idField[1] === 'string' || typeof idField[1] === 'number') ? normalizeArxivId(idField[1]).id : undefined;
+  return id ? { id, title, abstract } : { title, abstract };
+}
+
+/** toPaperText with the fields the user named; a field not named is found by its known spellings. */
+function chosenPaperText(input: Row, columns: ColumnChoice): { id?: string; title: string; abstract: string } | { reason: SkipReason; detail: string } {
+  const known = toPaperText(input);
+  const missing = missingColumns(input, columns);
+  if (missing) return { reason: 'no-text', detail: missing };
+  const title = columns.title !== undefined ? textOf(columnValue(input, columns.title)) : 'reason' in known ? '' : known.title;
+  const abstract = columns.abstract !== undefined ? textOf(columnValue(input, columns.abstract)) : 'reason' in known ? '' : known.abstract;
+  if (!title && !abstract) return { reason: 'no-text', detail: 'no title or abstract' };
+  let id: string | undefined;
+  if (columns.id !== undefined) {
+    const v = columnValue(input, columns.id);
+    id = typeof v === 'string' || typeof v === 'number' ? normalizeArxivId(v).id || undefined : undefined;
+  } else if (!('reason' in known)) id = known.id;
+  else {
+    const idField = pick(lowerCaseKeys(input), ID_FIELDS);
+    id = idField && (typeof idField[1] === 'string' || typeof idField[1] === 'number') ? normalizeArxivId(idField[1]).id || undefined : undefined;
+  }
   return id ? { id, title, abstract } : { title, abstract };
 }

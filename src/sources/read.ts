@@ -22,7 +22,8 @@ export async function* readRows(path: string, format?: FormatName, limit?: Decom
       yield* readJsonArrayRows(path, limit);
       return;
     case 'csv':
-      yield* readDelimitedRows(path, ',', limit);
+      // Comma or semicolon (or tab, for a file called CSV that is not), by its header line.
+      yield* readDelimitedRows(path, 'sniff', limit);
       return;
     case 'tsv':
       yield* readDelimitedRows(path, '\t', limit);

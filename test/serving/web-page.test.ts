@@ -207,9 +207,12 @@ test('batch: upload a CSV, watch progress, download predictions as CSV and JSONL
   assert.match(csvOut[3]!, /,cs\./);
 
   const [jsonlDownload] = await Promise.all([page.waitForEvent('download'), page.getByRole('button', { name: 'Download JSONL' }).click()]);
-  const rows = readFileSync((await jsonlDownload.path())!, 'utf8').trim().split('\n').map((l) => JSON.parse(l) as { id: string; labels: { code: string }[] });
+  const rows = readFileSync((await jsonlDownload.path())!, 'utf8').trim().split('\n').map((l) => JSON.parse(l) as Record<string, unknown> & { id: string; labels: { code: string }[] });
   assert.deepEqual(rows.map((r) => r.id), ['2101.1', '2101.2', '2101.4']);
   assert.equal(rows[0]!.labels.length, 5);
+  // The record `classify --input` writes (src/models/prediction-json.ts): groups and archive, no page-only fields.
+  assert.deepEqual(Object.keys(rows[0]!).slice(0, 4), ['id', 'labels', 'groups', 'archive']);
+  assert.ok(!('title' in rows[0]!) && !('line' in rows[0]!) && !('type' in rows[0]!));
   assert.deepEqual(errors, []);
 });
 

@@ -1,7 +1,9 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import type { RowItem } from '../../src/sources/source.js';
-import { DelimitedParser, readDelimitedRows, type DelimitedRecord } from '../../src/sources/csv.js';
+import { DelimitedParser, readDelimitedRows, sniffDelimiter, type DelimitedRecord } from '../../src/sources/csv.js';
+import { detectFormat } from '../../src/sources/detect.js';
+import { readRows } from '../../src/sources/read.js';
 import { MAX_RECORD_SIZE } from '../../src/sources/record-limit.js';
 import { collect, errorsOf, rowsOf, tempDir, writeFixture, writeGzFixture } from './text-fixtures.js';
 
@@ -222,4 +224,40 @@ test('readDelimitedRows: an unquoted field past the 16 MiB limit is a bad row, a
     { error: 'bad row: record too large: more than 16 MiB (an unclosed quote?); skipped', line: 2 },
     { row: { titles: 'OK', summaries: 'Fine', terms: "['cs.AI']" }, line: 3 },
   ]);
+});
+
+test('sniffDelimiter: the most frequent of comma, tab and semicolon outside quotes in the header line; comma on a tie or none', () => {
+  assert.equal(sniffDelimiter('id;title;abstract\n1;a,b;c').delimiter, ';');
+  assert.equal(sniffDelimiter('"id,x";"title, with commas";abstract\n').delimiter, ';');
+  assert.equal(sniffDelimiter('"a;b;c",title\n').delimiter, ',');
+  assert.equal(sniffDelimiter('id\ttitle\tabstract, notes\n').delimiter, '\t');
+  assert.equal(sniffDelimiter('title\n').delimiter, ',');
+  assert.equal(sniffDelimiter('a;b,c\n').delimiter, ',');
+  assert.equal(sniffDelimiter('\ufeffid;title\r\n').delimiter, ';');
+  // A quoted header field with a line break in it: the header goes on past it.
+  assert.equal(sniffDelimiter('"multi\nline";title;abstract\n').delimiter, ';');
+  assert.deepEqual(sniffDelimiter('id;tit', false), { delimiter: ';', complete: false });
+});
+
+test('readDelimitedRows: a semicolon-separated CSV (as European spreadsheets save it) is read by its header, whatever the chunking', async () => {
+  const dir = tempDir();
+  const text = '\ufeffID;Title;Abstract\r\n2101.00001;"Graphene; a review";"Electrons, holes\nand more"\r\n2101.00002;Plain;x,y\r\n';
+  const path = writeFixture(dir, 'semi.csv', text);
+  const rows = rowsOf(await collect(readDelimitedRows(path, 'sniff'))).map((r) => r.row);
+  assert.deepEqual(rows, [
+    { ID: '2101.00001', Title: 'Graphene; a review', Abstract: 'Electrons, holes\nand more' },
+    { ID: '2101.00002', Title: 'Plain', Abstract: 'x,y' },
+  ]);
+  assert.deepEqual(rowsOf(await collect(readRows(path))).map((r) => r.row), rows);
+  assert.equal(await detectFormat(path), 'csv');
+  const gz = writeGzFixture(dir, 'semi.csv.gz', text);
+  assert.deepEqual(rowsOf(await collect(readRows(gz))).map((r) => r.row), rows);
+  // A header longer than one read of the file.
+  const wide = Array.from({ length: 20_000 }, (_, i) => `column${i}`);
+  const long = writeFixture(dir, 'wide.csv', `${wide.join(';')}\n${wide.map((_, i) => i).join(';')}\n`);
+  const [row] = rowsOf(await collect(readRows(long)));
+  assert.equal(row!.row.column19999, '19999');
+  // Tab wins on its count, even with commas in a header name.
+  const tsv = writeFixture(dir, 'x.csv', 'id\ttitle\tabstract, notes\n1\tA\tB\n');
+  assert.equal(await detectFormat(tsv), 'tsv');
 });

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { toIsoDate } from '../../src/sources/dates.js';
-import { normalizeArxivId, toPaperText, toRawRecord, type FieldResult } from '../../src/sources/fields.js';
+import { normalizeArxivId, toPaperText, toRawRecord, type FieldResult, missingColumns } from '../../src/sources/fields.js';
 import type { RawRecord, Row } from '../../src/sources/source.js';
 import { KAGGLE_ELEMENTS, OAI_LINE_1, OAI_LINE_2 } from './text-fixtures.js';
 
@@ -213,4 +213,17 @@ test('a row with no text field of a known name says which fields it has and whic
   assert.match(r.detail, /fields found: Paper Name, Summary Text; a title is one of title, titles, paper_title, an abstract one of abstract, summary/);
   const empty = toPaperText({ title: '', abstract: ' ' });
   assert.ok('reason' in empty && empty.detail === 'no title or abstract', 'known fields, only empty');
+});
+
+test('fields named by the user (--title-col …) are read in any letter case instead of the usual names; one the row lacks is named with the fields it has', () => {
+  const row = { 'Paper Name': ' Graphene  ribbons ', 'Summary Text': 'Electrons.', Ref: 'arXiv:2101.00001v2', title: 'not this one' };
+  assert.deepEqual(toPaperText(row, { title: 'paper name', abstract: 'SUMMARY TEXT', id: 'ref' }), { id: '2101.00001', title: 'Graphene ribbons', abstract: 'Electrons.' });
+  // A field not named is still found by its usual names.
+  assert.deepEqual(toPaperText({ Name: 'T', abstract: 'A', id: '7' }, { title: 'name' }), { id: '7', title: 'T', abstract: 'A' });
+  const missing = toPaperText(row, { title: 'Heading', id: 'ArxivRef' });
+  assert.ok('reason' in missing);
+  assert.equal(missing.detail, '--title-col "Heading", --id-col "ArxivRef": no such field (fields found: Paper Name, Summary Text, Ref, title; names match in any letter case)');
+  assert.equal(missingColumns(row, { abstract: ' summary text ' }), undefined);
+  const unknown = toPaperText({ 'Paper Name': 'x' });
+  assert.ok('reason' in unknown && /--title-col and --abstract-col/.test(unknown.detail));
 });

@@ -4,13 +4,13 @@ import { basename, extname, join } from 'node:path';
 import { gunzip } from 'node:zlib';
 import { DecompressionLimitError } from '../../base/errors.js';
 import { DecompressionLimit } from '../../sources/decompression-limit.js';
-import { paperItem } from '../../sources/fields.js';
+import { missingColumns, paperItem, type ColumnChoice } from '../../sources/fields.js';
 import { readRows } from '../../sources/read.js';
 import { FORMAT_NAMES, type FormatName } from '../../sources/source.js';
 import { FILE_TYPES, MAX_ABSTRACT, MAX_TITLE } from '../api-schemas.js';
 import { readBody, requireMediaType } from '../body.js';
 import { predictPapers } from '../model-slot.js';
-import { predictionOutput } from '../../models/prediction-json.js';
+import { predictionRecord } from '../../models/prediction-json.js';
 import { checkPriorOn, queryOptions } from '../request.js';
 import { breathe, HttpError, invalid, startNdjson, write } from '../response.js';
 import type { RequestContext } from '../route.js';
@@ -28,6 +28,11 @@ export async function classifyFile(ctx: RequestContext): Promise<void> {
   const format = ctx.url.searchParams.get('format');
   if (format !== null && !(FORMAT_NAMES as readonly string[]).includes(format)) throw invalid([{ field: 'query.format', message: `must be one of ${FORMAT_NAMES.join(', ')}` }]);
   const name = uploadName(ctx.url.searchParams.get('filename'));
+  const columns: ColumnChoice = {};
+  for (const key of ['title', 'abstract', 'id'] as const) {
+    const v = ctx.url.searchParams.get(`${key}_col`);
+    if (v !== null && v.trim()) columns[key] = v;
+  }
   // One limit for the body and everything it decompresses to, layer after layer (gzip, then the
   // zip entries of an xlsx or the pages of a parquet file).
   const limit = new DecompressionLimit(ctx.state.config.maxBatchBodyBytes, 'the uploaded file');
@@ -40,7 +45,12 @@ export async function classifyFile(ctx: RequestContext): Promise<void> {
     const rows: { line: number; paper?: { id?: string; title: string; abstract: string }; error?: string }[] = [];
     try {
       for await (const row of readRows(path, (format as FormatName | null) ?? undefined, limit)) {
-        const item = paperItem(row);
+        // A field name the first row lacks is wrong for the whole file.
+        if (rows.length === 0 && 'row' in row) {
+          const missing = missingColumns(row.row, columns);
+          if (missing) throw invalid([{ field: 'query', message: missing.replace(/--(title|abstract|id)-col/g, '$1_col') }]);
+        }
+        const item = paperItem(row, columns);
         rows.push('error' in item ? item : { line: item.line, ...withinLimits(item.paper) });
         if (rows.length > ctx.state.config.maxBatch * 10) throw invalid([{ field: '(body)', message: `the file has more than ${ctx.state.config.maxBatch * 10} rows; use NDJSON streaming for large jobs` }]);
       }
@@ -62,7 +72,7 @@ export async function classifyFile(ctx: RequestContext): Promise<void> {
         out.push(JSON.stringify({ type: 'skip', line: r.line, error: r.error }));
       } else {
         const [p] = await predictPapers(ctx.state.slot.current, [r.paper], options);
-        out.push(JSON.stringify({ type: 'prediction', line: r.line, title: r.paper.title, ...predictionOutput(p!, r.paper.id) }));
+        out.push(JSON.stringify({ type: 'prediction', line: r.line, title: r.paper.title, ...predictionRecord(p!, r.paper.id, r.line) }));
         ctx.classified++;
       }
       if (out.length >= 200) {

@@ -3,7 +3,7 @@ import { hasSyncPath, type PaperText, type PredictOptions } from '../../models/m
 import { batchPaper, batchRequest, classifyRequest, NDJSON } from '../api-schemas.js';
 import { ndjsonLines, parseJson, readBody, requireMediaType } from '../body.js';
 import { predictPapers } from '../model-slot.js';
-import { predictionOutput } from '../../models/prediction-json.js';
+import { predictionLine, predictionRecord } from '../../models/prediction-json.js';
 import { check, checkPriorOn, hasText, paperOf, queryOptions, toOptions } from '../request.js';
 import { invalid, sendJson, startNdjson, write } from '../response.js';
 import type { RequestContext } from '../route.js';
@@ -19,7 +19,7 @@ export async function classify(ctx: RequestContext): Promise<void> {
   checkPriorOn(ctx.state.slot.current.model, options);
   const [p] = await predictPapers(ctx.state.slot.current, [paperOf(b)], options);
   ctx.classified = 1;
-  sendJson(ctx.res, 200, predictionOutput(p!, b.id));
+  sendJson(ctx.res, 200, predictionRecord(p!, b.id));
 }
 
 export async function classifyBatch(ctx: RequestContext): Promise<void> {
@@ -38,7 +38,7 @@ export async function classifyBatch(ctx: RequestContext): Promise<void> {
   const parts =
     ctx.state.pool && hasSyncPath(model)
       ? await ctx.state.pool.predictShared({ model, etag: served.etag }, papers, options)
-      : (await predictPapers(served, papers, options)).map((p, i) => JSON.stringify(predictionOutput(p, papers[i]!.id)));
+      : (await predictPapers(served, papers, options)).map((p, i) => predictionLine(papers[i]!.id, p, i + 1));
   ctx.classified = papers.length;
   // Spliced from per-paper JSON: the batch threads answer in text, and parsing it back only to
   // serialise it again would cost more than the prediction. Written a slice at a time: with many
@@ -82,7 +82,7 @@ async function classifyNdjson(ctx: RequestContext, options: PredictOptions): Pro
     }
     // The model is read per line: a reload in the middle of a long stream takes effect at once.
     const [prediction] = await predictPapers(ctx.state.slot.current, [p], options);
-    out.push(JSON.stringify({ line, ...predictionOutput(prediction!, p.id) }));
+    out.push(JSON.stringify({ line, ...predictionRecord(prediction!, p.id, line) }));
     ctx.classified++;
     if (out.length >= 256) {
       await write(res, out.join('\n') + '\n');

@@ -641,7 +641,7 @@ $('feedback-form').addEventListener('submit', async (ev) => {
 
 // ---- Batch ------------------------------------------------------------------------------------
 
-/** @type {{line: number, id?: string, title: string, labels: Label[], groups: any[]}[]} */
+/** @type {{line: number, id?: string, title: string, labels: Label[], groups: any[], record: object}[]} */
 let batchRows = [];
 let batchName = 'predictions';
 /** Each upload's number; an older upload's read loop that sees a newer one stops touching the page. */
@@ -679,7 +679,9 @@ async function classifyFile(file) {
   let total = 0;
   let skipped = 0;
   const addRow = (ev) => {
-    rows.push({ line: ev.line, id: ev.id, title: ev.title, labels: ev.labels, groups: ev.groups });
+    // The prediction as the API and the CLI write it (id or row, labels, groups, archive, …), for the JSON download.
+    const { type: _type, line: _line, title: _title, ...rest } = ev;
+    rows.push({ line: ev.line, id: ev.id, title: ev.title, labels: ev.labels, groups: ev.groups, record: ev.record ?? rest });
     if (rows.length <= 20) {
       const top = ev.labels[0];
       tbody.append(el('tr', {}, el('td', {}, String(ev.line)), el('td', {}, ev.title), el('td', {}, `${top.code} (${top.name})`), el('td', {}, pct(top.probability))));
@@ -782,7 +784,8 @@ async function classifyFile(file) {
 
 /**
  * One CSV field. A cell that starts with = + - @ tab or CR is a formula to Excel and LibreOffice
- * (a title can carry one): a leading single quote makes it text (OWASP, "CSV Injection").
+ * (a title can carry one): a leading single quote makes it text (OWASP, "CSV Injection"). The same
+ * rule as `classify --out x.csv` (src/base/csv-field.ts); test/base/csv-field.test.ts checks they agree.
  */
 function csvCell(v) {
   let s = String(v ?? '');
@@ -807,7 +810,8 @@ $('download-csv').addEventListener('click', () => {
   download(`${batchName}.predictions.csv`, 'text/csv', [head, ...rows].map((r) => r.map(csvCell).join(',')).join('\r\n') + '\r\n');
 });
 $('download-jsonl').addEventListener('click', () => {
-  const lines = batchRows.map((r) => JSON.stringify({ row: r.line, id: r.id, title: r.title, labels: r.labels, group: r.groups[0]?.code }));
+  // Each line is the record `classify --input` writes for the same row (src/models/prediction-json.ts).
+  const lines = batchRows.map((r) => JSON.stringify(r.record));
   download(`${batchName}.predictions.jsonl`, 'application/x-ndjson', lines.join('\n') + '\n');
 });
 

@@ -31,7 +31,7 @@ self.onmessage = async (ev) => {
       if ('error' in item) skips.push({ line: item.line, error: item.error });
       else {
         const p = model.predict(item.paper, { k });
-        rows.push({ line: item.line, id: item.paper.id, title: item.paper.title, labels: p.labels, groups: p.groups });
+        rows.push({ line: item.line, id: item.paper.id, title: item.paper.title, labels: p.labels, groups: p.groups, record: api.predictionRecord(p, item.paper.id, item.line) });
       }
       done++;
       if (Date.now() - last >= EVERY_MS) {
