@@ -101,7 +101,7 @@ console.log(JSON.stringify(results, null, 2));
 
 /** Train, prune, calibrate again (pruning changes the scores) and save as int8 at `out`. */
 async function shippable(data: readonly PaperRecord[], options: Partial<TrainOptions>, out: string, card?: ModelCard) {
-  const { model, report, validation } = await trainLinear(data, null, options, (p) => p.phase === 'epoch' && console.error(`  epoch ${p.epoch}: valid accuracy ${p.validAccuracy!.toFixed(4)}`), { threads: THREADS });
+  const { model, report, validation } = await trainLinear(data, null, options, (p) => p.phase === 'epoch' && console.error(`  epoch ${p.epoch}: valid accuracy ${p.validAccuracy?.toFixed(4) ?? "–"}`), { threads: THREADS });
   model.spec.info.createdAt = newest(data);
   model.spec.info.training.seconds = 0;
   const pruned = model.pruned(PRUNE).recalibrated(validation);

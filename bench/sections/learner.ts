@@ -13,6 +13,17 @@ import { loadModel } from '../../src/models/load-model.js';
 import { loadPapers } from '../../src/corpus/load.js';
 import { LinearModel } from '../../src/models/linear/linear.js';
 import { FeatureCounter } from '../../src/text/feature-counter.js';
+import { evaluate } from '../../src/evaluation/evaluate.js';
+import type { DetailedEvaluation } from '../../src/evaluation/evaluation.js';
+import { NEVER_PREDICTED_MIN_SUPPORT, neverPredicted, priorRow } from '../../src/evaluation/model-card.js';
+import type { PriorChoice } from '../../src/models/model.js';
+import { priorName } from '../../src/models/prior.js';
+import { getCategory } from '../../src/taxonomy/taxonomy.js';
+
+/** The class priors compared on the float primary model (models/README.md, "Class priors"). */
+const PRIORS: PriorChoice[] = ['recent', 'corpus', { balanced: 0.25 }, 'balanced', { balanced: 1 }];
+/** Groups shown in the prior table: the thin ones the priors are for, and the big ones they cost. */
+const PRIOR_GROUPS = ['cs', 'physics', 'math', 'stat', 'eess', 'q-bio', 'q-fin', 'econ'];
 
 const SHARED = resolve(ROOT, '..', 'shared/data/arxiv-papers.jsonl.gz');
 const WORK = join(ROOT, '.bench', 'learner');
@@ -125,6 +136,13 @@ export async function run(): Promise<SectionResult> {
   lat.sort((a, b) => a - b);
   const p50 = lat[Math.floor(lat.length * 0.5)]!;
   const p99 = lat[Math.floor(lat.length * 0.99)]!;
+  // The class priors: the same float weights, each prior a shift of the logits.
+  const floatModel = await loadModel(model);
+  const defaultName = floatModel instanceof LinearModel && floatModel.spec.priors ? priorName(floatModel.spec.priors.defaultChoice) : 'default';
+  const priorEvals: { name: string; ev: DetailedEvaluation }[] = [{ name: `default (${defaultName})`, ev: await evaluate(floatModel, papers, { latencySamples: 0 }) }];
+  for (const choice of PRIORS) priorEvals.push({ name: priorName(choice), ev: await evaluate(floatModel, papers, { prior: choice, latencySamples: 0 }) });
+  const priorRows = priorEvals.map(({ name, ev: e }) => priorRow(name, e));
+  const balancedEval = priorEvals.find((p) => p.name === 'balanced')!.ev;
   const loadedC = await loadModel(modelC);
   const counting = loaded instanceof LinearModel ? countingMicroseconds(loaded, papers) : null;
   const countingC = loadedC instanceof LinearModel ? countingMicroseconds(loadedC, papers) : null;
@@ -191,6 +209,21 @@ in-process, median of ${COUNTING_RUNS} alternating passes): WebAssembly ${counti
       : ''
   }
 
+Class priors (ours, the float primary model: one set of weights, each prior a shift of its logits; \`evaluate --prior P\`).
+Top-1 per group is the share of that group's test papers whose category is right; "never" counts categories with at least
+${NEVER_PREDICTED_MIN_SUPPORT} test papers that the model never answers with.
+
+| prior | top-1 | macro-F1 | never | ${PRIOR_GROUPS.join(' | ')} |
+|---|---:|---:|---:|${PRIOR_GROUPS.map(() => '---:').join('|')}|
+${priorRows.map((r) => `| ${r.prior} | ${f(r.top1)} | ${f(r.macroF1)} | ${r.neverPredicted} | ${PRIOR_GROUPS.map((g) => f(r.groups[g], 3)).join(' | ')} |`).join('\n')}
+
+Never predicted under the default: ${neverPredicted(priorEvals[0]!.ev).join(', ') || 'none'}.
+
+Mathematics by category (the default and \`balanced\`; recall is the share of its test papers the model gets right, "to math" the
+share of its errors that went to another math category, which no prior fixes):
+
+${mathTable(priorEvals[0]!.ev, balancedEval, papers, floatModel instanceof LinearModel ? floatModel : null)}
+
 | Multi-label | micro-F1 | samples-F1 | precision | recall | train s |
 |---|---:|---:|---:|---:|---:|
 ${mlRows.join('\n')}
@@ -203,8 +236,34 @@ ${commands.map((c) => `    ${c.replaceAll(ROOT + '/', '')}`).join('\n')}
     title: 'Learner (time split of the shared corpus)',
     command: 'npm run bench -- learner',
     markdown,
-    json: { train: tr.json, evaluate: ev.json, batch: batch.json, batchRuns: batchRuns.map((b) => b.json.papersPerSecond), titleOnly: evT.json, quantized: evQ.json, multilabel: { train: trM.json, evaluate: evM.json }, charNgrams: { train: trC.json, evaluate: evC.json }, ensemble: evE.json, latencyMs: { p50, p99 }, peers },
+    json: { priors: priorRows, train: tr.json, evaluate: ev.json, batch: batch.json, batchRuns: batchRuns.map((b) => b.json.papersPerSecond), titleOnly: evT.json, quantized: evQ.json, multilabel: { train: trM.json, evaluate: evM.json }, charNgrams: { train: trC.json, evaluate: evC.json }, ensemble: evE.json, latencyMs: { p50, p99 }, peers },
   };
+}
+
+/** Per math category: test papers, recall under two priors, and where the default's errors went. */
+function mathTable(def: DetailedEvaluation, bal: DetailedEvaluation, test: readonly { primary: string; title: string; abstract?: string }[], model: LinearModel | null): string {
+  const recall = (e: DetailedEvaluation) => new Map(e.details.classes.map((r) => [r.code, r]));
+  const d = recall(def);
+  const b = recall(bal);
+  const toMath = new Map<string, { wrong: number; math: number }>();
+  if (model) {
+    for (const p of test) {
+      if (!p.primary.startsWith('math.')) continue;
+      const top = model.predict({ title: p.title, abstract: p.abstract }, { k: 1 }).labels[0]!.code;
+      const t = toMath.get(p.primary) ?? { wrong: 0, math: 0 };
+      if (top !== p.primary) {
+        t.wrong++;
+        if (getCategory(top)?.group === 'math') t.math++;
+      }
+      toMath.set(p.primary, t);
+    }
+  }
+  const rows = [...d.values()].filter((r) => r.code.startsWith('math.') && r.support > 0).sort((x, y) => y.support - x.support);
+  const lines = rows.map((r) => {
+    const t = toMath.get(r.code);
+    return `| ${r.code} | ${r.support} | ${f(r.recall, 3)} | ${f(b.get(r.code)?.recall, 3)} | ${t && t.wrong > 0 ? f(t.math / t.wrong, 2) : '–'} |`;
+  });
+  return ['| category | test papers | recall, default | recall, balanced | errors to math |', '|---|---:|---:|---:|---:|', ...lines].join('\n');
 }
 
 const COUNTING_RUNS = 5;

@@ -125,6 +125,8 @@ ${BACKEND_USAGE}`,
 export function formatPrediction(p: Prediction): string {
   const lines: string[] = [];
   if (p.unparsed !== undefined) lines.push(`unparsed answer: ${p.unparsed}`);
+  // Said first, so nobody reads the percentages below as confidence.
+  if (p.uncertain) lines.push(`uncertain: ${p.uncertain.reason}; the guesses below are not to be trusted`);
   const g = p.groups[0];
   if (g) lines.push(`group: ${g.name} (${(g.probability * 100).toFixed(1)}%)`);
   for (const l of p.labels) {
