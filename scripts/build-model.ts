@@ -48,6 +48,7 @@ if (!existsSync(DATA)) {
   process.exit(1);
 }
 const only = process.argv[2];
+
 const { papers } = await loadPapers(DATA);
 const { train, test } = splitTime(papers, { before: TEST_FROM, valid: 0 });
 console.error(`all ${papers.length}; twin: train ${train.length}, test ${test.length}`);
@@ -72,7 +73,7 @@ try {
       card = buildModelCard({
         evaluation: ev,
         trainCounts: primaryCounts(train),
-        evaluationText: `Measured on a twin of this model, trained the same way on the ${train.length.toLocaleString('en')} papers before ${monthName(TEST_FROM)} and tested on the ${test.length.toLocaleString('en')} papers of ${monthName(TEST_FROM)}–${monthName(newest(test).slice(2, 4) + newest(test).slice(5, 7))} (${TEST_FROM}–…); this model learnt from all ${papers.length.toLocaleString('en')} papers, up to ${newest(papers).slice(0, 7)}.`,
+        evaluationText: evaluationText(train.length, test, papers.length),
         priors,
         limitations: limitations(ev, titleOnly.summary as SingleLabelEvaluation, train),
       });
@@ -123,9 +124,12 @@ function machineFree<T extends object>(summary: T): T {
   return out as T;
 }
 
-function monthName(yymm: string): string {
-  const months = ['January', 'February', 'March', 'April', 'May', 'June', 'July', 'August', 'September', 'October', 'November', 'December'];
-  return `${months[Number(yymm.slice(2, 4)) - 1]} 20${yymm.slice(0, 2)}`;
+/** The card's sentence on how its numbers were measured; months are those of the arXiv ids (YYMM). */
+function evaluationText(trainPapers: number, test: readonly PaperRecord[], allPapers: number): string {
+  const months = test.map((p) => /^(\d{4})\./.exec(p.id)?.[1]).filter((m): m is string => m !== undefined).sort();
+  const last = months[months.length - 1] ?? TEST_FROM;
+  const n = (x: number) => x.toLocaleString('en');
+  return `Measured on a twin of this model, trained the same way on the ${n(trainPapers)} papers with arXiv ids before ${TEST_FROM} and tested on the ${n(test.length)} papers of ${TEST_FROM}–${last}; this model learnt from all ${n(allPapers)} papers, ids up to ${last}.`;
 }
 
 /** What the numbers say a user should not expect, in plain words, from this run's own figures. */

@@ -34,7 +34,7 @@ function render(c: ModelCard): string {
   out.push(`Overall: top-1 ${pct(c.overall.top1)}, top-5 ${pct(c.overall.top5)}, macro-F1 ${pct(c.overall.macroF1)}, group ${pct(c.overall.groupAccuracy)} (${c.testPapers.toLocaleString('en')} test papers).`, '');
   out.push('### By field', '', 'Training share is the field\'s share of the primaries the twin learnt from; top-1 the share of the field\'s test papers whose category is right; field right the share put in the right field.', '');
   out.push('| field | training share | test papers | top-1 | field right |', '|---|---:|---:|---:|---:|');
-  for (const g of c.groups) out.push(`| ${g.name} | ${pct(g.trainShare)} | ${g.testPapers} | ${pct(g.top1)} | ${pct(g.groupAccuracy)} |`);
+  for (const g of c.groups) out.push(`| ${g.name} | ${pct(g.trainShare)} | ${g.testPapers} | ${g.testPapers ? pct(g.top1) : '–'} | ${g.testPapers ? pct(g.groupAccuracy) : '–'} |`);
   out.push('', '### Class priors', '', 'Each row is the same model assuming another class mix (`--prior`; "never" counts categories with at least 20 test papers it never answers with).', '');
   const groups = [...new Set(c.priors.flatMap((p) => Object.keys(p.groups)))].sort();
   out.push(`| prior | top-1 | macro-F1 | never | ${groups.join(' | ')} |`, `|---|---:|---:|---:|${groups.map(() => '---:').join('|')}|`);

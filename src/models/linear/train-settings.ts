@@ -37,7 +37,7 @@ export interface TrainOptions {
    * many labels a paper does not have, and it says little about which labels cross the thresholds.
    */
   patience: number;
-  /** Single-label tasks: assume the class mix of the newest this-many training months (0: off; see prior-shift.ts). */
+  /** Single-label tasks: assume the class mix of the newest this-many training months (0: off; see models/prior.ts). */
   recentPriorMonths: number;
   /** How much of the move to the recent class mix to apply (0 to 1). */
   recentPriorStrength: number;
