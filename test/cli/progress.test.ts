@@ -99,3 +99,16 @@ test('formatDuration', () => {
   assert.equal(formatDuration(187), '3m07s');
   assert.equal(formatDuration(3720), '1h02m');
 });
+
+test('off a terminal, a phase that reports nothing still prints a line each interval, and none after done', async () => {
+  const lines: string[] = [];
+  const p = new Progress('choosing the vocabulary', undefined, { stream: { write: (t: string) => lines.push(t) }, tty: false, intervalMs: 40 });
+  // Timers run late on a loaded machine: wait for two lines, up to 5 s.
+  for (let waited = 0; lines.length < 2 && waited < 5000; waited += 20) await new Promise((r) => setTimeout(r, 20));
+  assert.ok(lines.length >= 2, `heartbeat lines: ${JSON.stringify(lines)}`);
+  assert.match(lines[0]!, /^choosing the vocabulary: \d+s elapsed\n$/);
+  p.done();
+  const printed = lines.length;
+  await new Promise((r) => setTimeout(r, 120));
+  assert.equal(lines.length, printed);
+});
