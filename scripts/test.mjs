@@ -33,6 +33,11 @@ export const SLOW = {
   'test/serving/start-failures.test.ts': 'starts `serve` processes that must fail, and waits for them',
   'test/serving/process.test.ts': 'starts `serve` processes and signals them (workers, SIGTERM, SIGHUP)',
   'test/serving/fuzz-http.test.ts': 'fuzzes the HTTP server',
+  'test/serving/server.test.ts': 'every HTTP route end to end, on a model it trains first',
+  'test/serving/feedback.test.ts': 'the feedback store through the server, with SQLite under lock',
+  'test/corpus/ingest.test.ts': 'ingests every input shape through the CLI (10 CPU s)',
+  'test/cli/option-checks.test.ts': 'every command\'s option checks through the CLI (8 CPU s)',
+  'test/evaluation/evaluate-file.test.ts': 'evaluates models on files, training them first (6 CPU s)',
 };
 
 /** test:fast runs no browser: browser tests in the files it keeps skip, saying so. */
