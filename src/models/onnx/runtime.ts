@@ -54,7 +54,7 @@ export async function importOptional<T>(name: string): Promise<T> {
   } catch (e) {
     const code = (e as NodeJS.ErrnoException).code;
     if (code === 'ERR_MODULE_NOT_FOUND' || code === 'MODULE_NOT_FOUND') {
-      throw new MissingPackageError(`the onnx backend needs the optional package ${name}, which is not installed: run \`${ONNX_INSTALL}\` (with ONNXRUNTIME_NODE_INSTALL=skip in the environment to skip its download of CUDA libraries on Linux x64)`);
+      throw new MissingPackageError(`the onnx backend needs the optional package ${name}, which is not installed: run \`${ONNX_INSTALL}\` (ONNXRUNTIME_NODE_INSTALL=skip in the environment skips its download of CUDA libraries on Linux x64; in a clone of arxiv-classifier, \`npm run install:onnx\`)`);
     }
     throw new MissingPackageError(`${name} failed to load: ${(e as Error).message}`, true);
   }
