@@ -38,6 +38,14 @@ export const SLOW = {
   'test/corpus/ingest.test.ts': 'ingests every input shape through the CLI (10 CPU s)',
   'test/cli/option-checks.test.ts': 'every command\'s option checks through the CLI (8 CPU s)',
   'test/evaluation/evaluate-file.test.ts': 'evaluates models on files, training them first (6 CPU s)',
+  'test/models/ensemble.test.ts': 'ensembles evaluated through the CLI, training each member',
+  'test/serving/feedback-damaged.test.ts': 'damaged SQLite feedback stores under a running server',
+  'test/models/kernels.test.ts': 'the wasm and JS kernels compared at many sizes, also on worker threads',
+  'test/cli/evaluate-stream.test.ts': 'evaluate through the CLI over streamed files',
+  'test/cli/report-cli.test.ts': 'reports rendered through the CLI, training the models first',
+  'test/corpus/synthetic-id.test.ts': 'ingests papers without ids through the CLI',
+  'test/corpus/split-file.test.ts': 'splits corpus files of many shapes on disk',
+  'test/cli/split-stats.test.ts': 'split and stats through the CLI',
 };
 
 /** test:fast runs no browser: browser tests in the files it keeps skip, saying so. */
