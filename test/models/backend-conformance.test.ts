@@ -7,8 +7,8 @@ import { fitTinyModel, writeTinyModel } from '../../scripts/tiny-onnx.js';
 import { openBackend, type BackendName, type BackendOptions } from '../../src/models/backends.js';
 import { trainLinear } from '../../src/models/linear/train.js';
 import { hasSyncPath, type Classifier, type PaperText } from '../../src/models/model.js';
-import { importOptional, MissingPackageError } from '../../src/models/onnx/runtime.js';
 import { startMockServer, type MockServer } from './mock-llm-server.js';
+import { onnxRuntimeMissing } from './onnx-runtime.js';
 import { syntheticPapers, TOPICS } from './synthetic.js';
 
 /**
@@ -47,15 +47,7 @@ const CASES: { backend: BackendName; options: () => BackendOptions; missing?: ()
   {
     backend: 'onnx',
     options: () => ({ backend: 'onnx', onnx: { modelDir: files.onnx, threads: 1 } }),
-    missing: async () => {
-      try {
-        await importOptional('onnxruntime-node');
-        return undefined;
-      } catch (e) {
-        if (e instanceof MissingPackageError) return `onnxruntime-node is not installed: ${e.message}`;
-        throw e;
-      }
-    },
+    missing: onnxRuntimeMissing,
   },
 ];
 

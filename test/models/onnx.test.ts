@@ -1,13 +1,19 @@
 import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { before, test } from 'node:test';
+import { fileURLToPath } from 'node:url';
 import { fitTinyModel, referenceLogits, writeTinyModel, type TinyModel } from '../../scripts/tiny-onnx.js';
 import { OnnxClassifier, parseConfig } from '../../src/models/onnx/onnx-classifier.js';
 import { importOptional, loadTokenizers, MissingPackageError } from '../../src/models/onnx/runtime.js';
 import { run } from '../cli/run-cli.js';
+import { onnxRuntimeMissing } from './onnx-runtime.js';
 import { syntheticPapers } from './synthetic.js';
+
+// The tests that run a model need the optional packages; without them they skip, saying so.
+const missing = await onnxRuntimeMissing();
 
 let dir: string;
 let modelDir: string;
@@ -22,7 +28,7 @@ before(() => {
   writeTinyModel(tiny, modelDir, 64);
 });
 
-test('onnxruntime runs the generated model and agrees with the same network in plain JS', async () => {
+test('onnxruntime runs the generated model and agrees with the same network in plain JS', { skip: missing }, async () => {
   const model = await OnnxClassifier.open({ modelDir, threads: 1 });
   assert.deepEqual(model.labels, ['cs.CV', 'hep-th', 'math.NT', 'q-bio.NC']);
   const { Tokenizer } = await loadTokenizers();
@@ -45,7 +51,7 @@ test('onnxruntime runs the generated model and agrees with the same network in p
   await model.close();
 });
 
-test('the ONNX backend classifies and evaluates through the CLI', async () => {
+test('the ONNX backend classifies and evaluates through the CLI', { skip: missing }, async () => {
   const data = join(dir, 'test.jsonl');
   writeFileSync(data, testPapers.map((p) => JSON.stringify({ id: p.id, title: p.title, abstract: p.abstract, categories: p.categories })).join('\n') + '\n');
   const ev = await run(['evaluate', '--backend', 'onnx', '--model-dir', modelDir, '--threads', '2', '--data', data, '--json']);
@@ -64,7 +70,7 @@ test('the ONNX backend classifies and evaluates through the CLI', async () => {
   assert.equal(p.groups[0]!.code, 'q-bio');
 });
 
-test('bad ONNX model folders give clear errors', async () => {
+test('bad ONNX model folders give clear errors', { skip: missing }, async () => {
   const missing = await run(['classify', '--backend', 'onnx', '--model-dir', join(dir, 'nowhere'), '--title', 'x']);
   assert.equal(missing.code, 1);
   assert.match(missing.err, /model\.onnx is missing/);
@@ -108,4 +114,13 @@ test('a missing optional package is named, with the command that installs it', a
     () => importOptional('axc-no-such-package-for-tests'),
     (e: unknown) => e instanceof MissingPackageError && /optional package axc-no-such-package-for-tests, which is not installed: run `npm install onnxruntime-node @huggingface\/tokenizers`/.test(e.message),
   );
+});
+
+test('without the optional packages, --backend onnx fails with one line that says how to install them', () => {
+  // hide-onnx-runtime.mjs makes the packages unresolvable, as on an install that lacks them.
+  const root = fileURLToPath(new URL('../..', import.meta.url));
+  const r = spawnSync(process.execPath, ['--import', 'tsx', '--import', './test/models/hide-onnx-runtime.mjs', 'src/cli/bin.ts', 'classify', '--backend', 'onnx', '--model-dir', modelDir, '--title', 'x'], { cwd: root, encoding: 'utf8' });
+  assert.equal(r.status, 1, r.stderr);
+  assert.equal(r.stdout, '');
+  assert.match(r.stderr.trim(), /^[^\n]*needs the optional package (onnxruntime-node|@huggingface\/tokenizers), which is not installed: run `npm install onnxruntime-node @huggingface\/tokenizers`[^\n]*$/);
 });

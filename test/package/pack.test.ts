@@ -8,7 +8,6 @@ import { fileURLToPath } from 'node:url';
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 const NPM = process.platform === 'win32' ? 'npm.cmd' : 'npm';
-const NPX = process.platform === 'win32' ? 'npx.cmd' : 'npx';
 const ENV = { ...process.env, npm_config_update_notifier: 'false', npm_config_fund: 'false', npm_config_audit: 'false' };
 
 function sh(cmd: string, args: string[], cwd: string): string {
@@ -47,11 +46,34 @@ const paper = { title: 'Free electron trajectories in graphene' };
 console.log(JSON.stringify({ a: model.predict(paper).labels[0], b: fromBytes.predict(paper).labels[0], task: model.info.task }));
 `;
 
+/**
+ * The README's "Installing from a tarball" commands, which this test runs: `npm pack`, then
+ * `npm install PATH/arxiv-classifier-VERSION.tgz` and an `npx arxiv-classifier …` line in another project.
+ */
+function readmeTarballSteps(): { pack: string; install: string; npx: string } {
+  const readme = readFileSync(join(ROOT, 'README.md'), 'utf8');
+  const block = [...readme.matchAll(/^```sh\n([\s\S]*?)^```/gm)].map((m) => m[1]!).find((b) => /^npm pack\b/m.test(b));
+  assert.ok(block, 'README.md should show how to install from a tarball (an sh block with `npm pack`)');
+  const lines = block.split('\n').map((l) => l.replace(/\s+#.*$/, '').trim());
+  const find = (re: RegExp, what: string) => {
+    const line = lines.find((l) => re.test(l));
+    assert.ok(line, `README.md's tarball block should have ${what}:\n${block}`);
+    return line;
+  };
+  return { pack: find(/^npm pack/, 'an `npm pack` line'), install: find(/^npm install \S+\.tgz$/, 'an `npm install …tgz` line'), npx: find(/^npx arxiv-classifier /, 'an `npx arxiv-classifier …` line') };
+}
+
 test('npm pack gives a package that installs in an empty directory, with a working CLI, ESM exports, types and model', { timeout: 600_000 }, () => {
   const tmp = mkdtempSync(join(tmpdir(), 'axc-pack-'));
+  const steps = readmeTarballSteps();
   try {
-    // prepack builds dist/, so this also checks that a clean checkout can be packed.
+    // The README's `npm pack`, written to the temp dir. prepack builds dist/, so this also checks
+    // that a clean checkout can be packed.
+    assert.equal(steps.pack, 'npm pack', 'the README packs with plain `npm pack`');
     const [packed] = JSON.parse(sh(NPM, ['pack', '--json', '--pack-destination', tmp], ROOT)) as PackResult[];
+    const pkg = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { version: string };
+    assert.equal(packed!.filename, `arxiv-classifier-${pkg.version}.tgz`);
+    assert.equal(steps.install.split(/\s+/)[2]!.split('/').pop(), packed!.filename, 'the README installs the tarball npm pack writes');
     const files = packed!.files.map((f) => f.path);
     for (const need of ['package.json', 'README.md', 'dist/cli/bin.js', 'dist/index.js', 'dist/index.d.ts', 'models/primary.axcm', 'models/multilabel.axcm', 'models/README.md', 'dist/web/index.html', 'dist/web/assets/arxiv-classifier.browser.js']) {
       assert.ok(files.includes(need), `the package lacks ${need}`);
@@ -66,7 +88,13 @@ test('npm pack gives a package that installs in an empty directory, with a worki
     // Tarballs come from the npm cache that `npm ci` filled. Not `--offline`: `npm ci` installs from
     // the lockfile and caches no registry metadata, which resolving the package's own dependency
     // ranges needs, so on a fresh machine an offline install fails before it starts.
+    // The README's install line, with the path to where the tarball is here.
     sh(NPM, ['install', '--prefer-offline', '--no-audit', '--no-fund', join(tmp, packed!.filename)], app);
+    // The ONNX backend's packages are optional peers: installed only when asked for.
+    for (const optional of ['onnxruntime-node', '@huggingface/tokenizers']) {
+      assert.ok(!existsSync(join(app, 'node_modules', optional)), `${optional} should be installed only on request`);
+    }
+    assert.ok(existsSync(join(app, 'node_modules', 'better-sqlite3')), 'dependencies are installed');
 
     const installed = join(app, 'node_modules', 'arxiv-classifier');
     const manifest = JSON.parse(readFileSync(join(installed, 'package.json'), 'utf8')) as { exports: Record<string, { types?: string; import?: string }> };
@@ -74,7 +102,10 @@ test('npm pack gives a package that installs in an empty directory, with a worki
     assert.ok(main.types && existsSync(join(installed, main.types)), 'exports["."].types must name a shipped .d.ts');
     assert.ok(main.import && existsSync(join(installed, main.import)), 'exports["."].import must name a shipped module');
 
-    const out = sh(NPX, ['--no', 'arxiv-classifier', 'classify', '--title', 'Free electron trajectories in graphene'], app);
+    // The README's npx line, as written; npm_config_yes=false is `npx --no`: never from a registry.
+    const npx = spawnSync('bash', ['-c', steps.npx], { cwd: app, env: { ...ENV, npm_config_yes: 'false' }, encoding: 'utf8' });
+    assert.equal(npx.status, 0, `${steps.npx} (in ${app}) exited with ${npx.status}:\n${npx.stdout}\n${npx.stderr}`);
+    const out = npx.stdout;
     assert.match(out, /^\s*[\d.]+%\s+cond-mat\.mes-hall\s/m, `unexpected CLI output:\n${out}`);
     const first = out.split('\n').find((l) => /%\s+\S+\.\S+/.test(l));
     assert.match(first ?? '', /cond-mat\.mes-hall/, 'cond-mat.mes-hall should be the top answer');

@@ -1,7 +1,8 @@
 /**
- * The optional packages behind the ONNX backend, loaded only when it is used. They are declared
- * here by the few members we call, so the project type-checks and runs without them installed
- * (`npm install --omit=optional` keeps the core at a few MB instead of ~300).
+ * The optional packages behind the ONNX backend, loaded only when it is used. They are optional
+ * peer dependencies, which npm does not install: whoever wants the backend runs
+ * `npm install onnxruntime-node @huggingface/tokenizers` (~290 MB). They are declared here by the
+ * few members we call, so the project type-checks and runs without them installed.
  */
 
 export interface OrtTensor {
@@ -31,9 +32,18 @@ export interface TokenizersModule {
   Tokenizer: new (tokenizerJson: object, tokenizerConfig: object) => HfTokenizer;
 }
 
-/** Thrown when an optional package is missing; the message says how to install it. */
+/** The command that installs the ONNX backend's packages, as the README gives it. */
+export const ONNX_INSTALL = 'npm install onnxruntime-node @huggingface/tokenizers';
+
+/**
+ * Thrown when an optional package is missing (`installed` false; the message says how to install
+ * it) or is installed but fails to load (`installed` true).
+ */
 export class MissingPackageError extends Error {
   override name = 'MissingPackageError';
+  constructor(message: string, readonly installed = false) {
+    super(message);
+  }
 }
 
 export async function importOptional<T>(name: string): Promise<T> {
@@ -44,9 +54,9 @@ export async function importOptional<T>(name: string): Promise<T> {
   } catch (e) {
     const code = (e as NodeJS.ErrnoException).code;
     if (code === 'ERR_MODULE_NOT_FOUND' || code === 'MODULE_NOT_FOUND') {
-      throw new MissingPackageError(`the onnx backend needs the optional package ${name}, which is not installed: run \`npm install onnxruntime-node @huggingface/tokenizers\` (with onnxruntime-node-install=skip in .npmrc when offline)`);
+      throw new MissingPackageError(`the onnx backend needs the optional package ${name}, which is not installed: run \`${ONNX_INSTALL}\` (ONNXRUNTIME_NODE_INSTALL=skip in the environment skips its download of CUDA libraries on Linux x64; in a clone of arxiv-classifier, \`npm run install:onnx\`)`);
     }
-    throw new MissingPackageError(`${name} failed to load: ${(e as Error).message}`);
+    throw new MissingPackageError(`${name} failed to load: ${(e as Error).message}`, true);
   }
 }
 
