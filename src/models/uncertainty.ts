@@ -31,6 +31,20 @@ export function uncertaintyOf(counts: WordCounts, baseRateDistance: number): Unc
   return undefined;
 }
 
+/** Known features and distance from the base rates that only a readable text reaches (see clearlyReadable). */
+const READABLE_FEATURES = 40;
+const READABLE_DISTANCE = 1;
+
+/**
+ * A shortcut for the common case: a text with many known features (words and word pairs) whose
+ * answer moved far from the base rates is one the model reads, and counting its words, which
+ * costs a second tokenisation, can be skipped. Garbage, other languages and numbers have few
+ * known features (test/models/uncertainty.test.ts checks they are still flagged).
+ */
+export function clearlyReadable(knownFeatures: number, baseRateDistance: number): boolean {
+  return knownFeatures >= READABLE_FEATURES && baseRateDistance >= READABLE_DISTANCE;
+}
+
 /** KL(p ‖ q) in nats, over the entries where p > 0. */
 export function klDivergence(p: ArrayLike<number>, q: ArrayLike<number>): number {
   let d = 0;

@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { test } from 'node:test';
 import { csvField, FORMULA_START, spreadsheetField } from '../../src/base/csv-field.js';
+import { PREDICTION_COLUMNS } from '../../src/models/prediction-table.js';
 
 test('spreadsheetField: text a spreadsheet would run as a formula gets a leading quote; numbers and other text do not', () => {
   assert.equal(spreadsheetField('=1+2'), "'=1+2");
@@ -21,4 +22,11 @@ test("the web page's CSV download uses the same formula rule", () => {
   const cell = /function csvCell\(v\) \{[\s\S]*?if \(\/(.+?)\/\.test\(s\)\) s = `'\$\{s\}`;/.exec(page);
   assert.ok(cell, 'csvCell in app.js prefixes a formula with a quote');
   assert.equal(cell[1], FORMULA_START.source);
+});
+
+test("the web page's CSV download has the columns classify --out x.csv writes", () => {
+  const page = readFileSync(new URL('../../src/serving/web/app.js', import.meta.url), 'utf8');
+  const columns = /const CSV_COLUMNS = \[([^\]]*)\];/.exec(page);
+  assert.ok(columns, 'CSV_COLUMNS in app.js');
+  assert.deepEqual(JSON.parse(`[${columns[1]!.replaceAll("'", '"')}]`), [...PREDICTION_COLUMNS]);
 });

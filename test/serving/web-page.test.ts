@@ -200,11 +200,12 @@ test('batch: upload a CSV, watch progress, download predictions as CSV and JSONL
   const [csvDownload] = await Promise.all([page.waitForEvent('download'), page.getByRole('button', { name: 'Download CSV' }).click()]);
   assert.equal(csvDownload.suggestedFilename(), 'papers.predictions.csv');
   const csvOut = readFileSync((await csvDownload.path())!, 'utf8').trim().split(/\r\n/);
-  assert.equal(csvOut[0], 'row,id,title,category,name,probability,group,labels');
+  // The columns `classify --out x.csv` writes.
+  assert.equal(csvOut[0], 'id,row,label,name,probability,group,group_name,group_probability,archive,labels,uncertain,unparsed');
   assert.equal(csvOut.length, 4);
-  assert.match(csvOut[1]!, /^2,2101\.1,Graphene nanoribbons,cond-mat\./);
-  assert.match(csvOut[2]!, /^3,2101\.2,"Lattice QCD, at finite density",hep-/);
-  assert.match(csvOut[3]!, /,cs\./);
+  assert.match(csvOut[1]!, /^2101\.1,,cond-mat\./);
+  assert.match(csvOut[2]!, /^2101\.2,,hep-/);
+  assert.match(csvOut[3]!, /^2101\.4,,cs\./);
 
   const [jsonlDownload] = await Promise.all([page.waitForEvent('download'), page.getByRole('button', { name: 'Download JSONL' }).click()]);
   const rows = readFileSync((await jsonlDownload.path())!, 'utf8').trim().split('\n').map((l) => JSON.parse(l) as Record<string, unknown> & { id: string; labels: { code: string }[] });
@@ -232,7 +233,7 @@ test('batch: a second upload replaces the first, whose rows never reach the seco
   const [csvDownload] = await Promise.all([page.waitForEvent('download'), page.getByRole('button', { name: 'Download CSV' }).click()]);
   assert.equal(csvDownload.suggestedFilename(), 'small.predictions.csv');
   const csvOut = readFileSync((await csvDownload.path())!, 'utf8').trim().split(/\r\n/);
-  assert.deepEqual(csvOut.slice(1).map((l) => l.split(',')[1]), ['small1', 'small2']);
+  assert.deepEqual(csvOut.slice(1).map((l) => l.split(',')[0]), ['small1', 'small2']);
   assert.deepEqual(errors, []);
 });
 

@@ -18,7 +18,7 @@ import { compactRows, quantizeRows, rowNorms, selectRows } from './quantize.js';
 import { checkPriorChoice, priorName, priorShift, type ClassPriors } from '../prior.js';
 import { KnownWords } from '../../text/known-words.js';
 import { isFunctionTerm } from '../../text/stop-words.js';
-import { klDivergence, uncertaintyOf } from '../uncertainty.js';
+import { clearlyReadable, klDivergence, uncertaintyOf } from '../uncertainty.js';
 
 export const LINEAR_BACKEND = 'linear';
 
@@ -272,8 +272,7 @@ export class LinearModel implements Classifier, SyncPath {
 
   /** Why this answer should not be trusted (models/uncertainty.ts), or undefined. */
   private uncertainty(paper: PaperText, p: Float64Array, shift: Float32Array | null): Prediction['uncertain'] {
-    this.knownWords ??= new KnownWords(this.vocab.index);
-    const counts = this.knownWords.count(paper.title, paper.abstract);
+    const features = this.lastNnz;
     // Multi-label answers are thresholds per label, not a distribution to compare with base rates.
     let distance = Infinity;
     if (this.loss.singleLabel) {
@@ -286,8 +285,11 @@ export class LinearModel implements Classifier, SyncPath {
         this.baseRates.set(shift, base);
       }
       distance = klDivergence(p, base);
+      // Counting the words costs a second tokenisation, a third of a prediction's time.
+      if (clearlyReadable(features, distance)) return undefined;
     }
-    return uncertaintyOf(counts, distance);
+    this.knownWords ??= new KnownWords(this.vocab.index);
+    return uncertaintyOf(this.knownWords.count(paper.title, paper.abstract), distance);
   }
 
   predictBatch(papers: readonly PaperText[], options: PredictOptions = {}): Prediction[] {

@@ -801,13 +801,33 @@ function download(name, type, text) {
   setTimeout(() => URL.revokeObjectURL(a.href), 10_000);
 }
 
+/** The columns `classify --out x.csv` writes (src/models/prediction-table.ts); test/base/csv-field.test.ts checks they agree. */
+const CSV_COLUMNS = ['id', 'row', 'label', 'name', 'probability', 'group', 'group_name', 'group_probability', 'archive', 'labels', 'uncertain', 'unparsed'];
+
+/** One CSV row of a prediction record, as predictionCells makes it for the CLI. */
+function recordCells(rec) {
+  const top = rec.labels[0];
+  const group = top ? (rec.groups.find((g) => g.code === top.group) ?? null) : (rec.groups[0] ?? null);
+  const finite = (x) => (typeof x === 'number' && Number.isFinite(x) ? x : '');
+  return [
+    rec.id ?? '',
+    rec.id === undefined ? (rec.row ?? '') : '',
+    top?.code ?? '',
+    top?.name ?? '',
+    finite(top?.probability),
+    top?.group ?? group?.code ?? '',
+    top?.groupName ?? group?.name ?? '',
+    finite(group?.probability),
+    rec.archive?.code ?? '',
+    rec.labels.map((l) => `${l.code}:${Number.isFinite(l.probability) ? l.probability.toFixed(4) : 'NaN'}`).join(' '),
+    rec.uncertain?.reason ?? '',
+    rec.unparsed ?? '',
+  ];
+}
+
 $('download-csv').addEventListener('click', () => {
-  const head = ['row', 'id', 'title', 'category', 'name', 'probability', 'group', 'labels'];
-  const rows = batchRows.map((r) => {
-    const t = r.labels[0];
-    return [r.line, r.id ?? '', r.title, t.code, t.name, t.probability.toFixed(4), r.groups[0]?.code ?? t.group, r.labels.map((l) => `${l.code}:${l.probability.toFixed(4)}`).join(' ')];
-  });
-  download(`${batchName}.predictions.csv`, 'text/csv', [head, ...rows].map((r) => r.map(csvCell).join(',')).join('\r\n') + '\r\n');
+  const rows = batchRows.map((r) => recordCells(r.record));
+  download(`${batchName}.predictions.csv`, 'text/csv', [CSV_COLUMNS, ...rows].map((r) => r.map(csvCell).join(',')).join('\r\n') + '\r\n');
 });
 $('download-jsonl').addEventListener('click', () => {
   // Each line is the record `classify --input` writes for the same row (src/models/prediction-json.ts).
