@@ -83,7 +83,8 @@ test('type an abstract: the expected category appears as bars, with group, archi
   assert.match(await page.getByTestId('group').innerText(), /^Physics/);
   assert.match(await page.getByTestId('archive').innerText(), /Condensed Matter/);
   const marks = await page.locator('#explain-text mark').allInnerTexts();
-  assert.ok(marks.map((m) => m.toLowerCase()).includes('graphene'), `highlighted: ${marks.join(', ')}`);
+  // Alone or inside a highlighted pair ("in graphene"): which one ranks higher varies with the text typed so far.
+  assert.ok(marks.some((m) => /\bgraphene\b/i.test(m)), `highlighted: ${marks.join(', ')}`);
   // Bars are coloured by group.
   assert.match((await first.locator('.fill').getAttribute('class'))!, /g-physics/);
   // Offline toggle stays hidden without the in-browser bundle.
