@@ -19,7 +19,7 @@ import { UsageError, UserError } from '../base/errors.js';
 import { BACKEND_OPTIONS, BACKEND_USAGE, backendCall, backendOptions, reportUsage, resolveBackend } from './model-option.js';
 import { checkOutputFile } from '../base/output-path.js';
 import { Progress } from './progress.js';
-import { checkPriorFor, PRIOR_OPTION, PRIOR_USAGE, priorOption } from './prior-option.js';
+import { PRIOR_OPTION, PRIOR_USAGE, priorOption, usablePrior } from './prior-option.js';
 import { parseFormat } from './stats.js';
 import { defaultThreads } from '../parallel/threads.js';
 
@@ -88,7 +88,7 @@ ${BACKEND_USAGE}`,
     if (values.input === undefined && columns) throw new UsageError('--title-col, --abstract-col and --id-col name fields of an --input file');
     if (values.input === undefined) {
       const model = await resolveBackend(values);
-      if (options.prior !== undefined) checkPriorFor(model, options.prior);
+      if (options.prior !== undefined) usablePrior(model, options.prior);
       const paper: PaperText = { title: values.title ?? '', abstract: values.abstract ?? '' };
       if (!paper.title.trim() && !paper.abstract!.trim()) throw new UserError('the title and abstract are both empty: nothing to classify');
       const [prediction] = await backendCall(model.predictBatchAsync([paper], options));
@@ -109,7 +109,7 @@ ${BACKEND_USAGE}`,
     const threads = values.threads === undefined ? defaultThreads() : intOption(values.threads, 'threads', 1);
     if (threads < 1) throw new UsageError('--threads must be >= 1');
     // Checked here, once, not in each thread (a model is loaded for it only when a prior is named).
-    if (options.prior !== undefined) checkPriorFor(await resolveBackend(values), options.prior);
+    if (options.prior !== undefined) usablePrior(await resolveBackend(values), options.prior);
     const pool = chosen.backend === 'linear' && chosen.model && threads > 1 ? await backendCall(PredictPool.open(chosen.model, threads)) : null;
     try {
       const model = pool ? null : await resolveBackend(values);

@@ -13,7 +13,7 @@ import { formatSideBySide } from './side-by-side.js';
 import { buildEvaluationReport } from '../report/evaluation-report.js';
 import { renderEvaluationReport } from '../report/render-evaluation.js';
 import { intOption, parseCommandArgs, requireOption } from './args.js';
-import { checkPriorFor, PRIOR_OPTION, PRIOR_USAGE, priorOption } from './prior-option.js';
+import { PRIOR_OPTION, PRIOR_USAGE, priorOption, usablePrior } from './prior-option.js';
 import { type Command } from './command.js';
 import { UsageError, UserError } from '../base/errors.js';
 import { BACKEND_OPTIONS, BACKEND_USAGE, backendCall, backendOptions, reportUsage, resolveBackend } from './model-option.js';
@@ -84,7 +84,7 @@ With --backend ensemble, each member and the ensemble are shown side by side.`,
     const titleOnly = values['title-only'] ?? false;
     const progress = new Progress('evaluating');
     const prior = priorOption(values.prior);
-    if (prior !== undefined) checkPriorFor(model, prior);
+    if (prior !== undefined) usablePrior(model, prior);
     const options = { format: parseFormat(values.format), report: ingest, titleOnly, prior, onProgress: (n: number) => progress.update(n) };
     const checked = () => {
       progress.done();

@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { UsageError, UserError } from '../base/errors.js';
-import { hasSyncPath, type Classifier, type PriorChoice } from '../models/model.js';
-import { refusePrior } from '../models/predict-options.js';
+import type { Classifier, PriorChoice } from '../models/model.js';
+import { checkPriorFor } from '../models/predict-options.js';
 import { checkPriorChoice, parsePriorWord } from '../models/prior.js';
 
 /** `--prior`, shared by the commands that classify. */
@@ -46,10 +46,9 @@ export function priorOption(value: string | undefined): PriorChoice | undefined 
 }
 
 /** Refuses, before any work, a prior the model cannot take (a multi-label or non-linear model, an unknown code). */
-export function checkPriorFor(model: Classifier, prior: PriorChoice): void {
+export function usablePrior(model: Classifier, prior: PriorChoice): void {
   try {
-    if (hasSyncPath(model)) model.predictProba([], { prior });
-    else refusePrior({ prior }, model.info.backend);
+    checkPriorFor(model, prior);
   } catch (e) {
     if (e instanceof RangeError) throw new UsageError(`--${e.message}`);
     throw e;

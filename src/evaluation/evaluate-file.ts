@@ -15,6 +15,7 @@ import { FirstSeen } from '../corpus/first-seen.js';
 import type { PaperRecord } from '../corpus/record.js';
 import { hasSyncPath, type Classifier, type PaperText, type SyncPath } from '../models/model.js';
 import type { PredictPool, ProbaChunk } from '../models/predict-pool.js';
+import { checkPriorFor } from '../models/predict-options.js';
 import { evaluationAccumulator } from './accumulator.js';
 import { evaluationInputs, modelLatency, type DetailedEvaluation, type EvaluateOptions } from './evaluate.js';
 import { summarizeLatency, type LatencyStats } from './latency.js';
@@ -79,7 +80,7 @@ async function evaluateOnPool(model: Classifier & SyncPath, pool: PredictPool, p
   const seen = new FirstSeen(report, path);
   const titleOnly = options.titleOnly ?? false;
   // Before the threads start: a prior the model cannot take is refused here, not in each thread.
-  if (options.prior !== undefined) model.predictProba([], { prior: options.prior });
+  if (options.prior !== undefined) checkPriorFor(model, options.prior);
   const inFlight: Promise<ProbaChunk>[] = [];
   const maxInFlight = pool.threads * 2;
   let sample: PaperText[] | undefined;

@@ -1,4 +1,4 @@
-import type { PaperText, PredictOptions } from './model.js';
+import { hasSyncPath, type Classifier, type PaperText, type PredictOptions, type PriorChoice } from './model.js';
 import { checkPriorChoice } from './prior.js';
 
 /**
@@ -17,6 +17,15 @@ export function checkPredictOptions(o: PredictOptions | undefined): void {
 /** For backends that cannot move their class prior (ONNX, LLM, ensembles): refuse one rather than ignore it. */
 export function refusePrior(o: { prior?: unknown } | undefined, backend: string): void {
   if (o?.prior !== undefined) throw new RangeError(`prior applies to linear single-label models, not to the ${backend} backend`);
+}
+
+/**
+ * Whether `model` can take `prior` (a multi-label or non-linear model cannot, nor shares that
+ * name a code it does not predict), found before any work: a RangeError in the library's words.
+ */
+export function checkPriorFor(model: Classifier, prior: PriorChoice): void {
+  if (hasSyncPath(model)) model.predictProba([], { prior });
+  else refusePrior({ prior }, model.info.backend);
 }
 
 /** A paper to classify: an object whose title or abstract (strings) has text. */

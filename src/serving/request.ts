@@ -1,7 +1,7 @@
 /** What every handler does with a request before its own work: validate, read options, check the token. */
 import { timingSafeEqual } from 'node:crypto';
-import { hasSyncPath, type Classifier, type PaperText, type PredictOptions } from '../models/model.js';
-import { refusePrior } from '../models/predict-options.js';
+import type { Classifier, PaperText, PredictOptions } from '../models/model.js';
+import { checkPriorFor } from '../models/predict-options.js';
 import { checkPriorChoice, parsePriorWord } from '../models/prior.js';
 import { optionQuery } from './api-schemas.js';
 import { HttpError, invalid } from './response.js';
@@ -59,8 +59,7 @@ export function toOptions(o: { k?: unknown; explain?: unknown; threshold?: unkno
 export function checkPriorOn(model: Classifier, options: PredictOptions): void {
   if (options.prior === undefined) return;
   try {
-    if (hasSyncPath(model)) model.predictProba([], { prior: options.prior });
-    else refusePrior(options, model.info.backend);
+    checkPriorFor(model, options.prior);
   } catch (e) {
     if (e instanceof RangeError) throw invalid([{ field: 'prior', message: e.message.replace(/^prior:? ?/, '') }]);
     throw e;
