@@ -39,7 +39,7 @@ const MODELS: { file: string; options: Partial<TrainOptions> }[] = [
   { file: 'models/multilabel.axcm', options: { task: 'multilabel', seed: 1 } },
 ];
 /** The priors whose trade-off the card shows, beside the model's default. */
-const CARD_PRIORS: PriorChoice[] = ['recent', 'corpus', 'balanced', { balanced: 1 }];
+const CARD_PRIORS: PriorChoice[] = ['recent', 'corpus', { balanced: 0.4 }, 'balanced', { balanced: 1, within: 1 }];
 /** With the seed, the thread count fixes the weights: the same on every machine. */
 const THREADS = 2;
 

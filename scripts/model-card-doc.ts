@@ -35,7 +35,7 @@ function render(c: ModelCard): string {
   out.push('### By field', '', 'Training share is the field\'s share of the primaries the twin learnt from; top-1 the share of the field\'s test papers whose category is right; field right the share put in the right field.', '');
   out.push('| field | training share | test papers | top-1 | field right |', '|---|---:|---:|---:|---:|');
   for (const g of c.groups) out.push(`| ${g.name} | ${pct(g.trainShare)} | ${g.testPapers} | ${g.testPapers ? pct(g.top1) : '–'} | ${g.testPapers ? pct(g.groupAccuracy) : '–'} |`);
-  out.push('', '### Class priors', '', 'Each row is the same model assuming another class mix (`--prior`; "never" counts categories with at least 20 test papers it never answers with).', '');
+  out.push('', '### Class priors', '', 'Each row is the same model assuming another class mix (`--prior`; "never" counts categories with at least 20 test papers it never answers with). `balanced:X:Y` moves the newest months\' mix X of the way toward equal groups and Y toward equal categories within each group; `balanced:X` is `balanced:X:X/2`.', '');
   const groups = [...new Set(c.priors.flatMap((p) => Object.keys(p.groups)))].sort();
   out.push(`| prior | top-1 | macro-F1 | never | ${groups.join(' | ')} |`, `|---|---:|---:|---:|${groups.map(() => '---:').join('|')}|`);
   for (const p of c.priors) out.push(`| ${p.prior} | ${pct(p.top1)} | ${pct(p.macroF1)} | ${p.neverPredicted} | ${groups.map((g) => pct(p.groups[g])).join(' | ')} |`);

@@ -21,7 +21,7 @@ import { priorName } from '../../src/models/prior.js';
 import { getCategory } from '../../src/taxonomy/taxonomy.js';
 
 /** The class priors compared on the float primary model (models/README.md, "Class priors"). */
-const PRIORS: PriorChoice[] = ['recent', 'corpus', { balanced: 0.25 }, 'balanced', { balanced: 1 }];
+const PRIORS: PriorChoice[] = ['recent', 'corpus', { balanced: 0.5, within: 0.5 }, { balanced: 0.4 }, 'balanced', { balanced: 1, within: 1 }];
 /** Groups shown in the prior table: the thin ones the priors are for, and the big ones they cost. */
 const PRIOR_GROUPS = ['cs', 'physics', 'math', 'stat', 'eess', 'q-bio', 'q-fin', 'econ'];
 
@@ -211,7 +211,9 @@ in-process, median of ${COUNTING_RUNS} alternating passes): WebAssembly ${counti
 
 Class priors (ours, the float primary model: one set of weights, each prior a shift of its logits; \`evaluate --prior P\`).
 Top-1 per group is the share of that group's test papers whose category is right; "never" counts categories with at least
-${NEVER_PREDICTED_MIN_SUPPORT} test papers that the model never answers with.
+${NEVER_PREDICTED_MIN_SUPPORT} test papers that the model never answers with. \`balanced:X:Y\` moves the newest months' mix X of the way (in
+log space) toward equal groups and Y toward equal categories within each group; \`balanced:X\` is \`balanced:X:X/2\`, and
+\`balanced\` the model's own strength (${floatModel instanceof LinearModel ? floatModel.spec.priors?.balancedStrength : '–'}).
 
 | prior | top-1 | macro-F1 | never | ${PRIOR_GROUPS.join(' | ')} |
 |---|---:|---:|---:|${PRIOR_GROUPS.map(() => '---:').join('|')}|

@@ -9,8 +9,10 @@ export const PRIOR_OPTION = { prior: { type: 'string' } } as const;
 
 export const PRIOR_USAGE = `  --prior P       the class mix to assume (primary models): recent (the shipped
                   default: the newest training months), corpus (the training data's),
-                  balanced (equal classes, for physics or maths collections; balanced:X
-                  sets the strength, 0 to 1), or FILE: a JSON object of categories,
+                  balanced (toward equal groups, and within each group toward equal
+                  categories half as hard: for physics or maths collections; balanced:X
+                  sets the strength, 0 to 1, balanced:X:Y the one within groups too),
+                  or FILE: a JSON object of categories,
                   archives or groups to shares or counts, e.g. {"physics": 0.6, "math": 0.4}`;
 
 /** The prior `--prior` names: a word, or a JSON file of shares (its errors name the file). */
@@ -28,7 +30,7 @@ export function priorOption(value: string | undefined): PriorChoice | undefined 
     text = readFileSync(value, 'utf8');
   } catch (e) {
     const code = (e as NodeJS.ErrnoException).code;
-    throw new UsageError(`--prior ${value}: not corpus, recent, balanced or balanced:X, and ${code === 'ENOENT' ? 'no such file' : code === 'EISDIR' ? 'a folder, not a file' : `unreadable (${code ?? (e as Error).message})`}`);
+    throw new UsageError(`--prior ${value}: not corpus, recent, balanced, balanced:X or balanced:X:Y, and ${code === 'ENOENT' ? 'no such file' : code === 'EISDIR' ? 'a folder, not a file' : `unreadable (${code ?? (e as Error).message})`}`);
   }
   let json: unknown;
   try {

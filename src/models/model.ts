@@ -46,12 +46,13 @@ export interface Uncertainty {
 }
 
 /**
- * Which class mix a single-label model assumes (models/linear/prior.ts): `corpus` the training
- * data's, `recent` its newest months' (the default where the model stores one), `balanced` equal
- * classes (strength 1 the full logit adjustment; the string form uses the model's tuned strength),
- * or category shares the caller knows (codes, archives or groups to shares; normalised).
+ * Which class mix a single-label model assumes (models/prior.ts): `corpus` the training data's,
+ * `recent` its newest months' (the default where the model stores one), `balanced` toward equal
+ * groups (`balanced`, 0 to 1: 1 is equal groups) and toward equal categories within each group
+ * (`within`, default half of `balanced`); the string form uses the model's tuned strength. Or
+ * category shares the caller knows (codes, archives or groups to shares; normalised).
  */
-export type PriorChoice = 'corpus' | 'recent' | 'balanced' | { balanced: number } | { shares: Record<string, number> };
+export type PriorChoice = 'corpus' | 'recent' | 'balanced' | { balanced: number; within?: number } | { shares: Record<string, number> };
 
 export interface PredictOptions {
   /** How many labels to return (single-label), or the cap on returned labels (multi-label). */

@@ -33,7 +33,7 @@ test('--prior takes a word or a file of shares; what the model cannot take is on
   const balanced = await run(['classify', '--model', model, ...vague, '--prior', 'balanced:0.3']);
   assert.equal(balanced.code, 0, balanced.err);
   for (const [prior, message] of [
-    ['uniform', /--prior uniform: not corpus, recent, balanced or balanced:X, and no such file/],
+    ['uniform', /--prior uniform: not corpus, recent, balanced, balanced:X or balanced:X:Y, and no such file/],
     ['balanced:9', /--prior: balanced strength must be a number from 0 to 2, got 9/],
   ] as const) {
     const r = await run(['classify', '--model', model, ...vague, '--prior', prior]);

@@ -115,7 +115,7 @@ test('balanced moves logits by −β ln π: at β = 1 a text that says nothing g
   // Recent with no recent window: nothing to move to.
   assert.equal(priorShift('recent', priors, labels), null);
   // The logits of an empty text are the training prior's logs; full balancing flattens them.
-  const flat = softmax(Array.from(priors.train, (t, c) => t + priorShift({ balanced: 1 }, priors, labels)![c]!));
+  const flat = softmax(Array.from(priors.train, (t, c) => t + priorShift({ balanced: 1, within: 1 }, priors, labels)![c]!));
   for (const p of flat) assert.ok(Math.abs(p - 0.25) < 1e-6, String(flat));
   const half = priorShift('balanced', priors, labels)!;
   const halfP = softmax(Array.from(priors.train, (t, c) => t + half[c]!));
@@ -134,10 +134,31 @@ test('balanced builds on the recent mix where there is one: a little of it is th
   };
   const recent = assumed('recent');
   assert.ok(Math.abs(recent[3]! - 0.4) < 1e-4, String(recent));
-  for (const p of assumed({ balanced: 1 })) assert.ok(Math.abs(p - 0.25) < 1e-5);
-  const slightly = assumed({ balanced: 0.2 });
+  for (const p of assumed({ balanced: 1, within: 1 })) assert.ok(Math.abs(p - 0.25) < 1e-5);
+  const slightly = assumed({ balanced: 0.2, within: 0.2 });
   // Flattened from the recent mix, not from the training one: cs.LG stays level with hep-th.
   assert.ok(Math.abs(slightly[3]! - slightly[0]!) < 1e-5 && slightly[1]! > recent[1]!, String(slightly));
+});
+
+test('balanced flattens groups and, half as hard unless told, the categories within each group', () => {
+  const { priors, labels } = fourClasses();
+  const assumed = (choice: Parameters<typeof priorShift>[0]) => {
+    const shift = priorShift(choice, priors, labels);
+    return softmax(Array.from(priors.train, (t, c) => t + (shift?.[c] ?? 0)));
+  };
+  // Equal groups, the mix inside physics untouched: physics, math and cs a third each, hep-th still 3 × hep-ph.
+  const groups = assumed({ balanced: 1, within: 0 });
+  assert.ok(Math.abs(groups[0]! + groups[1]! - 1 / 3) < 1e-5 && Math.abs(groups[2]! - 1 / 3) < 1e-5 && Math.abs(groups[3]! - 1 / 3) < 1e-5, String(groups));
+  assert.ok(Math.abs(groups[0]! / groups[1]! - 3) < 1e-3, String(groups));
+  // Within groups only: hep-th and hep-ph level, each as common as all of physics was next to math.AG (80:15).
+  const within = assumed({ balanced: 0, within: 1 });
+  assert.ok(Math.abs(within[0]! - within[1]!) < 1e-5 && Math.abs(within[0]! / within[2]! - 0.8 / 0.15) < 0.01, String(within));
+  // Left out, `within` is half of `balanced`; the model's own strength works the same way.
+  const close = (a: number[], b: number[]) => a.every((x, i) => Math.abs(x - b[i]!) < 1e-6);
+  assert.ok(close(assumed({ balanced: 0.6 }), assumed({ balanced: 0.6, within: 0.3 })));
+  assert.ok(close(assumed('balanced'), assumed({ balanced: 0.5, within: 0.25 })));
+  assert.ok(!close(assumed({ balanced: 0.6 }), assumed({ balanced: 0.6, within: 0.6 })));
+  assert.equal(priorShift({ balanced: 0, within: 0 }, priors, labels), null);
 });
 
 test('shares name categories, archives or groups; a category listed itself is not given its group share too; unlisted ones keep a trace', () => {
@@ -163,7 +184,10 @@ test('shares name categories, archives or groups; a category listed itself is no
 
 test('a prior from a caller is checked in one place, with messages that say what is accepted', () => {
   assert.deepEqual(checkPriorChoice({ balanced: 0.3 }), { balanced: 0.3 });
-  assert.throws(() => checkPriorChoice('uniform'), /prior must be "corpus", "recent", "balanced", \{ "balanced": strength \} or \{ "shares": \{ code: share \} \}, got "uniform"/);
+  assert.deepEqual(checkPriorChoice({ balanced: 0.3, within: 0.1 }), { balanced: 0.3, within: 0.1 });
+  assert.throws(() => checkPriorChoice({ balanced: 0.3, within: -1 }), /within strength must be a number from 0 to 2, got -1/);
+  assert.throws(() => checkPriorChoice({ balanced: 0.3, other: 1 }), /got another object/);
+  assert.throws(() => checkPriorChoice('uniform'), /prior must be "corpus", "recent", "balanced", \{ "balanced": strength, "within"\?: strength \} or \{ "shares": \{ code: share \} \}, got "uniform"/);
   assert.throws(() => checkPriorChoice({ balanced: 3 }), /balanced strength must be a number from 0 to 2, got 3/);
   assert.throws(() => checkPriorChoice({ shares: {} }), /at least one/);
   assert.throws(() => checkPriorChoice({ shares: { 'hep-th': -1 } }), /share of "hep-th" must be a number >= 0, got -1/);
@@ -171,6 +195,8 @@ test('a prior from a caller is checked in one place, with messages that say what
   assert.throws(() => checkPriorChoice(null), /got null/);
   assert.equal(parsePriorWord('balanced'), 'balanced');
   assert.deepEqual(parsePriorWord('balanced:0.25'), { balanced: 0.25 });
+  assert.deepEqual(parsePriorWord('balanced:0.25:0'), { balanced: 0.25, within: 0 });
+  assert.throws(() => parsePriorWord('balanced:0.25:'), /within strength must be a number from 0 to 2, got ""/);
   assert.throws(() => parsePriorWord('balanced:x'), /got "x"/);
   assert.equal(parsePriorWord('my-shares.json'), undefined);
 });

@@ -8,7 +8,7 @@ import { trainLinear, type PaperSource } from '../../src/models/linear/train.js'
 import { AUTO_EPOCHS, epochsFor, type TrainOptions } from '../../src/models/linear/train-settings.js';
 import { loadModel } from '../../src/models/load-model.js';
 import { evaluate } from '../../src/evaluation/evaluate.js';
-import { ModelFileError } from '../../src/models/file/model-file.js';
+import { ModelFileError, readModelFile, writeModelFile } from '../../src/models/file/model-file.js';
 import { syntheticPapers, TOPICS } from './synthetic.js';
 import { seededRng } from '../../src/corpus/random.js';
 import { LinearModel } from '../../src/models/linear/linear.js';
@@ -325,8 +325,16 @@ test('a trained model stores its class mixes: a caller picks corpus, recent, bal
   // Left at its default, the default leans a little from the recent mix toward equal classes.
   const { defaultBalance: _, ...defaults } = options;
   const leaning = await trainOnTwo(papers, null, defaults);
-  assert.deepEqual(leaning.model.spec.priors!.defaultChoice, { balanced: 0.1 });
-  assert.ok(close(leaning.model.predictProba(text), leaning.model.predictProba(text, { prior: { balanced: 0.1 } })));
+  assert.deepEqual(leaning.model.spec.priors!.defaultChoice, { balanced: 0.1, within: 0.1 });
+  assert.ok(close(leaning.model.predictProba(text), leaning.model.predictProba(text, { prior: { balanced: 0.1, within: 0.1 } })));
+  // A file from before `within` existed stored { balanced: 0.1 }, which flattened every level alike.
+  const older = join(dir, 'older-default.axcm');
+  await leaning.model.save(older);
+  const contents = await readModelFile(older);
+  const meta = contents.meta as { priors: { defaultChoice: unknown } };
+  meta.priors.defaultChoice = { balanced: 0.1 };
+  await writeModelFile(older, contents);
+  assert.deepEqual(((await loadModel(older)) as typeof leaning.model).spec.priors!.defaultChoice, { balanced: 0.1, within: 0.1 });
   // The default is the recent mix; asking for the corpus mix gives the model trained without one.
   assert.ok(close(shifted.model.predictProba(text, { prior: 'corpus' }), plain.model.predictProba(text)));
   assert.ok(close(shifted.model.predictProba(text, { prior: 'recent' }), shifted.model.predictProba(text)));

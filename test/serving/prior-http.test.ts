@@ -37,12 +37,20 @@ test('a request names the prior in the body or the query string; the answer move
   assert.ok((await top('balanced')).length > 0);
   const batch = await post('/v1/classify/batch?prior=balanced:0.4', [paper]);
   assert.equal(batch.status, 200, await batch.clone().text());
+  // The strength within groups, by body or query, gives the same answer either way.
+  const byBody = await top({ balanced: 1, within: 1 });
+  const byQuery = await post('/v1/classify/batch?prior=balanced:1:1', [paper]);
+  assert.equal(byQuery.status, 200, await byQuery.clone().text());
+  const queried = ((await byQuery.json()) as { predictions: { labels: { code: string; probability: number }[] }[] }).predictions[0]!.labels;
+  assert.deepEqual(queried.map((l) => l.code), byBody.map((l) => l.code));
+  assert.deepEqual(queried.map((l) => l.probability.toFixed(6)), byBody.map((l) => l.probability.toFixed(6)));
 });
 
 test('a prior the model cannot take is a 400 that names the field', async () => {
   for (const [prior, message] of [
     ['uniform', /must be "corpus", "recent", "balanced"/],
     [{ balanced: 7 }, /from 0 to 2/],
+    [{ balanced: 0.5, within: 'half' }, /within strength must be a number from 0 to 2, got "half"/],
     [{ shares: { 'q-fin.ST': 1 } }, /"q-fin.ST" is not a category, archive or group this model predicts/],
   ] as const) {
     const r = await post('/v1/classify', { ...paper, prior });
@@ -51,6 +59,8 @@ test('a prior the model cannot take is a 400 that names the field', async () => 
     const detail = body.error.problems.find((d) => d.field === 'prior');
     assert.ok(detail && message.test(detail.message), JSON.stringify(body));
   }
-  const q = await post('/v1/classify/batch?prior=balanced:x', [paper]);
-  assert.equal(q.status, 400);
+  for (const word of ['balanced:x', 'balanced:0.5:x', 'balanced:0.5:3']) {
+    const q = await post(`/v1/classify/batch?prior=${word}`, [paper]);
+    assert.equal(q.status, 400, word);
+  }
 });

@@ -457,6 +457,8 @@ function readPriors(contents: ModelFileContents, meta: { priors?: unknown; loss:
   let defaultChoice: PriorChoice;
   try {
     defaultChoice = checkPriorChoice(m.defaultChoice);
+    // Files written before `within` existed flattened every level alike.
+    if (typeof defaultChoice === 'object' && 'balanced' in defaultChoice && defaultChoice.within === undefined) defaultChoice = { balanced: defaultChoice.balanced, within: defaultChoice.balanced };
   } catch (e) {
     return bad(`defaultChoice: ${(e as Error).message}`);
   }

@@ -470,7 +470,7 @@ function calibrate(scores: Float32Array, plan: TrainingPlan, o: TrainOptions, lo
 
 /** What predictions assume unless the caller names a prior. */
 function defaultChoiceOf(o: TrainOptions): PriorChoice {
-  return o.defaultPrior === 'recent' && o.defaultBalance > 0 ? { balanced: o.defaultBalance } : o.defaultPrior;
+  return o.defaultPrior === 'recent' && o.defaultBalance > 0 ? { balanced: o.defaultBalance, within: o.defaultBalance } : o.defaultPrior;
 }
 
 /**

@@ -971,7 +971,7 @@ function renderCard(card) {
   if (card.priors?.length) {
     parts.push(
       el('h3', {}, 'Which mix of fields it assumes'),
-      el('p', { class: 'hint' }, 'The model can assume the mix of fields it was trained on, the newest months’ mix, or all categories equally likely. Each choice trades overall accuracy against fairness to small categories:'),
+      el('p', { class: 'hint' }, 'The model can assume the mix of fields it was trained on (corpus), the newest months’ mix (recent), or a mix moved toward equal fields (balanced: “balanced:0.7:0.35” moves 0.7 of the way toward equal fields and 0.35 toward equal categories within each field; “balanced:1:1” makes every category equally likely). Each choice trades overall accuracy against fairness to small fields and categories:'),
       table(
         'The trade-off of each assumption, on the same test papers',
         ['Assumes', 'First guess right', 'Average over categories', 'Categories never answered'],
