@@ -1,10 +1,10 @@
 /**
  * A model card's numbers (ModelInfo.card): how well a model knows each field, measured on a time
- * split, the mix it learnt from, and the trade-off of each class prior. Built from evaluations;
+ * split, the mix it learnt from, and for a primary model the trade-off of each class prior. Built from evaluations;
  * what is printed and where lives with the readers (models/README.md, /v1/models, the page).
  */
-import type { DetailedEvaluation, SingleLabelEvaluation } from './evaluation.js';
-import type { ModelCard } from '../models/model.js';
+import type { ClassReportRow, DetailedEvaluation, MultiLabelEvaluation, SingleLabelEvaluation } from './evaluation.js';
+import type { MultiLabelModelCard, PrimaryModelCard } from '../models/model.js';
 import { getCategory, groupName, groupOf, type GroupId } from '../taxonomy/taxonomy.js';
 
 /** A category with at least this many test papers that is never predicted is a finding (issue 24's target). */
@@ -29,7 +29,7 @@ export function neverPredicted(ev: DetailedEvaluation, minSupport = NEVER_PREDIC
 }
 
 /** One row of the prior trade-off table. */
-export function priorRow(prior: string, ev: DetailedEvaluation): ModelCard['priors'][number] {
+export function priorRow(prior: string, ev: DetailedEvaluation): PrimaryModelCard['priors'][number] {
   const s = ev.summary as SingleLabelEvaluation;
   return { prior, top1: round(s.accuracy), macroF1: round(s.macroF1), neverPredicted: neverPredicted(ev).length, groups: groupTop1(ev) };
 }
@@ -37,23 +37,16 @@ export function priorRow(prior: string, ev: DetailedEvaluation): ModelCard['prio
 export interface CardInput {
   /** The evaluation under the model's default prior. */
   evaluation: DetailedEvaluation;
-  /** Training primaries per category (of the model that was tested). */
+  /** Training papers per category (of the model that was tested): primaries, or for a multi-label model every paper carrying it. */
   trainCounts: ReadonlyMap<string, number>;
   evaluationText: string;
-  priors: ModelCard['priors'];
   limitations: string[];
 }
 
-export function buildModelCard(input: CardInput): ModelCard {
+export function buildModelCard(input: CardInput & { priors: PrimaryModelCard['priors'] }): PrimaryModelCard {
   const { evaluation: ev, trainCounts } = input;
   const s = ev.summary as SingleLabelEvaluation;
-  let trainTotal = 0;
-  const trainByGroup = new Map<string, number>();
-  for (const [code, n] of trainCounts) {
-    trainTotal += n;
-    const g = groupOf(code);
-    if (g) trainByGroup.set(g, (trainByGroup.get(g) ?? 0) + n);
-  }
+  const { trainTotal, trainByGroup } = trainMix(trainCounts);
   const top1 = groupTop1(ev);
   const testByGroup = new Map<string, number>();
   for (const r of ev.details.classes) {
@@ -68,19 +61,71 @@ export function buildModelCard(input: CardInput): ModelCard {
       return { code: g, name: groupName(g as GroupId), trainShare: round((trainByGroup.get(g) ?? 0) / Math.max(1, trainTotal)), testPapers: n, top1: top1[g] ?? 0, groupAccuracy: n === 0 ? 0 : round(1 - (wrongGroup.get(g) ?? 0) / n) };
     })
     .sort((a, b) => b.trainShare - a.trainShare);
-  const categories = ev.details.classes
-    .filter((r) => getCategory(r.code))
-    .map((r) => ({ code: r.code, name: r.name, group: r.group, trainPapers: trainCounts.get(r.code) ?? 0, testPapers: r.support, precision: round(r.precision), recall: round(r.recall), f1: round(r.f1) }))
-    .sort((a, b) => b.trainPapers - a.trainPapers || a.code.localeCompare(b.code));
   return {
     evaluation: input.evaluationText,
     testPapers: s.n,
     overall: { top1: round(s.accuracy), top5: round(s.top5), macroF1: round(s.macroF1), groupAccuracy: round(s.groupAccuracy) },
     groups,
-    categories,
+    categories: categoryRows(ev.details.classes, trainCounts),
     priors: input.priors,
     limitations: input.limitations,
   };
+}
+
+/**
+ * A multi-label model's card: every answer scored against every category a paper carries. A
+ * group's row pools its categories' answers, so a thin category counts as much as its papers do.
+ */
+export function buildMultiLabelModelCard(input: CardInput): MultiLabelModelCard {
+  const { evaluation: ev, trainCounts } = input;
+  const s = ev.summary as MultiLabelEvaluation;
+  const { trainTotal, trainByGroup } = trainMix(trainCounts);
+  const pooled = new Map<string, { support: number; predicted: number; correct: number }>();
+  for (const r of ev.details.classes) {
+    const g = groupOf(r.code);
+    if (!g) continue;
+    const p = pooled.get(g) ?? { support: 0, predicted: 0, correct: 0 };
+    p.support += r.support;
+    p.predicted += r.predicted;
+    p.correct += r.correct;
+    pooled.set(g, p);
+  }
+  const groups = [...new Set([...trainByGroup.keys(), ...pooled.keys()])]
+    .map((g) => {
+      const p = pooled.get(g) ?? { support: 0, predicted: 0, correct: 0 };
+      const precision = p.predicted === 0 ? 0 : p.correct / p.predicted;
+      const recall = p.support === 0 ? 0 : p.correct / p.support;
+      const f1 = precision + recall === 0 ? 0 : (2 * precision * recall) / (precision + recall);
+      return { code: g, name: groupName(g as GroupId), trainShare: round((trainByGroup.get(g) ?? 0) / Math.max(1, trainTotal)), testLabels: p.support, precision: round(precision), recall: round(recall), f1: round(f1) };
+    })
+    .sort((a, b) => b.trainShare - a.trainShare);
+  return {
+    task: 'multilabel',
+    evaluation: input.evaluationText,
+    testPapers: s.n,
+    overall: { microF1: round(s.microF1), samplesF1: round(s.samplesF1), precisionAt1: round(s.precisionAt1), macroF1: round(s.macroF1) },
+    groups,
+    categories: categoryRows(ev.details.classes, trainCounts),
+    limitations: input.limitations,
+  };
+}
+
+function trainMix(trainCounts: ReadonlyMap<string, number>): { trainTotal: number; trainByGroup: Map<string, number> } {
+  let trainTotal = 0;
+  const trainByGroup = new Map<string, number>();
+  for (const [code, n] of trainCounts) {
+    trainTotal += n;
+    const g = groupOf(code);
+    if (g) trainByGroup.set(g, (trainByGroup.get(g) ?? 0) + n);
+  }
+  return { trainTotal, trainByGroup };
+}
+
+function categoryRows(classes: readonly ClassReportRow[], trainCounts: ReadonlyMap<string, number>): PrimaryModelCard['categories'] {
+  return classes
+    .filter((r) => getCategory(r.code))
+    .map((r) => ({ code: r.code, name: r.name, group: r.group, trainPapers: trainCounts.get(r.code) ?? 0, testPapers: r.support, precision: round(r.precision), recall: round(r.recall), f1: round(r.f1) }))
+    .sort((a, b) => b.trainPapers - a.trainPapers || a.code.localeCompare(b.code));
 }
 
 function round(x: number): number {

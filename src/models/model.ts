@@ -89,20 +89,43 @@ export interface ModelInfo {
 /**
  * Test scores per field and the training mix, measured on a time-split twin of the model (trained
  * the same way on the months before the test months), so a model trained on every month can ship
- * with honest numbers.
+ * with honest numbers. A primary model's card scores its one answer; a multi-label model's, every
+ * category it answers against every category a paper carries.
  */
-export interface ModelCard {
+export type ModelCard = PrimaryModelCard | MultiLabelModelCard;
+
+interface CardCommon {
   /** One sentence: how and on what the numbers below were measured. */
   evaluation: string;
   testPapers: number;
+  /**
+   * Per category (the test's and the model's): training and test papers (primaries for a primary
+   * model; every paper carrying it for a multi-label one) and precision, recall and F1 on the test.
+   */
+  categories: { code: string; name: string; group: string; trainPapers: number; testPapers: number; precision: number; recall: number; f1: number }[];
+  limitations: string[];
+}
+
+export interface PrimaryModelCard extends CardCommon {
+  /** Absent in files written before multi-label models had cards. */
+  task?: 'primary';
   overall: { top1: number; top5: number; macroF1: number; groupAccuracy: number };
   /** Per top-level group: papers in training and test, and how often the top answer is right. */
   groups: { code: string; name: string; trainShare: number; testPapers: number; top1: number; groupAccuracy: number }[];
-  /** Per category (the test's primaries and the model's classes). */
-  categories: { code: string; name: string; group: string; trainPapers: number; testPapers: number; precision: number; recall: number; f1: number }[];
   /** The trade-off of each `prior` choice on the same test. */
   priors: { prior: string; top1: number; macroF1: number; neverPredicted: number; groups: Record<string, number> }[];
-  limitations: string[];
+}
+
+export interface MultiLabelModelCard extends CardCommon {
+  task: 'multilabel';
+  /** Micro- and samples-F1 over all answers, the share of papers whose first answer they carry, macro-F1 over categories. */
+  overall: { microF1: number; samplesF1: number; precisionAt1: number; macroF1: number };
+  /**
+   * Per top-level group, its categories' answers pooled: the share of them right (precision) and
+   * of the group's categories carried by test papers found (recall); `testLabels` counts those
+   * (a paper carrying two of the group's categories counts twice).
+   */
+  groups: { code: string; name: string; trainShare: number; testLabels: number; precision: number; recall: number; f1: number }[];
 }
 
 /**

@@ -122,33 +122,61 @@ export const FILE_TYPES = [
 const num: Schema = { type: 'number' };
 const str: Schema = { type: 'string' };
 
+const cardCategories: Schema = {
+  type: 'array',
+  description: 'Per category: training and test papers (primaries for a primary model, every paper carrying it for a multi-label one), precision, recall and F1 on the test.',
+  items: {
+    type: 'object',
+    properties: { code: str, name: str, group: str, trainPapers: { type: 'integer' }, testPapers: { type: 'integer' }, precision: num, recall: num, f1: num },
+    required: ['code', 'name', 'group', 'trainPapers', 'testPapers', 'precision', 'recall', 'f1'],
+  },
+};
+const cardText = { evaluation: { type: 'string', description: 'One sentence: how and on what the numbers were measured.' }, testPapers: { type: 'integer' }, limitations: { type: 'array', items: str } } satisfies Record<string, Schema>;
+
 /** `ModelCard` (src/models/model.ts): test scores per field, measured on a time-split twin of the model. */
 export const modelCardSchema: Schema = {
-  type: 'object',
-  description: 'What a user should know before trusting the model: scores on papers it never saw, per field and per category, the trade-off of each prior, and its limitations. Absent from models trained without one.',
-  properties: {
-    evaluation: { type: 'string', description: 'One sentence: how and on what the numbers were measured.' },
-    testPapers: { type: 'integer' },
-    overall: { type: 'object', properties: { top1: num, top5: num, macroF1: num, groupAccuracy: num }, required: ['top1', 'top5', 'macroF1', 'groupAccuracy'] },
-    groups: {
-      type: 'array',
-      items: { type: 'object', properties: { code: str, name: str, trainShare: num, testPapers: { type: 'integer' }, top1: num, groupAccuracy: num }, required: ['code', 'name', 'trainShare', 'testPapers', 'top1', 'groupAccuracy'] },
-    },
-    categories: {
-      type: 'array',
-      items: {
-        type: 'object',
-        properties: { code: str, name: str, group: str, trainPapers: { type: 'integer' }, testPapers: { type: 'integer' }, precision: num, recall: num, f1: num },
-        required: ['code', 'name', 'group', 'trainPapers', 'testPapers', 'precision', 'recall', 'f1'],
+  description: 'What a user should know before trusting the model: scores on papers it never saw, per field and per category, for a primary model the trade-off of each prior, and its limitations. Absent from models trained without one.',
+  oneOf: [
+    {
+      type: 'object',
+      description: "A primary model's card (task absent or 'primary').",
+      properties: {
+        task: { type: 'string', enum: ['primary'] },
+        ...cardText,
+        overall: { type: 'object', properties: { top1: num, top5: num, macroF1: num, groupAccuracy: num }, required: ['top1', 'top5', 'macroF1', 'groupAccuracy'] },
+        groups: {
+          type: 'array',
+          items: { type: 'object', properties: { code: str, name: str, trainShare: num, testPapers: { type: 'integer' }, top1: num, groupAccuracy: num }, required: ['code', 'name', 'trainShare', 'testPapers', 'top1', 'groupAccuracy'] },
+        },
+        categories: cardCategories,
+        priors: {
+          type: 'array',
+          items: { type: 'object', properties: { prior: str, top1: num, macroF1: num, neverPredicted: { type: 'integer' }, groups: { type: 'object', properties: {}, description: 'Group code → share of test papers predicted in it.' } }, required: ['prior', 'top1', 'macroF1', 'neverPredicted'] },
+        },
       },
+      required: ['evaluation', 'testPapers', 'overall', 'groups', 'categories', 'priors', 'limitations'],
     },
-    priors: {
-      type: 'array',
-      items: { type: 'object', properties: { prior: str, top1: num, macroF1: num, neverPredicted: { type: 'integer' }, groups: { type: 'object', properties: {}, description: 'Group code → share of test papers predicted in it.' } }, required: ['prior', 'top1', 'macroF1', 'neverPredicted'] },
+    {
+      type: 'object',
+      description: "A multi-label model's card: every answer scored against every category a paper carries.",
+      properties: {
+        task: { type: 'string', enum: ['multilabel'] },
+        ...cardText,
+        overall: { type: 'object', properties: { microF1: num, samplesF1: num, precisionAt1: num, macroF1: num }, required: ['microF1', 'samplesF1', 'precisionAt1', 'macroF1'] },
+        groups: {
+          type: 'array',
+          items: {
+            type: 'object',
+            description: "A group's categories pooled: testLabels counts those carried by test papers.",
+            properties: { code: str, name: str, trainShare: num, testLabels: { type: 'integer' }, precision: num, recall: num, f1: num },
+            required: ['code', 'name', 'trainShare', 'testLabels', 'precision', 'recall', 'f1'],
+          },
+        },
+        categories: cardCategories,
+      },
+      required: ['task', 'evaluation', 'testPapers', 'overall', 'groups', 'categories', 'limitations'],
     },
-    limitations: { type: 'array', items: str },
-  },
-  required: ['evaluation', 'testPapers', 'overall', 'groups', 'categories', 'priors', 'limitations'],
+  ],
 };
 
 /** GET /v1/models. */

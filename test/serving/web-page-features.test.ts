@@ -15,7 +15,7 @@ import { gunzipSync } from 'node:zlib';
 import { after, before, test } from 'node:test';
 import type { Browser, Page } from 'playwright-core';
 import { train } from '../../src/index.js';
-import type { ModelCard } from '../../src/models/model.js';
+import type { ModelCard, MultiLabelModelCard } from '../../src/models/model.js';
 import { defaultModelPath } from '../../src/models/load-model.js';
 import { DEFAULT_LIMITS, type ServeConfig } from '../../src/serving/app-state.js';
 import { startServer, type RunningServer } from '../../src/serving/server.js';
@@ -60,6 +60,24 @@ const CARD: ModelCard = {
   limitations: ['It has seen only four categories.', 'Titles alone are classified less accurately than titles with abstracts.'],
 };
 
+/** A multi-label model's card: answers scored against every category a paper carries. */
+const ML_CARD: MultiLabelModelCard = {
+  task: 'multilabel',
+  evaluation: 'Measured on 400 papers from the two months after the training data.',
+  testPapers: 400,
+  overall: { microF1: 0.66, samplesF1: 0.67, precisionAt1: 0.83, macroF1: 0.41 },
+  groups: [
+    { code: 'cs', name: 'Computer Science', trainShare: 0.5, testLabels: 220, precision: 0.7, recall: 0.72, f1: 0.71 },
+    { code: 'physics', name: 'Physics', trainShare: 0.5, testLabels: 180, precision: 0.64, recall: 0.6, f1: 0.62 },
+  ],
+  categories: [
+    { code: 'cs.CV', name: 'Computer Vision and Pattern Recognition', group: 'cs', trainPapers: 1500, testPapers: 220, precision: 0.7, recall: 0.72, f1: 0.71 },
+    { code: 'hep-th', name: 'High Energy Physics - Theory', group: 'physics', trainPapers: 1400, testPapers: 180, precision: 0.64, recall: 0.6, f1: 0.62 },
+  ],
+  limitations: ['It answers 1.8 categories a paper.'],
+};
+let multiLabelCardModel: string;
+
 before(async () => {
   if (skip) return;
   mkdirSync(ARTIFACTS, { recursive: true });
@@ -67,6 +85,10 @@ before(async () => {
   model.info.card = CARD;
   cardModel = join(dir, 'card.axcm');
   await model.save(cardModel);
+  const multi = await train(syntheticPapers(40, 3), { task: 'multilabel', epochs: 4, minDf: 1, threads: 1 });
+  multi.info.card = ML_CARD;
+  multiLabelCardModel = join(dir, 'multilabel-card.axcm');
+  await multi.save(multiLabelCardModel);
   // The static site as `npm run build:web` makes it, with the shipped model.
   site = join(dir, 'site');
   await buildWeb(site, defaultModelPath()!);
@@ -277,6 +299,26 @@ test('the Model tab is a model card in plain words: scores, fields, a searchable
     assert.deepEqual(await page.locator('.card-categories tbody tr:visible').evaluateAll((rs) => rs.map((r) => r.getAttribute('data-code'))), ['math.NT']);
     await page.getByLabel('Find a category').fill('');
     await page.screenshot({ path: join(ARTIFACTS, 'model-card.png'), fullPage: true });
+    assert.deepEqual(errors, []);
+  } finally {
+    await s.close();
+  }
+});
+
+test("a multi-label model's Model tab scores all its answers, by field in labels found, with no prior table", { skip, timeout: 60_000 }, async () => {
+  const s = await server({ modelPath: multiLabelCardModel });
+  try {
+    const m = (await (await fetch(s.url + '/v1/models')).json()) as { current: { card?: ModelCard } };
+    assert.deepEqual(m.current.card, ML_CARD);
+    const { page, errors } = await open(s.url + '/#model');
+    await page.getByText('How well it works').waitFor();
+    const text = await page.locator('#model-info').innerText();
+    assert.match(text, /83(\.0)?%\s*first answer is one of the paper’s categories/);
+    assert.match(text, /66(\.0)?%\s*of all answers and true categories, matched/);
+    assert.doesNotMatch(text, /first guess right|undefined|NaN/);
+    assert.deepEqual(await page.locator('.card-groups tbody tr').evaluateAll((rs) => rs.map((r) => r.textContent)), ['Computer Science50.0%22070.0%72.0%', 'Physics50.0%18064.0%60.0%']);
+    assert.equal(await page.locator('.card-priors').count(), 0);
+    assert.match(text, /It answers 1\.8 categories a paper\./);
     assert.deepEqual(errors, []);
   } finally {
     await s.close();

@@ -903,20 +903,40 @@ function stat(value, label) {
 /** The model card: scores on papers the model never saw, by field and category, its priors and limits. */
 function renderCard(card) {
   const num = (n) => Number(n).toLocaleString('en');
+  // A multi-label model answers every category a paper fits: it is scored on all of them.
+  const multi = card.task === 'multilabel';
   const parts = [
     el('h3', {}, 'How well it works'),
     el('p', { class: 'evaluation' }, card.evaluation),
     el(
       'div',
       { class: 'stats' },
-      stat(pct(card.overall.top1), 'first guess right'),
-      stat(pct(card.overall.top5), 'right answer in its top five'),
-      stat(pct(card.overall.groupAccuracy), 'right field (physics, maths, …)'),
+      ...(multi
+        ? [
+            [card.overall.precisionAt1, 'first answer is one of the paper’s categories'],
+            [card.overall.microF1, 'of all answers and true categories, matched (micro-F1)'],
+            [card.overall.samplesF1, 'per paper, answers matched (samples-F1)'],
+          ]
+        : [
+            [card.overall.top1, 'first guess right'],
+            [card.overall.top5, 'right answer in its top five'],
+            [card.overall.groupAccuracy, 'right field (physics, maths, …)'],
+          ]
+      ).map(([x, label]) => stat(pct(x), label)),
       stat(pct(card.overall.macroF1), 'average over categories (macro-F1)'),
       stat(num(card.testPapers), 'test papers'),
     ),
   ];
-  if (card.groups?.length) {
+  if (multi && card.groups?.length) {
+    parts.push(
+      table(
+        'By field',
+        ['Field', 'Share of training labels', 'Test labels', 'Its answers here right', 'Of the field’s labels, found'],
+        card.groups.map((g) => [g.name, pct(g.trainShare), num(g.testLabels), pct(g.precision), pct(g.recall)]),
+        { class: 'card-groups' },
+      ),
+    );
+  } else if (card.groups?.length) {
     parts.push(
       table(
         'By field',
