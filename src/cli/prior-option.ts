@@ -7,13 +7,14 @@ import { checkPriorChoice, parsePriorWord } from '../models/prior.js';
 /** `--prior`, shared by the commands that classify. */
 export const PRIOR_OPTION = { prior: { type: 'string' } } as const;
 
-export const PRIOR_USAGE = `  --prior P       the class mix to assume (primary models): recent (the shipped
-                  default: the newest training months), corpus (the training data's),
-                  balanced (toward equal groups, and within each group toward equal
-                  categories half as hard: for physics or maths collections; balanced:X
-                  sets the strength, 0 to 1, balanced:X:Y the one within groups too),
-                  or FILE: a JSON object of categories,
-                  archives or groups to shares or counts, e.g. {"physics": 0.6, "math": 0.4}`;
+export const PRIOR_USAGE = `  --prior P       the class mix to assume (primary models): recent (the newest training
+                  months; the shipped default leans a tenth of the way from it toward
+                  equal classes), corpus (the training data's), balanced (toward equal
+                  groups, and within each group toward equal categories half as hard:
+                  for physics or maths collections; balanced:X sets the strength, 0 to
+                  1, balanced:X:Y the one within groups too), or FILE: a JSON object of
+                  categories, archives or groups to shares or counts, e.g.
+                  {"physics": 0.6, "math": 0.4}`;
 
 /** The prior `--prior` names: a word, or a JSON file of shares (its errors name the file). */
 export function priorOption(value: string | undefined): PriorChoice | undefined {
