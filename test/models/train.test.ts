@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { heldOutTerms } from '../../src/models/linear/held-out.js';
 import { trainLinear, type PaperSource } from '../../src/models/linear/train.js';
-import { AUTO_EPOCHS, epochsFor, type TrainOptions } from '../../src/models/linear/train-settings.js';
+import { AUTO_EPOCHS, classWeightFor, epochsFor, type TrainOptions } from '../../src/models/linear/train-settings.js';
 import { loadModel } from '../../src/models/load-model.js';
 import { evaluate } from '../../src/evaluation/evaluate.js';
 import { ModelFileError, readModelFile, writeModelFile } from '../../src/models/file/model-file.js';
@@ -371,6 +371,22 @@ test('class weights change what the features learn, not the class mix the model 
   // A text that says nothing gets the prior itself: the training mix (70%), not equal classes.
   assert.ok(hep('corpus') > 0.5, `hep-th on filler: ${hep('corpus')}`);
   assert.ok(hep({ balanced: 1 }) < 0.4, `hep-th on filler, balanced: ${hep({ balanced: 1 })}`);
+});
+
+test("class weight 'auto' is sqrt for a multi-label model and none for a single-label one", async () => {
+  assert.equal(classWeightFor({ classWeight: 'auto', task: 'multilabel' }), 'sqrt');
+  assert.equal(classWeightFor({ classWeight: 'auto', task: 'primary' }), 'none');
+  assert.equal(classWeightFor({ classWeight: 'auto', task: 'group' }), 'none');
+  assert.equal(classWeightFor({ classWeight: 'balanced', task: 'multilabel' }), 'balanced');
+  assert.equal(classWeightFor({ classWeight: 'none', task: 'multilabel' }), 'none');
+  // What training does with it: the default multi-label weights are sqrt's, not unweighted ones.
+  const weightsOf = async (classWeight?: TrainOptions['classWeight']) => {
+    const { model } = await trainOnTwo(train, null, { ...fast, epochs: 2, task: 'multilabel', ...(classWeight && { classWeight }) });
+    return model.weights.kind === 'f32' ? model.weights.w : model.weights.q;
+  };
+  const byDefault = await weightsOf();
+  assert.deepEqual(byDefault, await weightsOf('sqrt'));
+  assert.notDeepEqual(byDefault, await weightsOf('none'));
 });
 
 test('early stopping keeps the epoch with the lowest validation loss, not the first to reach the best accuracy', async () => {

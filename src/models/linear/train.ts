@@ -23,7 +23,7 @@ import { planTraining, UnlabelledValidationError, type TrainingPlan } from './tr
 import type { ArchiveShare, Loss } from './loss.js';
 import { lossForTask } from './losses.js';
 import { createMemory, WasmArena, type LinearMemory } from '../../wasm/memory.js';
-import { checkSetting, checkTrainOptions, DEFAULT_TRAIN_OPTIONS, epochsFor, THREADS_SETTING, type TrainOptions } from './train-settings.js';
+import { checkSetting, checkTrainOptions, classWeightFor, DEFAULT_TRAIN_OPTIONS, epochsFor, THREADS_SETTING, type TrainOptions } from './train-settings.js';
 
 export interface EpochReport {
   epoch: number;
@@ -212,7 +212,7 @@ export async function trainLinear(
     await scoreValidation(workers, shared, true);
     const validScores = new Float32Array(shared.validScores, 0, validCount * C);
     const bias = Float32Array.from(new Float32Array(shared.bestBias));
-    if (loss.singleLabel) unweightPrior(bias, validScores, makeClassWeights(plan.counts, o.classWeight));
+    if (loss.singleLabel) unweightPrior(bias, validScores, makeClassWeights(plan.counts, classWeightFor(o)));
     const { temperature, thresholds, validation, priors } = calibrate(validScores, plan, o, loss);
     const priorShift = priors ? priors.recentWindow : { skipped: 'multi-label models keep their per-label thresholds instead' };
     phase('calibrate');
@@ -393,7 +393,7 @@ async function runPasses(
   const { C, trainCount, validCount, vPtr, vIdx } = plan;
   const T = workers.length;
   const { memory, avg, best, avgBias, bestBias, validScores } = shared;
-  const classWeight = makeClassWeights(plan.counts, o.classWeight);
+  const classWeight = makeClassWeights(plan.counts, classWeightFor(o));
   const archiveShare = o.archiveShare > 0 ? archiveShareOf(plan.scheme.labels, o.archiveShare) : null;
   const mixes = Math.max(1, o.mixesPerEpoch);
   const passes = epochsFor(o.epochs, trainCount);
@@ -623,7 +623,7 @@ function archiveShareOf(labels: readonly string[], share: number): ArchiveShare 
   return { of, archives: ids.size, share };
 }
 
-function makeClassWeights(counts: Float64Array, mode: TrainOptions['classWeight']): Float32Array | null {
+function makeClassWeights(counts: Float64Array, mode: ReturnType<typeof classWeightFor>): Float32Array | null {
   if (mode === 'none') return null;
   const C = counts.length;
   let total = 0;
