@@ -5,6 +5,7 @@
  */
 import type { ClassReportRow, DetailedEvaluation, MultiLabelEvaluation, SingleLabelEvaluation } from './evaluation.js';
 import type { MultiLabelModelCard, PrimaryModelCard } from '../models/model.js';
+import { precisionRecallF1FromCounts } from './metrics.js';
 import { getCategory, groupName, groupOf, type GroupId } from '../taxonomy/taxonomy.js';
 
 /** A category with at least this many test papers that is never predicted is a finding (issue 24's target). */
@@ -80,23 +81,21 @@ export function buildMultiLabelModelCard(input: CardInput): MultiLabelModelCard 
   const { evaluation: ev, trainCounts } = input;
   const s = ev.summary as MultiLabelEvaluation;
   const { trainTotal, trainByGroup } = trainMix(trainCounts);
-  const pooled = new Map<string, { support: number; predicted: number; correct: number }>();
+  const rowsOf = new Map<string, ClassReportRow[]>();
   for (const r of ev.details.classes) {
     const g = groupOf(r.code);
     if (!g) continue;
-    const p = pooled.get(g) ?? { support: 0, predicted: 0, correct: 0 };
-    p.support += r.support;
-    p.predicted += r.predicted;
-    p.correct += r.correct;
-    pooled.set(g, p);
+    const rows = rowsOf.get(g) ?? [];
+    rows.push(r);
+    rowsOf.set(g, rows);
   }
-  const groups = [...new Set([...trainByGroup.keys(), ...pooled.keys()])]
+  const groups = [...new Set([...trainByGroup.keys(), ...rowsOf.keys()])]
     .map((g) => {
-      const p = pooled.get(g) ?? { support: 0, predicted: 0, correct: 0 };
-      const precision = p.predicted === 0 ? 0 : p.correct / p.predicted;
-      const recall = p.support === 0 ? 0 : p.correct / p.support;
-      const f1 = precision + recall === 0 ? 0 : (2 * precision * recall) / (precision + recall);
-      return { code: g, name: groupName(g as GroupId), trainShare: round((trainByGroup.get(g) ?? 0) / Math.max(1, trainTotal)), testLabels: p.support, precision: round(precision), recall: round(recall), f1: round(f1) };
+      const rows = rowsOf.get(g) ?? [];
+      const counts = (pick: (r: ClassReportRow) => number) => Int32Array.from(rows, pick);
+      const { precision, recall, f1 } = precisionRecallF1FromCounts(counts((r) => r.correct), counts((r) => r.predicted), counts((r) => r.support)).micro;
+      const testLabels = rows.reduce((n, r) => n + r.support, 0);
+      return { code: g, name: groupName(g as GroupId), trainShare: round((trainByGroup.get(g) ?? 0) / Math.max(1, trainTotal)), testLabels, precision: round(precision), recall: round(recall), f1: round(f1) };
     })
     .sort((a, b) => b.trainShare - a.trainShare);
   return {

@@ -47,7 +47,7 @@ export interface RecentWindowOptions {
 const MIN_WINDOW_PAPERS = 1000;
 
 /** `balanced`'s strength within a group as a share of its strength between groups (see above). */
-export const WITHIN_SHARE = 0.5;
+const WITHIN_SHARE = 0.5;
 
 /** A category a caller's shares leave out still gets this share of what it had in training. */
 const UNLISTED_FACTOR = 1e-3;
