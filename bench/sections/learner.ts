@@ -28,8 +28,8 @@ const PRIOR_GROUPS = ['cs', 'physics', 'math', 'stat', 'eess', 'q-bio', 'q-fin',
 const SHARED = resolve(ROOT, '..', 'shared/data/arxiv-papers.jsonl.gz');
 const WORK = join(ROOT, '.bench', 'learner');
 const PY = '/usr/bin/python3';
-/** Features kept in the int8 model, as in the shipped one (scripts/build-model.ts; models/README.md, "Why 80,000 features"). */
-const PRUNE = 80_000;
+/** Features kept in the int8 model, as in the shipped one (scripts/build-model.ts; models/README.md, "Why 95,000 features"). */
+const PRUNE = 95_000;
 /**
  * Batch classification runs; the median is reported. On a shared 2-core VM single runs of the same
  * command moved between 14k and 21k papers/s within minutes.

@@ -8,7 +8,7 @@ export interface VocabularyOptions {
   maxFeatures: number;
 }
 
-export const DEFAULT_VOCABULARY_OPTIONS: VocabularyOptions = { minDf: 3, maxFeatures: 150_000 };
+export const DEFAULT_VOCABULARY_OPTIONS: VocabularyOptions = { minDf: 3, maxFeatures: 200_000 };
 
 /**
  * Feature space over hashed n-grams: term hash → feature index, with smoothed IDF

@@ -174,8 +174,28 @@ test('pruning keeps the features that matter and refuses quantized weights', asy
   assert.ok(b.accuracy >= a.accuracy - 0.1, `pruned accuracy ${b.accuracy} vs ${a.accuracy}`);
   // Document frequency counts: a topic word found in many papers outranks a word seen once.
   const kept = new Set(pruned.vocab.terms);
-  const common = model.vocab.terms[0]!; // vocabulary is ordered by document frequency
-  assert.ok(kept.has(common));
+  // The rank is |centred weight row| × IDF × √(document frequency): computed here on its own.
+  assert.equal(model.weights.kind, 'f32');
+  const w = model.weights.kind === 'f32' ? model.weights.w : new Float32Array();
+  const F = model.vocab.size;
+  const C = model.labels.length;
+  const n = model.info.training.papers;
+  const score = Array.from({ length: F }, (_, f) => {
+    let mean = 0;
+    for (let c = 0; c < C; c++) mean += w[f * C + c]! / C;
+    let ss = 0;
+    for (let c = 0; c < C; c++) ss += (w[f * C + c]! - mean) ** 2;
+    const idf = model.vocab.idf[f]!;
+    const df = Math.max((1 + n) / Math.exp(idf - 1) - 1, 1);
+    return Math.sqrt(ss) * idf * Math.sqrt(df);
+  });
+  const order = score.map((s, f) => [s, f] as const).sort((a, b) => b[0] - a[0] || a[1] - b[1]);
+  // Float32 rounding may swap neighbours at the cut; everything clear of it must agree.
+  const margin = 1e-4 * order[half]![0];
+  for (const [s, f] of order) {
+    if (s > order[half]![0] + margin) assert.ok(kept.has(model.vocab.terms[f]!), `feature ${f} (score ${s}) ranks above the cut`);
+    if (s < order[half - 1]![0] - margin) assert.ok(!kept.has(model.vocab.terms[f]!), `feature ${f} (score ${s}) ranks below the cut`);
+  }
   const file = join(dir, 'pruned.q.axcm');
   await pruned.save(file, { quantize: true });
   const loaded = await loadModel(file);

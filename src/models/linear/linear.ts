@@ -325,8 +325,11 @@ export class LinearModel implements Classifier, SyncPath {
   /**
    * The same model keeping only the `maxFeatures` features that move scores most: a feature's
    * weight row (centred for softmax, whose output ignores a shift shared by all classes) scaled by
-   * how much it weighs in the papers that have it (IDF) and how many papers have it (document
-   * frequency, recovered from the IDF). Papers are L2-normalised over the kept features only.
+   * how much it weighs in the papers that have it (IDF) and by the square root of how many papers
+   * have it (document frequency, recovered from the IDF). The square root rather than the count
+   * itself: counting papers in full keeps common words with small weights over rarer terms that
+   * decide a paper's category (models/README.md, "Why 95,000 features"). Papers are
+   * L2-normalised over the kept features only.
    */
   pruned(maxFeatures: number): LinearModel {
     if (this.weights.kind !== 'f32') throw new RangeError('pruning needs float weights (prune before quantizing)');
@@ -339,7 +342,7 @@ export class LinearModel implements Classifier, SyncPath {
     for (let f = 0; f < F; f++) {
       const idf = this.vocab.idf[f]!;
       const df = (1 + n) / Math.exp(idf - 1) - 1;
-      norms[f] = norms[f]! * idf * Math.max(df, 1);
+      norms[f] = norms[f]! * idf * Math.sqrt(Math.max(df, 1));
     }
     const kept = selectRows(norms, { maxRows: maxFeatures });
     const vocab = new Vocabulary(Uint32Array.from(kept, (f) => this.vocab.terms[f]!), Float32Array.from(kept, (f) => this.vocab.idf[f]!));
