@@ -3,6 +3,7 @@
  * default `method='linear'` (the value at fractional rank q·(n − 1), interpolated between the two
  * neighbouring order statistics), so numbers agree with the Python tooling people compare against.
  */
+import { callTimes } from '../base/call-times.js';
 
 export interface LatencyStats {
   /** Calls measured. */
@@ -49,11 +50,5 @@ export function summarizeLatency(ms: ArrayLike<number>): LatencyStats {
  * paper per request sees, as opposed to batch throughput.
  */
 export function measureLatency(count: number, call: (i: number) => void): LatencyStats {
-  const ms = new Float64Array(count);
-  for (let i = 0; i < count; i++) {
-    const t0 = performance.now();
-    call(i);
-    ms[i] = performance.now() - t0;
-  }
-  return summarizeLatency(ms);
+  return summarizeLatency(callTimes(count, call));
 }

@@ -3,6 +3,7 @@ import type { PaperRecord } from '../corpus/record.js';
 import { startWorker } from '../parallel/worker-url.js';
 import { WorkerClient } from '../parallel/rpc.js';
 import { ModelFileError, type ModelFileErrorKind } from './file/model-codec.js';
+import { readModelBytesShared } from './file/model-file.js';
 import type { PaperText, PredictOptions, PriorChoice, SyncPath } from './model.js';
 import { defaultThreads } from '../parallel/threads.js';
 import { predictionLine } from './prediction-json.js';
@@ -94,10 +95,14 @@ export class PredictPool {
 
   /**
    * Load `modelPath` in every thread (again, after a reload). A thread that fails keeps the model
-   * it had, and declines `predictShared` slices for the new one.
+   * it had, and declines `predictShared` slices for the new one. The file is read once, into
+   * memory every thread shares: each thread's model is views onto it, so the threads hold one copy
+   * of the file between them (a float model trained on all of arXiv is over 100 MB), besides the
+   * weights each copies into its own kernel memory.
    */
   async load(modelPath: string): Promise<void> {
-    const answers = await Promise.all(this.workers.map((w) => w.call<LoadAnswer>({ type: 'load', path: modelPath })));
+    const shared = await readModelBytesShared(modelPath);
+    const answers = await Promise.all(this.workers.map((w) => w.call<LoadAnswer>({ type: 'load', path: modelPath, bytes: shared })));
     const failed = answers.find((a) => a !== null);
     if (failed) throw new ModelFileError(failed.source, failed.kind, failed.detail);
   }
@@ -134,6 +139,15 @@ export class PredictPool {
    */
   probaJsonLines(chunk: { buffer: ArrayBuffer; length: number; firstLine: number }, file: string, options: { titleOnly: boolean; sample: number; prior?: PriorChoice }): Promise<ProbaChunk> {
     return this.run<ProbaChunk>({ type: 'proba-jsonl', ...chunk, file, ...options }, [chunk.buffer]);
+  }
+
+  /**
+   * Milliseconds each of the first `count` of `texts` takes as a call of its own, on one of the
+   * threads (after the whole sample once, to warm up): the thread's kernel memory already holds
+   * the weights, so the caller need not copy them into a kernel memory of its own to time them.
+   */
+  latencyTimes(texts: readonly PaperText[], count: number): Promise<Float64Array> {
+    return this.run<Float64Array>({ type: 'latency', texts, count });
   }
 
   /**

@@ -1,11 +1,13 @@
 /**
- * One prediction thread of a PredictPool: loads the model file itself (each thread keeps its own
- * copy of the weights in its kernel memory) and answers chunks of papers, or of raw JSON lines;
+ * One prediction thread of a PredictPool: makes its model from the file's bytes, which the pool
+ * read once into memory all its threads share (each thread keeps its own copy of the weights in
+ * its kernel memory), and answers chunks of papers, or of raw JSON lines;
  * for evaluation, raw JSON lines canonicalised as ingest does it, with their probabilities; for
  * the server, slices of API batches as JSON text, so they splice without copying objects.
  */
+import { callTimes } from '../base/call-times.js';
 import { serve } from '../parallel/rpc.js';
-import { modelEtag, ModelFileError, readModelBytes } from './file/model-file.js';
+import { modelEtag, ModelFileError } from './file/model-file.js';
 import type { LinearModel } from './linear/linear.js';
 import type { PaperText, PredictOptions, PriorChoice } from './model.js';
 import { modelFromBytes } from './open-model.js';
@@ -22,9 +24,8 @@ let bytes: Uint8Array | null = null;
 let etag: string | null = null;
 const encoder = new TextEncoder();
 
-async function load(path: string): Promise<LoadAnswer> {
+function load(path: string, read: Uint8Array): LoadAnswer {
   try {
-    const read = await readModelBytes(path);
     const next = modelFromBytes(read, path);
     // Score once so the lazy int8 → f32 expansion happens now, not inside the first request.
     next.predict({ title: 'warm up' });
@@ -40,7 +41,7 @@ async function load(path: string): Promise<LoadAnswer> {
 }
 
 serve(async (m) => {
-  if (m.type === 'load') return { result: await load(m.path as string) };
+  if (m.type === 'load') return { result: load(m.path as string, m.bytes as Uint8Array) };
   // A slice for a model this thread does not hold (a reload is under way): the caller does it.
   if (m.type === 'api' && (bytes === null || m.etag !== (etag ??= modelEtag(bytes)))) return { result: null };
   if (!model) throw new Error('predict worker: no model loaded');
@@ -85,6 +86,13 @@ serve(async (m) => {
       sample: texts.slice(0, m.sample as number),
     };
     return { result, transfer: [proba.buffer as ArrayBuffer, r.hashes.buffer as ArrayBuffer, r.lines.buffer as ArrayBuffer] };
+  }
+  if (m.type === 'latency') {
+    const texts = m.texts as PaperText[];
+    // Warmed up by the whole sample first, as `evaluate` does on its own thread.
+    model.predictProba(texts);
+    const ms = callTimes(m.count as number, (i) => model!.predictProba([texts[i]!]));
+    return { result: ms, transfer: [ms.buffer as ArrayBuffer] };
   }
   throw new Error(`predict worker: unknown request ${String(m.type)}`);
 });

@@ -11,6 +11,7 @@ import {
   decodeModelFile,
   encodeModelFile,
   readModelFile,
+  readModelBytesShared,
   requireTensor,
   writeModelFile,
   type ModelFileContents,
@@ -354,5 +355,21 @@ test('writeModelFile / readModelFile round-trip atomically and name the path in 
     });
   } finally {
     fs.rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test('readModelBytesShared reads a file straight into memory threads can share, and names the file it cannot read', async () => {
+  const d = fs.mkdtempSync(path.join(os.tmpdir(), 'axc-shared-bytes-'));
+  try {
+    const file = path.join(d, 'm.axcm');
+    await writeModelFile(file, sample());
+    const bytes = await readModelBytesShared(file);
+    assert.ok(bytes.buffer instanceof SharedArrayBuffer, 'backed by a SharedArrayBuffer');
+    assert.deepEqual(Buffer.from(bytes), fs.readFileSync(file));
+    assert.deepEqual(decodeModelFile(bytes, file).meta, sample().meta, 'decodes as the file does');
+    const missing = path.join(d, 'none.axcm');
+    await assert.rejects(readModelBytesShared(missing), (e: unknown) => e instanceof ModelFileError && e.kind === 'io' && e.message.includes(missing));
+  } finally {
+    fs.rmSync(d, { recursive: true, force: true });
   }
 });

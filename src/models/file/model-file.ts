@@ -3,7 +3,7 @@
  * atomic writes and validated reads through Node's file system.
  */
 import { createHash } from 'node:crypto';
-import { readFile } from 'node:fs/promises';
+import { open, readFile } from 'node:fs/promises';
 import { writeFileAtomic } from '../../base/atomic-file.js';
 import { fileErrorText } from '../../base/errors.js';
 import { decodeModelFile, encodeModelFile, ModelFileError, type ModelFileContents } from './model-codec.js';
@@ -31,6 +31,32 @@ export async function writeModelFile(path: string, contents: ModelFileContents):
 export async function readModelBytes(path: string): Promise<Buffer> {
   try {
     return await readFile(path);
+  } catch (e) {
+    throw new ModelFileError(path, 'io', `cannot read model file: ${ioMessage(e)}`);
+  }
+}
+
+/**
+ * A model file's bytes, unchecked, in memory that worker threads can share: read straight into it,
+ * with no second copy on the way. A read error is a ModelFileError naming `path`.
+ */
+export async function readModelBytesShared(path: string): Promise<Uint8Array> {
+  try {
+    const file = await open(path, 'r');
+    try {
+      const size = (await file.stat()).size;
+      const bytes = new Uint8Array(new SharedArrayBuffer(size));
+      let at = 0;
+      while (at < size) {
+        const { bytesRead } = await file.read(bytes, at, size - at, at);
+        if (bytesRead === 0) break;
+        at += bytesRead;
+      }
+      // A file that shrank while it was read: what was read is what the checks see.
+      return at === size ? bytes : bytes.subarray(0, at);
+    } finally {
+      await file.close();
+    }
   } catch (e) {
     throw new ModelFileError(path, 'io', `cannot read model file: ${ioMessage(e)}`);
   }
