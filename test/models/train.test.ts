@@ -172,7 +172,6 @@ test('pruning keeps the features that matter and refuses quantized weights', asy
   const a = (await evaluate(model, test_)).summary;
   const b = (await evaluate(pruned, test_)).summary;
   assert.ok(b.accuracy >= a.accuracy - 0.1, `pruned accuracy ${b.accuracy} vs ${a.accuracy}`);
-  // Document frequency counts: a topic word found in many papers outranks a word seen once.
   const kept = new Set(pruned.vocab.terms);
   // The rank is |centred weight row| × IDF × √(document frequency): computed here on its own.
   assert.equal(model.weights.kind, 'f32');
