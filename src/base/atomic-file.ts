@@ -1,7 +1,8 @@
 /**
  * Files that appear whole or not at all: written to a hidden temp file beside the target,
  * flushed to disk, then renamed over it, so a reader never sees half a file, a failed write
- * leaves the old one in place, and a power cut cannot leave a renamed but empty file. Temp files
+ * leaves the old one in place, and a power cut can leave neither a renamed but empty file nor
+ * the old file back after a rename that was reported done. Temp files
  * are named `.NAME.PID.TAG.tmp`, so the next write of NAME removes those a killed process left.
  */
 import { randomBytes } from 'node:crypto';
@@ -54,6 +55,29 @@ export async function renameDurably(tmp: string, path: string): Promise<void> {
   }
   await removeStaleTemps(path);
   await rename(tmp, path);
+  await syncFolder(dirname(path));
+}
+
+/**
+ * The rename itself is a change to the folder, which a power cut can undo until the folder is
+ * flushed too. Windows cannot open a folder for that (EISDIR, EPERM): there the rename stands as
+ * the file system keeps it.
+ */
+async function syncFolder(dir: string): Promise<void> {
+  let handle;
+  try {
+    handle = await open(dir, 'r');
+  } catch {
+    return;
+  }
+  try {
+    await handle.sync();
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code;
+    if (code !== 'EISDIR' && code !== 'EPERM' && code !== 'EINVAL' && code !== 'EBADF') throw e;
+  } finally {
+    await handle.close();
+  }
 }
 
 /** Write `data` to `path` atomically and durably; on failure the temp file is removed and the error passed on. */
