@@ -11,7 +11,10 @@ const OPEN_BRACKET = 91; // [
 const CLOSE_BRACKET = 93; // ]
 const OPEN_BRACE = 123; // {
 const CLOSE_BRACE = 125; // }
+const COLON = 58;
 const BOM = 0xfeff;
+/** An object's first key, quotes and escapes as written. */
+const FIRST_KEY = /^\s*\{\s*("(?:[^"\\]|\\.)*")\s*:/;
 
 /** Where the scanner is: before '[', between elements, inside one, or after the closing ']'. */
 type Phase = 'before' | 'between' | 'element' | 'after';
@@ -25,6 +28,16 @@ function isSpace(c: number): boolean {
  * string/escape state and bracket depth, so memory is one element; each element is then handed to
  * JSON.parse, which is what decides whether it is valid. An element longer than the record limit
  * (see record-limit.ts) is no longer kept: the scan goes on to its end and reports it.
+ *
+ * An unclosed string turns every quote after it inside out, and brackets in the text then count as
+ * structure: the rest of the file would read as one broken element. Valid JSON opens a string only
+ * after `{`, `[`, `,` or `:`, so a quote anywhere else marks the element broken. The next element
+ * is then found without reading the broken one's structure: the next `, {"KEY":` in the raw text,
+ * where KEY is the first key of the array's first good element (any key before there is one).
+ * That text cannot lie inside a valid string, whose quotes are escaped, and the key keeps it from
+ * matching objects nested in an element. The scan picks up at its `{`, quotes the right way round
+ * again; elements that are not objects between the two go with the broken one. (A gap cut by a
+ * chunk boundary is found at the next element.)
  */
 export class JsonArrayScanner {
   private phase: Phase = 'before';
@@ -36,6 +49,13 @@ export class JsonArrayScanner {
   private partsChars = 0;
   /** The current element outgrew the limit: its text is dropped, only its end is looked for. */
   private oversized = false;
+  /** The last character outside strings that was not white space. */
+  private lastMark = COMMA;
+  /** The current element's quotes are inside out: only the start of the next one is looked for. */
+  private broken = false;
+  /** Where the next element starts once the current one is broken (see the class comment). */
+  private nextElement = /,\s*\{\s*"/g;
+  private keyed = false;
   private index = 0;
   private trailingReported = false;
 
@@ -75,6 +95,8 @@ export class JsonArrayScanner {
             this.inString = false;
             this.escape = false;
             this.oversized = false;
+            this.lastMark = COMMA;
+            this.broken = false;
             i = this.scanElement(text, i, out);
           }
           break;
@@ -96,11 +118,20 @@ export class JsonArrayScanner {
   }
 
   /** Scan from `start` inside an element; returns where scanning stopped (end of text or after the element). */
-  private scanElement(text: string, start: number, out: RowItem[]): number {
+  private scanElement(text: string, from: number, out: RowItem[]): number {
     const n = text.length;
+    let start = from;
     let i = start;
+    if (this.broken) {
+      const next = this.findNext(text, start);
+      if (next < 0) return n;
+      // The element was reported when it broke: only its text up to here is dropped.
+      start = i = next;
+      this.restart();
+    }
     let depth = this.depth;
     let inString = this.inString;
+    let lastMark = this.lastMark;
     // Next backslash and quote at or after i (n when none), each found once and reused until
     // passed, so every character inside strings is looked at by indexOf at most twice.
     let bs = -1;
@@ -140,8 +171,32 @@ export class JsonArrayScanner {
         continue;
       }
       const c = text.charCodeAt(i);
-      if (c === QUOTE) inString = true;
-      else if (c === OPEN_BRACE || c === OPEN_BRACKET) depth++;
+      if (c === QUOTE) {
+        if (lastMark !== OPEN_BRACE && lastMark !== OPEN_BRACKET && lastMark !== COMMA && lastMark !== COLON) {
+          this.index++;
+          out.push({ error: 'bad JSON: a quote where no string can start (an unclosed string earlier in the element?); reading goes on from the next element', line: this.index });
+          this.broken = true;
+          const next = this.findNext(text, start + 1);
+          if (next < 0) {
+            this.parts = [];
+            this.partsChars = 0;
+            return n;
+          }
+          // The next element may start before i (in the unclosed string itself): scan it afresh.
+          start = i = next;
+          this.restart();
+          depth = 0;
+          inString = false;
+          lastMark = COMMA;
+          bs = qs = -1;
+          continue;
+        }
+        inString = true;
+        i++;
+        continue;
+      }
+      if (!isSpace(c)) lastMark = c;
+      if (c === OPEN_BRACE || c === OPEN_BRACKET) depth++;
       else if (c === CLOSE_BRACE || c === CLOSE_BRACKET) {
         if (depth > 0) depth--;
         else if (c === CLOSE_BRACKET) {
@@ -158,6 +213,7 @@ export class JsonArrayScanner {
     }
     this.depth = depth;
     this.inString = inString;
+    this.lastMark = lastMark;
     if (!this.oversized) {
       this.partsChars += n - start;
       if (this.partsChars > this.maxElementChars) {
@@ -171,17 +227,61 @@ export class JsonArrayScanner {
     return n;
   }
 
+  /**
+   * Where the element after a broken one starts (its `{`), searching `text` from `from`; -1 when
+   * this chunk does not hold it.
+   */
+  private findNext(text: string, from: number): number {
+    const re = this.nextElement;
+    re.lastIndex = from;
+    const m = re.exec(text);
+    return m ? m.index + m[0].indexOf('{') : -1;
+  }
+
+  /** A fresh element from the `{` after a broken one. */
+  private restart(): void {
+    this.broken = false;
+    this.parts = [];
+    this.partsChars = 0;
+    this.oversized = false;
+    this.depth = 0;
+    this.inString = false;
+    this.escape = false;
+    this.lastMark = COMMA;
+  }
+
   private finishElement(last: string, out: RowItem[]): void {
     this.index++;
     const tooLarge = this.oversized || this.partsChars + last.length > this.maxElementChars;
     if (tooLarge) out.push({ error: `bad JSON: ${recordTooLarge(this.maxElementChars, 'an unclosed string?')}`, line: this.index });
-    else out.push(parseJsonObject(this.parts.length === 0 ? last : this.parts.join('') + last, this.index));
+    else {
+      const text = this.parts.length === 0 ? last : this.parts.join('') + last;
+      const item = parseJsonObject(text, this.index);
+      if (!this.keyed && 'row' in item) this.learnFirstKey(text);
+      out.push(item);
+    }
     this.parts = [];
     this.partsChars = 0;
     this.oversized = false;
   }
 
+  /**
+   * Elements of one array come from one writer, with their keys in one order: the first key of
+   * the first good element, as written, marks where an element starts.
+   */
+  private learnFirstKey(element: string): void {
+    const key = FIRST_KEY.exec(element)?.[1];
+    if (key === undefined) return;
+    this.keyed = true;
+    this.nextElement = new RegExp(`,\\s*\\{\\s*${key.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}\\s*:`, 'g');
+  }
+
   end(out: RowItem[]): void {
+    if (this.broken) {
+      // Reported when it broke; what follows it in the file is its own text.
+      this.phase = 'after';
+      return;
+    }
     switch (this.phase) {
       case 'before':
         throw new UserError(`${this.path}: empty, expected a JSON array`);

@@ -237,8 +237,9 @@ test('JSON array: broken and wrong-shaped elements among good ones', async () =>
     r,
     (i) => JSON.stringify(goodPaper(r, i, JSON_MARKS)),
     (k) => {
-      // The scanner cuts elements at top-level commas, tracking strings and brackets: an element
-      // that leaves one open runs into the next (see json-array.ts), so these keep them balanced.
+      // Strings stay closed here: after an unclosed one the scan picks up at the next object, so a
+      // bad element that is not an object would go with it (json-array.ts). Unclosed strings
+      // have the next test.
       const p = badPaper(r, k, JSON_MARKS);
       switch (Math.floor(r() * 5)) {
         case 0:
@@ -259,6 +260,34 @@ test('JSON array: broken and wrong-shaped elements among good ones', async () =>
   writeFileSync(file, text);
   await ingestChecked(file, 'json-array', goodIds);
   await survivesDamage(r, Buffer.from(text), 'json-array', 20);
+});
+
+/** A paper's JSON with the closing quote of one of its string values taken out. */
+function unclosedString(r: Random, k: number, compact: boolean): string {
+  const json = JSON.stringify(goodPaper(r, 90_000 + k, JSON_MARKS), null, compact ? undefined : 1);
+  const closing: number[] = [];
+  for (const m of json.matchAll(/"(?=\s*[,}\]])/g)) {
+    let slashes = 0;
+    while (json[m.index - 1 - slashes] === '\\') slashes++;
+    if (slashes % 2 === 0) closing.push(m.index);
+  }
+  const at = pick(r, closing);
+  return json.slice(0, at) + json.slice(at + 1);
+}
+
+test('JSON array: an element with an unclosed string is skipped alone, compact and pretty-printed', async () => {
+  const r = rng(0x5eed05);
+  for (const compact of [true, false]) {
+    const { entries, goodIds } = interleave(
+      r,
+      (i) => JSON.stringify(goodPaper(r, i, JSON_MARKS), null, compact ? undefined : 1),
+      (k) => unclosedString(r, k, compact),
+    );
+    const text = compact ? `[${entries.join(',')}]` : `[\n${entries.join(',\n')}\n]\n`;
+    const file = join(dir, compact ? 'unclosed.json' : 'unclosed-pretty.json');
+    writeFileSync(file, text);
+    await ingestChecked(file, 'json-array', goodIds);
+  }
 });
 
 function xmlText(s: string): string {

@@ -50,6 +50,8 @@ test('readJsonArrayRows: strings holding brackets, commas, escaped quotes and ba
     { title: 'a ] b } c , d [ e {', abstract: 'quote \\" and \\\\ and "' },
     { title: '\\', abstract: '"]}' },
     { title: 'nested', tags: [{ term: 'x' }, [1, [2, { a: ']' }]]] },
+    // Text that ends like the gap between two elements, in a valid string: not a broken element.
+    { title: 'x}, {', abstract: '} , {', n: 1 },
   ];
   const items = await collect(readJsonArrayRows(writeFixture(dir, 'tricky.json', JSON.stringify(tricky))));
   assert.deepEqual(
@@ -80,6 +82,73 @@ test('JsonArrayScanner: same result wherever the text is split into chunks', () 
   for (const ch of text) s.feed(ch, out);
   s.end(out);
   assert.deepEqual(out, whole);
+});
+
+/** Five Kaggle-shaped elements, the second with its title's closing quote missing. */
+function withUnclosedTitle(indent: number | undefined): string {
+  const rows = Array.from({ length: 5 }, (_, i) => ({ ...KAGGLE_ELEMENTS[i % 2]!, id: `id${i + 1}` }));
+  const text = JSON.stringify(rows, null, indent);
+  const title = JSON.stringify(rows[1]!.title);
+  const at = text.indexOf(title, text.indexOf('"id2"'));
+  assert.ok(at > 0);
+  return text.slice(0, at + title.length - 1) + text.slice(at + title.length);
+}
+
+test('readJsonArrayRows: an unclosed string costs its own element, not the elements after it', async () => {
+  const dir = tempDir();
+  const stringLast = '[{"id": "a", "title": "fine"}, {"id": "b", "title": "no end}, {"id": "c", "title": "after"}]';
+  const cases: [string, string, string[]][] = [
+    ['compact.json', withUnclosedTitle(undefined), ['id1', 'id3', 'id4', 'id5']],
+    ['pretty.json', withUnclosedTitle(2), ['id1', 'id3', 'id4', 'id5']],
+    ['string-last.json', stringLast, ['a', 'c']],
+  ];
+  for (const [name, text, ids] of cases) {
+    assert.throws(() => JSON.parse(text), SyntaxError, name);
+    const items = await collect(readJsonArrayRows(writeFixture(dir, name, text)));
+    assert.deepEqual(
+      rowsOf(items).map((r) => r.row.id),
+      ids,
+      name,
+    );
+    assert.deepEqual(
+      errorsOf(items).map((e) => [e.line, e.error]),
+      [[2, 'bad JSON: a quote where no string can start (an unclosed string earlier in the element?); reading goes on from the next element']],
+      name,
+    );
+    // Rows keep their place in the array.
+    assert.deepEqual(
+      rowsOf(items).map((r) => r.line),
+      name === 'string-last.json' ? [1, 3] : [1, 3, 4, 5],
+    );
+  }
+  // Objects nested in an element do not pass for the next element: it starts with the first key
+  // of the array's first good element. Before there is one, any object after '}, {' does.
+  const nested = '[{"id": "a", "tags": [{"t": "x"}, {"t": "y"}]}, {"id": "b, "tags": [{"t": "x"}, {"t": "y"}]}, {"id": "c", "tags": []}]';
+  const firstBroken = '[{"id": "a, "tags": [{"t": "x"}]}, {"id": "b", "tags": []}]';
+  for (const [name, text, ids] of [['nested.json', nested, ['a', 'c']], ['first.json', firstBroken, ['b']]] as const) {
+    const items = await collect(readJsonArrayRows(writeFixture(dir, name, text)));
+    assert.deepEqual(rowsOf(items).map((r) => r.row.id), ids, name);
+    assert.equal(errorsOf(items).length, 1, name);
+  }
+  // In the last element there is no next one: the file ends inside it.
+  const last = await collect(readJsonArrayRows(writeFixture(dir, 'last.json', '[{"id": "a"}, {"id": "b, "n": 1}]')));
+  assert.deepEqual(rowsOf(last).map((r) => r.row.id), ['a']);
+  assert.deepEqual(errorsOf(last).map((e) => e.line), [2]);
+});
+
+test('JsonArrayScanner: an unclosed string is contained wherever the text is split', () => {
+  const text = withUnclosedTitle(1);
+  for (let cut = 1; cut < text.length; cut += 7) {
+    const out: RowItem[] = [];
+    const s = new JsonArrayScanner('x.json');
+    s.feed(text.slice(0, cut), out);
+    s.feed(text.slice(cut), out);
+    s.end(out);
+    const ids = rowsOf(out).map((r) => r.row.id);
+    // A gap between elements cut by the chunk boundary is found at the next one instead.
+    assert.ok(ids.join() === 'id1,id3,id4,id5' || ids.join() === 'id1,id4,id5', `split at ${cut}: ${ids.join()}`);
+    assert.equal(errorsOf(out).length, 1, `split at ${cut}`);
+  }
 });
 
 test('readJsonArrayRows: escape split across a 1 MiB read boundary, element larger than a chunk', async () => {
