@@ -22,6 +22,7 @@ import { Progress } from './progress.js';
 import { PRIOR_OPTION, PRIOR_USAGE, priorOption, usablePrior } from './prior-option.js';
 import { parseFormat } from './stats.js';
 import { defaultThreads } from '../parallel/threads.js';
+import { columnChoice, columnOptions } from './column-options.js';
 
 export const command: Command = {
   name: 'classify',
@@ -67,9 +68,7 @@ ${BACKEND_USAGE}`,
       input: { type: 'string' },
       out: { type: 'string' },
       format: { type: 'string' },
-      'title-col': { type: 'string' },
-      'abstract-col': { type: 'string' },
-      'id-col': { type: 'string' },
+      ...columnOptions(['title-col', 'abstract-col', 'id-col']),
       json: { type: 'boolean' },
     });
     const columns = columnChoice(values);
@@ -155,18 +154,6 @@ async function* filePapers(path: string, format: ReturnType<typeof parseFormat>,
     }
     yield paperItem(item, columns);
   }
-}
-
-/** The fields named by --title-col, --abstract-col and --id-col, or undefined when none is. */
-export function columnChoice(values: { 'title-col'?: string; 'abstract-col'?: string; 'id-col'?: string }): ColumnChoice | undefined {
-  const columns: ColumnChoice = {};
-  for (const [flag, key] of [['title-col', 'title'], ['abstract-col', 'abstract'], ['id-col', 'id']] as const) {
-    const v = values[flag];
-    if (v === undefined) continue;
-    if (!v.trim()) throw new UsageError(`--${flag} needs a field name`);
-    columns[key] = v;
-  }
-  return Object.keys(columns).length > 0 ? columns : undefined;
 }
 
 /** Papers per request to a backend or prediction thread: amortises messaging and keeps LLM requests in flight, small enough to stream. */

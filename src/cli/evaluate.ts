@@ -33,7 +33,8 @@ export const command: Command = {
   name: 'evaluate',
   usage: `Usage: arxiv-classifier evaluate [--model MODEL] --data TEST [--json] [--title-only] [--report FILE]
 
-TEST may be in any format 'ingest' reads; its labels are canonicalised and mapped through the
+TEST may be in any format 'ingest' reads, with the usual field names (for others, 'ingest
+--title-col … --categories-col …' it first); its labels are canonicalised and mapped through the
 model's own label scheme. Papers with a label the model never saw count as errors. Records that
 cannot be read are counted and reported (file:line), never fatal.
 

@@ -5,12 +5,13 @@ import { Progress } from './progress.js';
 import { ingest, type IngestResult } from '../corpus/ingest.js';
 import { FORMAT_NAMES } from '../sources/source.js';
 import { parseFormat } from './stats.js';
+import { columnChoice, columnOptions } from './column-options.js';
 
 const MAX_LISTED_CODES = 20;
 
 export const command: Command = {
   name: 'ingest',
-  usage: `Usage: arxiv-classifier ingest FILE... --out CORPUS.jsonl[.gz] [--format F] [--json]
+  usage: `Usage: arxiv-classifier ingest FILE... --out CORPUS.jsonl[.gz] [--format F] [--title-col C ...] [--json]
 
 Read arXiv metadata (OAI/Kaggle snapshot JSON lines, Kaggle JSON arrays, Keras CSV, TSV, parquet,
 xlsx; gzipped or not) into one canonical JSON-lines corpus: canonical category codes (aliases and
@@ -25,6 +26,12 @@ Options:
   --format F      read every FILE as F: auto (default: detect each file by content),
                   ${FORMAT_NAMES.join(', ')}
   --workers N     worker threads for JSON lines (default: up to 2 for large inputs; 0: none)
+  --title-col C, --abstract-col C, --id-col C, --categories-col C, --primary-col C
+                  the inputs' fields holding the title, the abstract, the id, the categories
+                  (a list, or codes separated by spaces, commas or semicolons) and the primary
+                  category, in any letter case; each replaces the usual names (title/titles,
+                  abstract/summary, id/aid, categories/terms/tag, primary_category/main_category,
+                  …). A record without a named field is skipped, and the summary says which
   --json          print the summary as JSON on stdout (it always goes to stderr as text)
   -h, --help      this help
 
@@ -33,7 +40,7 @@ nothing was kept, 2 bad usage.`,
   async run(argv) {
     const { values, positionals } = parseCommandArgs(
       argv,
-      { out: { type: 'string', short: 'o' }, format: { type: 'string' }, workers: { type: 'string' }, json: { type: 'boolean' } },
+      { out: { type: 'string', short: 'o' }, format: { type: 'string' }, workers: { type: 'string' }, json: { type: 'boolean' }, ...columnOptions(['title-col', 'abstract-col', 'id-col', 'categories-col', 'primary-col']) },
       true,
     );
     const out = requireOption(values.out, 'out');
@@ -41,6 +48,7 @@ nothing was kept, 2 bad usage.`,
     const format = parseFormat(values.format);
     const workers = values.workers === undefined ? undefined : intOption(values.workers, 'workers', 0);
     if (workers !== undefined && workers < 0) throw new UsageError('--workers must be 0 or more');
+    const columns = columnChoice(values);
 
     const bar = new Progress('ingest', undefined, { unit: 'records' });
     let result;
@@ -48,6 +56,7 @@ nothing was kept, 2 bad usage.`,
       result = await ingest(positionals, out, {
         ...(format ? { format } : {}),
         ...(workers !== undefined ? { workers } : {}),
+        ...(columns ? { columns } : {}),
         onProgress: (done, total, records) => bar.update(records, '', total > 0 ? done / total : undefined),
       });
     } finally {

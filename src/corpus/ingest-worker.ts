@@ -9,8 +9,8 @@ import { isUtf8 } from 'node:buffer';
 import { parentPort, workerData } from 'node:worker_threads';
 import { parseJsonObject, tooLongLineItem } from '../sources/jsonl.js';
 import { MAX_RECORD_SIZE } from '../sources/record-limit.js';
-import { toRawRecord } from '../sources/fields.js';
-import type { RowItem } from '../sources/source.js';
+import { missingColumns, toRawRecord, withColumns, type RecordColumns } from '../sources/fields.js';
+import type { Row, RowItem } from '../sources/source.js';
 import { canonicalize, emptyReport, recordSkip, type IngestReport } from './canonical.js';
 import { serializePaper } from './corpus-file.js';
 import type { PaperRecord } from './record.js';
@@ -39,6 +39,8 @@ export interface ChunkTask {
   maxLineBytes?: number;
   /** False: skip the byte-level fast path (tests compare the two paths). */
   fastPath?: boolean;
+  /** Fields the user named (`ingest --title-col` …); the fast path, which reads the usual names, is skipped. */
+  columns?: RecordColumns;
   /** A buffer to write the output into (it is grown, i.e. replaced, when too small). */
   out?: ArrayBuffer;
   /** Also hand back the records as objects (loading a corpus into memory wants them). */
@@ -98,6 +100,7 @@ export class ChunkBuilder implements FastPathSink {
     private readonly idPrefix = defaultIdPrefix(file),
     expectedBytes = 1 << 16,
     out?: ArrayBuffer,
+    private readonly columns?: RecordColumns,
   ) {
     this.outBytes = Math.max(1024, expectedBytes);
     this.out = out ? new Uint8Array(out) : new Uint8Array(this.outBytes);
@@ -123,7 +126,7 @@ export class ChunkBuilder implements FastPathSink {
       recordSkip(report, item.error.startsWith('bad JSON') ? 'bad-json' : 'bad-row', this.file, item.line, item.error);
       return;
     }
-    const mapped = toRawRecord(item.row);
+    const mapped = this.columns ? toNamedRecord(item.row, this.columns) : toRawRecord(item.row);
     if ('reason' in mapped) {
       report.read++;
       recordSkip(report, mapped.reason, this.file, item.line, mapped.detail);
@@ -236,9 +239,9 @@ let cachedFastPath: { file: string; format: string; idPrefix: string; path: Json
  */
 export function processJsonlChunk(task: ChunkTask): ChunkResult {
   const idPrefix = task.idPrefix ?? defaultIdPrefix(task.file);
-  const builder = new ChunkBuilder(task.file, task.format, idPrefix, task.length, task.out);
+  const builder = new ChunkBuilder(task.file, task.format, idPrefix, task.length, task.out, task.columns);
   let fast: JsonLineFastPath | undefined;
-  if (task.fastPath !== false) {
+  if (task.fastPath !== false && !task.columns) {
     if (cachedFastPath?.file !== task.file || cachedFastPath.format !== task.format || cachedFastPath.idPrefix !== idPrefix) {
       cachedFastPath = { file: task.file, format: task.format, idPrefix, path: new JsonLineFastPath(task.file, task.format, idPrefix) };
     }
@@ -289,6 +292,12 @@ export function parseCanonicalLines(data: Uint8Array, count: number): PaperRecor
     pos = nl + 1;
   }
   return out;
+}
+
+/** toRawRecord of the fields the user named; a row without one of them is a bad row that says which. */
+function toNamedRecord(row: Row, columns: RecordColumns): ReturnType<typeof toRawRecord> {
+  const missing = missingColumns(row, columns);
+  return missing ? { reason: 'bad-row', detail: missing } : toRawRecord(withColumns(row, columns));
 }
 
 /** Marker in workerData so that importing this module elsewhere never starts a message loop. */

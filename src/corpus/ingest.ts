@@ -36,6 +36,7 @@ import { CHUNK_SLACK_BYTES, lineAlignedChunks } from '../sources/line-aligned-ch
 import { countLines } from '../sources/lines.js';
 import { readRows } from '../sources/read.js';
 import type { FormatName } from '../sources/source.js';
+import type { RecordColumns } from '../sources/fields.js';
 import { startWorker } from '../parallel/worker-url.js';
 import { emptyReport, mergeReports, recordSkip, type IngestReport } from './canonical.js';
 import { BitSet, IdTable } from './id-table.js';
@@ -55,6 +56,8 @@ export interface IngestOptions {
   chunkBytes?: number;
   /** Called as input is consumed: bytes so far, estimated total bytes, records read so far. */
   onProgress?: (bytesDone: number, bytesTotal: number, records: number) => void;
+  /** Fields to read instead of the usual spellings (`--title-col` …), in every input. */
+  columns?: RecordColumns;
 }
 
 export interface IngestFileSummary {
@@ -170,7 +173,7 @@ export async function ingest(paths: readonly string[], out: string, options: Ing
         bytesDone += bytes;
         options.onProgress?.(Math.min(bytesDone, totalBytes), totalBytes, report.read);
       };
-      for await (const r of reader.chunks(input.path, format, { idPrefix: prefixes[i]!, onRead })) {
+      for await (const r of reader.chunks(input.path, format, { idPrefix: prefixes[i]!, onRead, ...(options.columns ? { columns: options.columns } : {}) })) {
         fileBytes += r.bytes;
         await take(input.path, r);
         if (format !== 'jsonl') options.onProgress?.(bytesDone, totalBytes, report.read);
@@ -247,7 +250,7 @@ export class CanonicalReader {
    * One file's records. `onRead` gets each JSON-lines chunk's size in bytes as it is read (table
    * formats are parsed whole and report nothing); `papers` as in ChunkTask.
    */
-  async *chunks(path: string, format: FormatName, o: { idPrefix?: string; onRead?: (bytes: number) => void; papers?: boolean } = {}): AsyncGenerator<ChunkResult> {
+  async *chunks(path: string, format: FormatName, o: { idPrefix?: string; onRead?: (bytes: number) => void; papers?: boolean; columns?: RecordColumns } = {}): AsyncGenerator<ChunkResult> {
     if (format === 'jsonl') {
       if (this.workerCount > 0) this.pool ??= new ChunkPool(this.workerCount);
       const chunkOptions: JsonlChunkOptions = {
@@ -258,11 +261,12 @@ export class CanonicalReader {
         ...(o.onRead ? { onRead: o.onRead } : {}),
         ...(o.papers ? { papers: true } : {}),
         ...(o.idPrefix !== undefined ? { idPrefix: o.idPrefix } : {}),
+        ...(o.columns ? { columns: o.columns } : {}),
       };
       yield* jsonlChunks(path, format, chunkOptions);
       return;
     }
-    const builder = new ChunkBuilder(path, format, o.idPrefix);
+    const builder = new ChunkBuilder(path, format, o.idPrefix, undefined, undefined, o.columns);
     for await (const item of readRows(path, format)) {
       builder.add(item);
       if (builder.size >= BATCH_BYTES) yield builder.finish(this.seq++);
@@ -302,6 +306,8 @@ interface JsonlChunkOptions {
   papers?: boolean;
   /** See ChunkTask.idPrefix. */
   idPrefix?: string;
+  /** See ChunkTask.columns. */
+  columns?: RecordColumns;
 }
 
 /**
@@ -339,6 +345,7 @@ async function* jsonlChunks(path: string, format: FormatName, o: JsonlChunkOptio
       ...(out ? { out } : {}),
       ...(o.papers ? { papers: true } : {}),
       ...(o.idPrefix !== undefined ? { idPrefix: o.idPrefix } : {}),
+      ...(o.columns ? { columns: o.columns } : {}),
     };
     // Workers number lines from firstLine (ids of id-less records and examples need file lines).
     line += countLines(Buffer.from(buffer, 0, length));

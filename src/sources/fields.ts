@@ -291,14 +291,20 @@ function findColumn(row: Row, name: string): string | undefined {
   return undefined;
 }
 
-const COLUMN_FLAGS: Record<keyof ColumnChoice, string> = { title: '--title-col', abstract: '--abstract-col', id: '--id-col' };
+/** The fields of a labelled row named by the user (`ingest --categories-col` …). */
+export interface RecordColumns extends ColumnChoice {
+  categories?: string;
+  primary?: string;
+}
+
+const COLUMN_FLAGS: Record<keyof RecordColumns, string> = { title: '--title-col', abstract: '--abstract-col', id: '--id-col', categories: '--categories-col', primary: '--primary-col' };
 
 /**
  * Why `row` (the first of a file) lacks a field the user named, listing the fields it has; or
  * undefined when it has them all. A wrong name is the whole file's problem, not each row's.
  */
-export function missingColumns(row: Row, columns: ColumnChoice): string | undefined {
-  const missing = (Object.keys(COLUMN_FLAGS) as (keyof ColumnChoice)[]).filter((k) => columns[k] !== undefined && findColumn(row, columns[k]!) === undefined);
+export function missingColumns(row: Row, columns: RecordColumns): string | undefined {
+  const missing = (Object.keys(COLUMN_FLAGS) as (keyof RecordColumns)[]).filter((k) => columns[k] !== undefined && findColumn(row, columns[k]!) === undefined);
   if (missing.length === 0) return undefined;
   const found = Object.keys(row);
   const shown = found.length > 20 ? `${found.slice(0, 20).join(', ')}, …` : found.join(', ') || 'none';
@@ -308,6 +314,32 @@ export function missingColumns(row: Row, columns: ColumnChoice): string | undefi
 function columnValue(row: Row, name: string): unknown {
   const key = findColumn(row, name);
   return key === undefined ? undefined : row[key];
+}
+
+/** Each field the user can name, the spellings it stands in for, and the one toRawRecord reads first. */
+const NAMED_FIELDS: readonly [keyof RecordColumns, readonly string[], string][] = [
+  ['title', TITLE_FIELDS, 'title'],
+  ['abstract', [...ABSTRACT_FIELDS, 'markdown'], 'abstract'],
+  ['id', ID_FIELDS, 'id'],
+  ['categories', CATEGORY_FIELDS, 'categories'],
+  ['primary', PRIMARY_FIELDS, 'primary_category'],
+];
+
+/**
+ * `input` as toRawRecord should read it when the user named some of its fields: each named field
+ * under the spelling toRawRecord reads first, and the other spellings of the same thing gone, so
+ * that a `summary` column named by --abstract-col wins over an `abstract` one.
+ */
+export function withColumns(input: Row, columns: RecordColumns): Row {
+  const row: Row = { ...lowerCaseKeys(input) };
+  for (const [kind, spellings, canonical] of NAMED_FIELDS) {
+    const name = columns[kind];
+    if (name === undefined) continue;
+    const value = columnValue(input, name);
+    for (const s of spellings) delete row[s];
+    row[canonical] = value;
+  }
+  return row;
 }
 
 /** Cut text to at most `max` characters, at a word boundary when there is one near the end. */

@@ -468,3 +468,46 @@ test('ingest: an old-style id with its subject class is the same paper as withou
     assert.deepEqual(ids.sort(), ['hep-th/9901001', 'math/0309136'], `workers ${workers}`);
   }
 });
+
+test('ingest with named fields: CSV and JSON lines on zero and two threads; a record without a named field is a bad row that names it', async () => {
+  const csv = join(dir, 'named.csv');
+  writeFileSync(csv, 'Heading,Summary Text,Label,abstract\n"Graph nets","Message passing on graphs.","cs.LG; stat.ML","usual abstract"\n"Halos","Halo profiles.",astro-ph.CO,\n');
+  const jsonl = join(dir, 'named.jsonl');
+  writeFileSync(jsonl, ['{"paper_id":"2101.00001","heading":"Graph nets","abstract":"Message passing.","label":["cs.LG"],"categories":"hep-th"}', '{"paper_id":"2101.00002","abstract":"No heading here.","label":"astro-ph.CO"}', '{"paper_id":"2101.00003","heading":"Halos","abstract":"Halo profiles.","label":"astro-ph.CO"}'].join('\n') + '\n');
+  const columns = { title: 'heading', abstract: 'summary text', categories: 'LABEL' };
+  const fromCsv = await ingest([csv], join(dir, 'named-csv.jsonl'), { columns });
+  assert.deepEqual(
+    readCorpus(join(dir, 'named-csv.jsonl')).map((p) => [p.title, p.abstract, p.categories]),
+    [
+      ['Graph nets', 'Message passing on graphs.', ['cs.LG', 'stat.ML']],
+      ['Halos', 'Halo profiles.', ['astro-ph.CO']],
+    ],
+  );
+  assert.equal(fromCsv.kept, 2);
+  for (const workers of [0, 2]) {
+    const out = join(dir, `named-${workers}.jsonl`);
+    const r = await ingest([jsonl], out, { columns: { title: 'heading', categories: 'label' }, workers, chunkBytes: 64 });
+    assert.deepEqual(
+      readCorpus(out).map((p) => [p.id, p.title, p.categories]),
+      [
+        ['2101.00001', 'Graph nets', ['cs.LG']],
+        ['2101.00003', 'Halos', ['astro-ph.CO']],
+      ],
+      `workers ${workers}`,
+    );
+    assert.deepEqual(r.skipped, { 'bad-row': 1 });
+    assert.match(r.examples['bad-row']![0]!.detail, /^--title-col "heading": no such field/);
+  }
+});
+
+test('ingest --title-col/--abstract-col/--categories-col on the command line; an empty name is a usage error', async () => {
+  const csv = join(dir, 'named-cli.csv');
+  writeFileSync(csv, 'Heading;Summary Text;Label\nGraph nets;Message passing on graphs.;cs.LG stat.ML\n');
+  const out = join(dir, 'named-cli.jsonl');
+  const r = await run(['ingest', csv, '--out', out, '--title-col', 'HEADING', '--abstract-col', 'summary text', '--categories-col', 'label']);
+  assert.equal(r.code, 0, r.err);
+  assert.deepEqual(readCorpus(out).map((p) => [p.title, p.abstract, p.categories]), [['Graph nets', 'Message passing on graphs.', ['cs.LG', 'stat.ML']]]);
+  const empty = await run(['ingest', csv, '--out', out, '--primary-col', ' ']);
+  assert.equal(empty.code, 2);
+  assert.match(empty.err, /--primary-col needs a field name/);
+});

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { toIsoDate } from '../../src/sources/dates.js';
-import { normalizeArxivId, toPaperText, toRawRecord, type FieldResult, missingColumns } from '../../src/sources/fields.js';
+import { normalizeArxivId, toPaperText, toRawRecord, type FieldResult, missingColumns, withColumns } from '../../src/sources/fields.js';
 import type { RawRecord, Row } from '../../src/sources/source.js';
 import { KAGGLE_ELEMENTS, OAI_LINE_1, OAI_LINE_2 } from './text-fixtures.js';
 
@@ -226,4 +226,20 @@ test('fields named by the user (--title-col …) are read in any letter case ins
   assert.equal(missingColumns(row, { abstract: ' summary text ' }), undefined);
   const unknown = toPaperText({ 'Paper Name': 'x' });
   assert.ok('reason' in unknown && /--title-col and --abstract-col/.test(unknown.detail));
+});
+
+test('withColumns: named fields replace every usual spelling of the same thing, in any letter case', () => {
+  const row: Row = { Heading: 'Named title', title: 'usual title', 'Summary Text': 'Named abstract', abstract: 'usual abstract', markdown: 'full text', Label: 'cs.LG; stat.ML', categories: 'hep-th', tag: "[{'term': 'math.AG'}]", main_category: 'hep-th', Ref: '2101.00001v2', id: 'other' };
+  const r = record(toRawRecord(withColumns(row, { title: 'heading', abstract: 'summary text', categories: 'LABEL', id: 'ref' })));
+  assert.equal(r.title, 'Named title');
+  assert.equal(r.abstract, 'Named abstract');
+  // The primary still comes from main_category (not named); the categories only from Label.
+  assert.deepEqual(r.categories, ['hep-th', 'cs.LG', 'stat.ML']);
+  assert.equal(r.id, '2101.00001');
+  const primary = record(toRawRecord(withColumns(row, { categories: 'label', primary: 'Label' })));
+  assert.deepEqual(primary.categories, ['cs.LG', 'stat.ML']);
+  assert.equal(primary.primary, 'cs.LG');
+  // Nothing named: the row reads as it did.
+  assert.deepEqual(toRawRecord(withColumns(row, {})), toRawRecord(row));
+  assert.match(missingColumns(row, { categories: 'labels' })!, /^--categories-col "labels": no such field \(fields found: Heading, title, /);
 });
