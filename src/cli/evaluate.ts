@@ -10,6 +10,7 @@ import { modelPathFor } from '../models/load-model.js';
 import { PredictPool } from '../models/predict-pool.js';
 import { detectFormat } from '../sources/detect.js';
 import { formatSideBySide } from './side-by-side.js';
+import { columnChoice, columnOptions } from './column-options.js';
 import { buildEvaluationReport } from '../report/evaluation-report.js';
 import { renderEvaluationReport } from '../report/render-evaluation.js';
 import { intOption, parseCommandArgs, requireOption } from './args.js';
@@ -33,8 +34,7 @@ export const command: Command = {
   name: 'evaluate',
   usage: `Usage: arxiv-classifier evaluate [--model MODEL] --data TEST [--json] [--title-only] [--report FILE]
 
-TEST may be in any format 'ingest' reads, with the usual field names (for others, 'ingest
---title-col … --categories-col …' it first); its labels are canonicalised and mapped through the
+TEST may be in any format 'ingest' reads; its labels are canonicalised and mapped through the
 model's own label scheme. Papers with a label the model never saw count as errors. Records that
 cannot be read are counted and reported (file:line), never fatal.
 
@@ -48,6 +48,9 @@ Options:
   --title-only    classify from titles alone
 ${PRIOR_USAGE}
   --format F      input format; guessed from the file when absent
+  --title-col C, --abstract-col C, --id-col C, --categories-col C, --primary-col C
+                  TEST's fields of other names, as in 'ingest' (any letter case; each replaces
+                  the usual names)
   --json          print one JSON object
   --report FILE   also write a full report: per-class table, confusion matrix, calibration,
                   worst confusions with example titles. Format from the file name (.html, .md,
@@ -72,6 +75,7 @@ With --backend ensemble, each member and the ensemble are shown side by side.`,
       report: { type: 'string' },
       'report-format': { type: 'string' },
       name: { type: 'string' },
+      ...columnOptions(['title-col', 'abstract-col', 'id-col', 'categories-col', 'primary-col']),
     });
     const data = requireOption(values.data, 'data');
     const reportPath = values.report;
@@ -86,7 +90,8 @@ With --backend ensemble, each member and the ensemble are shown side by side.`,
     const progress = new Progress('evaluating');
     const prior = priorOption(values.prior);
     if (prior !== undefined) usablePrior(model, prior);
-    const options = { format: parseFormat(values.format), report: ingest, titleOnly, prior, onProgress: (n: number) => progress.update(n) };
+    const columns = columnChoice(values);
+    const options = { format: parseFormat(values.format), report: ingest, titleOnly, prior, ...(columns ? { columns } : {}), onProgress: (n: number) => progress.update(n) };
     const checked = () => {
       progress.done();
       if (ingest.kept <= 0) throw new UserError(`no labelled papers in ${data} (${JSON.stringify(ingest.skipped)})`);

@@ -3,6 +3,7 @@ import { tooLongLineItem } from '../sources/jsonl.js';
 import { readLineByteChunks } from '../sources/lines.js';
 import { readRows } from '../sources/read.js';
 import type { FormatName } from '../sources/source.js';
+import type { RecordColumns } from '../sources/fields.js';
 import type { IngestReport } from './canonical.js';
 import { ChunkBuilder, parseCanonicalLines, processJsonlChunk, type ChunkResult } from './ingest-worker.js';
 import type { PaperRecord } from './record.js';
@@ -26,18 +27,18 @@ export const CHUNK_BYTES = 1 << 20;
  * A file's canonical records chunk by chunk, in file order, parsed in this thread: memory holds one
  * chunk, whatever the file's size. They are the records ingest and loadPapers make of it (JSON lines
  * through ingest's per-chunk canonicaliser, other formats through its ChunkBuilder), bad records
- * counted in each chunk's report, never thrown.
+ * counted in each chunk's report, never thrown; `columns` as in ingest (IngestOptions.columns).
  */
-export async function* canonicalChunks(path: string, format?: FormatName): AsyncGenerator<CanonicalChunk> {
+export async function* canonicalChunks(path: string, format?: FormatName, columns?: RecordColumns): AsyncGenerator<CanonicalChunk> {
   const fmt = format ?? (await detectFormat(path));
   const idPrefix = defaultIdPrefix(path);
   if (fmt === 'jsonl') {
     for await (const chunk of jsonlByteChunks(path)) {
-      yield withPapers('tooLongLine' in chunk ? tooLongChunk(path, fmt, chunk.tooLongLine) : processJsonlChunk({ seq: 0, file: path, format: fmt, idPrefix, ...chunk }));
+      yield withPapers('tooLongLine' in chunk ? tooLongChunk(path, fmt, chunk.tooLongLine) : processJsonlChunk({ seq: 0, file: path, format: fmt, idPrefix, ...chunk, ...(columns ? { columns } : {}) }));
     }
     return;
   }
-  const builder = new ChunkBuilder(path, fmt, idPrefix);
+  const builder = new ChunkBuilder(path, fmt, idPrefix, undefined, undefined, columns);
   for await (const item of readRows(path, fmt)) {
     builder.add(item);
     if (builder.size >= CHUNK_BYTES) yield withPapers(builder.finish(0));

@@ -9,6 +9,7 @@
  */
 import { detectFormat } from '../sources/detect.js';
 import type { FormatName } from '../sources/source.js';
+import type { RecordColumns } from '../sources/fields.js';
 import { emptyReport, mergeReports, type IngestReport } from '../corpus/canonical.js';
 import { canonicalChunks, jsonlByteChunks, tooLongChunk } from '../corpus/canonical-chunks.js';
 import { FirstSeen } from '../corpus/first-seen.js';
@@ -32,6 +33,8 @@ export interface EvaluateFileOptions extends EvaluateOptions {
   pool?: PredictPool;
   /** Called after each chunk with the papers scored so far. */
   onProgress?: (papers: number) => void;
+  /** Fields to read instead of the usual spellings, as ingest's (IngestOptions.columns). */
+  columns?: RecordColumns;
 }
 
 /** What evaluateFile gives: the evaluation, and what reading the file kept and skipped. */
@@ -101,7 +104,7 @@ async function evaluateOnPool(model: Classifier & SyncPath, pool: PredictPool, p
       if ('tooLongLine' in chunk) {
         inFlight.push(Promise.resolve(unscored(tooLongChunk(path, 'jsonl', chunk.tooLongLine).report)));
       } else {
-        inFlight.push(pool.probaJsonLines(chunk, path, { titleOnly, sample: first ? (options.latencySamples ?? 100) : 0, prior: options.prior }));
+        inFlight.push(pool.probaJsonLines(chunk, path, { titleOnly, sample: first ? (options.latencySamples ?? 100) : 0, prior: options.prior, columns: options.columns }));
         first = false;
       }
       while (inFlight.length >= maxInFlight) await take();
@@ -129,10 +132,10 @@ function unscored(report: IngestReport): ProbaChunk {
  * record only (later ones are counted in the report as duplicates). Bad records are counted in the
  * report (with file and line), never thrown.
  */
-export async function* testBatches(path: string, options: { format?: FormatName; report?: IngestReport } = {}): AsyncGenerator<PaperRecord[]> {
+export async function* testBatches(path: string, options: { format?: FormatName; report?: IngestReport; columns?: RecordColumns } = {}): AsyncGenerator<PaperRecord[]> {
   const report = options.report ?? emptyReport();
   const seen = new FirstSeen(report, path);
-  for await (const chunk of canonicalChunks(path, options.format)) {
+  for await (const chunk of canonicalChunks(path, options.format, options.columns)) {
     mergeReports(report, chunk.report);
     const papers = chunk.papers.filter((p, i) => seen.keep(chunk.hashes[2 * i]!, chunk.hashes[2 * i + 1]!, chunk.lines[i]!, () => p.id));
     if (papers.length > 0) yield papers;

@@ -8,6 +8,7 @@ import type { PaperText, PredictOptions, PriorChoice, SyncPath } from './model.j
 import { defaultThreads } from '../parallel/threads.js';
 import { predictionLine } from './prediction-json.js';
 import type { Cell, PredictionFormat } from './prediction-table.js';
+import type { RecordColumns } from '../sources/fields.js';
 
 /** Batches smaller than this stay on the caller's thread in `predictShared`: splitting them costs more than it saves. */
 export const MIN_PARALLEL_BATCH = 64;
@@ -137,7 +138,7 @@ export class PredictPool {
    * Canonical records and their probabilities for whole JSON lines of `file` (the first `length`
    * bytes of `buffer`, which moves to the thread), lines numbered from `firstLine`.
    */
-  probaJsonLines(chunk: { buffer: ArrayBuffer; length: number; firstLine: number }, file: string, options: { titleOnly: boolean; sample: number; prior?: PriorChoice }): Promise<ProbaChunk> {
+  probaJsonLines(chunk: { buffer: ArrayBuffer; length: number; firstLine: number }, file: string, options: { titleOnly: boolean; sample: number; prior?: PriorChoice; columns?: RecordColumns }): Promise<ProbaChunk> {
     return this.run<ProbaChunk>({ type: 'proba-jsonl', ...chunk, file, ...options }, [chunk.buffer]);
   }
 

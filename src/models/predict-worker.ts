@@ -16,7 +16,7 @@ import { ChunkEncoder, type PredictionFormat } from './prediction-table.js';
 import type { LinesChunk, LoadAnswer, NumberedPaper, ProbaChunk } from './predict-pool.js';
 import { parseCanonicalLines, processJsonlChunk } from '../corpus/ingest-worker.js';
 import { parseJsonlChunk } from '../sources/jsonl.js';
-import { paperItem } from '../sources/fields.js';
+import { paperItem, type RecordColumns } from '../sources/fields.js';
 
 let model: LinearModel | null = null;
 let bytes: Uint8Array | null = null;
@@ -73,7 +73,8 @@ serve(async (m) => {
     return { result, transfer: [out.buffer as ArrayBuffer] };
   }
   if (m.type === 'proba-jsonl') {
-    const r = processJsonlChunk({ seq: 0, file: m.file as string, format: 'jsonl', buffer: m.buffer as ArrayBuffer, length: m.length as number, firstLine: m.firstLine as number });
+    const columns = m.columns as RecordColumns | undefined;
+    const r = processJsonlChunk({ seq: 0, file: m.file as string, format: 'jsonl', buffer: m.buffer as ArrayBuffer, length: m.length as number, firstLine: m.firstLine as number, ...(columns ? { columns } : {}) });
     const records = parseCanonicalLines(r.data, r.count);
     const texts: PaperText[] = records.map((p) => (m.titleOnly ? { title: p.title } : { title: p.title, abstract: p.abstract }));
     const proba = model.predictProba(texts, m.prior === undefined ? undefined : { prior: m.prior as PriorChoice });

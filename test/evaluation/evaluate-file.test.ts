@@ -11,6 +11,7 @@ import { evaluate, type DetailedEvaluation } from '../../src/evaluation/evaluate
 import { defaultModelPath, loadModel } from '../../src/models/load-model.js';
 import { PredictPool } from '../../src/models/predict-pool.js';
 import { madeUpOaiSnapshot } from '../made-up-papers.js';
+import { run } from '../cli/run-cli.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'axc-evaluate-file-'));
 process.on('exit', () => rmSync(dir, { recursive: true, force: true }));
@@ -89,4 +90,35 @@ test('evaluateFile reads any format ingest reads: a CSV file scores as loaded', 
   const loaded = (await loadPapers(csv)).papers;
   assert.equal(loaded.length, 200);
   assert.deepStrictEqual(untimed(await evaluateFile(model, csv)), untimed(await evaluate(model, loaded)));
+});
+
+test('evaluateFile and evaluate --data read fields of other names (--title-col, --categories-col), in this thread and on threads', async () => {
+  const model = await loadModel(modelPath);
+  const { papers } = await loadPapers(clean);
+  const expected = untimed(await evaluate(model, papers));
+  const renamed = join(dir, 'renamed.jsonl');
+  writeFileSync(
+    renamed,
+    lines
+      .map((l) => {
+        const { title, categories, ...rest } = JSON.parse(l) as Record<string, unknown>;
+        // A decoy under a usual name: the named field must win over it.
+        return JSON.stringify({ ...rest, Heading: title, subjects: categories, categories: 'hep-th' });
+      })
+      .join('\n') + '\n',
+  );
+  const columns = { title: 'heading', categories: 'SUBJECTS' };
+  assert.deepStrictEqual(untimed(await evaluateFile(model, renamed, { columns })), expected);
+  const pool = await PredictPool.open(modelPath, 2);
+  try {
+    assert.deepStrictEqual(untimed(await evaluateFile(model, renamed, { pool, columns })), expected);
+  } finally {
+    await pool.close();
+  }
+  const cli = await run(['evaluate', '--data', renamed, '--title-col', 'heading', '--categories-col', 'subjects', '--json']);
+  assert.equal(cli.code, 0, cli.err);
+  const out = JSON.parse(cli.out) as { n: number; top1: number };
+  const want = (expected as { summary: { n: number; top1: number } }).summary;
+  assert.equal(typeof want.top1, 'number');
+  assert.deepEqual([out.n, out.top1], [want.n, want.top1]);
 });
