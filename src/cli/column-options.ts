@@ -12,8 +12,8 @@ const FLAGS = [
 
 type Flag = (typeof FLAGS)[number][0];
 
-/** parseArgs options for the given flags. */
-export function columnOptions(flags: readonly Flag[]): Record<Flag, { type: 'string' }> {
+/** parseArgs options for the given flags (all of them by default: inputs that carry labels). */
+export function columnOptions(flags: readonly Flag[] = FLAGS.map(([f]) => f)): Record<Flag, { type: 'string' }> {
   return Object.fromEntries(flags.map((f) => [f, { type: 'string' as const }])) as Record<Flag, { type: 'string' }>;
 }
 

@@ -75,7 +75,7 @@ With --backend ensemble, each member and the ensemble are shown side by side.`,
       report: { type: 'string' },
       'report-format': { type: 'string' },
       name: { type: 'string' },
-      ...columnOptions(['title-col', 'abstract-col', 'id-col', 'categories-col', 'primary-col']),
+      ...columnOptions(),
     });
     const data = requireOption(values.data, 'data');
     const reportPath = values.report;

@@ -40,7 +40,7 @@ nothing was kept, 2 bad usage.`,
   async run(argv) {
     const { values, positionals } = parseCommandArgs(
       argv,
-      { out: { type: 'string', short: 'o' }, format: { type: 'string' }, workers: { type: 'string' }, json: { type: 'boolean' }, ...columnOptions(['title-col', 'abstract-col', 'id-col', 'categories-col', 'primary-col']) },
+      { out: { type: 'string', short: 'o' }, format: { type: 'string' }, workers: { type: 'string' }, json: { type: 'boolean' }, ...columnOptions() },
       true,
     );
     const out = requireOption(values.out, 'out');

@@ -9,8 +9,8 @@ import { isUtf8 } from 'node:buffer';
 import { parentPort, workerData } from 'node:worker_threads';
 import { parseJsonObject, tooLongLineItem } from '../sources/jsonl.js';
 import { MAX_RECORD_SIZE } from '../sources/record-limit.js';
-import { missingColumns, toRawRecord, withColumns, type RecordColumns } from '../sources/fields.js';
-import type { Row, RowItem } from '../sources/source.js';
+import { toRawRecord, type RecordColumns } from '../sources/fields.js';
+import type { RowItem } from '../sources/source.js';
 import { canonicalize, emptyReport, recordSkip, type IngestReport } from './canonical.js';
 import { serializePaper } from './corpus-file.js';
 import type { PaperRecord } from './record.js';
@@ -126,7 +126,7 @@ export class ChunkBuilder implements FastPathSink {
       recordSkip(report, item.error.startsWith('bad JSON') ? 'bad-json' : 'bad-row', this.file, item.line, item.error);
       return;
     }
-    const mapped = this.columns ? toNamedRecord(item.row, this.columns) : toRawRecord(item.row);
+    const mapped = toRawRecord(item.row, this.columns);
     if ('reason' in mapped) {
       report.read++;
       recordSkip(report, mapped.reason, this.file, item.line, mapped.detail);
@@ -292,12 +292,6 @@ export function parseCanonicalLines(data: Uint8Array, count: number): PaperRecor
     pos = nl + 1;
   }
   return out;
-}
-
-/** toRawRecord of the fields the user named; a row without one of them is a bad row that says which. */
-function toNamedRecord(row: Row, columns: RecordColumns): ReturnType<typeof toRawRecord> {
-  const missing = missingColumns(row, columns);
-  return missing ? { reason: 'bad-row', detail: missing } : toRawRecord(withColumns(row, columns));
 }
 
 /** Marker in workerData so that importing this module elsewhere never starts a message loop. */

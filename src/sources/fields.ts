@@ -196,7 +196,12 @@ function maxVersion(versions: unknown): number | undefined {
  * arxiv_data.csv, arXiver, spreadsheets, our canonical JSONL), onto a RawRecord, or say why it
  * cannot be used. Category codes stay as written; taxonomy.ts canonicalises them later.
  */
-export function toRawRecord(input: Row): FieldResult {
+export function toRawRecord(input: Row, columns?: RecordColumns): FieldResult {
+  if (columns) {
+    // A row without a field the user named is a bad row that says which.
+    const missing = missingColumns(input, columns);
+    return missing ? { reason: 'bad-row', detail: missing } : toRawRecord(withColumns(input, columns));
+  }
   const row = lowerCaseKeys(input);
   const title = textOf(pick(row, TITLE_FIELDS)?.[1]);
   let abstract = textOf(pick(row, ABSTRACT_FIELDS)?.[1]);
@@ -361,7 +366,10 @@ export function paperItem(item: RowItem, columns?: ColumnChoice): PaperItem {
 
 /** Just the text and id of a row, for classifying papers that carry no categories yet. */
 export function toPaperText(input: Row, columns?: ColumnChoice): { id?: string; title: string; abstract: string } | { reason: SkipReason; detail: string } {
-  if (columns && (columns.title !== undefined || columns.abstract !== undefined || columns.id !== undefined)) return chosenPaperText(input, columns);
+  if (columns) {
+    const missing = missingColumns(input, columns);
+    return missing ? { reason: 'no-text', detail: missing } : toPaperText(withColumns(input, columns));
+  }
   const row = lowerCaseKeys(input);
   const title = textOf(pick(row, TITLE_FIELDS)?.[1]);
   let abstract = textOf(pick(row, ABSTRACT_FIELDS)?.[1]);
@@ -372,22 +380,4 @@ export function toPaperText(input: Row, columns?: ColumnChoice): { id?: string; 
   return id ? { id, title, abstract } : { title, abstract };
 }
 
-/** toPaperText with the fields the user named; a field not named is found by its known spellings. */
-function chosenPaperText(input: Row, columns: ColumnChoice): { id?: string; title: string; abstract: string } | { reason: SkipReason; detail: string } {
-  const known = toPaperText(input);
-  const missing = missingColumns(input, columns);
-  if (missing) return { reason: 'no-text', detail: missing };
-  const title = columns.title !== undefined ? textOf(columnValue(input, columns.title)) : 'reason' in known ? '' : known.title;
-  const abstract = columns.abstract !== undefined ? textOf(columnValue(input, columns.abstract)) : 'reason' in known ? '' : known.abstract;
-  if (!title && !abstract) return { reason: 'no-text', detail: 'no title or abstract' };
-  let id: string | undefined;
-  if (columns.id !== undefined) {
-    const v = columnValue(input, columns.id);
-    id = typeof v === 'string' || typeof v === 'number' ? normalizeArxivId(v).id || undefined : undefined;
-  } else if (!('reason' in known)) id = known.id;
-  else {
-    const idField = pick(lowerCaseKeys(input), ID_FIELDS);
-    id = idField && (typeof idField[1] === 'string' || typeof idField[1] === 'number') ? normalizeArxivId(idField[1]).id || undefined : undefined;
-  }
-  return id ? { id, title, abstract } : { title, abstract };
-}
+
