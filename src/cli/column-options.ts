@@ -12,6 +12,14 @@ const FLAGS = [
 
 type Flag = (typeof FLAGS)[number][0];
 
+/** Help for the flags, for commands that read labelled papers (ingest describes them at length). */
+export function columnUsage(input: string, indent = 18): string {
+  const pad = ' '.repeat(indent);
+  return `  --title-col C, --abstract-col C, --id-col C, --categories-col C, --primary-col C
+${pad}the fields of ${input} under other names, as in 'ingest' (any
+${pad}letter case; each replaces the usual names)`;
+}
+
 /** parseArgs options for the given flags (all of them by default: inputs that carry labels). */
 export function columnOptions(flags: readonly Flag[] = FLAGS.map(([f]) => f)): Record<Flag, { type: 'string' }> {
   return Object.fromEntries(flags.map((f) => [f, { type: 'string' as const }])) as Record<Flag, { type: 'string' }>;

@@ -10,7 +10,7 @@ import { modelPathFor } from '../models/load-model.js';
 import { PredictPool } from '../models/predict-pool.js';
 import { detectFormat } from '../sources/detect.js';
 import { formatSideBySide } from './side-by-side.js';
-import { columnChoice, columnOptions } from './column-options.js';
+import { columnChoice, columnOptions, columnUsage } from './column-options.js';
 import { buildEvaluationReport } from '../report/evaluation-report.js';
 import { renderEvaluationReport } from '../report/render-evaluation.js';
 import { intOption, parseCommandArgs, requireOption } from './args.js';
@@ -48,9 +48,7 @@ Options:
   --title-only    classify from titles alone
 ${PRIOR_USAGE}
   --format F      input format; guessed from the file when absent
-  --title-col C, --abstract-col C, --id-col C, --categories-col C, --primary-col C
-                  TEST's fields of other names, as in 'ingest' (any letter case; each replaces
-                  the usual names)
+${columnUsage('TEST')}
   --json          print one JSON object
   --report FILE   also write a full report: per-class table, confusion matrix, calibration,
                   worst confusions with example titles. Format from the file name (.html, .md,

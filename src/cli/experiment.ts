@@ -10,6 +10,7 @@ import { UsageError, UserError } from '../base/errors.js';
 import { checkOutputDirectory } from '../base/output-path.js';
 import { Progress } from './progress.js';
 import { parseFormat } from './stats.js';
+import { columnChoice, columnOptions, columnUsage } from './column-options.js';
 
 const names = PRESETS.map((p) => p.name);
 
@@ -33,6 +34,7 @@ Options:
   --before MONTH   time-split only: first test month (YYMM, YYYYMM or YYYY-MM)
   --epochs N       override the learner's epochs (quick runs)
   --format F       input format; guessed from the file when absent
+${columnUsage('--data', 19)}
   --json           print the result as JSON instead of Markdown
   --list           list the presets and exit
   -h, --help       this help`,
@@ -50,6 +52,7 @@ Options:
         format: { type: 'string' },
         json: { type: 'boolean' },
         list: { type: 'boolean' },
+        ...columnOptions(),
       },
       true,
     );
@@ -72,11 +75,12 @@ Options:
     if (epochs !== undefined && epochs < 1) throw new UsageError('--epochs must be >= 1');
     if (values.before !== undefined && preset.split.kind !== 'time') throw new UsageError(`--before applies to time splits only, not to ${name}`);
     const format = parseFormat(values.format);
+    const columns = columnChoice(values);
     // Checked before the experiment, which trains several models: a file in the way is found now.
     if (values.out !== undefined) await checkOutputDirectory(values.out, '--out');
 
     const reading = new Progress('reading');
-    const sample = await loadPaperSample(data, limit ?? DEFAULT_SAMPLE_LIMIT, seed, { format });
+    const sample = await loadPaperSample(data, limit ?? DEFAULT_SAMPLE_LIMIT, seed, { format, ...(columns ? { columns } : {}) });
     const papers = sample.papers;
     const read = sample.offered;
     reading.done();

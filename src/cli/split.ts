@@ -9,6 +9,7 @@ import { fileErrorText, UsageError, UserError } from '../base/errors.js';
 import { Progress } from './progress.js';
 import { skipSummary } from './skip-summary.js';
 import { checkReadable, parseFormat } from './stats.js';
+import { columnChoice, columnOptions, columnUsage } from './column-options.js';
 
 export const command: Command = {
   name: 'split',
@@ -37,6 +38,7 @@ Options:
   --gzip          write .jsonl.gz
   --format F      input format: auto (default: detect from the content), ${FORMAT_NAMES.join(', ')}
   --workers N     worker threads for JSON lines (default: up to 2 for large inputs; 0: none)
+${columnUsage('CORPUS')}
   --json          print counts as JSON
   -h, --help      this help`,
   async run(argv) {
@@ -54,6 +56,7 @@ Options:
         format: { type: 'string' },
         workers: { type: 'string' },
         json: { type: 'boolean' },
+        ...columnOptions(),
       },
       true,
     );
@@ -66,6 +69,7 @@ Options:
     const valid = fraction(values.valid, 'valid', 0.1);
     const seed = intOption(values.seed, 'seed', 42);
     const format = parseFormat(values.format);
+    const columns = columnChoice(values);
     const workers = values.workers === undefined ? undefined : intOption(values.workers, 'workers', 0);
     if (workers !== undefined && workers < 0) throw new UsageError('--workers must be 0 or more');
     let before: number | undefined;
@@ -90,7 +94,7 @@ Options:
     const progress = new Progress('reading', undefined, { unit: 'records' });
     let result;
     try {
-      result = await splitFile(path, { rule, files, ...(format ? { format } : {}), ...(workers !== undefined ? { workers } : {}), progress });
+      result = await splitFile(path, { rule, files, ...(format ? { format } : {}), ...(columns ? { columns } : {}), ...(workers !== undefined ? { workers } : {}), progress });
     } catch (e) {
       if (e instanceof InputChangedError) throw new UserError(e.message);
       throw e;

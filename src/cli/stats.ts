@@ -10,6 +10,7 @@ import { fileErrorText, UsageError, UserError } from '../base/errors.js';
 import { renderStatsReport } from '../report/stats-report.js';
 import { Progress } from './progress.js';
 import { reportFormat, writeReport } from './report-option.js';
+import { columnChoice, columnOptions, columnUsage } from './column-options.js';
 
 export const command: Command = {
   name: 'stats',
@@ -24,6 +25,7 @@ Options:
   --json          machine-readable output
   --top N         rows in the category table (default 20; 0 for all)
   --format F      input format: auto (default: detect from the content), ${FORMAT_NAMES.join(', ')}
+${columnUsage('CORPUS')}
   --report FILE   also write a report with charts (category frequencies, categories per paper,
                   length and month histograms) and every category. Format from the file name
                   (.html, .md, .json, .csv) or --report-format; HTML is one offline file.
@@ -32,7 +34,7 @@ Options:
   async run(argv) {
     const { values, positionals } = parseCommandArgs(
       argv,
-      { json: { type: 'boolean' }, top: { type: 'string' }, format: { type: 'string' }, report: { type: 'string' }, 'report-format': { type: 'string' } },
+      { json: { type: 'boolean' }, top: { type: 'string' }, format: { type: 'string' }, report: { type: 'string' }, 'report-format': { type: 'string' }, ...columnOptions() },
       true,
     );
     if (positionals.length !== 1) throw new UsageError(positionals.length === 0 ? 'CORPUS is required' : `expected one CORPUS, got ${positionals.length}`);
@@ -40,6 +42,7 @@ Options:
     const top = intOption(values.top, 'top', 20);
     if (top < 0) throw new UsageError(`--top must be >= 0, got ${top}`);
     const format = parseFormat(values.format);
+    const columns = columnChoice(values);
     const reportPath = values.report;
     if (reportPath === undefined && values['report-format'] !== undefined) throw new UsageError('--report-format needs --report');
     const outFormat = reportPath === undefined ? undefined : reportFormat(reportPath, values['report-format']);
@@ -47,7 +50,7 @@ Options:
 
     const report = emptyReport();
     const progress = new Progress('reading', undefined, { unit: 'records' });
-    const papers = streamPapers(path, { ...(format ? { format } : {}), report, onProgress: (n, fraction) => progress.update(n, '', fraction) });
+    const papers = streamPapers(path, { ...(format ? { format } : {}), ...(columns ? { columns } : {}), report, onProgress: (n, fraction) => progress.update(n, '', fraction) });
     // A report lists every category; what is printed keeps its --top rows.
     const full = await computeStats(papers, reportPath === undefined && top > 0 ? { top } : { distributions: reportPath !== undefined });
     progress.done();

@@ -3,7 +3,6 @@ import { emptyReport } from '../corpus/canonical.js';
 import { NoPapersError, TrainingCacheError, trainLinear, UnlabelledValidationError } from '../models/linear/train.js';
 import { DEFAULT_TRAIN_OPTIONS, type TrainOptions } from '../models/linear/train-settings.js';
 import { DEFAULT_SAMPLE_LIMIT, loadPaperSample } from '../evaluation/experiments/sample.js';
-import type { FormatName } from '../sources/source.js';
 import { intOption, parseCommandArgs, parseDuration, requireOption } from './args.js';
 import { type Command } from './command.js';
 import { UsageError, UserError } from '../base/errors.js';
@@ -15,6 +14,8 @@ import { splitRandom } from '../corpus/split.js';
 import { DEFAULT_SEARCH_SPACE } from '../evaluation/tuning/search-space.js';
 import { tune, type TuneResult } from '../evaluation/tuning/tune.js';
 import { parseFormat } from './stats.js';
+import { columnChoice, columnOptions, columnUsage } from './column-options.js';
+import type { ReadOptions } from '../corpus/load.js';
 
 const d = DEFAULT_TRAIN_OPTIONS;
 
@@ -48,6 +49,7 @@ ${settingsHelp()}
   --quantized-out FILE also write an int8 copy of the model here
   --prune N            saved files keep only the N features that move scores most
   --format F           input format; guessed from the file when absent
+${columnUsage("TRAIN and --valid", 23)}
   --cache-dir DIR      folder for the disk cache of counted terms and feature rows (default
                        the system's temporary folder; about 4.5 KB a paper at its peak, 12 GB
                        for 2.7M papers; removed at the end)
@@ -65,6 +67,7 @@ ${settingsHelp()}
       'quantized-out': { type: 'string' },
       prune: { type: 'string' },
       format: { type: 'string' },
+      ...columnOptions(),
       'cache-dir': { type: 'string' },
       json: { type: 'boolean' },
     });
@@ -82,6 +85,8 @@ ${settingsHelp()}
     if (values['quantized-out']) await checkOutputFile(values['quantized-out'], '--quantized-out');
 
     const format = parseFormat(values.format);
+    const columns = columnChoice(values);
+    const read: Pick<ReadOptions, 'format' | 'columns'> = { ...(format ? { format } : {}), ...(columns ? { columns } : {}) };
     const cacheDir = values['cache-dir'];
     if (cacheDir !== undefined) await checkCacheDir(cacheDir);
     const readReport = emptyReport();
@@ -91,7 +96,7 @@ ${settingsHelp()}
       // What the user set, by flag or in --config, is not searched: every trial trains with it, so
       // the score the search reports is the score of the model that will be trained.
       const chosen = new Set<string>([...settingsByFlag(values), ...Object.keys(config)]);
-      tuning = await searchSettings(data, values.valid, format, options, threads, chosen, budget);
+      tuning = await searchSettings(data, values.valid, read, options, threads, chosen, budget);
       Object.assign(options, tuning.config);
     }
     const progress = new Progress('reading', undefined, { unit: 'papers' });
@@ -99,8 +104,8 @@ ${settingsHelp()}
     let result;
     try {
       result = await trainLinear(
-        { files: data, ...(format ? { format } : {}), report: readReport },
-        values.valid ? { files: [values.valid], ...(format ? { format } : {}), report: validReport } : null,
+        { files: data, ...read, report: readReport },
+        values.valid ? { files: [values.valid], ...read, report: validReport } : null,
         options,
         (p) => {
           const name = p.phase === 'epoch' ? 'training' : p.phase === 'features' ? 'vocabulary and features' : p.phase;
@@ -115,7 +120,10 @@ ${settingsHelp()}
         { threads, cacheDir },
       );
     } catch (e) {
-      if (e instanceof NoPapersError) throw new UserError(`${e.which === 'valid' ? `${values.valid}: no usable validation papers` : `no usable papers in ${data.join(', ')}`} (${JSON.stringify((e.which === 'valid' ? validReport : readReport).skipped)})`);
+      if (e instanceof NoPapersError) {
+        const [report, files] = e.which === 'valid' ? [validReport, values.valid!] : [readReport, data.join(', ')];
+        throw new UserError(`${e.which === 'valid' ? `${files}: no usable validation papers` : `no usable papers in ${files}`}${report.read > 0 ? `: ${skipSummary(report, files) ?? ''}` : ''}`);
+      }
       if (e instanceof UnlabelledValidationError) throw new UserError(`${values.valid}: ${e.message}`);
       if (e instanceof RangeError || e instanceof TrainingCacheError) throw new UserError(e.message);
       throw e;
@@ -167,10 +175,9 @@ function formatMonth(yyyymm: number): string {
 }
 
 /** `--time-budget`: random search on a validation set (the given one, or 10% held out of TRAIN). */
-async function searchSettings(data: readonly string[], validPath: string | undefined, format: FormatName | undefined, options: TrainOptions, threads: number, chosen: ReadonlySet<string>, budgetSeconds: number): Promise<TuneResult> {
+async function searchSettings(data: readonly string[], validPath: string | undefined, read: Pick<ReadOptions, 'format' | 'columns'>, options: TrainOptions, threads: number, chosen: ReadonlySet<string>, budgetSeconds: number): Promise<TuneResult> {
   const space = DEFAULT_SEARCH_SPACE.filter((p) => !chosen.has(p.key));
   if (space.length === 0) throw new UsageError(`--time-budget has nothing to search: ${DEFAULT_SEARCH_SPACE.map((p) => p.key).join(', ')} are all given`);
-  const read = format ? { format } : {};
   const { papers } = await loadPaperSample(data, DEFAULT_SAMPLE_LIMIT, options.seed, read);
   if (papers.length === 0) throw new UserError(`no usable papers in ${data.join(', ')}`);
   const valid = validPath ? (await loadPaperSample([validPath], SEARCH_VALID_SAMPLE, options.seed, read)).papers : null;

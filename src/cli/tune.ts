@@ -12,6 +12,7 @@ import { checkOutputFile } from '../base/output-path.js';
 import { Progress } from './progress.js';
 import { skipSummary } from './skip-summary.js';
 import { parseFormat } from './stats.js';
+import { columnChoice, columnOptions, columnUsage } from './column-options.js';
 
 export const command: Command = {
   name: 'tune',
@@ -42,6 +43,7 @@ Options:
   --seed N             seed for the search, folds and training (default 1)
   --threads N          training threads (default: all cores)
   --format F           input format; guessed from the file when absent
+${columnUsage('--data and --valid', 23)}
   --json               print the whole search (trials, best, config) as JSON
   -h, --help           this help`,
   async run(argv) {
@@ -65,6 +67,7 @@ Options:
       threads: { type: 'string' },
       format: { type: 'string' },
       json: { type: 'boolean' },
+      ...columnOptions(),
     });
     const data = values.data ?? [];
     if (data.length === 0) throw new UsageError('--data is required');
@@ -91,15 +94,16 @@ Options:
     const limit = optionalInt(values.limit, 'limit', 1);
     const seed = intOption(values.seed, 'seed', 1);
     const format = parseFormat(values.format);
+    const columns = columnChoice(values);
     // Checked before the search, which runs for the whole budget: its result must have somewhere to go.
     if (values.out) await checkOutputFile(values.out, '--out');
     if (values['trials-out']) await checkOutputFile(values['trials-out'], '--trials-out');
 
     const reading = new Progress('reading');
     const read = { data: emptyReport(), valid: emptyReport() };
-    const sample = await loadPaperSample(data, limit ?? DEFAULT_SAMPLE_LIMIT, seed, { format, report: read.data });
+    const sample = await loadPaperSample(data, limit ?? DEFAULT_SAMPLE_LIMIT, seed, { format, ...(columns ? { columns } : {}), report: read.data });
     const papers = sample.papers;
-    const valid = values.valid ? (await loadPaperSample([values.valid], limit ?? DEFAULT_SAMPLE_LIMIT, seed, { format, report: read.valid })).papers : null;
+    const valid = values.valid ? (await loadPaperSample([values.valid], limit ?? DEFAULT_SAMPLE_LIMIT, seed, { format, ...(columns ? { columns } : {}), report: read.valid })).papers : null;
     if (sample.offered > papers.length) process.stderr.write(`tuning on a seeded sample of ${papers.length.toLocaleString('en')} of the ${sample.offered.toLocaleString('en')} papers (--limit)\n`);
     reading.done();
     for (const line of [skipSummary(read.data, data.join(', ')), values.valid ? skipSummary(read.valid, values.valid) : null]) if (line) process.stderr.write(line + '\n');

@@ -365,11 +365,11 @@ async function* jsonlChunks(path: string, format: FormatName, o: JsonlChunkOptio
  * to `consume` chunk by chunk in input order, with `papers` filled in where threads parsed them; `workers` defaults as in ingest, by the file's size.
  * For loading big corpora into memory (training), where one thread parsing is the bottleneck.
  */
-export async function forEachCanonicalChunk(path: string, options: { workers?: number; format?: FormatName; idPrefix?: string }, consume: (r: ChunkResult) => void | Promise<void>): Promise<void> {
+export async function forEachCanonicalChunk(path: string, options: { workers?: number; format?: FormatName; idPrefix?: string; columns?: RecordColumns }, consume: (r: ChunkResult) => void | Promise<void>): Promise<void> {
   const input = await describeInput(path);
   const reader = new CanonicalReader(chooseWorkers(options.workers, input.estimate));
   try {
-    for await (const r of reader.chunks(path, options.format ?? 'jsonl', { papers: true, ...(options.idPrefix !== undefined ? { idPrefix: options.idPrefix } : {}) })) {
+    for await (const r of reader.chunks(path, options.format ?? 'jsonl', { papers: true, ...(options.idPrefix !== undefined ? { idPrefix: options.idPrefix } : {}), ...(options.columns ? { columns: options.columns } : {}) })) {
       // Awaited, so a slow consumer (training threads counting terms) holds the reader back
       // instead of letting parsed chunks pile up.
       await consume(r);

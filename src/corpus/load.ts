@@ -1,4 +1,4 @@
-import { toRawRecord } from '../sources/fields.js';
+import { toRawRecord, type RecordColumns } from '../sources/fields.js';
 import { readRows } from '../sources/read.js';
 import type { FormatName } from '../sources/source.js';
 import { detectFormat } from '../sources/detect.js';
@@ -14,6 +14,8 @@ export interface ReadOptions {
   report?: IngestReport;
   /** Called every PROGRESS_EVERY records read (kept or skipped) with the count so far, for a progress line. */
   onProgress?: (recordsRead: number) => void;
+  /** Fields of other spellings to read the title, abstract, id or categories from (as ingest's --title-col …). */
+  columns?: RecordColumns;
 }
 
 /** Reading one file of several: its records' synthetic ids must differ from the others'. */
@@ -50,7 +52,7 @@ export async function* readVersionedPapers(path: string, options: ReadFileOption
       recordSkip(report, item.error.startsWith('bad JSON') ? 'bad-json' : 'bad-row', path, item.line, item.error);
       continue;
     }
-    const mapped = toRawRecord(item.row);
+    const mapped = toRawRecord(item.row, options.columns);
     if ('reason' in mapped) {
       report.read++;
       recordSkip(report, mapped.reason, path, item.line, mapped.detail);
@@ -102,7 +104,7 @@ export async function forEachPaperChunk(paths: string | readonly string[], optio
       continue;
     }
     let nextTick = report.read + PROGRESS_EVERY;
-    await forEachCanonicalChunk(path, { format, idPrefix }, async (r) => {
+    await forEachCanonicalChunk(path, { format, idPrefix, ...(options.columns ? { columns: options.columns } : {}) }, async (r) => {
       mergeReports(report, r.report);
       // A chunk holds a few hundred records: report each multiple of PROGRESS_EVERY it passed.
       for (; nextTick <= report.read; nextTick += PROGRESS_EVERY) options.onProgress?.(nextTick);

@@ -22,6 +22,7 @@
  * are complete, and on any failure none is replaced.
  */
 import { basename, dirname, join } from 'node:path';
+import type { RecordColumns } from '../sources/fields.js';
 import type { FormatName } from '../sources/source.js';
 import { detectFormat } from '../sources/detect.js';
 import { emptyReport, mergeReports, recordSkip, type IngestReport } from './canonical.js';
@@ -56,6 +57,8 @@ export interface SplitFileOptions {
   format?: FormatName;
   /** Worker threads for JSON lines; default as ingest chooses. */
   workers?: number;
+  /** Fields of other spellings (ReadOptions.columns). */
+  columns?: RecordColumns;
   progress?: SplitProgress;
 }
 
@@ -90,6 +93,8 @@ export async function splitFile(path: string, options: SplitFileOptions): Promis
   const spilled = new SpilledLines(join(dirname(options.files.train), `.${basename(options.files.train)}.${process.pid}.${Date.now()}.late.tmp`));
   let writers: PartWriters | undefined;
   try {
+    // Both passes must read the same records.
+    const columns = options.columns ? { columns: options.columns } : {};
     // Pass 1.
     const report = emptyReport();
     const slots = new PaperSlots();
@@ -99,7 +104,7 @@ export async function splitFile(path: string, options: SplitFileOptions): Promis
     writers = route ? new PartWriters(options.files) : undefined;
     progress?.phase(route ? 'reading and writing' : 'reading (pass 1 of 2)');
     const onRead = (bytes: number) => (bytesRead += bytes);
-    for await (const r of reader.chunks(path, format, { idPrefix, onRead })) {
+    for await (const r of reader.chunks(path, format, { idPrefix, onRead, ...columns })) {
       mergeReports(report, r.report);
       const bytes = chunkBytes(r);
       let pos = 0;
@@ -151,7 +156,7 @@ export async function splitFile(path: string, options: SplitFileOptions): Promis
     let record = 0;
     let slot = 0;
     let check = 0;
-    for await (const r of reader.chunks(path, format, { idPrefix })) {
+    for await (const r of reader.chunks(path, format, { idPrefix, ...columns })) {
       const bytes = chunkBytes(r);
       let pos = 0;
       for (let i = 0; i < r.count; i++) {

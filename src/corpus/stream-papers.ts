@@ -1,3 +1,4 @@
+import type { RecordColumns } from '../sources/fields.js';
 import type { FormatName } from '../sources/source.js';
 import { detectFormat } from '../sources/detect.js';
 import { emptyReport, mergeReports, type IngestReport } from './canonical.js';
@@ -8,6 +9,8 @@ import { idPrefixes } from './synthetic-id.js';
 
 export interface StreamPapersOptions {
   format?: FormatName;
+  /** Fields of other spellings (ReadOptions.columns). */
+  columns?: RecordColumns;
   /** Filled in as records are read. */
   report?: IngestReport;
   /**
@@ -32,7 +35,7 @@ export async function* streamPapers(path: string, options: StreamPapersOptions =
   const reader = new CanonicalReader(0);
   let bytesRead = 0;
   try {
-    const chunks = reader.chunks(path, format, { idPrefix: idPrefixes([path])[0]!, onRead: (bytes) => (bytesRead += bytes) });
+    const chunks = reader.chunks(path, format, { idPrefix: idPrefixes([path])[0]!, onRead: (bytes) => (bytesRead += bytes), ...(options.columns ? { columns: options.columns } : {}) });
     for await (const r of chunks) {
       mergeReports(report, r.report);
       const papers = parseCanonicalLines(r.data, r.count);

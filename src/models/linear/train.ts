@@ -7,6 +7,7 @@ import { schemeToJSON } from '../../corpus/labels.js';
 import { forEachPaperChunk } from '../../corpus/load.js';
 import { FROM_TRAIN, FROM_VALID, PaperTable } from '../../corpus/paper-table.js';
 import type { PaperRecord } from '../../corpus/record.js';
+import type { RecordColumns } from '../../sources/fields.js';
 import type { FormatName } from '../../sources/source.js';
 import { archiveOf } from '../../taxonomy/taxonomy.js';
 import { startWorker } from '../../parallel/worker-url.js';
@@ -116,6 +117,8 @@ export type PaperSource = readonly PaperRecord[] | CorpusFiles;
 export interface CorpusFiles {
   files: string | readonly string[];
   format?: FormatName;
+  /** Fields of other spellings (ReadOptions.columns). */
+  columns?: RecordColumns;
   /** Filled in as records are read: what was skipped and why. */
   report?: IngestReport;
 }
@@ -542,7 +545,7 @@ async function readSource(source: PaperSource, from: typeof FROM_TRAIN | typeof 
   };
   if (isFiles(source)) {
     const report = source.report ?? emptyReport();
-    await forEachPaperChunk(source.files, { ...(source.format ? { format: source.format } : {}), report }, (chunk) => take(chunk.papers, chunk.versions));
+    await forEachPaperChunk(source.files, { ...(source.format ? { format: source.format } : {}), ...(source.columns ? { columns: source.columns } : {}), report }, (chunk) => take(chunk.papers, chunk.versions));
     return;
   }
   for (let i = 0; i < source.length; i += TEXT_CHUNK) await take(source.slice(i, i + TEXT_CHUNK), null);
