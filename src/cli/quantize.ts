@@ -6,6 +6,10 @@ import { loadModel } from '../models/load-model.js';
 import { intOption, parseCommandArgs, requireOption } from './args.js';
 import { type Command } from './command.js';
 import { UsageError, UserError } from '../base/errors.js';
+import { emptyReport } from '../corpus/canonical.js';
+import { columnChoice, columnOptions, columnUsage } from './column-options.js';
+import { skipSummary } from './skip-summary.js';
+import { parseFormat } from './stats.js';
 
 export const command: Command = {
   name: 'quantize',
@@ -22,23 +26,32 @@ Options:
   --out FILE      where to write the small model
   --prune N       keep at most N features
   --valid FILE    with --prune: labelled papers (any format 'ingest' reads) to calibrate on again
+  --format F      VALID's format; guessed from the file when absent
+${columnUsage('VALID')}
   --json          machine-readable summary
   -h, --help      this help`,
   async run(argv) {
-    const { values } = parseCommandArgs(argv, { model: { type: 'string' }, out: { type: 'string' }, prune: { type: 'string' }, valid: { type: 'string' }, json: { type: 'boolean' } });
+    const { values } = parseCommandArgs(argv, { model: { type: 'string' }, out: { type: 'string' }, prune: { type: 'string' }, valid: { type: 'string' }, json: { type: 'boolean' }, format: { type: 'string' }, ...columnOptions() });
     const path = requireOption(values.model, 'model');
     const out = requireOption(values.out, 'out');
     const prune = values.prune === undefined ? undefined : intOption(values.prune, 'prune', 0);
     if (prune !== undefined && prune < 1) throw new UsageError('--prune must be >= 1');
     if (values.valid !== undefined && prune === undefined) throw new UsageError('--valid recalibrates after pruning: give --prune too');
+    const format = parseFormat(values.format);
+    const columns = columnChoice(values);
+    if (values.valid === undefined && (format || columns)) throw new UsageError('--format and the column flags describe --valid');
     const model = await loadModel(path);
     if (model.weights.kind !== 'f32') throw new UserError(`${path} is already quantized: quantize the float model it came from`);
     let small = prune ? model.pruned(prune) : model;
     let recalibratedOn: number | undefined;
     if (values.valid !== undefined) {
       const scheme = schemeFromJSON(model.spec.scheme);
-      const held = (await loadPapers(values.valid)).papers.map((p) => ({ paper: p, labels: labelsOf(p, scheme) })).filter((x) => x.labels.length > 0);
-      if (held.length === 0) throw new UserError(`${values.valid}: no paper has a label this model knows, nothing to calibrate on`);
+      const report = emptyReport();
+      const { papers } = await loadPapers(values.valid, { ...(format ? { format } : {}), ...(columns ? { columns } : {}), report });
+      const skipped = skipSummary(report, values.valid);
+      if (skipped) process.stderr.write(skipped + '\n');
+      const held = papers.map((p) => ({ paper: p, labels: labelsOf(p, scheme) })).filter((x) => x.labels.length > 0);
+      if (held.length === 0) throw new UserError(`${values.valid}: no paper has a label this model knows, nothing to calibrate on${skipped ? ` (${skipped})` : ''}`);
       small = small.recalibrated(
         heldOutTerms(
           held.map((x) => x.paper),

@@ -98,3 +98,28 @@ test('a sample for tune, experiment and train --time-budget reads the named fiel
   assert.equal(none.length, 0);
   assert.equal(report.read, papers.length);
 });
+
+test('quantize --valid reads fields of other names too, and recalibrates as the usual names do', async () => {
+  const base = join(dir, 'q-train.jsonl');
+  const validUsual = join(dir, 'q-valid.jsonl');
+  const validRenamed = join(dir, 'q-valid-renamed.csv');
+  writeFileSync(base, jsonl(papers.map(usual)));
+  writeFileSync(validUsual, jsonl(valid.map(usual)));
+  writeFileSync(validRenamed, csv(valid.map(renamed)));
+  const model = join(dir, 'q.axcm');
+  assert.equal((await run(['train', '--data', base, '--out', model, ...quick])).code, 0);
+  const temperature = async (args: string[]) => {
+    const r = await run(['quantize', '--model', model, '--out', join(dir, 'q-small.axcm'), '--prune', '10', '--json', ...args]);
+    assert.equal(r.code, 0, r.err);
+    return (JSON.parse(r.out) as { recalibratedOn: number; temperature: number });
+  };
+  const want = await temperature(['--valid', validUsual]);
+  assert.equal(want.recalibratedOn, valid.length);
+  assert.deepEqual(await temperature(['--valid', validRenamed, ...flags]), want);
+  const plain = await run(['quantize', '--model', model, '--out', join(dir, 'q-small.axcm'), '--prune', '10', '--valid', validRenamed]);
+  assert.equal(plain.code, 1);
+  assert.match(plain.err, new RegExp(`nothing to calibrate on \\(skipped ${valid.length} of ${valid.length} records`));
+  const noValid = await run(['quantize', '--model', model, '--out', join(dir, 'q-small.axcm'), '--prune', '10', ...flags]);
+  assert.equal(noValid.code, 2);
+  assert.match(noValid.err, /describe --valid/);
+});
