@@ -18,6 +18,13 @@
 //   ends     i32[...]    and ends, for character n-grams
 //   touched  i32[...]    slot offsets (in i32s) of the paper's features, first-seen order
 //   fmt      3 u32 each  formatting command names (hash, offset in u16s of its chars, length)
+//   stops    2 u32 each  the English function words' hashes (stop-words.ts): 1 where a slot is
+//                        taken, then the hash; open addressing on the hash's low bits
+//
+// While counting a field it also counts its words as KnownWords.count (known-words.ts) does, so
+// that the reliability signal of a prediction needs no second tokenisation: words (tokens spelt
+// in the text: not '#' or '$math$'), the function words among them, the others (content), and
+// the content words that are features. They add up over a paper's fields until `resetWords`.
 
 const FNV_OFFSET: u32 = 0x811c9dc5;
 const FNV_PRIME: u32 = 0x01000193;
@@ -44,6 +51,14 @@ let fmtCount: i32 = 0;
 let hashNum: u32 = 0;
 let hashMath: u32 = 0;
 let ntok: i32 = 0;
+let stops: usize = 0;
+let stopMask: u32 = 0;
+/** Whether the last `add` found its term among the features. */
+let found: bool = false;
+let words: i32 = 0;
+let functionWords: i32 = 0;
+let contentWords: i32 = 0;
+let knownWords: i32 = 0;
 
 export function init(
   wordAt: usize,
@@ -61,6 +76,8 @@ export function init(
   fmtN: i32,
   numHash: u32,
   mathHash: u32,
+  stopsAt: usize,
+  stopSlotMask: u32,
 ): void {
   word = wordAt;
   filter = filterAt;
@@ -77,6 +94,30 @@ export function init(
   fmtCount = fmtN;
   hashNum = numHash;
   hashMath = mathHash;
+  stops = stopsAt;
+  stopMask = stopSlotMask;
+}
+
+export function resetWords(): void {
+  words = 0;
+  functionWords = 0;
+  contentWords = 0;
+  knownWords = 0;
+}
+
+/** The word counts since `resetWords`: 0 words, 1 function words, 2 content words, 3 known content words. */
+export function wordCount(which: i32): i32 {
+  return which == 0 ? words : which == 1 ? functionWords : which == 2 ? contentWords : knownWords;
+}
+
+/** Whether a token hash is an English function word's. */
+function isStop(h: u32): bool {
+  let s = h & stopMask;
+  while (load<u32>(stops + (<usize>s << 3)) != 0) {
+    if (load<u32>(stops + (<usize>s << 3), 4) == h) return true;
+    s = (s + 1) & stopMask;
+  }
+  return false;
 }
 
 @inline function fmix32(h: u32): u32 {
@@ -247,6 +288,7 @@ function scan(n: i32): void {
 
 /** Counts one term if it is a feature (FeatureCounter.addField's loop body); returns the new size. */
 function add(key: u32, weight: f64, size: i32): i32 {
+  found = false;
   const mixed = key * GOLDEN;
   const b = mixed >>> (32 - FILTER_BITS);
   if ((load<u32>(filter + (<usize>(b >>> 5) << 2)) & (<u32>1 << (b & 31))) == 0) return size;
@@ -258,6 +300,7 @@ function add(key: u32, weight: f64, size: i32): i32 {
     s = (s + 1) & mask;
     at = slots + (<usize>s << 4);
   }
+  found = true;
   const count = load<f32>(at, 12);
   if (count == 0) {
     store<i32>(touched + (<usize>size << 2), <i32>((at - slots) >> 2));
@@ -288,7 +331,17 @@ function charGramHash(a: i32, z: i32, p: i32, n: i32): u32 {
 export function count(n: i32, ngrams: i32, charN: i32, weight: f64, size: i32): i32 {
   scan(n);
   const t = ntok;
-  for (let i = 0; i < t; i++) size = add(load<u32>(toks + (<usize>i << 2)), weight, size);
+  for (let i = 0; i < t; i++) {
+    const h = load<u32>(toks + (<usize>i << 2));
+    size = add(h, weight, size);
+    if (load<i32>(starts + (<usize>i << 2)) < 0) continue;
+    words++;
+    if (isStop(h)) functionWords++;
+    else {
+      contentWords++;
+      if (found) knownWords++;
+    }
+  }
   for (let order = 2; order <= ngrams; order++) {
     for (let i = 0; i + order <= t; i++) {
       let h = load<u32>(toks + (<usize>i << 2));

@@ -36,10 +36,11 @@ const READABLE_FEATURES = 40;
 const READABLE_DISTANCE = 1;
 
 /**
- * A shortcut for the common case: a text with many known features (words and word pairs) whose
- * answer moved far from the base rates is one the model reads, and counting its words, which
- * costs a second tokenisation, can be skipped. Garbage, other languages and numbers have few
- * known features (test/models/uncertainty.test.ts checks they are still flagged).
+ * A text with many known features (words and word pairs) whose answer moved far from the base
+ * rates is one the model reads: it is never flagged, whatever its share of function words, and
+ * where the feature counter could not count its words (no WebAssembly, a very long field) they
+ * need no second tokenisation. Garbage, other languages and numbers have few known features
+ * (test/models/uncertainty.test.ts checks they are still flagged).
  */
 export function clearlyReadable(knownFeatures: number, baseRateDistance: number): boolean {
   return knownFeatures >= READABLE_FEATURES && baseRateDistance >= READABLE_DISTANCE;

@@ -2,6 +2,8 @@ import { createMemory, WasmArena } from '../wasm/memory.js';
 import { fromBase64, WASM_PAGE_BYTES, wasmApi, type WasmModuleObject } from '../wasm/wasm-api.js';
 import { FEATURE_COUNTER_WASM } from './feature-counter-wasm.js';
 import { hashString } from './hash.js';
+import type { WordCounts } from './known-words.js';
+import { STOP_WORDS } from './stop-words.js';
 import { MAX_CHAR_NGRAMS, TermHasher, type TermOptions } from './terms.js';
 import { FORMATTING, foldText, HASH_MATH, HASH_NUM, WORD } from './tokenize.js';
 import type { Vocabulary } from './vocabulary.js';
@@ -25,6 +27,8 @@ interface CounterExports {
   init(...offsetsAndHashes: number[]): void;
   count(n: number, ngrams: number, charN: number, weight: number, size: number): number;
   countAscii(n: number, ngrams: number, charN: number, weight: number, size: number): number;
+  resetWords(): void;
+  wordCount(which: 0 | 1 | 2 | 3): number;
 }
 
 interface WasmCounter {
@@ -80,6 +84,8 @@ export class FeatureCounter {
   private size = 0;
   private readonly terms: TermHasher;
   private readonly wasm: WasmCounter | null;
+  /** Whether the WebAssembly module counted every field of the last paper, and with it its words. */
+  private wordsCounted = false;
 
   constructor(
     readonly vocab: Vocabulary,
@@ -130,6 +136,8 @@ export class FeatureCounter {
    */
   vectorize(title: string, abstract: string, outIdx: Int32Array, outVal: Float32Array): number {
     let size = this.wasm ? this.countWasm(this.wasm, title, abstract) : -1;
+    // A title weighted 0 is not scanned, but its words still count for the reliability signal.
+    this.wordsCounted = size >= 0 && (!title || this.options.titleWeight > 0);
     let touched = this.wasm ? this.wasm.touched : this.touched;
     if (size < 0) {
       this.size = 0;
@@ -158,8 +166,24 @@ export class FeatureCounter {
     return n;
   }
 
+  /**
+   * The last vectorised paper's words as KnownWords.count would count them against this
+   * vocabulary, into `out`; false where the WebAssembly path did not see all of its text (no
+   * WebAssembly, a field too long for it, a title weighted 0) and KnownWords must count them.
+   */
+  wordCounts(out: WordCounts): boolean {
+    if (!this.wordsCounted) return false;
+    const e = this.wasm!.exports;
+    out.words = e.wordCount(0);
+    out.functionWords = e.wordCount(1);
+    out.content = e.wordCount(2);
+    out.known = e.wordCount(3);
+    return true;
+  }
+
   /** The number of features of the paper counted in WebAssembly, or -1 (nothing counted) where a field is too long for it. */
   private countWasm(w: WasmCounter, title: string, abstract: string): number {
+    w.exports.resetWords();
     const size = this.countFieldWasm(w, title, this.options.titleWeight, 0);
     if (size < 0) return -1;
     const all = this.countFieldWasm(w, abstract, 1, size);
@@ -248,6 +272,9 @@ function wasmCounter(module: WasmModuleObject, cap: number, filterWords: number,
   const touched = place(touchedLength * 4);
   const chars = place(nameChars.length * 2);
   const fmt = place(names.length * 12);
+  let stopSlots = 16;
+  while (stopSlots < STOP_WORDS.size * 4) stopSlots *= 2;
+  const stops = place(stopSlots * 8);
   // Nothing is allocated after this, so the memory no longer grows and these views stay valid.
   const buffer = memory.buffer;
   new Uint8Array(buffer, word, WORD.length).set(WORD);
@@ -261,8 +288,16 @@ function wasmCounter(module: WasmModuleObject, cap: number, filterWords: number,
     table[e * 3 + 2] = name.length;
     offset += name.length;
   });
+  const stopTable = new Uint32Array(buffer, stops, stopSlots * 2);
+  for (const w of STOP_WORDS) {
+    const h = hashString(w) >>> 0;
+    let s = h & (stopSlots - 1);
+    while (stopTable[s * 2] !== 0) s = (s + 1) & (stopSlots - 1);
+    stopTable[s * 2] = 1;
+    stopTable[s * 2 + 1] = h;
+  }
   const exports = new wasmApi!.Instance(module, { env: { memory } }).exports as unknown as CounterExports;
-  exports.init(word, filter, slots, cap - 1, 32 - Math.log2(cap), text, bytes, toks, starts, ends, touched, fmt, names.length, HASH_NUM, HASH_MATH);
+  exports.init(word, filter, slots, cap - 1, 32 - Math.log2(cap), text, bytes, toks, starts, ends, touched, fmt, names.length, HASH_NUM, HASH_MATH, stops, stopSlots - 1);
   return {
     counter: {
       exports,

@@ -18,7 +18,10 @@ export interface WordCounts {
 /**
  * Counts a text's words against a vocabulary, to tell whether a model can read it at all: the
  * reliability signal of a prediction (models/uncertainty.ts). Function words are looked up by
- * hash, so counting allocates nothing per token.
+ * hash, so counting allocates nothing per token. The WebAssembly feature counter counts the same
+ * words while it counts a paper's features (tools/feature-counter.as.ts; FeatureCounter.wordCounts),
+ * so this second pass runs only where it could not: change the two together
+ * (test/text/feature-counter.test.ts compares them).
  */
 export class KnownWords {
   private readonly spans = new TokenSpans();

@@ -6,6 +6,7 @@ import { FeatureCounter } from '../../src/text/feature-counter.js';
 import { FEATURE_COUNTER_SOURCE_SHA256 } from '../../src/text/feature-counter-wasm.js';
 import { combineHash, hashString } from '../../src/text/hash.js';
 import { HashIndex } from '../../src/text/hash-index.js';
+import { KnownWords, type WordCounts } from '../../src/text/known-words.js';
 import { TermCounter, type TermOptions } from '../../src/text/terms.js';
 import { Vocabulary, vectorizeTerms } from '../../src/text/vocabulary.js';
 import { madeUpPapers } from '../made-up-papers.js';
@@ -25,13 +26,28 @@ function vocabularyOf(papers: readonly { title: string; abstract?: string }[], o
 const rowsA = { idx: new Int32Array(1 << 16), val: new Float32Array(1 << 16) };
 const rowsB = { idx: new Int32Array(1 << 16), val: new Float32Array(1 << 16) };
 
-/** Asserts both counters give `paper` the same row; returns its number of features. */
+const wordsCounted = { yes: 0, no: 0 };
+
+/**
+ * Asserts both counters give `paper` the same row, and that the words the WebAssembly counter
+ * counted on the way are those KnownWords counts in a second pass; returns the number of features.
+ */
 function assertSameRows(js: FeatureCounter, wasm: FeatureCounter, paper: { title: string; abstract: string }, what: string): number {
   const a = js.vectorize(paper.title, paper.abstract, rowsA.idx, rowsA.val);
   const b = wasm.vectorize(paper.title, paper.abstract, rowsB.idx, rowsB.val);
   assert.equal(b, a, `${what}: number of features`);
   assert.deepEqual(rowsB.idx.subarray(0, b), rowsA.idx.subarray(0, a), `${what}: features`);
   assert.deepEqual(rowsB.val.subarray(0, b), rowsA.val.subarray(0, a), `${what}: values`);
+  const counts: WordCounts = { words: -1, functionWords: -1, content: -1, known: -1 };
+  assert.equal(js.wordCounts(counts), false, `${what}: the TypeScript path leaves the words to KnownWords`);
+  if (wasm.wordCounts(counts)) {
+    wordsCounted.yes++;
+    assert.deepEqual(counts, new KnownWords(wasm.vocab.index).count(paper.title, paper.abstract), `${what}: word counts`);
+  } else {
+    wordsCounted.no++;
+    const tooLong = paper.title.normalize('NFKC').length > 1 << 15 || paper.abstract.normalize('NFKC').length > 1 << 15;
+    assert.ok(tooLong || (paper.title !== '' && wasm.options.titleWeight <= 0), `${what}: the WebAssembly counter saw all of it, so it counted its words`);
+  }
   return a;
 }
 
@@ -50,6 +66,12 @@ test('FeatureCounter gives the rows of counting every term and then vectorising 
     const vocab = vocabularyOf(papers.slice(0, 200), options, { minDf: 2, maxFeatures: 500 });
     assert.ok(vocab.size > 100, 'a vocabulary worth testing');
     const features = new FeatureCounter(vocab, options);
+    // Word counts are checked against a vocabulary small enough that most papers have unknown words too.
+    const small = vocabularyOf(papers.slice(0, 200), options, { minDf: 2, maxFeatures: 40 });
+    const smallFeatures = new FeatureCounter(small, options);
+    const known = new KnownWords(small.index);
+    const counts: WordCounts = { words: -1, functionWords: -1, content: -1, known: -1 };
+    let partlyKnown = 0;
     const idxA = new Int32Array(4096);
     const valA = new Float32Array(4096);
     const idxB = new Int32Array(4096);
@@ -63,8 +85,14 @@ test('FeatureCounter gives the rows of counting every term and then vectorising 
       assert.deepEqual(idxB.subarray(0, b), idxA.subarray(0, a), `paper ${i}: features`);
       assert.deepEqual(valB.subarray(0, b), valA.subarray(0, a), `paper ${i}: values`);
       if (a > 0) nonEmpty++;
+      // The words counted on the way are those a second pass counts.
+      smallFeatures.vectorize(p.title, p.abstract ?? '', idxB, valB);
+      assert.ok(smallFeatures.wordCounts(counts), `paper ${i}: words counted`);
+      assert.deepEqual(counts, known.count(p.title, p.abstract), `paper ${i}: word counts`);
+      if (counts.known > 0 && counts.known < counts.content) partlyKnown++;
     }
     assert.ok(nonEmpty > 250, 'most papers have features');
+    assert.ok(partlyKnown > 250, `most papers have known and unknown words (${partlyKnown})`);
     // A paper with more features than the output holds keeps its first ones.
     const long = papers.slice(0, 50).map((p) => `${p.title} ${p.abstract ?? ''}`).join(' ');
     const all = features.vectorize(long, '', idxA, valA);
@@ -95,6 +123,8 @@ test('the WebAssembly counter gives the TypeScript path\'s rows, edge cases incl
     ['\\cite{x} \\ref \\quad \\qquad \\ldots \\mathrm{d} \\mathbb{R} \\textsc{abc} \\it \\bf', '$\\alpha$-stable $\\beta$ decay \\$ 5\\% \\\\ end'],
   ];
   const corpus = texts.map(([t, a]) => ({ title: t, abstract: a }));
+  wordsCounted.yes = 0;
+  wordsCounted.no = 0;
   for (const options of [
     { ngrams: 2, titleWeight: 2 },
     { ngrams: 1, titleWeight: 1 },
@@ -127,6 +157,8 @@ test('the WebAssembly counter gives the TypeScript path\'s rows, edge cases incl
       }
     }
   }
+  // The word counts were compared for most texts; the too-long ones and titles weighted 0 were left to KnownWords.
+  assert.ok(wordsCounted.yes > 100 && wordsCounted.no > 50, JSON.stringify(wordsCounted));
 });
 
 test('the WebAssembly and TypeScript counters agree on random text made of awkward pieces', () => {

@@ -16,7 +16,7 @@ import { createMemory, WasmArena } from '../../wasm/memory.js';
 import { Kernels, SparseRowScratch } from './kernels.js';
 import { compactRows, quantizeRows, rowNorms, selectRows } from './quantize.js';
 import { checkPriorChoice, priorName, priorShift, type ClassPriors } from '../prior.js';
-import { KnownWords } from '../../text/known-words.js';
+import { KnownWords, type WordCounts } from '../../text/known-words.js';
 import { isFunctionTerm } from '../../text/stop-words.js';
 import { clearlyReadable, klDivergence, uncertaintyOf } from '../uncertainty.js';
 
@@ -81,6 +81,8 @@ export class LinearModel implements Classifier, SyncPath {
   /** Single-label models: the answer to an empty text (the base rates) under each shift. */
   private readonly baseRates = new Map<Float32Array | null, Float64Array>();
   private knownWords: KnownWords | null = null;
+  /** The words of the paper being predicted, as the feature counter counted them. */
+  private readonly wordCounts: WordCounts = { words: 0, functionWords: 0, content: 0, known: 0 };
 
   constructor(
     readonly spec: LinearModelSpec,
@@ -273,6 +275,9 @@ export class LinearModel implements Classifier, SyncPath {
   /** Why this answer should not be trusted (models/uncertainty.ts), or undefined. */
   private uncertainty(paper: PaperText, p: Float64Array, shift: Float32Array | null): Prediction['uncertain'] {
     const features = this.lastNnz;
+    // Read before the base rates below vectorise an empty text over them.
+    const counts = this.wordCounts;
+    const counted = this.counter.wordCounts(counts);
     // Multi-label answers are thresholds per label, not a distribution to compare with base rates.
     let distance = Infinity;
     if (this.loss.singleLabel) {
@@ -285,9 +290,9 @@ export class LinearModel implements Classifier, SyncPath {
         this.baseRates.set(shift, base);
       }
       distance = klDivergence(p, base);
-      // Counting the words costs a second tokenisation, a third of a prediction's time.
       if (clearlyReadable(features, distance)) return undefined;
     }
+    if (counted) return uncertaintyOf(counts, distance);
     this.knownWords ??= new KnownWords(this.vocab.index);
     return uncertaintyOf(this.knownWords.count(paper.title, paper.abstract), distance);
   }
