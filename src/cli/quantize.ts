@@ -49,9 +49,9 @@ ${columnUsage('VALID')}
       const report = emptyReport();
       const { papers } = await loadPapers(values.valid, { ...(format ? { format } : {}), ...(columns ? { columns } : {}), report });
       const skipped = skipSummary(report, values.valid);
-      if (skipped) process.stderr.write(skipped + '\n');
       const held = papers.map((p) => ({ paper: p, labels: labelsOf(p, scheme) })).filter((x) => x.labels.length > 0);
       if (held.length === 0) throw new UserError(`${values.valid}: no paper has a label this model knows, nothing to calibrate on${skipped ? ` (${skipped})` : ''}`);
+      if (skipped) process.stderr.write(skipped + '\n');
       small = small.recalibrated(
         heldOutTerms(
           held.map((x) => x.paper),

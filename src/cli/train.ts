@@ -122,7 +122,8 @@ ${columnUsage("TRAIN and --valid", 23)}
     } catch (e) {
       if (e instanceof NoPapersError) {
         const [report, files] = e.which === 'valid' ? [validReport, values.valid!] : [readReport, data.join(', ')];
-        throw new UserError(`${e.which === 'valid' ? `${files}: no usable validation papers` : `no usable papers in ${files}`}${report.read > 0 ? `: ${skipSummary(report, files) ?? ''}` : ''}`);
+        const skipped = skipSummary(report, files);
+        throw new UserError(`${e.which === 'valid' ? `${files}: no usable validation papers` : `no usable papers in ${files}`}${skipped ? `: ${skipped}` : ''}`);
       }
       if (e instanceof UnlabelledValidationError) throw new UserError(`${values.valid}: ${e.message}`);
       if (e instanceof RangeError || e instanceof TrainingCacheError) throw new UserError(e.message);
