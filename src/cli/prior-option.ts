@@ -12,7 +12,8 @@ export const PRIOR_USAGE = `  --prior P       the class mix to assume (primary m
                   equal classes), corpus (the training data's), balanced (toward equal
                   groups, and within each group toward equal categories half as hard:
                   for physics or maths collections; balanced:X sets the strength, 0 to
-                  1, balanced:X:Y the one within groups too), or FILE: a JSON object of
+                  2 with 1 equal classes, balanced:X:Y the one within groups too), or
+                  FILE: a JSON object of
                   categories, archives or groups to shares or counts, e.g.
                   {"physics": 0.6, "math": 0.4}`;
 

@@ -139,9 +139,12 @@ function sharesOver(given: Record<string, number>, labels: readonly string[], tr
     if (m.length === 0) throw new RangeError(`prior: "${key}" is not a category, archive or group this model predicts`);
     members.set(key, m);
   }
+  // Shares are relative: scaled to a largest of 1, counts near the float64 limit cannot sum to Infinity.
+  const largest = Math.max(...Object.values(given));
   let listed = 0;
   for (const level of levels) {
-    for (const [key, share] of Object.entries(given)) {
+    for (const [key, raw] of Object.entries(given)) {
+      const share = raw / largest;
       const open = members.get(key)!.filter((c) => !covered[c] && level(labels[c]!) === key);
       if (open.length === 0) continue;
       let mass = 0;
@@ -162,6 +165,12 @@ function sharesOver(given: Record<string, number>, labels: readonly string[], tr
   return out;
 }
 
+/** A value a caller gave, for an error message: objects by kind only (one nested deep enough would overflow JSON.stringify). */
+function shown(v: unknown): string {
+  if (v === null || typeof v !== 'object') return JSON.stringify(v) ?? String(v);
+  return Array.isArray(v) ? 'an array' : 'an object';
+}
+
 /** The checks of a prior a caller hands in (library, HTTP, CLI), in one place; returns it. */
 export function checkPriorChoice(x: unknown): PriorChoice {
   if (x === 'corpus' || x === 'recent' || x === 'balanced') return x;
@@ -171,7 +180,7 @@ export function checkPriorChoice(x: unknown): PriorChoice {
     if (keys.includes('balanced') && keys.every((k) => k === 'balanced' || k === 'within')) {
       const strength = (name: string, v: unknown) => {
         if (typeof v === 'number' && v >= 0 && v <= 2) return v;
-        throw new RangeError(`prior: ${name} strength must be a number from 0 to 2, got ${JSON.stringify(v)}`);
+        throw new RangeError(`prior: ${name} strength must be a number from 0 to 2, got ${shown(v)}`);
       };
       const balanced = strength('balanced', o.balanced);
       return o.within === undefined ? { balanced } : { balanced, within: strength('within', o.within) };
@@ -181,7 +190,7 @@ export function checkPriorChoice(x: unknown): PriorChoice {
       if (s === null || typeof s !== 'object' || Array.isArray(s)) throw new RangeError('prior: shares must be an object of category, archive or group codes to numbers');
       const entries = Object.entries(s as Record<string, unknown>);
       if (entries.length === 0) throw new RangeError('prior: shares must name at least one category, archive or group');
-      for (const [k, v] of entries) if (!(typeof v === 'number' && Number.isFinite(v) && v >= 0)) throw new RangeError(`prior: the share of "${k}" must be a number >= 0, got ${JSON.stringify(v)}`);
+      for (const [k, v] of entries) if (!(typeof v === 'number' && Number.isFinite(v) && v >= 0)) throw new RangeError(`prior: the share of "${k}" must be a number >= 0, got ${shown(v)}`);
       if (!entries.some(([, v]) => (v as number) > 0)) throw new RangeError('prior: at least one share must be above 0');
       return { shares: s as Record<string, number> };
     }

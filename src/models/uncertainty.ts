@@ -24,7 +24,7 @@ export const MIN_BASE_RATE_DISTANCE = 0.1;
 export function uncertaintyOf(counts: WordCounts, baseRateDistance: number): Uncertainty | undefined {
   const knownWords = counts.content === 0 ? 0 : counts.known / counts.content;
   const at = (reason: string): Uncertainty => ({ reason, knownWords: Number(knownWords.toFixed(3)) });
-  if (counts.known === 0) return at(counts.words === 0 ? 'the text has no words, only numbers, formulas or symbols' : 'the model knows none of the words of this text');
+  if (counts.known === 0) return at(counts.words === 0 ? 'the text has no words, only numbers, formulas, symbols or single letters' : 'the model knows none of the words of this text');
   if (knownWords < MIN_KNOWN_SHARE) return at(`the model knows only ${Math.round(knownWords * 100)}% of the words of this text`);
   if (counts.words >= PROSE_WORDS && counts.functionWords / counts.words < MIN_FUNCTION_SHARE) return at('the text does not read as English prose; the model was trained on English abstracts');
   if (baseRateDistance < MIN_BASE_RATE_DISTANCE) return at('the answer is hardly different from the base rates: the text says little about its field');

@@ -24,7 +24,7 @@ export const optionProperties = {
       { type: 'object', properties: {}, additionalProperties: true },
     ],
     description:
-      'Primary models: the class mix to assume. "recent" (the default: the newest training months), "corpus" (the training data), "balanced" (toward equal groups, and within each group toward equal categories half as hard; "balanced:0.3" or {"balanced": 0.3} sets the strength, 0 to 1, and "balanced:0.3:0.1" or {"balanced": 0.3, "within": 0.1} the strength within groups too), or {"shares": {"physics": 0.6, "math.AG": 0.1, ...}}: categories, archives or groups to shares or counts.',
+      'Primary models: the class mix to assume. "recent" (the default: the newest training months), "corpus" (the training data), "balanced" (toward equal groups, and within each group toward equal categories half as hard; "balanced:0.3" or {"balanced": 0.3} sets the strength, 0 to 2 with 1 equal classes, and "balanced:0.3:0.1" or {"balanced": 0.3, "within": 0.1} the strength within groups too), or {"shares": {"physics": 0.6, "math.AG": 0.1, ...}}: categories, archives or groups to shares or counts.',
   },
 } satisfies Record<string, Schema>;
 

@@ -31,8 +31,16 @@ export function queryOptions(url: URL): PredictOptions {
   const problems: FieldProblem[] = [];
   for (const [key, value] of url.searchParams) {
     if (!Object.hasOwn(optionQuery, key)) continue;
-    if (value === 'true' || value === 'false') raw[key] = value === 'true';
-    else if (value.trim() !== '' && Number.isFinite(Number(value))) raw[key] = Number(value);
+    // An option the body gives as an object (a prior's shares) comes as JSON in the query string.
+    if (value.trimStart().startsWith('{')) {
+      try {
+        raw[key] = JSON.parse(value) as unknown;
+      } catch (e) {
+        problems.push({ field: `query.${key}`, message: `not valid JSON: ${(e as Error).message}` });
+      }
+    } else if (value === 'true' || value === 'false') raw[key] = value === 'true';
+    // Decimal only: Number() would also read "0x10" as 16 and "" as 0.
+    else if (/^-?(\d+\.?\d*|\.\d+)(e[-+]?\d+)?$/i.test(value)) raw[key] = Number(value);
     else raw[key] = value;
   }
   for (const [key, schema] of Object.entries(optionQuery)) if (raw[key] !== undefined) problems.push(...validate(schema, raw[key], `query.${key}`));

@@ -44,6 +44,13 @@ function check(schema: Schema, value: unknown, path: string, out: FieldProblem[]
   const field = path || '(body)';
   if ('oneOf' in schema) {
     for (const s of schema.oneOf) if (validate(s, value, path, 1).length === 0) return;
+    // A value of the kind one branch takes is wrong the way that branch says (explain: 51 is a
+    // number past the maximum, not a number where a boolean was expected).
+    const sameKind = schema.oneOf.filter((s) => 'type' in s && (s.type === typeName(value) || (typeof value === 'number' && (s.type === 'integer' || s.type === 'number'))));
+    if (sameKind.length === 1) {
+      check(sameKind[0]!, value, path, out, limit);
+      return;
+    }
     const kinds = schema.oneOf.map((s) => ('type' in s ? s.type : 'value')).join(' or ');
     out.push({ field, message: `expected ${kinds}, got ${typeName(value)}` });
     return;

@@ -1,12 +1,13 @@
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { createServer, STATUS_CODES, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { Server as NetServer, type AddressInfo, type Socket } from 'node:net';
+import type { Duplex } from 'node:stream';
 import { UpstreamError } from '../base/errors.js';
 import type { AppState, ClusterHooks, ServeConfig } from './app-state.js';
 import { FeedbackStore } from './feedback-store.js';
 import { Metrics } from './metrics.js';
 import { ModelSlot } from './model-slot.js';
 import { PredictPool } from '../models/predict-pool.js';
-import { HttpError, sendError, upstreamHttpError } from './response.js';
+import { errorBody, HttpError, sendError, upstreamHttpError } from './response.js';
 import type { RequestContext, Route } from './route.js';
 import { ROUTES } from './routes.js';
 import { serveStatic } from './static-files.js';
@@ -27,11 +28,13 @@ function allowed(path: string): string {
 function applyCors(config: ServeConfig, req: IncomingMessage, res: ServerResponse): void {
   if (config.corsOrigins.length === 0) return;
   const origin = req.headers.origin;
-  if (config.corsOrigins.includes('*')) res.setHeader('access-control-allow-origin', '*');
-  else if (origin && config.corsOrigins.includes(origin)) {
-    res.setHeader('access-control-allow-origin', origin);
-    res.setHeader('vary', 'Origin');
+  if (config.corsOrigins.includes('*')) {
+    res.setHeader('access-control-allow-origin', '*');
+    return;
   }
+  // Every answer depends on the Origin asked from, listed or not: a shared cache must keep them apart.
+  res.setHeader('vary', 'Origin');
+  if (origin && config.corsOrigins.includes(origin)) res.setHeader('access-control-allow-origin', origin);
 }
 
 /**
@@ -45,6 +48,26 @@ function requestUrl(target: string): URL {
   } catch {
     throw new HttpError(400, 'invalid_url', `the request target ${JSON.stringify(target.slice(0, 200))} is not a valid URL path`);
   }
+}
+
+/**
+ * A request Node's parser refused (a malformed Content-Length, headers too large, a timeout)
+ * never reaches the handler: it is answered here with the same JSON error body as every other
+ * error, where Node alone would send a bare status line.
+ */
+function answerClientError(err: NodeJS.ErrnoException, socket: Duplex): void {
+  if (err.code === 'ECONNRESET' || !socket.writable) {
+    socket.destroy();
+    return;
+  }
+  const [status, code, message] =
+    err.code === 'HPE_HEADER_OVERFLOW'
+      ? [431, 'headers_too_large', 'the request headers are too large']
+      : err.code === 'ERR_HTTP_REQUEST_TIMEOUT'
+        ? [408, 'request_timeout', 'the request took too long to arrive']
+        : [400, 'bad_request', `the request is not valid HTTP (${err.code ?? err.message})`];
+  const body = JSON.stringify(errorBody(new HttpError(status, code, message)));
+  socket.end(`HTTP/1.1 ${status} ${STATUS_CODES[status]}\r\ncontent-type: application/json; charset=utf-8\r\ncontent-length: ${Buffer.byteLength(body)}\r\nconnection: close\r\n\r\n${body}`);
 }
 
 /** The request listener: routing, CORS, errors as responses, metrics. */
@@ -188,6 +211,7 @@ async function listenOn(
   });
   // After the bookkeeping above, so a draining server's `connection: close` is set before any handler writes.
   server.on('request', createHandler(state, log));
+  server.on('clientError', answerClientError);
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(listen.port, listen.host, () => {

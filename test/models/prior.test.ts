@@ -170,6 +170,9 @@ test('shares name categories, archives or groups; a category listed itself is no
   // Counts work as well as shares: only their ratio matters.
   const a = assumed({ 'math.AG': 3, 'cs.LG': 1 });
   assert.ok(Math.abs(a[2]! / a[3]! - 3) < 1e-4, String(a));
+  // Even counts whose sum passes the largest float64.
+  const huge = assumed({ 'math.AG': 1.5e308, 'cs.LG': 0.5e308 });
+  assert.ok(huge.every(Number.isFinite) && Math.abs(huge[2]! / huge[3]! - 3) < 1e-4, String(huge));
   assert.ok(a[0]! < 0.01 && a[0]! > 0, `hep-th unlisted keeps a trace: ${a[0]}`);
   // 'physics' covers hep-th and hep-ph, split 3:1 as in training.
   const b = assumed({ physics: 0.5, math: 0.5 });
@@ -192,6 +195,11 @@ test('a prior from a caller is checked in one place, with messages that say what
   assert.throws(() => checkPriorChoice({ shares: {} }), /at least one/);
   assert.throws(() => checkPriorChoice({ shares: { 'hep-th': -1 } }), /share of "hep-th" must be a number >= 0, got -1/);
   assert.throws(() => checkPriorChoice({ shares: { 'hep-th': 0 } }), /at least one share must be above 0/);
+  // A value nested past JSON.stringify's stack is named by its kind, not echoed.
+  let deep: unknown = 1;
+  for (let i = 0; i < 20_000; i++) deep = { a: deep };
+  assert.throws(() => checkPriorChoice({ shares: { 'hep-th': deep } }), /share of "hep-th" must be a number >= 0, got an object$/);
+  assert.throws(() => checkPriorChoice({ balanced: [0.5] }), /balanced strength must be a number from 0 to 2, got an array$/);
   assert.throws(() => checkPriorChoice(null), /got null/);
   assert.equal(parsePriorWord('balanced'), 'balanced');
   assert.deepEqual(parsePriorWord('balanced:0.25'), { balanced: 0.25 });

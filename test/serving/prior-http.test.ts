@@ -44,6 +44,15 @@ test('a request names the prior in the body or the query string; the answer move
   const queried = ((await byQuery.json()) as { predictions: { labels: { code: string; probability: number }[] }[] }).predictions[0]!.labels;
   assert.deepEqual(queried.map((l) => l.code), byBody.map((l) => l.code));
   assert.deepEqual(queried.map((l) => l.probability.toFixed(6)), byBody.map((l) => l.probability.toFixed(6)));
+  // Shares go in the query string as JSON, for the batch, NDJSON and file routes.
+  const shares = { shares: { 'math.NT': 1 } };
+  const byShares = await post(`/v1/classify/batch?prior=${encodeURIComponent(JSON.stringify(shares))}`, [paper]);
+  assert.equal(byShares.status, 200, await byShares.clone().text());
+  const sharesTop = ((await byShares.json()) as { predictions: { labels: { code: string; probability: number }[] }[] }).predictions[0]!.labels;
+  assert.deepEqual(sharesTop.map((l) => l.probability.toFixed(6)), (await top(shares)).map((l) => l.probability.toFixed(6)));
+  const broken = await post(`/v1/classify/batch?prior=${encodeURIComponent('{"shares":')}`, [paper]);
+  assert.equal(broken.status, 400);
+  assert.match(await broken.text(), /query\.prior.*not valid JSON/);
 });
 
 test('a prior the model cannot take is a 400 that names the field', async () => {

@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
-import { copyFileSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { copyFileSync, mkdtempSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
+import { connect } from 'node:net';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 import { zipSync } from 'fflate';
@@ -101,6 +102,7 @@ test('bad input: 400 naming the field, 413, 415, 404, 405 — never 500', async 
     [await fetch(srv.url + '/v1/classify', { method: 'DELETE' }), 405, undefined],
     [await fetch(srv.url + '/v1/nope'), 404, undefined],
     [await post('/v1/classify/batch?k=zero', JSON.stringify([{ title: 'x' }])), 400, 'query.k'],
+    [await post('/v1/classify/batch?k=0x10', JSON.stringify([{ title: 'x' }])), 400, 'query.k'],
     [await post('/v1/classify/batch', JSON.stringify([{ title: 'x' }, { title: 'y', abstract: 7 }])), 400, '[1].abstract'],
     [await post('/v1/classify/batch', JSON.stringify([{ title: 'x' }, { title: '' }])), 400, '[1].title'],
     [await post('/v1/classify/batch', JSON.stringify([])), 400, '(body)'],
@@ -118,6 +120,11 @@ test('bad input: 400 naming the field, 413, 415, 404, 405 — never 500', async 
   }
   const r405 = await fetch(srv.url + '/v1/classify');
   assert.match(r405.headers.get('allow') ?? '', /POST/);
+  // A number where a boolean or a count is taken is told the count's range, not that it is a number.
+  for (const explain of [51, -1]) {
+    const r = (await (await post('/v1/classify', JSON.stringify({ title: 'x', explain }))).json()) as ErrorJson;
+    assert.match(r.error.message, explain > 0 ? /^explain: must be <= 50 \(got 51\)/ : /^explain: must be >= 0 \(got -1\)/, r.error.message);
+  }
   assert.ok(!logs.some((l) => l.startsWith('error')), logs.join('\n'));
 });
 
@@ -246,6 +253,9 @@ test('models, model file with ETag, taxonomy, report, health', async () => {
   assert.equal(f.headers.get('etag'), m.current.etag);
   const again = await fetch(srv.url + '/v1/models/current/file', { headers: { 'if-none-match': m.current.etag } });
   assert.equal(again.status, 304);
+  // If-None-Match compares weakly and takes '*' (RFC 9110).
+  for (const tag of [`W/${m.current.etag}`, `"other", ${m.current.etag}`, '*']) assert.equal((await fetch(srv.url + '/v1/models/current/file', { headers: { 'if-none-match': tag } })).status, 304, tag);
+  assert.equal((await fetch(srv.url + '/v1/models/current/file', { headers: { 'if-none-match': '"other"' } })).status, 200);
   const tax = (await (await fetch(srv.url + '/v1/taxonomy')).json()) as { categories: { code: string; group: string }[]; groups: { code: string }[] };
   assert.ok(tax.categories.some((c) => c.code === 'hep-th' && c.group === 'physics'));
   assert.equal(tax.groups.length, 8);
@@ -253,6 +263,49 @@ test('models, model file with ETag, taxonomy, report, health', async () => {
   assert.match(await rep.text(), /Evaluation report/);
   assert.deepEqual(await (await fetch(srv.url + '/healthz')).json(), { status: 'ok' });
   assert.equal((await fetch(srv.url + '/readyz')).status, 200);
+});
+
+test('an evaluation report deleted after start-up is a 404 that says so, not a 500', async () => {
+  const moved = reportPath + '.moved';
+  renameSync(reportPath, moved);
+  try {
+    const r = await fetch(srv.url + '/v1/models/current/report');
+    assert.equal(r.status, 404);
+    assert.match(((await r.json()) as { error: { message: string } }).error.message, /report\.html can no longer be read \(ENOENT\)/);
+  } finally {
+    renameSync(moved, reportPath);
+  }
+  assert.equal((await fetch(srv.url + '/v1/models/current/report')).status, 200);
+});
+
+test('a JSON body may start with a byte-order mark', async () => {
+  const r = await post('/v1/classify', '\uFEFF' + JSON.stringify({ title: 'Graphene nanoribbons' }));
+  assert.equal(r.status, 200, await r.clone().text());
+  assert.ok(((await r.json()) as { labels: unknown[] }).labels.length > 0);
+});
+
+/** What the server answers to raw bytes on a fresh connection. */
+function raw(request: string): Promise<string> {
+  const { port } = new URL(srv.url);
+  return new Promise((resolve, reject) => {
+    const socket = connect(Number(port), '127.0.0.1', () => socket.end(request));
+    let answer = '';
+    socket.on('data', (d) => (answer += d.toString('utf8')));
+    socket.on('end', () => resolve(answer));
+    socket.on('error', reject);
+  });
+}
+
+test('a request the HTTP parser refuses still gets a JSON error body, and the server answers the next one', async () => {
+  const badLength = await raw('POST /v1/classify HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: abc\r\n\r\n{}');
+  assert.match(badLength, /^HTTP\/1\.1 400 Bad Request\r\n/);
+  const body = JSON.parse(badLength.slice(badLength.indexOf('\r\n\r\n') + 4)) as ErrorJson;
+  assert.equal(body.error.status, 400);
+  assert.match(body.error.message, /not valid HTTP/);
+  const huge = await raw(`GET /healthz HTTP/1.1\r\nHost: x\r\nX-Big: ${'a'.repeat(20_000)}\r\n\r\n`);
+  assert.match(huge, /^HTTP\/1\.1 431 /);
+  assert.equal((JSON.parse(huge.slice(huge.indexOf('\r\n\r\n') + 4)) as ErrorJson).error.code, 'headers_too_large');
+  assert.equal((await fetch(srv.url + '/healthz')).status, 200);
 });
 
 test('static files from the web directory, never outside it', async () => {
@@ -272,6 +325,12 @@ test('CORS: allowed origins get the header and preflights are answered', async (
   assert.equal(ok.headers.get('access-control-allow-origin'), 'https://example.org');
   const other = await fetch(srv.url + '/healthz', { headers: { origin: 'https://evil.example' } });
   assert.equal(other.headers.get('access-control-allow-origin'), null);
+  // Both answers depend on the origin, so a shared cache is told to keep them apart, on the model file's route too.
+  for (const r of [ok, other]) assert.match(r.headers.get('vary') ?? '', /\bOrigin\b/);
+  const file = await fetch(srv.url + '/v1/models/current/file', { headers: { origin: 'https://example.org' } });
+  await file.arrayBuffer();
+  assert.equal(file.headers.get('access-control-allow-origin'), 'https://example.org');
+  assert.match(file.headers.get('vary') ?? '', /^Origin, Accept-Encoding$/);
   const pre = await fetch(srv.url + '/v1/classify', { method: 'OPTIONS', headers: { origin: 'https://example.org', 'access-control-request-method': 'POST' } });
   assert.equal(pre.status, 204);
   assert.match(pre.headers.get('access-control-allow-methods')!, /POST/);

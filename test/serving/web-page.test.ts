@@ -255,6 +255,27 @@ test('batch: skipped rows are listed with their row and the reason, the first fi
   assert.deepEqual(errors, []);
 });
 
+test('batch: a run the server stops part way, or whose answer is cut short, is shown as failed and offers no download', { skip, timeout: 60_000 }, async () => {
+  const { page } = await open();
+  await page.getByRole('tab', { name: 'Batch' }).click();
+  const prediction = { type: 'prediction', line: 2, id: 'p1', title: 'Graphene', labels: [{ code: 'cond-mat.mes-hall', name: 'Mesoscale and Nanoscale Physics', probability: 0.9 }], groups: [] };
+  const start = { type: 'start', file: 'papers.csv', rows: 3, total: 3 };
+  const bodies = {
+    stopped: [start, prediction, { type: 'error', error: { status: 503, code: 'backend_unavailable', message: 'the model backend is unavailable' } }],
+    cut: [start, prediction],
+  };
+  for (const [name, events] of Object.entries(bodies)) {
+    await page.route('**/v1/classify/file*', (route) => route.fulfill({ status: 200, contentType: 'application/x-ndjson', body: events.map((e) => JSON.stringify(e) + '\n').join('') }));
+    await page.setInputFiles('#file', { name: `${name}.csv`, mimeType: 'text/csv', buffer: Buffer.from('title\nGraphene\nQuarks\nNeurons\n') });
+    await page.getByText(/^Failed: /).waitFor();
+    const status = await page.locator('#batch-status').innerText();
+    assert.match(status, name === 'stopped' ? /the model backend is unavailable \(after 1 paper\)/ : /stopped after 1 paper/, name);
+    assert.equal(await page.getByRole('button', { name: 'Download CSV' }).isDisabled(), true, name);
+    assert.equal(await page.getByRole('button', { name: 'Download JSONL' }).isDisabled(), true, name);
+    await page.unroute('**/v1/classify/file*');
+  }
+});
+
 test('batch: a title that a spreadsheet would run as a formula is downloaded as text', { skip, timeout: 60_000 }, async () => {
   const { page, errors } = await open();
   await page.getByRole('tab', { name: 'Batch' }).click();

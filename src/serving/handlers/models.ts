@@ -50,7 +50,13 @@ export function modelSummary(state: AppState, served = state.slot.current): Reco
 export async function report(ctx: RequestContext): Promise<void> {
   const p = ctx.state.config.reportPath;
   if (!p) throw new HttpError(404, 'not_found', 'no evaluation report is configured (serve --report FILE)');
-  const html = await readFile(p);
+  let html: Buffer;
+  try {
+    html = await readFile(p);
+  } catch (e) {
+    // The file was there at start-up (serve checks it); moved or deleted since, it is simply not found.
+    throw new HttpError(404, 'not_found', `the evaluation report ${basename(p)} can no longer be read (${(e as NodeJS.ErrnoException).code ?? 'error'}); serve was started with it`);
+  }
   ctx.res.writeHead(200, { 'content-type': p.endsWith('.html') || p.endsWith('.htm') ? 'text/html; charset=utf-8' : 'text/plain; charset=utf-8', 'content-length': html.length });
   ctx.res.end(html);
 }
@@ -74,11 +80,21 @@ export function acceptsGzip(header: string | undefined): boolean {
   return false;
 }
 
+/** If-None-Match as RFC 9110 (section 13.1.2) reads it: `*`, or a list of tags compared weakly (W/ ignored). */
+export function matchesEtag(header: string | undefined, etag: string): boolean {
+  if (header === undefined) return false;
+  if (header.trim() === '*') return true;
+  const bare = (t: string) => t.trim().replace(/^W\//, '');
+  return header.split(',').some((t) => bare(t) === bare(etag));
+}
+
 export async function modelFile(ctx: RequestContext): Promise<void> {
   const { bytes, etag, path, model } = ctx.state.slot.current;
   if (bytes === null) throw new HttpError(404, 'not_found', `the served backend (${model.info.backend}) is not one model file, so it cannot run in the browser`);
-  const headers: Record<string, string | number> = { etag, 'cache-control': 'no-cache', vary: 'accept-encoding', 'content-disposition': `attachment; filename="${basename(path).replace(/"/g, '')}"` };
-  if (ctx.req.headers['if-none-match'] === etag) {
+  // Vary keeps what CORS set (Origin) beside the encoding this route varies on.
+  const vary = [ctx.res.getHeader('vary'), 'Accept-Encoding'].filter((v) => v !== undefined).join(', ');
+  const headers: Record<string, string | number> = { etag, 'cache-control': 'no-cache', vary, 'content-disposition': `attachment; filename="${basename(path).replace(/"/g, '')}"` };
+  if (matchesEtag(ctx.req.headers['if-none-match'], etag)) {
     ctx.res.writeHead(304, headers);
     ctx.res.end();
     return;

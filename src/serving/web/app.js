@@ -756,6 +756,9 @@ async function classifyFile(file) {
     if (!res.ok) await jsonOrThrow(res);
     const reader = res.body.pipeThrough(new TextDecoderStream()).getReader();
     let pending = '';
+    // Only the closing 'end' line says every row was answered: a stream that stops without it, or
+    // with an 'error' line, is a failed run, never a finished one with fewer rows.
+    let ended = false;
     for (;;) {
       const { value, done } = await reader.read();
       if (mine !== batchSeq) return;
@@ -771,10 +774,13 @@ async function classifyFile(file) {
           progress.value = 0;
         } else if (ev.type === 'prediction') addRow(ev);
         else if (ev.type === 'skip') addSkip(ev);
+        else if (ev.type === 'end') ended = true;
+        else if (ev.type === 'error') throw new Error(`${ev.error?.message ?? 'the server stopped'} (after ${plural(rows.length, 'paper')})`);
       }
       showProgress(rows.length);
       if (done) break;
     }
+    if (!ended) throw new Error(`the server's answer stopped after ${plural(rows.length, 'paper')}`);
     finish();
   } catch (e) {
     if (mine !== batchSeq) return;
