@@ -8,10 +8,11 @@
 import { randomBytes } from 'node:crypto';
 import { open, readdir, rename, unlink } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
+import { trackTemp, untrackTemp } from './temp-files.js';
 
 /** A fresh temp file name beside `path` for this process; `tag` tells apart several at once. */
 export function tempPathBeside(path: string, tag = randomBytes(6).toString('hex')): string {
-  return join(dirname(path), `.${basename(path)}.${process.pid}.${tag}.tmp`);
+  return trackTemp(join(dirname(path), `.${basename(path)}.${process.pid}.${tag}.tmp`));
 }
 
 function isAlive(pid: number): boolean {
@@ -55,6 +56,7 @@ export async function renameDurably(tmp: string, path: string): Promise<void> {
   }
   await removeStaleTemps(path);
   await rename(tmp, path);
+  untrackTemp(tmp);
   await syncFolder(dirname(path));
 }
 
@@ -93,6 +95,7 @@ export async function writeFileAtomic(path: string, data: Uint8Array | string): 
     await renameDurably(tmp, path);
   } catch (e) {
     await unlink(tmp).catch(() => undefined);
+    untrackTemp(tmp);
     throw e;
   }
 }

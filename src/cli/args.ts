@@ -1,5 +1,6 @@
 import { parseArgs, type ParseArgsConfig } from 'node:util';
 import { UsageError } from '../base/errors.js';
+import { MAX_THREADS } from '../parallel/threads.js';
 
 type Options = NonNullable<ParseArgsConfig['options']>;
 type HelpOption = { help: { type: 'boolean'; short: 'h' } };
@@ -70,6 +71,13 @@ export function intOption(value: string | undefined, name: string, fallback: num
   if (value === undefined) return fallback;
   const n = Number(value);
   if (!Number.isInteger(n)) throw new UsageError(`--${name} must be an integer, got "${value}"`);
+  return n;
+}
+
+/** --threads or --workers: an integer from `min` to MAX_THREADS. */
+export function threadsOption(value: string, name: string, min: number): number {
+  const n = intOption(value, name, min);
+  if (n < min || n > MAX_THREADS) throw new UsageError(`--${name} must be from ${min} to ${MAX_THREADS}, got ${n}`);
   return n;
 }
 

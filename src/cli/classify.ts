@@ -1,5 +1,6 @@
 import { createWriteStream } from 'node:fs';
 import { rm } from 'node:fs/promises';
+import { resolve } from 'node:path';
 import { renameDurably, tempPathBeside } from '../base/atomic-file.js';
 import { missingColumns, paperItem, type ColumnChoice, type PaperItem } from '../sources/fields.js';
 import { detectFormat } from '../sources/detect.js';
@@ -13,7 +14,7 @@ import { predictionRecord } from '../models/prediction-json.js';
 import { ChunkEncoder, type PredictionFormat } from '../models/prediction-table.js';
 import { framing, ParquetPredictions, predictionFormatOf } from './prediction-output.js';
 import { checkPredictOptions } from '../models/predict-options.js';
-import { intOption, numberOption, parseCommandArgs } from './args.js';
+import { intOption, numberOption, parseCommandArgs, threadsOption } from './args.js';
 import { type Command } from './command.js';
 import { UsageError, UserError } from '../base/errors.js';
 import { BACKEND_OPTIONS, BACKEND_USAGE, backendCall, backendOptions, reportUsage, resolveBackend } from './model-option.js';
@@ -101,12 +102,12 @@ ${BACKEND_USAGE}`,
     const out = values.out === '-' ? undefined : values.out;
     // A directory, or a file in a missing one, is said as such before its extension is looked at.
     if (out !== undefined) await checkOutputFile(out, '--out');
+    if (out !== undefined && values.input !== '-' && resolve(out) === resolve(values.input)) throw new UsageError(`--out ${out} is the input file: the predictions would replace the papers`);
     const outFormat = predictionFormatOf(values.out);
     // A linear model file predicts batches on worker threads, each loading its own copy; this
     // thread then never loads the model (for the float model that took a quarter of a second).
     const chosen = backendOptions(values);
-    const threads = values.threads === undefined ? defaultThreads() : intOption(values.threads, 'threads', 1);
-    if (threads < 1) throw new UsageError('--threads must be >= 1');
+    const threads = values.threads === undefined ? defaultThreads() : threadsOption(values.threads, 'threads', 1);
     // Checked here, once, not in each thread (a model is loaded for it only when a prior is named).
     if (options.prior !== undefined) usablePrior(await resolveBackend(values), options.prior);
     const pool = chosen.backend === 'linear' && chosen.model && threads > 1 ? await backendCall(PredictPool.open(chosen.model, threads)) : null;
@@ -277,7 +278,9 @@ async function classifyBatch(predictor: PredictPool | Classifier, input: string,
         file.once('close', resolve);
         file.end();
       });
-      await renameDurably(tmp, out!);
+      // A run that classified nothing leaves a file of the same name as it was.
+      if (done === 0 && failed > 0) await rm(tmp, { force: true });
+      else await renameDurably(tmp, out!);
     }
   } catch (e) {
     // Answers still in flight are no longer wanted; the pool closes when this returns.
@@ -298,8 +301,9 @@ async function classifyBatch(predictor: PredictPool | Classifier, input: string,
   }
   progress.done();
   const seconds = (performance.now() - t0) / 1000;
-  process.stderr.write(`classified ${done} papers${failed ? `, skipped ${failed}` : ''}${out ? ` → ${out}` : ''} in ${seconds.toFixed(1)} s\n`);
+  const nothing = done === 0 && failed > 0;
+  process.stderr.write(`classified ${done} papers${failed ? `, skipped ${failed}` : ''}${out ? (nothing ? `, so ${out} was not written` : ` → ${out}`) : ''} in ${seconds.toFixed(1)} s\n`);
   // With --out, --json summarises the run on stdout (the predictions are in the file).
   if (json && out) process.stdout.write(JSON.stringify({ papers: done, skipped: failed, out, threads: pool?.threads ?? 1, seconds, papersPerSecond: done / Math.max(seconds, 1e-9) }, null, 2) + '\n');
-  return done === 0 && failed > 0 ? 1 : 0;
+  return nothing ? 1 : 0;
 }

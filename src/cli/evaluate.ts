@@ -13,10 +13,11 @@ import { formatSideBySide } from './side-by-side.js';
 import { columnChoice, columnOptions, columnUsage } from './column-options.js';
 import { buildEvaluationReport } from '../report/evaluation-report.js';
 import { renderEvaluationReport } from '../report/render-evaluation.js';
-import { intOption, parseCommandArgs, requireOption } from './args.js';
+import { parseCommandArgs, requireOption, threadsOption } from './args.js';
 import { PRIOR_OPTION, PRIOR_USAGE, priorOption, usablePrior } from './prior-option.js';
 import { type Command } from './command.js';
 import { UsageError, UserError } from '../base/errors.js';
+import { checkOutputFile } from '../base/output-path.js';
 import { BACKEND_OPTIONS, BACKEND_USAGE, backendCall, backendOptions, reportUsage, resolveBackend } from './model-option.js';
 import { Progress } from './progress.js';
 import { reportFormat, writeReport } from './report-option.js';
@@ -79,9 +80,10 @@ With --backend ensemble, each member and the ensemble are shown side by side.`,
     const reportPath = values.report;
     const format = reportPath === undefined ? undefined : reportFormat(reportPath, values['report-format']);
     if (reportPath === undefined && values['report-format'] !== undefined) throw new UsageError('--report-format needs --report');
+    // Before the papers are scored, which takes minutes on the full snapshot: the report must have somewhere to go.
+    if (reportPath !== undefined) await checkOutputFile(reportPath, '--report');
     const chosen = backendOptions(values);
-    const threads = values.threads === undefined ? undefined : intOption(values.threads, 'threads', 1);
-    if (threads !== undefined && threads < 1) throw new UsageError('--threads must be >= 1');
+    const threads = values.threads === undefined ? undefined : threadsOption(values.threads, 'threads', 1);
     const model = await resolveBackend(values);
     const ingest = emptyReport();
     const titleOnly = values['title-only'] ?? false;

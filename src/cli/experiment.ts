@@ -4,7 +4,7 @@ import { experimentMarkdown } from '../evaluation/experiments/markdown.js';
 import { findPreset, PRESETS } from '../evaluation/experiments/presets.js';
 import { runExperiment } from '../evaluation/experiments/runner.js';
 import { DEFAULT_SAMPLE_LIMIT, loadPaperSample } from '../evaluation/experiments/sample.js';
-import { intOption, parseCommandArgs } from './args.js';
+import { intOption, parseCommandArgs, threadsOption } from './args.js';
 import { type Command } from './command.js';
 import { UsageError, UserError } from '../base/errors.js';
 import { checkOutputDirectory } from '../base/output-path.js';
@@ -69,7 +69,7 @@ ${columnUsage('--data', 19)}
     const seed = intOption(values.seed, 'seed', 1);
     const limit = values.limit === undefined ? undefined : intOption(values.limit, 'limit', 0);
     if (limit !== undefined && limit < 1) throw new UsageError('--limit must be >= 1');
-    const threads = values.threads === undefined ? undefined : intOption(values.threads, 'threads', 1);
+    const threads = values.threads === undefined ? undefined : threadsOption(values.threads, 'threads', 1);
     if (threads !== undefined && threads < 1) throw new UsageError('--threads must be >= 1');
     const epochs = values.epochs === undefined ? undefined : intOption(values.epochs, 'epochs', 1);
     if (epochs !== undefined && epochs < 1) throw new UsageError('--epochs must be >= 1');

@@ -1,4 +1,4 @@
-import { parseCommandArgs, intOption, requireOption } from './args.js';
+import { parseCommandArgs, requireOption, threadsOption } from './args.js';
 import { type Command } from './command.js';
 import { UsageError } from '../base/errors.js';
 import { Progress } from './progress.js';
@@ -44,10 +44,11 @@ nothing was kept, 2 bad usage.`,
       true,
     );
     const out = requireOption(values.out, 'out');
+    // The corpus is JSON lines whatever the name says: a name that promises another format would mislead.
+    if (/\.(csv|tsv|json|parquet|xlsx)(\.gz)?$/i.test(out)) throw new UsageError(`--out ${out}: ingest writes JSON lines; name the file .jsonl (or .jsonl.gz to compress it)`);
     if (positionals.length === 0) throw new UsageError('give at least one input FILE');
     const format = parseFormat(values.format);
-    const workers = values.workers === undefined ? undefined : intOption(values.workers, 'workers', 0);
-    if (workers !== undefined && workers < 0) throw new UsageError('--workers must be 0 or more');
+    const workers = values.workers === undefined ? undefined : threadsOption(values.workers, 'workers', 0);
     const columns = columnChoice(values);
 
     const bar = new Progress('ingest', undefined, { unit: 'records' });

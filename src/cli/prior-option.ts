@@ -36,7 +36,7 @@ export function priorOption(value: string | undefined): PriorChoice | undefined 
   }
   let json: unknown;
   try {
-    json = JSON.parse(text);
+    json = JSON.parse(text.replace(/^\uFEFF/, ''));
   } catch (e) {
     throw new UserError(`${value}: not JSON (${(e as Error).message}); --prior FILE takes an object of category codes to shares, e.g. {"hep-th": 0.3, "math": 0.7}`);
   }

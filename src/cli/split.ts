@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { InputChangedError, PART_NAMES, splitFile, type SplitRule } from '../corpus/split-file.js';
 import { parseYearMonth } from '../corpus/split.js';
 import { FORMAT_NAMES } from '../sources/source.js';
-import { intOption, numberOption, parseCommandArgs, requireOption } from './args.js';
+import { intOption, numberOption, parseCommandArgs, requireOption, threadsOption } from './args.js';
 import { type Command } from './command.js';
 import { fileErrorText, UsageError, UserError } from '../base/errors.js';
 import { Progress } from './progress.js';
@@ -70,8 +70,7 @@ ${columnUsage('CORPUS')}
     const seed = intOption(values.seed, 'seed', 42);
     const format = parseFormat(values.format);
     const columns = columnChoice(values);
-    const workers = values.workers === undefined ? undefined : intOption(values.workers, 'workers', 0);
-    if (workers !== undefined && workers < 0) throw new UsageError('--workers must be 0 or more');
+    const workers = values.workers === undefined ? undefined : threadsOption(values.workers, 'workers', 0);
     let before: number | undefined;
     let validFrom: number | undefined;
     if (by === 'time') {
@@ -108,6 +107,9 @@ ${columnUsage('CORPUS')}
     }
     const skipped = skipSummary(report, path);
     if (skipped) process.stderr.write(skipped + '\n');
+    if (counts.train + counts.valid + counts.test === 0) {
+      throw new UserError(`${path}: none of its ${result.papers} papers has a month (an arXiv id with one, or a date), so --by time has nothing to split; nothing was written`);
+    }
 
     const summary = {
       corpus: path,

@@ -7,6 +7,7 @@ import { groupName } from '../taxonomy/taxonomy.js';
 import { intOption, parseCommandArgs } from './args.js';
 import { type Command } from './command.js';
 import { fileErrorText, UsageError, UserError } from '../base/errors.js';
+import { checkOutputFile } from '../base/output-path.js';
 import { renderStatsReport } from '../report/stats-report.js';
 import { Progress } from './progress.js';
 import { reportFormat, writeReport } from './report-option.js';
@@ -46,6 +47,8 @@ ${columnUsage('CORPUS')}
     const reportPath = values.report;
     if (reportPath === undefined && values['report-format'] !== undefined) throw new UsageError('--report-format needs --report');
     const outFormat = reportPath === undefined ? undefined : reportFormat(reportPath, values['report-format']);
+    // Before the corpus is read, which takes minutes on the full snapshot: the report must have somewhere to go.
+    if (reportPath !== undefined) await checkOutputFile(reportPath, '--report');
     await checkReadable(path);
 
     const report = emptyReport();

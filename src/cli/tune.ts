@@ -5,7 +5,7 @@ import { emptyReport } from '../corpus/canonical.js';
 import { DEFAULT_SAMPLE_LIMIT, loadPaperSample } from '../evaluation/experiments/sample.js';
 import { DEFAULT_SEARCH_SPACE } from '../evaluation/tuning/search-space.js';
 import { tune, TUNE_METRICS, type TuneMetric } from '../evaluation/tuning/tune.js';
-import { intOption, parseCommandArgs, parseDuration, requireOption } from './args.js';
+import { intOption, parseCommandArgs, parseDuration, requireOption, threadsOption } from './args.js';
 import { type Command } from './command.js';
 import { UsageError, UserError } from '../base/errors.js';
 import { checkOutputFile } from '../base/output-path.js';
@@ -90,7 +90,7 @@ ${columnUsage('--data and --valid', 23)}
     const minCount = optionalInt(values['min-count'], 'min-count', 0);
     const balance = optionalInt(values.balance, 'balance', 1);
     const maxTrials = optionalInt(values['max-trials'], 'max-trials', 1);
-    const threads = optionalInt(values.threads, 'threads', 1);
+    const threads = values.threads === undefined ? undefined : threadsOption(values.threads, 'threads', 1);
     const limit = optionalInt(values.limit, 'limit', 1);
     const seed = intOption(values.seed, 'seed', 1);
     const format = parseFormat(values.format);

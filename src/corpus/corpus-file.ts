@@ -35,7 +35,7 @@ export class CorpusWriter {
   constructor(readonly path: string) {
     this.tmpPath = tempPathBeside(path);
     this.file = createWriteStream(this.tmpPath);
-    if (path.endsWith('.gz')) {
+    if (path.toLowerCase().endsWith('.gz')) {
       const gz = createGzip({ level: 6 });
       gz.pipe(this.file);
       this.sink = gz;

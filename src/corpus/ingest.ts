@@ -131,7 +131,7 @@ export async function ingest(paths: readonly string[], out: string, options: Ing
   const workerCount = chooseWorkers(options.workers, jsonlBytes);
   const chunkBytes = Math.max(1, Math.floor(options.chunkBytes ?? DEFAULT_CHUNK_BYTES));
 
-  const outGz = out.endsWith('.gz');
+  const outGz = out.toLowerCase().endsWith('.gz');
   const stamp = String(Date.now());
   const pass1Path = tempPathBeside(out, stamp);
   const pass2Path = tempPathBeside(out, `${stamp}.dedupe`);

@@ -22,6 +22,7 @@
  * are complete, and on any failure none is replaced.
  */
 import { basename, dirname, join } from 'node:path';
+import { trackTemp } from '../base/temp-files.js';
 import type { RecordColumns } from '../sources/fields.js';
 import type { FormatName } from '../sources/source.js';
 import { detectFormat } from '../sources/detect.js';
@@ -90,7 +91,7 @@ export async function splitFile(path: string, options: SplitFileOptions): Promis
   const rule = options.rule;
   const route = fixedRoute(rule);
   const progress = options.progress;
-  const spilled = new SpilledLines(join(dirname(options.files.train), `.${basename(options.files.train)}.${process.pid}.${Date.now()}.late.tmp`));
+  const spilled = new SpilledLines(trackTemp(join(dirname(options.files.train), `.${basename(options.files.train)}.${process.pid}.${Date.now()}.late.tmp`)));
   let writers: PartWriters | undefined;
   try {
     // Both passes must read the same records.
@@ -141,7 +142,8 @@ export async function splitFile(path: string, options: SplitFileOptions): Promis
 
     const parts = decideParts(slots, rule);
     const summary = summarise(slots, parts, report, rule);
-    if (slots.size === 0) {
+    // Nothing to write (no papers, or none dated for a time split): files of the same names stay as they were.
+    if (summary.counts.train + summary.counts.valid + summary.counts.test === 0) {
       await writers?.abort();
       return { ...summary, passes: 1 };
     }

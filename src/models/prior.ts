@@ -19,7 +19,7 @@
  *   macro-F1 and every group's top-1 but computer science's than flattening them half as hard;
  * - shares the caller knows: categories, archives or groups to shares (or counts), normalised.
  */
-import { archiveOf, groupOf } from '../taxonomy/taxonomy.js';
+import { archiveOf, GROUPS, groupOf, resolveCode } from '../taxonomy/taxonomy.js';
 import type { PriorChoice } from './model.js';
 
 /** The class mixes a model file stores, as natural logs of add-one smoothed shares. */
@@ -127,24 +127,22 @@ export function priorShift(choice: PriorChoice, priors: ClassPriors, labels: rea
  * no key covers keeps a thousandth of its training share, so that it can still win on strong
  * text. A key that covers no class of the model is an error.
  */
-function sharesOver(given: Record<string, number>, labels: readonly string[], train: Float32Array): Float64Array {
+function sharesOver(asked: Record<string, number>, labels: readonly string[], train: Float32Array): Float64Array {
   const C = labels.length;
   const out = new Float64Array(C);
   const covered = new Uint8Array(C);
+  const { given, askedAs } = canonicalShares(asked);
   const levels: ((label: string) => string | undefined)[] = [(l) => l, archiveOf, groupOf];
   const members = new Map<string, number[]>();
   for (const key of Object.keys(given)) {
     const m: number[] = [];
     for (let c = 0; c < C; c++) if (levels.some((level) => level(labels[c]!) === key)) m.push(c);
-    if (m.length === 0) throw new RangeError(`prior: "${key}" is not a category, archive or group this model predicts`);
+    if (m.length === 0) throw new RangeError(`prior: "${askedAs.get(key)}"${askedAs.get(key) === key ? '' : ` (${key})`} is not a category, archive or group this model predicts`);
     members.set(key, m);
   }
-  // Shares are relative: scaled to a largest of 1, counts near the float64 limit cannot sum to Infinity.
-  const largest = Math.max(...Object.values(given));
   let listed = 0;
   for (const level of levels) {
-    for (const [key, raw] of Object.entries(given)) {
-      const share = raw / largest;
+    for (const [key, share] of Object.entries(given)) {
       const open = members.get(key)!.filter((c) => !covered[c] && level(labels[c]!) === key);
       if (open.length === 0) continue;
       let mass = 0;
@@ -169,6 +167,26 @@ function sharesOver(given: Record<string, number>, labels: readonly string[], tr
 function shown(v: unknown): string {
   if (v === null || typeof v !== 'object') return JSON.stringify(v) ?? String(v);
   return Array.isArray(v) ? 'an array' : 'an object';
+}
+
+/**
+ * A caller's shares under the codes the model's labels use: an alias or a retired code names its
+ * category (math.IT is cs.IT, solv-int nlin.SI), letter case aside, and shares of one category
+ * named twice add up. Shares are relative, so they are scaled to a largest of 1 first: counts
+ * near the float64 limit then cannot sum to Infinity. `askedAs`: each code as the caller wrote it.
+ */
+function canonicalShares(asked: Record<string, number>): { given: Record<string, number>; askedAs: Map<string, string> } {
+  const largest = Math.max(...Object.values(asked));
+  const given: Record<string, number> = {};
+  const askedAs = new Map<string, string>();
+  for (const [key, share] of Object.entries(asked)) {
+    const lower = key.trim().toLowerCase();
+    const resolved = resolveCode(key);
+    const code = (GROUPS as readonly string[]).includes(lower) ? lower : resolved.kind === 'category' ? resolved.code : key;
+    given[code] = (given[code] ?? 0) + share / largest;
+    if (!askedAs.has(code)) askedAs.set(code, key);
+  }
+  return { given, askedAs };
 }
 
 /** The checks of a prior a caller hands in (library, HTTP, CLI), in one place; returns it. */

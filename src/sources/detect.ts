@@ -10,7 +10,8 @@ function startsWith(bytes: Buffer, magic: readonly number[]): boolean {
 const PARQUET_MAGIC = [0x50, 0x41, 0x52, 0x31]; // PAR1
 const ZIP_MAGIC = [0x50, 0x4b, 0x03, 0x04]; // PK\3\4 (xlsx is a zip)
 const UTF8_BOM = [0xef, 0xbb, 0xbf];
-const SNIFF_BYTES = 4096;
+/** Enough for a few lines of the longest common records (an OAI snapshot line is 1 to 3 kB). */
+const SNIFF_BYTES = 65536;
 /** Control bytes allowed however short the file: one stray NUL in a record is already over 1% of a small file. */
 const STRAY_CONTROL_BYTES = 1;
 
@@ -33,9 +34,21 @@ function notTextReason(bytes: Buffer): string | undefined {
 }
 
 /**
- * The format of a metadata file, from its content (gzip-transparent), not its name: parquet and
- * xlsx by magic bytes; JSON array, JSON lines, TSV or CSV by the first characters of the text.
- * Throws a UserError naming the file when it is empty or not a format we read.
+ * Whether text whose first line is not a JSON object is still JSON lines: most of its next
+ * complete lines are objects. A file cut out of a bigger one (`split -b`) starts mid-record, and
+ * a stray first line is that record's problem, not the file's.
+ */
+function looksLikeJsonLines(text: string): boolean {
+  const lines = text.split('\n').slice(1, -1).filter((l) => l.trim() !== '');
+  return lines.length > 0 && lines.filter((l) => l.trimStart().startsWith('{')).length * 2 > lines.length;
+}
+
+/**
+ * The format of a metadata file, from its content (gzip-transparent): parquet and xlsx by magic
+ * bytes; JSON array, JSON lines, TSV or CSV by the first characters of the text, JSON lines also
+ * when only the first line is not an object (a cut file) or, where the text says nothing
+ * clearer, when the name ends in .jsonl or .ndjson. Throws a UserError naming the file when it is
+ * empty or not a format we read.
  */
 export async function detectFormat(path: string): Promise<FormatName> {
   const { bytes: head, gzipped } = await sniff(path, SNIFF_BYTES);
@@ -54,6 +67,8 @@ export async function detectFormat(path: string): Promise<FormatName> {
   const first = text[i];
   if (first === 0x5b) return 'json-array'; // [
   if (first === 0x7b) return 'jsonl'; // {
+  const body = text.subarray(i).toString('utf8');
+  if (looksLikeJsonLines(body) || /\.(jsonl|ndjson)(\.gz)?$/i.test(path)) return 'jsonl';
   // The header line's delimiter, outside quotes: tab, or comma or semicolon (read as CSV).
-  return sniffDelimiter(text.subarray(i).toString('utf8')).delimiter === '\t' ? 'tsv' : 'csv';
+  return sniffDelimiter(body).delimiter === '\t' ? 'tsv' : 'csv';
 }

@@ -6,6 +6,7 @@
  */
 import { createWriteStream } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
+import { trackTemp, untrackTemp } from '../base/temp-files.js';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Readable } from 'node:stream';
@@ -26,7 +27,7 @@ export async function* readSeekable<T>(path: string, read: (file: string, name: 
     yield* read(path, path);
     return;
   }
-  const dir = await mkdtemp(join(tempRoot, 'axc-gunzip-'));
+  const dir = trackTemp(await mkdtemp(join(tempRoot, 'axc-gunzip-')));
   try {
     const copy = join(dir, 'content');
     try {
@@ -38,5 +39,6 @@ export async function* readSeekable<T>(path: string, read: (file: string, name: 
     yield* read(copy, `${path} (gunzipped)`);
   } finally {
     await rm(dir, { recursive: true, force: true });
+    untrackTemp(dir);
   }
 }

@@ -39,7 +39,7 @@ test('classify --out .jsonl and .ndjson: JSON lines, as on stdout', async () => 
   }
 });
 
-test('classify --out .json: one JSON array of the same records, on one thread and on two; an empty run is []', async () => {
+test('classify --out .json: one JSON array of the same records, on one thread and on two; a run that classifies nothing writes no file', async () => {
   for (const threads of ['1', '2']) {
     const r = await classify(join(dir, 'p.json'), threads);
     assert.equal(r.code, 0, r.err);
@@ -49,7 +49,7 @@ test('classify --out .json: one JSON array of the same records, on one thread an
   writeFileSync(empty, '{"id": "x"}\n');
   const r = await run(['classify', '--input', empty, '--out', join(dir, 'empty.json'), '--threads', '1']);
   assert.equal(r.code, 1);
-  assert.deepEqual(JSON.parse(readFileSync(join(dir, 'empty.json'), 'utf8')), []);
+  assert.ok(!existsSync(join(dir, 'empty.json')));
 });
 
 test('classify --out .csv: a row per paper, the top label and every label, cells a spreadsheet would run as formulas made text', async () => {
@@ -108,4 +108,24 @@ test('classify --out with another extension: a usage error naming the ones it wr
     assert.match(r.err, /\.jsonl or \.ndjson \(JSON lines\), \.json \(a JSON array\), \.csv or \.parquet/);
     assert.ok(!existsSync(out));
   }
+});
+
+test('classify --out: a run that classifies nothing leaves an existing file as it was; the input itself is refused as --out', async () => {
+  const out = join(dir, 'kept.jsonl');
+  writeFileSync(out, '{"earlier": "predictions"}\n');
+  const wrongColumns = join(dir, 'wrong.csv');
+  writeFileSync(wrongColumns, 'name,text\nFoo,bar\n');
+  const allBad = join(dir, 'bad.jsonl');
+  writeFileSync(allBad, '{"title": \n{"nope": 1}\n');
+  for (const [input_, threads] of [[wrongColumns, '1'], [allBad, '1'], [allBad, '2']] as const) {
+    const r = await run(['classify', '--input', input_, '--out', out, '--threads', threads]);
+    assert.equal(r.code, 1, r.err);
+    assert.match(r.err, /classified 0 papers, skipped \d+, so .*kept\.jsonl was not written/);
+    assert.equal(readFileSync(out, 'utf8'), '{"earlier": "predictions"}\n', input_);
+  }
+  const before = readFileSync(input, 'utf8');
+  const same = await run(['classify', '--input', input, '--out', input]);
+  assert.equal(same.code, 2);
+  assert.match(same.err, /is the input file/);
+  assert.equal(readFileSync(input, 'utf8'), before);
 });

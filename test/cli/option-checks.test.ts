@@ -179,3 +179,35 @@ test('bad usage is one line and a pointer to --help: a misspelt option names the
   assert.match(command.err, /unknown command "clasify" \(did you mean classify\?\)/);
   assert.equal(didYouMean('zzzzzz', ['title', 'abstract']), '', 'nothing near: no guess');
 });
+
+test('--threads and --workers are capped: each thread holds its own copy of a model, so a typo must not fill memory', async () => {
+  const cases: [string[], RegExp][] = [
+    [['classify', '--input', missing, '--threads', '1000'], /--threads must be from 1 to 64, got 1000/],
+    [['classify', '--input', missing, '--threads', '0'], /--threads must be from 1 to 64, got 0/],
+    [['evaluate', '--data', missing, '--threads', '65'], /--threads must be from 1 to 64, got 65/],
+    [['ingest', missing, '--out', join(dir, 'o.jsonl'), '--workers', '1000'], /--workers must be from 0 to 64, got 1000/],
+    [['split', missing, '--out-dir', dir, '--workers', '-1'], /--workers must be from 0 to 64, got -1/],
+    [['train', '--data', missing, '--out', join(dir, 'x.axcm'), '--threads', '1000'], /--threads must be an integer from 1 to 64/],
+    [['tune', '--data', missing, '--valid', missing, '--time-budget', '1m', '--threads', '100'], /--threads must be from 1 to 64, got 100/],
+    [['serve', '--workers', '500'], /--workers must be from 1 to 64, got 500/],
+  ];
+  for (const [argv, message] of cases) {
+    const r = await run(argv);
+    assert.equal(r.code, 2, `${argv.join(' ')}: ${r.err}`);
+    assert.match(r.err, message, argv.join(' '));
+    assert.doesNotMatch(r.err, noStack);
+  }
+});
+
+test('ingest --out: a name that promises another format is refused; .GZ in capitals compresses too', async () => {
+  for (const name of ['corpus.csv', 'corpus.json', 'corpus.PARQUET', 'corpus.tsv.gz']) {
+    const r = await run(['ingest', missing, '--out', join(dir, name)]);
+    assert.equal(r.code, 2, name);
+    assert.match(r.err, /ingest writes JSON lines; name the file \.jsonl/, name);
+  }
+  const out = join(dir, 'corpus.JSONL.GZ');
+  const r = await run(['ingest', trainFile, '--out', out]);
+  assert.equal(r.code, 0, r.err);
+  const bytes = readFileSync(out);
+  assert.deepEqual([bytes[0], bytes[1]], [0x1f, 0x8b], 'gzip magic');
+});

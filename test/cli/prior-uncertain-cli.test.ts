@@ -25,7 +25,8 @@ test('--prior takes a word or a file of shares; what the model cannot take is on
   const model = join(dir, 'p.axcm');
   await (await train(syntheticPapers(40, 4), { task: 'primary', epochs: 3, lr: 0.5, minDf: 1, threads: 1 })).save(model);
   const shares = join(dir, 'shares.json');
-  writeFileSync(shares, JSON.stringify({ shares: { 'math.NT': 1 } }));
+  // As a Windows editor saves it: with a byte-order mark.
+  writeFileSync(shares, '\uFEFF' + JSON.stringify({ shares: { 'math.NT': 1 } }));
   const vague = ['--title', 'we study the model', '--json'];
   const withShares = await run(['classify', '--model', model, ...vague, '--prior', shares]);
   assert.equal(withShares.code, 0, withShares.err);

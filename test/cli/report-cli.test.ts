@@ -83,7 +83,7 @@ test('evaluate --report: bad report options exit 2, unwritable path exits 1', as
   assert.equal((await run(['evaluate', '--model', COMMITTED_MODEL, '--data', data, '--report-format', 'md'])).code, 2);
   const unwritable = await run(['evaluate', '--model', COMMITTED_MODEL, '--data', data, '--report', join(dir, 'missing-dir', 'r.html')]);
   assert.equal(unwritable.code, 1);
-  assert.match(unwritable.err, /cannot write report .*missing-dir/);
+  assert.match(unwritable.err, /--report .*missing-dir.*does not exist/);
 });
 
 test('compare puts reports side by side and marks the best', async () => {
@@ -160,4 +160,20 @@ test('stats --report: charts and every category; the printed output is unchanged
   // 15 papers per class, every third (i = 0, 3, …, 12 → 5 per class) cross-listed; plus one single-label paper.
   assert.match(md, /\| 1 \| 41 \|/);
   assert.match(md, /\| 2 \| 20 \|/);
+});
+
+test('evaluate, stats and quantize name an output in a missing folder before any work, not after it', async () => {
+  const nowhere = join(dir, 'no-such-folder');
+  for (const argv of [
+    ['evaluate', '--model', COMMITTED_MODEL, '--data', data, '--report', join(nowhere, 'r.html')],
+    ['stats', data, '--report', join(nowhere, 'r.md')],
+    ['quantize', '--model', COMMITTED_MODEL, '--out', join(nowhere, 'q.axcm')],
+  ]) {
+    const r = await run(argv);
+    assert.equal(r.code, 1, `${argv[0]}: ${r.err}`);
+    assert.match(r.err, /(--report|--out) .*no-such-folder.*does not exist/, argv[0]);
+    // Nothing was scored or read: no metrics on stdout, no temporary file named.
+    assert.equal(r.out, '', argv[0]);
+    assert.doesNotMatch(r.err, /\.tmp/, argv[0]);
+  }
 });

@@ -124,6 +124,20 @@ test('split --by time on id months, with --valid-from and --gzip', async () => {
   assert.equal(readJsonl(join(dir, 'time2', 'valid.jsonl')).length, 0);
 });
 
+test('split --by time on papers with no month: an error, and an earlier split in the folder is left as it was', async () => {
+  const out = join(dir, 'undated');
+  assert.equal((await run(['split', corpus, '--out-dir', out])).code, 0);
+  const before = readFileSync(join(out, 'train.jsonl'), 'utf8');
+  // The Keras CSV's shape: no ids, no dates.
+  const keras = join(dir, 'keras.csv');
+  writeFileSync(keras, 'titles,summaries,terms\nA paper,About graphs,"[\'math.CO\']"\nAnother,About nets,"[\'cs.LG\']"\n');
+  const r = await run(['split', keras, '--by', 'time', '--before', '2101', '--out-dir', out]);
+  assert.equal(r.code, 1, r.err);
+  assert.match(r.err, /keras\.csv: none of its 2 papers has a month .*nothing was written/);
+  assert.equal(readFileSync(join(out, 'train.jsonl'), 'utf8'), before);
+  assert.ok(readFileSync(join(out, 'test.jsonl'), 'utf8').length > 0);
+});
+
 test('split: bad usage exits 2, unreadable data exits 1', async () => {
   const out = join(dir, 'bad');
   assert.equal((await run(['split', corpus])).code, 2, 'no --out-dir');

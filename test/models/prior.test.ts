@@ -183,6 +183,13 @@ test('shares name categories, archives or groups; a category listed itself is no
     assert.ok(Math.abs(c[1]! - 0.3) < 1e-3, `hep-ph ${c[1]} from ${JSON.stringify(shares)}`);
   }
   assert.throws(() => priorShift({ shares: { 'q-bio.GN': 1 } }, priors, labels), /"q-bio.GN" is not a category, archive or group this model predicts/);
+  // Codes as the taxonomy reads them anywhere else: a retired code names its category, letter case aside, and one
+  // category named twice adds up.
+  const close = (x: number[], y: number[]) => x.every((v, i) => Math.abs(v - y[i]!) < 1e-6);
+  assert.ok(close(assumed({ 'alg-geom': 3, 'CS.lg': 1 }), a));
+  assert.ok(close(assumed({ 'math.AG': 2, 'alg-geom': 1, 'cs.LG': 1 }), a));
+  assert.ok(close(assumed({ PHYSICS: 0.5, Math: 0.5 }), b));
+  assert.throws(() => priorShift({ shares: { 'hep-th': 1, 'stat.TH': 1 } }, priors, labels), /"stat.TH" \(math.ST\) is not a category/);
 });
 
 test('a prior from a caller is checked in one place, with messages that say what is accepted', () => {

@@ -78,7 +78,8 @@ test('same seed and threads give identical weights; another seed differs', async
   assert.deepEqual(wa, wb);
   assert.notDeepEqual(wa, wc);
   assert.equal('threads' in a.model.info.training.options, false, 'the thread count is the run’s, not the model’s');
-  await assert.rejects(trainLinear(train, null, fast, () => {}, { threads: 0 }), /threads must be an integer >= 1, got 0/);
+  await assert.rejects(trainLinear(train, null, fast, () => {}, { threads: 0 }), /threads must be an integer from 1 to 64, got 0/);
+  await assert.rejects(trainLinear(train, null, fast, () => {}, { threads: 65 }), /threads must be an integer from 1 to 64, got 65/);
 });
 
 test('save, load and quantize keep predictions; corrupt files are refused', async () => {

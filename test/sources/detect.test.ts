@@ -4,8 +4,9 @@ import path from 'node:path';
 import { test } from 'node:test';
 import { gzipSync } from 'node:zlib';
 import { UserError } from '../../src/base/errors.js';
+import { loadPapers } from '../../src/corpus/load.js';
 import { detectFormat } from '../../src/sources/detect.js';
-import { OAI_LINE_1, KAGGLE_ELEMENTS, tempDir, writeFixture, writeGzFixture } from './text-fixtures.js';
+import { OAI_LINE_1, OAI_LINE_2, KAGGLE_ELEMENTS, tempDir, writeFixture, writeGzFixture } from './text-fixtures.js';
 
 test('detectFormat: text formats by content, whatever the extension', async () => {
   const dir = tempDir();
@@ -22,6 +23,26 @@ test('detectFormat: text formats by content, whatever the extension', async () =
     assert.equal(await detectFormat(writeFixture(dir, name, content)), expected, name);
     assert.equal(await detectFormat(writeGzFixture(dir, name + '.bin', content)), expected, `${name} gzipped`);
   }
+});
+
+test('JSON lines whose first line is cut or stray stay JSON lines: only that line is lost', async () => {
+  const dir = tempDir();
+  const lines = [OAI_LINE_1, OAI_LINE_2, OAI_LINE_1.replace('"0704.0001"', '"0704.0003"')].join('\n') + '\n';
+  // A piece of a bigger file (split -b) starts mid-record; a comment line is no better.
+  const cut = lines.slice(40);
+  for (const [name, content, kept] of [['cut.txt', cut, 2], ['comment.dat', '# exported 2026-12-07\n' + lines, 3]] as const) {
+    assert.equal(await detectFormat(writeFixture(dir, name, content)), 'jsonl', name);
+    assert.equal(await detectFormat(writeGzFixture(dir, name + '.gz', content)), 'jsonl', `${name} gzipped`);
+    const { papers, report } = await loadPapers(writeFixture(dir, name + '.again', content));
+    assert.equal(papers.length, kept, name);
+    assert.equal(report.read - report.kept, 1, JSON.stringify(report));
+  }
+  // One cut line and nothing after it to go by: the name decides.
+  assert.equal(await detectFormat(writeFixture(dir, 'piece.jsonl', cut.split('\n')[0]! + '\n')), 'jsonl');
+  assert.equal(await detectFormat(writeFixture(dir, 'piece.ndjson.gz', cut.split('\n')[0]! + '\n')), 'jsonl');
+  assert.equal(await detectFormat(writeFixture(dir, 'piece.txt', cut.split('\n')[0]! + '\n')), 'csv');
+  // A CSV stays a CSV, also with a field that holds JSON.
+  assert.equal(await detectFormat(writeFixture(dir, 'meta.csv', 'title,extra\nT,"{""a"": 1}"\nU,"{""b"": 2}"\n')), 'csv');
 });
 
 test('detectFormat: parquet and xlsx by magic bytes, also inside gzip', async () => {

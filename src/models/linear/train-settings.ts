@@ -1,5 +1,5 @@
 import { LABEL_TASKS, type LabelTask } from '../../corpus/labels.js';
-import { defaultThreads } from '../../parallel/threads.js';
+import { defaultThreads, MAX_THREADS } from '../../parallel/threads.js';
 import { DEFAULT_TERM_OPTIONS, MAX_CHAR_NGRAMS, MAX_TITLE_WEIGHT, MIN_TITLE_WEIGHT } from '../../text/terms.js';
 import { DEFAULT_VOCABULARY_OPTIONS } from '../../text/vocabulary.js';
 
@@ -235,7 +235,7 @@ export type TrainSettingKey = keyof TrainOptions;
  * model file records it and no search tries it. Threads average their weights between passes,
  * so the same seed and thread count give the same model.
  */
-export const THREADS_SETTING: Setting<number> = { rule: { kind: 'int', min: 1 }, default: defaultThreads(), flag: 'threads', arg: 'N', help: 'worker threads (default: all cores, {default} here)' };
+export const THREADS_SETTING: Setting<number> = { rule: { kind: 'int', min: 1, max: MAX_THREADS }, default: defaultThreads(), flag: 'threads', arg: 'N', help: 'worker threads (default: all cores, {default} here)' };
 
 /** The settings in table order. */
 export const TRAIN_SETTING_KEYS = Object.keys(TRAIN_SETTINGS) as TrainSettingKey[];

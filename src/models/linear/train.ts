@@ -1,4 +1,5 @@
 import { mkdtemp, rm } from 'node:fs/promises';
+import { trackTemp, untrackTemp } from '../../base/temp-files.js';
 import { tmpdir, totalmem } from 'node:os';
 import { join } from 'node:path';
 import { getHeapStatistics } from 'node:v8';
@@ -183,7 +184,7 @@ export async function trainLinear(
   const windowBytes = run.windowBytes ?? DEFAULT_WINDOW_BYTES;
   let dir: string;
   try {
-    dir = await mkdtemp(join(run.cacheDir ?? tmpdir(), 'axc-train-'));
+    dir = trackTemp(await mkdtemp(join(run.cacheDir ?? tmpdir(), 'axc-train-')));
   } catch (e) {
     throw new TrainingCacheError(`cannot make training's cache folder in ${run.cacheDir ?? tmpdir()}: ${(e as Error).message} (choose another with --cache-dir)`);
   }
@@ -264,6 +265,7 @@ export async function trainLinear(
   } finally {
     await Promise.all(workers.map((w) => w.close()));
     await rm(dir, { recursive: true, force: true }).catch(() => {});
+    untrackTemp(dir);
   }
 }
 
