@@ -16,6 +16,8 @@ Options:
   -h, --help      this help`,
   async run(argv) {
     const { values, positionals } = parseCommandArgs(argv, { json: { type: 'boolean' }, group: { type: 'string' }, resolve: { type: 'boolean' } }, true);
+    if (values.resolve && positionals.length === 0) throw new UsageError('--resolve needs the codes to resolve, e.g. taxonomy --resolve math.IT cmp-lg I.2.7');
+    if (!values.resolve && positionals.length > 0) throw new UsageError(`unexpected ${positionals.map((p) => `"${p}"`).join(' ')}: to resolve codes, add --resolve`);
     if (values.resolve) {
       const rows = positionals.map((raw) => {
         const r = canonicalizeCategories([raw]);

@@ -160,6 +160,13 @@ test('feedback, experiment and taxonomy: bad arguments get messages and exit cod
   assert.equal(cs.code, 0);
   assert.match(cs.out, /\n\d+ categories\n$/);
   assert.doesNotMatch(cs.out, /\n0 categories/);
+  // Codes without --resolve, or --resolve without codes, would otherwise be ignored.
+  const stray = await run(['taxonomy', 'math.IT']);
+  assert.equal(stray.code, 2);
+  assert.match(stray.err, /unexpected "math.IT": to resolve codes, add --resolve/);
+  const empty = await run(['taxonomy', '--resolve']);
+  assert.equal(empty.code, 2);
+  assert.match(empty.err, /--resolve needs the codes to resolve/);
 });
 
 test('bad usage is one line and a pointer to --help: a misspelt option names the nearest one, a negative value gets our check', async () => {
