@@ -177,7 +177,8 @@ function shown(v: unknown): string {
  */
 function canonicalShares(asked: Record<string, number>): { given: Record<string, number>; askedAs: Map<string, string> } {
   const largest = Math.max(...Object.values(asked));
-  const given: Record<string, number> = {};
+  // No prototype: a key "__proto__" (JSON.parse makes it an own key) must be a key like any other.
+  const given = Object.create(null) as Record<string, number>;
   const askedAs = new Map<string, string>();
   for (const [key, share] of Object.entries(asked)) {
     const lower = key.trim().toLowerCase();

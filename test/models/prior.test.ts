@@ -190,6 +190,9 @@ test('shares name categories, archives or groups; a category listed itself is no
   assert.ok(close(assumed({ 'math.AG': 2, 'alg-geom': 1, 'cs.LG': 1 }), a));
   assert.ok(close(assumed({ PHYSICS: 0.5, Math: 0.5 }), b));
   assert.throws(() => priorShift({ shares: { 'hep-th': 1, 'stat.TH': 1 } }, priors, labels), /"stat.TH" \(math.ST\) is not a category/);
+  for (const key of ['__proto__', 'constructor', 'toString']) {
+    assert.throws(() => priorShift({ shares: JSON.parse(`{"${key}": 1}`) as Record<string, number> }, priors, labels), new RegExp(`"${key}" is not a category`), key);
+  }
 });
 
 test('a prior from a caller is checked in one place, with messages that say what is accepted', () => {
