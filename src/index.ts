@@ -7,7 +7,7 @@
  */
 import { emptyReport } from './corpus/canonical.js';
 import type { IngestReport } from './corpus/canonical.js';
-import type { PaperRecord } from './corpus/record.js';
+import { checkPaperRecords, type PaperRecord } from './corpus/record.js';
 import type { LinearModel } from './models/linear/linear.js';
 import { trainLinear, type PaperSource, type TrainReport, type TrainRun } from './models/linear/train.js';
 import type { TrainOptions } from './models/linear/train-settings.js';
@@ -52,18 +52,25 @@ export async function train(
   data: readonly PaperRecord[] | string | string[],
   options: Partial<TrainOptions> & Pick<TrainRun, 'threads' | 'cacheDir'> & { valid?: readonly PaperRecord[] | string } = {},
 ): Promise<LinearModel & { report: TrainReport & { ingest?: { data?: IngestReport; valid?: IngestReport } } }> {
+  if (options === null || typeof options !== 'object') throw new RangeError(`options must be an object, got ${options === null ? 'null' : typeof options}`);
   const ingest: { data?: IngestReport; valid?: IngestReport } = {};
   let source: PaperSource;
   if (typeof data === 'string' || (Array.isArray(data) && typeof data[0] === 'string')) {
     ingest.data = emptyReport();
     source = { files: data as string | string[], report: ingest.data };
-  } else source = data as readonly PaperRecord[];
+  } else {
+    checkPaperRecords(data);
+    source = data as readonly PaperRecord[];
+  }
   const { valid, cacheDir, threads, ...rest } = options;
   let validSource: PaperSource | null = null;
   if (typeof valid === 'string') {
     ingest.valid = emptyReport();
     validSource = { files: valid, report: ingest.valid };
-  } else validSource = valid ?? null;
+  } else {
+    if (valid !== undefined) checkPaperRecords(valid, 'valid');
+    validSource = valid ?? null;
+  }
   const { model, report } = await trainLinear(source, validSource, rest, () => {}, { cacheDir, threads });
   return Object.assign(model, { report: Object.keys(ingest).length > 0 ? { ...report, ingest } : report });
 }

@@ -158,6 +158,7 @@ export function splitTime(papers: readonly PaperRecord[], options: TimeSplitOpti
   const before = parseYearMonth(options.before);
   const validFrom = options.validFrom === undefined ? undefined : parseYearMonth(options.validFrom);
   if (validFrom !== undefined && validFrom > before) throw new RangeError(`validFrom (${validFrom}) must not be after before (${before})`);
+  if (options.valid !== undefined && !(typeof options.valid === 'number' && options.valid >= 0 && options.valid < 1)) throw new RangeError(`valid must be a fraction in [0, 1), got ${String(options.valid)}`);
   const out: TimeSplit = { train: [], valid: [], test: [], undated: 0 };
   for (const p of papers) {
     const t = yymmOf(p);

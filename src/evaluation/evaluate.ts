@@ -13,6 +13,8 @@ import type { EvaluateOptions, DetailedEvaluation, ClassifierLabels } from './ev
  * scheme: the headline numbers (`summary`) and what a report shows (`details`).
  */
 export async function evaluate(model: Classifier, papers: readonly PaperRecord[], options: EvaluateOptions = {}): Promise<DetailedEvaluation> {
+  checkEvaluateOptions(options);
+  if (!Array.isArray(papers)) throw new RangeError('papers must be an array of labelled papers');
   const inputs = evaluationInputs(papers, options);
   const t0 = performance.now();
   const prior = options.prior === undefined ? undefined : { prior: options.prior };
@@ -21,6 +23,12 @@ export async function evaluate(model: Classifier, papers: readonly PaperRecord[]
   // After the batch, so one-time work (weight expansion, JIT) does not land on the first call.
   const latency = await modelLatency(model, inputs, options);
   return scoreProbabilities(model, papers, proba, seconds, options, latency);
+}
+
+/** Options as a caller may get them wrong: checked before any paper is scored. */
+function checkEvaluateOptions(o: EvaluateOptions): void {
+  if (o === null || typeof o !== 'object') throw new RangeError('options must be an object');
+  if (o.latencySamples !== undefined && !(Number.isInteger(o.latencySamples) && o.latencySamples >= 0)) throw new RangeError(`latencySamples must be an integer >= 0, got ${JSON.stringify(o.latencySamples)}`);
 }
 
 /** The texts a model sees during evaluation. */
@@ -49,6 +57,10 @@ export async function modelLatency(model: Classifier, inputs: readonly PaperText
  * `latency` when single calls were timed.
  */
 export function scoreProbabilities(model: ClassifierLabels, papers: readonly PaperRecord[], proba: Float32Array, seconds: number, options: EvaluateOptions = {}, latency: LatencyStats = summarizeLatency([])): DetailedEvaluation {
+  const expected = papers.length * model.labels.length;
+  if (!(proba instanceof Float32Array) || proba.length !== expected) {
+    throw new RangeError(`proba must be a Float32Array of papers × classes = ${papers.length} × ${model.labels.length} = ${expected} numbers, got ${proba instanceof Float32Array ? proba.length : typeof proba}`);
+  }
   const scores = evaluationAccumulator(model, options);
   for (let i = 0; i < papers.length; i++) scores.add(papers[i]!, proba, i);
   return scores.finish(seconds, latency);

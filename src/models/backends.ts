@@ -73,7 +73,9 @@ export function describeBackend(o: BackendOptions): string {
 
 /** Open the backend `o.backend` names (linear when absent). */
 export async function openBackend(o: BackendOptions): Promise<Classifier> {
-  return REGISTRY[o.backend ?? 'linear'].open(o);
+  const name = o.backend ?? 'linear';
+  if (!Object.hasOwn(REGISTRY, name)) throw new RangeError(`backend must be one of ${Object.keys(REGISTRY).join(', ')}, got ${JSON.stringify(name)}`);
+  return REGISTRY[name].open(o);
 }
 
 /** How an ensemble member string is read: `llm`, a folder (an ONNX model), a model file, or a shipped model's name (`primary`, `multilabel`), as `--model` reads it. */

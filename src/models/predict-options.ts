@@ -30,11 +30,37 @@ export function checkPriorFor(model: Classifier, prior: PriorChoice): void {
 
 /** A paper to classify: an object whose title or abstract (strings) has text. */
 export function checkPaper(p: unknown): asserts p is PaperText {
+  checkPaperFields(p);
+  if (isBlank(p.title) && isBlank(p.abstract)) throw new RangeError('a paper needs a title or an abstract');
+}
+
+/**
+ * A paper's shape alone: an object whose title and abstract, where present, are strings. Scoring
+ * (predictProba, evaluate) takes a blank paper and gives it the base rates; a number where the
+ * title should be is the caller's mistake either way.
+ */
+export function checkPaperFields(p: unknown): asserts p is PaperText {
   if (p === null || typeof p !== 'object') throw new RangeError(`a paper must be an object with a title or an abstract, got ${shown(p)}`);
   const { title, abstract } = p as Record<string, unknown>;
   if (title !== undefined && typeof title !== 'string') throw new RangeError(`a paper's title must be a string, got ${shown(title)}`);
   if (abstract !== undefined && abstract !== null && typeof abstract !== 'string') throw new RangeError(`a paper's abstract must be a string, got ${shown(abstract)}`);
-  if (isBlank(title) && isBlank(abstract)) throw new RangeError('a paper needs a title or an abstract');
+}
+
+/**
+ * A batch to predict, checked whole before any work (a remote backend's answers are paid for):
+ * an array of papers, each as `checkPaper` wants it, or `fields` only as `checkPaperFields` does.
+ * The message names the paper's place.
+ */
+export function checkPapers(papers: unknown, fields: 'all' | 'shape' = 'all'): asserts papers is readonly PaperText[] {
+  if (!Array.isArray(papers)) throw new RangeError(`papers must be an array, got ${shown(papers)}`);
+  for (let i = 0; i < papers.length; i++) {
+    try {
+      if (fields === 'all') checkPaper(papers[i]);
+      else checkPaperFields(papers[i]);
+    } catch (e) {
+      throw new RangeError(`papers[${i}]: ${(e as Error).message}`);
+    }
+  }
 }
 
 /** Absent, or only whitespace; unlike trim(), copies nothing (abstracts are long). */

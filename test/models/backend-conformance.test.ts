@@ -99,6 +99,14 @@ async function checkContract(model: Classifier): Promise<void> {
   await assert.rejects(() => model.predictBatchAsync(papers, { k: 'a' as unknown as number }), /k must be an integer >= 1, got "a"/);
   await assert.rejects(() => model.predictBatchAsync(papers, { threshold: 2 }), /threshold must be a number from 0 to 1, got 2/);
 
+  // Bad papers too, the whole batch before any work (an LLM's answers are paid for), naming the paper's place.
+  const requestsBefore = server.requests;
+  await assert.rejects(() => model.predictBatchAsync([papers[0]!, { title: '  ', abstract: '' }]), /^RangeError: papers\[1\]: a paper needs a title or an abstract$/);
+  await assert.rejects(() => model.predictBatchAsync([{ title: 42 } as unknown as PaperText]), /papers\[0\]: a paper's title must be a string, got 42/);
+  await assert.rejects(() => model.predictProbaAsync([papers[0]!, null as unknown as PaperText]), /papers\[1\]: a paper must be an object/);
+  await assert.rejects(() => model.predictBatchAsync({ title: 'x' } as unknown as PaperText[]), /papers must be an array, got an object/);
+  assert.equal(server.requests, requestsBefore, 'a refused batch sent nothing');
+
   // The synchronous path, where a backend has one, gives the same answers without waiting.
   if (hasSyncPath(model)) {
     assert.deepEqual(model.predictProba(papers), proba, 'predictProba is predictProbaAsync');

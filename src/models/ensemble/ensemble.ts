@@ -4,7 +4,7 @@ import type { PaperRecord } from '../../corpus/record.js';
 import type { CombineRule, EnsembleBackendOptions } from './ensemble-options.js';
 import type { Classifier, ModelInfo, PaperText, Prediction, PredictOptions } from '../model.js';
 import { PredictionBuilder } from '../prediction.js';
-import { checkPredictOptions, refusePrior } from '../predict-options.js';
+import { checkPapers, checkPredictOptions, refusePrior } from '../predict-options.js';
 
 export interface EnsembleMember {
   /** As given on the command line (file, folder or `llm`). */
@@ -136,12 +136,14 @@ export class Ensemble implements Classifier {
   }
 
   async predictProbaAsync(papers: readonly PaperText[], options?: Pick<PredictOptions, 'prior'>): Promise<Float32Array> {
+    checkPapers(papers, 'shape');
     refusePrior(options, 'ensemble');
     return (await this.run(papers)).proba;
   }
 
   async predictBatchAsync(papers: readonly PaperText[], options: PredictOptions = {}): Promise<Prediction[]> {
     // Before any work: a remote model's answers are paid for.
+    checkPapers(papers);
     checkPredictOptions(options);
     refusePrior(options, 'ensemble');
     this.builder ??= new PredictionBuilder(this.labels, this.info.task, this.thresholds);

@@ -16,6 +16,8 @@ export interface HeldOutTerms {
 
 /** Count held-out papers' terms (papers given in memory, such as a --valid file for quantize). */
 export function heldOutTerms(papers: readonly PaperText[], labels: readonly (readonly number[])[], options: TermOptions): HeldOutTerms {
+  if (labels.length !== papers.length) throw new RangeError(`labels must hold one list of label indices per paper: ${labels.length} for ${papers.length} papers`);
+  for (const ls of labels) for (const l of ls) if (!Number.isInteger(l)) throw new RangeError(`a label index must be an integer, got ${l}`);
   const counter = new TermCounter(options);
   const ptr = new Int32Array(papers.length + 1);
   const parts: { hashes: Uint32Array; tf: Float32Array }[] = [];

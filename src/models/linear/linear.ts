@@ -4,7 +4,7 @@ import { MAX_CHAR_NGRAMS, MAX_TITLE_WEIGHT, MIN_TITLE_WEIGHT, termStrings, type 
 import { vectorizeTerms, Vocabulary } from '../../text/vocabulary.js';
 import type { HeldOutTerms } from './held-out.js';
 import { describeLabel, labelPrediction, type LabelInfo } from '../labels-info.js';
-import { checkPaper, checkPredictOptions } from '../predict-options.js';
+import { checkPaper, checkPapers, checkPredictOptions } from '../predict-options.js';
 import { fitTemperature, validationMetrics } from './calibration.js';
 import type { Loss, LossName } from './loss.js';
 import { isLossName, lossFor } from './losses.js';
@@ -195,6 +195,10 @@ export class LinearModel implements Classifier, SyncPath {
     const n = held.ptr.length - 1;
     if (n <= 0) return this;
     const C = this.classes;
+    // A label outside the model's classes would fit the temperature to nonsense, silently.
+    if (held.labelPtr.length !== n + 1) throw new RangeError(`held-out labels are for ${held.labelPtr.length - 1} papers, the terms for ${n}`);
+    for (const l of held.labelIdx) if (!(Number.isInteger(l) && l >= 0 && l < C)) throw new RangeError(`held-out label ${l} is not a class index of this model (0 to ${C - 1})`);
+    if (held.labelIdx.length === 0) throw new RangeError('held-out papers have no labels to recalibrate on');
     const scores = new Float32Array(n * C);
     for (let i = 0; i < n; i++) {
       const a = held.ptr[i]!;
@@ -236,15 +240,14 @@ export class LinearModel implements Classifier, SyncPath {
   }
 
   predictProba(papers: readonly PaperText[], options?: Pick<PredictOptions, 'prior'>): Float32Array {
+    // A blank paper has probabilities (the base rates); only one that is not a paper is refused.
+    checkPapers(papers, 'shape');
     const C = this.classes;
     const shift = this.shiftFor(options?.prior);
     const out = new Float32Array(papers.length * C);
     const row = new Float64Array(C);
     for (let i = 0; i < papers.length; i++) {
-      const paper = papers[i];
-      // A blank paper has probabilities (the base rates); only a paper that is not one is refused.
-      if (paper === null || typeof paper !== 'object') checkPaper(paper);
-      this.probabilities(paper!, row, shift);
+      this.probabilities(papers[i]!, row, shift);
       out.set(row, i * C);
     }
     return out;
@@ -298,6 +301,8 @@ export class LinearModel implements Classifier, SyncPath {
   }
 
   predictBatch(papers: readonly PaperText[], options: PredictOptions = {}): Prediction[] {
+    checkPapers(papers);
+    checkPredictOptions(options);
     return papers.map((paper) => this.predict(paper, options));
   }
 

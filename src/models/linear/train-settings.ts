@@ -273,6 +273,10 @@ export function isLegal(rule: SettingRule, v: unknown): boolean {
 
 /** Throws a RangeError naming the first setting of `o` that breaks its rule (unset optional ones pass). */
 export function checkTrainOptions(o: Partial<TrainOptions>): void {
+  // A misspelt option (`epoch` for `epochs`) would otherwise train with the default, silently.
+  for (const key of Object.keys(o)) {
+    if (!(TRAIN_SETTING_KEYS as readonly string[]).includes(key)) throw new RangeError(`unknown training option "${key}"; the options are ${TRAIN_SETTING_KEYS.join(', ')}`);
+  }
   for (const key of TRAIN_SETTING_KEYS) {
     const v = o[key];
     if (v !== undefined) checkSetting(key, TRAIN_SETTINGS[key].rule, v);

@@ -5,7 +5,7 @@ import type { LlmBackendOptions } from './llm-options.js';
 import type { LabelSchemeJSON } from '../../corpus/labels.js';
 import type { Classifier, ModelInfo, PaperText, Prediction, PredictOptions } from '../model.js';
 import { PredictionBuilder } from '../prediction.js';
-import { checkPredictOptions, refusePrior } from '../predict-options.js';
+import { checkPapers, checkPredictOptions, refusePrior } from '../predict-options.js';
 import { ChatClient, ChatError } from './chat-client.js';
 import { parseAnswer } from './parse-answer.js';
 import { pickExamples, PromptBuilder } from './prompt.js';
@@ -124,6 +124,7 @@ export class LlmClassifier implements Classifier {
   }
 
   async predictProbaAsync(papers: readonly PaperText[], options?: Pick<PredictOptions, 'prior'>): Promise<Float32Array> {
+    checkPapers(papers, 'shape');
     refusePrior(options, 'llm');
     const C = this.labels.length;
     const out = new Float32Array(papers.length * C);
@@ -133,6 +134,7 @@ export class LlmClassifier implements Classifier {
 
   async predictBatchAsync(papers: readonly PaperText[], options: PredictOptions = {}): Promise<Prediction[]> {
     // Before any work: a remote model's answers are paid for.
+    checkPapers(papers);
     checkPredictOptions(options);
     refusePrior(options, 'llm');
     const answers = await this.answers(papers);

@@ -7,7 +7,7 @@ import { plainScheme } from '../labels-info.js';
 import type { OnnxBackendOptions } from './onnx-options.js';
 import type { Classifier, ModelInfo, PaperText, Prediction, PredictOptions } from '../model.js';
 import { PredictionBuilder } from '../prediction.js';
-import { checkPredictOptions, refusePrior } from '../predict-options.js';
+import { checkPapers, checkPredictOptions, refusePrior } from '../predict-options.js';
 import { loadOrt, loadTokenizers, type HfTokenizer, type OrtModule, type OrtSession } from './runtime.js';
 
 /** What we read from a Hugging Face config.json. */
@@ -149,6 +149,7 @@ export class OnnxClassifier implements Classifier {
   }
 
   async predictProbaAsync(papers: readonly PaperText[], options?: Pick<PredictOptions, 'prior'>): Promise<Float32Array> {
+    checkPapers(papers, 'shape');
     refusePrior(options, 'onnx');
     const C = this.labels.length;
     const out = new Float32Array(papers.length * C);
@@ -202,6 +203,7 @@ export class OnnxClassifier implements Classifier {
 
   async predictBatchAsync(papers: readonly PaperText[], options: PredictOptions = {}): Promise<Prediction[]> {
     // Refused before any inference.
+    checkPapers(papers);
     checkPredictOptions(options);
     refusePrior(options, 'onnx');
     return this.builder.fromMatrix(await this.predictProbaAsync(papers), papers.length, options);
