@@ -1,7 +1,7 @@
 import { constants } from 'node:fs';
 import { access, stat } from 'node:fs/promises';
 import { dirname, resolve } from 'node:path';
-import { UserError } from './errors.js';
+import { UsageError, UserError } from './errors.js';
 
 /**
  * Commands check where their results go before the work that makes them: otherwise a typo in
@@ -10,7 +10,11 @@ import { UserError } from './errors.js';
  */
 
 /** `path` can be created or replaced as a file: its directory exists and is writable, and it is not a directory. `option` starts the message ("--out", "cannot write"). */
-export async function checkOutputFile(path: string, option: string): Promise<void> {
+export async function checkOutputFile(path: string, option: string, inputs: readonly (string | undefined)[] = []): Promise<void> {
+  // Written atomically over the input it would replace, the input is gone for good.
+  for (const input of inputs) {
+    if (input !== undefined && input !== '-' && resolve(input) === resolve(path)) throw new UsageError(`${option} ${path} is also an input of this command: writing it would destroy the papers it reads`);
+  }
   const target = await statOrNull(path);
   if (target?.isDirectory()) throw new UserError(`${option} ${path}: it is a directory, expected a file name`);
   const dir = dirname(resolve(path));

@@ -1,6 +1,5 @@
 import { createWriteStream } from 'node:fs';
 import { rm } from 'node:fs/promises';
-import { resolve } from 'node:path';
 import { renameDurably, tempPathBeside } from '../base/atomic-file.js';
 import { missingColumns, paperItem, type ColumnChoice, type PaperItem } from '../sources/fields.js';
 import { detectFormat } from '../sources/detect.js';
@@ -101,8 +100,7 @@ ${BACKEND_USAGE}`,
     if (values.input === '-' && format !== undefined && format !== 'jsonl') throw new UsageError(`--input - reads JSON lines from stdin; --format ${format} needs a file`);
     const out = values.out === '-' ? undefined : values.out;
     // A directory, or a file in a missing one, is said as such before its extension is looked at.
-    if (out !== undefined) await checkOutputFile(out, '--out');
-    if (out !== undefined && values.input !== '-' && resolve(out) === resolve(values.input)) throw new UsageError(`--out ${out} is the input file: the predictions would replace the papers`);
+    if (out !== undefined) await checkOutputFile(out, '--out', [values.input]);
     const outFormat = predictionFormatOf(values.out);
     // A linear model file predicts batches on worker threads, each loading its own copy; this
     // thread then never loads the model (for the float model that took a quarter of a second).

@@ -81,7 +81,7 @@ With --backend ensemble, each member and the ensemble are shown side by side.`,
     const format = reportPath === undefined ? undefined : reportFormat(reportPath, values['report-format']);
     if (reportPath === undefined && values['report-format'] !== undefined) throw new UsageError('--report-format needs --report');
     // Before the papers are scored, which takes minutes on the full snapshot: the report must have somewhere to go.
-    if (reportPath !== undefined) await checkOutputFile(reportPath, '--report');
+    if (reportPath !== undefined) await checkOutputFile(reportPath, '--report', [data]);
     const chosen = backendOptions(values);
     const threads = values.threads === undefined ? undefined : threadsOption(values.threads, 'threads', 1);
     const model = await resolveBackend(values);

@@ -35,7 +35,7 @@ ${columnUsage('VALID')}
     const { values } = parseCommandArgs(argv, { model: { type: 'string' }, out: { type: 'string' }, prune: { type: 'string' }, valid: { type: 'string' }, json: { type: 'boolean' }, format: { type: 'string' }, ...columnOptions() });
     const path = requireOption(values.model, 'model');
     const out = requireOption(values.out, 'out');
-    await checkOutputFile(out, '--out');
+    await checkOutputFile(out, '--out', [values.valid]);
     const prune = values.prune === undefined ? undefined : intOption(values.prune, 'prune', 0);
     if (prune !== undefined && prune < 1) throw new UsageError('--prune must be >= 1');
     if (values.valid !== undefined && prune === undefined) throw new UsageError('--valid recalibrates after pruning: give --prune too');

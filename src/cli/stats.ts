@@ -8,6 +8,7 @@ import { intOption, parseCommandArgs } from './args.js';
 import { type Command } from './command.js';
 import { fileErrorText, UsageError, UserError } from '../base/errors.js';
 import { checkOutputFile } from '../base/output-path.js';
+import { notAFileError } from '../sources/open.js';
 import { renderStatsReport } from '../report/stats-report.js';
 import { Progress } from './progress.js';
 import { reportFormat, writeReport } from './report-option.js';
@@ -48,7 +49,7 @@ ${columnUsage('CORPUS')}
     if (reportPath === undefined && values['report-format'] !== undefined) throw new UsageError('--report-format needs --report');
     const outFormat = reportPath === undefined ? undefined : reportFormat(reportPath, values['report-format']);
     // Before the corpus is read, which takes minutes on the full snapshot: the report must have somewhere to go.
-    if (reportPath !== undefined) await checkOutputFile(reportPath, '--report');
+    if (reportPath !== undefined) await checkOutputFile(reportPath, '--report', [path]);
     await checkReadable(path);
 
     const report = emptyReport();
@@ -85,7 +86,8 @@ export async function checkReadable(path: string): Promise<void> {
   } catch (e) {
     throw new UserError(`cannot read ${path}: ${fileErrorText(e)}`);
   }
-  if (!info.isFile()) throw new UserError(`cannot read ${path}: not a file`);
+  if (info.isDirectory()) throw new UserError(`cannot read ${path}: not a file`);
+  if (!info.isFile()) throw notAFileError(path);
 }
 
 function ingestSummary(r: IngestReport) {

@@ -81,8 +81,8 @@ ${columnUsage("TRAIN and --valid", 23)}
     if (prune !== undefined && prune < 1) throw new UsageError('--prune must be >= 1');
     const budget = values['time-budget'] === undefined ? undefined : parseDuration(values['time-budget']);
     // Before reading and training, which may take long: what they make must have somewhere to go.
-    await checkOutputFile(out, '--out');
-    if (values['quantized-out']) await checkOutputFile(values['quantized-out'], '--quantized-out');
+    await checkOutputFile(out, '--out', [...data, values.valid]);
+    if (values['quantized-out']) await checkOutputFile(values['quantized-out'], '--quantized-out', [...data, values.valid]);
 
     const format = parseFormat(values.format);
     const columns = columnChoice(values);

@@ -96,8 +96,8 @@ ${columnUsage('--data and --valid', 23)}
     const format = parseFormat(values.format);
     const columns = columnChoice(values);
     // Checked before the search, which runs for the whole budget: its result must have somewhere to go.
-    if (values.out) await checkOutputFile(values.out, '--out');
-    if (values['trials-out']) await checkOutputFile(values['trials-out'], '--trials-out');
+    if (values.out) await checkOutputFile(values.out, '--out', [...data, values.valid]);
+    if (values['trials-out']) await checkOutputFile(values['trials-out'], '--trials-out', [...data, values.valid]);
 
     const reading = new Progress('reading');
     const read = { data: emptyReport(), valid: emptyReport() };

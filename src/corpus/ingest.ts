@@ -31,7 +31,7 @@ import { UserError } from '../base/errors.js';
 import { checkOutputFile } from '../base/output-path.js';
 import { detectFormat } from '../sources/detect.js';
 import { tooLongLineItem } from '../sources/jsonl.js';
-import { isGzipFile } from '../sources/open.js';
+import { isGzipFile, notAFileError } from '../sources/open.js';
 import { CHUNK_SLACK_BYTES, lineAlignedChunks } from '../sources/line-aligned-chunks.js';
 import { countLines } from '../sources/lines.js';
 import { readRows } from '../sources/read.js';
@@ -400,6 +400,7 @@ export async function describeInput(path: string): Promise<Input> {
   try {
     const s = await stat(path);
     if (s.isDirectory()) throw new UserError(`${path}: is a directory, expected a metadata file`);
+    if (!s.isFile()) throw notAFileError(path);
     size = s.size;
   } catch (err) {
     if (err instanceof UserError) throw err;

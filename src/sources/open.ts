@@ -27,11 +27,22 @@ function userFileError(path: string, err: unknown): unknown {
   }
 }
 
+/**
+ * A pipe (`<(…)`, /dev/stdin) or a device: it can be read once only, and the readers look at a
+ * file's start before they read it through.
+ */
+export function notAFileError(path: string): UserError {
+  return new UserError(`${path}: is a pipe or a device, not a file; save the papers to a file first (classify --input - reads JSON lines from stdin)`);
+}
+
 /** Read up to n bytes from the start of the raw file. */
 async function readHead(path: string, n: number): Promise<Buffer> {
   try {
     const fh = await open(path, 'r');
     try {
+      const kind = await fh.stat();
+      if (kind.isDirectory()) throw new UserError(`${path}: is a directory, expected a metadata file`);
+      if (!kind.isFile()) throw notAFileError(path);
       const buf = Buffer.alloc(n);
       const { bytesRead } = await fh.read(buf, 0, n, 0);
       return buf.subarray(0, bytesRead);

@@ -126,6 +126,6 @@ test('classify --out: a run that classifies nothing leaves an existing file as i
   const before = readFileSync(input, 'utf8');
   const same = await run(['classify', '--input', input, '--out', input]);
   assert.equal(same.code, 2);
-  assert.match(same.err, /is the input file/);
+  assert.match(same.err, /is also an input of this command/);
   assert.equal(readFileSync(input, 'utf8'), before);
 });

@@ -26,3 +26,17 @@ test('file-system errors read as words: the path, then what is wrong', async () 
     assert.doesNotMatch(r.err, /EISDIR|EEXIST|ENOENT|illegal operation/);
   }
 });
+
+test('a pipe or a device as the papers is a one-line error, not a stack trace: readers look at a file twice', async () => {
+  for (const argv of [
+    ['evaluate', '--data', '/dev/null'],
+    ['ingest', '/dev/null', '--out', join(tmpdir(), `axc-never-${process.pid}.jsonl`)],
+    ['train', '--data', '/dev/null', '--out', join(tmpdir(), `axc-never-${process.pid}.axcm`), '--threads', '1'],
+    ['stats', '/dev/null'],
+  ]) {
+    const r = await run(argv);
+    assert.equal(r.code, 1, `${argv[0]}: ${r.err}`);
+    assert.match(r.err, /\/dev\/null: is a pipe or a device, not a file; save the papers to a file first/, argv[0]);
+    assert.doesNotMatch(r.err, /\n\s+at /, argv[0]);
+  }
+});

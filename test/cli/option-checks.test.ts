@@ -218,3 +218,22 @@ test('ingest --out: a name that promises another format is refused; .GZ in capit
   const bytes = readFileSync(out);
   assert.deepEqual([bytes[0], bytes[1]], [0x1f, 0x8b], 'gzip magic');
 });
+
+test('an output that is also an input is refused before any work: it would be written over the papers being read', async () => {
+  const copy = join(dir, 'papers-copy.jsonl');
+  writeFileSync(copy, readFileSync(trainFile));
+  const before = readFileSync(copy, 'utf8');
+  for (const argv of [
+    ['train', '--data', copy, '--out', copy, ...quick],
+    ['train', '--data', trainFile, '--valid', copy, '--out', join(dir, 'm.axcm'), '--quantized-out', copy, ...quick],
+    ['tune', '--data', trainFile, '--valid', copy, '--time-budget', '1s', '--trials-out', copy],
+    ['evaluate', '--data', copy, '--report', copy, '--report-format', 'json'],
+    ['stats', copy, '--report', copy, '--report-format', 'json'],
+    ['quantize', '--model', 'primary', '--prune', '100', '--valid', copy, '--out', copy],
+  ]) {
+    const r = await run(argv);
+    assert.equal(r.code, 2, `${argv.join(' ')}: ${r.err}`);
+    assert.match(r.err, /papers-copy\.jsonl is also an input of this command/, argv[0]);
+    assert.equal(readFileSync(copy, 'utf8'), before, argv[0]);
+  }
+});
