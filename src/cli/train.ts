@@ -198,6 +198,7 @@ async function searchSettings(data: readonly string[], validPath: string | undef
       onTrial: (t) => bar.update(t.trial, `trial ${t.trial}: ${t.metric} ${t.score === null ? 'failed' : t.score.toFixed(4)}`),
     });
   } catch (e) {
+    if (e instanceof UnlabelledValidationError && validPath) throw new UserError(`${validPath}: ${e.message}`);
     if (e instanceof RangeError) throw new UserError(e.message);
     throw e;
   } finally {

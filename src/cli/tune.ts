@@ -1,4 +1,5 @@
 import { appendFile, writeFile } from 'node:fs/promises';
+import { UnlabelledValidationError } from '../models/linear/train-plan.js';
 import { writeFileAtomic } from '../base/atomic-file.js';
 import { LABEL_TASKS, type LabelTask } from '../corpus/labels.js';
 import { emptyReport } from '../corpus/canonical.js';
@@ -137,6 +138,7 @@ ${columnUsage('--data and --valid', 23)}
         },
       });
     } catch (e) {
+      if (e instanceof UnlabelledValidationError && values.valid) throw new UserError(`${values.valid}: ${e.message}`);
       if (e instanceof RangeError) throw new UserError(e.message);
       throw e;
     }

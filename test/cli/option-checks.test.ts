@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
@@ -235,5 +235,21 @@ test('an output that is also an input is refused before any work: it would be wr
     assert.equal(r.code, 2, `${argv.join(' ')}: ${r.err}`);
     assert.match(r.err, /papers-copy\.jsonl is also an input of this command/, argv[0]);
     assert.equal(readFileSync(copy, 'utf8'), before, argv[0]);
+  }
+});
+
+test('tune and train --time-budget stop before the search when no validation paper has a class of the training papers', async () => {
+  const unseen = join(dir, 'unseen-valid.jsonl');
+  writeFileSync(unseen, Array.from({ length: 5 }, (_, i) => JSON.stringify({ id: `2601.0000${i}`, title: `Auction design ${i}`, abstract: 'Mechanism design for auctions.', categories: 'econ.TH' })).join('\n') + '\n');
+  for (const argv of [
+    ['tune', '--data', trainFile, '--valid', unseen, '--time-budget', '10m', '--threads', '1', '--out', join(dir, 'never-best.json')],
+    ['train', '--data', trainFile, '--valid', unseen, '--time-budget', '10m', '--threads', '1', '--out', join(dir, 'tb.axcm')],
+  ]) {
+    const t0 = Date.now();
+    const r = await run(argv);
+    assert.equal(r.code, 1, `${argv[0]}: ${r.err}`);
+    assert.match(r.err, /unseen-valid\.jsonl: none of the 5 validation papers has a label among the \d+ classes/, argv[0]);
+    assert.ok(Date.now() - t0 < 60_000, `${argv[0]} searched before refusing`);
+    assert.ok(!existsSync(join(dir, 'never-best.json')));
   }
 });

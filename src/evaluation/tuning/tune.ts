@@ -1,8 +1,9 @@
-import { labelsOf, schemeFromJSON, type LabelSchemeOptions } from '../../corpus/labels.js';
+import { buildLabelScheme, labelsOf, schemeFromJSON, type LabelSchemeOptions } from '../../corpus/labels.js';
 import { seededRng } from '../../corpus/random.js';
 import type { PaperRecord } from '../../corpus/record.js';
 import type { LinearModel } from '../../models/linear/linear.js';
 import { trainLinear } from '../../models/linear/train.js';
+import { UnlabelledValidationError } from '../../models/linear/train-plan.js';
 import { DEFAULT_TRAIN_OPTIONS, epochsFor, type TrainOptions } from '../../models/linear/train-settings.js';
 import { evaluate, type Evaluation } from '../evaluate.js';
 import { METRIC_VIEWS, metricValue } from '../metric-catalog.js';
@@ -94,6 +95,14 @@ export async function tune(train: readonly PaperRecord[], valid: readonly PaperR
   if (folds === 1 || folds < 0) throw new RangeError(`folds must be 0 (use the valid set) or >= 2, got ${folds}`);
   if (folds === 0 && (!valid || valid.length === 0)) throw new RangeError('tuning needs validation papers or folds >= 2');
   if (!(options.budgetSeconds > 0)) throw new RangeError(`time budget must be positive, got ${options.budgetSeconds}`);
+  // Checked before the search, which would otherwise spend the whole budget scoring 0 on every trial.
+  if (folds === 0 && valid) {
+    const scheme = buildLabelScheme(train, options.scheme);
+    if (!valid.some((p) => labelsOf(p, scheme).length > 0)) {
+      const C = scheme.labels.length;
+      throw new UnlabelledValidationError(`none of the ${valid.length} validation papers has a label among the ${C} classes of the training papers (${scheme.labels.slice(0, 5).join(', ')}${C > 5 ? ', …' : ''})`);
+    }
+  }
   const foldOf = folds >= 2 ? stratifiedFolds(train, folds, options.seed) : null;
   const base: Partial<TrainOptions> = { ...options.fixed, ...options.scheme, seed: options.seed };
   const run = { threads: options.threads };
