@@ -7,6 +7,8 @@ import { formatMetric, METRICS, type MetricInfo } from '../evaluation/metric-cat
 export interface Comparison {
   models: { name: string; task: string }[];
   rows: ComparisonRow[];
+  /** Why no best is marked (different tasks, or different test papers); null when one is. */
+  noBest: string | null;
 }
 
 export interface ComparisonRow {
@@ -25,8 +27,12 @@ export interface ComparisonRow {
  */
 export function compareReports(reports: readonly ComparableReport[], classes = 0): Comparison {
   const rows: ComparisonRow[] = [];
-  // A primary model's micro-F1 and a multi-label model's are different measures: no winner then.
-  const sameTask = new Set(reports.map((r) => r.task)).size <= 1;
+  // A primary model's micro-F1 and a multi-label model's are different measures, and scores on
+  // different test papers are not a contest either: no winner then.
+  const tasks = [...new Set(reports.map((r) => r.task))];
+  const datas = [...new Set(reports.map((r) => `${r.data.file ?? 'a file not named'} (${r.data.n} papers)`))];
+  const noBest = tasks.length > 1 ? `different tasks (${tasks.join(', ')}): the same metric measures different things` : datas.length > 1 ? `different test data (${datas.join('; ')}): scores on different papers are not comparable` : null;
+  const sameTask = noBest === null;
   for (const m of METRICS) {
     const values = reports.map((r) => r.summary[m.key] ?? null);
     if (values.every((v) => v === null)) continue;
@@ -39,7 +45,7 @@ export function compareReports(reports: readonly ComparableReport[], classes = 0
       rows.push({ key: `f1:${code}`, label: `F1 ${code}`, values, best: sameTask ? bestOf(values, 'higher') : null, kind: 'score' });
     }
   }
-  return { models: reports.map((r) => ({ name: r.name, task: r.task })), rows };
+  return { models: reports.map((r) => ({ name: r.name, task: r.task })), rows, noBest };
 }
 
 /** The one model with the best value; null when fewer than two have it or the best is shared. */
@@ -62,8 +68,7 @@ export function comparisonText(c: Comparison): string {
   const body = c.rows.map((r) => [r.label, ...c.models.map((_, i) => cell(r, i) + (r.best === i ? '*' : ' '))]);
   const widths = header.map((h, col) => Math.max(h.length, ...body.map((r) => r[col]!.length)));
   const line = (cells: string[]) => cells.map((v, col) => (col === 0 ? v.padEnd(widths[col]!) : v.padStart(widths[col]!))).join('  ').trimEnd();
-  const tasks = [...new Set(c.models.map((m) => m.task))];
-  const note = tasks.length > 1 ? `different tasks (${tasks.join(', ')}): the same metric measures different things, so no best is marked\n` : '* best of the compared models\n';
+  const note = c.noBest !== null ? `${c.noBest}, so no best is marked\n` : c.rows.some((r) => r.best !== null) ? '* best of the compared models\n' : '';
   return [line(header), ...body.map(line)].join('\n') + '\n\n' + note;
 }
 

@@ -66,6 +66,12 @@ export interface ComparableReport {
   summary: Record<string, number>;
   /** Per-class F1 by label, when the file has a per-class report. */
   classF1: Map<string, number> | null;
+  /** The test file's name (no folders: the same file on another machine) when the report says, and its papers. */
+  data: { file: string | null; n: number };
+}
+
+function fileName(path: unknown): string | null {
+  return typeof path === 'string' && path ? path.replace(/^.*[\\/]/, '') : null;
 }
 
 function numbersOf(o: Record<string, unknown>): Record<string, number> {
@@ -101,11 +107,12 @@ export function parseComparableReport(textContent: string, file: string): Compar
         classF1.set(row.code, row.f1);
       }
     }
-    return { name: typeof o.name === 'string' && o.name ? o.name : base, task: String(summary.task ?? ''), summary: numbersOf(summary), classF1 };
+    const path = (o.data as { path?: unknown } | undefined)?.path;
+    return { name: typeof o.name === 'string' && o.name ? o.name : base, task: String(summary.task ?? ''), summary: numbersOf(summary), classF1, data: { file: fileName(path), n: summary.n } };
   }
   if (typeof o.n === 'number' && typeof o.task === 'string') {
     const model = typeof o.model === 'string' && o.model !== 'default' ? o.model.replace(/^.*[\\/]/, '').replace(/\.axcm$/, '') : base;
-    return { name: model, task: o.task, summary: numbersOf(o), classF1: null };
+    return { name: model, task: o.task, summary: numbersOf(o), classF1: null, data: { file: fileName(o.data), n: o.n } };
   }
   throw new Error(`${file}: neither an evaluation report ("format": "${REPORT_FORMAT}") nor 'evaluate --json' output (needs "n" and "task")`);
 }

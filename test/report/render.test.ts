@@ -72,8 +72,9 @@ test('group confusions: a table in the HTML and Markdown reports, absent when th
 });
 
 test('compareReports: metrics missing from a report are null; best follows each metric direction', () => {
-  const a = { name: 'a', task: 'primary', summary: { n: 10, accuracy: 0.7, ece: 0.05, top10: 0.9 }, classF1: null };
-  const b = { name: 'b', task: 'primary', summary: { n: 10, accuracy: 0.6, ece: 0.02, samplesF1: 0.5 }, classF1: null };
+  const data = { file: 'test.jsonl', n: 10 };
+  const a = { name: 'a', task: 'primary', summary: { n: 10, accuracy: 0.7, ece: 0.05, top10: 0.9 }, classF1: null, data };
+  const b = { name: 'b', task: 'primary', summary: { n: 10, accuracy: 0.6, ece: 0.02, samplesF1: 0.5 }, classF1: null, data };
   const c = compareReports([a, b]);
   const row = (k: string) => c.rows.find((r) => r.key === k)!;
   assert.deepEqual(row('accuracy').values, [0.7, 0.6]);
@@ -90,6 +91,13 @@ test('compareReports: metrics missing from a report are null; best follows each 
   const mixed = compareReports([a, { ...b, task: 'multilabel' }]);
   assert.ok(mixed.rows.every((r) => r.best === null));
   assert.match(comparisonText(mixed), /different tasks \(primary, multilabel\)/);
+  // Nor do reports on different test papers: another file, or the same name with other papers.
+  for (const other of [{ file: 'one.jsonl', n: 1 }, { file: 'test.jsonl', n: 12 }]) {
+    const apart = compareReports([a, { ...b, data: other }]);
+    assert.ok(apart.rows.every((r) => r.best === null), JSON.stringify(other));
+    assert.match(comparisonText(apart), /different test data \(test\.jsonl \(10 papers\); .*\): scores on different papers are not comparable, so no best is marked/);
+    assert.doesNotMatch(comparisonText(apart), /\* best of/);
+  }
   // An unmeasured latency is absent from the summary, so it is '-', never the fastest.
   const timed = { ...a, summary: { ...a.summary, latencyP50Ms: 0.4 } };
   const lat = compareReports([timed, b]).rows.find((r) => r.key === 'latencyP50Ms')!;
