@@ -159,7 +159,10 @@ ${columnUsage("TRAIN and --valid", 23)}
       const last = report.epochs[report.epochs.length - 1];
       process.stderr.write(
         `trained ${task} model on ${report.papers} papers (${report.classes} classes, ${summary.features} features) in ${report.seconds.toFixed(1)}s\n` +
-          `validation: ${report.validPapers} papers, accuracy ${(model.info.validation.accuracy ?? 0).toFixed(4)}, log-loss ${(model.info.validation.logLoss ?? 0).toFixed(4)} (kept epoch ${report.bestEpoch} of ${last?.epoch}), temperature ${summary.temperature.toFixed(3)}\n` +
+          (report.validPapers > 0
+            ? `validation: ${report.validPapers} papers, accuracy ${(model.info.validation.accuracy ?? 0).toFixed(4)}, log-loss ${(model.info.validation.logLoss ?? 0).toFixed(4)} (kept epoch ${report.bestEpoch} of ${last?.epoch}), temperature ${summary.temperature.toFixed(3)}\n`
+            : `validation: none (too few papers to hold any out): no early stopping, probabilities not calibrated; give --valid\n`) +
+          (summary.features === 0 ? `warning: the model has no features (no term is in --min-df papers): it answers every paper with the base rates\n` : '') +
           ('skipped' in report.priorShift
             ? `class prior: all of TRAIN (${report.priorShift.skipped})\n`
             : `class prior: the newest months, ${formatMonth(report.priorShift.from)} to ${formatMonth(report.priorShift.to)} (${report.priorShift.papers} papers)\n`) +

@@ -253,3 +253,18 @@ test('tune and train --time-budget stop before the search when no validation pap
     assert.ok(!existsSync(join(dir, 'never-best.json')));
   }
 });
+
+test('train on too few papers to hold any out says there was no validation, rather than a score of 0; no features is a warning', async () => {
+  const tiny = join(dir, 'tiny.jsonl');
+  writeFileSync(tiny, syntheticPapers(2, 3).map((p) => JSON.stringify(p)).join('\n') + '\n');
+  const out = join(dir, 'tiny.axcm');
+  const r = await run(['train', '--data', tiny, '--out', out, '--threads', '1', '--min-df', '1']);
+  assert.equal(r.code, 0, r.err);
+  assert.match(r.err, /validation: none \(too few papers to hold any out\)/);
+  assert.doesNotMatch(r.err, /accuracy 0\.0000/);
+  const validation = (await loadModel(out)).info.validation;
+  assert.deepEqual([validation.papers, validation.accuracy, validation.logLoss], [0, null, null]);
+  const none = await run(['train', '--data', tiny, '--out', join(dir, 'none.axcm'), '--threads', '1', '--min-df', '1000']);
+  assert.equal(none.code, 0, none.err);
+  assert.match(none.err, /warning: the model has no features/);
+});

@@ -232,7 +232,8 @@ export async function trainLinear(
           labels: scheme.labels,
           createdAt: new Date().toISOString(),
           training: { papers: trainCount, dataHash: plan.dataHash, seconds: Number(seconds.toFixed(1)), options: { ...o }, priorShift },
-          validation: { papers: validCount, accuracy: validation.accuracy, logLoss: validation.loss, bestEpoch, temperature: Number(temperature.toFixed(4)) },
+          // No held-out papers (a corpus too small to spare any): nothing was measured, and 0 would read as a score.
+          validation: { papers: validCount, accuracy: validCount > 0 ? validation.accuracy : null, logLoss: validCount > 0 ? validation.loss : null, bestEpoch, temperature: Number(temperature.toFixed(4)) },
           quantized: false,
         },
         scheme: schemeToJSON(scheme),
