@@ -268,3 +268,14 @@ test('train on too few papers to hold any out says there was no validation, rath
   assert.equal(none.code, 0, none.err);
   assert.match(none.err, /warning: the model has no features/);
 });
+
+test('train says how many records it left out as duplicates of an id, as ingest and evaluate do', async () => {
+  const lines = readFileSync(trainFile, 'utf8').trim().split('\n');
+  const dup = join(dir, 'dup.jsonl');
+  writeFileSync(dup, [...lines, ...lines.slice(0, 3)].join('\n') + '\n');
+  const r = await run(['train', '--data', dup, '--out', join(dir, 'dup.axcm'), ...quick, '--json']);
+  assert.equal(r.code, 0, r.err);
+  assert.match(r.err, new RegExp(`skipped 3 of ${lines.length + 3} records in .*dup\\.jsonl: duplicate 3`));
+  const summary = JSON.parse(r.out) as { skipped: Record<string, number>; papers: number };
+  assert.deepEqual(summary.skipped, { duplicate: 3 });
+});

@@ -3,7 +3,7 @@ import { trackTemp, untrackTemp } from '../../base/temp-files.js';
 import { tmpdir, totalmem } from 'node:os';
 import { join } from 'node:path';
 import { getHeapStatistics } from 'node:v8';
-import { emptyReport, type IngestReport } from '../../corpus/canonical.js';
+import { emptyReport, recordSkip, type IngestReport } from '../../corpus/canonical.js';
 import { schemeToJSON } from '../../corpus/labels.js';
 import { forEachPaperChunk } from '../../corpus/load.js';
 import { FROM_TRAIN, FROM_VALID, PaperTable } from '../../corpus/paper-table.js';
@@ -538,17 +538,21 @@ class TextFeed {
 
 /** Read every paper of a source into the table and the training threads. */
 async function readSource(source: PaperSource, from: typeof FROM_TRAIN | typeof FROM_VALID, table: PaperTable, feed: TextFeed, onPapers: (n: number) => void): Promise<void> {
-  const take = async (papers: readonly PaperRecord[], versions: readonly number[] | null) => {
+  const take = async (papers: readonly PaperRecord[], versions: readonly number[] | null, file?: { path: string; report: IngestReport }) => {
     for (let i = 0; i < papers.length; i++) {
       const p = papers[i]!;
-      table.add(p, versions ? versions[i]! : 0, from);
+      // A later record of an id already read replaces it (the higher version wins): said, as ingest and evaluate say it.
+      if (table.add(p, versions ? versions[i]! : 0, from) >= 0 && file) {
+        recordSkip(file.report, 'duplicate', file.path, 0, `duplicate id ${p.id}`);
+        file.report.kept--;
+      }
       await feed.add(p.title, p.abstract);
     }
     onPapers(table.size);
   };
   if (isFiles(source)) {
     const report = source.report ?? emptyReport();
-    await forEachPaperChunk(source.files, { ...(source.format ? { format: source.format } : {}), ...(source.columns ? { columns: source.columns } : {}), report }, (chunk) => take(chunk.papers, chunk.versions));
+    await forEachPaperChunk(source.files, { ...(source.format ? { format: source.format } : {}), ...(source.columns ? { columns: source.columns } : {}), report }, (chunk) => take(chunk.papers, chunk.versions, { path: chunk.path, report }));
     return;
   }
   for (let i = 0; i < source.length; i += TEXT_CHUNK) await take(source.slice(i, i + TEXT_CHUNK), null);
