@@ -1,5 +1,6 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { parseYearMonth } from '../corpus/split.js';
 import { experimentMarkdown } from '../evaluation/experiments/markdown.js';
 import { findPreset, PRESETS } from '../evaluation/experiments/presets.js';
 import { runExperiment } from '../evaluation/experiments/runner.js';
@@ -74,6 +75,13 @@ ${columnUsage('--data', 19)}
     const epochs = values.epochs === undefined ? undefined : intOption(values.epochs, 'epochs', 1);
     if (epochs !== undefined && epochs < 1) throw new UsageError('--epochs must be >= 1');
     if (values.before !== undefined && preset.split.kind !== 'time') throw new UsageError(`--before applies to time splits only, not to ${name}`);
+    if (values.before !== undefined) {
+      try {
+        parseYearMonth(values.before);
+      } catch (e) {
+        throw new UsageError(`--before: ${(e as Error).message}`);
+      }
+    }
     const format = parseFormat(values.format);
     const columns = columnChoice(values);
     // Checked before the experiment, which trains several models: a file in the way is found now.

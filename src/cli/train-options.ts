@@ -1,6 +1,6 @@
 import { readFile } from 'node:fs/promises';
 import { DEFAULT_TRAIN_OPTIONS, describeRule, isLegal, THREADS_SETTING, TRAIN_SETTING_KEYS, TRAIN_SETTINGS, type Setting, type TrainOptions } from '../models/linear/train-settings.js';
-import { UsageError, UserError } from '../base/errors.js';
+import { fileErrorText, UsageError, UserError } from '../base/errors.js';
 
 /**
  * `train`'s side of the settings table (models/train-settings.ts): its flags, their help, and
@@ -61,9 +61,15 @@ function fromFlag({ rule, flag }: Setting<unknown>, raw: string | boolean): unkn
 
 /** A `--config` file: a JSON object of settings, every value checked as its flag would be. */
 export async function readTrainConfig(path: string): Promise<TrainConfig> {
+  let text: string;
+  try {
+    text = await readFile(path, 'utf8');
+  } catch (e) {
+    throw new UserError(`--config ${path}: ${fileErrorText(e)}`);
+  }
   let parsed: unknown;
   try {
-    parsed = JSON.parse(await readFile(path, 'utf8'));
+    parsed = JSON.parse(text.replace(/^\uFEFF/, ''));
   } catch (e) {
     throw new UserError(`${path}: not a JSON config (${(e as Error).message})`);
   }

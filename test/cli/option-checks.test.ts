@@ -279,3 +279,16 @@ test('train says how many records it left out as duplicates of an id, as ingest 
   const summary = JSON.parse(r.out) as { skipped: Record<string, number>; papers: number };
   assert.deepEqual(summary.skipped, { duplicate: 3 });
 });
+
+test('experiment --before that is not a month is bad usage; a --before past the data is an error, not an empty test; --config names a missing file', async () => {
+  const bad = await run(['experiment', 'time-split', '--data', trainFile, '--before', 'abc']);
+  assert.equal(bad.code, 2, bad.err);
+  assert.match(bad.err, /--before: expected a month as YYMM, YYYYMM or YYYY-MM, got "abc"/);
+  const late = await run(['experiment', 'time-split', '--data', trainFile, '--before', '2999-01']);
+  assert.equal(late.code, 1, late.err);
+  assert.match(late.err, /time-split: the split left no test papers after the cut \(nothing from 2999-01 on\)/);
+  assert.doesNotMatch(late.err, /time-split: time-split:/);
+  const config = await run(['train', '--data', trainFile, '--out', join(dir, 'c.axcm'), '--config', join(dir, 'no-config.json')]);
+  assert.equal(config.code, 1);
+  assert.match(config.err, /--config .*no-config\.json: no such file/);
+});

@@ -201,7 +201,10 @@ export async function runExperiment(preset: ExperimentPreset, papers: readonly P
   const seed = options.seed ?? 1;
   const say = options.onProgress ?? (() => {});
   const split = prepareSplit(preset, papers, seed, options.before);
-  if (split.train.length === 0) throw new RangeError(`${preset.name}: the split left no training papers`);
+  // The caller names the preset in its message (the CLI: "time-split: …").
+  if (split.train.length === 0) throw new RangeError('the split left no training papers');
+  // A time split's point is its first test set, the papers after the cut.
+  if (split.tests[0]!.papers.length === 0) throw new RangeError(`the split left no test papers${preset.split.kind === 'time' ? ` after the cut (nothing from ${split.before} on)` : ''}`);
   // A random split tests on papers of every month, whose class mix is the whole corpus's: the
   // newest months' prior (the default, for predicting new papers) would be the wrong assumption.
   const prior: Partial<TrainOptions> = preset.split.kind === 'random' ? { recentPriorMonths: 0 } : {};
