@@ -84,11 +84,35 @@ function fullYear(yy: number): number {
 
 const NEW_ID = /^(?:arxiv:)?(\d{2})(\d{2})\.\d{4,5}(?:v\d+)?$/i;
 const OLD_ID = /^(?:arxiv:)?[a-z][a-z-]*(?:\.[a-z-]+)?\/(\d{2})(\d{2})\d{3}(?:v\d+)?$/i;
-const ISO_DATE = /^(\d{4})-(\d{2})/;
+const ISO_DATE = /^(\d{4})-(\d{2})(?:-(\d{2}))?/;
+/** arXiv's first month: a date before it is a placeholder (1850-01-01, 0001-01-01), not a submission. */
+const FIRST_MONTH = 199108;
+
+/**
+ * A `date` field's month, when the date can be a submission's: a real calendar day, from arXiv's
+ * first month to next month (a little slack for time zones). A date in 2099 or on 30 February
+ * would otherwise make its paper the newest of the corpus and move the recent-months prior.
+ */
+function dateMonth(date: string): number | undefined {
+  const d = ISO_DATE.exec(date);
+  if (!d) return undefined;
+  const year = Number(d[1]);
+  const month = Number(d[2]);
+  if (!(month >= 1 && month <= 12)) return undefined;
+  if (d[3] !== undefined) {
+    const day = Number(d[3]);
+    if (!(day >= 1 && day <= new Date(Date.UTC(year, month, 0)).getUTCDate())) return undefined;
+  }
+  const yyyymm = year * 100 + month;
+  const now = new Date();
+  const next = now.getUTCMonth() === 11 ? (now.getUTCFullYear() + 1) * 100 + 1 : now.getUTCFullYear() * 100 + now.getUTCMonth() + 2;
+  return yyyymm >= FIRST_MONTH && yyyymm <= next ? yyyymm : undefined;
+}
 
 /**
  * Submission month as YYYYMM: from the arXiv id when it has one (`2604.01234` → 202604,
- * `hep-th/9901001` → 199901), else from the `date` field, else undefined. The id is preferred
+ * `hep-th/9901001` → 199901), else from the `date` field when it can be one (dateMonth), else
+ * undefined. The id is preferred
  * because metadata dumps often carry the last-update date rather than the submission date.
  */
 export function yymmOf(paper: Pick<PaperRecord, 'id' | 'date'>): number | undefined {
@@ -102,14 +126,7 @@ export function yymmOf(paper: Pick<PaperRecord, 'id' | 'date'>): number | undefi
     const month = Number(o[2]);
     if (month >= 1 && month <= 12) return fullYear(Number(o[1])) * 100 + month;
   }
-  if (paper.date) {
-    const d = ISO_DATE.exec(paper.date);
-    if (d) {
-      const month = Number(d[2]);
-      if (month >= 1 && month <= 12) return Number(d[1]) * 100 + month;
-    }
-  }
-  return undefined;
+  return paper.date ? dateMonth(paper.date) : undefined;
 }
 
 /**

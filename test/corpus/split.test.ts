@@ -78,6 +78,11 @@ test('yymmOf reads new ids, old ids (19xx and 20xx), then the date', () => {
   assert.equal(yymmOf(paper('csv:17', 'cs.LG', '2019-03-04')), 201903);
   assert.equal(yymmOf(paper('csv:17', 'cs.LG')), undefined);
   assert.equal(yymmOf(paper('2613.00001', 'cs.LG')), undefined, 'month 13 is not a month');
+  // A date that cannot be a submission's leaves its paper undated, rather than newest or oldest of the corpus.
+  for (const date of ['2099-01-01', '1850-01-01', '2024-02-30', '2023-13-01', '0001-01-01']) assert.equal(yymmOf(paper('csv:1', 'cs.LG', date)), undefined, date);
+  assert.equal(yymmOf(paper('csv:1', 'cs.LG', '2024-02-29')), 202402, 'a leap day is a day');
+  assert.equal(yymmOf(paper('csv:1', 'cs.LG', '1991-08-14')), 199108, "arXiv's first month");
+  assert.equal(yymmOf(paper('csv:1', 'cs.LG', '2019-03')), 201903, 'a month alone');
 });
 
 test('parseYearMonth accepts YYMM, YYYYMM and YYYY-MM', () => {
