@@ -205,7 +205,11 @@ test('an unsure prediction says so and keeps its bars out of sight', { skip, tim
     await banner.waitFor();
     assert.match(await banner.innerText(), /it knows too few of these words to judge \(it knows 12% of the words\)/);
     assert.equal(await page.locator('ol.bars').isVisible(), false, 'confident bars are drawn for an unsure answer');
+    // Nor its top group, its archive or the words behind its first guess.
+    assert.equal(await page.locator('[data-testid="group"]').isVisible(), false, 'the group chip of an unsure answer is shown');
+    assert.equal(await page.locator('#explain').isVisible(), false, 'the words behind an unsure guess are shown');
     await page.getByText('Show its guesses anyway').click();
+    assert.equal(await page.locator('[data-testid="group"]').isVisible(), true);
     assert.equal(await page.locator('ol.bars').isVisible(), true);
     assert.match((await page.locator('ol.bars > li .fill').first().getAttribute('class'))!, /g-other/);
     await page.screenshot({ path: join(ARTIFACTS, 'unsure.png'), fullPage: true });
@@ -379,6 +383,30 @@ test('the server going away mid-session: the page says so and carries on in the 
     await page.locator('#status').filter({ hasText: 'Offline: running in this browser' }).waitFor({ timeout: 60_000 });
     await page.locator('ol.bars > li:first-child[data-code^="math."]').waitFor();
     assert.equal(await page.getByText('The server stopped answering.').isVisible(), false);
+    assert.deepEqual(errors, []);
+  } finally {
+    await s.close();
+  }
+});
+
+test('the server coming back: the next answer clears the banner, and a long abstract keeps the link loadable', { skip, timeout: 120_000 }, async () => {
+  const s = await server();
+  try {
+    const { page, errors } = await open(s.url + '/');
+    await page.route('**/v1/classify', (route) => route.abort('connectionrefused'));
+    await page.getByLabel('Title', { exact: true }).fill('Primes in arithmetic progressions');
+    await page.getByText('The server stopped answering.').waitFor();
+    await page.unroute('**/v1/classify');
+    await page.getByLabel('Title', { exact: true }).fill('Free electron trajectories in graphene');
+    await page.locator('ol.bars > li:first-child[data-code="cond-mat.mes-hall"]').waitFor();
+    assert.equal(await page.getByText('The server stopped answering.').isVisible(), false);
+    assert.equal((await page.locator('#status').innerText()).trim(), 'Server');
+    // An abstract too long for a request line: the link keeps the title, and loads.
+    await page.locator('#abstract').fill('Electron transport in graphene nanoribbons. '.repeat(400));
+    await until(page, `location.href.includes('graphene') && !location.href.includes('abstract=')`);
+    const link = await page.evaluate<string>('location.href');
+    assert.ok(link.length < 8000, `a link of ${link.length} characters`);
+    assert.equal((await fetch(link)).status, 200);
     assert.deepEqual(errors, []);
   } finally {
     await s.close();

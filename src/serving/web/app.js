@@ -279,6 +279,13 @@ async function serverGone() {
   $('server-gone').hidden = false;
 }
 
+/** The server answers again: the banner goes, and what needs the server (batch files) works again. */
+function serverBack() {
+  serverUp = true;
+  $('server-gone').hidden = true;
+  setStatus('Server');
+}
+
 $('continue-offline').addEventListener('click', async () => {
   const btn = /** @type {HTMLButtonElement} */ ($('continue-offline'));
   btn.disabled = true;
@@ -360,6 +367,8 @@ function applyUrl() {
   if (title !== null || abstract !== null) setPaper(title ?? '', abstract ?? '');
 }
 
+const MAX_URL = 6000;
+
 /** The address bar names the text on screen, so copying it (or "Copy link") shares this paper. */
 function updateUrl(paper) {
   const url = new URL(location.href);
@@ -367,6 +376,10 @@ function updateUrl(paper) {
   url.searchParams.delete('abstract');
   if (paper.title.trim()) url.searchParams.set('title', paper.title);
   if (paper.abstract.trim()) url.searchParams.set('abstract', paper.abstract);
+  // Servers refuse request lines much past 8 kB (ours answers 431): a link to a long abstract
+  // keeps its title only, so that reloading or opening it still loads the page.
+  if (url.href.length > MAX_URL) url.searchParams.delete('abstract');
+  if (url.href.length > MAX_URL) url.searchParams.delete('title');
   if (url.href !== location.href) history.replaceState(null, '', url);
   /** @type {HTMLButtonElement} */ ($('share')).disabled = !paper.title.trim() && !paper.abstract.trim();
 }
@@ -421,6 +434,7 @@ async function classifyNow() {
   try {
     const p = await backend.classify(paper, currentOptions(), inflight.signal);
     if (mine !== seq) return; // a newer keystroke already asked
+    if (backend.name === 'server' && !serverUp) serverBack();
     lastPaper = paper;
     lastPrediction = p;
     renderPrediction(p, paper);
@@ -464,7 +478,8 @@ function renderPrediction(p, paper) {
   const unsure = p.uncertain;
   $('unsure').hidden = !unsure;
   if (unsure) {
-    const known = typeof unsure.knownWords === 'number' ? ` (it knows ${Math.round(unsure.knownWords * 100)}% of the words)` : '';
+    // A reason that already gives the share of known words is not told it twice.
+    const known = typeof unsure.knownWords === 'number' && !/%/.test(unsure.reason) ? ` (it knows ${Math.round(unsure.knownWords * 100)}% of the words)` : '';
     $('unsure-reason').textContent = `${unsure.reason}${known}. Treat the categories below as guesses.`;
   }
   const summary = el('div', { class: 'summary' });
@@ -496,10 +511,17 @@ function renderPrediction(p, paper) {
     });
     list.append(li);
   }
-  // Unsure: the bars stay out of sight until asked for, so nobody reads them as an answer.
-  const body = unsure ? el('details', { class: 'guesses' }, el('summary', {}, 'Show its guesses anyway'), list) : list;
-  $('result').replaceChildren(summary, body);
-  renderExplain(p.labels.find((l) => l.code === explained) ?? p.labels[0], paper);
+  // Unsure: the guesses (group, archive, bars) stay out of sight until asked for, so nobody reads
+  // them as an answer; so do the words behind one, until a category is picked.
+  if (unsure) {
+    const guesses = el('details', { class: 'guesses' }, el('summary', {}, 'Show its guesses anyway'), summary, list);
+    $('result').replaceChildren(guesses);
+    if (explained) renderExplain(p.labels.find((l) => l.code === explained), paper);
+    else $('explain').hidden = true;
+  } else {
+    $('result').replaceChildren(summary, list);
+    renderExplain(p.labels.find((l) => l.code === explained) ?? p.labels[0], paper);
+  }
   renderPick(p);
 }
 
@@ -740,7 +762,7 @@ async function classifyFile(file) {
     return;
   }
   if (!serverUp || backend?.name !== 'server') {
-    $('batch-status').textContent = 'Batch files are read by the server; switch off offline mode.';
+    $('batch-status').textContent = backend?.name === 'server' ? 'The server does not answer: try again once it is back.' : 'Batch files are read by the server; switch off offline mode.';
     progress.value = 0;
     return;
   }
@@ -947,7 +969,8 @@ function renderCard(card) {
       table(
         'By field',
         ['Field', 'Share of training papers', 'Test papers', 'First guess right', 'Right field'],
-        card.groups.map((g) => [g.name, pct(g.trainShare), num(g.testPapers), pct(g.top1), pct(g.groupAccuracy)]),
+        // A field with no test papers has no score, not a score of 0.
+        card.groups.map((g) => [g.name, pct(g.trainShare), num(g.testPapers), g.testPapers > 0 ? pct(g.top1) : '—', g.testPapers > 0 ? pct(g.groupAccuracy) : '—']),
         { class: 'card-groups' },
       ),
     );
