@@ -76,3 +76,15 @@ export function describeFileError(e: unknown): string | undefined {
   if (err?.code === undefined || FILE_ERRORS[err.code] === undefined) return undefined;
   return err.path ? `${err.path}: ${FILE_ERRORS[err.code]}` : FILE_ERRORS[err.code];
 }
+
+/**
+ * A value a caller passed, as an error message quotes it: primitives as JSON, objects and arrays by
+ * kind only (one nested deep enough would overflow JSON.stringify, and a paper is not worth echoing).
+ */
+export function shownValue(v: unknown): string {
+  if (v === null) return 'null';
+  if (Array.isArray(v)) return 'an array';
+  if (typeof v === 'object') return 'an object';
+  // String(NaN) is "NaN" where JSON.stringify would say "null".
+  return typeof v === 'string' ? JSON.stringify(v) : String(v);
+}

@@ -71,7 +71,6 @@ ${columnUsage('--data', 19)}
     const limit = values.limit === undefined ? undefined : intOption(values.limit, 'limit', 0);
     if (limit !== undefined && limit < 1) throw new UsageError('--limit must be >= 1');
     const threads = values.threads === undefined ? undefined : threadsOption(values.threads, 'threads', 1);
-    if (threads !== undefined && threads < 1) throw new UsageError('--threads must be >= 1');
     const epochs = values.epochs === undefined ? undefined : intOption(values.epochs, 'epochs', 1);
     if (epochs !== undefined && epochs < 1) throw new UsageError('--epochs must be >= 1');
     if (values.before !== undefined && preset.split.kind !== 'time') throw new UsageError(`--before applies to time splits only, not to ${name}`);

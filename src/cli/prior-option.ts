@@ -1,3 +1,4 @@
+import { parseJsonText } from '../base/json-text.js';
 import { readFileSync } from 'node:fs';
 import { UsageError, UserError } from '../base/errors.js';
 import type { Classifier, PriorChoice } from '../models/model.js';
@@ -13,9 +14,8 @@ export const PRIOR_USAGE = `  --prior P       the class mix to assume (primary m
                   groups, and within each group toward equal categories half as hard:
                   for physics or maths collections; balanced:X sets the strength, 0 to
                   2 with 1 equal classes, balanced:X:Y the one within groups too), or
-                  FILE: a JSON object of
-                  categories, archives or groups to shares or counts, e.g.
-                  {"physics": 0.6, "math": 0.4}`;
+                  FILE: a JSON object of categories, archives or groups to shares or
+                  counts, e.g. {"physics": 0.6, "math": 0.4}`;
 
 /** The prior `--prior` names: a word, or a JSON file of shares (its errors name the file). */
 export function priorOption(value: string | undefined): PriorChoice | undefined {
@@ -36,7 +36,7 @@ export function priorOption(value: string | undefined): PriorChoice | undefined 
   }
   let json: unknown;
   try {
-    json = JSON.parse(text.replace(/^\uFEFF/, ''));
+    json = parseJsonText(text);
   } catch (e) {
     throw new UserError(`${value}: not JSON (${(e as Error).message}); --prior FILE takes an object of category codes to shares, e.g. {"hep-th": 0.3, "math": 0.7}`);
   }

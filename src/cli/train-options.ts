@@ -1,6 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import { DEFAULT_TRAIN_OPTIONS, describeRule, isLegal, THREADS_SETTING, TRAIN_SETTING_KEYS, TRAIN_SETTINGS, type Setting, type TrainOptions } from '../models/linear/train-settings.js';
 import { fileErrorText, UsageError, UserError } from '../base/errors.js';
+import { parseJsonText } from '../base/json-text.js';
 
 /**
  * `train`'s side of the settings table (models/train-settings.ts): its flags, their help, and
@@ -69,7 +70,7 @@ export async function readTrainConfig(path: string): Promise<TrainConfig> {
   }
   let parsed: unknown;
   try {
-    parsed = JSON.parse(text.replace(/^\uFEFF/, ''));
+    parsed = parseJsonText(text);
   } catch (e) {
     throw new UserError(`${path}: not a JSON config (${(e as Error).message})`);
   }

@@ -1,11 +1,11 @@
 import { appendFile, writeFile } from 'node:fs/promises';
-import { UnlabelledValidationError } from '../models/linear/train-plan.js';
 import { writeFileAtomic } from '../base/atomic-file.js';
 import { LABEL_TASKS, type LabelTask } from '../corpus/labels.js';
 import { emptyReport } from '../corpus/canonical.js';
 import { DEFAULT_SAMPLE_LIMIT, loadPaperSample } from '../evaluation/experiments/sample.js';
 import { DEFAULT_SEARCH_SPACE } from '../evaluation/tuning/search-space.js';
 import { tune, TUNE_METRICS, type TuneMetric } from '../evaluation/tuning/tune.js';
+import { UnlabelledValidationError } from '../models/linear/train.js';
 import { intOption, parseCommandArgs, parseDuration, requireOption, threadsOption } from './args.js';
 import { type Command } from './command.js';
 import { UsageError, UserError } from '../base/errors.js';

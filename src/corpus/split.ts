@@ -87,6 +87,11 @@ const OLD_ID = /^(?:arxiv:)?[a-z][a-z-]*(?:\.[a-z-]+)?\/(\d{2})(\d{2})\d{3}(?:v\
 const ISO_DATE = /^(\d{4})-(\d{2})(?:-(\d{2}))?/;
 /** arXiv's first month: a date before it is a placeholder (1850-01-01, 0001-01-01), not a submission. */
 const FIRST_MONTH = 199108;
+/** Next month as YYYYMM, once per process: yymmOf runs for every record of a corpus. */
+const NEXT_MONTH = (() => {
+  const now = new Date();
+  return now.getUTCMonth() === 11 ? (now.getUTCFullYear() + 1) * 100 + 1 : now.getUTCFullYear() * 100 + now.getUTCMonth() + 2;
+})();
 
 /**
  * A `date` field's month, when the date can be a submission's: a real calendar day, from arXiv's
@@ -104,9 +109,7 @@ function dateMonth(date: string): number | undefined {
     if (!(day >= 1 && day <= new Date(Date.UTC(year, month, 0)).getUTCDate())) return undefined;
   }
   const yyyymm = year * 100 + month;
-  const now = new Date();
-  const next = now.getUTCMonth() === 11 ? (now.getUTCFullYear() + 1) * 100 + 1 : now.getUTCFullYear() * 100 + now.getUTCMonth() + 2;
-  return yyyymm >= FIRST_MONTH && yyyymm <= next ? yyyymm : undefined;
+  return yyyymm >= FIRST_MONTH && yyyymm <= NEXT_MONTH ? yyyymm : undefined;
 }
 
 /**

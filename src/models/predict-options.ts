@@ -1,3 +1,4 @@
+import { shownValue } from '../base/errors.js';
 import { hasSyncPath, type Classifier, type PaperText, type PredictOptions, type PriorChoice } from './model.js';
 import { checkPriorChoice } from './prior.js';
 
@@ -7,10 +8,10 @@ import { checkPriorChoice } from './prior.js';
  */
 export function checkPredictOptions(o: PredictOptions | undefined): void {
   if (o === undefined) return;
-  if (o === null || typeof o !== 'object') throw new RangeError(`options must be an object, got ${shown(o)}`);
-  if (o.k !== undefined && !(Number.isInteger(o.k) && o.k >= 1)) throw new RangeError(`k must be an integer >= 1, got ${shown(o.k)}`);
-  if (o.threshold !== undefined && !(typeof o.threshold === 'number' && o.threshold >= 0 && o.threshold <= 1)) throw new RangeError(`threshold must be a number from 0 to 1, got ${shown(o.threshold)}`);
-  if (o.explain !== undefined && typeof o.explain !== 'boolean' && !(Number.isInteger(o.explain) && o.explain >= 0)) throw new RangeError(`explain must be true, false or an integer >= 0, got ${shown(o.explain)}`);
+  if (o === null || typeof o !== 'object') throw new RangeError(`options must be an object, got ${shownValue(o)}`);
+  if (o.k !== undefined && !(Number.isInteger(o.k) && o.k >= 1)) throw new RangeError(`k must be an integer >= 1, got ${shownValue(o.k)}`);
+  if (o.threshold !== undefined && !(typeof o.threshold === 'number' && o.threshold >= 0 && o.threshold <= 1)) throw new RangeError(`threshold must be a number from 0 to 1, got ${shownValue(o.threshold)}`);
+  if (o.explain !== undefined && typeof o.explain !== 'boolean' && !(Number.isInteger(o.explain) && o.explain >= 0)) throw new RangeError(`explain must be true, false or an integer >= 0, got ${shownValue(o.explain)}`);
   if (o.prior !== undefined) checkPriorChoice(o.prior);
 }
 
@@ -40,10 +41,10 @@ export function checkPaper(p: unknown): asserts p is PaperText {
  * title should be is the caller's mistake either way.
  */
 export function checkPaperFields(p: unknown): asserts p is PaperText {
-  if (p === null || typeof p !== 'object') throw new RangeError(`a paper must be an object with a title or an abstract, got ${shown(p)}`);
+  if (p === null || typeof p !== 'object') throw new RangeError(`a paper must be an object with a title or an abstract, got ${shownValue(p)}`);
   const { title, abstract } = p as Record<string, unknown>;
-  if (title !== undefined && typeof title !== 'string') throw new RangeError(`a paper's title must be a string, got ${shown(title)}`);
-  if (abstract !== undefined && abstract !== null && typeof abstract !== 'string') throw new RangeError(`a paper's abstract must be a string, got ${shown(abstract)}`);
+  if (title !== undefined && typeof title !== 'string') throw new RangeError(`a paper's title must be a string, got ${shownValue(title)}`);
+  if (abstract !== undefined && abstract !== null && typeof abstract !== 'string') throw new RangeError(`a paper's abstract must be a string, got ${shownValue(abstract)}`);
 }
 
 /**
@@ -52,7 +53,7 @@ export function checkPaperFields(p: unknown): asserts p is PaperText {
  * The message names the paper's place.
  */
 export function checkPapers(papers: unknown, fields: 'all' | 'shape' = 'all'): asserts papers is readonly PaperText[] {
-  if (!Array.isArray(papers)) throw new RangeError(`papers must be an array, got ${shown(papers)}`);
+  if (!Array.isArray(papers)) throw new RangeError(`papers must be an array, got ${shownValue(papers)}`);
   for (let i = 0; i < papers.length; i++) {
     try {
       if (fields === 'all') checkPaper(papers[i]);
@@ -68,6 +69,3 @@ function isBlank(text: unknown): boolean {
   return typeof text !== 'string' || !/\S/.test(text);
 }
 
-function shown(v: unknown): string {
-  return typeof v === 'string' ? JSON.stringify(v) : v === null ? 'null' : typeof v === 'object' ? 'an object' : String(v);
-}

@@ -19,6 +19,7 @@
  *   macro-F1 and every group's top-1 but computer science's than flattening them half as hard;
  * - shares the caller knows: categories, archives or groups to shares (or counts), normalised.
  */
+import { shownValue } from '../base/errors.js';
 import { archiveOf, GROUPS, groupOf, resolveCode } from '../taxonomy/taxonomy.js';
 import type { PriorChoice } from './model.js';
 
@@ -163,12 +164,6 @@ function sharesOver(asked: Record<string, number>, labels: readonly string[], tr
   return out;
 }
 
-/** A value a caller gave, for an error message: objects by kind only (one nested deep enough would overflow JSON.stringify). */
-function shown(v: unknown): string {
-  if (v === null || typeof v !== 'object') return JSON.stringify(v) ?? String(v);
-  return Array.isArray(v) ? 'an array' : 'an object';
-}
-
 /**
  * A caller's shares under the codes the model's labels use: an alias or a retired code names its
  * category (math.IT is cs.IT, solv-int nlin.SI), letter case aside, and shares of one category
@@ -199,7 +194,7 @@ export function checkPriorChoice(x: unknown): PriorChoice {
     if (keys.includes('balanced') && keys.every((k) => k === 'balanced' || k === 'within')) {
       const strength = (name: string, v: unknown) => {
         if (typeof v === 'number' && v >= 0 && v <= 2) return v;
-        throw new RangeError(`prior: ${name} strength must be a number from 0 to 2, got ${shown(v)}`);
+        throw new RangeError(`prior: ${name} strength must be a number from 0 to 2, got ${shownValue(v)}`);
       };
       const balanced = strength('balanced', o.balanced);
       return o.within === undefined ? { balanced } : { balanced, within: strength('within', o.within) };
@@ -209,7 +204,7 @@ export function checkPriorChoice(x: unknown): PriorChoice {
       if (s === null || typeof s !== 'object' || Array.isArray(s)) throw new RangeError('prior: shares must be an object of category, archive or group codes to numbers');
       const entries = Object.entries(s as Record<string, unknown>);
       if (entries.length === 0) throw new RangeError('prior: shares must name at least one category, archive or group');
-      for (const [k, v] of entries) if (!(typeof v === 'number' && Number.isFinite(v) && v >= 0)) throw new RangeError(`prior: the share of "${k}" must be a number >= 0, got ${shown(v)}`);
+      for (const [k, v] of entries) if (!(typeof v === 'number' && Number.isFinite(v) && v >= 0)) throw new RangeError(`prior: the share of "${k}" must be a number >= 0, got ${shownValue(v)}`);
       if (!entries.some(([, v]) => (v as number) > 0)) throw new RangeError('prior: at least one share must be above 0');
       return { shares: s as Record<string, number> };
     }

@@ -1,3 +1,4 @@
+import { parseJsonText } from '../base/json-text.js';
 import type { IncomingMessage } from 'node:http';
 import { HttpError } from './response.js';
 
@@ -57,8 +58,7 @@ export async function readBody(req: IncomingMessage, limit: number): Promise<Buf
 export function parseJson(body: Buffer): unknown {
   if (body.length === 0) throw new HttpError(400, 'invalid_json', 'the request body is empty; expected JSON', [{ field: '(body)', message: 'empty' }]);
   try {
-    // A byte-order mark (Windows tools write one) is not part of the JSON: NDJSON drops it too.
-    return JSON.parse(body.toString('utf8').replace(/^\uFEFF/, '')) as unknown;
+    return parseJsonText(body.toString('utf8'));
   } catch (e) {
     throw new HttpError(400, 'invalid_json', `the request body is not valid JSON: ${(e as Error).message}`, [{ field: '(body)', message: (e as Error).message }]);
   }

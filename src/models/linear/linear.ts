@@ -256,6 +256,11 @@ export class LinearModel implements Classifier, SyncPath {
   predict(paper: PaperText, options: PredictOptions = {}): Prediction {
     checkPaper(paper);
     checkPredictOptions(options);
+    return this.answer(paper, options);
+  }
+
+  /** One paper's prediction, paper and options already checked. */
+  private answer(paper: PaperText, options: PredictOptions): Prediction {
     const C = this.classes;
     const p = new Float64Array(C);
     const shift = this.shiftFor(options.prior);
@@ -303,7 +308,7 @@ export class LinearModel implements Classifier, SyncPath {
   predictBatch(papers: readonly PaperText[], options: PredictOptions = {}): Prediction[] {
     checkPapers(papers);
     checkPredictOptions(options);
-    return papers.map((paper) => this.predict(paper, options));
+    return papers.map((paper) => this.answer(paper, options));
   }
 
   /** Group probabilities: softmax mass summed per group; for multi-label, the max per group. */
